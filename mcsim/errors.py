@@ -1,0 +1,118 @@
+"""Errors raised for bad input.
+
+Every problem found in a file is collected as a :class:`Problem` (file, field, value and what
+is allowed) so that a whole file is reported at once; :class:`InputError` carries them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["InputError", "McsimError", "Problem", "Problems", "did_you_mean", "is_number", "show",
+           "unknown_keys", "whole"]
+
+
+class McsimError(Exception):
+    """Base class of the errors mcsim raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file.
+
+    Parameters
+    ----------
+    file : str
+        The file, as the user named it.
+    field : str
+        Where in the file, e.g. ``[inputs.price] p95``.
+    message : str
+        The value and what is allowed, e.g. ``= 1.4 is invalid: a rate must lie in [0, 1]``.
+    """
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where} {self.message}"
+
+
+class InputError(McsimError, ValueError):
+    """Bad input: one or more :class:`Problem`, one line each in ``str(error)``."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """Collects the problems of one file, then raises them together.
+
+    Examples
+    --------
+    >>> problems = Problems("runs/x.toml")
+    >>> problems.add("[run] samples", "= 0 is invalid: must be a whole number >= 1")
+    >>> problems.raise_if_any()
+    Traceback (most recent call last):
+    ...
+    mcsim.errors.InputError: runs/x.toml: [run] samples = 0 is invalid: must be a whole number >= 1
+    """
+
+    def __init__(self, file: str):
+        self.file = file
+        self.items: list[Problem] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append(Problem(self.file, field, message))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self.items.extend(other)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InputError(self.items)
+
+
+def did_you_mean(name: str, allowed: Iterable[str]) -> str:
+    """Return ``'; did you mean "x"?'`` when ``name`` is close to one of ``allowed``, else ``''``."""
+    close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def show(value: Any) -> str:
+    """A value as it would be written in TOML, for error messages."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{...}"
+    return repr(value) if not isinstance(value, float) else f"{value:g}"
+
+
+def whole(value: Any, low: int, high: int | None = None) -> bool:
+    if is_number(value) and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low and (
+        high is None or value <= high)
+
+
+def unknown_keys(table: dict, allowed: tuple[str, ...], where: str, problems: Problems) -> None:
+    for key in table:
+        if key not in allowed:
+            problems.add(f"{where} {key}", f"is not a known key{did_you_mean(key, allowed)} "
+                         f"(allowed: {', '.join(allowed)})")

@@ -1,0 +1,41 @@
+"""Models mcsim can run: the built-in ones by name, others as ``"package.module:attribute"``."""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import InputSpec, Model, OutputSpec
+from .tableau1 import TABLEAU1
+
+__all__ = ["BUILTIN", "InputSpec", "Model", "OutputSpec", "resolve"]
+
+BUILTIN: dict[str, Model] = {TABLEAU1.name: TABLEAU1}
+
+
+def resolve(name: str) -> Model:
+    """Return the model called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A built-in model (``"tableau1"``) or ``"package.module:attribute"`` naming a
+        :class:`Model` object importable from the current environment.
+
+    Raises
+    ------
+    LookupError
+        With a message saying what is allowed, if no such model exists.
+    """
+    if name in BUILTIN:
+        return BUILTIN[name]
+    module_name, sep, attribute = name.partition(":")
+    if not sep or not module_name or not attribute:
+        raise LookupError(f"is not a built-in model ({', '.join(BUILTIN)}) nor 'package.module:attribute'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise LookupError(f"cannot be imported: {error}") from None
+    model = getattr(module, attribute, None)
+    if not isinstance(model, Model):
+        raise LookupError(f"is not a mcsim.models.Model object in module {module_name}")
+    return model

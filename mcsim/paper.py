@@ -1,0 +1,55 @@
+"""Tableau 1 of Viseur (2025) as printed, and the figures its text states.
+
+These are the published numbers mcsim is checked against, not results: ``mcsim table``
+recomputes every row from the priors' point values and compares.
+
+References
+----------
+Viseur, R. (2025). Section 5, "Rationalité économique", Tableau 1 "Simulation de prix de
+revient", and footnote 7.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["BREAK_EVEN_USERS", "CROSSOVER_USERS", "STATED", "TABLE1", "Row"]
+
+
+class Row(NamedTuple):
+    prompts: float
+    users: float
+    unit_cost_usd: float  # "prix de revient", USD per prompt, printed to 4 decimals
+    surplus_usd: float  # USD per month
+
+
+#: The assumptions printed above Tableau 1.
+STATED = {
+    "training_cost": 63_000_000.0,
+    "lifetime_months": 12.0,
+    "cost_per_1k_tokens": 0.002,
+    "tokens_per_prompt": 250.0,
+    "cost_per_prompt": 0.0010,  # printed, although 0.002 x 250 / 1000 = 0.0005
+    "prompts_per_user": 100.0,
+    "conversion_rate": 0.05,  # table and footnote 7; section 5's text says 1 %
+    "price": 20.0,
+}
+
+#: Section 5's text gives this conversion rate, the table 5 %.
+TEXT_CONVERSION_RATE = 0.01
+
+#: Tableau 1, row by row, as printed.
+TABLE1 = (
+    Row(1_000_000, 10_000, 5.2510, -5_241_000),
+    Row(100_000_000, 1_000_000, 0.0535, -4_350_000),
+    Row(583_333_333, 5_833_333, 0.1090, 0),
+    Row(5_000_000_000, 50_000_000, 0.0021, 39_750_000),
+    Row(50_000_000_000, 500_000_000, 0.0011, 444_750_000),
+    Row(500_000_000_000, 5_000_000_000, 0.0010, 4_494_750_000),
+)
+
+#: The break-even row of the table, and the text's "beyond about 6 million monthly users".
+BREAK_EVEN_USERS = 5_833_333.0
+CLAIMED_BREAK_EVEN_USERS = 6e6
+#: The text: "beyond about 50 million users the monthly training cost falls below inference".
+CROSSOVER_USERS = 50e6

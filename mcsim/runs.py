@@ -1,0 +1,237 @@
+"""Run files (``runs/*.toml``): loading and validation into a frozen :class:`RunSpec`.
+
+See DESIGN section 3.2. The run's priors file is loaded too, the run's overrides applied, and
+the result checked against the run's model, so a run that loads is a run that can start.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
+from .files import read_toml
+from .models import Model, resolve
+from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
+from .sampling import SAMPLERS
+from .sensitivity import SensitivitySpec, parse_sensitivity
+
+__all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
+
+RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
+            "keep_samples")
+TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
+CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
+OPERATORS = ("<=", "<", ">=", ">")
+DEFAULT_CHUNK = 1 << 18
+DEFAULT_KEEP = 1 << 12
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement about one output, e.g. ``break_even_users <= 6e6``."""
+
+    name: str
+    text: str
+    output: str
+    op: str
+    value: float
+    users: float | None = None  # for an output over the users grid: at which users
+
+    def describe(self) -> str:
+        at = f" at {self.users:,.0f} users" if self.users is not None else ""
+        return f"{self.output}{at} {self.op} {self.value:,.6g}"
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A validated run: everything needed to start it, nothing read from disk afterwards."""
+
+    title: str
+    file: str
+    sha256: str
+    priors: Priors
+    model: Model
+    samples: int
+    sampler: str
+    seed: int
+    users: tuple[float, ...]
+    claims: tuple[Claim, ...] = ()
+    sensitivity: SensitivitySpec | None = None
+    chunk_size: int = DEFAULT_CHUNK
+    keep_samples: int = DEFAULT_KEEP
+    overridden: tuple[str, ...] = field(default=())
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+
+def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None) -> RunSpec:
+    """Load and validate a run file, its priors and its overrides.
+
+    Parameters
+    ----------
+    path : str or Path
+        A run file in the format of DESIGN section 3.2.
+    samples, seed : int, optional
+        Replace the file's values (the command line's ``--samples`` and ``--seed``).
+
+    Raises
+    ------
+    InputError
+        Every problem in the run file, then in its priors file, one line each.
+    """
+    file = str(path)
+    content, sha256 = read_toml(path)
+    problems = Problems(file)
+    unknown_keys(content, TOP_KEYS, "", problems)
+    run = content.get("run")
+    if not isinstance(run, dict):
+        problems.add("[run]", "is missing: a run file needs a [run] table with at least 'priors'")
+        problems.raise_if_any()
+    unknown_keys(run, RUN_KEYS, "[run]", problems)
+
+    if samples is not None:
+        run = {**run, "samples": samples}
+    if seed is not None:
+        run = {**run, "seed": seed}
+    title = run.get("title", Path(file).stem)
+    if not isinstance(title, str) or not title.strip():
+        problems.add("[run] title", f"= {show(title)} is invalid: must be a non-empty string")
+    n = run.get("samples", 1 << 16)
+    if not whole(n, 1, 1 << 40):
+        problems.add("[run] samples", f"= {show(n)} is invalid: must be a whole number from 1 to 2**40")
+        n = None
+    sampler = run.get("sampler", "sobol")
+    if sampler not in SAMPLERS:
+        problems.add("[run] sampler", f"= {show(sampler)} is unknown{did_you_mean(str(sampler), SAMPLERS)} "
+                     f"(allowed: {', '.join(SAMPLERS)})")
+    elif sampler == "sobol" and n is not None and int(n) & (int(n) - 1):
+        below, above = 1 << (int(n).bit_length() - 1), 1 << int(n).bit_length()
+        problems.add("[run] samples", f"= {int(n)} is invalid with sampler sobol: Sobol points keep their "
+                     f"balance only in powers of 2 (nearest: {below} or {above})")
+    run_seed = run.get("seed", 0)
+    if not whole(run_seed, 0, 2**63 - 1):
+        problems.add("[run] seed", f"= {show(run_seed)} is invalid: must be a whole number >= 0")
+    chunk = run.get("chunk_size", DEFAULT_CHUNK)
+    if not whole(chunk, 1):
+        problems.add("[run] chunk_size", f"= {show(chunk)} is invalid: must be a whole number >= 1")
+    keep = run.get("keep_samples", DEFAULT_KEEP)
+    if not whole(keep, 0):
+        problems.add("[run] keep_samples", f"= {show(keep)} is invalid: must be a whole number >= 0 "
+                     "(per-sample values kept in results.nc)")
+    users = run.get("users", [1e4, 1e6, 1e7, 1e8, 1e9])
+    if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
+                                                      for u in users)):
+        problems.add("[run] users", f"= {show(users)} is invalid: must be a non-empty list of numbers > 0")
+        users = []
+    elif sorted(set(users)) != list(users):
+        problems.add("[run] users", f"= {show(users)} is invalid: must be strictly increasing")
+
+    model_name = run.get("model", "tableau1")
+    model = None
+    if not isinstance(model_name, str):
+        problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
+    else:
+        try:
+            model = resolve(model_name)
+        except LookupError as error:
+            problems.add("[run] model", f"= {show(model_name)} {error}")
+
+    priors = None
+    priors_ref = run.get("priors")
+    if not isinstance(priors_ref, str) or not priors_ref:
+        problems.add("[run]", "is missing 'priors' (a priors file, relative to this run file)"
+                     if priors_ref is None else f"priors = {show(priors_ref)} must be a path")
+    else:
+        priors_path = Path(file).parent / priors_ref
+        try:
+            priors = load_priors(priors_path)
+        except InputError as error:
+            problems.extend(error.problems)
+
+    overrides = _parse_overrides(content.get("overrides", {}), problems)
+    if priors is not None and model is not None:
+        for prior in overrides:
+            if prior.name not in priors.names:
+                problems.add(f"[overrides.{prior.name}]", "overrides no input of the priors file"
+                             f"{did_you_mean(prior.name, priors.names)} (inputs: {', '.join(priors.names)})")
+        priors = priors.with_overrides(overrides)
+        model_problems = Problems(priors.file)
+        check_against_model(priors, model, model_problems, overrides=problems,
+                            overridden=[o.name for o in overrides])
+        problems.extend(model_problems.items)
+
+    claims = _parse_claims(content.get("claims", []), model, users, problems)
+    sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
+    problems.raise_if_any()
+    return RunSpec(title=title.strip(), file=file, sha256=sha256, priors=priors, model=model,
+                   samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
+                   claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
+                   overridden=tuple(o.name for o in overrides))
+
+
+def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
+    if not isinstance(table, dict):
+        problems.add("[overrides]", "must be a table of [overrides.NAME] tables")
+        return []
+    result = []
+    for name, entry in table.items():
+        prior = parse_prior(name, entry, f"[overrides.{name}]", problems)
+        if prior is not None:
+            result.append(prior)
+    return result
+
+
+def _parse_claims(entries: Any, model: Model | None, users: list, problems: Problems) -> tuple[Claim, ...]:
+    if not isinstance(entries, list):
+        problems.add("[[claims]]", "must be an array of tables ([[claims]])")
+        return ()
+    claims = []
+    names: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        where = f"[[claims]] #{index}"
+        if not isinstance(entry, dict):
+            problems.add(where, "must be a table")
+            continue
+        unknown_keys(entry, CLAIM_KEYS, where, problems)
+        before = len(problems.items)
+        name, text, output = entry.get("name"), entry.get("text", ""), entry.get("output")
+        op, value, at = entry.get("op"), entry.get("value"), entry.get("users")
+        if not isinstance(name, str) or not name.isidentifier():
+            problems.add(f"{where} name", f"= {show(name)} is invalid: must be a name of letters, digits "
+                         "and underscores")
+        elif name in names:
+            problems.add(f"{where} name", f"= {show(name)} repeats an earlier claim's name")
+        else:
+            where = f'[[claims]] "{name}"'
+            names.add(name)
+        if not isinstance(text, str):
+            problems.add(f"{where} text", f"= {show(text)} is invalid: must be a string")
+        if op not in OPERATORS:
+            problems.add(f"{where} op", f"= {show(op)} is invalid (allowed: {', '.join(OPERATORS)})")
+        if not (is_number(value) and math.isfinite(value)):
+            problems.add(f"{where} value", f"= {show(value)} is invalid: must be a finite number")
+        spec = None
+        if model is not None:
+            if output not in model.output_names:
+                hint = did_you_mean(output, model.output_names) if isinstance(output, str) else ""
+                problems.add(f"{where} output", f"= {show(output)} is not an output of model {model.name}"
+                             f"{hint} (outputs: {', '.join(model.output_names)})")
+            else:
+                spec = model.output(output)
+        if spec is not None and spec.per_user:
+            if at is None:
+                problems.add(where, f"is missing 'users': {output} varies with users; name one of the run's "
+                             f"users grid ({', '.join(f'{u:g}' for u in users)})")
+            elif at not in users:
+                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid "
+                             f"({', '.join(f'{u:g}' for u in users)})")
+        elif spec is not None and at is not None:
+            problems.add(f"{where} users", f"= {show(at)} is invalid: {output} does not vary with users")
+        if len(problems.items) == before and model is not None:
+            claims.append(Claim(name, text, output, op, float(value), None if at is None else float(at)))
+    return tuple(claims)
