@@ -1,0 +1,15 @@
+"""Sobol sensitivity analysis of a run's outputs (the ``[sensitivity]`` table of a run file).
+
+SALib computes the indices; mcsim owns everything around them: mapping SALib's unit-cube sample
+onto the priors with their own inverse CDFs, a finite target for outputs that can be infinite,
+convergence by doubling the base sample, rankings with their uncertainty, cross-checks from a
+plain Monte Carlo sample, the tornado's numbers, and the report's words.
+"""
+
+from .analysis import analyse
+from .result import Ranking, SensitivityResult, TargetResult
+from .spec import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
+from .targets import Target, UndefinedOutputError
+
+__all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
+           "TargetResult", "UndefinedOutputError", "analyse", "parse_sensitivity"]

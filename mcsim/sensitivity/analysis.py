@@ -1,0 +1,169 @@
+"""Running a Sobol sensitivity analysis: sample, evaluate, estimate, double until converged."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+import numpy as np
+
+from ..errors import InputError, Problem
+from ..models import Model
+from ..priors import Priors
+from ..sampling import Design
+from .crosschecks import cross_check
+from .result import SensitivityResult, TargetResult
+from .sobol import BOOTSTRAP, CROSSCHECK, SAMPLE, Indices, estimate, salib_seed, unit_sample
+from .spec import SensitivitySpec
+from .targets import ClaimLike, Target, make_targets, raw_values
+from .tornado import tornado
+
+__all__ = ["analyse"]
+
+CHUNK_ROWS = 1 << 18  # model evaluations per chunk, to bound memory
+
+
+def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
+            claims: Iterable[ClaimLike] = ()) -> SensitivityResult:
+    """Sobol indices of each output of ``spec`` (and each claim's indicator), with convergence,
+    rankings, cross-checks and tornado data.
+
+    Parameters
+    ----------
+    priors : Priors
+        The run's priors (overrides applied). Only :attr:`Priors.uncertain` inputs are analysed;
+        points are left out (not given zero variance).
+    model : Model
+        The run's model.
+    spec : SensitivitySpec
+        The run file's ``[sensitivity]`` table.
+    seed : int
+        The run's seed (0 allowed); every random stream here derives from it.
+    claims : iterable of Claim
+        The run's claims; each is analysed through its indicator when ``spec.claims``.
+
+    Returns
+    -------
+    SensitivityResult
+
+    Raises
+    ------
+    InputError
+        If no input is uncertain.
+    UndefinedOutputError
+        If a target still holds NaN or infinite values after capping (nothing is passed to SALib).
+
+    Notes
+    -----
+    The base sample N starts at ``spec.base_samples`` and doubles; each target (output or claim)
+    keeps the indices of the first step at which its widest ST interval (high - low, at
+    ``spec.conf_level``) is narrower than ``spec.tolerance``, or of the last step, at
+    ``spec.max_base_samples``, and says whether it converged. SALib's sample of N base points is
+    the head of its sample of 2N (same seed), so each step evaluates only the new rows and a
+    target's indices at N are those it would get with N alone. Claims' indicators do not steer the
+    loop: each is estimated once, on the first N where it varies (its interval widths are reported,
+    and whether they meet the tolerance), which keeps runs with many claims fast.
+
+    Sobol indices assume independent inputs. Rank correlations between priors are ignored here
+    (each input is drawn from its own marginal), and the result says so in its summary and report.
+    """
+    started = time.perf_counter()
+    names = priors.uncertain
+    if not names:
+        raise InputError([Problem(priors.file, "[inputs]", "has no uncertain input (every prior is a point): "
+                                  "there is no variance to apportion, so [sensitivity] cannot run")])
+    claims = tuple(claims)
+    targets = make_targets(model, spec, claims)
+    users = np.array(sorted({c.users for c in claims if c.users is not None}) or [1.0])
+    mapper = Design(replace(priors, correlations=()), n=1, sampler="random", seed=0)
+    needed = sorted({t.output for t in targets})
+
+    raw: dict[str, np.ndarray] = {}  # output -> (rows,) or (rows, len(users))
+    history: dict[str, list[Indices]] = {t.key: [] for t in targets}
+    settled: dict[str, Target] = {}
+    finished: set[str] = set()
+    base = spec.base_samples
+    sample_seed, boot_seed = salib_seed(seed, SAMPLE), salib_seed(seed, BOOTSTRAP)
+    while True:
+        if not raw:
+            u = unit_sample(names, base, second_order=spec.second_order, seed=sample_seed)
+        else:  # base points base/2 .. base-1: the rows the sample of base adds to that of base/2
+            u = unit_sample(names, base // 2, second_order=spec.second_order, seed=sample_seed, skip=base // 2)
+        new = _evaluate(model, mapper, u, users, needed)
+        raw = {name: np.concatenate([raw[name], new[name]]) if raw else new[name] for name in needed}
+        for target in targets:
+            if target.key in finished or (target.kind == "claim" and history[target.key]):
+                continue
+            target = settled.setdefault(target.key, target.settle(raw_values(target, raw, users)))
+            values = target.values(raw_values(target, raw, users))
+            if np.ptp(values.y) == 0:
+                continue  # no variance yet: more samples may show some
+            step = estimate(values.y, names, second_order=spec.second_order, bootstrap=spec.bootstrap,
+                            conf_level=spec.conf_level, seed=boot_seed)
+            history[target.key].append(step)
+            if step.widest_ST[0] < spec.tolerance:
+                finished.add(target.key)
+        outputs_done = all(t.key in finished for t in targets if t.kind == "output")
+        if outputs_done or base >= spec.max_base_samples:
+            break
+        base *= 2
+    done_rows = len(next(iter(raw.values())))
+
+    x_check, raw_check = _crosscheck_sample(priors, model, spec, seed, users, needed)
+    results = []
+    for target in targets:
+        target = settled[target.key]
+        steps = tuple(history[target.key])
+        rows = steps[-1].evaluations if steps else done_rows
+        values = target.values(raw_values(target, raw, users)[:rows])
+        shares = (values.capped / rows, values.infinite / rows)
+        if not steps:
+            results.append(TargetResult(target, None, (), False, *shares, undefined=_constant(target, values.y[0])))
+            continue
+        converged = target.key in finished
+        if target.kind == "claim":
+            results.append(TargetResult(target, steps[-1], steps, converged, *shares))
+            continue
+        check = target.values(raw_values(target, raw_check, users)).y
+        crosscheck = cross_check(x_check, check, names, conf_level=spec.conf_level) if np.ptp(check) else None
+        results.append(TargetResult(target, steps[-1], steps, converged, *shares, crosscheck=crosscheck,
+                                    tornado=tornado(priors, model, target, users)))
+    correlations = tuple(f"{c.first} and {c.second}: {c.rank:g}" for c in priors.correlations)
+    return SensitivityResult(
+        spec=spec, seed=seed, names=names,
+        labels={p.name: p.label or p.name for p in priors.inputs}, units={p.name: p.unit for p in priors.inputs},
+        left_out=tuple(p.name for p in priors.inputs if p.is_point), correlations=correlations,
+        targets=tuple(results), elapsed_seconds=time.perf_counter() - started)
+
+
+def _evaluate(model: Model, mapper: Design, u: np.ndarray, users: np.ndarray,
+              needed: list[str]) -> dict[str, np.ndarray]:
+    """The model's ``needed`` outputs at unit-cube points ``u``, mapped through the priors' inverse CDFs."""
+    pieces: dict[str, list[np.ndarray]] = {name: [] for name in needed}
+    for start in range(0, len(u), CHUNK_ROWS):
+        out = model.evaluate(mapper.to_inputs(u[start:start + CHUNK_ROWS]), users)
+        for name in needed:
+            pieces[name].append(np.asarray(out[name], dtype=float))
+    return {name: np.concatenate(parts) for name, parts in pieces.items()}
+
+
+def _crosscheck_sample(priors: Priors, model: Model, spec: SensitivitySpec, seed: int, users: np.ndarray,
+                       needed: list[str]) -> tuple[np.ndarray, Mapping[str, np.ndarray]]:
+    """A plain Monte Carlo sample (independent inputs) for the Spearman and PAWN cross-checks."""
+    design = Design(replace(priors, correlations=()), n=spec.crosscheck_samples, sampler="random",
+                    seed=salib_seed(seed, CROSSCHECK))
+    inputs = design.draw(0, spec.crosscheck_samples)
+    out = model.evaluate(inputs, users)
+    x = np.column_stack([inputs[name] for name in priors.uncertain])
+    return x, {name: np.asarray(out[name], dtype=float) for name in needed}
+
+
+def _constant(target: Target, value: float) -> str:
+    if target.kind == "claim":
+        holds = "holds" if value == 1.0 else "fails"
+        return f"the claim {holds} in every sample: there is no variance to apportion"
+    return (f"every sample gives the same value ({value:.6g} on the target's scale): there is no variance to "
+            "apportion")
+
+

@@ -1,0 +1,199 @@
+"""The report's sensitivity section in plain words: what matters most, how sure, how checked."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+
+from .result import SensitivityResult, TargetResult
+
+__all__ = ["escape", "render"]
+
+_MARKUP = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def escape(text: str) -> str:
+    """Text from a user file made inert in Markdown (and the HTML made from it): one line, no markup."""
+    return " ".join(_MARKUP.sub(r"\\\1", html.escape(str(text), quote=False)).split())
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def _interval(value: float, half: float, as_percent: bool = False) -> str:
+    lo, hi = value - half, value + half
+    if as_percent:
+        return f"{100 * value:.0f} % ({100 * lo:.0f} to {100 * hi:.0f} %)"
+    return f"{value:.3f} ({lo:.3f} to {hi:.3f})"
+
+
+def _count(value: float) -> str:
+    if not np.isfinite(value):
+        return "never"
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
+
+
+def render(result: SensitivityResult) -> str:
+    """The Markdown of :meth:`SensitivityResult.markdown`."""
+    spec = result.spec
+    names = ", ".join(f"{escape(result.labels[n])} (`{n}`)" for n in result.names)
+    lines = ["## Sensitivity: which assumption matters most", "",
+             "Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
+             "index S1 is the share an input explains on its own, the total index ST the share it explains "
+             "including its interactions with the others (an input with ST near 0 could be fixed without "
+             "changing the output). They are estimated by SALib (Saltelli et al. 2010) on Saltelli's scheme over a "
+             f"scrambled Sobol sequence, with {spec.bootstrap} bootstrap resamples for the "
+             f"{100 * spec.conf_level:g} % intervals (estimate ± z × bootstrap sd). The base sample N starts at "
+             f"{spec.base_samples:,} and doubles until the widest ST interval is narrower than {spec.tolerance:g}, "
+             f"or N reaches {spec.max_base_samples:,}. Seed {result.seed}.", "",
+             f"Inputs analysed: {names}."]
+    if result.left_out:
+        lines.append("Inputs that are points are left out (they have no variance to apportion): "
+                     + ", ".join(f"`{escape(n)}`" for n in result.left_out) + ".")
+    if result.correlations:
+        lines.append("**Independence.** Sobol indices assume independent inputs, so the priors' rank correlations ("
+                     + escape("; ".join(result.correlations)) + ") are ignored in this section: every input is "
+                     "drawn from its own marginal distribution.")
+    lines.append("")
+    for target in result.targets:
+        if target.target.kind == "output":
+            lines += _output_section(result, target)
+    claims = [t for t in result.targets if t.target.kind == "claim"]
+    if claims:
+        lines += _claims_section(result, claims)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _label(result: SensitivityResult, name: str) -> str:
+    return f"{escape(result.labels.get(name, name))} (`{name}`)"
+
+
+def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
+    t, ix = tr.target, tr.indices
+    lines = [f"### {escape(t.label or t.output)}", "", f"Target: {escape(t.describe())}."]
+    if t.cap is not None:
+        never = f", {_pct(tr.infinite_share)} because it is never reached" if tr.infinite_share else ""
+        lines[-1] += f" {100 * tr.capped_share:.2f} % of samples hit the cap{never}."
+    if ix is None:
+        return [*lines, "", f"No indices: {escape(tr.undefined)}.", ""]
+    ranking = tr.ranking
+    j = ix.names.index(ranking.top)
+    what = f"the variance of {escape(t.describe().split(',')[0])}"
+    lines += ["", f"**{_label(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
+              f"on its own (S1), and {_interval(ix.ST[j], ix.ST_conf[j], True)} with its interactions (ST).**"]
+    if len(ix.names) > 1:
+        k = ix.names.index(ranking.order[1])
+        second = f"{_label(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
+        if ranking.settled:
+            lines.append(f"Its first rank is settled: its ST interval lies above that of the second, {second}.")
+        else:
+            lines.append(f"Its first rank is **not settled**: its ST interval overlaps that of the second, {second}.")
+        lines[-1] += f" It comes first in {_pct(ranking.top_first_share)} of the bootstrap resamples."
+    s1_sum = float(np.sum(ix.S1))
+    lines.append(f"The S1 sum to {s1_sum:.2f}: interactions between inputs account for about "
+                 f"{_pct(max(0.0, 1.0 - s1_sum))} of the variance.")
+    lines += ["", *_table(result, tr), ""]
+    near_zero = [n for n, s, c in zip(ix.names, ix.S1, ix.S1_conf, strict=True) if s < 0 and s + c >= 0]
+    if near_zero:
+        lines += [f"Negative S1 estimates whose interval covers 0 ({', '.join(f'`{n}`' for n in near_zero)}) are "
+                  "shown as estimated: the true index is 0 or close to it, and the negative value is sampling "
+                  "error.", ""]
+    lines += _convergence(tr)
+    lines += _crosschecks(result, tr)
+    lines += _tornado(result, tr)
+    return lines
+
+
+def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
+    ix, cc, tor = tr.indices, tr.crosscheck, tr.tornado
+    swings = {bar.name: bar.swing for bar in tor.bars} if tor is not None else {}
+    head = "| rank | input | S1 (interval) | ST (interval) |"
+    rule = "|---:|---|---|---|"
+    if cc is not None:
+        head += " Spearman ρ | PAWN |"
+        rule += "---:|---:|"
+    if swings:
+        head += " tornado swing |"
+        rule += "---:|"
+    rows = [head, rule]
+    for rank, name in enumerate(tr.ranking.order, start=1):
+        j = ix.names.index(name)
+        s1 = _interval(ix.S1[j], ix.S1_conf[j])
+        if ix.S1[j] - ix.S1_conf[j] <= 0 <= ix.S1[j] + ix.S1_conf[j]:
+            s1 += ", covers 0"
+        row = f"| {rank} | {_label(result, name)} | {s1} | {_interval(ix.ST[j], ix.ST_conf[j])} |"
+        if cc is not None:
+            row += f" {cc.spearman[j]:+.2f} | {cc.pawn[j]:.3f} |"
+        if swings:
+            row += f" {swings[name]:.3g} |"
+        rows.append(row)
+    return rows
+
+
+def _convergence(tr: TargetResult) -> list[str]:
+    spec_steps = tr.convergence
+    last = spec_steps[-1]
+    width, widest = last.widest_ST
+    if tr.converged:
+        verdict = (f"Converged at N = {last.base_samples:,} ({last.evaluations:,} model runs): the widest ST "
+                   f"interval is {width:.3f} wide (`{widest}`).")
+    else:
+        verdict = (f"**Not converged** within the cap: at N = {last.base_samples:,} ({last.evaluations:,} model "
+                   f"runs) the widest ST interval is still {width:.3f} wide (`{widest}`); read the ranking with that "
+                   "in mind.")
+    rows = ["| N | model runs | widest ST interval | input | top input's ST |", "|---:|---:|---:|---|---:|"]
+    top = tr.ranking.top
+    for step in spec_steps:
+        j = step.names.index(top)
+        w, name = step.widest_ST
+        rows.append(f"| {step.base_samples:,} | {step.evaluations:,} | {w:.3f} | `{name}` | "
+                    f"{_interval(step.ST[j], step.ST_conf[j])} |")
+    return [verdict, "", *rows, ""]
+
+
+def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
+    cc = tr.crosscheck
+    if cc is None:
+        return []
+    spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
+    agree = "agree" if tr.top_agrees else "**disagree**"
+    text = (f"Cross-checks on a plain Monte Carlo sample of {cc.samples:,}: Spearman's rank correlation puts "
+            f"`{spearman}` first, PAWN (median Kolmogorov-Smirnov distance; below {cc.pawn_threshold:.3f} an input "
+            f"is indistinguishable from none) puts `{pawn}` first; with ST's `{tr.ranking.top}`, the methods "
+            f"{agree} on the most influential input.")
+    return [text, ""]
+
+
+def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
+    tor = tr.tornado
+    if tor is None or not tor.bars:
+        return []
+    bar = tor.bars[0]
+    unit = escape(tr.target.unit)
+    lo = _count(bar.output_low) + (" (cap)" if bar.capped_low else "")
+    hi = _count(bar.output_high) + (" (cap)" if bar.capped_high else "")
+    return [f"Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
+            f"values the output is {_count(tor.baseline)} {unit}; {_label(result, bar.name)} moves it most, from "
+            f"{lo} to {hi} {unit}. The tornado ignores interactions; the indices above do not.", ""]
+
+
+def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> list[str]:
+    lines = ["### What decides the claims", "",
+             "Each claim's indicator (1 where the claim holds, 0 elsewhere) analysed like an output, once, on the "
+             "first base sample N where it varies (the claims do not steer the doubling).", "",
+             "| claim | N | most influential input | its ST (interval) | first rank settled | widest ST interval |",
+             "|---|---:|---|---|---|---:|"]
+    for tr in claims:
+        name = escape(tr.target.key)
+        if tr.indices is None:
+            lines.append(f"| {name} | | {escape(tr.undefined)} | | | |")
+            continue
+        ix, ranking = tr.indices, tr.ranking
+        j = ix.names.index(ranking.top)
+        lines.append(f"| {name} | {ix.base_samples:,} | {_label(result, ranking.top)} | "
+                     f"{_interval(ix.ST[j], ix.ST_conf[j])} | "
+                     f"{'yes' if ranking.settled else 'no'} | {ix.widest_ST[0]:.3f} |")
+    return [*lines, ""]

@@ -1,0 +1,205 @@
+"""The result of a sensitivity analysis, and its ``summary.json`` section (DESIGN 3.4)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .crosschecks import CrossCheck
+from .sobol import Indices
+from .spec import SensitivitySpec
+from .targets import Target
+from .tornado import Tornado
+
+__all__ = ["Ranking", "SensitivityResult", "TargetResult"]
+
+
+def _num(value: float) -> float | None:
+    """A plain float for JSON; None where it is NaN or infinite (the caller says why)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _by_name(names: tuple[str, ...], values: np.ndarray) -> dict[str, float | None]:
+    return {name: _num(v) for name, v in zip(names, values, strict=True)}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Inputs ranked by total index ST, and whether the top rank is settled.
+
+    ``settled``: the top input's ST interval lies wholly above the second's. ``top_first_share``:
+    the share of bootstrap resamples (paired across inputs) in which the top input stays first.
+    """
+
+    order: tuple[str, ...]
+    settled: bool
+    top_first_share: float
+
+    @property
+    def top(self) -> str:
+        return self.order[0]
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """Everything computed for one target: final indices, convergence, ranking, cross-checks."""
+
+    target: Target
+    indices: Indices | None  # None: the target has no variance (see ``undefined``)
+    convergence: tuple[Indices, ...]
+    converged: bool
+    capped_share: float
+    infinite_share: float
+    undefined: str | None = None
+    crosscheck: CrossCheck | None = None
+    tornado: Tornado | None = None
+
+    @property
+    def ranking(self) -> Ranking | None:
+        ix = self.indices
+        if ix is None:
+            return None
+        order = np.argsort(-ix.ST, kind="stable")
+        top = int(order[0])
+        if len(order) == 1:
+            return Ranking((ix.names[top],), True, 1.0)
+        second = int(order[1])
+        settled = bool(ix.ST[top] - ix.ST_conf[top] > ix.ST[second] + ix.ST_conf[second])
+        share = float(np.mean(np.argmax(ix.ST_resamples, axis=1) == top))
+        return Ranking(tuple(ix.names[j] for j in order), settled, share)
+
+    def to_summary(self, conf_level: float) -> dict:
+        t = self.target
+        entry: dict = {"target": {"description": t.describe(), "output": t.output, "transform": t.transform,
+                                  "cap": t.cap, "capped_share": self.capped_share,
+                                  "infinite_share": self.infinite_share},
+                       "conf_level": conf_level}
+        ix = self.indices
+        if ix is None:
+            entry.update({"samples": None, "S1": None, "S1_conf": None, "ST": None, "ST_conf": None,
+                          "undefined": self.undefined})
+            return entry
+        names = ix.names
+        entry.update({"samples": ix.base_samples, "evaluations": ix.evaluations,
+                      "S1": _by_name(names, ix.S1), "S1_conf": _by_name(names, ix.S1_conf),
+                      "ST": _by_name(names, ix.ST), "ST_conf": _by_name(names, ix.ST_conf)})
+        if ix.S2 is not None:
+            entry["S2"] = {a: {names[k]: _num(ix.S2[j, k]) for k in range(j + 1, len(names))}
+                           for j, a in enumerate(names[:-1])}
+            entry["S2_conf"] = {a: {names[k]: _num(ix.S2_conf[j, k]) for k in range(j + 1, len(names))}
+                                for j, a in enumerate(names[:-1])}
+        entry["converged"] = self.converged
+        entry["convergence"] = [
+            {"base_samples": step.base_samples, "evaluations": step.evaluations,
+             "widest_ST_interval": _num(step.widest_ST[0]), "widest_input": step.widest_ST[1],
+             "S1": _by_name(names, step.S1), "S1_conf": _by_name(names, step.S1_conf),
+             "ST": _by_name(names, step.ST), "ST_conf": _by_name(names, step.ST_conf)}
+            for step in self.convergence]
+        ranking = self.ranking
+        entry["ranking"] = {
+            "by": "ST", "order": list(ranking.order), "top": ranking.top, "settled": ranking.settled,
+            "top_first_share": ranking.top_first_share,
+            "ST_interval": {name: [_num(ix.ST[j] - ix.ST_conf[j]), _num(ix.ST[j] + ix.ST_conf[j])]
+                            for j, name in enumerate(names)}}
+        if self.crosscheck is not None:
+            cc = self.crosscheck
+            entry["crosschecks"] = {
+                "samples": cc.samples, "spearman": _by_name(names, cc.spearman),
+                "spearman_interval": {n: [_num(lo), _num(hi)] for n, lo, hi in
+                                      zip(names, cc.spearman_low, cc.spearman_high, strict=True)},
+                "pawn_median_ks": _by_name(names, cc.pawn), "pawn_threshold": _num(cc.pawn_threshold),
+                "order": {"sobol_ST": list(ranking.order), "spearman": list(cc.order("spearman")),
+                          "pawn": list(cc.order("pawn"))},
+                "top_agrees": self.top_agrees}
+        if self.tornado is not None:
+            tor = self.tornado
+            entry["tornado"] = {
+                "baseline": _num(tor.baseline), "scale": "log10" if tor.log_scale else "linear",
+                "bars": [{"input": b.name, "input_p05": _num(b.input_low), "input_p95": _num(b.input_high),
+                          "output_at_p05": _num(b.output_low), "output_at_p95": _num(b.output_high),
+                          "capped_at_p05": b.capped_low, "capped_at_p95": b.capped_high, "swing": _num(b.swing)}
+                         for b in tor.bars]}
+        return entry
+
+    @property
+    def top_agrees(self) -> bool | None:
+        """Whether Spearman and PAWN put first the same input as ST (None without cross-checks)."""
+        if self.crosscheck is None or self.indices is None:
+            return None
+        top = self.ranking.top
+        return self.crosscheck.order("spearman")[0] == top and self.crosscheck.order("pawn")[0] == top
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """A whole sensitivity analysis: one :class:`TargetResult` per output, then per claim.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The uncertain inputs analysed, in the priors' order.
+    labels, units : dict of str to str
+        Each input's label and unit from the priors file (text from a user file).
+    left_out : tuple of str
+        Inputs that are points: left out of the analysis (they have no variance to apportion).
+    correlations : tuple of str
+        The priors' rank correlations, in words, ignored by every index here (they assume
+        independent inputs); empty when there are none.
+    elapsed_seconds : float
+        Wall time of the analysis (not in the summary: it differs from run to run).
+    """
+
+    spec: SensitivitySpec
+    seed: int
+    names: tuple[str, ...]
+    labels: dict[str, str]
+    units: dict[str, str]
+    left_out: tuple[str, ...]
+    correlations: tuple[str, ...]
+    targets: tuple[TargetResult, ...]
+    elapsed_seconds: float = field(default=0.0, compare=False)
+
+    def __getitem__(self, key: str) -> TargetResult:
+        for result in self.targets:
+            if result.target.key == key:
+                return result
+        raise KeyError(key)
+
+    def to_summary(self) -> dict:
+        """The ``sensitivity`` section of ``summary.json``: plain floats, None (with a reason) for undefined.
+
+        One entry per output (DESIGN 3.4's keys plus target, convergence, ranking, crosschecks,
+        tornado); claims' indicators under ``"claims"``; settings under ``"method"``.
+        """
+        spec = self.spec
+        summary: dict = {}
+        claims: dict = {}
+        for result in self.targets:
+            entry = result.to_summary(spec.conf_level)
+            (claims if result.target.kind == "claim" else summary)[result.target.key] = entry
+        if claims:
+            summary["claims"] = claims
+        summary["method"] = {
+            "estimator": "Sobol indices by SALib.analyze.sobol (Saltelli et al. 2010 for S1 and ST, Saltelli 2002 "
+                         "for S2) on SALib.sample.sobol (scrambled Sobol sequence, Saltelli's scheme)",
+            "inputs": list(self.names), "left_out_points": list(self.left_out),
+            "seed": self.seed, "base_samples": spec.base_samples, "max_base_samples": spec.max_base_samples,
+            "tolerance": spec.tolerance, "tolerance_means": "widest ST interval (high - low) at conf_level",
+            "conf_level": spec.conf_level, "bootstrap": spec.bootstrap,
+            "intervals": "estimate +/- z * bootstrap sd (SALib's normal approximation)",
+            "second_order": spec.second_order, "horizon_users": spec.horizon_users, "transform": spec.transform,
+            "crosscheck_samples": spec.crosscheck_samples,
+            "independence": ("inputs are sampled independently for these indices; the priors' rank correlations ("
+                             + "; ".join(self.correlations) + ") are ignored here") if self.correlations else
+                            "inputs are independent",
+            "samples_means": "base samples N of the final step; the model ran N (D + 2) times, N (2D + 2) with S2"}
+        return summary
+
+    def markdown(self) -> str:
+        """The report's sensitivity section, in plain words (headings level 2 and 3, tables)."""
+        from .markdown import render
+
+        return render(self)
