@@ -112,7 +112,8 @@ def whole(value: Any, low: int, high: int | None = None) -> bool:
 
 
 def unknown_keys(table: dict, allowed: tuple[str, ...], where: str, problems: Problems) -> None:
+    """Record each key of ``table`` not in ``allowed``; ``where=""`` means the file's top level."""
     for key in table:
         if key not in allowed:
-            problems.add(f"{where} {key}", f"is not a known key{did_you_mean(key, allowed)} "
-                         f"(allowed: {', '.join(allowed)})")
+            field, what = (f"{where} {key}", "key") if where else (f"[{key}]", "section")
+            problems.add(field, f"is not a known {what}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")

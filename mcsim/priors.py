@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .distributions import FAMILIES, Distribution, parse
-from .errors import Problems, did_you_mean, is_number, show
+from .errors import Problems, did_you_mean, is_number, show, unknown_keys
 from .files import read_toml
 from .models import Model
 
@@ -164,19 +164,14 @@ def load_priors(path: str | Path) -> Priors:
     file = str(path)
     content, sha256 = read_toml(path)
     problems = Problems(file)
-    for key in content:
-        if key not in TOP_KEYS:
-            problems.add(f"[{key}]", f"is not a known section{did_you_mean(key, TOP_KEYS)} "
-                         f"(allowed: {', '.join(TOP_KEYS)})")
+    unknown_keys(content, TOP_KEYS, "", problems)
     meta = content.get("meta", {})
     if not isinstance(meta, dict):
         problems.add("[meta]", "must be a table")
         meta = {}
+    unknown_keys(meta, META_KEYS, "[meta]", problems)
     for key, value in meta.items():
-        if key not in META_KEYS:
-            problems.add(f"[meta] {key}", f"is not a known key{did_you_mean(key, META_KEYS)} "
-                         f"(allowed: {', '.join(META_KEYS)})")
-        elif not isinstance(value, str):
+        if key in META_KEYS and not isinstance(value, str):
             problems.add(f"[meta] {key}", f"= {show(value)} is invalid: must be a string")
     inputs_table = content.get("inputs")
     priors: list[Prior] = []
@@ -207,10 +202,7 @@ def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: l
         if not isinstance(entry, dict):
             problems.add(where, "must be a table with inputs and rank")
             continue
-        for key in entry:
-            if key not in ("inputs", "rank"):
-                problems.add(f"{where} {key}", f"is not a known key{did_you_mean(key, ('inputs', 'rank'))} "
-                             "(allowed: inputs, rank)")
+        unknown_keys(entry, ("inputs", "rank"), where, problems)
         names, rank = entry.get("inputs"), entry.get("rank")
         ok = True
         if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
@@ -281,7 +273,7 @@ def check_against_model(priors: Priors, model: Model, problems: Problems, *,
                      f" (inputs: {', '.join(model.input_names)})")
         elif not spec.admits((prior.point, prior.point)):
             into.add(f"{where} point", f"= {prior.point:g} is invalid: {prior.name} must lie in {spec.allowed()}")
-        elif not spec.admits(prior.distribution.support):
+        elif not spec.admits(prior.distribution.support, prior.distribution.open_low):
             low, high = prior.distribution.support
             hint = "; truncate it with low/high" if prior.distribution.family == "normal" else ""
             into.add(f"{where} dist", f"= {prior.distribution.describe()} is invalid: it can draw values in "

@@ -7,6 +7,7 @@ the result checked against the run's model, so a run that loads is a run that ca
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run]", "is missing 'priors' (a priors file, relative to this run file)"
                      if priors_ref is None else f"priors = {show(priors_ref)} must be a path")
     else:
-        priors_path = Path(file).parent / priors_ref
+        priors_path = os.path.normpath(Path(file).parent / priors_ref)
         try:
             priors = load_priors(priors_path)
         except InputError as error:

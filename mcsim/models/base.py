@@ -25,9 +25,10 @@ class InputSpec:
     high: float = math.inf
     low_open: bool = False  # True: low itself is not allowed (e.g. a lifetime of 0 months)
 
-    def admits(self, support: tuple[float, float]) -> bool:
+    def admits(self, support: tuple[float, float], open_low: bool = False) -> bool:
+        """Whether every value in ``support`` (without its lower end if ``open_low``) is allowed."""
         lo, hi = support
-        above = lo > self.low if self.low_open else lo >= self.low
+        above = lo > self.low or (lo == self.low and (open_low or not self.low_open))
         return above and hi <= self.high
 
     def allowed(self) -> str:
@@ -51,6 +52,8 @@ class OutputSpec:
     infinite_means: str | None = None
     reference: float | None = None  # a published value to mark on figures
     reference_label: str = ""
+    reference_points: tuple[tuple[float, float], ...] = ()  # published (users, value) pairs
+    share_positive: bool = False  # report P(value > 0) at each users value
 
 
 @dataclass(frozen=True)

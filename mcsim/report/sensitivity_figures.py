@@ -19,11 +19,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from ..sensitivity import SensitivityResult, TargetResult
+from .figures import format_count, save
 
 __all__ = ["plot_sensitivity"]
 
 S1_COLOUR, ST_COLOUR, LOW_COLOUR, HIGH_COLOUR, AXIS_COLOUR = "#9ecae1", "#08519c", "#6baed6", "#fd8d3c", "#d62728"
-DPI = 150
 
 
 def plot_sensitivity(result: SensitivityResult, figures_dir: Path) -> list[str]:
@@ -59,23 +59,6 @@ def _name(result: SensitivityResult, name: str) -> str:
     return _text(f"{label}\n({name})" if label != name else name)
 
 
-def _save(fig: plt.Figure, directory: Path, stem: str) -> str:
-    fig.tight_layout()
-    for extension in ("png", "pdf"):
-        fig.savefig(directory / f"{stem}.{extension}", dpi=DPI,
-                    metadata={"CreationDate": None} if extension == "pdf" else None)
-    plt.close(fig)
-    return stem
-
-
-def _count(x: float, _pos=None) -> str:
-    sign, x = ("-" if x < 0 else ""), abs(x)
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if x >= size:
-            return f"{sign}{x / size:.3g}{suffix}"
-    return f"{sign}{x:.3g}"
-
-
 def _what(tr: TargetResult) -> str:
     return _text(tr.target.describe().split(",")[0].split(":")[0])
 
@@ -98,7 +81,7 @@ def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(f"What drives {_what(tr)}\nSobol indices, N = {ix.base_samples:,} ({ix.evaluations:,} model runs)",
                  fontsize=10)
-    return _save(fig, directory, f"sensitivity_{tr.target.key}_indices")
+    return save(fig, directory, f"sensitivity_{tr.target.key}_indices")
 
 
 def _tornado(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
@@ -115,7 +98,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
                 ax.annotate("cap", (value, y[k]), fontsize=7, ha="left", va="center")
     ax.axvline(base, color=AXIS_COLOUR, lw=1.5)
     handles = [Patch(color=LOW_COLOUR, label="input at its p05"), Patch(color=HIGH_COLOUR, label="input at its p95"),
-               Line2D([], [], color=AXIS_COLOUR, lw=1.5, label=f"every input at its point value: {_count(base)}")]
+               Line2D([], [], color=AXIS_COLOUR, lw=1.5, label=f"every input at its point value: {format_count(base)}")]
     labels = []
     for bar in bars:
         unit = result.units.get(bar.name, "")
@@ -123,13 +106,13 @@ def _tornado(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
     ax.set_yticks(y, labels, fontsize=7)
     if tor.log_scale:
         ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(_count))
+    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
     ax.set_xlabel(_text(f"{t.label} ({t.unit})" if t.unit else t.label))
     ax.grid(axis="x", alpha=0.3, which="both")
     ax.legend(handles=handles, fontsize=8, loc="best")
     ax.set_title(_text(f"Tornado of {t.label.lower()}:\none input at a time from its p05 to its p95, "
                        "the others at their point values"), fontsize=10)
-    return _save(fig, directory, f"sensitivity_{t.key}_tornado")
+    return save(fig, directory, f"sensitivity_{t.key}_tornado")
 
 
 def _convergence(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
@@ -158,4 +141,23 @@ def _convergence(result: SensitivityResult, tr: TargetResult, directory: Path) -
     right.set_ylim(0, max(float(widths.max()), result.spec.tolerance) * 1.15)
     right.grid(alpha=0.3)
     right.legend(fontsize=8)
-    return _save(fig, directory, f"sensitivity_{tr.target.key}_convergence")
+    return save(fig, directory, f"sensitivity_{tr.target.key}_convergence")
+
+
+def sensitivity_caption(stem: str, result: SensitivityResult) -> str:
+    """The caption of a figure that :func:`plot_sensitivity` wrote under ``stem``."""
+    level = f"{100 * result.spec.conf_level:g} %"
+    for tr in result.targets:
+        what = tr.target.describe()
+        captions = {
+            "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} bootstrap "
+                       "intervals; an S1 below zero whose interval covers zero is estimation noise around 0.",
+            "tornado": f"Tornado of the {what}: each input alone at its p05 and at its p95, the others at their "
+                       "point values, bars sorted by swing; the axis is the value at the points.",
+            "convergence": f"Total indices of the {what} as the base sample N doubles, and the widest {level} "
+                           "interval against the tolerance.",
+        }
+        for kind, caption in captions.items():
+            if stem == f"sensitivity_{tr.target.key}_{kind}":
+                return caption
+    return stem

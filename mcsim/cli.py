@@ -1,0 +1,126 @@
+"""The ``mcsim`` command line (DESIGN section 3.3).
+
+Exit status: 0 done; 2 bad input (one line per problem on stderr, no traceback); 1 anything
+else, an interruption included (the previous report is then left as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+__all__ = ["main"]
+
+DEFAULT_PRIORS = Path(__file__).resolve().parent.parent / "priors" / "paper-table1.toml"
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # a usage error is bad input: status 2, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"mcsim: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mcsim", description="Monte Carlo uncertainty and sensitivity analysis of "
+                     "Tableau 1 of Viseur (2025) and other pluggable models.")
+    parser.add_argument("--version", action="version", version=f"mcsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    table = commands.add_parser("table", help="the deterministic Tableau 1 at the priors' point values")
+    table.add_argument("priors", nargs="?", default=None,
+                       help="a priors file (default: the paper's, priors/paper-table1.toml)")
+
+    run = commands.add_parser("run", help="run a run file and write its report")
+    run.add_argument("run_file", metavar="RUN.toml")
+    run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
+    run.add_argument("--samples", type=int, default=None, help="number of samples (replaces the run file's)")
+    run.add_argument("--seed", type=int, default=None, help="seed (replaces the run file's)")
+
+    validate = commands.add_parser("validate", help="check priors and run files without running anything")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    return parser
+
+
+def _default_priors() -> Path:
+    local = Path("priors/paper-table1.toml")
+    return local if local.exists() else DEFAULT_PRIORS
+
+
+def _table(args) -> int:
+    from .errors import Problems
+    from .models.tableau1 import TABLEAU1
+    from .priors import check_against_model, load_priors
+    from .table import format_table
+
+    priors = load_priors(args.priors or _default_priors())
+    problems = Problems(priors.file)
+    check_against_model(priors, TABLEAU1, problems)
+    problems.raise_if_any()
+    print(format_table(priors))
+    return EXIT_OK
+
+
+def _run(args) -> int:
+    from .pipeline import execute
+    from .report import write_report
+    from .runs import load_run
+
+    spec = load_run(args.run_file, samples=args.samples, seed=args.seed)
+    out = args.out if args.out is not None else Path("reports") / spec.stem
+    start = time.perf_counter()
+    print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
+    result = execute(spec)
+    write_report(result, out)
+    for claim in result.claims:
+        print(f"  {claim.claim.name}: P = {claim.probability:.4f} "
+              f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
+    print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    from .files import read_toml
+    from .priors import load_priors
+    from .runs import load_run
+
+    problems = []
+    for name in args.files:
+        try:
+            content, _ = read_toml(name)
+            (load_run if "run" in content else load_priors)(name)
+            print(f"{name}: valid", file=sys.stderr)
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    handler = {"table": _table, "run": _run, "validate": _validate}[args.command]
+    try:
+        return handler(args)
+    except InputError as error:
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("mcsim: interrupted; no report was written and any previous one is unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except Exception as error:  # anything else: a bug or the system; one line, not a traceback
+        print(f"mcsim: failed: {type(error).__name__}: {error}", file=sys.stderr)
+        if os.environ.get("MCSIM_DEBUG"):  # developers: the traceback
+            raise
+        return EXIT_FAILED

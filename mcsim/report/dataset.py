@@ -1,0 +1,68 @@
+"""``results.nc``: a run's statistics and (a stated subset of) its samples as an xarray Dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .. import __version__
+from ..pipeline import Result
+from ..stats import QUANTILES
+
+__all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]
+
+SAMPLE, USERS, QUANTILE = "sample", "users", "quantile"
+
+
+def build_dataset(result: Result) -> xr.Dataset:
+    """Inputs and outputs with units and provenance, statistics over every sample.
+
+    The per-sample variables hold the run's first ``keep_samples`` samples (all of them for a
+    smaller run); the ``kept_samples`` attribute says how many and of how many. The statistics
+    variables (``<output>_quantiles``, ``<output>_mean``...) are over every sample.
+    """
+    spec, sim = result.spec, result.simulation
+    kept = min(spec.keep_samples, sim.n)
+    coords = {
+        SAMPLE: np.arange(kept),
+        USERS: (USERS, np.asarray(spec.users), {"units": "monthly active users"}),
+        QUANTILE: (QUANTILE, np.asarray(QUANTILES), {"long_name": "probability level"}),
+    }
+    data = {}
+    for prior in spec.priors.inputs:
+        data[prior.name] = (SAMPLE, sim.inputs[prior.name][:kept], {
+            "units": prior.unit, "long_name": prior.label or prior.name, "point": prior.point,
+            "distribution": prior.distribution.describe(), "source": prior.source,
+            "overridden_by_run": int(prior.name in spec.overridden),
+        })
+    for out in spec.model.outputs:
+        dims = (SAMPLE, USERS) if out.per_user else (SAMPLE,)
+        attrs = {"units": out.unit, "long_name": out.label}
+        if out.infinite_means is not None:
+            attrs["infinity_means"] = out.infinite_means
+        data[out.name] = (dims, sim.outputs[out.name][:kept], attrs)
+        stats = result.summary[out.name]
+        grid = (USERS,) if out.per_user else ()
+        data[f"{out.name}_quantiles"] = ((QUANTILE, *grid), np.stack([stats["p05"], stats["p50"], stats["p95"]]),
+                                         {**attrs, "over": "all samples"})
+        for key in ("mean", "sd", "p_never", "p_positive"):
+            if key in stats:
+                data[f"{out.name}_{key}"] = (grid, np.asarray(stats[key]), {"over": "all samples"})
+    dataset = xr.Dataset(data, coords=coords)
+    dataset.attrs = {
+        "title": spec.title,
+        "model": spec.model.name,
+        "model_reference": spec.model.reference,
+        "run_file": spec.file,
+        "run_sha256": spec.sha256,
+        "priors_file": spec.priors.file,
+        "priors_sha256": spec.priors.sha256,
+        "samples": spec.samples,
+        "sampler": spec.sampler,
+        "seed": spec.seed,
+        "kept_samples": kept,
+        "kept_samples_note": (f"per-sample variables hold samples 0 to {kept - 1} of the run's {spec.samples} "
+                              "(the first of the design); statistics variables are over all samples"),
+        "mcsim_version": __version__,
+    }
+    return dataset

@@ -1,0 +1,180 @@
+"""``report.md`` and its self-contained twin ``report.html`` (figures embedded)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import markdown
+
+from .. import __version__
+from ..pipeline import Result
+from ..table import consistency_checks, deterministic_table, round_half_up
+from .figures import Figure
+from .text import md_cell, md_code, md_text, number, percent
+
+__all__ = ["render_html", "render_markdown"]
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{number(low)} to {number(high)}"
+
+
+def _verdict(result: Result) -> list[str]:
+    lines = ["## Verdict", ""]
+    stats = result.summary
+    for out in result.spec.model.outputs:
+        if out.reference is None:
+            continue
+        s = stats[out.name]
+        never = float(s.get("p_never", 0.0))
+        line = (f"- **{md_text(out.label)}**: median {number(float(s['p50']))}, 90 % interval "
+                f"{_interval(float(s['p05']), float(s['p95']))} ({md_text(out.reference_label)})")
+        if never:
+            line += f"; in {percent(never)} of samples it is never reached ({md_text(out.infinite_means)})"
+        lines.append(line + ".")
+    for c in result.claims:
+        point = "holds" if c.holds_at_point else "fails"
+        lines.append(f"- Claim *{md_text(c.claim.text or c.claim.name)}* (`{md_code(c.claim.describe())}`): "
+                     f"probability **{c.probability:.3f}** (95 % interval {c.ci95[0]:.3f} to {c.ci95[1]:.3f}, "
+                     f"standard error {c.se:.4f}); it {point} at the priors' point values.")
+    return [*lines, ""]
+
+
+def _claims(result: Result) -> list[str]:
+    if not result.claims:
+        return []
+    lines = ["## Claims", "", "| claim | test | P(holds) | se | 95 % interval | at the points |",
+             "|---|---|---:|---:|---|---|"]
+    for c in result.claims:
+        lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | `{md_code(c.claim.describe())}` | "
+                     f"{c.probability:.4f} | {c.se:.4f} | {c.ci95[0]:.4f} to {c.ci95[1]:.4f} | "
+                     f"{'holds' if c.holds_at_point else 'fails'} |")
+    lines += ["", "Standard errors are binomial; intervals are Wilson score intervals over "
+              f"{result.spec.samples:,} samples.", ""]
+    return lines
+
+
+def _outputs(result: Result) -> list[str]:
+    lines = ["## Outputs", "", "| output | unit | mean | sd | p05 | median | p95 | P(infinite) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for out in result.spec.model.outputs:
+        if out.per_user:
+            continue
+        s = result.summary[out.name]
+        never = percent(float(s["p_never"])) if "p_never" in s else ""
+        lines.append(f"| {md_cell(out.label)} | {md_cell(out.unit)} | {number(float(s['mean']))} | "
+                     f"{number(float(s['sd']))} | {number(float(s['p05']))} | {number(float(s['p50']))} | "
+                     f"{number(float(s['p95']))} | {never} |")
+    lines += ["", "Means and sds are over finite samples; quantiles over all samples, infinite included "
+              "(*never* marks an infinite quantile).", ""]
+    for out in result.spec.model.outputs:
+        if not out.per_user:
+            continue
+        s = result.summary[out.name]
+        positive = "P(> 0) |" if "p_positive" in s else ""
+        lines += [f"### {md_text(out.label)} ({md_text(out.unit)}) against users", "",
+                  f"| users | mean | p05 | median | p95 | {positive}",
+                  "|---:|---:|---:|---:|---:|" + ("---:|" if positive else "")]
+        for i, users in enumerate(result.spec.users):
+            row = (f"| {users:,.0f} | {number(float(s['mean'][i]))} | {number(float(s['p05'][i]))} | "
+                   f"{number(float(s['p50'][i]))} | {number(float(s['p95'][i]))} |")
+            if positive:
+                row += f" {float(s['p_positive'][i]):.4f} |"
+            lines.append(row)
+        lines.append("")
+    return lines
+
+
+def _figures(figures: list[Figure], heading: str = "## Figures") -> list[str]:
+    if not figures:
+        return []
+    lines = [heading, ""]
+    for fig in figures:
+        lines += [f"![{md_text(fig.caption)}](figures/{fig.stem}.png)", "",
+                  f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    return lines
+
+
+def _paper_table(result: Result) -> list[str]:
+    if result.spec.model.name != "tableau1":
+        return []
+    priors = result.spec.priors
+    lines = ["## Tableau 1 at the priors' point values", "",
+             "| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |",
+             "|---:|---:|---:|---:|---|"]
+    for row in deterministic_table(priors):
+        note = "; ".join(row.mismatches()) or "the same"
+        lines.append(f"| {row.prompts:,.0f} | {row.users:,.0f} | {round_half_up(row.unit_cost_usd, 4):.4f} | "
+                     f"{row.surplus_usd:,.0f} | {note} |")
+    lines += ["", "### Where the paper is inconsistent", ""]
+    for check in consistency_checks(priors):
+        status = "consistent" if check.consistent else "inconsistent"
+        lines.append(f"- **{check.title}** ({status}): {md_text(check.detail)}")
+    return [*lines, ""]
+
+
+def _priors(result: Result) -> list[str]:
+    spec = result.spec
+    lines = ["## Priors", "", f"From `{md_code(spec.priors.file)}` ({md_text(spec.priors.title)})"
+             + (f", with overrides from the run file for: {md_text(', '.join(spec.overridden))}" if spec.overridden
+                else "") + ".", "",
+             "| input | unit | point | distribution | source |", "|---|---|---:|---|---|"]
+    for prior in spec.priors.inputs:
+        lines.append(f"| {md_cell(prior.label or prior.name)} (`{md_code(prior.name)}`) | {md_cell(prior.unit)} | "
+                     f"{number(prior.point)} | {md_cell(prior.distribution.describe())} | {md_cell(prior.source)} |")
+    if spec.priors.correlations:
+        lines += ["", "Rank correlations (Gaussian copula): " + ", ".join(
+            f"{md_text(c.first)} and {md_text(c.second)}: {c.rank:g}" for c in spec.priors.correlations) + "."]
+    return [*lines, ""]
+
+
+def _reproduce(result: Result) -> list[str]:
+    spec = result.spec
+    took = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+    return ["## Reproducing this report", "",
+            f"`mcsim run {md_code(spec.file)} --samples {spec.samples} --seed {spec.seed}` with mcsim {__version__}: "
+            f"{spec.samples:,} samples, sampler {spec.sampler}, model `{spec.model.name}`.",
+            f"Run file sha256 `{spec.sha256}`; priors file sha256 `{spec.priors.sha256}`. "
+            f"Time taken: {took}. `summary.json` lists the versions of every dependency.", ""]
+
+
+def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = ()) -> str:
+    """The whole report as Markdown, every text from an input file escaped."""
+    spec = result.spec
+    lines = [f"# {md_text(spec.title)}", "",
+             f"Model: {md_text(spec.model.description)} ({md_text(spec.model.reference)}). "
+             f"{spec.samples:,} samples ({spec.sampler}, seed {spec.seed}).", ""]
+    lines += _verdict(result) + _claims(result) + _outputs(result) + _figures(figures)
+    if result.sensitivity is not None:
+        lines += [result.sensitivity.markdown(), "", *_figures(list(sensitivity_figures), "### Sensitivity figures")]
+    lines += _paper_table(result) + _priors(result) + _reproduce(result)
+    return "\n".join(lines)
+
+
+_STYLE = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.5; color: #222; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }
+th { background: #f3f3f3; }
+img { max-width: 100%; }
+code { background: #f5f5f5; padding: 0 0.2rem; }
+"""
+
+
+def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
+    """A self-contained HTML page: the Markdown rendered, PNG figures embedded as data URIs."""
+    body = markdown.markdown(markdown_text, extensions=["tables"], output_format="html")
+
+    def embed(match: re.Match) -> str:
+        png = (figures_dir / match.group(1)).read_bytes()
+        return 'src="data:image/png;base64,' + base64.b64encode(png).decode("ascii") + '"'
+
+    body = re.sub(r'src="figures/([\w.-]+\.png)"', embed, body)
+    safe_title = html.escape(title)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{safe_title}</title>\n'
+            f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+

@@ -1,0 +1,98 @@
+"""``summary.json``: the numbers of a run that users' scripts rely on (DESIGN section 3.4)."""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..pipeline import Result
+
+__all__ = ["build_summary", "dumps", "plain"]
+
+DEPENDENCIES = ("numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib")
+
+
+def plain(value: Any) -> Any:
+    """Convert numpy scalars and arrays to JSON-ready Python values; infinite or NaN become None."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()] if value.ndim else plain(value.item())
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    return value
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version(), "mcsim": __version__}
+    for name in DEPENDENCIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def build_summary(result: Result) -> dict[str, Any]:
+    spec = result.spec
+    outputs = {}
+    for out in spec.model.outputs:
+        entry = dict(result.summary[out.name])
+        entry["unit"] = out.unit
+        if out.infinite_means is not None:
+            entry["null_means"] = f"+infinity: {out.infinite_means}"
+        outputs[out.name] = entry
+    claims = {
+        c.claim.name: {
+            "probability": c.probability, "se": c.se, "ci95": list(c.ci95), "samples": c.samples,
+            "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
+        }
+        for c in result.claims
+    }
+    summary = {
+        "mcsim_version": __version__,
+        "run": {
+            "title": spec.title,
+            "samples": spec.samples,
+            "sampler": spec.sampler,
+            "seed": spec.seed,
+            "priors_sha256": spec.priors.sha256,
+            "run_file": spec.file,
+            "run_sha256": spec.sha256,
+            "priors_file": spec.priors.file,
+            "model": spec.model.name,
+            "users": list(spec.users),
+            "overrides": list(spec.overridden),
+            "chunk_size": spec.chunk_size,
+        },
+        "manifest": {"versions": _versions()},
+        "notes": {
+            "null": "null stands for an infinite value (see each output's null_means); JSON has no infinity.",
+            "moments": "mean and sd are over the finite samples; p_never is the share that is infinite.",
+            "quantiles": "p05, p50, p95 are empirical order statistics over all samples, infinite included.",
+            "claims": "se is the binomial standard error; ci95 is Wilson's score interval.",
+        },
+        "outputs": outputs,
+        "claims": claims,
+    }
+    if result.sensitivity is not None:
+        summary["sensitivity"] = result.sensitivity.to_summary()
+    return plain(summary)
+
+
+def dumps(summary: dict[str, Any]) -> str:
+    """JSON text, refusing NaN and infinity (they are not JSON)."""
+    return json.dumps(summary, indent=2, allow_nan=False) + "\n"

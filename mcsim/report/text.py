@@ -1,0 +1,48 @@
+"""Escaping text that comes from input files, and formatting numbers for readers."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+__all__ = ["md_cell", "md_code", "md_text", "number", "percent"]
+
+_MARKUP = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def md_text(text: str) -> str:
+    """Text from an input file made inert in Markdown and in the HTML rendered from it.
+
+    HTML is escaped (``<script>`` shows as text) and Markdown's markup characters are
+    backslash-escaped, so a title or a source cannot open a link, a table cell or an emphasis.
+    """
+    return _MARKUP.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def md_cell(text: str) -> str:
+    """:func:`md_text` for a table cell: also one line."""
+    return " ".join(md_text(text).split())
+
+
+def md_code(text: str) -> str:
+    """Text for an inline code span: Markdown escapes do not apply there, so backticks and line
+    breaks are removed; HTML inside a code span is escaped by the renderer."""
+    return " ".join(str(text).replace("`", "'").split())
+
+
+def number(value: float | None, digits: int = 4) -> str:
+    """A readable number: thousands separators for large values, 4 significant digits otherwise."""
+    if value is None:
+        return "n/a"
+    if math.isinf(value):
+        return "never" if value > 0 else "-inf"
+    if math.isnan(value):
+        return "n/a"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+def percent(value: float, digits: int = 1) -> str:
+    return f"{100 * value:.{digits}f} %"

@@ -1,0 +1,161 @@
+"""The deterministic Tableau 1 at the priors' point values, and the paper's inconsistencies.
+
+Every number here is computed by the model from the priors' points; the paper's printed
+values (:mod:`mcsim.paper`) are only compared against.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from . import paper
+from .models.tableau1 import TABLEAU1
+from .priors import Priors
+
+__all__ = ["Check", "TableRow", "consistency_checks", "deterministic_table", "format_table", "point_outputs"]
+
+
+def round_half_up(value: float, places: int) -> float:
+    """Round as a spreadsheet does (0.00205 -> 0.0021), after removing binary noise."""
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(f"{value:.12g}").quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    prompts: float
+    users: float
+    unit_cost_usd: float
+    surplus_usd: float
+    printed: paper.Row | None  # the paper's row at the same place, if any
+
+    def mismatches(self) -> list[str]:
+        """What differs from the printed row, at the printed precision."""
+        if self.printed is None:
+            return []
+        found = []
+        if round(self.prompts) != self.printed.prompts:
+            found.append(f"prompts printed {self.printed.prompts:,.0f}")
+        if round(self.users) != self.printed.users:
+            found.append(f"users printed {self.printed.users:,.0f}")
+        if round_half_up(self.unit_cost_usd, 4) != self.printed.unit_cost_usd:
+            found.append(f"unit cost printed {self.printed.unit_cost_usd:.4f}")
+        if round(self.surplus_usd) != self.printed.surplus_usd:
+            found.append(f"surplus printed {self.printed.surplus_usd:,.0f}")
+        return found
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison between what the paper states and what its own model gives."""
+
+    title: str
+    consistent: bool
+    detail: str
+
+
+def point_outputs(values: dict[str, float], users: list[float] | np.ndarray) -> dict[str, np.ndarray]:
+    """Tableau 1's outputs for one set of input values."""
+    inputs = {name: np.array([values[name]]) for name in TABLEAU1.input_names}
+    out = TABLEAU1.evaluate(inputs, np.asarray(users, dtype=float))
+    return {name: value[0] for name, value in out.items()}
+
+
+def deterministic_table(priors: Priors) -> list[TableRow]:
+    """Tableau 1's six rows at the priors' points: the printed users, the break-even row recomputed.
+
+    The third row of the paper is its break-even; here it is the model's break-even at the
+    points (left out if the margin per user is not positive, i.e. it never breaks even).
+    """
+    points = priors.points()
+    break_even = float(point_outputs(points, [1.0])["break_even_users"])
+    rows = []
+    for printed in paper.TABLE1:
+        users = printed.users
+        if printed.surplus_usd == 0:  # the break-even row
+            if not math.isfinite(break_even):
+                continue
+            users = break_even
+        out = point_outputs(points, [users])
+        rows.append(TableRow(users * points["prompts_per_user"], users, float(out["unit_cost"][0]),
+                             float(out["surplus"][0]), printed))
+    return rows
+
+
+def consistency_checks(priors: Priors) -> list[Check]:
+    """Compare the paper's stated figures with what its model gives (DESIGN 2.2), by computation."""
+    points = priors.points()
+    stated = paper.STATED
+    base = point_outputs(points, [1.0])
+    checks = []
+
+    implied = stated["cost_per_1k_tokens"] * stated["tokens_per_prompt"] / 1000
+    at_stated = point_outputs({**points, "cost_per_1k_tokens": stated["cost_per_1k_tokens"],
+                               "tokens_per_prompt": stated["tokens_per_prompt"]}, [1.0])
+    checks.append(Check(
+        "Cost per prompt",
+        math.isclose(implied, stated["cost_per_prompt"]),
+        f"${stated['cost_per_1k_tokens']:g} per 1000 tokens x {stated['tokens_per_prompt']:g} tokens = "
+        f"${implied:.4f} per prompt, but the table uses ${stated['cost_per_prompt']:.4f} "
+        f"({stated['cost_per_prompt'] / implied:.3g}x). At ${implied:.4f} the break-even would be "
+        f"{_users(at_stated['break_even_users'])}, not {paper.BREAK_EVEN_USERS:,.0f}."))
+
+    row = next(r for r in paper.TABLE1 if r.surplus_usd == 0)
+    model_unit = float(point_outputs(points, [row.users])["unit_cost"][0])
+    checks.append(Check(
+        "Unit cost at break-even",
+        round_half_up(model_unit, 4) == row.unit_cost_usd,
+        f"the break-even row prints ${row.unit_cost_usd:.4f} per prompt; the model gives "
+        f"${model_unit:.4f} at {row.users:,.0f} users."))
+
+    text_rate = paper.TEXT_CONVERSION_RATE
+    at_text = point_outputs({**points, "conversion_rate": text_rate}, [1.0])
+    checks.append(Check(
+        "Conversion rate",
+        math.isclose(text_rate, stated["conversion_rate"]),
+        f"section 5's text says {text_rate:.0%}, the table and footnote 7 {stated['conversion_rate']:.0%}. "
+        f"At {text_rate:.0%} the break-even moves from {_users(base['break_even_users'])} to "
+        f"{_users(at_text['break_even_users'])}."))
+
+    checks.append(Check(
+        "Source of the inference cost",
+        False,
+        f"${stated['cost_per_1k_tokens']:g} per 1000 tokens is the March-2023 API price of gpt-3.5-turbo, "
+        "not a cost estimate for GPT-4 (GPT-4 8k was priced $0.03 / $0.06 per 1000 input / output tokens)."))
+
+    crossover = float(base["crossover_users"])
+    checks.append(Check(
+        "Crossover of inference and training costs",
+        crossover <= paper.CROSSOVER_USERS,
+        f'the text says "beyond about {paper.CROSSOVER_USERS / 1e6:.0f} million users" the monthly training '
+        f"cost falls below the inference cost; the model's crossover is {_users(crossover)}."))
+    return checks
+
+
+def _users(value: float) -> str:
+    return f"{value:,.0f} users" if math.isfinite(value) else "never (margin per user <= 0)"
+
+
+def format_table(priors: Priors) -> str:
+    """The table and the checks as plain text, for the terminal."""
+    rows = deterministic_table(priors)
+    base = point_outputs(priors.points(), [1.0])
+    lines = [f"Tableau 1 at the point values of {priors.file}", ""]
+    header = f"{'prompts / month':>18} {'users':>15} {'unit cost ($/prompt)':>21} {'surplus ($/month)':>18}  paper"
+    lines += [header, "-" * len(header)]
+    for row in rows:
+        mismatches = row.mismatches()
+        note = "as printed" if not mismatches else "differs: " + "; ".join(mismatches)
+        lines.append(f"{row.prompts:>18,.0f} {row.users:>15,.0f} {round_half_up(row.unit_cost_usd, 4):>21.4f} "
+                     f"{row.surplus_usd:>18,.0f}  {note}")
+    lines += ["", f"Break-even users: {_users(base['break_even_users'])}",
+              f"Crossover users (monthly inference cost = monthly training cost): {_users(base['crossover_users'])}",
+              "", "Where the paper is inconsistent (computed at these points):"]
+    for number, check in enumerate(consistency_checks(priors), start=1):
+        status = "consistent" if check.consistent else "INCONSISTENT"
+        lines.append(f"{number}. {check.title} [{status}]: {check.detail}")
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Shared helpers: write small priors and run files into a temporary directory."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAPER_INPUTS = """
+[inputs.training_cost]
+point = 63e6
+dist = "point"
+source = "paper"
+
+[inputs.lifetime_months]
+point = 12
+dist = "point"
+source = "paper"
+
+[inputs.cost_per_1k_tokens]
+point = 0.004
+dist = "point"
+source = "paper's table"
+
+[inputs.tokens_per_prompt]
+point = 250
+dist = "point"
+source = "paper"
+
+[inputs.prompts_per_user]
+point = 100
+dist = "point"
+source = "paper"
+
+[inputs.conversion_rate]
+point = 0.05
+dist = "point"
+source = "paper"
+
+[inputs.price]
+point = 20
+dist = "point"
+source = "paper"
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    """``write(name, text)`` writes a dedented file under tmp_path and returns its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def points_with(**replacements: str) -> str:
+    """The paper's inputs, all points, with some input tables replaced by the given TOML bodies."""
+    text = PAPER_INPUTS
+    for name, body in replacements.items():
+        start = text.index(f"[inputs.{name}]")
+        end = text.find("[inputs.", start + 1)
+        end = len(text) if end < 0 else end
+        text = text[:start] + f"[inputs.{name}]\n" + textwrap.dedent(body).strip() + "\n\n" + text[end:]
+    return text

@@ -1,0 +1,125 @@
+"""Each family's inverse CDF against scipy.stats, and its parameterisation."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from mcsim.distributions import (
+    U_RESOLUTION,
+    Beta,
+    Discrete,
+    LogNormal,
+    LogUniform,
+    Normal,
+    Pert,
+    Triangular,
+    Uniform,
+    parse,
+)
+from mcsim.errors import Problems
+
+CONTINUOUS = [
+    Uniform(2.0, 5.0),
+    LogUniform(1e-3, 10.0),
+    Triangular(8.0, 12.0, 25.0),
+    Triangular(0.0, 0.0, 1.0),
+    Pert.from_mode(60.0, 100.0, 150.0),
+    Pert.from_mode(0.0, 0.2, 1.0, shape=8.0),
+    Normal(1.0, 2.0),
+    Normal(0.05, 0.03, low=0.0, high=1.0),
+    Normal(0.0, 1.0, low=3.0, high=5.0),  # far in the upper tail
+    LogNormal(63e6, 0.3),
+    Beta(5.0, 95.0),
+    Beta(0.5, 0.5),
+    Beta(2.0, 3.0, low=10.0, high=20.0),
+]
+
+
+@pytest.mark.parametrize("dist", CONTINUOUS, ids=lambda d: d.describe())
+def test_draws_follow_scipy(dist):
+    u = np.random.default_rng(7).random(20_000)
+    x = dist.ppf(u)
+    assert stats.kstest(x, dist.to_scipy().cdf).pvalue > 1e-3
+    low, high = dist.support
+    assert np.all((x >= low) & (x <= high))
+
+
+@pytest.mark.parametrize("dist", CONTINUOUS, ids=lambda d: d.describe())
+def test_ppf_inverts_scipy_cdf(dist):
+    u = np.linspace(0.001, 0.999, 999)
+    assert np.max(np.abs(dist.to_scipy().cdf(dist.ppf(u)) - u)) < 1e-8
+
+
+def test_fast_beta_matches_scipy_within_its_resolution():
+    u = np.random.default_rng(3).random(100_000)
+    for a, b in [(4.5, 95.5), (5.0, 95.0), (1.2, 7.0), (50.0, 50.0), (4.207522292077879, 1.7924777079221204)]:
+        x = Beta(a, b).ppf(u)
+        assert np.max(np.abs(stats.beta(a, b).cdf(x) - u)) < 10 * U_RESOLUTION
+
+
+def test_discrete_frequencies():
+    dist = Discrete((1.0, 2.0, 5.0), (0.2, 0.5, 0.3))
+    x = dist.ppf(np.random.default_rng(0).random(100_000))
+    counts = np.array([(x == v).sum() for v in dist.values])
+    assert stats.chisquare(counts, 100_000 * np.array(dist.weights)).pvalue > 1e-3
+
+
+def _parse(table):
+    problems = Problems("p.toml")
+    dist = parse(table, "[inputs.x]", problems)
+    return dist, [str(p) for p in problems.items]
+
+
+def test_lognormal_percentiles_land_where_asked():
+    dist, problems = _parse({"dist": "lognormal", "p05": 40e6, "p95": 100e6})
+    assert not problems
+    assert dist.to_scipy().ppf([0.05, 0.95]) == pytest.approx([40e6, 100e6], rel=1e-12)
+    same, _ = _parse({"dist": "lognormal", "median": dist.median, "sigma": dist.sigma})
+    assert same == dist
+
+
+def test_beta_by_mean_and_sd():
+    dist, problems = _parse({"dist": "beta", "mean": 0.3, "sd": 0.1, "low": 0.0, "high": 2.0})
+    assert not problems
+    frozen = dist.to_scipy()
+    assert frozen.mean() == pytest.approx(0.3) and frozen.std() == pytest.approx(0.1)
+
+
+def test_pert_mean_is_the_classic_formula():
+    dist, _ = _parse({"dist": "pert", "low": 60, "mode": 100, "high": 150})
+    assert dist.to_scipy().mean() == pytest.approx((60 + 4 * 100 + 150) / 6)
+
+
+def test_truncated_normal_stays_inside():
+    dist, _ = _parse({"dist": "normal", "mean": 0.05, "sd": 0.05, "low": 0, "high": 1})
+    assert dist.to_scipy().mean() == pytest.approx(stats.truncnorm(-1, 19, 0.05, 0.05).mean())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    low=st.floats(-1e6, 1e6),
+    width=st.floats(1e-3, 1e6),
+    mode_share=st.floats(0, 1),
+    u=st.lists(st.floats(0, 1, exclude_max=True, exclude_min=True), min_size=1, max_size=30),
+)
+def test_triangular_and_pert_stay_in_support_and_are_monotone(low, width, mode_share, u):
+    high = low + width
+    mode = low + mode_share * width
+    u = np.sort(np.asarray(u))
+    for dist in (Triangular(low, mode, high), Pert.from_mode(low, mode, high)):
+        x = dist.ppf(u)
+        assert np.all(x >= low - 1e-9 * width) and np.all(x <= high + 1e-9 * width)
+        assert np.all(np.diff(x) >= -1e-9 * width)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p05=st.floats(1e-12, 1e12), ratio=st.floats(1.0001, 1e4))
+def test_lognormal_roundtrip(p05, ratio):
+    dist, problems = _parse({"dist": "lognormal", "p05": p05, "p95": p05 * ratio})
+    assert not problems
+    x = dist.ppf(np.array([0.05, 0.5, 0.95]))
+    assert x == pytest.approx([p05, math.sqrt(p05 * p05 * ratio), p05 * ratio], rel=1e-9)

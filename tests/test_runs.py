@@ -1,0 +1,93 @@
+"""Run files: the shipped ones load; overrides, claims and every problem are handled."""
+
+import re
+
+import pytest
+from conftest import ROOT
+
+from mcsim.errors import InputError
+from mcsim.runs import load_run
+
+PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
+
+
+def test_default_run_loads():
+    spec = load_run(ROOT / "runs" / "paper-table1.toml")
+    assert spec.samples == 1 << 20 and spec.sampler == "sobol" and spec.seed == 2025
+    assert spec.model.name == "tableau1"
+    assert [c.name for c in spec.claims][:2] == ["break_even_within_6M", "crossover_within_55M"]
+    assert spec.priors.file == "priors/paper-table1.toml" or spec.priors.file.endswith("priors/paper-table1.toml")
+
+
+def test_command_line_values_replace_the_files():
+    spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024, seed=0)
+    assert (spec.samples, spec.seed) == (1024, 0)
+
+
+def test_override_replaces_a_prior(write):
+    path = write("r.toml", f"""
+        [run]
+        priors = "{PRIORS}"
+        samples = 1024
+
+        [overrides.conversion_rate]
+        dist = "point"
+        point = 0.01
+        source = "section 5's text says 1 %"
+        """)
+    spec = load_run(path)
+    assert spec.priors["conversion_rate"].point == 0.01 and spec.priors["conversion_rate"].is_point
+    assert spec.overridden == ("conversion_rate",)
+
+
+def _errors(write, body):
+    path = write("r.toml", body)
+    with pytest.raises(InputError) as info:
+        load_run(path)
+    return [str(p) for p in info.value.problems], str(path)
+
+
+RUN_CASES = [
+    ('[run]\npriors = "P"\nsampler = "sobel"', r'\[run\] sampler = "sobel" is unknown; did you mean "sobol"\? '
+                                             r"\(allowed: random, lhs, sobol\)"),
+    ('[run]\npriors = "P"\nsamples = 1000', r"samples = 1000 is invalid with sampler sobol: .*nearest: 512 or 1024"),
+    ('[run]\npriors = "P"\nsamples = 0', r"samples = 0 is invalid: must be a whole number from 1 to 2\*\*40"),
+    ('[run]\npriors = "P"\nseed = -1', r"seed = -1 is invalid: must be a whole number >= 0"),
+    ('[run]\npriors = "P"\nseed = 1.5', r"seed = 1.5 is invalid"),
+    ('[run]\npriors = "P"\nusers = [5, 1]', r"users = \[5, 1\] is invalid: must be strictly increasing"),
+    ('[run]\npriors = "P"\nusers = []', r"users = \[\] is invalid"),
+    ('[run]\npriors = "P"\nmodel = "tableau2"', r'model = "tableau2" is not a built-in model'),
+    ('[run]\npriors = "P"\nsampels = 4', r'\[run\] sampels is not a known key; did you mean "samples"\?'),
+    ('[run]\npriors = "missing.toml"', r"missing.toml does not exist"),
+    ('[run]\nsamples = 4', r"\[run\] is missing 'priors'"),
+    ('[[claims]]\nname = "x"', r"\[run\] is missing"),
+    ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "break_even"\nop = "<="\nvalue = 6e6',
+     r'\[\[claims\]\] "c" output = "break_even" is not an output of model tableau1; '
+     r'did you mean "break_even_users"\?'),
+    ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "surplus"\nop = "=<"\nvalue = 0',
+     r'op = "=<" is invalid \(allowed: <=, <, >=, >\)'),
+    ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "surplus"\nop = ">"\nvalue = 0',
+     r"is missing 'users': surplus varies with users"),
+    ('[run]\npriors = "P"\nusers = [1e6]\n[[claims]]\nname = "c"\noutput = "surplus"\nop = ">"\nvalue = 0\n'
+     "users = 2e6", r"users = 2e\+06 is not in the run's users grid \(1e\+06\)"),
+    ('[run]\npriors = "P"\n[[claims]]\nname = "bad name"\noutput = "surplus"\nop = ">"\nvalue = 0',
+     r'name = "bad name" is invalid'),
+    ('[run]\npriors = "P"\n[overrides.conversion_rate]\ndist = "normal"\npoint = 0.05\nmean = 0.05\nsd = 0.1\n'
+     'source = "s"', r"\[overrides.conversion_rate\] dist = normal\(0.05, sd=0.1\) is invalid: .*must lie in \[0, 1\]"),
+    ('[run]\npriors = "P"\n[overrides.conversion_rat]\ndist = "point"\npoint = 0.01\nsource = "s"',
+     r'\[overrides.conversion_rat\] overrides no input of the priors file; did you mean "conversion_rate"\?'),
+    ('[run]\npriors = "P"\n[overides]', r'\[overides\] is not a known section; did you mean "overrides"\?'),
+]
+
+
+@pytest.mark.parametrize(("body", "pattern"), RUN_CASES, ids=[c[1][:40] for c in RUN_CASES])
+def test_each_run_problem_is_named(write, body, pattern):
+    errors, _ = _errors(write, body.replace('"P"', f'"{PRIORS}"'))
+    assert any(re.search(pattern, e) for e in errors), errors
+
+
+def test_problems_in_the_priors_file_name_that_file(write):
+    write("bad.toml", '[inputs.x]\npoint = 1\ndist = "uniform"\nlow = 2\nhigh = 1\nsource = "s"\n')
+    errors, _ = _errors(write, '[run]\npriors = "bad.toml"\nsampler = "sobel"')
+    assert any(e.startswith(str(write("x", "").parent / "bad.toml")) and "high = 1 is invalid" in e for e in errors)
+    assert any("sampler" in e for e in errors)
