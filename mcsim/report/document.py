@@ -93,7 +93,7 @@ def _figures(figures: list[Figure], heading: str = "## Figures") -> list[str]:
         return []
     lines = [heading, ""]
     for fig in figures:
-        lines += [f"![{md_text(fig.caption)}](figures/{fig.stem}.png)", "",
+        lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
                   f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
     return lines
 

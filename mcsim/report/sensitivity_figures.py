@@ -107,6 +107,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
     if tor.log_scale:
         ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(format_count))
+    ax.xaxis.set_minor_formatter(FuncFormatter(format_count))
     ax.set_xlabel(_text(f"{t.label} ({t.unit})" if t.unit else t.label))
     ax.grid(axis="x", alpha=0.3, which="both")
     ax.legend(handles=handles, fontsize=8, loc="best")

@@ -149,7 +149,7 @@ class Target:
         if self.cap is not None:
             text += f", capped at {self.cap:.3g} {self.unit}"
             if self.infinite_means:
-                text += f" (infinite values, where it {self.infinite_means}, count as the cap)"
+                text += f"; an infinite value ({self.infinite_means}) counts as the cap"
         return text
 
 

@@ -1,0 +1,93 @@
+"""The command line: outputs, exit codes, no tracebacks."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from mcsim.cli import main
+
+PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
+
+
+def _mcsim(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "mcsim", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "MCSIM_DEBUG": ""}, timeout=300)
+
+
+def test_table_prints_the_six_rows():
+    done = _mcsim("table")
+    assert done.returncode == 0, done.stderr
+    for text in ("5.2510", "-5,241,000", "-4,350,000", "583,333,333", "39,750,000", "444,750,000",
+                 "4,494,750,000", "Break-even users: 5,833,333", "52,500,000"):
+        assert text in done.stdout
+    assert "unit cost printed 0.1090" in done.stdout
+    assert "5,526,316" in done.stdout  # break-even at the stated $0.0005 per prompt
+
+
+def test_table_of_another_priors_file():
+    done = _mcsim("table", str(ROOT / "priors" / "evidence-2025.toml"))
+    assert done.returncode == 0 and "Break-even users: 9,259,259" in done.stdout
+
+
+def test_bad_input_exits_2_with_one_line_per_problem(write):
+    path = write("bad.toml", '[inputs.x]\npoint = 1\ndist = "sobel"\nsource = "s"\n[inputs.y]\npoint = 1\n')
+    done = _mcsim("table", str(path))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 3 and all(line.startswith(str(path)) for line in lines)
+    assert "Traceback" not in done.stderr
+
+
+def test_table_refuses_priors_that_do_not_fit_the_model(write):
+    path = write("p.toml", '[inputs.price]\npoint = 20\ndist = "point"\nsource = "s"\n')
+    done = _mcsim("table", str(path))
+    assert done.returncode == 2 and "is missing 'training_cost'" in done.stderr
+
+
+def test_missing_run_file_and_usage_errors(tmp_path):
+    assert _mcsim("run", str(tmp_path / "none.toml")).returncode == 2
+    done = _mcsim("frobnicate")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_validate(write, capsys):
+    good = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1024\n')
+    assert main(["validate", str(good), PRIORS]) == 0
+    bad = write("b.toml", '[run]\npriors = "nowhere.toml"\n')
+    assert main(["validate", str(good), str(bad)]) == 2
+    assert "nowhere.toml does not exist" in capsys.readouterr().err
+
+
+def test_run_writes_a_report(write, tmp_path):
+    run = write("small.toml", f"""
+        [run]
+        title = "small"
+        priors = "{PRIORS}"
+        samples = 2048
+        seed = 3
+        users = [1e6, 1e7]
+
+        [[claims]]
+        name = "within_6M"
+        output = "break_even_users"
+        op = "<="
+        value = 6e6
+        """)
+    out = tmp_path / "out"
+    done = _mcsim("run", str(run), "--out", str(out), "--samples", "1024", "--seed", "4")
+    assert done.returncode == 0, done.stderr
+    for name in ("summary.json", "results.nc", "report.md", "report.html", "figures/surplus_fan.png",
+                 "figures/surplus_fan.pdf", "figures/break_even_users_distribution.png"):
+        assert (out / name).is_file(), name
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["samples"] == 1024 and summary["run"]["seed"] == 4
+
+
+@pytest.mark.parametrize("args", [["--samples", "1000"], ["--seed", "-3"]])
+def test_command_line_values_are_validated(args):
+    done = _mcsim("run", str(ROOT / "runs" / "paper-table1.toml"), "--out", "/nonexistent/x", *args)
+    assert done.returncode == 2 and "Traceback" not in done.stderr

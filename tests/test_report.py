@@ -1,0 +1,165 @@
+"""Reports: summary.json's contract, results.nc, escaping, and nothing lost on failure."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+from conftest import ROOT
+
+from mcsim.pipeline import execute
+from mcsim.report import write_report
+from mcsim.runs import load_run
+
+PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
+
+
+def _spec(write, extra="", samples=1024, priors=PRIORS, seed=2025):
+    path = write("run.toml", f"""
+        [run]
+        title = "test run"
+        priors = "{priors}"
+        samples = {samples}
+        seed = {seed}
+        users = [1e4, 5.833333e6, 5e7]
+
+        [[claims]]
+        name = "break_even_within_6M"
+        text = "A surplus appears only beyond about 6 million monthly users"
+        output = "break_even_users"
+        op = "<="
+        value = 6e6
+        """ + extra)
+    return load_run(path)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    (tmp / "run.toml").write_text(f'[run]\ntitle = "module run"\npriors = "{PRIORS}"\nsamples = 2048\n'
+                                  "users = [1e4, 5.833333e6, 5e7]\n"
+                                  '[[claims]]\nname = "c"\noutput = "break_even_users"\nop = "<="\nvalue = 6e6\n')
+    result = execute(load_run(tmp / "run.toml"))
+    return write_report(result, tmp / "out"), result
+
+
+def test_summary_has_the_documented_keys(report):
+    out, result = report
+    summary = json.loads((out / "summary.json").read_text())
+    assert {"mcsim_version", "run", "outputs", "claims"} <= summary.keys()
+    assert {"title", "samples", "sampler", "seed", "priors_sha256"} <= summary["run"].keys()
+    for name in ("break_even_users", "crossover_users"):
+        assert {"mean", "sd", "p05", "p50", "p95", "p_never"} <= summary["outputs"][name].keys()
+    assert {"users", "mean", "p05", "p50", "p95", "p_positive"} <= summary["outputs"]["surplus"].keys()
+    assert {"users", "mean", "p05", "p50", "p95"} <= summary["outputs"]["unit_cost"].keys()
+    assert "p_positive" not in summary["outputs"]["unit_cost"]
+    claim = summary["claims"]["c"]
+    assert claim["ci95"][0] <= claim["probability"] <= claim["ci95"][1]
+    assert claim["probability"] == pytest.approx(result.claims[0].probability)
+    assert summary["outputs"]["surplus"]["users"] == [1e4, 5.833333e6, 5e7]
+
+
+def test_results_netcdf_round_trips(report):
+    out, result = report
+    with xr.open_dataset(out / "results.nc") as data:
+        assert data.attrs["samples"] == 2048 and data.attrs["kept_samples"] == 2048
+        assert data["training_cost"].attrs["units"] == "USD"
+        assert "SemiAnalysis" in data["training_cost"].attrs["source"]
+        np.testing.assert_array_equal(data["surplus"].values, result.simulation.outputs["surplus"])
+        assert data["surplus_quantiles"].dims == ("quantile", "users")
+
+
+def test_infinite_values_become_null_with_a_reason(write, tmp_path):
+    write("p.toml", (ROOT / "priors" / "paper-table1.toml").read_text().replace(
+        "alpha = 5\nbeta = 95", "alpha = 1\nbeta = 50"))  # 22 % never break even
+    result = execute(_spec(write, priors="p.toml"))
+    out = write_report(result, tmp_path / "out")
+    text = (out / "summary.json").read_text()
+    assert "Infinity" not in text and "NaN" not in text
+    summary = json.loads(text)
+    assert summary["outputs"]["break_even_users"]["p95"] is None
+    assert summary["outputs"]["break_even_users"]["p_never"] > 0.05
+    assert "never breaks even" in summary["outputs"]["break_even_users"]["null_means"]
+    assert math.isfinite(summary["outputs"]["break_even_users"]["mean"])
+
+
+def test_same_seed_same_summary(write, tmp_path):
+    first = write_report(execute(_spec(write)), tmp_path / "a")
+    second = write_report(execute(_spec(write)), tmp_path / "b")
+    assert (first / "summary.json").read_bytes() == (second / "summary.json").read_bytes()
+
+
+def test_chunk_size_does_not_change_the_numbers(write, tmp_path):
+    a = write_report(execute(_spec(write, samples=4096)), tmp_path / "a")
+    spec = _spec(write, samples=4096)
+    b = write_report(execute(type(spec)(**{**spec.__dict__, "chunk_size": 1000})), tmp_path / "b")
+    assert json.loads((a / "summary.json").read_text())["outputs"] == json.loads((b / "summary.json").read_text())[
+        "outputs"]
+
+
+def test_text_from_input_files_is_escaped(write, tmp_path):
+    text = (ROOT / "priors" / "paper-table1.toml").read_text().replace(
+        'title = "GPT-4 through ChatGPT, as in Tableau 1"', 'title = "<script>alert(1)</script> | x"')
+    text = text.replace('label = "Total training cost"', 'label = "cost <img src=x onerror=alert(2)> | broken"')
+    write("p.toml", text)
+    path = write("run2.toml", '[run]\ntitle = "<b>bold</b> [link](http://x)"\npriors = "p.toml"\nsamples = 1024\n'
+                 '[[claims]]\nname = "c"\ntext = "<script>bad()</script>"\noutput = "break_even_users"\n'
+                 'op = "<="\nvalue = 6e6\n')
+    out = write_report(execute(load_run(path)), tmp_path / "out")
+    html = (out / "report.html").read_text()
+    md = (out / "report.md").read_text()
+    for page in (html, md):
+        assert "<script>" not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+    assert 'href="http://x"' not in html
+    # the label's | did not break its table row: every row of the priors table has 5 cells
+    rows = [line for line in md.splitlines() if "`training_cost`" in line and line.startswith("|")]
+    assert rows and all(line.replace("\\|", "").count("|") == 6 for line in rows)
+
+
+def test_html_is_self_contained(report):
+    out, _ = report
+    html = (out / "report.html").read_text()
+    assert 'src="figures/' not in html and "data:image/png;base64," in html
+
+
+def test_failed_report_leaves_the_previous_one_whole(write, tmp_path, monkeypatch):
+    result = execute(_spec(write))
+    target = write_report(result, tmp_path / "out")
+    before = {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()}
+
+    import mcsim.report as report_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report_module, "build_dataset", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_report(result, target)
+    after = {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "run.toml"]  # no staging directory left
+
+
+def test_interrupted_report_leaves_nothing(write, tmp_path, monkeypatch):
+    result = execute(_spec(write))
+    import mcsim.report as report_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report_module, "render_markdown", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(result, tmp_path / "reports" / "x")
+    assert list((tmp_path / "reports").iterdir()) == []
+
+
+def test_a_retired_report_is_restored(write, tmp_path):
+    from mcsim.report import recover
+
+    retired = tmp_path / ".retired-x-123"
+    retired.mkdir()
+    (retired / "summary.json").write_text("{}")
+    recover(tmp_path / "x")
+    assert (tmp_path / "x" / "summary.json").exists() and not retired.exists()
