@@ -50,8 +50,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _default_priors() -> Path:
-    local = Path("priors/paper-table1.toml")
-    return local if local.exists() else DEFAULT_PRIORS
+    """The paper's priors: in the current directory, the source tree, or where pip installed them."""
+    candidates = (Path("priors/paper-table1.toml"), DEFAULT_PRIORS,
+                  Path(sys.prefix) / "share" / "mcsim" / "priors" / "paper-table1.toml")
+    return next((path for path in candidates if path.exists()), candidates[0])
 
 
 def _table(args) -> int:
