@@ -22,7 +22,7 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     InputError
         If the file does not exist, cannot be read, is too large, is not UTF-8 or not TOML.
     """
-    name = str(path)
+    name = str(path).replace("\0", "\\0")  # shown in messages: keep it printable
     path = Path(path)
 
     def fail(message: str) -> InputError:
@@ -35,10 +35,14 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
         if size > MAX_INPUT_BYTES:
             raise fail(f"is {size:,} bytes: at most {MAX_INPUT_BYTES:,} are allowed for an input file")
         raw = path.read_bytes()
+    except InputError:
+        raise
     except FileNotFoundError:
         raise fail("does not exist") from None
     except OSError as error:
-        raise fail(f"cannot be read: {error.strerror}") from None
+        raise fail(f"cannot be read: {error.strerror or error}") from None
+    except ValueError:  # e.g. a NUL character in the path
+        raise fail("is not a usable path (it holds a NUL character)") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -108,11 +108,12 @@ def parse_prior(name: str, table: Any, where: str, problems: Problems) -> Prior 
         return None
     before = len(problems.items)
     family = table.get("dist")
-    allowed = PRIOR_KEYS + FAMILIES.get(family, ()) if isinstance(family, str) else PRIOR_KEYS
+    known = isinstance(family, str) and family in FAMILIES  # a list or table is not hashable
+    allowed = PRIOR_KEYS + FAMILIES[family] if known else PRIOR_KEYS
     for key in table:
-        if key not in allowed and (family in FAMILIES or key not in _ALL_PARAMS):
+        if key not in allowed and (known or key not in _ALL_PARAMS):
             hint = did_you_mean(key, allowed)
-            what = f"a parameter of {family}" if family in FAMILIES else "a known key"
+            what = f"a parameter of {family}" if known else "a known key"
             problems.add(f"{where} {key}", f"is not {what}{hint} (allowed: {', '.join(allowed)})")
     for key in ("source", "label", "unit"):
         value = table.get(key)

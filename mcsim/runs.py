@@ -15,6 +15,7 @@ from typing import Any
 from .errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from .files import read_toml
 from .models import Model, resolve
+from .models.check import undefined_outputs
 from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from .sampling import SAMPLERS
 from .sensitivity import SensitivitySpec, parse_sensitivity
@@ -22,7 +23,7 @@ from .sensitivity import SensitivitySpec, parse_sensitivity
 __all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
 
 RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
-            "keep_samples")
+            "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
 CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
 OPERATORS = ("<=", "<", ">=", ">")
@@ -64,6 +65,9 @@ class RunSpec:
     chunk_size: int = DEFAULT_CHUNK
     keep_samples: int = DEFAULT_KEEP
     overridden: tuple[str, ...] = field(default=())
+    workers: int = 0  # processes for the chunks; 0: one per available core
+    scheduler: str = "local"  # "local", "dask" (a local Dask cluster) or a Dask scheduler's address
+    target_se: float | None = None  # stop once every claim's standard error is at most this
 
     @property
     def stem(self) -> str:
@@ -124,6 +128,20 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     if not whole(keep, 0):
         problems.add("[run] keep_samples", f"= {show(keep)} is invalid: must be a whole number >= 0 "
                      "(per-sample values kept in results.nc)")
+    workers = run.get("workers", 0)
+    if not whole(workers, 0, 4096):
+        problems.add("[run] workers", f"= {show(workers)} is invalid: must be a whole number from 0 to 4096 "
+                     "(0: one per available core)")
+    scheduler = run.get("scheduler", "local")
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        problems.add("[run] scheduler", f"= {show(scheduler)} is invalid: must be \"local\", \"dask\" (a local "
+                     "Dask cluster) or a Dask scheduler's address such as \"tcp://host:8786\"")
+        scheduler = "local"
+    target_se = run.get("target_se")
+    if target_se is not None and not (is_number(target_se) and 0 < target_se < 0.5):
+        problems.add("[run] target_se", f"= {show(target_se)} is invalid: must be a number in (0, 0.5) "
+                     "(the standard error at which every claim's probability is known well enough)")
+        target_se = None
     users = run.get("users", [1e4, 1e6, 1e7, 1e8, 1e9])
     if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
                                                       for u in users)):
@@ -168,11 +186,16 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
 
     claims = _parse_claims(content.get("claims", []), model, users, problems)
     sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
+    if not problems and priors is not None and model is not None:
+        for sentence in undefined_outputs(priors, model, users):
+            problems.add("[run]", f"cannot be computed in double precision: {sentence} (model {model.name}); "
+                         "narrow the priors or the users grid")
     problems.raise_if_any()
     return RunSpec(title=title.strip(), file=file, sha256=sha256, priors=priors, model=model,
                    samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
                    claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
-                   overridden=tuple(o.name for o in overrides))
+                   overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
+                   target_se=None if target_se is None else float(target_se))
 
 
 def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import re
 
+from ..errors import did_you_mean
 from .base import InputSpec, Model, OutputSpec
 from .tableau1 import TABLEAU1
 
 __all__ = ["BUILTIN", "InputSpec", "Model", "OutputSpec", "resolve"]
 
 BUILTIN: dict[str, Model] = {TABLEAU1.name: TABLEAU1}
+_MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 def resolve(name: str) -> Model:
@@ -29,12 +32,14 @@ def resolve(name: str) -> Model:
     if name in BUILTIN:
         return BUILTIN[name]
     module_name, sep, attribute = name.partition(":")
-    if not sep or not module_name or not attribute:
-        raise LookupError(f"is not a built-in model ({', '.join(BUILTIN)}) nor 'package.module:attribute'")
+    if not sep or not _MODULE.fullmatch(module_name) or not attribute.isidentifier():
+        hint = did_you_mean(name, BUILTIN)
+        raise LookupError(f"is not a built-in model{hint} (built-in: {', '.join(BUILTIN)}) nor "
+                          "'package.module:attribute'")
     try:
         module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise LookupError(f"cannot be imported: {error}") from None
+    except Exception as error:  # ImportError, or whatever the module raises while importing
+        raise LookupError(f"cannot be imported: {type(error).__name__}: {error}") from None
     model = getattr(module, attribute, None)
     if not isinstance(model, Model):
         raise LookupError(f"is not a mcsim.models.Model object in module {module_name}")
