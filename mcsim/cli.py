@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
     run.add_argument("--samples", type=int, default=None, help="number of samples (replaces the run file's)")
     run.add_argument("--seed", type=int, default=None, help="seed (replaces the run file's)")
+    run.add_argument("--workers", type=int, default=None,
+                     help="processes for the chunks, 0 for one per core (replaces the run file's)")
+    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run the chunks on Dask: 'dask' for a local cluster, or a scheduler's address")
 
     validate = commands.add_parser("validate", help="check priors and run files without running anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
@@ -76,6 +80,8 @@ def _run(args) -> int:
     from .runs import load_run
 
     spec = load_run(args.run_file, samples=args.samples, seed=args.seed)
+    if args.workers is not None or args.scheduler is not None:
+        spec = _with_workers(spec, args.workers, args.scheduler)
     out = args.out if args.out is not None else Path("reports") / spec.stem
     start = time.perf_counter()
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
@@ -86,6 +92,20 @@ def _run(args) -> int:
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _with_workers(spec, workers: int | None, scheduler: str | None):
+    import dataclasses
+
+    from .errors import Problem
+
+    if workers is not None and not 0 <= workers <= 4096:
+        raise InputError([Problem("command line", "--workers", f"= {workers} is invalid: must be a whole number "
+                                  "from 0 to 4096 (0: one per available core)")])
+    changes = {"workers": workers} if workers is not None else {}
+    if scheduler is not None:
+        changes["scheduler"] = scheduler
+    return dataclasses.replace(spec, **changes)
 
 
 def _validate(args) -> int:

@@ -1,59 +1,237 @@
-"""Running a model over a sampling design, chunk by chunk."""
+"""Running a model over a sampling design in chunks, on one core, several, or a Dask cluster.
+
+The run is evaluated chunk by chunk; each chunk returns mergeable statistics
+(:mod:`mcsim.streaming`), never its samples, so memory stays bounded whatever the number of
+samples. Chunks are whole numbers of :data:`~mcsim.streaming.STAT_BLOCK` samples and are merged
+in sample order, and a chunk's numbers depend only on the seed and its sample range, so a run's
+statistics are bit-identical whatever the chunk size, the number of workers or the scheduler.
+
+Before streaming, a pilot (the run's first samples) fixes the quantile brackets and figure
+ranges every chunk uses; its inputs and the first ``keep_samples`` outputs are kept as the run's
+bounded :class:`Head`.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .runs import RunSpec
-from .sampling import Design, chunks
+from .sampling import Design
+from .streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, make_plan
 
-__all__ = ["Simulation", "simulate"]
+__all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate"]
+
+INFLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: bounds memory on the merging side
+
+
+@dataclass(frozen=True)
+class Head:
+    """The run's first samples: inputs of the pilot (for the fine curves), outputs of the first ``keep``."""
+
+    inputs: dict[str, np.ndarray]  # name -> (pilot,): max(PILOT, keep_samples) samples, or all
+    outputs: dict[str, np.ndarray]  # name -> (kept,) or (kept, len(users))
+
+    @property
+    def kept(self) -> int:
+        return len(next(iter(self.outputs.values()))) if self.outputs else 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a stopping rule sees after each chunk is merged (in sample order)."""
+
+    samples: int  # samples merged so far
+    claims: dict[str, tuple[int, int]]  # claim name -> (times it held, samples)
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """Every sample's inputs and outputs of one run."""
+    """A run's merged statistics and its bounded head; no per-sample array beyond the head."""
 
     spec: RunSpec
-    inputs: dict[str, np.ndarray]  # name -> (n,)
-    outputs: dict[str, np.ndarray]  # name -> (n,) or (n, len(users))
+    totals: Totals
+    head: Head
+    stopped_early: bool = False
+    workers: int = 1
+    scheduler: str = "local"
 
     @property
     def n(self) -> int:
-        return self.spec.samples
+        """Samples evaluated (fewer than ``spec.samples`` when a stopping rule ended the run)."""
+        return self.totals.samples
+
+    @property
+    def plan(self) -> Plan:
+        return self.totals.plan
 
 
-def simulate(spec: RunSpec) -> Simulation:
-    """Draw ``spec.samples`` samples of the priors and evaluate the model on them.
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
-    The samples are drawn and evaluated ``spec.chunk_size`` at a time into preallocated arrays;
-    the numbers do not depend on the chunk size (see :mod:`mcsim.sampling`).
+
+def _chunk_ranges(n: int, chunk_size: int) -> list[tuple[int, int]]:
+    size = max(STAT_BLOCK, -(-chunk_size // STAT_BLOCK) * STAT_BLOCK)  # a whole number of blocks
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
+    """Draw samples ``start`` to ``stop``, evaluate the model, return their partial statistics."""
+    from .stats import claim_holds
+
+    design = Design(spec.priors, spec.samples, spec.sampler, spec.seed)
+    drawn = design.draw(start, stop)
+    outputs = spec.model.evaluate(drawn, np.asarray(spec.users))
+    return block_partial(plan, outputs, claim_holds)
+
+
+def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None = None,
+             stop_when: Callable[[Progress], bool] | None = None) -> Simulation:
+    """Draw ``spec.samples`` samples of the priors, evaluate the model, merge the statistics.
+
+    Parameters
+    ----------
+    spec : RunSpec
+    workers : int, optional
+        Processes to run chunks on (default ``spec.workers``; 0 means one per available core).
+        With a Dask scheduler, the number of workers of a local cluster.
+    scheduler : str, optional
+        ``None`` or ``"local"``: this machine; ``"dask"``: a new ``dask.distributed`` LocalCluster;
+        any other value: the address of a running Dask scheduler (``tcp://host:8786``).
+    stop_when : callable, optional
+        Called after each chunk is merged, in sample order, with a :class:`Progress`; when it
+        returns True no further chunk is merged (chunks already under way are discarded), so
+        where a run stops depends on the chunk size but never on the workers.
 
     Raises
     ------
     FloatingPointError
-        If the model returns NaN (an infinite value is allowed only where the model's output
-        says what it means, e.g. a break-even that is never reached).
+        If the model returns NaN, or an infinite value where the output does not say what an
+        infinite value means.
     """
-    design = Design(spec.priors, spec.samples, spec.sampler, spec.seed)
-    users = np.asarray(spec.users)
-    n, k = spec.samples, len(users)
-    inputs = {name: np.empty(n) for name in spec.priors.names}
-    outputs = {o.name: np.empty((n, k) if o.per_user else n) for o in spec.model.outputs}
-    for start, stop in chunks(n, spec.chunk_size):
-        drawn = design.draw(start, stop)
-        for name, values in drawn.items():
-            inputs[name][start:stop] = values
-        for name, values in spec.model.evaluate(drawn, users).items():
-            if name in outputs:
-                outputs[name][start:stop] = values
-    for spec_out in spec.model.outputs:
-        values = outputs[spec_out.name]
-        bad = np.isnan(values) | (np.isinf(values) if spec_out.infinite_means is None else False)
-        if bad.any():
-            raise FloatingPointError(
-                f"model {spec.model.name} returned {int(bad.sum())} undefined values of {spec_out.name} "
-                f"(NaN or infinite) out of {values.size}")
-    return Simulation(spec, inputs, outputs)
+    workers = spec.workers if workers is None else workers
+    workers = available_cores() if workers == 0 else workers
+    scheduler = scheduler if scheduler is not None else spec.scheduler
+    n = spec.samples
+    design = Design(spec.priors, n, spec.sampler, spec.seed)
+    pilot_n = min(n, max(PILOT, spec.keep_samples))
+    inputs = design.draw(0, pilot_n)
+    pilot = spec.model.evaluate(inputs, np.asarray(spec.users))
+    plan = make_plan(pilot, spec.model, spec.claims, spec.users, n)
+    kept = min(n, spec.keep_samples)
+    head = Head(inputs,
+                {o.name: np.asarray(pilot[o.name][:kept]) for o in spec.model.outputs})
+    del pilot
+
+    ranges = _chunk_ranges(n, spec.chunk_size)
+    totals = Totals(plan)
+    stopped = False
+    runner = _runner(spec, plan, ranges, workers, scheduler)
+    try:
+        for partial in runner:
+            totals.merge(partial)
+            _check(spec, totals)
+            if stop_when is not None and totals.samples < n and stop_when(_progress(totals)):
+                stopped = True
+                break
+    finally:
+        runner.close()
+    name = "local" if scheduler in (None, "local") else scheduler
+    return Simulation(spec, totals, head, stopped, workers if len(ranges) > 1 else 1, name)
+
+
+def _progress(totals: Totals) -> Progress:
+    return Progress(totals.samples, {c.name: (int(k), totals.samples)
+                                     for c, k in zip(totals.plan.claims, totals.claims, strict=True)})
+
+
+def _check(spec: RunSpec, totals: Totals) -> None:
+    for out in spec.model.outputs:
+        where = totals.plan.slices[out.name]
+        nan = int(totals.nan[where].sum())
+        infinite = int((totals.samples - totals.finite[where]).sum()) - nan
+        bad = nan + (infinite if out.infinite_means is None else 0)
+        if bad:
+            raise FloatingPointError(f"model {spec.model.name} returned {bad} undefined values of {out.name} "
+                                     f"(NaN or infinite) in its first {totals.samples} samples")
+
+
+def _runner(spec: RunSpec, plan: Plan, ranges: list[tuple[int, int]], workers: int,
+            scheduler: str | None) -> Iterator[Partial]:
+    """Partials of every range, yielded in sample order, however they are computed."""
+    if scheduler not in (None, "local"):
+        return _dask(spec, plan, ranges, workers, scheduler)
+    if workers <= 1 or len(ranges) <= 1:
+        return (evaluate_chunk(spec, plan, start, stop) for start, stop in ranges)
+    return _processes(spec, plan, ranges, workers)
+
+
+def _in_order(submit, ranges, window: int, wait_first) -> Iterator[Partial]:
+    """Submit ranges ahead up to ``window``; yield results in range order."""
+    pending = {}
+    following = 0
+    for index in range(min(window, len(ranges))):
+        pending[index] = submit(*ranges[index])
+    following = len(pending)
+    for index in range(len(ranges)):
+        result = wait_first(pending.pop(index))
+        if following < len(ranges):
+            pending[following] = submit(*ranges[following])
+            following += 1
+        yield result
+
+
+_WORKER_STATE: tuple | None = None
+
+
+def _init_worker(spec: RunSpec, plan: Plan) -> None:
+    global _WORKER_STATE
+    _WORKER_STATE = (spec, plan)
+
+
+def _worker_chunk(start: int, stop: int) -> Partial:
+    spec, plan = _WORKER_STATE
+    return evaluate_chunk(spec, plan, start, stop)
+
+
+def _processes(spec, plan, ranges, workers) -> Iterator[Partial]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(spec, plan))
+    try:
+        yield from _in_order(lambda a, b: pool.submit(_worker_chunk, a, b), ranges,
+                             INFLIGHT_PER_WORKER * workers, lambda future: future.result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask(spec, plan, ranges, workers, scheduler: str) -> Iterator[Partial]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as error:  # the optional extra is missing
+        raise RuntimeError("a Dask scheduler needs dask.distributed: pip install 'mcsim[dask]'") from error
+    cluster = None
+    if scheduler == "dask":
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        spec_future, plan_future = client.scatter([spec, plan], broadcast=True)
+        window = INFLIGHT_PER_WORKER * max(len(client.scheduler_info(n_workers=-1)["workers"]), 1)
+        yield from _in_order(lambda a, b: client.submit(evaluate_chunk, spec_future, plan_future, a, b, pure=False),
+                             ranges, window, lambda future: future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

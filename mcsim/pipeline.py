@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .engine import Simulation, simulate
+from .engine import Progress, Simulation, simulate
 from .runs import RunSpec
 from .sensitivity import SensitivityResult, analyse
 from .stats import ClaimResult, Curves, curves, evaluate_claims, summarise
 
-__all__ = ["Result", "execute"]
+__all__ = ["Result", "claims_known_to", "execute"]
+
+MIN_SAMPLES_TO_STOP = 1 << 12  # below this the binomial standard error is too rough to stop on
 
 
 @dataclass(frozen=True)
 class Result:
-    """Everything a report shows about one run."""
+    """Everything a report shows about one run.
+
+    ``simulation`` holds the merged statistics and the bounded head of the samples (see
+    :class:`mcsim.engine.Simulation`), never every sample.
+    """
 
     spec: RunSpec
     simulation: Simulation
@@ -26,11 +34,21 @@ class Result:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def execute(spec: RunSpec) -> Result:
-    """Run ``spec``: draw the samples, evaluate the model, compute every statistic."""
+def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None) -> Result:
+    """Run ``spec``: draw the samples, evaluate the model, compute every statistic.
+
+    Parameters
+    ----------
+    spec : RunSpec
+    stop_when : callable, optional
+        A stopping rule (see :func:`mcsim.engine.simulate`); by default the run's ``target_se``
+        if it has one (:func:`claims_known_to`), else none: every sample is drawn.
+    """
     seconds = {}
     start = time.perf_counter()
-    simulation = simulate(spec)
+    if stop_when is None and spec.target_se is not None:
+        stop_when = claims_known_to(spec.target_se)
+    simulation = simulate(spec, stop_when=stop_when)
     seconds["simulation"] = time.perf_counter() - start
     start = time.perf_counter()
     summary = summarise(simulation)
@@ -43,3 +61,22 @@ def execute(spec: RunSpec) -> Result:
         sensitivity = analyse(spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims)
         seconds["sensitivity"] = time.perf_counter() - start
     return Result(spec, simulation, summary, claims, fine, sensitivity, seconds)
+
+
+def claims_known_to(target_se: float) -> Callable[[Progress], bool]:
+    """A stopping rule: every claim's probability has a binomial standard error of at most ``target_se``.
+
+    The standard error of a proportion near 0 or 1 is itself poorly estimated, so the rule uses
+    ``p`` shrunk by one success and one failure (``(k + 1) / (n + 2)``), and never stops before
+    :data:`MIN_SAMPLES_TO_STOP` samples.
+    """
+    def stop(progress: Progress) -> bool:
+        if progress.samples < MIN_SAMPLES_TO_STOP or not progress.claims:
+            return False
+        for held, n in progress.claims.values():
+            p = (held + 1) / (n + 2)
+            if math.sqrt(p * (1 - p) / n) > target_se:
+                return False
+        return True
+
+    return stop

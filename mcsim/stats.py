@@ -1,6 +1,7 @@
 """Statistics of a simulation: summaries of each output, claims' probabilities, curves over users.
 
-Quantiles are empirical order statistics (``method="inverted_cdf"``): a quantile is a value some
+Statistics are merged from the chunks of a run (:mod:`mcsim.streaming`), never from every
+sample at once. Quantiles are empirical order statistics (``method="inverted_cdf"``): a quantile is a value some
 sample took, so it stays well defined when a share of samples is infinite (a break-even that is
 never reached is +inf; the p95 is then +inf if more than 5 % never break even). Means and
 standard deviations are over the finite samples; ``p_never`` is the share that is infinite.
@@ -16,10 +17,11 @@ from scipy import stats as scipy_stats
 
 from .engine import Simulation
 from .runs import Claim
+from .streaming import QUANTILES
 
-__all__ = ["QUANTILES", "ClaimResult", "Curves", "claim_holds", "curves", "evaluate_claims", "summarise"]
+__all__ = ["QUANTILES", "ClaimResult", "Curves", "claim_holds", "curves", "evaluate_claims", "quantile_errors",
+           "summarise"]
 
-QUANTILES = (0.05, 0.50, 0.95)
 _NAMES = ("p05", "p50", "p95")
 _OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
@@ -28,18 +30,12 @@ def _quantiles(values: np.ndarray) -> np.ndarray:
     return np.quantile(values, QUANTILES, axis=0, method="inverted_cdf")
 
 
-def _finite_moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    finite = np.isfinite(values)
-    count = finite.sum(axis=0)
-    safe = np.where(finite, values, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = safe.sum(axis=0) / count
-        var = (np.where(finite, values - mean, 0.0) ** 2).sum(axis=0) / (count - 1)
-    return mean, np.sqrt(var)
-
-
 def summarise(sim: Simulation) -> dict[str, dict[str, np.ndarray | float]]:
     """Mean, sd, p05, p50, p95 of every output (and ``p_never``, ``p_positive`` where they apply).
+
+    The statistics are merged from the run's chunks (:mod:`mcsim.streaming`): moments and shares
+    exactly, quantiles exactly or, beyond a memory budget, within the error bound that
+    :func:`quantile_errors` gives.
 
     Returns
     -------
@@ -47,20 +43,39 @@ def summarise(sim: Simulation) -> dict[str, dict[str, np.ndarray | float]]:
         ``{output: {statistic: value}}``; for outputs over the users grid each value is an array
         over users and ``users`` holds the grid. Values may be infinite (see the module notes).
     """
+    totals = sim.totals
+    mean, sd = totals.moments()
+    quantiles, _ = _quantiles_of(sim)
+    n = totals.samples
     result = {}
     for spec in sim.spec.model.outputs:
-        values = sim.outputs[spec.name]
-        mean, sd = _finite_moments(values)
-        summary: dict[str, np.ndarray | float] = {"mean": mean, "sd": sd}
-        summary.update(zip(_NAMES, _quantiles(values), strict=True))
+        where = totals.plan.slices[spec.name]
+        pick = (lambda a, w=where: a[..., w]) if spec.per_user else (lambda a, w=where: a[..., w.start])
+        summary: dict[str, np.ndarray | float] = {"mean": pick(mean), "sd": pick(sd)}
+        summary.update(zip(_NAMES, pick(quantiles), strict=True))
         if spec.infinite_means is not None:
-            summary["p_never"] = np.isinf(values).mean(axis=0)
+            summary["p_never"] = pick((n - totals.finite) / n)
         if spec.per_user:
             summary = {"users": np.asarray(sim.spec.users), **summary}
             if spec.share_positive:
-                summary["p_positive"] = (values > 0).mean(axis=0)
+                summary["p_positive"] = pick(totals.positive / n)
         result[spec.name] = summary
     return result
+
+
+def _quantiles_of(sim: Simulation) -> tuple[np.ndarray, np.ndarray]:
+    cached = getattr(sim.totals, "_quantiles_cache", None)
+    if cached is None:
+        cached = sim.totals.quantiles()
+        sim.totals._quantiles_cache = cached
+    return cached
+
+
+def quantile_errors(sim: Simulation) -> dict[str, np.ndarray]:
+    """Error bound of each output's p05, p50, p95 (all zero when the quantiles are exact)."""
+    _, error = _quantiles_of(sim)
+    return {name: error[:, where] if sim.spec.model.output(name).per_user else error[:, where.start]
+            for name, where in sim.totals.plan.slices.items()}
 
 
 @dataclass(frozen=True)
@@ -103,9 +118,8 @@ def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
     points = {name: np.array([value]) for name, value in spec.priors.points().items()}
     at_point = spec.model.evaluate(points, np.asarray(spec.users))
     results = []
-    for claim in spec.claims:
-        holds = claim_holds(claim, sim.outputs, spec.users)
-        n, k = holds.size, int(holds.sum())
+    for claim, held in zip(sim.totals.plan.claims, sim.totals.claims, strict=True):
+        n, k = sim.n, int(held)
         p = k / n
         interval = scipy_stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
         results.append(ClaimResult(claim, p, float(np.sqrt(p * (1 - p) / n)),
@@ -134,8 +148,8 @@ def curves(sim: Simulation, *, points: int = 61, max_samples: int = 1 << 16) -> 
     spec = sim.spec
     low, high = min(spec.users), max(spec.users)
     users = np.geomspace(low, high, points) if high > low else np.array([low])
-    m = min(sim.n, max_samples)
-    head = {name: values[:m] for name, values in sim.inputs.items()}
+    m = min(sim.n, max_samples, len(next(iter(sim.head.inputs.values()))))
+    head = {name: values[:m] for name, values in sim.head.inputs.items()}
     outputs = spec.model.evaluate(head, users)
     per_user = [o for o in spec.model.outputs if o.per_user]
     return Curves(users, m, {o.name: _quantiles(outputs[o.name]) for o in per_user},

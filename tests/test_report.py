@@ -66,7 +66,7 @@ def test_results_netcdf_round_trips(report):
         assert data.attrs["samples"] == 2048 and data.attrs["kept_samples"] == 2048
         assert data["training_cost"].attrs["units"] == "USD"
         assert "SemiAnalysis" in data["training_cost"].attrs["source"]
-        np.testing.assert_array_equal(data["surplus"].values, result.simulation.outputs["surplus"])
+        np.testing.assert_array_equal(data["surplus"].values, result.simulation.head.outputs["surplus"])
         assert data["surplus_quantiles"].dims == ("quantile", "users")
 
 

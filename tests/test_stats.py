@@ -20,6 +20,7 @@ def _run(write, sampler="random", samples=1 << 16, seed=7, conversion=f"alpha = 
         [run]
         priors = "p.toml"
         samples = {samples}
+        keep_samples = {samples}
         sampler = "{sampler}"
         seed = {seed}
         users = [1e6, 6e6, 5e7]
@@ -72,7 +73,7 @@ def test_never_breaking_even_is_counted_not_dropped(write):
     exact = stats.beta(1, 50).cdf(INFERENCE / PRICE)
     n = result.spec.samples
     assert abs(summary["p_never"] - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
-    values = result.simulation.outputs["break_even_users"]
+    values = result.simulation.head.outputs["break_even_users"]
     finite = values[np.isfinite(values)]
     assert summary["mean"] == pytest.approx(finite.mean())
     assert not np.isnan(values).any()
@@ -80,7 +81,7 @@ def test_never_breaking_even_is_counted_not_dropped(write):
 
 def test_quantiles_are_order_statistics_with_infinities(write):
     result = _run(write, conversion="alpha = 1\nbeta = 5", samples=4096)
-    values = np.sort(result.simulation.outputs["break_even_users"])
+    values = np.sort(result.simulation.head.outputs["break_even_users"])
     summary = result.summary["break_even_users"]
     assert summary["p50"] == values[int(np.ceil(0.5 * values.size)) - 1]
     assert summary["p95"] == values[int(np.ceil(0.95 * values.size)) - 1]
@@ -88,7 +89,7 @@ def test_quantiles_are_order_statistics_with_infinities(write):
 
 def test_grid_statistics(write):
     result = _run(write, samples=4096)
-    surplus = result.simulation.outputs["surplus"]
+    surplus = result.simulation.head.outputs["surplus"]
     summary = result.summary["surplus"]
     assert np.array_equal(summary["users"], [1e6, 6e6, 5e7])
     assert summary["mean"] == pytest.approx(surplus.mean(axis=0))

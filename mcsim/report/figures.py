@@ -59,20 +59,18 @@ def plot_run(result: Result, directory: Path) -> list[Figure]:
 
 
 def _distribution(result: Result, out, directory: Path) -> Figure:
-    values = result.simulation.outputs[out.name]
-    finite = values[np.isfinite(values)]
+    sim = result.simulation
+    n = sim.n
     stats = result.summary[out.name]
     fig, ax = plt.subplots(figsize=(7, 4))
-    # the axis spans the central 99.8 % of finite samples; the tails beyond are counted in the last bins
-    low, high = np.quantile(finite, [0.001, 0.999]) if finite.size else (0.0, 1.0)
-    shown = np.clip(finite, low, high)
-    if out.log_scale and finite.size and low > 0:
-        bins = np.geomspace(low, high, 80) if high > low else 10
-        ax.set_xscale("log")
-    else:
-        bins = 80
-    if finite.size:
-        ax.hist(shown, bins=bins, weights=np.full(finite.size, 1 / values.size), color=BAND, edgecolor="none",
+    # the axis spans the central 99.8 % of finite samples (from the pilot); the tails beyond are in the end bins
+    counts = sim.totals.figure.get(out.name)
+    if counts is not None and np.sum(counts):
+        low, high, log = sim.plan.figure_edges[out.name]
+        edges = np.geomspace(low, high, len(counts) + 1) if log else np.linspace(low, high, len(counts) + 1)
+        if log:
+            ax.set_xscale("log")
+        ax.hist(edges[:-1], bins=edges, weights=np.asarray(counts) / n, color=BAND, edgecolor="none",
                 label="share of samples")
     p05, p50, p95 = (float(stats[k]) for k in ("p05", "p50", "p95"))
     if np.isfinite(p05) and np.isfinite(p95):
@@ -89,14 +87,14 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
     ax.set_xlabel(f"{out.label} ({out.unit})")
     ax.set_ylabel("share of samples")
     never = float(stats.get("p_never", 0.0))
-    title = f"{out.label}\n{values.size:,} samples"
+    title = f"{out.label}\n{n:,} samples"
     if never > 0:
         title += f"; {never:.1%} never reached ({out.infinite_means})"
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     stem = f"{out.name}_distribution"
     save(fig, directory, stem)
-    caption = (f"Distribution of {out.label.lower()} over {values.size:,} samples, with its median and 90 % "
+    caption = (f"Distribution of {out.label.lower()} over {n:,} samples, with its median and 90 % "
                "interval" + (f"; {out.reference_label}" if out.reference is not None else "")
                + (f". {never:.1%} of samples are infinite ({out.infinite_means}) and not drawn." if never else ".")
                + " The axis spans the central 99.8 % of finite values; the rest are in the end bins.")

@@ -1,0 +1,303 @@
+"""Mergeable statistics of a run evaluated in chunks: moments, shares, claims and quantiles.
+
+A run is cut into blocks of :data:`STAT_BLOCK` samples (aligned to the sample index, so a block
+is the same whatever the chunk size or the number of workers). Each block yields its own
+partial statistics; partials are merged in block order:
+
+- counts (finite values, infinite values, values above zero, claims that hold, histogram bins)
+  are integers, summed exactly;
+- moments come from per-block sums of ``x - ref`` and ``(x - ref)**2`` over finite values
+  (``ref`` a fixed shift from the pilot, against cancellation), added in block order by a
+  sequential left fold, so every floating-point operation is the same however the run is cut;
+- quantiles are order statistics (``method="inverted_cdf"``), kept exact by bracketing: a pilot
+  (the run's first :data:`PILOT` samples) gives, for each quantile, a range ``[lo, hi]`` that
+  holds the order statistic with overwhelming probability (the pilot's order statistics
+  ``z = 7`` binomial standard deviations either side of the target rank). Blocks count the
+  values below ``lo`` and keep those inside; the quantile is then the right order statistic of
+  the kept values, which is exact and does not depend on their order. When the kept values
+  would exceed :data:`QUANTILE_BUDGET`, blocks instead count the values inside in a fixed fine
+  histogram of :data:`HISTOGRAM_BINS` bins over ``[lo, hi]``; the quantile is the midpoint of
+  the bin that holds it, and the half-width of that bin is reported as its error bound.
+
+If the order statistic falls outside its bracket (a miss; the pilot makes this less likely than
+1e-11 for a random sample), the run stops with an error rather than report a wrong number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
+           "block_partial", "make_plan", "quantile_rank"]
+
+QUANTILES = (0.05, 0.50, 0.95)
+STAT_BLOCK = 1 << 13  # samples per block of partial statistics
+PILOT = 1 << 16  # samples of the pilot that brackets the quantiles
+QUANTILE_BUDGET = 1 << 24  # values kept for exact quantiles beyond which a histogram is used
+HISTOGRAM_BINS = 1 << 12  # bins inside each bracket in histogram mode
+FIGURE_BINS = 80  # bins of a distribution figure
+_Z = 7.0
+
+
+def quantile_rank(n: int, q: float) -> int:
+    """0-based index of the order statistic that ``np.quantile(..., method="inverted_cdf")`` returns."""
+    return min(max(math.ceil(n * q) - 1, 0), n - 1) if n * q != int(n * q) else max(int(n * q) - 1, 0)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What each block computes, fixed before streaming from the pilot (so every chunk agrees).
+
+    Columns are the model's outputs flattened: a scalar output is one column, an output over the
+    users grid one column per users value; ``slices[name]`` says where each output sits.
+    """
+
+    slices: dict[str, slice]
+    ref: np.ndarray  # (K,) shift for the moments
+    lo: np.ndarray  # (3, K) quantile brackets, lo <= order statistic <= hi
+    hi: np.ndarray
+    top: np.ndarray  # (3, K) upper end of the histogram's finite bins: hi, or the pilot's largest finite value
+    mode: str  # "exact" or "histogram"
+    claims: tuple  # Claim objects
+    users: tuple[float, ...]
+    figure_edges: dict[str, tuple[float, float, bool]]  # scalar output -> (low, high, log bins)
+
+    @property
+    def width(self) -> int:
+        return len(self.ref)
+
+
+def _flatten(outputs: dict[str, np.ndarray], slices: dict[str, slice]) -> np.ndarray:
+    m = len(next(iter(outputs.values())))
+    columns = np.empty((m, max(s.stop for s in slices.values())))
+    for name, where in slices.items():
+        columns[:, where] = np.asarray(outputs[name], dtype=float).reshape(m, -1)
+    return columns
+
+
+def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
+              budget: int = QUANTILE_BUDGET) -> Plan:
+    """Brackets, moment shifts and figure ranges from the pilot's outputs, for a run of ``n`` samples."""
+    slices, start = {}, 0
+    for out in model.outputs:
+        width = len(users) if out.per_user else 1
+        slices[out.name] = slice(start, start + width)
+        start += width
+    x = _flatten(pilot, slices)
+    m = len(x)
+    ordered = np.sort(x, axis=0)
+    lo, hi = np.empty((3, start)), np.empty((3, start))
+    for i, q in enumerate(QUANTILES):
+        if m >= n:  # the pilot is the whole run: the bracket is the answer itself
+            lo[i] = hi[i] = ordered[quantile_rank(n, q)]
+            continue
+        half = _Z * math.sqrt(m * q * (1 - q)) + 2
+        low_index, high_index = math.floor(q * m - half), math.ceil(q * m + half)
+        lo[i] = ordered[low_index] if low_index >= 0 else -np.inf
+        hi[i] = ordered[high_index] if high_index < m else np.inf
+    finite = np.isfinite(x)
+    largest = np.where(finite, x, -np.inf).max(axis=0)
+    top = np.where(np.isfinite(hi), hi, np.maximum(lo, np.minimum(largest, hi)))
+    top = np.where(np.isfinite(top), top, lo)
+    with np.errstate(invalid="ignore"):
+        ref = np.where(finite.any(axis=0), np.nanmean(np.where(finite, x, np.nan), axis=0), 0.0)
+    ref = np.nan_to_num(ref)
+    inside = sum(((x >= lo[i]) & (x <= hi[i])).mean(axis=0).sum() for i in range(3))
+    mode = "exact" if inside * n <= budget or m >= n else "histogram"
+    figure_edges = {}
+    for out in model.outputs:
+        if out.per_user:
+            continue
+        values = x[:, slices[out.name]][:, 0]
+        values = values[np.isfinite(values)]
+        if not values.size:
+            continue
+        low, high = (float(v) for v in np.quantile(values, [0.001, 0.999]))
+        log = bool(out.log_scale and low > 0)
+        figure_edges[out.name] = (low, high, log)
+    return Plan(slices, ref, lo, hi, top, mode, tuple(claims), tuple(users), figure_edges)
+
+
+@dataclass
+class Totals:
+    """Statistics merged over the blocks so far, in block order."""
+
+    plan: Plan
+    samples: int = 0
+    blocks: int = 0
+    finite: np.ndarray = None  # (K,) int
+    positive: np.ndarray = None  # (K,) int
+    nan: np.ndarray = None  # (K,) int
+    below: np.ndarray = None  # (3, K) int
+    sum1: np.ndarray = None  # (K,) float, sequential fold of the blocks' sums
+    sum2: np.ndarray = None
+    claims: np.ndarray = None  # (claims,) int
+    kept: list = field(default_factory=list)  # exact mode: [(q index, column, value) arrays]
+    histogram: np.ndarray = None  # histogram mode: (3, K, bins + 2) int; then finite values above, then +inf
+    figure: dict = field(default_factory=dict)  # output -> (FIGURE_BINS,) int
+
+    def __post_init__(self):
+        k = self.plan.width
+        self.finite = np.zeros(k, np.int64) if self.finite is None else self.finite
+        self.positive = np.zeros(k, np.int64) if self.positive is None else self.positive
+        self.nan = np.zeros(k, np.int64) if self.nan is None else self.nan
+        self.below = np.zeros((3, k), np.int64) if self.below is None else self.below
+        self.sum1 = np.zeros(k) if self.sum1 is None else self.sum1
+        self.sum2 = np.zeros(k) if self.sum2 is None else self.sum2
+        self.claims = np.zeros(len(self.plan.claims), np.int64) if self.claims is None else self.claims
+        if self.histogram is None and self.plan.mode == "histogram":
+            self.histogram = np.zeros((3, k, HISTOGRAM_BINS + 2), np.int64)
+
+    def merge(self, partial: Partial) -> None:
+        """Add the next chunk's blocks (the caller merges chunks in sample order)."""
+        self.samples += partial.samples
+        self.blocks += len(partial.sum1)
+        self.finite += partial.finite
+        self.positive += partial.positive
+        self.nan += partial.nan
+        self.below += partial.below
+        self.claims += partial.claims
+        # a sequential left fold over the blocks: the same additions whatever the chunking
+        self.sum1 = np.add.accumulate(np.vstack([self.sum1, partial.sum1]), axis=0)[-1]
+        self.sum2 = np.add.accumulate(np.vstack([self.sum2, partial.sum2]), axis=0)[-1]
+        if partial.kept is not None:
+            self.kept.append(partial.kept)
+        if partial.histogram is not None:
+            self.histogram += partial.histogram
+        for name, counts in partial.figure.items():
+            self.figure[name] = self.figure.get(name, 0) + counts
+
+    # -- results ------------------------------------------------------------------------------
+    def moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and sd (ddof 1) of the finite values of every column."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shift = self.sum1 / self.finite
+            mean = self.plan.ref + shift
+            var = (self.sum2 - self.finite * shift**2) / (self.finite - 1)
+        return mean, np.sqrt(np.maximum(var, 0.0))
+
+    def quantiles(self) -> tuple[np.ndarray, np.ndarray]:
+        """Order statistics (3, K) and their error bounds (0 where exact)."""
+        plan, n = self.plan, self.samples
+        values, error = np.empty((3, plan.width)), np.zeros((3, plan.width))
+        kept = None
+        if plan.mode == "exact":
+            kept = [np.concatenate([part[i] for part in self.kept]) if self.kept else np.empty((0,), _KEPT)
+                    for i in range(3)]
+        for i, q in enumerate(QUANTILES):
+            rank = quantile_rank(n, q)
+            if plan.mode == "exact":
+                order = np.argsort(kept[i]["column"], kind="stable")
+                columns = kept[i]["column"][order]
+                vals = kept[i]["value"][order]
+                bounds = np.searchsorted(columns, np.arange(plan.width + 1))
+            for j in range(plan.width):
+                r = rank - self.below[i, j]
+                if plan.mode == "exact":
+                    own = vals[bounds[j]:bounds[j + 1]]
+                    if not 0 <= r < own.size:
+                        raise _miss(q, j, plan)
+                    values[i, j] = np.partition(own, r)[r]
+                else:
+                    values[i, j], error[i, j] = self._from_histogram(i, j, r, q)
+        return values, error
+
+    def _from_histogram(self, i: int, j: int, r: int, q: float) -> tuple[float, float]:
+        counts = self.histogram[i, j]
+        cumulative = np.cumsum(counts)
+        if not 0 <= r < cumulative[-1]:
+            raise _miss(q, j, self.plan)
+        b = int(np.searchsorted(cumulative, r, side="right"))
+        lo, top = self.plan.lo[i, j], self.plan.top[i, j]
+        if b == HISTOGRAM_BINS + 1:
+            return np.inf, 0.0
+        if b == HISTOGRAM_BINS:  # a finite value above the pilot's largest finite one in the bracket
+            raise _miss(q, j, self.plan)
+        width = (top - lo) / HISTOGRAM_BINS
+        return lo + (b + 0.5) * width, 0.5 * width
+
+
+_KEPT = np.dtype([("column", np.int32), ("value", np.float64)])
+
+
+def _miss(q: float, column: int, plan: Plan) -> RuntimeError:
+    name = next(n for n, s in plan.slices.items() if s.start <= column < s.stop)
+    return RuntimeError(f"the p{round(100 * q):02d} of {name} (column {column}) fell outside the bracket its pilot "
+                        "gave; rerun with another seed or more samples in the pilot")
+
+
+@dataclass
+class Partial:
+    """One chunk's statistics: counts summed over its blocks, sums kept per block."""
+
+    samples: int
+    finite: np.ndarray
+    positive: np.ndarray
+    nan: np.ndarray
+    below: np.ndarray
+    sum1: np.ndarray  # (blocks, K)
+    sum2: np.ndarray
+    claims: np.ndarray
+    kept: list | None  # exact mode: 3 structured arrays (column, value)
+    histogram: np.ndarray | None
+    figure: dict
+
+
+def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Partial:
+    """Statistics of consecutive blocks of outputs (``len`` a multiple of STAT_BLOCK, or the run's last)."""
+    x = _flatten({name: outputs[name] for name in plan.slices}, plan.slices)
+    m, k = x.shape
+    starts = range(0, m, STAT_BLOCK)
+    finite_mask = np.isfinite(x)
+    all_finite = bool(finite_mask.all())
+    d = x - plan.ref
+    if not all_finite:
+        d[~finite_mask] = 0.0
+    sum1 = np.empty((len(starts), k))
+    sum2 = np.empty((len(starts), k))
+    for b, s in enumerate(starts):
+        piece = d[s:s + STAT_BLOCK]
+        sum1[b] = piece.sum(axis=0)
+        sum2[b] = np.einsum("ij,ij->j", piece, piece)
+    finite = np.full(k, m, np.int64) if all_finite else np.count_nonzero(finite_mask, axis=0)
+    nan = np.zeros(k, np.int64) if all_finite else np.count_nonzero(np.isnan(x), axis=0)
+    positive = np.count_nonzero(x > 0, axis=0)
+    below = np.empty((3, k), np.int64)
+    kept, histogram = ([], None) if plan.mode == "exact" else (None, np.zeros((3, k, HISTOGRAM_BINS + 2), np.int64))
+    for i in range(3):
+        lo, hi = plan.lo[i], plan.hi[i]
+        below[i] = np.count_nonzero(x < lo, axis=0)
+        rows, columns = np.nonzero((x >= lo) & (x <= hi))
+        values = x[rows, columns]
+        if kept is not None:
+            part = np.empty(values.size, _KEPT)
+            part["column"], part["value"] = columns, values
+            kept.append(part)
+        else:
+            histogram[i] = _bin(plan, i, columns, values, k)
+    claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
+    figure = {}
+    for name, (low, high, log) in plan.figure_edges.items():
+        v = x[:, plan.slices[name].start]
+        v = v[np.isfinite(v)]
+        if log:
+            v, low, high = np.log(v), math.log(low), math.log(high)
+        span = (high - low) or 1.0
+        index = np.clip(((v - low) / span * FIGURE_BINS).astype(np.int64), 0, FIGURE_BINS - 1)
+        figure[name] = np.bincount(index, minlength=FIGURE_BINS)
+    return Partial(m, finite, positive, nan, below, sum1, sum2, claims, kept, histogram, figure)
+
+
+def _bin(plan: Plan, i: int, columns: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    lo, top = plan.lo[i, columns], plan.top[i, columns]
+    span = top - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(span > 0, (values - lo) / np.where(span > 0, span, 1.0) * HISTOGRAM_BINS, 0.0)
+    index = np.minimum(index, HISTOGRAM_BINS - 1).astype(np.int64)
+    index[values > top] = HISTOGRAM_BINS  # finite values above the pilot's largest finite one in the bracket
+    index[np.isposinf(values)] = HISTOGRAM_BINS + 1
+    size = HISTOGRAM_BINS + 2
+    return np.bincount(columns.astype(np.int64) * size + index, minlength=k * size).reshape(k, size)
