@@ -18,7 +18,9 @@ from .dataset import build_dataset
 from .document import render_html, render_markdown
 from .figures import Figure, plot_run
 from .sensitivity_figures import plot_sensitivity, sensitivity_caption
-from .summary import build_summary, dumps
+from .summary import build_summary, dumps, plain
+from .verdict import build as build_verdict
+from .verdict_figures import plot_verdict
 
 __all__ = ["replace_directory", "write_report"]
 
@@ -49,9 +51,13 @@ def write_report(result: Result, target: str | Path) -> Path:
         if result.sensitivity is not None:
             sensitivity_figures = [Figure(stem, sensitivity_caption(stem, result.sensitivity))
                                    for stem in plot_sensitivity(result.sensitivity, figures_dir)]
-        (staging / "summary.json").write_text(dumps(build_summary(result)), encoding="utf-8")
+        verdict = build_verdict(result)
+        verdict_figures = plot_verdict(verdict, figures_dir)
+        summary = build_summary(result)
+        summary["verdict"] = plain(verdict.to_summary())
+        (staging / "summary.json").write_text(dumps(summary), encoding="utf-8")
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
-        text = render_markdown(result, figures, sensitivity_figures)
+        text = render_markdown(result, figures, sensitivity_figures, verdict, verdict_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
     return target

@@ -18,31 +18,6 @@ from .text import md_cell, md_code, md_text, number, percent
 __all__ = ["render_html", "render_markdown"]
 
 
-def _interval(low: float, high: float) -> str:
-    return f"{number(low)} to {number(high)}"
-
-
-def _verdict(result: Result) -> list[str]:
-    lines = ["## Verdict", ""]
-    stats = result.summary
-    for out in result.spec.model.outputs:
-        if out.reference is None:
-            continue
-        s = stats[out.name]
-        never = float(s.get("p_never", 0.0))
-        line = (f"- **{md_text(out.label)}**: median {number(float(s['p50']))}, 90 % interval "
-                f"{_interval(float(s['p05']), float(s['p95']))} ({md_text(out.reference_label)})")
-        if never:
-            line += f"; in {percent(never)} of samples it is never reached ({md_text(out.infinite_means)})"
-        lines.append(line + ".")
-    for c in result.claims:
-        point = "holds" if c.holds_at_point else "fails"
-        lines.append(f"- Claim *{md_text(c.claim.text or c.claim.name)}* (`{md_code(c.claim.describe())}`): "
-                     f"probability **{c.probability:.3f}** (95 % interval {c.ci95[0]:.3f} to {c.ci95[1]:.3f}, "
-                     f"standard error {c.se:.4f}); it {point} at the priors' point values.")
-    return [*lines, ""]
-
-
 def _claims(result: Result) -> list[str]:
     if not result.claims:
         return []
@@ -141,13 +116,21 @@ def _reproduce(result: Result) -> list[str]:
             f"Time taken: {took}. `summary.json` lists the versions of every dependency.", ""]
 
 
-def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = ()) -> str:
-    """The whole report as Markdown, every text from an input file escaped."""
+def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
+                    verdict=None, verdict_figures: list[Figure] = ()) -> str:
+    """The whole report as Markdown, every text from an input file escaped.
+
+    ``verdict`` is :func:`mcsim.report.verdict.build`'s result (computed here when not given).
+    """
+    from .verdict import build
+
+    verdict = verdict if verdict is not None else build(result)
     spec = result.spec
     lines = [f"# {md_text(spec.title)}", "",
              f"Model: {md_text(spec.model.description)} ({md_text(spec.model.reference)}). "
              f"{spec.samples:,} samples ({spec.sampler}, seed {spec.seed}).", ""]
-    lines += _verdict(result) + _claims(result) + _outputs(result) + _figures(figures)
+    lines += verdict.markdown() + _figures(list(verdict_figures), "### Verdict figures")
+    lines += _claims(result) + _outputs(result) + _figures(figures)
     if result.sensitivity is not None:
         lines += [result.sensitivity.markdown(), "", *_figures(list(sensitivity_figures), "### Sensitivity figures")]
     lines += _paper_table(result) + _priors(result) + _reproduce(result)

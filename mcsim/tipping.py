@@ -1,0 +1,320 @@
+"""Tipping points: the value of one input at which a claim flips, the other inputs at their points.
+
+For each claim and each input, :func:`tipping_points` finds where the claim changes from holding
+to failing as that input moves and every other input stays at its prior's point value, and says
+where that value sits in the input's prior ("the claim fails below a conversion rate of 4.9 %,
+the 47th percentile of its prior").
+
+Tableau 1's claims have closed forms: every claim on break-even users, crossover users or the
+surplus at given users is a condition ``E >= 0`` with ``E`` linear in the conversion rate, the
+price, the training cost and the product ``prompts x cost per 1000 tokens x tokens``, and linear
+in ``1 / lifetime``; each input's threshold is then one division (:func:`closed_form`). Other
+models, and other claims, are solved by bracketing the sign change of a continuous margin on a
+grid and refining it with Brent's method (:func:`root_find`). The direction of the flip (below or
+above) is always read from the model itself, on either side of the value found.
+
+:func:`output_map` evaluates one output over a grid of two inputs, the others at their points,
+for the 2-D map of break-even users.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from .models import Model
+from .priors import Priors
+from .runs import Claim
+from .stats import claim_holds
+
+__all__ = ["OutputMap", "TippingPoint", "claim_margin", "closed_form", "output_map", "root_find",
+           "tipping_point", "tipping_points"]
+
+_CAP = 1e3  # |margin| cap: keeps the margin finite where an output is infinite (never breaks even)
+_GRID = 1025
+_WIDEN = 100.0  # the root search reaches this factor beyond the prior's 1e-6 and 1 - 1e-6 quantiles
+
+
+@dataclass(frozen=True)
+class TippingPoint:
+    """Where one claim flips as one input moves, the other inputs at their points.
+
+    Attributes
+    ----------
+    claim, input : str
+        Names of the claim and of the input.
+    value : float or None
+        The input's value at which the claim flips; None when it does not flip within ``searched``.
+    fails : {"below", "above", "always", "never"}
+        The claim fails below ``value`` or above it; or, without a flip, always or never.
+    quantile : float or None
+        The prior's CDF at ``value`` (None for a point prior or without a flip).
+    method : {"closed form", "root finding", "none"}
+    searched : (float, float)
+        The range of the input the search covered (the model's allowed range for a closed form).
+    holds_at_point : bool
+        Whether the claim holds with every input at its point.
+    """
+
+    claim: str
+    input: str
+    value: float | None
+    fails: str
+    quantile: float | None
+    method: str
+    searched: tuple[float, float]
+    holds_at_point: bool
+
+    def to_summary(self) -> dict:
+        return {"claim": self.claim, "input": self.input, "value": self.value, "fails": self.fails,
+                "quantile": self.quantile, "method": self.method, "searched": list(self.searched),
+                "holds_at_point": self.holds_at_point}
+
+
+def _evaluate_claim(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
+    users = (claim.users,) if claim.users is not None else (1.0,)
+    outputs = model.evaluate(inputs, np.asarray(users))
+    return claim_holds(claim, outputs, users)
+
+
+def claim_margin(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
+    """A continuous margin, > 0 where the claim holds strictly, < 0 where it fails.
+
+    On outputs the model draws on a log scale (break-even users...) the margin is a difference of
+    logarithms, so that it stays continuous as break-even grows without bound; it is capped at
+    +/- 1000 where an output is infinite.
+    """
+    users = np.asarray((claim.users,) if claim.users is not None else (1.0,))
+    values = model.evaluate(inputs, users)[claim.output]
+    if claim.users is not None:
+        values = values[:, 0]
+    spec = model.output(claim.output)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if spec.log_scale and claim.value > 0:
+            difference = np.log(np.where(values > 0, values, 0.0)) - math.log(claim.value)
+        else:
+            difference = values - claim.value
+    difference = np.clip(np.nan_to_num(difference, nan=0.0, posinf=_CAP, neginf=-_CAP), -_CAP, _CAP)
+    return -difference if claim.op in ("<=", "<") else difference
+
+
+def _inputs(points: dict[str, float], name: str, values: np.ndarray) -> dict[str, np.ndarray]:
+    n = values.size
+    inputs = {key: np.full(n, value, dtype=float) for key, value in points.items()}
+    inputs[name] = np.asarray(values, dtype=float)
+    return inputs
+
+
+# --- closed form (Tableau 1) ---------------------------------------------------------------------
+
+def _tableau1_coefficients(claim: Claim) -> tuple[float, float, float, float] | None:
+    """(alpha, beta, gamma, delta) with E = alpha r P - beta q c t / 1000 - gamma T / L - delta.
+
+    The claim holds where E >= 0 (ops <= and >= read the sign each way; the direction is
+    checked on the model afterwards, so only the root matters here).
+    """
+    v = claim.value
+    if claim.output == "break_even_users" and v > 0:
+        return 1.0, 1.0, 1.0 / v, 0.0  # B = F / m <= V  <=>  m - F / V >= 0
+    if claim.output == "crossover_users" and v > 0:
+        return 0.0, -1.0, 1.0 / v, 0.0  # X = F / (q k) <= V  <=>  q k - F / V >= 0
+    if claim.output == "surplus" and claim.users is not None and claim.users > 0:
+        u = claim.users
+        return 1.0, 1.0, 1.0 / u, v / u  # U m - F > s  <=>  m - F / U - s / U > 0
+    if claim.output == "margin_per_user":
+        return 1.0, 1.0, 0.0, v  # m >= v
+    return None
+
+
+def closed_form(model: Model, claim: Claim, name: str, points: dict[str, float]) -> float | bool | None:
+    """The value of ``name`` at which ``claim`` flips in Tableau 1's model, by one division.
+
+    Returns
+    -------
+    float, None or False
+        The threshold; None when the claim does not depend on ``name`` or the threshold is not a
+        finite number; False when no closed form is known for this model, claim or input.
+    """
+    if model.name != "tableau1":
+        return False
+    coefficients = _tableau1_coefficients(claim)
+    if coefficients is None:
+        return False
+    alpha, beta, gamma, delta = coefficients
+    p = points
+    r, price, q = p["conversion_rate"], p["price"], p["prompts_per_user"]
+    c, t, cost, life = p["cost_per_1k_tokens"], p["tokens_per_prompt"], p["training_cost"], p["lifetime_months"]
+    revenue = alpha * r * price
+    inference = beta * q * c * t / 1000.0
+    fixed = gamma * cost / life
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = {
+            "conversion_rate": (inference + fixed + delta) / (alpha * price) if alpha * price else math.nan,
+            "price": (inference + fixed + delta) / (alpha * r) if alpha * r else math.nan,
+            "prompts_per_user": (revenue - fixed - delta) / (beta * c * t / 1000.0) if beta * c * t else math.nan,
+            "cost_per_1k_tokens": (revenue - fixed - delta) / (beta * q * t / 1000.0) if beta * q * t else math.nan,
+            "tokens_per_prompt": (revenue - fixed - delta) / (beta * q * c / 1000.0) if beta * q * c else math.nan,
+            "training_cost": life * (revenue - inference - delta) / gamma if gamma else math.nan,
+            "lifetime_months": (gamma * cost / (revenue - inference - delta)
+                                if gamma and revenue - inference - delta else math.nan),
+        }.get(name)
+    if value is None:
+        return False
+    return float(value) if math.isfinite(value) else None
+
+
+# --- root finding (any model) --------------------------------------------------------------------
+
+def _search_range(priors: Priors, model: Model, name: str) -> tuple[float, float]:
+    prior = priors[name]
+    spec = next(s for s in model.inputs if s.name == name)
+    if prior.is_point:
+        point = prior.point
+        low, high = (point / _WIDEN, point * _WIDEN) if point > 0 else (point - 1, point + 1)
+    else:
+        low, high = (float(v) for v in prior.distribution.ppf(np.array([1e-6, 1 - 1e-6])))
+        if low > 0:
+            low, high = low / _WIDEN, high * _WIDEN
+        else:
+            span = high - low
+            low, high = low - span, high + span
+    low = max(low, spec.low)
+    high = min(high, spec.high)
+    if spec.low_open and low <= spec.low:
+        low = spec.low + (1e-12 if spec.low == 0 else abs(spec.low) * 1e-12)
+    return float(low), float(high)
+
+
+def _grid(low: float, high: float) -> np.ndarray:
+    if low > 0 and high / low > 10:
+        return np.geomspace(low, high, _GRID)
+    return np.linspace(low, high, _GRID)
+
+
+def root_find(model: Model, claim: Claim, name: str, points: dict[str, float],
+              searched: tuple[float, float]) -> float | None:
+    """The value of ``name`` in ``searched`` at which the claim's margin changes sign.
+
+    The margin is evaluated on a grid of 1025 points (log-spaced for a positive range wider than
+    a factor 10); among the sign changes found, the one nearest the point value is refined by
+    Brent's method (:func:`scipy.optimize.brentq`) to a relative tolerance of 1e-12. None when the
+    margin keeps one sign over the whole range.
+    """
+    grid = _grid(*searched)
+    margin = claim_margin(model, claim, _inputs(points, name, grid))
+    sign = margin > 0
+    changes = np.flatnonzero(sign[1:] != sign[:-1])
+    if changes.size == 0:
+        return None
+    point = points[name]
+    position = np.log(grid) if grid[0] > 0 else grid
+    at = math.log(point) if grid[0] > 0 and point > 0 else point
+    i = int(changes[np.argmin(np.abs(position[changes] - at))])
+
+    def f(x: float) -> float:
+        return float(claim_margin(model, claim, _inputs(points, name, np.array([x])))[0])
+
+    low, high = float(grid[i]), float(grid[i + 1])
+    if f(low) == 0.0:
+        return low
+    if f(high) == 0.0:
+        return high
+    return float(optimize.brentq(f, low, high, xtol=1e-300, rtol=1e-12, maxiter=500))
+
+
+def tipping_point(model: Model, priors: Priors, claim: Claim, name: str, *, method: str = "auto") -> TippingPoint:
+    """Where ``claim`` flips as input ``name`` moves, the other inputs at their points.
+
+    Parameters
+    ----------
+    model, priors, claim
+        The run's model, priors (after overrides) and one of its claims.
+    name : str
+        An input of the model.
+    method : {"auto", "closed form", "root finding"}
+        ``auto`` takes the closed form where the model has one, root finding otherwise.
+    """
+    points = priors.points()
+    spec = next(s for s in model.inputs if s.name == name)
+    holds = bool(_evaluate_claim(model, claim, {k: np.array([v]) for k, v in points.items()})[0])
+    value: float | bool | None = False
+    used = "none"
+    if method in ("auto", "closed form"):
+        value = closed_form(model, claim, name, points)
+        used = "closed form"
+        searched = (float(spec.low), float(spec.high))
+        if value is not None and value is not False and not (spec.low <= value <= spec.high):
+            value = None  # the flip lies where the input cannot go
+        if value is False and method == "closed form":
+            raise ValueError(f"no closed form for claim {claim.name} and input {name} in model {model.name}")
+    if value is False:
+        searched = _search_range(priors, model, name)
+        value = root_find(model, claim, name, points, searched)
+        used = "root finding"
+    if value is None:
+        return TippingPoint(claim.name, name, None, "never" if holds else "always", None, used, searched, holds)
+    fails = _direction(model, claim, name, points, float(value), spec)
+    prior = priors[name]
+    quantile = None if prior.is_point else float(prior.distribution.to_scipy().cdf(value))
+    return TippingPoint(claim.name, name, float(value), fails, quantile, used, searched, holds)
+
+
+def _direction(model: Model, claim: Claim, name: str, points: dict[str, float], value: float, spec) -> str:
+    step = max(abs(value) * 1e-6, 1e-12)
+    below, above = max(value - step, spec.low), min(value + step, spec.high)
+    holds = _evaluate_claim(model, claim, _inputs(points, name, np.array([below, above])))
+    if holds[0] and not holds[1]:
+        return "above"
+    if holds[1] and not holds[0]:
+        return "below"
+    return "never" if holds[0] else "always"  # a touch, not a flip
+
+
+def tipping_points(model: Model, priors: Priors, claims: tuple[Claim, ...] | list[Claim], *,
+                   inputs: tuple[str, ...] | None = None) -> list[TippingPoint]:
+    """:func:`tipping_point` for every claim and every input (default: the model's inputs)."""
+    names = inputs if inputs is not None else model.input_names
+    return [tipping_point(model, priors, claim, name) for claim in claims for name in names]
+
+
+# --- the 2-D map ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutputMap:
+    """One output over a grid of two inputs, the other inputs at their points."""
+
+    output: str
+    x_name: str
+    y_name: str
+    x: np.ndarray  # (nx,)
+    y: np.ndarray  # (ny,)
+    values: np.ndarray  # (ny, nx)
+    x_log: bool
+    y_log: bool
+    points: dict[str, float]
+
+
+def _axis(priors: Priors, name: str, n: int) -> tuple[np.ndarray, bool]:
+    prior = priors[name]
+    low, high = (float(v) for v in prior.distribution.ppf(np.array([0.005, 0.995])))
+    low, high = min(low, prior.point), max(high, prior.point)
+    if low > 0 and high / low > 4:
+        return np.geomspace(low, high, n), True
+    return np.linspace(low, high, n), False
+
+
+def output_map(model: Model, priors: Priors, output: str, x_name: str, y_name: str, *, n: int = 161,
+               evaluate: Callable | None = None) -> OutputMap:
+    """``output`` over the central 99 % of the priors of ``x_name`` and ``y_name`` (n x n points)."""
+    x, x_log = _axis(priors, x_name, n)
+    y, y_log = _axis(priors, y_name, n)
+    xx, yy = np.meshgrid(x, y)
+    points = priors.points()
+    inputs = {key: np.full(xx.size, value) for key, value in points.items()}
+    inputs[x_name], inputs[y_name] = xx.ravel(), yy.ravel()
+    values = model.evaluate(inputs, np.array([1.0]))[output].reshape(xx.shape)
+    return OutputMap(output, x_name, y_name, x, y, values, x_log, y_log, points)
