@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the chunks on Dask: 'dask' for a local cluster, or a scheduler's address")
 
+    batch = commands.add_parser("batch", help="run several run files (skipping those whose report is up to date), "
+                                "then write reports/comparison/")
+    batch.add_argument("run_files", nargs="+", metavar="RUN.toml")
+    batch.add_argument("--force", action="store_true", help="rerun every run, even those whose report is up to date")
+    batch.add_argument("--samples", type=int, default=None, help="number of samples for every run")
+    batch.add_argument("--seed", type=int, default=None, help="seed for every run")
+    batch.add_argument("--reports", type=Path, default=Path("reports"),
+                       help="where the reports go: REPORTS/<run>/ and REPORTS/comparison/ (default: reports)")
+
     validate = commands.add_parser("validate", help="check priors and run files without running anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
     return parser
@@ -108,6 +117,20 @@ def _with_workers(spec, workers: int | None, scheduler: str | None):
     return dataclasses.replace(spec, **changes)
 
 
+def _batch(args) -> int:
+    from .batch import run_batch
+
+    start = time.perf_counter()
+    scenarios = run_batch(args.run_files, reports=args.reports, samples=args.samples, seed=args.seed,
+                          force=args.force)
+    for s in scenarios:
+        claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
+                           for name, c in s.summary.get("claims", {}).items())
+        print(f"  {s.stem}: {claims}", file=sys.stderr)
+    print(f"mcsim: wrote {args.reports / 'comparison'}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return EXIT_OK
+
+
 def _validate(args) -> int:
     from .files import read_toml
     from .priors import load_priors
@@ -129,7 +152,7 @@ def _validate(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
-    handler = {"table": _table, "run": _run, "validate": _validate}[args.command]
+    handler = {"table": _table, "run": _run, "batch": _batch, "validate": _validate}[args.command]
     try:
         return handler(args)
     except InputError as error:

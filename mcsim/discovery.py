@@ -168,7 +168,9 @@ def discover(inputs: dict[str, np.ndarray], interest: np.ndarray, *, max_boxes: 
                             float(row["qp values"]))
                 for name, row in limits.iterrows())
             restrictions = tuple(r for r in restrictions if r.restricts_low or r.restricts_high)
-            boxes.append(Box(restrictions, coverage, density, len(inside) / n, len(inside)))
             if not restrictions:
-                break
-    return Discovery(n, cases, tuple(boxes))
+                break  # no slice of any input raises the share of cases: nothing to describe
+            boxes.append(Box(restrictions, coverage, density, len(inside) / n, len(inside)))
+    note = "" if boxes else (f"no restriction of the inputs raises the share of failures above its {cases / n:.1%} "
+                             "over all kept samples")
+    return Discovery(n, cases, tuple(boxes), note)

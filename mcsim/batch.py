@@ -1,0 +1,247 @@
+"""Batches of runs (``mcsim batch RUN.toml...``): run what is out of date, then compare the scenarios.
+
+A run's report is **up to date** when its ``summary.json`` records the same run file and priors
+file (sha256), the same mcsim version and the same settings (samples, sampler, seed: the run
+file's, or the command line's ``--samples``/``--seed``); such a run is skipped unless ``force``.
+Every run's report, and then ``reports/comparison/``, is written whole or not at all.
+
+This module reads the reports it compares (``summary.json``, the kept samples of
+``results.nc``); :mod:`mcsim.report.comparison` writes the comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from . import __version__
+from .errors import InputError, Problem
+from .runs import RunSpec, load_run
+
+__all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "plan", "run_batch", "staleness"]
+
+COMPARISON = "comparison"
+SETTINGS = ("samples", "sampler", "seed")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of a batch: its spec, its report directory, and why it must run (empty: up to date)."""
+
+    spec: RunSpec
+    out: Path
+    reasons: tuple[str, ...]
+
+    @property
+    def todo(self) -> bool:
+        return bool(self.reasons)
+
+
+def fingerprint(spec: RunSpec) -> dict[str, Any]:
+    """What a report must record to be up to date with ``spec``."""
+    return {"mcsim_version": __version__, "run_sha256": spec.sha256, "priors_sha256": spec.priors.sha256,
+            "samples": spec.samples, "sampler": spec.sampler, "seed": spec.seed}
+
+
+def _recorded(out: Path) -> dict[str, Any] | None:
+    try:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    run = summary.get("run", {}) if isinstance(summary, dict) else {}
+    return {"mcsim_version": summary.get("mcsim_version"), **{key: run.get(key) for key in
+                                                               ("run_sha256", "priors_sha256", *SETTINGS)}}
+
+
+_SAID = {"mcsim_version": "mcsim version", "run_sha256": "run file changed", "priors_sha256": "priors file changed"}
+
+
+def staleness(spec: RunSpec, out: Path) -> tuple[str, ...]:
+    """Why the report in ``out`` is not up to date with ``spec``; empty when it is."""
+    recorded = _recorded(out)
+    if recorded is None:
+        return ("no report",)
+    missing = [name for name in ("report.md", "report.html", "results.nc") if not (out / name).is_file()]
+    if missing:
+        return (f"report incomplete (no {', '.join(missing)})",)
+    reasons = []
+    for key, value in fingerprint(spec).items():
+        if recorded.get(key) != value:
+            reasons.append(_SAID.get(key, f"{key} {recorded.get(key)} -> {value}"))
+    return tuple(reasons)
+
+
+def plan(paths: list[str | Path], *, reports: str | Path = "reports", samples: int | None = None,
+         seed: int | None = None, force: bool = False) -> list[Job]:
+    """Load every run file (all problems of all files raised together) and decide what must run."""
+    problems: list[Problem] = []
+    specs: list[RunSpec] = []
+    for path in paths:
+        try:
+            specs.append(load_run(path, samples=samples, seed=seed))
+        except InputError as error:
+            problems.extend(error.problems)
+    seen: dict[str, str] = {}
+    for spec in specs:
+        if spec.stem == COMPARISON:
+            problems.append(Problem(spec.file, "file name", f"'{COMPARISON}' is reserved: the batch writes its "
+                                    f"comparison to {Path(reports) / COMPARISON}; rename the run file"))
+        elif spec.stem in seen:
+            problems.append(Problem(spec.file, "file name", f"has the same stem as {seen[spec.stem]}: both would "
+                                    f"write {Path(reports) / spec.stem}; rename one"))
+        seen.setdefault(spec.stem, spec.file)
+    if problems:
+        raise InputError(problems)
+    jobs = []
+    for spec in specs:
+        out = Path(reports) / spec.stem
+        reasons = ("forced",) if force else staleness(spec, out)
+        jobs.append(Job(spec, out, reasons))
+    return jobs
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What the comparison shows of one run, read from its report."""
+
+    stem: str
+    title: str
+    report: Path
+    summary: dict[str, Any]
+    break_even: np.ndarray | None  # the kept per-sample break-even users (inf: never), or None
+    ran: bool  # run by this batch (False: its report was up to date)
+
+
+def load_scenario(job: Job, *, ran: bool) -> Scenario:
+    """Read a run's ``summary.json`` and the kept break-even samples of its ``results.nc``."""
+    summary = json.loads((job.out / "summary.json").read_text(encoding="utf-8"))
+    values = None
+    try:
+        import xarray as xr
+
+        with xr.open_dataset(job.out / "results.nc", engine="netcdf4") as data:
+            if "break_even_users" in data:
+                values = np.asarray(data["break_even_users"].values, dtype=float)
+    except (OSError, ValueError):
+        values = None
+    return Scenario(job.spec.stem, job.spec.title, job.out, summary, values, ran)
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+@dataclass
+class _Display:
+    """Two tqdm bars on a terminal (the run's samples, the batch's); one line per run otherwise."""
+
+    jobs: list[Job]
+    stream: IO[str]
+    started: float = field(default_factory=time.perf_counter)
+    done_samples: int = 0
+    bar: Any = None
+    overall: Any = None
+
+    def __post_init__(self):
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.total = sum(job.spec.samples for job in self.jobs if job.todo)
+        if self.tty and self.total:
+            from tqdm import tqdm
+
+            self.overall = tqdm(total=self.total, desc="batch", unit="sample", unit_scale=True, file=self.stream,
+                                position=0, smoothing=0, dynamic_ncols=True)
+
+    def _eta(self, remaining: int) -> str:
+        elapsed = time.perf_counter() - self.started
+        if not self.done_samples:
+            return "unknown until the first run ends"
+        return f"{elapsed / self.done_samples * remaining:.0f} s"
+
+    def start(self, index: int, count: int, job: Job) -> None:
+        n = job.spec.samples
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=n, desc=f"[{index}/{count}] {job.spec.stem}", unit="sample", unit_scale=True,
+                            file=self.stream, position=1, leave=False, dynamic_ncols=True)
+        else:
+            print(f"mcsim batch: [{index}/{count}] {job.spec.stem}: {n:,} samples ({', '.join(job.reasons)}); "
+                  f"this run's ETA {self._eta(n)}", file=self.stream, flush=True)
+        self.seen = 0
+
+    def advance(self, samples: int) -> None:
+        delta, self.seen = samples - self.seen, samples
+        if self.bar is not None and delta > 0:
+            self.bar.update(delta)
+            self.overall.update(delta)
+            if samples >= self.bar.total:
+                self.bar.set_postfix_str("statistics, sensitivity, report")
+
+    def finish(self, job: Job, seconds: float) -> None:
+        rest = job.spec.samples - self.seen
+        if self.overall is not None and rest > 0:
+            self.overall.update(rest)
+        if self.bar is not None:
+            self.bar.close()
+        self.done_samples += job.spec.samples
+        remaining = self.total - self.done_samples
+        message = f"mcsim batch: {job.spec.stem}: wrote {job.out}/ in {seconds:.1f} s"
+        if remaining:
+            message += f"; overall ETA {self._eta(remaining)}"
+        if self.overall is not None:
+            self.overall.write(message, file=self.stream)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.overall is not None:
+            self.overall.close()
+
+
+def _execute(spec: RunSpec, display: _Display):
+    from .pipeline import claims_known_to, execute
+
+    rule = claims_known_to(spec.target_se) if getattr(spec, "target_se", None) is not None else None
+
+    def watch(progress) -> bool:  # the engine's stopping hook doubles as a progress report
+        display.advance(progress.samples)
+        return bool(rule(progress)) if rule is not None else False
+
+    return execute(spec, stop_when=watch)
+
+
+def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", samples: int | None = None,
+              seed: int | None = None, force: bool = False, stream: IO[str] | None = None) -> list[Scenario]:
+    """Run every out-of-date run of ``paths``, then write ``reports/comparison/``.
+
+    Returns
+    -------
+    list of Scenario
+        One per run file, in the order given, with ``ran`` saying whether this batch ran it.
+    """
+    from .report import write_report
+    from .report.comparison import write_comparison
+
+    stream = stream if stream is not None else sys.stderr
+    jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force)
+    todo = [job for job in jobs if job.todo]
+    for job in jobs:
+        if not job.todo:
+            print(f"mcsim batch: {job.spec.stem}: up to date ({job.out}/), skipped", file=stream)
+    display = _Display(jobs, stream)
+    try:
+        for index, job in enumerate(todo, start=1):
+            display.start(index, len(todo), job)
+            start = time.perf_counter()
+            result = _execute(job.spec, display)
+            write_report(result, job.out)
+            display.finish(job, time.perf_counter() - start)
+    finally:
+        display.close()
+    scenarios = [load_scenario(job, ran=job.todo) for job in jobs]
+    write_comparison(scenarios, Path(reports) / COMPARISON)
+    return scenarios

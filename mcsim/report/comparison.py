@@ -1,0 +1,283 @@
+"""``reports/comparison/``: the scenarios of a batch side by side, and how the verdict moves.
+
+Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
+self-contained ``report.html``, ``summary.json`` and ``figures/`` (PNG and PDF).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from .. import __version__
+from .figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
+from .text import md_cell, md_text, number, percent
+from .verdict import ordinal
+
+__all__ = ["build_comparison", "render_comparison", "write_comparison"]
+
+BREAK_EVEN = "break_even_users"
+
+
+def _claim_names(scenarios) -> list[str]:
+    names: list[str] = []
+    for s in scenarios:
+        for name in s.summary.get("claims", {}):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def build_comparison(scenarios) -> dict[str, Any]:
+    """The comparison's ``summary.json``: per scenario its claims, break-even and verdict's key points."""
+    rows = []
+    for s in scenarios:
+        verdict = s.summary.get("verdict", {}).get("claims", {})
+        claims = {}
+        for name, c in s.summary.get("claims", {}).items():
+            v = verdict.get(name, {})
+            claims[name] = {"probability": c.get("probability"), "ci95": c.get("ci95"),
+                            "holds_at_point": c.get("holds_at_point"), "text": c.get("text"),
+                            "top_driver": _top_driver(v), "most_likely_tipping_point": _fragile(v),
+                            "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
+                            "no_box": v.get("discovery", {}).get("note", "")}
+        be = s.summary.get("outputs", {}).get(BREAK_EVEN, {})
+        rows.append({"stem": s.stem, "title": s.title, "report": str(s.report), "ran": s.ran,
+                     "run": s.summary.get("run", {}), "claims": claims,
+                     BREAK_EVEN: {k: be.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}})
+    return {"mcsim_version": __version__, "scenarios": rows,
+            "notes": {"null": "null stands for an infinite value (never breaks even) or a missing one.",
+                      "ci95": "Wilson score interval of each claim's probability over the run's samples."}}
+
+
+def _top_driver(v: dict) -> dict | None:
+    st = v.get("drivers", {}).get("ST") or []
+    return st[0] if st else None
+
+
+def _fragile(v: dict) -> dict | None:
+    """The tipping point whose failing side the prior makes most likely."""
+    best, share = None, -1.0
+    for t in v.get("tipping_points", []):
+        if t.get("value") is None or t.get("quantile") is None or t.get("fails") not in ("below", "above"):
+            continue
+        p = t["quantile"] if t["fails"] == "below" else 1 - t["quantile"]
+        if p > share:
+            best, share = {**t, "failing_share": p}, p
+    return best
+
+
+def _verdict_moves(data: dict) -> list[str]:
+    lines = ["## How the verdict moves across scenarios", ""]
+    scenarios = data["scenarios"]
+    names = []
+    for s in scenarios:
+        names += [n for n in s["claims"] if n not in names]
+    for name in names:
+        entries = [(s, s["claims"][name]) for s in scenarios if name in s["claims"]]
+        text = next((c.get("text") for _, c in entries if c.get("text")), name)
+        probs = [(c["probability"], s["title"]) for s, c in entries if c.get("probability") is not None]
+        if not probs:
+            continue
+        low, high = min(probs), max(probs)
+        likely = [s["stem"] for s, c in entries if c.get("ci95") and c["ci95"][0] > 0.5]
+        unlikely = [s["stem"] for s, c in entries if c.get("ci95") and c["ci95"][1] < 0.5]
+        lines += [f"**{md_text(text)}** (`{name}`): its probability ranges from {low[0]:.3f} "
+                  f"(*{md_text(low[1])}*) to {high[0]:.3f} (*{md_text(high[1])}*). It is likely (interval above "
+                  f"0.5) in {len(likely)} of {len(entries)} scenarios"
+                  + (f" ({md_text(', '.join(likely))})" if likely else "")
+                  + f" and unlikely (interval below 0.5) in {len(unlikely)}"
+                  + (f" ({md_text(', '.join(unlikely))})" if unlikely else "") + ".", ""]
+        drivers = {}
+        for s, c in entries:
+            if c.get("top_driver"):
+                drivers.setdefault(c["top_driver"]["input"], []).append(s["stem"])
+        if drivers:
+            said = "; ".join(f"{md_text(k)} in {md_text(', '.join(v))}" for k, v in drivers.items())
+            lines += [f"What drives it most (largest total Sobol index): {said}.", ""]
+    return lines
+
+
+def _fmt(value) -> str:
+    return "never" if value is None else number(float(value))
+
+
+def _tables(data: dict) -> list[str]:
+    scenarios = data["scenarios"]
+    names = []
+    for s in scenarios:
+        names += [n for n in s["claims"] if n not in names]
+    lines = ["## Claims by scenario", "", "Probability that each claim holds, with its 95 % interval; "
+             "*(holds)* or *(fails)* at the scenario's point values.", "",
+             "| scenario | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---|" * len(names)]
+    for s in scenarios:
+        cells = []
+        for n in names:
+            c = s["claims"].get(n)
+            if c is None or c.get("probability") is None:
+                cells.append("")
+                continue
+            lo, hi = c["ci95"]
+            said = "holds" if c["holds_at_point"] else "fails"
+            cells.append(f"{c['probability']:.3f} ({lo:.3f} to {hi:.3f}) *({said})*")
+        lines.append(f"| {md_cell(s['title'])} (`{s['stem']}`) | " + " | ".join(cells) + " |")
+    lines += ["", "## Break-even users by scenario", "",
+              "| scenario | p05 | median | p95 | never breaks even | run by this batch |",
+              "|---|---:|---:|---:|---:|---|"]
+    for s in scenarios:
+        be = s[BREAK_EVEN]
+        never = percent(be["p_never"]) if be.get("p_never") is not None else ""
+        lines.append(f"| {md_cell(s['title'])} | {_fmt(be.get('p05'))} | {_fmt(be.get('p50'))} | "
+                     f"{_fmt(be.get('p95'))} | {never} | {'yes' if s['ran'] else 'no (up to date)'} |")
+    lines += ["", "## Where each claim tips, by scenario", "",
+              "The tipping point whose failing side is most likely under the scenario's priors (one input "
+              "moving, the others at their points), and the inputs PRIM's first failure box restricts.", "",
+              "| scenario | claim | most likely tipping point | P(failing side) | first box restricts "
+              "(coverage, density) |", "|---|---|---|---:|---|"]
+    for s in scenarios:
+        for n, c in s["claims"].items():
+            t = c.get("most_likely_tipping_point")
+            tip = (f"fails {t['fails']} {md_text(t['input'])} = {number(t['value'])} ({ordinal(t['quantile'])})"
+                   if t else "")
+            share = f"{t['failing_share']:.3f}" if t else ""
+            box = c.get("first_box")
+            boxed = (", ".join(md_text(r["input"]) for r in box["restrictions"])
+                     + f" ({box['coverage']:.0%}, {box['density']:.0%})") if box else md_text(c.get("no_box") or
+                                                                                          "no box")
+            lines.append(f"| `{s['stem']}` | `{n}` | {tip} | {share} | {boxed} |")
+    return [*lines, ""]
+
+
+def render_comparison(data: dict, figures: list[Figure]) -> str:
+    lines = ["# Comparison of scenarios", "",
+             f"{len(data['scenarios'])} scenarios, each run with its own priors and overrides; each one's "
+             "report is in `reports/<scenario>/`.", ""]
+    lines += _verdict_moves(data) + _tables(data)
+    if figures:
+        lines += ["## Figures", ""]
+        for fig in figures:
+            lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
+                      f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    lines += ["## Scenarios", ""]
+    for s in data["scenarios"]:
+        run = s["run"]
+        lines.append(f"- `{s['stem']}`: {md_text(s['title'])}; run file `{md_text(run.get('run_file', ''))}` "
+                     f"(sha256 `{run.get('run_sha256', '')}`), {run.get('samples', 0):,} samples "
+                     f"({run.get('sampler', '')}, seed {run.get('seed', '')}); overrides: "
+                     f"{md_text(', '.join(run.get('overrides') or []) or 'none')}.")
+    return "\n".join([*lines, "", f"Made by mcsim {__version__} (`mcsim batch`)."]) + "\n"
+
+
+def _plot_break_even(scenarios, data: dict, directory: Path) -> Figure | None:
+    shown = [(s, row) for s, row in zip(scenarios, data["scenarios"], strict=True) if row[BREAK_EVEN].get("p50")
+             is not None or s.break_even is not None]
+    if not shown:
+        return None
+    fig, ax = plt.subplots(figsize=(8.5, 0.7 * len(shown) + 2.0))
+    edges = []
+    for s, row in shown:
+        be = row[BREAK_EVEN]
+        edges += [np.log10(v) for v in (be.get("p05"), be.get("p95")) if v]
+        if s.break_even is not None:
+            finite = s.break_even[np.isfinite(s.break_even) & (s.break_even > 0)]
+            edges += [float(np.log10(finite.min())), float(np.log10(finite.max()))] if finite.size else []
+    right = max(edges) + 0.3 if edges else 10.0
+    for i, (s, row) in enumerate(shown):
+        y = len(shown) - 1 - i
+        if s.break_even is not None:
+            finite = s.break_even[np.isfinite(s.break_even) & (s.break_even > 0)]
+            if finite.size > 2:
+                parts = ax.violinplot(np.log10(finite), positions=[y], vert=False, widths=0.8, showextrema=False)
+                for body in parts["bodies"]:
+                    body.set_facecolor("#9ecae1")
+                    body.set_alpha(0.7)
+        be = row[BREAK_EVEN]
+        if be.get("p05") is not None:
+            x1 = np.log10(be["p95"]) if be.get("p95") is not None else right
+            ax.plot([np.log10(be["p05"]), x1], [y, y], color=LINE, lw=2.5)
+            if be.get("p95") is None:  # an infinite p95: more than 5 % never break even
+                ax.plot(right, y, ">", color=LINE, ms=7)
+        if be.get("p50") is not None:
+            ax.plot(np.log10(be["p50"]), y, "o", color=LINE, ms=6)
+        claim = row["claims"].get("break_even_within_6M")
+        label = f"P(<= 6M) {claim['probability']:.3f}" if claim and claim.get("probability") is not None else ""
+        if be.get("p_never"):
+            label += f"; never {be['p_never']:.1%}"
+        ax.text(1.01, y, label, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
+    ax.set_xlim(right=right + 0.1)
+    threshold = 6e6
+    ax.set_yticks(range(len(shown)))
+    ax.set_yticklabels([s.stem for s, _ in reversed(shown)], fontsize=9)
+    if threshold:
+        ax.axvline(np.log10(threshold), color=CLAIM, ls=":", lw=1.5, label="6 million (the paper's claim)")
+    ax.axvline(np.log10(5.833333e6), color=REFERENCE, ls="--", lw=1, label="Tableau 1: 5.83 million")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
+    ax.set_xlabel("break-even monthly users (log scale)")
+    ax.set_title("Break-even users by scenario: kept samples (violins), median and 90 % interval of all samples",
+                 fontsize=10)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    stem = "break_even_by_scenario"
+    save(fig, directory, stem)
+    return Figure(stem, "Break-even users by scenario: violins of each run's kept samples (finite values), the "
+                        "median (dot) and 90 % interval (bar) over all samples, the 6 million line of the paper's "
+                        "claim and Tableau 1's 5.83 million; at right P(break-even <= 6 million) and the share "
+                        "that never breaks even. A bar ending in an arrow has an infinite p95.")
+
+
+def _plot_claims(data: dict, directory: Path) -> Figure | None:
+    scenarios = data["scenarios"]
+    names = []
+    for s in scenarios:
+        names += [n for n in s["claims"] if n not in names]
+    if not names:
+        return None
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names) + 1.8, 0.45 * len(scenarios) + 1.8),
+                             sharey=True, squeeze=False)
+    ys = np.arange(len(scenarios))[::-1]
+    for ax, name in zip(axes[0], names, strict=True):
+        for y, s in zip(ys, scenarios, strict=True):
+            c = s["claims"].get(name)
+            if c is None or c.get("probability") is None:
+                continue
+            p, (lo, hi) = c["probability"], c["ci95"]
+            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="o", color=LINE, capsize=3,
+                        mfc=LINE if c["holds_at_point"] else "white")
+        ax.axvline(0.5, color="grey", lw=0.8, ls=":")
+        ax.set_xlim(-0.03, 1.03)
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("P(claim holds)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0][0].set_yticks(ys)
+    axes[0][0].set_yticklabels([s["stem"] for s in scenarios], fontsize=9)
+    stem = "claims_by_scenario"
+    save(fig, directory, stem)
+    return Figure(stem, "Each claim's probability by scenario with its 95 % Wilson interval (often narrower than "
+                        "the dot); filled dots: the claim holds at the scenario's point values, open: it fails.")
+
+
+def write_comparison(scenarios, target: str | Path) -> Path:
+    """Write the comparison of ``scenarios`` (see :class:`mcsim.batch.Scenario`) into ``target``."""
+    from . import replace_directory
+    from .document import render_html
+    from .summary import dumps, plain
+
+    target = Path(target)
+    data = plain(build_comparison(scenarios))
+    with replace_directory(target) as staging:
+        figures_dir = staging / "figures"
+        figures_dir.mkdir()
+        figures = [f for f in (_plot_break_even(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
+        (staging / "summary.json").write_text(dumps(data), encoding="utf-8")
+        text = render_comparison(data, figures)
+        (staging / "report.md").write_text(text, encoding="utf-8")
+        (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),
+                                             encoding="utf-8")
+    return target
