@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import streaming
 from .runs import RunSpec
 from .sampling import Design
-from .streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, make_plan
+from .streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 
 __all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate"]
 
@@ -85,10 +86,25 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     """Draw samples ``start`` to ``stop``, evaluate the model, return their partial statistics."""
     from .stats import claim_holds
 
-    design = Design(spec.priors, spec.samples, spec.sampler, spec.seed)
+    design = _design(spec)
     drawn = design.draw(start, stop)
-    outputs = spec.model.evaluate(drawn, np.asarray(spec.users))
-    return block_partial(plan, outputs, claim_holds)
+    users = np.asarray(spec.users)
+    parts = []
+    for s in range(0, stop - start, plan.block):  # block by block: each block's outputs stay in the cache
+        tile = {name: values[s:s + plan.block] for name, values in drawn.items()}
+        parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds))
+    return combine(parts, plan.width)
+
+
+_DESIGN: tuple | None = None
+
+
+def _design(spec: RunSpec) -> Design:
+    """The run's design, made once per process (a Latin hypercube's permutations are costly)."""
+    global _DESIGN
+    if _DESIGN is None or _DESIGN[0] is not spec:
+        _DESIGN = (spec, Design(spec.priors, spec.samples, spec.sampler, spec.seed))
+    return _DESIGN[1]
 
 
 def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None = None,
@@ -123,7 +139,7 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     pilot_n = min(n, max(PILOT, spec.keep_samples))
     inputs = design.draw(0, pilot_n)
     pilot = spec.model.evaluate(inputs, np.asarray(spec.users))
-    plan = make_plan(pilot, spec.model, spec.claims, spec.users, n)
+    plan = make_plan(pilot, spec.model, spec.claims, spec.users, n, budget=streaming.QUANTILE_BUDGET)
     kept = min(n, spec.keep_samples)
     head = Head(inputs,
                 {o.name: np.asarray(pilot[o.name][:kept]) for o in spec.model.outputs})

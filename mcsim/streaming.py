@@ -31,10 +31,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
-           "block_partial", "make_plan", "quantile_rank"]
+           "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]
 
 QUANTILES = (0.05, 0.50, 0.95)
-STAT_BLOCK = 1 << 13  # samples per block of partial statistics
+STAT_BLOCK = 1 << 13  # largest block of partial statistics; chunks are whole numbers of it
+MIN_BLOCK = 1 << 10
+TILE_BYTES = 1 << 19  # a block's outputs stay about this size, to be worked on inside the cache
 PILOT = 1 << 16  # samples of the pilot that brackets the quantiles
 QUANTILE_BUDGET = 1 << 24  # values kept for exact quantiles beyond which a histogram is used
 HISTOGRAM_BINS = 1 << 12  # bins inside each bracket in histogram mode
@@ -68,6 +70,16 @@ class Plan:
     @property
     def width(self) -> int:
         return len(self.ref)
+
+    @property
+    def block(self) -> int:
+        """Samples per block: a power of two dividing STAT_BLOCK, fixed by the number of columns only."""
+        return block_size(self.width)
+
+
+def block_size(width: int) -> int:
+    rows = TILE_BYTES // (8 * max(width, 1))
+    return int(min(STAT_BLOCK, max(MIN_BLOCK, 1 << max(rows.bit_length() - 1, 0))))
 
 
 def _flatten(outputs: dict[str, np.ndarray], slices: dict[str, slice]) -> np.ndarray:
@@ -242,42 +254,41 @@ class Partial:
     sum2: np.ndarray
     claims: np.ndarray
     kept: list | None  # exact mode: 3 structured arrays (column, value)
-    histogram: np.ndarray | None
+    histogram: np.ndarray | None  # histogram mode, once combined: (3, K, bins + 2) counts
     figure: dict
+    codes: list | None = None  # histogram mode, per block: 3 arrays of column * (bins + 2) + bin
 
 
 def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Partial:
-    """Statistics of consecutive blocks of outputs (``len`` a multiple of STAT_BLOCK, or the run's last)."""
+    """Statistics of one block of outputs (``plan.block`` samples, or fewer for the run's last)."""
     x = _flatten({name: outputs[name] for name in plan.slices}, plan.slices)
     m, k = x.shape
-    starts = range(0, m, STAT_BLOCK)
     finite_mask = np.isfinite(x)
     all_finite = bool(finite_mask.all())
     d = x - plan.ref
     if not all_finite:
         d[~finite_mask] = 0.0
-    sum1 = np.empty((len(starts), k))
-    sum2 = np.empty((len(starts), k))
-    for b, s in enumerate(starts):
-        piece = d[s:s + STAT_BLOCK]
-        sum1[b] = piece.sum(axis=0)
-        sum2[b] = np.einsum("ij,ij->j", piece, piece)
+    sum1 = d.sum(axis=0)[np.newaxis]
+    sum2 = np.einsum("ij,ij->j", d, d)[np.newaxis]
     finite = np.full(k, m, np.int64) if all_finite else np.count_nonzero(finite_mask, axis=0)
     nan = np.zeros(k, np.int64) if all_finite else np.count_nonzero(np.isnan(x), axis=0)
     positive = np.count_nonzero(x > 0, axis=0)
     below = np.empty((3, k), np.int64)
-    kept, histogram = ([], None) if plan.mode == "exact" else (None, np.zeros((3, k, HISTOGRAM_BINS + 2), np.int64))
+    kept, codes = ([], None) if plan.mode == "exact" else (None, [])
     for i in range(3):
         lo, hi = plan.lo[i], plan.hi[i]
-        below[i] = np.count_nonzero(x < lo, axis=0)
-        rows, columns = np.nonzero((x >= lo) & (x <= hi))
-        values = x[rows, columns]
+        low = x < lo
+        below[i] = np.count_nonzero(low, axis=0)
+        inside = x <= hi
+        inside &= ~low
+        flat = np.flatnonzero(inside)  # far faster than a 2-D nonzero
+        columns, values = flat % k, x.ravel()[flat]
         if kept is not None:
             part = np.empty(values.size, _KEPT)
             part["column"], part["value"] = columns, values
             kept.append(part)
         else:
-            histogram[i] = _bin(plan, i, columns, values, k)
+            codes.append(_bin(plan, i, columns, values))
     claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
     figure = {}
     for name, (low, high, log) in plan.figure_edges.items():
@@ -288,16 +299,31 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
         span = (high - low) or 1.0
         index = np.clip(((v - low) / span * FIGURE_BINS).astype(np.int64), 0, FIGURE_BINS - 1)
         figure[name] = np.bincount(index, minlength=FIGURE_BINS)
-    return Partial(m, finite, positive, nan, below, sum1, sum2, claims, kept, histogram, figure)
+    return Partial(m, finite, positive, nan, below, sum1, sum2, claims, kept, None, figure, codes)
 
 
-def _bin(plan: Plan, i: int, columns: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+def combine(parts: list[Partial], width: int) -> Partial:
+    """One partial for consecutive blocks (their sums stay per block, in order)."""
+    first = parts[0]
+    kept = None if first.kept is None else [np.concatenate([p.kept[i] for p in parts]) for i in range(3)]
+    histogram = None
+    if first.codes is not None:
+        size = HISTOGRAM_BINS + 2
+        histogram = np.stack([np.bincount(np.concatenate([p.codes[i] for p in parts]), minlength=width * size)
+                              .reshape(width, size) for i in range(3)])
+    figure = {name: sum(p.figure[name] for p in parts) for name in first.figure}
+    return Partial(sum(p.samples for p in parts), sum(p.finite for p in parts), sum(p.positive for p in parts),
+                   sum(p.nan for p in parts), sum(p.below for p in parts),
+                   np.concatenate([p.sum1 for p in parts]), np.concatenate([p.sum2 for p in parts]),
+                   sum(p.claims for p in parts), kept, histogram, figure)
+
+
+def _bin(plan: Plan, i: int, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
     lo, top = plan.lo[i, columns], plan.top[i, columns]
-    span = top - lo
     with np.errstate(invalid="ignore", divide="ignore"):
+        span = top - lo  # NaN where both ends are +inf: such values all go to the +inf bin
         index = np.where(span > 0, (values - lo) / np.where(span > 0, span, 1.0) * HISTOGRAM_BINS, 0.0)
     index = np.minimum(index, HISTOGRAM_BINS - 1).astype(np.int64)
     index[values > top] = HISTOGRAM_BINS  # finite values above the pilot's largest finite one in the bracket
     index[np.isposinf(values)] = HISTOGRAM_BINS + 1
-    size = HISTOGRAM_BINS + 2
-    return np.bincount(columns.astype(np.int64) * size + index, minlength=k * size).reshape(k, size)
+    return columns.astype(np.int64) * (HISTOGRAM_BINS + 2) + index
