@@ -6,6 +6,7 @@ self-contained ``report.html``, ``summary.json`` and ``figures/`` (PNG and PDF).
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ from .verdict import ordinal
 __all__ = ["build_comparison", "render_comparison", "write_comparison"]
 
 BREAK_EVEN = "break_even_users"
+# matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
+_HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
+               else {"vert": False})
 
 
 def _claim_names(scenarios) -> list[str]:
@@ -194,7 +198,7 @@ def _plot_break_even(scenarios, data: dict, directory: Path) -> Figure | None:
         if s.break_even is not None:
             finite = s.break_even[np.isfinite(s.break_even) & (s.break_even > 0)]
             if finite.size > 2:
-                parts = ax.violinplot(np.log10(finite), positions=[y], vert=False, widths=0.8, showextrema=False)
+                parts = ax.violinplot(np.log10(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
                 for body in parts["bodies"]:
                     body.set_facecolor("#9ecae1")
                     body.set_alpha(0.7)

@@ -1,0 +1,100 @@
+"""mcsim batch: reruns skip finished runs, redo a run whose inputs changed, and write the comparison."""
+
+import io
+import json
+import shutil
+
+import pytest
+from conftest import ROOT
+
+from mcsim.batch import plan, run_batch
+from mcsim.errors import InputError
+
+RUN = """
+[run]
+title = "{title}"
+priors = "{priors}"
+samples = 1024
+sampler = "sobol"
+seed = 7
+workers = 1
+users = [1e6, 5e7]
+
+[[claims]]
+name = "break_even_within_6M"
+output = "break_even_users"
+op = "<="
+value = 6e6
+"""
+
+
+@pytest.fixture(scope="module")
+def batch_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("batch")
+    shutil.copy(ROOT / "priors" / "paper-table1.toml", d / "a.priors.toml")
+    shutil.copy(ROOT / "priors" / "evidence-2025.toml", d / "b.priors.toml")
+    (d / "one.toml").write_text(RUN.format(title="one", priors="a.priors.toml"))
+    (d / "two.toml").write_text(RUN.format(title="two", priors="b.priors.toml"))
+    first = _run(d)
+    assert [s.ran for s in first] == [True, True]
+    return d
+
+
+def _run(d, **options):
+    return run_batch([d / "one.toml", d / "two.toml"], reports=d / "reports", stream=io.StringIO(), **options)
+
+
+def test_comparison_is_written(batch_dir):
+    d = batch_dir
+    out = d / "reports" / "comparison"
+    summary = json.loads((out / "summary.json").read_text())
+    assert [s["stem"] for s in summary["scenarios"]] == ["one", "two"]
+    one = json.loads((d / "reports" / "one" / "summary.json").read_text())
+    assert summary["scenarios"][0]["claims"]["break_even_within_6M"]["probability"] == \
+        one["claims"]["break_even_within_6M"]["probability"]
+    text = (out / "report.md").read_text()
+    assert "How the verdict moves" in text and "break_even_within_6M" in text
+    for stem in ("break_even_by_scenario", "claims_by_scenario"):
+        assert (out / "figures" / f"{stem}.png").is_file() and (out / "figures" / f"{stem}.pdf").is_file()
+    assert "data:image/png;base64," in (out / "report.html").read_text()
+
+
+def test_settings_and_force_make_a_run_stale(batch_dir):
+    d = batch_dir
+    jobs = plan([d / "one.toml"], reports=d / "reports", samples=2048)
+    assert jobs[0].reasons == ("samples 1024 -> 2048",)
+    assert plan([d / "one.toml"], reports=d / "reports", seed=8)[0].reasons == ("seed 7 -> 8",)
+    assert plan([d / "one.toml"], reports=d / "reports", force=True)[0].reasons == ("forced",)
+    assert plan([d / "one.toml"], reports=d / "reports")[0].reasons == ()
+    copy = d / "one-copy.toml"
+    copy.write_text((d / "one.toml").read_text().replace('title = "one"', 'title = "one!"'))
+    shutil.copytree(d / "reports" / "one", d / "reports" / "one-copy")
+    assert plan([copy], reports=d / "reports")[0].reasons == ("run file changed",)
+
+
+def test_rerun_skips_finished_runs_and_redoes_one_whose_priors_changed(batch_dir):
+    d = batch_dir
+    stamps = {s: (d / "reports" / s / "summary.json").stat().st_mtime_ns for s in ("one", "two")}
+    again = _run(d)
+    assert [s.ran for s in again] == [False, False]
+    assert all((d / "reports" / s / "summary.json").stat().st_mtime_ns == t for s, t in stamps.items())
+
+    priors = d / "b.priors.toml"
+    priors.write_text(priors.read_text().replace("p95 = 150e6", "p95 = 160e6"))
+    jobs = plan([d / "one.toml", d / "two.toml"], reports=d / "reports")
+    assert [j.reasons for j in jobs] == [(), ("priors file changed",)]
+    third = _run(d)
+    assert [s.ran for s in third] == [False, True]
+    assert (d / "reports" / "one" / "summary.json").stat().st_mtime_ns == stamps["one"]
+    assert (d / "reports" / "two" / "summary.json").stat().st_mtime_ns != stamps["two"]
+
+
+def test_reserved_and_repeated_names_are_refused(batch_dir):
+    d = batch_dir
+    shutil.copy(d / "one.toml", d / "comparison.toml")
+    (d / "sub").mkdir()
+    (d / "sub" / "one.toml").write_text(RUN.format(title="x", priors="../a.priors.toml"))
+    with pytest.raises(InputError) as error:
+        plan([d / "one.toml", d / "comparison.toml", d / "sub" / "one.toml"], reports=d / "reports")
+    message = str(error.value)
+    assert "'comparison' is reserved" in message and "same stem" in message
