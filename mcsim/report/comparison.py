@@ -226,7 +226,7 @@ def _plot_break_even(scenarios, data: dict, directory: Path) -> Figure | None:
     ax.set_xlabel("break-even monthly users (log scale)")
     ax.set_title("Break-even users by scenario: kept samples (violins), median and 90 % interval of all samples",
                  fontsize=10)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, frameon=False)
+    ax.legend(fontsize=8, loc="upper right", framealpha=0.9)
     ax.grid(axis="x", alpha=0.3)
     stem = "break_even_by_scenario"
     save(fig, directory, stem)

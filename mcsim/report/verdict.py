@@ -182,14 +182,18 @@ def format_value(value: float, unit: str) -> str:
 
 
 def ordinal(q: float) -> str:
-    """'the 53rd percentile', with the ends said plainly."""
+    """Where a value sits in a prior: 'the 53rd percentile of its prior', the ends said plainly."""
+    if q <= 0:
+        return "below the whole of its prior"
+    if q >= 1:
+        return "above the whole of its prior"
     if q < 0.005:
-        return "below the 1st percentile" if q > 0 else "outside (below) its support"
+        return "below the 1st percentile of its prior"
     if q > 0.995:
-        return "above the 99th percentile" if q < 1 else "outside (above) its support"
+        return "above the 99th percentile of its prior"
     k = round(100 * q)
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"the {k}{suffix} percentile"
+    return f"the {k}{suffix} percentile of its prior"
 
 
 def _failing_share(t: TippingPoint) -> float:
@@ -205,7 +209,7 @@ def describe_tipping(t: TippingPoint, labels: dict[str, tuple[str, str]]) -> str
     name = md_text(_lower(label))
     if t.value is None or t.fails in ("always", "never"):
         return f"it {'fails' if t.fails == 'always' else 'holds'} whatever the {name}"
-    where = f" ({ordinal(t.quantile)} of its prior)" if t.quantile is not None else " (a point in the priors)"
+    where = f" ({ordinal(t.quantile)})" if t.quantile is not None else " (a point in the priors)"
     return f"it fails when the {name} is {t.fails} {md_text(format_value(t.value, unit))}{where}"
 
 
