@@ -167,7 +167,8 @@ def _labels(result: Result) -> dict[str, tuple[str, str]]:
 
 
 def _lower(label: str) -> str:
-    return label[:1].lower() + label[1:] if label[:2] != label[:2].upper() else label
+    keep = len(label) > 1 and label[1].isupper()  # an acronym ("GPU hours") keeps its capitals
+    return label if keep else label[:1].lower() + label[1:]
 
 
 def format_value(value: float, unit: str) -> str:

@@ -58,7 +58,7 @@ def _map(verdict: Verdict, directory: Path) -> Figure:
     values = np.where(np.isfinite(m.values), m.values, np.nan)
     finite = values[np.isfinite(values) & (values > 0)]
     norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if out.log_scale and finite.size else None
-    mesh = ax.pcolormesh(m.x, m.y, values, shading="auto", cmap="viridis_r", norm=norm)
+    mesh = ax.pcolormesh(m.x, m.y, values, shading="auto", cmap="viridis_r", norm=norm, rasterized=True)
     never = ~np.isfinite(m.values)
     if never.any():
         ax.contourf(m.x, m.y, never.astype(float), levels=[0.5, 1.5], colors="none", hatches=["///"])
