@@ -7,9 +7,14 @@ is allowed) so that a whole file is reported at once; :class:`InputError` carrie
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+SHOWN = 80  # characters of a value shown in a message
 
 __all__ = ["InputError", "McsimError", "Problem", "Problems", "did_you_mean", "is_number", "show",
            "unknown_keys", "whole"]
@@ -39,7 +44,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{where} {self.message}"
+        # a key or name from the file may hold a line break: one problem, one line
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), f"{where} {self.message}")
 
 
 class InputError(McsimError, ValueError):
@@ -93,12 +99,14 @@ def is_number(value: Any) -> bool:
 
 def show(value: Any) -> str:
     """A value as it would be written in TOML, for error messages."""
-    if isinstance(value, str):
-        return f'"{value}"'
+    if isinstance(value, str):  # escaped and cut short: a message stays one readable line
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= SHOWN else text[:SHOWN - 4] + '…"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
+        text = "[" + ", ".join(show(v) for v in value[:8]) + (", …]" if len(value) > 8 else "]")
+        return text if len(text) <= SHOWN else text[:SHOWN - 2] + "…]"
     if isinstance(value, dict):
         return "{...}"
     return repr(value) if not isinstance(value, float) else f"{value:g}"

@@ -183,7 +183,8 @@ def load_priors(path: str | Path) -> Priors:
             prior = parse_prior(name, table, f"[inputs.{name}]", problems)
             if prior is not None:
                 priors.append(prior)
-    correlations = _parse_correlations(content.get("correlations", []), inputs_table or {}, priors, problems)
+    correlations = _parse_correlations(content.get("correlations", []),
+                                       inputs_table if isinstance(inputs_table, dict) else {}, priors, problems)
     problems.raise_if_any()
     title = meta.get("title") if isinstance(meta.get("title"), str) else Path(file).stem
     return Priors(title=title, reference=meta.get("reference", ""), file=file, sha256=sha256,
