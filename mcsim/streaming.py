@@ -114,8 +114,8 @@ def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
     largest = np.where(finite, x, -np.inf).max(axis=0)
     top = np.where(np.isfinite(hi), hi, np.maximum(lo, np.minimum(largest, hi)))
     top = np.where(np.isfinite(top), top, lo)
-    with np.errstate(invalid="ignore"):
-        ref = np.where(finite.any(axis=0), np.nanmean(np.where(finite, x, np.nan), axis=0), 0.0)
+    count = finite.sum(axis=0)
+    ref = np.where(finite, x, 0.0).sum(axis=0) / np.maximum(count, 1)
     ref = np.nan_to_num(ref)
     inside = sum(((x >= lo[i]) & (x <= hi[i])).mean(axis=0).sum() for i in range(3))
     mode = "exact" if inside * n <= budget or m >= n else "histogram"
@@ -295,7 +295,7 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
         v = x[:, plan.slices[name].start]
         v = v[np.isfinite(v)]
         if log:
-            v, low, high = np.log(v), math.log(low), math.log(high)
+            v, low, high = np.log(np.maximum(v, low)), math.log(low), math.log(high)
         span = (high - low) or 1.0
         index = np.clip(((v - low) / span * FIGURE_BINS).astype(np.int64), 0, FIGURE_BINS - 1)
         figure[name] = np.bincount(index, minlength=FIGURE_BINS)
