@@ -79,7 +79,8 @@ class replace_directory:
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
         recover(self.target)
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{self.target.name}-", dir=parent))
+        # the pid in the name lets a later run tell a killed run's leftovers from a live run's work
+        self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{self.target.name}-{os.getpid()}-", dir=parent))
         return self.staging
 
     def __exit__(self, kind, value, traceback) -> bool:
@@ -113,8 +114,26 @@ def recover(target: Path) -> None:
 
 
 def _is_abandoned(path: Path, seconds: float = 24 * 3600) -> bool:
-    """A staging directory untouched for a day belongs to no running process."""
+    """Whether a staging directory belongs to no running process.
+
+    Its name holds the pid of the run that made it: if no such process exists, the run was
+    killed. A directory untouched for a day is abandoned too (its pid may have been reused, or
+    it was made on another machine sharing this file system).
+    """
+    pid = path.name.rsplit("-", 2)[-2] if path.name.count("-") >= 2 else ""
+    if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        return True
     try:
         return time.time() - path.stat().st_mtime > seconds
     except FileNotFoundError:
         return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
