@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, Problem
 
 __all__ = ["main"]
 
@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="a priors file (default: the paper's, priors/paper-table1.toml)")
 
     run = commands.add_parser("run", help="run a run file and write its report")
-    run.add_argument("run_file", metavar="RUN.toml")
+    run.add_argument("run_file", metavar="RUN.toml", nargs="?", default=None)
+    run.add_argument("--from", dest="from_summary", type=Path, default=None, metavar="SUMMARY.json",
+                     help="rerun the report whose summary.json this is: its run file, checked by sha256, "
+                     "with its samples, seed and settings")
     run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
     run.add_argument("--samples", type=int, default=None, help="number of samples (replaces the run file's)")
     run.add_argument("--seed", type=int, default=None, help="seed (replaces the run file's)")
@@ -88,7 +91,12 @@ def _run(args) -> int:
     from .report import write_report
     from .runs import load_run
 
-    spec = load_run(args.run_file, samples=args.samples, seed=args.seed)
+    if args.from_summary is not None:
+        spec = _rerun(args)
+    elif args.run_file is None:
+        raise InputError([Problem("command line", "run", "needs a run file (RUN.toml) or --from SUMMARY.json")])
+    else:
+        spec = load_run(args.run_file, samples=args.samples, seed=args.seed)
     if args.workers is not None or args.scheduler is not None:
         spec = _with_workers(spec, args.workers, args.scheduler)
     out = args.out if args.out is not None else Path("reports") / spec.stem
@@ -101,6 +109,17 @@ def _run(args) -> int:
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _rerun(args):
+    from .rerun import load_rerun
+
+    clash = [name for name, value in (("RUN.toml", args.run_file), ("--samples", args.samples),
+                                      ("--seed", args.seed)) if value is not None]
+    if clash:
+        raise InputError([Problem("command line", "--from", f"cannot be combined with {', '.join(clash)}: the "
+                                  "summary's manifest names the run file, its samples and its seed")])
+    return load_rerun(args.from_summary)
 
 
 def _with_workers(spec, workers: int | None, scheduler: str | None):

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
 
-__all__ = ["MAX_INPUT_BYTES", "read_toml"]
+__all__ = ["MAX_INPUT_BYTES", "read_json", "read_toml"]
 
 MAX_INPUT_BYTES = 1_000_000  # a priors or run file is a few kilobytes; more is a mistake
 
 
-def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Read a TOML file and return its content and the sha256 of its bytes.
-
-    Raises
-    ------
-    InputError
-        If the file does not exist, cannot be read, is too large, is not UTF-8 or not TOML.
-    """
+def _read_text(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> tuple[str, bytes]:
+    """The UTF-8 text of a file and its bytes, every failure an :class:`InputError` naming the file."""
     name = str(path).replace("\0", "\\0")  # shown in messages: keep it printable
     path = Path(path)
 
@@ -31,9 +26,9 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise fail("is a directory, not a TOML file")
-        if size > MAX_INPUT_BYTES:
-            raise fail(f"is {size:,} bytes: at most {MAX_INPUT_BYTES:,} are allowed for an input file")
+            raise fail(f"is a directory, not a {kind} file")
+        if size > limit:
+            raise fail(f"is {size:,} bytes: at most {limit:,} are allowed for an input file")
         raw = path.read_bytes()
     except InputError:
         raise
@@ -46,11 +41,41 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise fail(f"is not UTF-8 text (byte {error.start}): a TOML file is expected") from None
+        raise fail(f"is not UTF-8 text (byte {error.start}): a {kind} file is expected") from None
     if not text.strip():
-        raise fail("is empty: a TOML file is expected")
+        raise fail(f"is empty: a {kind} file is expected")
+    return text, raw
+
+
+def read_json(path: str | Path) -> dict[str, Any]:
+    """Read a JSON object (a report's ``summary.json``).
+
+    Raises
+    ------
+    InputError
+        If the file does not exist, cannot be read, is too large, not UTF-8, not JSON or not an object.
+    """
+    text, _ = _read_text(path, "JSON", limit=64 * MAX_INPUT_BYTES)
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError([Problem(str(path), "", f"is not valid JSON: {error}")]) from None
+    if not isinstance(content, dict):
+        raise InputError([Problem(str(path), "", "is not a JSON object: a report's summary.json is expected")])
+    return content
+
+
+def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
+    """Read a TOML file and return its content and the sha256 of its bytes.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist, cannot be read, is too large, is not UTF-8 or not TOML.
+    """
+    text, raw = _read_text(path, "TOML")
     try:
         content = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise fail(f"is not valid TOML: {error}") from None
+        raise InputError([Problem(str(path).replace("\0", "\\0"), "", f"is not valid TOML: {error}")]) from None
     return content, hashlib.sha256(raw).hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 from .. import __version__
 from ..pipeline import Result
 
-__all__ = ["build_summary", "dumps", "plain"]
+__all__ = ["build_summary", "dumps", "manifest", "plain"]
 
 DEPENDENCIES = ("numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib")
 
@@ -46,6 +47,45 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def manifest(result: Result) -> dict[str, Any]:
+    """What reruns the report: versions, every input file with its sha256, and the run's settings.
+
+    ``mcsim run --from summary.json`` reads it back (see :mod:`mcsim.rerun`).
+    """
+    spec = result.spec
+    inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},
+              "priors": {"path": spec.priors.file, "absolute": os.path.abspath(spec.priors.file),
+                         "sha256": spec.priors.sha256}}
+    settings = {"samples": spec.samples, "seed": spec.seed, "sampler": spec.sampler, "model": spec.model.name,
+                "chunk_size": spec.chunk_size, "keep_samples": spec.keep_samples}
+    for key in ("workers", "scheduler", "target_se"):  # settings of the streaming engine, where present
+        if hasattr(spec, key):
+            settings[key] = getattr(spec, key)
+    return {
+        "versions": _versions(),
+        "inputs": inputs,
+        "settings": settings,
+        "command": f"mcsim run {spec.file} --samples {spec.samples} --seed {spec.seed}",
+        "rerun": "mcsim run --from summary.json --out DIR checks every input file's sha256, then reruns",
+    }
+
+
+def _undefined(entry: dict[str, Any], samples: int) -> dict[str, str]:
+    """Statistics that are null because they are undefined, not infinite: say which and why.
+
+    With no finite sample the mean is undefined; with fewer than two, the sd.
+    """
+    finite = samples * (1.0 - np.asarray(entry.get("p_never", 0.0), dtype=float))
+    found = {}
+    if np.any(finite < 0.5):
+        entry["mean"] = np.where(finite < 0.5, np.nan, entry["mean"])
+        found["mean"] = "no sample is finite"
+    if np.any(finite < 1.5):
+        entry["sd"] = np.where(finite < 1.5, np.nan, entry["sd"])
+        found["sd"] = "fewer than two samples are finite" if samples > 1 else "a single sample has no sd"
+    return found
+
+
 def build_summary(result: Result) -> dict[str, Any]:
     spec = result.spec
     outputs = {}
@@ -54,6 +94,9 @@ def build_summary(result: Result) -> dict[str, Any]:
         entry["unit"] = out.unit
         if out.infinite_means is not None:
             entry["null_means"] = f"+infinity: {out.infinite_means}"
+        undefined = _undefined(entry, spec.samples)
+        if undefined:
+            entry["undefined"] = {key: f"null: {why}, not infinite" for key, why in undefined.items()}
         outputs[out.name] = entry
     claims = {
         c.claim.name: {
@@ -78,9 +121,10 @@ def build_summary(result: Result) -> dict[str, Any]:
             "overrides": list(spec.overridden),
             "chunk_size": spec.chunk_size,
         },
-        "manifest": {"versions": _versions()},
+        "manifest": manifest(result),
         "notes": {
-            "null": "null stands for an infinite value (see each output's null_means); JSON has no infinity.",
+            "null": "null stands for an infinite value (see each output's null_means); JSON has no infinity. "
+                    "Where an output lists 'undefined', those statistics are null because they are undefined.",
             "moments": "mean and sd are over the finite samples; p_never is the share that is infinite.",
             "quantiles": "p05, p50, p95 are empirical order statistics over all samples, infinite included.",
             "claims": "se is the binomial standard error; ci95 is Wilson's score interval.",

@@ -1,0 +1,80 @@
+"""Rerunning a report from its ``summary.json``: the manifest names every input file and setting.
+
+``mcsim run --from reports/x/summary.json`` finds the run file the manifest names, checks that
+it and its priors file still have the sha256 recorded, and runs them again with the recorded
+samples, seed and settings; the same seed gives the same numbers (DESIGN 3.4, 4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import Problems, show, whole
+from .files import read_json
+from .runs import RunSpec, load_run
+
+__all__ = ["load_rerun"]
+
+
+def _recorded(summary: dict[str, Any], file: str) -> tuple[dict, dict, Problems]:
+    problems = Problems(file)
+    manifest = summary.get("manifest")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), dict) \
+            or not isinstance(manifest.get("settings"), dict):
+        problems.add("manifest", "is missing or incomplete: this summary.json was written before mcsim recorded "
+                     "its inputs; rerun its run file instead")
+        problems.raise_if_any()
+    inputs, settings = manifest["inputs"], manifest["settings"]
+    for role in ("run", "priors"):
+        entry = inputs.get(role)
+        if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("path", "sha256"))):
+            problems.add(f"manifest.inputs.{role}", f"= {show(entry)} is invalid: must hold path and sha256")
+    for key in ("samples", "seed"):
+        if not whole(settings.get(key), 0 if key == "seed" else 1):
+            problems.add(f"manifest.settings.{key}", f"= {show(settings.get(key))} is invalid: must be a whole number")
+    problems.raise_if_any()
+    return inputs, settings, problems
+
+
+def load_rerun(path: str | Path) -> RunSpec:
+    """The run that wrote the report whose ``summary.json`` is ``path``, ready to run again.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``summary.json`` written by ``mcsim run``.
+
+    Returns
+    -------
+    RunSpec
+        The run file as recorded, with the recorded samples, seed, chunk size and engine settings.
+
+    Raises
+    ------
+    InputError
+        If the summary is not one, its manifest is incomplete, a recorded input file is gone, or
+        an input file changed since (its sha256 differs from the recorded one).
+    """
+    file = str(path)
+    summary = read_json(path)
+    inputs, settings, problems = _recorded(summary, file)
+    run = inputs["run"]
+    candidates = [run.get("absolute"), run["path"], os.path.join(os.path.dirname(file), run["path"])]
+    found = next((c for c in candidates if isinstance(c, str) and os.path.isfile(c)), None)
+    if found is None:
+        problems.add("manifest.inputs.run", f"path = {show(run['path'])} names a file that no longer exists "
+                     f"(looked for {', '.join(show(c) for c in candidates if isinstance(c, str))})")
+        problems.raise_if_any()
+    spec = load_run(found, samples=int(settings["samples"]), seed=int(settings["seed"]))
+    for role, actual, name in (("run", spec.sha256, found), ("priors", spec.priors.sha256, spec.priors.file)):
+        expected = inputs[role]["sha256"]
+        if actual != expected:
+            problems.add(f"manifest.inputs.{role}", f"sha256 = {expected[:12]}… but {name} now has {actual[:12]}…: "
+                         "the file changed since the report was written; restore it, or run it afresh")
+    problems.raise_if_any()
+    changes = {key: settings[key] for key in ("chunk_size", "keep_samples", "workers", "scheduler", "target_se")
+               if key in settings and hasattr(spec, key)}
+    return dataclasses.replace(spec, **changes)
