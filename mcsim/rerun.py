@@ -63,6 +63,8 @@ def load_rerun(path: str | Path) -> RunSpec:
     inputs, settings, problems = _recorded(summary, file)
     run = inputs["run"]
     candidates = [run.get("absolute"), run["path"], os.path.join(os.path.dirname(file), run["path"])]
+    if os.path.abspath(run["path"]) == run.get("absolute"):  # from where it ran: name it as it was named
+        candidates.insert(0, run["path"])
     found = next((c for c in candidates if isinstance(c, str) and os.path.isfile(c)), None)
     if found is None:
         problems.add("manifest.inputs.run", f"path = {show(run['path'])} names a file that no longer exists "

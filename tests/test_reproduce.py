@@ -1,0 +1,130 @@
+"""Reproducibility: one seed, one set of numbers, whatever the chunk size or the workers; --from reruns a report."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from mcsim.cli import main
+from mcsim.pipeline import execute
+from mcsim.report.summary import build_summary, dumps
+from mcsim.runs import load_run
+
+PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
+NUMBERS = ("outputs", "claims", "sensitivity")
+
+
+def _numbers(spec) -> str:
+    """The numbers of summary.json, as the bytes it would hold."""
+    summary = build_summary(execute(spec))
+    return dumps({key: summary[key] for key in NUMBERS if key in summary})
+
+
+def _run_file(write, sampler="sobol", samples=4096, extra=""):
+    return write(f"run-{sampler}.toml", f"""
+        [run]
+        title = "reproduce"
+        priors = "{PRIORS}"
+        samples = {samples}
+        sampler = "{sampler}"
+        seed = 11
+        users = [1e4, 5.8e6, 5e7]
+        {extra}
+
+        [[claims]]
+        name = "within_6M"
+        output = "break_even_users"
+        op = "<="
+        value = 6e6
+        """)
+
+
+@pytest.mark.parametrize("sampler", ["random", "lhs", "sobol"])
+def test_same_seed_same_bytes_across_runs_and_chunk_sizes(write, sampler):
+    spec = load_run(_run_file(write, sampler, samples=4096 if sampler == "sobol" else 5000))
+    reference = _numbers(spec)
+    assert _numbers(spec) == reference  # a repeat
+    for chunk in (1, 777, 4096, 1 << 18):
+        if chunk == 1 and spec.samples > 4096:
+            continue
+        assert _numbers(dataclasses.replace(spec, chunk_size=chunk)) == reference, chunk
+    other = _numbers(dataclasses.replace(spec, seed=12))
+    assert other != reference  # the seed matters: the test can fail
+
+
+@pytest.mark.skipif(not hasattr(load_run.__globals__["RunSpec"], "__dataclass_fields__")
+                    or "workers" not in load_run.__globals__["RunSpec"].__dataclass_fields__,
+                    reason="the engine has no workers option")
+def test_same_seed_same_bytes_whatever_the_workers(write):
+    spec = load_run(_run_file(write, "random", samples=40000, extra="chunk_size = 5000"))
+    reference = _numbers(dataclasses.replace(spec, workers=1))
+    assert _numbers(dataclasses.replace(spec, workers=2)) == reference
+    assert _numbers(dataclasses.replace(spec, workers=3, chunk_size=3001)) == reference
+
+
+def test_the_manifest_names_every_input(write):
+    run = _run_file(write)
+    summary = build_summary(execute(load_run(run)))
+    manifest = summary["manifest"]
+    assert manifest["inputs"]["run"]["sha256"] == hashlib.sha256(run.read_bytes()).hexdigest()
+    assert manifest["inputs"]["priors"]["sha256"] == hashlib.sha256((ROOT / "priors" / "paper-table1.toml")
+                                                                     .read_bytes()).hexdigest()
+    assert manifest["inputs"]["run"]["absolute"] == os.path.abspath(run)
+    assert manifest["settings"] | {"samples": 4096, "seed": 11, "sampler": "sobol", "model": "tableau1"} \
+        == manifest["settings"]
+    assert {"python", "mcsim", "numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib"} <= \
+        manifest["versions"].keys()
+    assert summary["run"]["priors_sha256"] == manifest["inputs"]["priors"]["sha256"]  # the older keys stay
+
+
+def _mcsim(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "mcsim", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, "MCSIM_DEBUG": ""}, timeout=300)
+
+
+def test_run_from_summary_reproduces_the_report(write, tmp_path):
+    run = _run_file(write, "lhs", samples=3000)
+    first = _mcsim("run", run.name, "--out", "first", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = _mcsim("run", "--from", "first/summary.json", "--out", "again", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    a, b = (json.loads((tmp_path / d / "summary.json").read_text()) for d in ("first", "again"))
+    assert dumps({k: a[k] for k in NUMBERS if k in a}) == dumps({k: b[k] for k in NUMBERS if k in b})
+    assert a["manifest"]["inputs"] == b["manifest"]["inputs"] and a["run"]["samples"] == 3000
+
+    # the input changed since: refused, naming what changed
+    run.write_text(run.read_text().replace("seed = 11", "seed = 12"))
+    changed = _mcsim("run", "--from", "first/summary.json", "--out", "third", cwd=tmp_path)
+    assert changed.returncode == 2 and "Traceback" not in changed.stderr
+    assert "first/summary.json: manifest.inputs.run sha256 = " in changed.stderr
+    assert "the file changed since the report was written" in changed.stderr
+    assert not (tmp_path / "third").exists()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("not json", "is not valid JSON"),
+    ("[1, 2]", "is not a JSON object"),
+    ('{"mcsim_version": "0.1.0"}', "manifest is missing or incomplete"),
+    ('{"manifest": {"inputs": {"run": {"path": "gone.toml", "sha256": "0"}, "priors": {"path": "p", "sha256": "0"}},'
+     ' "settings": {"samples": 16, "seed": 1}}}', 'path = "gone.toml" names a file that no longer exists'),
+    ('{"manifest": {"inputs": {"run": 3}, "settings": {"samples": -1, "seed": 1}}}',
+     "manifest.settings.samples = -1 is invalid"),
+])
+def test_run_from_a_bad_summary_is_refused(tmp_path, capsys, content, expected):
+    (tmp_path / "summary.json").write_text(content)
+    assert main(["run", "--from", str(tmp_path / "summary.json")]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_from_cannot_be_combined_with_a_run_file_or_a_seed(tmp_path, capsys):
+    assert main(["run", "x.toml", "--from", "summary.json", "--seed", "3"]) == 2
+    assert "--from cannot be combined with RUN.toml, --seed" in capsys.readouterr().err
+    assert main(["run"]) == 2
+    assert "needs a run file (RUN.toml) or --from SUMMARY.json" in capsys.readouterr().err
