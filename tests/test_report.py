@@ -1,15 +1,22 @@
 """Reports: summary.json's contract, results.nc, escaping, and nothing lost on failure."""
 
+import collections
+import dataclasses
+import html.parser
 import json
 import math
+import re
 
 import numpy as np
 import pytest
 import xarray as xr
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mcsim.pipeline import execute
 from mcsim.report import write_report
+from mcsim.report.document import render_html, render_markdown
 from mcsim.runs import load_run
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
@@ -163,3 +170,59 @@ def test_a_retired_report_is_restored(write, tmp_path):
     (retired / "summary.json").write_text("{}")
     recover(tmp_path / "x")
     assert (tmp_path / "x" / "summary.json").exists() and not retired.exists()
+
+
+def _structure(page: str) -> tuple[collections.Counter, str]:
+    """The elements of an HTML page (tag and attribute names, counted) and its text."""
+
+    class Reader(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tags, self.text = collections.Counter(), []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags[(tag, tuple(sorted(name for name, _ in attrs)))] += 1
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    reader = Reader()
+    reader.feed(page)
+    return reader.tags, " ".join("".join(reader.text).split())
+
+
+_PLAIN: dict[str, tuple[str, str]] = {}
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+       | st.sampled_from(["<script>alert(1)</script>", "a | b\n|---|\n| c |", "[x](javascript:alert(1))",
+                          "![i](http://x/i.png)", "**b** _i_ `c` ~~s~~ a~b", "# h\n- l\n1. n\n> q", "&amp; &lt;",
+                          "<http://x>", "\\|\\", "\x02\x03", "x\r\ny", "  ", "===\n---"]))
+def test_any_text_from_an_input_file_shows_as_text(report, text):
+    """Whatever a title, label, unit, source or claim says, the page keeps its structure and shows it."""
+    _, result = report
+    figures_dir = ROOT  # no figure is named, none is embedded
+
+    def page(words: str) -> str:
+        priors = result.spec.priors
+        first = dataclasses.replace(priors.inputs[0], label=words, unit=words, source=words)
+        claims = tuple(dataclasses.replace(c.claim, text=words) for c in result.claims)
+        spec = dataclasses.replace(result.spec, title=words, claims=claims, priors=dataclasses.replace(
+            priors, title=words, inputs=(first, *priors.inputs[1:])))
+        changed = dataclasses.replace(result, spec=spec, claims=[dataclasses.replace(c, claim=claim) for c, claim
+                                                                  in zip(result.claims, claims, strict=True)])
+        markdown_text = render_markdown(changed, [])
+        return markdown_text, render_html(markdown_text, figures_dir, words)
+
+    if "plain" not in _PLAIN:  # the same for every example
+        _PLAIN["plain"] = page("plain words")
+    plain_md, plain_html = _PLAIN["plain"]
+    md, page_html = page(text)
+    tags, shown = _structure(page_html)
+    assert tags == _structure(plain_html)[0]  # no element added, removed or given an attribute
+    one_line = " ".join(re.sub("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", "", text).split())  # controls dropped
+    if one_line:
+        assert one_line in shown
+    assert md.count("\n") == plain_md.count("\n")  # no line added: no row, list or heading opened

@@ -8,21 +8,26 @@ import re
 
 __all__ = ["md_cell", "md_code", "md_text", "number", "percent"]
 
-_MARKUP = re.compile(r"([\\`*_\[\]#|~])")
+# the characters Python-Markdown (with its tables extension) gives a meaning and lets be escaped
+_MARKUP = re.compile(r"([\\`*_\[\]#|])")
+# control characters: meaningless in a report, and Python-Markdown uses STX/ETX as placeholders
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def md_text(text: str) -> str:
     """Text from an input file made inert in Markdown and in the HTML rendered from it.
 
-    HTML is escaped (``<script>`` shows as text) and Markdown's markup characters are
-    backslash-escaped, so a title or a source cannot open a link, a table cell or an emphasis.
+    HTML is escaped (``<script>`` shows as text), Markdown's markup characters are
+    backslash-escaped, so a title or a source cannot open a link, a table cell or an emphasis,
+    and the text is made one line, so it cannot start a list, a heading or a table row.
     """
-    return _MARKUP.sub(r"\\\1", html.escape(str(text), quote=False))
+    one_line = " ".join(_CONTROL.sub("", str(text)).split())
+    return _MARKUP.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def md_cell(text: str) -> str:
-    """:func:`md_text` for a table cell: also one line."""
-    return " ".join(md_text(text).split())
+    """:func:`md_text` for a table cell (kept for the callers that name the cell)."""
+    return md_text(text)
 
 
 def md_code(text: str) -> str:
