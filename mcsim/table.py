@@ -69,7 +69,8 @@ def deterministic_table(priors: Priors) -> list[TableRow]:
     """Tableau 1's six rows at the priors' points: the printed users, the break-even row recomputed.
 
     The third row of the paper is its break-even; here it is the model's break-even at the
-    points (left out if the margin per user is not positive, i.e. it never breaks even).
+    points (left out if the margin per user is not positive, i.e. it never breaks even, or if
+    training is free, so that it breaks even at 0 users, where the unit cost is undefined).
     """
     points = priors.points()
     break_even = float(point_outputs(points, [1.0])["break_even_users"])
@@ -77,7 +78,7 @@ def deterministic_table(priors: Priors) -> list[TableRow]:
     for printed in paper.TABLE1:
         users = printed.users
         if printed.surplus_usd == 0:  # the break-even row
-            if not math.isfinite(break_even):
+            if not math.isfinite(break_even) or break_even <= 0:  # never, or at once (free training)
                 continue
             users = break_even
         out = point_outputs(points, [users])
