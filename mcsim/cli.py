@@ -81,6 +81,12 @@ def _table(args) -> int:
     priors = load_priors(args.priors or _default_priors())
     problems = Problems(priors.file)
     check_against_model(priors, TABLEAU1, problems)
+    if not problems:
+        from .models.check import undefined_outputs
+        from .paper import TABLE1
+
+        for sentence in undefined_outputs(priors, TABLEAU1, [1.0, *(row.users for row in TABLE1)]):
+            problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
     problems.raise_if_any()
     print(format_table(priors))
     return EXIT_OK

@@ -167,3 +167,13 @@ def test_a_single_sample_summary_without_figures(write):
     assert be["p05"] == be["p50"] == be["p95"] == pytest.approx(be["mean"])
     assert be["sd"] is None and "single sample" in be["undefined"]["sd"]
     assert summary["outputs"]["surplus"]["sd"] == [None] * 5 and "sd" in summary["outputs"]["surplus"]["undefined"]
+
+
+def test_table_refuses_points_beyond_double_precision(write, capsys):
+    from mcsim.cli import main
+
+    path = write("p.toml", points_with(training_cost='point = 1e300\ndist = "point"\nsource = "s"',
+                                       lifetime_months='point = 1e-300\ndist = "point"\nsource = "s"'))
+    assert main(["table", str(path)]) == 2
+    assert f"{path}: [inputs] cannot be computed in double precision: monthly_fixed_cost is inf" in \
+        capsys.readouterr().err
