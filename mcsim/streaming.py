@@ -129,6 +129,12 @@ def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
             continue
         low, high = (float(v) for v in np.quantile(values, [0.001, 0.999]))
         log = bool(out.log_scale and low > 0)
+        if high <= low:  # every value equal: a narrow range around it, so that the bins have a width
+            if log:
+                low, high = low / 1.01, high * 1.01
+            else:
+                d = max(abs(low), 1.0) * 0.01
+                low, high = low - d, high + d
         figure_edges[out.name] = (low, high, log)
     return Plan(slices, ref, lo, hi, top, mode, tuple(claims), tuple(users), figure_edges)
 
