@@ -23,17 +23,12 @@ from mcsim.report import write_report
 from mcsim.runs import load_run
 from mcsim.table import deterministic_table
 
-FIGURE_FIX = ("all finite values of an output equal (point priors, one sample): the figure's histogram edges "
-              "are all equal and np.histogram refuses them; mcsim/streaming.py make_plan must widen a range "
-              "with high <= low (e.g. low/1.01, high*1.01 for log bins, low - d, high + d with "
-              "d = max(abs(low), 1) * 0.01 otherwise) before building figure_edges")
-
 UNCERTAIN_LIFETIME = 'point = 12\ndist = "uniform"\nlow = 6\nhigh = 24\nsource = "s"'
 UNCERTAIN_PRICE = 'point = 20\ndist = "uniform"\nlow = 15\nhigh = 25\nsource = "s"'
 
 
 def _report(write, tmp_path, samples=16, users="[1e4, 1e6, 1e8]", sampler="random", *, points=False, **priors):
-    if not points:  # every output varies (see FIGURE_FIX for those that do not)
+    if not points:  # every output varies
         priors = {"lifetime_months": UNCERTAIN_LIFETIME, **priors}
     write("p.toml", points_with(**priors))
     run = write("r.toml", f'[run]\npriors = "p.toml"\nsamples = {samples}\nsampler = "{sampler}"\n'
@@ -138,7 +133,6 @@ def test_a_users_grid_of_one_point(write, tmp_path):
     assert summary["outputs"]["surplus"]["p_positive"] == [1.0]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=FIGURE_FIX)
 def test_all_point_priors(write, tmp_path):
     result, summary = _report(write, tmp_path, points=True)
     expected = TABLEAU1.evaluate({p.name: np.array([p.point]) for p in result.spec.priors.inputs},
@@ -147,7 +141,6 @@ def test_all_point_priors(write, tmp_path):
     assert summary["outputs"]["break_even_users"]["sd"] == 0.0
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=FIGURE_FIX)
 @pytest.mark.parametrize("sampler", ["random", "sobol"])
 def test_a_single_sample(write, tmp_path, sampler):
     _, summary = _report(write, tmp_path, samples=1, sampler=sampler)
@@ -156,8 +149,8 @@ def test_a_single_sample(write, tmp_path, sampler):
     assert be["sd"] is None and "single sample" in be["undefined"]["sd"]
 
 
-def test_a_single_sample_summary_without_figures(write):
-    """What the single-sample report will show once its figure draws: the statistics alone."""
+def test_a_single_sample_of_lhs(write):
+    """A single Latin hypercube sample: one stratum, the statistics alone."""
     from mcsim.report.summary import build_summary
 
     write("p.toml", points_with(price=UNCERTAIN_PRICE))
