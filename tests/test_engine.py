@@ -57,3 +57,20 @@ def test_an_undefined_output_stops_the_run(write):
     bad = replace(run, model=Model(**{**model.__dict__, "function": broken}))
     with pytest.raises(FloatingPointError, match="undefined values of margin_per_user"):
         simulate(bad, workers=1)
+
+
+@pytest.mark.parametrize("d", [1, 6, 7])
+def test_sobol_skip_lands_where_scipy_fast_forward_does(d):
+    import warnings
+
+    from scipy.stats import qmc
+
+    from mcsim.sampling import _skip_sobol
+
+    for start in (1, 2, 3, 8, 1000, 65_537, 1 << 20):
+        walked = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(3)).fast_forward(start)
+        jumped = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(3))
+        _skip_sobol(jumped, start)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            assert np.array_equal(walked.random(37), jumped.random(37)), (d, start)
