@@ -112,3 +112,16 @@ def test_target_se_stops_once_every_claim_is_known_well_enough(write):
     # one block fewer would not have been enough for at least one claim
     fewer = result.simulation.n - STAT_BLOCK
     assert any(np.sqrt(c.probability * (1 - c.probability) / fewer) > 0.004 * 0.97 for c in result.claims)
+
+
+def test_summary_counts_the_samples_a_stopped_run_evaluated(write):
+    import dataclasses
+
+    from mcsim.pipeline import execute
+    from mcsim.report.summary import build_summary
+
+    run = spec(write, samples=64 * STAT_BLOCK, chunk=STAT_BLOCK, extra="")
+    result = execute(dataclasses.replace(run, target_se=0.004))
+    summary = build_summary(result)["run"]
+    assert summary["samples"] == result.simulation.n < summary["samples_requested"] == run.samples
+    assert summary["stopped_early"] is True

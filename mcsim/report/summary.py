@@ -109,7 +109,9 @@ def build_summary(result: Result) -> dict[str, Any]:
         "mcsim_version": __version__,
         "run": {
             "title": spec.title,
-            "samples": spec.samples,
+            "samples": result.simulation.n,
+            "samples_requested": spec.samples,
+            "stopped_early": result.simulation.stopped_early,
             "sampler": spec.sampler,
             "seed": spec.seed,
             "priors_sha256": spec.priors.sha256,
