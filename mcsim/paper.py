@@ -50,6 +50,5 @@ TABLE1 = (
 
 #: The break-even row of the table, and the text's "beyond about 6 million monthly users".
 BREAK_EVEN_USERS = 5_833_333.0
-CLAIMED_BREAK_EVEN_USERS = 6e6
 #: The text: "beyond about 50 million users the monthly training cost falls below inference".
 CROSSOVER_USERS = 50e6

@@ -25,6 +25,6 @@ def _linear(inputs, users):
 _INPUTS = tuple(InputSpec(name, "", -math.pi, math.pi) for name in ("x1", "x2", "x3"))
 
 ISHIGAMI = Model(name="ishigami", description="Ishigami and Homma (1990), a = 7, b = 0.1", inputs=_INPUTS,
-                 outputs=(OutputSpec("y", "", "Ishigami function"),), function=_ishigami, uses_users=False)
+                 outputs=(OutputSpec("y", "", "Ishigami function"),), function=_ishigami)
 LINEAR = Model(name="linear", description="x1 + 2 x2 + 3 x3", inputs=_INPUTS,
-               outputs=(OutputSpec("y", "", "Linear function"),), function=_linear, uses_users=False)
+               outputs=(OutputSpec("y", "", "Linear function"),), function=_linear)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,9 +69,7 @@ class Model:
     inputs: tuple[InputSpec, ...]
     outputs: tuple[OutputSpec, ...]
     function: Callable[[Mapping[str, np.ndarray], np.ndarray], dict[str, np.ndarray]]
-    uses_users: bool = True
     reference: str = ""
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def input_names(self) -> tuple[str, ...]:

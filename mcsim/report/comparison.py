@@ -30,15 +30,6 @@ _HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signatu
                else {"vert": False})
 
 
-def _claim_names(scenarios) -> list[str]:
-    names: list[str] = []
-    for s in scenarios:
-        for name in s.summary.get("claims", {}):
-            if name not in names:
-                names.append(name)
-    return names
-
-
 def build_comparison(scenarios) -> dict[str, Any]:
     """The comparison's ``summary.json``: per scenario its claims, break-even and verdict's key points."""
     rows = []
