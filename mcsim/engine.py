@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import streaming
+from . import kernels, streaming
 from .runs import RunSpec
 from .sampling import Design
 from .streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
@@ -89,11 +89,12 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     design = _design(spec)
     drawn = design.draw(start, stop)
     users = np.asarray(spec.users)
+    histogram = streaming.new_histogram(plan)
     parts = []
     for s in range(0, stop - start, plan.block):  # block by block: each block's outputs stay in the cache
         tile = {name: values[s:s + plan.block] for name, values in drawn.items()}
-        parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds))
-    return combine(parts, plan.width)
+        parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds, histogram))
+    return combine(parts, plan, histogram)
 
 
 _DESIGN: tuple | None = None
@@ -221,6 +222,8 @@ def _processes(spec, plan, ranges, workers) -> Iterator[Partial]:
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    if method == "fork":
+        kernels.load()  # once here rather than once in every worker
     context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(spec, plan))
     try:

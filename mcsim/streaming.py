@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from .kernels import column_statistics
+
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
-           "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]
+           "block_partial", "block_size", "combine", "make_plan", "new_histogram", "quantile_rank"]
 
 QUANTILES = (0.05, 0.50, 0.95)
 STAT_BLOCK = 1 << 13  # largest block of partial statistics; chunks are whole numbers of it
@@ -71,7 +74,7 @@ class Plan:
     def width(self) -> int:
         return len(self.ref)
 
-    @property
+    @cached_property
     def block(self) -> int:
         """Samples per block: a power of two dividing STAT_BLOCK, fixed by the number of columns only."""
         return block_size(self.width)
@@ -153,7 +156,7 @@ class Totals:
     sum1: np.ndarray = None  # (K,) float, sequential fold of the blocks' sums
     sum2: np.ndarray = None
     claims: np.ndarray = None  # (claims,) int
-    kept: list = field(default_factory=list)  # exact mode: [(q index, column, value) arrays]
+    kept: list = field(default_factory=list)  # exact mode, per chunk: 3 (columns, values) pairs
     histogram: np.ndarray = None  # histogram mode: (3, K, bins + 2) int; then finite values above, then +inf
     figure: dict = field(default_factory=dict)  # output -> (FIGURE_BINS,) int
 
@@ -201,17 +204,13 @@ class Totals:
         """Order statistics (3, K) and their error bounds (0 where exact)."""
         plan, n = self.plan, self.samples
         values, error = np.empty((3, plan.width)), np.zeros((3, plan.width))
-        kept = None
-        if plan.mode == "exact":
-            kept = [np.concatenate([part[i] for part in self.kept]) if self.kept else np.empty((0,), _KEPT)
-                    for i in range(3)]
         for i, q in enumerate(QUANTILES):
             rank = quantile_rank(n, q)
             if plan.mode == "exact":
-                order = np.argsort(kept[i]["column"], kind="stable")
-                columns = kept[i]["column"][order]
-                vals = kept[i]["value"][order]
-                bounds = np.searchsorted(columns, np.arange(plan.width + 1))
+                columns = np.concatenate([np.empty(0, _COLUMN)] + [part[i][0] for part in self.kept])
+                order = np.argsort(columns, kind="stable")  # a radix sort on 16-bit columns
+                vals = np.concatenate([np.empty(0)] + [part[i][1] for part in self.kept])[order]
+                bounds = np.searchsorted(columns[order], np.arange(plan.width + 1))
             for j in range(plan.width):
                 r = rank - self.below[i, j]
                 if plan.mode == "exact":
@@ -238,7 +237,7 @@ class Totals:
         return lo + (b + 0.5) * width, 0.5 * width
 
 
-_KEPT = np.dtype([("column", np.int32), ("value", np.float64)])
+_COLUMN = np.int16  # a kept value's column: models have far fewer than 32,768 columns
 
 
 def _miss(q: float, column: int, plan: Plan) -> RuntimeError:
@@ -249,7 +248,7 @@ def _miss(q: float, column: int, plan: Plan) -> RuntimeError:
 
 @dataclass
 class Partial:
-    """One chunk's statistics: counts summed over its blocks, sums kept per block."""
+    """Statistics of a block, or of a chunk's consecutive blocks: counts summed, sums kept per block."""
 
     samples: int
     finite: np.ndarray
@@ -259,77 +258,69 @@ class Partial:
     sum1: np.ndarray  # (blocks, K)
     sum2: np.ndarray
     claims: np.ndarray
-    kept: list | None  # exact mode: 3 structured arrays (column, value)
-    histogram: np.ndarray | None  # histogram mode, once combined: (3, K, bins + 2) counts
-    figure: dict
-    codes: list | None = None  # histogram mode, per block: 3 arrays of column * (bins + 2) + bin
+    kept: list | None  # a chunk's, exact mode: 3 (columns, values) pairs, the values inside each bracket
+    histogram: np.ndarray | None  # a chunk's, histogram mode: (3, K, bins + 2) counts
+    figure: dict  # output -> (FIGURE_BINS,) counts; a block's values before they are combined
+    inside: tuple | None = None  # a block's: (columns, values, bracket bit mask) of the values inside a bracket
 
 
-def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Partial:
-    """Statistics of one block of outputs (``plan.block`` samples, or fewer for the run's last)."""
-    x = _flatten({name: outputs[name] for name in plan.slices}, plan.slices)
-    m, k = x.shape
-    finite_mask = np.isfinite(x)
-    all_finite = bool(finite_mask.all())
-    d = x - plan.ref
-    if not all_finite:
-        d[~finite_mask] = 0.0
-    sum1 = d.sum(axis=0)[np.newaxis]
-    sum2 = np.einsum("ij,ij->j", d, d)[np.newaxis]
-    finite = np.full(k, m, np.int64) if all_finite else np.count_nonzero(finite_mask, axis=0)
-    nan = np.zeros(k, np.int64) if all_finite else np.count_nonzero(np.isnan(x), axis=0)
-    positive = np.count_nonzero(x > 0, axis=0)
-    below = np.empty((3, k), np.int64)
-    kept, codes = ([], None) if plan.mode == "exact" else (None, [])
-    for i in range(3):
-        lo, hi = plan.lo[i], plan.hi[i]
-        low = x < lo
-        below[i] = np.count_nonzero(low, axis=0)
-        inside = x <= hi
-        inside &= ~low
-        flat = np.flatnonzero(inside)  # far faster than a 2-D nonzero
-        columns, values = flat % k, x.ravel()[flat]
-        if kept is not None:
-            part = np.empty(values.size, _KEPT)
-            part["column"], part["value"] = columns, values
-            kept.append(part)
-        else:
-            codes.append(_bin(plan, i, columns, values))
+def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds,
+                  histogram: np.ndarray | None = None) -> Partial:
+    """Statistics of one block of outputs (``plan.block`` samples, or fewer for the run's last).
+
+    In exact mode the values inside the brackets are kept; in histogram mode they are added to
+    ``histogram`` (the chunk's, from :func:`new_histogram`) in place. The figures' values are
+    passed on: :func:`combine` bins them once for a whole chunk.
+    """
+    x = _columns(outputs, plan.slices, plan.width)
+    m = x.shape[1]
+    counts, sums, index, mask = column_statistics(x, plan.ref, plan.lo, plan.hi, plan.top, histogram)
+    inside = ((index // m).astype(_COLUMN), x.ravel()[index], mask) if histogram is None else None
     claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
-    figure = {}
-    for name, (low, high, log) in plan.figure_edges.items():
-        v = x[:, plan.slices[name].start]
-        v = v[np.isfinite(v)]
-        if log:
-            v, low, high = np.log(np.maximum(v, low)), math.log(low), math.log(high)
-        span = (high - low) or 1.0
-        index = np.clip(((v - low) / span * FIGURE_BINS).astype(np.int64), 0, FIGURE_BINS - 1)
-        figure[name] = np.bincount(index, minlength=FIGURE_BINS)
-    return Partial(m, finite, positive, nan, below, sum1, sum2, claims, kept, None, figure, codes)
+    figure = {name: x[plan.slices[name].start].copy() for name in plan.figure_edges}  # not a view: x is freed
+    return Partial(m, counts[0], counts[2], counts[1], counts[3:], sums[0][np.newaxis], sums[1][np.newaxis],
+                   claims, None, None, figure, inside)
 
 
-def combine(parts: list[Partial], width: int) -> Partial:
-    """One partial for consecutive blocks (their sums stay per block, in order)."""
-    first = parts[0]
-    kept = None if first.kept is None else [np.concatenate([p.kept[i] for p in parts]) for i in range(3)]
-    histogram = None
-    if first.codes is not None:
-        size = HISTOGRAM_BINS + 2
-        histogram = np.stack([np.bincount(np.concatenate([p.codes[i] for p in parts]), minlength=width * size)
-                              .reshape(width, size) for i in range(3)])
-    figure = {name: sum(p.figure[name] for p in parts) for name in first.figure}
-    return Partial(sum(p.samples for p in parts), sum(p.finite for p in parts), sum(p.positive for p in parts),
-                   sum(p.nan for p in parts), sum(p.below for p in parts),
-                   np.concatenate([p.sum1 for p in parts]), np.concatenate([p.sum2 for p in parts]),
-                   sum(p.claims for p in parts), kept, histogram, figure)
+def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice], width: int) -> np.ndarray:
+    """The block's outputs as one (K, m) array: a row per column, contiguous for the kernel."""
+    m = len(next(iter(outputs.values())))
+    columns = np.empty((width, m))
+    for name, where in slices.items():
+        columns[where] = np.asarray(outputs[name], dtype=float).reshape(m, -1).T
+    return columns
 
 
-def _bin(plan: Plan, i: int, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
-    lo, top = plan.lo[i, columns], plan.top[i, columns]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        span = top - lo  # NaN where both ends are +inf: such values all go to the +inf bin
-        index = np.where(span > 0, (values - lo) / np.where(span > 0, span, 1.0) * HISTOGRAM_BINS, 0.0)
-    index = np.minimum(index, HISTOGRAM_BINS - 1).astype(np.int64)
-    index[values > top] = HISTOGRAM_BINS  # finite values above the pilot's largest finite one in the bracket
-    index[np.isposinf(values)] = HISTOGRAM_BINS + 1
-    return columns.astype(np.int64) * (HISTOGRAM_BINS + 2) + index
+def new_histogram(plan: Plan) -> np.ndarray | None:
+    """A chunk's empty fine histogram in histogram mode (None in exact mode)."""
+    if plan.mode == "exact":
+        return None
+    return np.zeros((3, plan.width, HISTOGRAM_BINS + 2), np.int32)  # a chunk has < 2**31 samples
+
+
+def combine(blocks: list[Partial], plan: Plan, histogram: np.ndarray | None = None) -> Partial:
+    """One partial for a chunk's consecutive blocks (their sums stay per block, in order)."""
+    kept = None
+    if histogram is None:
+        columns, values, mask = (np.concatenate([p.inside[part] for p in blocks]) for part in range(3))
+        kept = []
+        for i in range(3):
+            inside = (mask & (1 << i)) != 0
+            kept.append((columns[inside], values[inside]))
+    figure = {name: _figure_counts(np.concatenate([p.figure[name] for p in blocks]), *edges)
+              for name, edges in plan.figure_edges.items()}
+    return Partial(sum(p.samples for p in blocks), sum(p.finite for p in blocks), sum(p.positive for p in blocks),
+                   sum(p.nan for p in blocks), sum(p.below for p in blocks),
+                   np.concatenate([p.sum1 for p in blocks]), np.concatenate([p.sum2 for p in blocks]),
+                   sum(p.claims for p in blocks), kept, histogram, figure)
+
+
+def _figure_counts(v: np.ndarray, low: float, high: float, log: bool) -> np.ndarray:
+    """Counts of the finite values in FIGURE_BINS equal bins over [low, high] (of log values if ``log``)."""
+    v = v[np.isfinite(v)]
+    if log:
+        v, low, high = np.log(np.maximum(v, low)), math.log(low), math.log(high)
+    v -= low
+    v *= FIGURE_BINS / ((high - low) or 1.0)
+    np.clip(v, 0, FIGURE_BINS - 1, out=v)
+    return np.bincount(v.astype(np.intp), minlength=FIGURE_BINS)

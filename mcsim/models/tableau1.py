@@ -49,18 +49,22 @@ def evaluate(inputs: Mapping[str, np.ndarray], users: np.ndarray) -> dict[str, n
     crossover = np.full_like(fixed_usd, np.inf)
     np.divide(fixed_usd, inference_per_user_usd, out=crossover, where=inference_per_user_usd > 0)
 
-    users = users[np.newaxis, :]
-    surplus = users * margin_usd[:, np.newaxis] - fixed_usd[:, np.newaxis]
-    unit_cost = fixed_usd[:, np.newaxis] / (users * inputs["prompts_per_user"][:, np.newaxis])
-    unit_cost += cost_per_prompt_usd[:, np.newaxis]
+    # computed as (k, n) and returned as their (n, k) transposes: a users value's column is then
+    # contiguous, the layout the streaming statistics read
+    users = users[:, np.newaxis]
+    surplus = users * margin_usd
+    surplus -= fixed_usd
+    unit_cost = users * inputs["prompts_per_user"]
+    np.divide(fixed_usd, unit_cost, out=unit_cost)
+    unit_cost += cost_per_prompt_usd
     return {
         "break_even_users": break_even,
         "crossover_users": crossover,
         "margin_per_user": margin_usd,
         "cost_per_prompt": cost_per_prompt_usd,
         "monthly_fixed_cost": fixed_usd,
-        "surplus": surplus,
-        "unit_cost": unit_cost,
+        "surplus": surplus.T,
+        "unit_cost": unit_cost.T,
     }
 
 

@@ -1,0 +1,172 @@
+"""Compiled inner loop of the streaming statistics: one pass over each column of a block.
+
+A block's statistics (:func:`mcsim.streaming.block_partial`) need, for every column, the
+counts of finite, NaN and positive values, the counts below each quantile's bracket, the sums
+of ``x - ref`` and ``(x - ref)**2``, and the values inside each bracket (or, in histogram
+mode, their fine histogram). With NumPy that is a score of passes over the block and as many
+temporary arrays, each with its call overhead; here it is one compiled loop per column (Numba),
+about 1.5 ns a value.
+
+The sums are bit-reproducible: 32 interleaved partial sums (value ``i`` goes to lane
+``i % 32``; the compiler vectorises across lanes), added in a fixed order at the end, with no
+fast-math reassociation, so the result depends on the block's values only, not on the
+machine or on how wide its vectors are.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["COUNTS", "column_statistics", "load"]
+
+COUNTS = ("finite", "nan", "positive", "below_0", "below_1", "below_2")
+_LANES = 32
+
+
+@numba.njit(nogil=True, cache=True)
+def _statistics(columns, ref, lo, hi, top, scale, counts, sums, kept_index, kept_mask,
+                histogram):  # pragma: no cover - compiled
+    k, m = columns.shape
+    bins = histogram.shape[2] - 2
+    flags = np.empty(m, np.uint8)
+    lane1 = np.empty(_LANES)
+    lane2 = np.empty(_LANES)
+    kept = 0
+    for j in range(k):
+        x = columns[j]
+        l0, l1, l2 = lo[0, j], lo[1, j], lo[2, j]
+        h0, h1, h2 = hi[0, j], hi[1, j], hi[2, j]
+        finite = 0
+        nan = 0
+        positive = 0
+        b0 = 0
+        b1 = 0
+        b2 = 0
+        for i in range(m):  # integer counts only: vectorised by the compiler
+            v = x[i]
+            finite += (v - v) == 0.0
+            nan += v != v
+            positive += v > 0.0
+            u0 = v < l0
+            u1 = v < l1
+            u2 = v < l2
+            b0 += u0
+            b1 += u1
+            b2 += u2
+            flags[i] = ((not u0) & (v <= h0)) | (((not u1) & (v <= h1)) << 1) | (((not u2) & (v <= h2)) << 2)
+        counts[0, j] = finite
+        counts[1, j] = nan
+        counts[2, j] = positive
+        counts[3, j] = b0
+        counts[4, j] = b1
+        counts[5, j] = b2
+
+        r = ref[j]
+        lane1[:] = 0.0
+        lane2[:] = 0.0
+        full = m - m % _LANES
+        for i0 in range(0, full, _LANES):
+            for u in range(_LANES):
+                v = x[i0 + u]
+                d = v - r if (v - v) == 0.0 else 0.0
+                lane1[u] += d
+                lane2[u] += d * d
+        for i in range(full, m):
+            v = x[i]
+            d = v - r if (v - v) == 0.0 else 0.0
+            lane1[i - full] += d
+            lane2[i - full] += d * d
+        s1 = 0.0
+        s2 = 0.0
+        for u in range(_LANES):
+            s1 += lane1[u]
+            s2 += lane2[u]
+        sums[0, j] = s1
+        sums[1, j] = s2
+
+        start = kept
+        for i in range(m):  # branch-free compaction of the values inside a bracket
+            kept_index[kept] = j * m + i
+            kept_mask[kept] = flags[i]
+            kept += flags[i] != 0
+        if bins < 0:  # exact mode: the values are kept
+            continue
+        for e in range(start, kept):  # histogram mode: they are counted in their bins instead
+            v = x[kept_index[e] - j * m]
+            f = np.intp(kept_mask[e])
+            for q in range(3):
+                if f & (1 << q):
+                    if v == np.inf:
+                        b = bins + 1
+                    elif v > top[q, j]:
+                        b = bins
+                    else:
+                        g = (v - lo[q, j]) * scale[q, j] if scale[q, j] > 0.0 else 0.0
+                        b = np.intp(g) if g < bins else bins - 1
+                    histogram[q, j, b] += 1
+        kept = start
+    return kept
+
+
+_NO_HISTOGRAM = np.zeros((3, 0, 1), np.int32)  # bins = -1: exact mode
+
+
+def column_statistics(columns: np.ndarray, ref: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                      top: np.ndarray | None = None, histogram: np.ndarray | None = None):
+    """Counts, shifted sums and bracketed values of every column of a block.
+
+    Parameters
+    ----------
+    columns : array of shape (k, m), C-contiguous float64
+        The block's values, one row per column of the plan.
+    ref : array of shape (k,)
+        Shift subtracted before summing (non-finite values add nothing).
+    lo, hi : arrays of shape (3, k)
+        Quantile brackets: a value ``v`` is below bracket ``q`` if ``v < lo[q]`` and inside if
+        ``lo[q] <= v <= hi[q]``.
+    top : array of shape (3, k), optional
+        Upper end of each histogram's finite bins (histogram mode only).
+    histogram : int array of shape (3, k, bins + 2), optional
+        Histogram mode: the values inside bracket ``q`` are added to ``histogram[q]`` in
+        place, per column ``bins`` equal bins over ``[lo, top]``, then finite values above
+        ``top``, then ``+inf``; none is returned.
+
+    Returns
+    -------
+    counts : int64 array of shape (6, k)
+        Rows as named by :data:`COUNTS`.
+    sums : float64 array of shape (2, k)
+        Sums of ``x - ref`` and ``(x - ref)**2`` over the finite values.
+    index : int64 array
+        Flat indices (``column * m + row``) of the values inside at least one bracket, in
+        order (empty in histogram mode).
+    mask : uint8 array
+        For each of them, bit ``q`` set if the value is inside bracket ``q``.
+    """
+    k, m = columns.shape
+    counts = np.empty((len(COUNTS), k), np.int64)
+    sums = np.empty((2, k))
+    index = np.empty(k * m + 1, np.int64)  # + 1: the compaction writes one slot ahead
+    mask = np.empty(k * m + 1, np.uint8)
+    lo, hi = np.ascontiguousarray(lo, dtype=float), np.ascontiguousarray(hi, dtype=float)
+    if histogram is None:
+        histogram, top, scale = _NO_HISTOGRAM, lo, lo
+    else:
+        top = np.ascontiguousarray(top, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            span = top - lo
+            usable = (span > 0) & np.isfinite(span)  # else every finite value goes to the first bin
+            scale = np.where(usable, (histogram.shape[2] - 2) / np.where(usable, span, 1.0), 0.0)
+    kept = _statistics(columns, np.ascontiguousarray(ref, dtype=float), lo, hi, top, scale, counts, sums, index,
+                       mask, histogram)
+    return counts, sums, index[:kept], mask[:kept]
+
+
+def load() -> None:
+    """Compile the kernels, or load them from the cache, now: worker processes forked after this
+    inherit them instead of each loading them again."""
+    x = np.zeros((1, 1))
+    column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)))
+    column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)), np.zeros((3, 1)),
+                      np.zeros((3, 1, 3), np.int32))

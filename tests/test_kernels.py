@@ -1,0 +1,101 @@
+"""The compiled block statistics against plain NumPy, value for value."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mcsim.kernels import COUNTS, column_statistics
+
+BINS = 64
+
+
+def reference(x, ref, lo, hi, top):
+    """The same statistics, one NumPy pass at a time."""
+    finite = np.isfinite(x)
+    d = np.where(finite, x - ref[:, None], 0.0)
+    counts = np.stack([finite.sum(1), np.isnan(x).sum(1), (x > 0).sum(1)]
+                      + [(x < lo[q][:, None]).sum(1) for q in range(3)])
+    inside = [(x >= lo[q][:, None]) & (x <= hi[q][:, None]) for q in range(3)]
+    histogram = np.zeros((3, x.shape[0], BINS + 2), np.int64)
+    for q in range(3):
+        for j, i in zip(*np.nonzero(inside[q]), strict=True):
+            v = x[j, i]
+            if v == np.inf:
+                b = BINS + 1
+            elif v > top[q, j]:
+                b = BINS
+            else:
+                span = top[q, j] - lo[q, j]
+                b = min(int((v - lo[q, j]) * (BINS / span)), BINS - 1) if 0 < span < np.inf else 0
+            histogram[q, j, b] += 1
+    return counts, (d.sum(1), (d * d).sum(1)), inside, histogram
+
+
+def brackets(x, rng):
+    """Per column, three brackets around order statistics of the column (so that some values fall inside)."""
+    k, m = x.shape
+    ordered = np.sort(x, axis=1)
+    lo, hi = np.empty((3, k)), np.empty((3, k))
+    for q, share in enumerate((0.05, 0.5, 0.95)):
+        a = rng.integers(0, m, k)
+        b = np.minimum(m - 1, a + rng.integers(0, max(m // 10, 1) + 1, k))
+        centre = int(share * (m - 1))
+        a = np.where(rng.random(k) < 0.5, a, centre)
+        lo[q], hi[q] = ordered[np.arange(k), np.minimum(a, b)], ordered[np.arange(k), np.maximum(a, b)]
+    lo = np.where(np.isnan(lo), np.inf, lo)
+    hi = np.where(np.isnan(hi), np.inf, hi)
+    top = np.where(np.isfinite(hi), hi, lo)
+    return lo, hi, top
+
+
+def check(x, rng):
+    lo, hi, top = brackets(x, rng)
+    ref = rng.normal(size=x.shape[0])
+    counts, sums, inside, histogram = reference(x, ref, lo, hi, top)
+    got_counts, got_sums, index, mask = column_statistics(x, ref, lo, hi)
+    np.testing.assert_array_equal(got_counts, counts)
+    for got, want in zip(got_sums, sums, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(want).max(initial=1.0))
+    flat = np.stack([c.ravel() for c in inside])  # (3, k * m), in column-major order
+    expected = np.flatnonzero(flat.any(0))
+    np.testing.assert_array_equal(index, expected)
+    np.testing.assert_array_equal(mask, (flat[:, expected] * np.array([[1], [2], [4]])).sum(0))
+    got_histogram = np.zeros((3, x.shape[0], BINS + 2), np.int32)
+    counts_again, sums_again, none, _ = column_statistics(x, ref, lo, hi, top, got_histogram)
+    assert none.size == 0
+    np.testing.assert_array_equal(counts_again, got_counts)
+    np.testing.assert_array_equal(sums_again, got_sums)  # the same operations: bit for bit
+    np.testing.assert_array_equal(got_histogram, histogram)
+
+
+@pytest.mark.parametrize("k, m", [(1, 1), (3, 31), (17, 1000), (5, 4096)])
+def test_statistics_match_numpy_on_values_with_nan_and_infinities(k, m):
+    rng = np.random.default_rng(k * m)
+    x = rng.lognormal(0, 3, (k, m)) * rng.choice([-1.0, 1.0], (k, m))
+    holes = rng.random((k, m))
+    x[holes < 0.01] = np.nan
+    x[(holes > 0.01) & (holes < 0.02)] = np.inf
+    x[(holes > 0.02) & (holes < 0.03)] = -np.inf
+    check(x, rng)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 80)),
+              elements=st.floats(allow_nan=True, allow_infinity=True, width=64)),
+       st.integers(0, 2**32 - 1))
+def test_statistics_match_numpy_on_any_floats(x, seed):
+    x = np.ascontiguousarray(x)
+    with np.errstate(all="ignore"):
+        if not np.all(np.isfinite(np.where(np.isfinite(x), x, 0.0) ** 2)):  # the sums overflow: compare counts
+            x = np.clip(x, -1e150, 1e150)
+        check(x, np.random.default_rng(seed))
+
+
+def test_counts_are_named_in_order():
+    x = np.array([[np.nan, -1.0, 2.0, np.inf]])
+    lo = np.array([[0.0], [3.0], [np.inf]])
+    counts, *_ = column_statistics(x, np.zeros(1), lo, lo)
+    assert dict(zip(COUNTS, counts[:, 0].tolist(), strict=True)) == {
+        "finite": 2, "nan": 1, "positive": 2, "below_0": 1, "below_1": 2, "below_2": 2}
