@@ -18,7 +18,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["COUNTS", "column_statistics", "load"]
+__all__ = ["COUNTS", "column_statistics", "load", "resample_sums"]
 
 COUNTS = ("finite", "nan", "positive", "below_0", "below_1", "below_2")
 _LANES = 32
@@ -170,3 +170,27 @@ def load() -> None:
     column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)))
     column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)), np.zeros((3, 1)),
                       np.zeros((3, 1, 3), np.int32))
+
+
+@numba.njit(nogil=True, cache=True)
+def _resample_sums(terms, rows, sums):  # pragma: no cover - compiled
+    for t in range(rows.shape[0]):
+        for b in range(rows.shape[1]):
+            i = rows[t, b]
+            for c in range(terms.shape[1]):
+                sums[b, c] += terms[i, c]
+
+
+def resample_sums(terms: np.ndarray, rows: np.ndarray, sums: np.ndarray) -> None:
+    """Add, for every bootstrap resample ``b``, the rows ``terms[rows[:, b]]`` to ``sums[b]``, in place.
+
+    Parameters
+    ----------
+    terms : float64 array of shape (n, k)
+        Per-row terms of the estimators.
+    rows : int array of shape (t, resamples)
+        Consecutive rows of the resampling matrix (row indices drawn with replacement); the
+        additions go in row order, so the sums do not depend on how the matrix is cut.
+    sums : float64 array of shape (resamples, k)
+    """
+    _resample_sums(np.ascontiguousarray(terms, dtype=float), np.ascontiguousarray(rows), sums)

@@ -50,7 +50,9 @@ def test_ishigami_indices_lie_within_their_intervals(ishigami):
     ix = ishigami["y"].indices
     assert ix.names == ("x1", "x2", "x3")
     for estimate, half, truth in ((ix.S1, ix.S1_conf, ISHIGAMI_S1), (ix.ST, ix.ST_conf, ISHIGAMI_ST)):
-        assert np.all(np.abs(estimate - truth) <= half), (estimate, half, truth)
+        # each 95 % interval misses 1 time in 20 (tests/test_sobol_coverage.py checks that rate);
+        # twice its half-width misses about 1 in 3000, a check that still catches a wrong estimate
+        assert np.all(np.abs(estimate - truth) <= 2 * half), (estimate, half, truth)
         assert np.all(np.abs(estimate - truth) <= 0.02)
         assert np.all(half < 0.05)
     assert ishigami["y"].target.transform == "identity"  # y takes negative values: no log
@@ -60,7 +62,7 @@ def test_ishigami_ranking(ishigami):
     ranking = ishigami["y"].ranking
     assert ranking.order == ("x1", "x2", "x3")  # ST 0.558 > 0.442 > 0.244
     assert ranking.settled
-    assert ranking.top_first_share == 1.0
+    assert ranking.top_first_share >= 0.75  # of 16 replicates of 256 base points each, where 0.558 vs 0.442 is close
 
 
 def _log_variance_triangular(low: float, mode: float, high: float) -> float:
@@ -89,8 +91,9 @@ def test_crossover_on_the_paper_priors_matches_its_analytic_indices(paper):
     ix = result["crossover_users"].indices
     for j, name in enumerate(ix.names):
         truth = variance[name] / total
-        assert abs(ix.S1[j] - truth) <= max(ix.S1_conf[j], 1e-12) and abs(ix.S1[j] - truth) < 0.01, name
-        assert abs(ix.ST[j] - truth) <= max(ix.ST_conf[j], 1e-12) and abs(ix.ST[j] - truth) < 0.01, name
+        # twice the 95 % half-width: see test_ishigami_indices_lie_within_their_intervals
+        assert abs(ix.S1[j] - truth) <= max(2 * ix.S1_conf[j], 1e-12) and abs(ix.S1[j] - truth) < 0.01, name
+        assert abs(ix.ST[j] - truth) <= max(2 * ix.ST_conf[j], 1e-12) and abs(ix.ST[j] - truth) < 0.01, name
     assert ix.ST[ix.names.index("conversion_rate")] == 0.0  # A and AB_j give the same output: exactly 0
     # cost per 1k tokens and tokens per prompt have the same log-sd: a tie the ranking must not hide
     assert not result["crossover_users"].ranking.settled
@@ -123,13 +126,13 @@ def test_infinite_outputs_are_capped_and_never_passed_to_salib(monkeypatch):
                                              "source": "test"}, "[overrides.conversion_rate]", problems)
     priors = priors.with_overrides([scarce])
     seen = []
-    original = sobol_module.salib_analyze.analyze
+    original = sobol_module.salib_analyze.separate_output_values
 
-    def spy(problem, y, **kwargs):
+    def spy(y, *args):
         seen.append(bool(np.isfinite(y).all()))
-        return original(problem, y, **kwargs)
+        return original(y, *args)
 
-    monkeypatch.setattr(sobol_module.salib_analyze, "analyze", spy)
+    monkeypatch.setattr(sobol_module.salib_analyze, "separate_output_values", spy)
     result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=1024), seed=1)
     assert seen and all(seen)
     target = result["break_even_users"]
@@ -141,7 +144,8 @@ def test_infinite_outputs_are_capped_and_never_passed_to_salib(monkeypatch):
 
 
 def test_estimate_refuses_infinite_values_before_salib(monkeypatch):
-    monkeypatch.setattr(sobol_module.salib_analyze, "analyze", lambda *a, **k: pytest.fail("SALib was called"))
+    monkeypatch.setattr(sobol_module.salib_analyze, "separate_output_values",
+                        lambda *a, **k: pytest.fail("SALib was called"))
     y = np.ones(10 * 8)
     y[3] = np.inf
     with pytest.raises(UndefinedOutputError, match="1 of 80 target values are NaN or infinite"):
@@ -332,7 +336,11 @@ def test_defaults():
     ({"transform": "log"}, r'\[sensitivity\] transform = "log" is unknown; did you mean "log10"\? '
                            r"\(allowed: auto, log10, identity\)"),
     ({"crosscheck_samples": 10}, r"\[sensitivity\] crosscheck_samples = 10 is invalid"),
-    ({"max_base_samples": 1 << 20, "bootstrap": 1000}, r"is too large: SALib's bootstrap holds N x resamples"),
+    ({"max_base_samples": 1 << 24, "bootstrap": 1000, "replicates": 1}, r"is too large: the bootstrap adds up N x "
+                                                                          r"resamples"),
+    ({"bootstrap": 200}, r"bootstrap = 200 is invalid: has no effect with replicates = 16"),
+    ({"replicates": 3}, r"replicates = 3 is invalid: must be a power of 2 from 1 to 256"),
+    ({"replicates": 16, "base_samples": 16}, r"base_samples = 16 is invalid: must be at least 2 x replicates = 32"),
     ({"outputs": ["surplus"]}, r'names "surplus", which varies with users'),
     ({"outputs": ["break_even"]}, r'names "break_even", not an output of model tableau1; did you mean '
                                   r'"break_even_users"\?'),

@@ -14,7 +14,7 @@ from ..priors import Priors
 from ..sampling import Design
 from .crosschecks import cross_check
 from .result import SensitivityResult, TargetResult
-from .sobol import BOOTSTRAP, CROSSCHECK, SAMPLE, Indices, estimate, salib_seed, unit_sample
+from .sobol import BOOTSTRAP, CROSSCHECK, SAMPLE, Indices, estimate, estimate_replicated, salib_seed, unit_sample
 from .spec import SensitivitySpec
 from .targets import ClaimLike, Target, make_targets, raw_values
 from .tornado import tornado
@@ -79,28 +79,34 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
     mapper = Design(replace(priors, correlations=()), n=1, sampler="random", seed=0)
     needed = sorted({t.output for t in targets})
 
-    raw: dict[str, np.ndarray] = {}  # output -> (rows,) or (rows, len(users))
+    replicates = spec.replicates
+    seeds = [salib_seed(seed, SAMPLE)] if replicates == 1 else [salib_seed(seed, SAMPLE, k) for k in range(replicates)]
+    raw: list[dict[str, np.ndarray]] = [{} for _ in seeds]  # per replicate: output -> (rows,) or (rows, users)
     history: dict[str, list[Indices]] = {t.key: [] for t in targets}
     settled: dict[str, Target] = {}
     finished: set[str] = set()
     base = spec.base_samples
-    sample_seed, boot_seed = salib_seed(seed, SAMPLE), salib_seed(seed, BOOTSTRAP)
     while True:
-        if not raw:
-            u = unit_sample(names, base, second_order=spec.second_order, seed=sample_seed)
-        else:  # base points base/2 .. base-1: the rows the sample of base adds to that of base/2
-            u = unit_sample(names, base // 2, second_order=spec.second_order, seed=sample_seed, skip=base // 2)
-        new = _evaluate(model, mapper, u, users, needed)
-        raw = {name: np.concatenate([raw[name], new[name]]) if raw else new[name] for name in needed}
+        per = base // replicates  # base points of each replicate
+        if not raw[0]:
+            us = [unit_sample(names, per, second_order=spec.second_order, seed=s) for s in seeds]
+        else:  # base points per/2 .. per-1: the rows the sample of per adds to that of per/2
+            us = [unit_sample(names, per // 2, second_order=spec.second_order, seed=s, skip=per // 2) for s in seeds]
+        new = _evaluate(model, mapper, np.concatenate(us), users, needed)
+        ends = np.cumsum([len(u) for u in us])
+        for k, part in enumerate(raw):
+            start = ends[k] - len(us[k])
+            for name in needed:
+                rows = new[name][start:ends[k]]
+                part[name] = np.concatenate([part[name], rows]) if name in part else rows
         for target in targets:
             if target.key in finished or (target.kind == "claim" and history[target.key]):
                 continue
-            target = settled.setdefault(target.key, target.settle(raw_values(target, raw, users)))
-            values = target.values(raw_values(target, raw, users))
-            if np.ptp(values.y) == 0:
+            target = settled.setdefault(target.key, target.settle(_pooled(target, raw, users)))
+            ys = [target.values(raw_values(target, part, users)).y for part in raw]
+            if np.ptp(np.concatenate(ys)) == 0:
                 continue  # no variance yet: more samples may show some
-            step = estimate(values.y, names, second_order=spec.second_order, bootstrap=spec.bootstrap,
-                            conf_level=spec.conf_level, seed=boot_seed)
+            step = _estimate(ys, names, spec, seed)
             history[target.key].append(step)
             if step.widest_ST[0] < spec.tolerance:
                 finished.add(target.key)
@@ -108,7 +114,7 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
         if outputs_done or base >= spec.max_base_samples:
             break
         base *= 2
-    done_rows = len(next(iter(raw.values())))
+    done_rows = sum(len(next(iter(part.values()))) for part in raw)
 
     x_check, raw_check = _crosscheck_sample(priors, model, spec, seed, users, needed)
     results = []
@@ -116,7 +122,7 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
         target = settled[target.key]
         steps = tuple(history[target.key])
         rows = steps[-1].evaluations if steps else done_rows
-        values = target.values(raw_values(target, raw, users)[:rows])
+        values = target.values(_pooled(target, raw, users, rows // replicates))
         shares = (values.capped / rows, values.infinite / rows)
         if not steps:
             results.append(TargetResult(target, None, (), False, *shares, undefined=_constant(target, values.y[0])))
@@ -135,6 +141,19 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
         labels={p.name: p.label or p.name for p in priors.inputs}, units={p.name: p.unit for p in priors.inputs},
         left_out=tuple(p.name for p in priors.inputs if p.is_point), correlations=correlations,
         targets=tuple(results), elapsed_seconds=time.perf_counter() - started)
+
+
+def _pooled(target: Target, raw: list[dict[str, np.ndarray]], users: np.ndarray, rows: int | None = None):
+    """A target's raw output over every replicate's first ``rows`` rows (all by default)."""
+    return np.concatenate([raw_values(target, part, users)[:rows] for part in raw])
+
+
+def _estimate(ys: list[np.ndarray], names: tuple[str, ...], spec: SensitivitySpec, seed: int) -> Indices:
+    """Indices of one step: replicate intervals, or SALib's bootstrap on a single sample."""
+    if len(ys) > 1:
+        return estimate_replicated(ys, names, second_order=spec.second_order, conf_level=spec.conf_level)
+    return estimate(ys[0], names, second_order=spec.second_order, bootstrap=spec.bootstrap,
+                    conf_level=spec.conf_level, seed=salib_seed(seed, BOOTSTRAP))
 
 
 def _evaluate(model: Model, mapper: Design, u: np.ndarray, users: np.ndarray,

@@ -44,9 +44,9 @@ def render(result: SensitivityResult) -> str:
              "Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
              "index S1 is the share an input explains on its own, the total index ST the share it explains "
              "including its interactions with the others (an input with ST near 0 could be fixed without "
-             "changing the output). They are estimated by SALib (Saltelli et al. 2010) on Saltelli's scheme over a "
-             f"scrambled Sobol sequence, with {spec.bootstrap} bootstrap resamples for the "
-             f"{100 * spec.conf_level:g} % intervals (estimate ± z × bootstrap sd). The base sample N starts at "
+             "changing the output). They are estimated by SALib's estimators (Saltelli et al. 2010) on Saltelli's "
+             f"scheme over a scrambled Sobol sequence. The {100 * spec.conf_level:g} % intervals: "
+             f"{escape(spec.intervals)}. The base sample N starts at "
              f"{spec.base_samples:,} and doubles until the widest ST interval is narrower than {spec.tolerance:g}, "
              f"or N reaches {spec.max_base_samples:,}. Seed {result.seed}.", "",
              f"Inputs analysed: {names}."]
@@ -91,7 +91,7 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
             lines.append(f"Its first rank is settled: its ST interval lies above that of the second, {second}.")
         else:
             lines.append(f"Its first rank is **not settled**: its ST interval overlaps that of the second, {second}.")
-        lines[-1] += f" It comes first in {_pct(ranking.top_first_share)} of the bootstrap resamples."
+        lines[-1] += f" It comes first in {_pct(ranking.top_first_share)} of the {result.spec.resamples}."
     s1_sum = float(np.sum(ix.S1))
     lines.append(f"The S1 sum to {s1_sum:.2f}: interactions between inputs account for about "
                  f"{_pct(max(0.0, 1.0 - s1_sum))} of the variance.")

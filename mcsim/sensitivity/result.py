@@ -31,7 +31,8 @@ class Ranking:
     """Inputs ranked by total index ST, and whether the top rank is settled.
 
     ``settled``: the top input's ST interval lies wholly above the second's. ``top_first_share``:
-    the share of bootstrap resamples (paired across inputs) in which the top input stays first.
+    the share of replicates (or of bootstrap resamples, paired across inputs) in which the top
+    input comes first; a replicate has a K-th of the sample, so it is noisier than the whole.
     """
 
     order: tuple[str, ...]
@@ -183,13 +184,13 @@ class SensitivityResult:
         if claims:
             summary["claims"] = claims
         summary["method"] = {
-            "estimator": "Sobol indices by SALib.analyze.sobol (Saltelli et al. 2010 for S1 and ST, Saltelli 2002 "
-                         "for S2) on SALib.sample.sobol (scrambled Sobol sequence, Saltelli's scheme)",
+            "estimator": "Sobol indices by SALib.analyze.sobol's estimators (Saltelli et al. 2010 for S1 and ST, "
+                         "Saltelli 2002 for S2) on SALib.sample.sobol (scrambled Sobol sequence, Saltelli's scheme)",
             "inputs": list(self.names), "left_out_points": list(self.left_out),
             "seed": self.seed, "base_samples": spec.base_samples, "max_base_samples": spec.max_base_samples,
             "tolerance": spec.tolerance, "tolerance_means": "widest ST interval (high - low) at conf_level",
-            "conf_level": spec.conf_level, "bootstrap": spec.bootstrap,
-            "intervals": "estimate +/- z * bootstrap sd (SALib's normal approximation)",
+            "conf_level": spec.conf_level, "replicates": spec.replicates,
+            "bootstrap": spec.bootstrap if spec.replicates == 1 else None, "intervals": spec.intervals,
             "second_order": spec.second_order, "horizon_users": spec.horizon_users, "transform": spec.transform,
             "crosscheck_samples": spec.crosscheck_samples,
             "independence": ("inputs are sampled independently for these indices; the priors' rank correlations ("

@@ -16,11 +16,11 @@ from ..models import Model
 
 __all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "parse_sensitivity"]
 
-SENSITIVITY_KEYS = ("outputs", "base_samples", "max_base_samples", "tolerance", "conf_level", "bootstrap",
+SENSITIVITY_KEYS = ("outputs", "base_samples", "max_base_samples", "tolerance", "conf_level", "replicates", "bootstrap",
                     "second_order", "horizon_users", "transform", "claims", "crosscheck_samples")
 TRANSFORMS = ("auto", "log10", "identity")
 MAX_BASE = 1 << 24
-MAX_BOOTSTRAP_VALUES = 1 << 26  # N x resamples: SALib's bootstrap arrays, 8 bytes each
+MAX_BOOTSTRAP_VALUES = 1 << 32  # N x resamples: rows the bootstrap adds up, about a minute at the cap
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,16 @@ class SensitivitySpec:
     tolerance : float
         Stop doubling once the widest total-index interval (high minus low) is below this.
     conf_level : float
-        Confidence level of the bootstrap intervals.
+        Confidence level of the intervals.
+    replicates : int
+        Independently scrambled Saltelli samples the base sample is split into (a power of 2);
+        the intervals are Student's t on the spread of their estimates, which hold the true
+        index about as often as they say (:mod:`mcsim.sensitivity.sobol`). 1: one sample, with
+        SALib's bootstrap intervals, which are far too wide on a Sobol design.
     bootstrap : int
-        Bootstrap resamples in SALib's ``analyze.sobol``. Its intervals are z times the bootstrap
-        standard deviation, for which 50 to 200 resamples suffice (Efron and Tibshirani 1993,
-        section 6.4); the bootstrap holds ``N x bootstrap`` values per array, hence
-        :data:`MAX_BOOTSTRAP_VALUES`.
+        Bootstrap resamples of SALib's scheme, with ``replicates = 1``. Its intervals are z times the bootstrap standard
+        deviation, for which 50 to 200 resamples suffice (Efron and Tibshirani 1993, section
+        6.4); the bootstrap adds up ``N x bootstrap`` rows, hence :data:`MAX_BOOTSTRAP_VALUES`.
     second_order : bool
         Also estimate second-order indices S2 (more model evaluations).
     horizon_users : float
@@ -65,12 +69,29 @@ class SensitivitySpec:
     max_base_samples: int = 65536
     tolerance: float = 0.05
     conf_level: float = 0.95
+    replicates: int = 16
     bootstrap: int = 100
     second_order: bool = False
     horizon_users: float = 1e10
     transform: str = "auto"
     claims: bool = True
     crosscheck_samples: int = 4096
+
+
+    @property
+    def intervals(self) -> str:
+        """How the intervals are made, in words (for reports and summary.json)."""
+        if self.replicates > 1:
+            return (f"Student's t over {self.replicates} independently scrambled replicates of N / "
+                    f"{self.replicates} base points each: estimate +/- t * sd / sqrt({self.replicates}) of the "
+                    "replicates' own estimates")
+        return (f"SALib's bootstrap, {self.bootstrap} resamples: estimate +/- z * bootstrap sd (too wide on a "
+                "Sobol design)")
+
+    @property
+    def resamples(self) -> str:
+        """What the resamples behind the ranking's share are."""
+        return f"{self.replicates} replicates" if self.replicates > 1 else "bootstrap resamples"
 
 
 _DEFAULTS = SensitivitySpec(outputs=())
@@ -124,8 +145,17 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
         value = get[key]
         if key in table and not (is_number(value) and 0.0 < value < 1.0):
             bad(key, "must be a number in (0, 1)")
+    if "replicates" in table and not (_power_of_two(get["replicates"], 1) and int(get["replicates"]) <= 256):
+        bad("replicates", "must be a power of 2 from 1 to 256")
+    elif _power_of_two(get["replicates"], 1) and _power_of_two(get["base_samples"], 2) \
+            and int(get["base_samples"]) < 2 * int(get["replicates"]):
+        bad("base_samples", f"must be at least 2 x replicates = {2 * int(get['replicates'])}: each of the "
+            "replicates gets base_samples / replicates base points")
     if "bootstrap" in table and not whole(get["bootstrap"], 10, 100_000):
         bad("bootstrap", "must be a whole number of resamples from 10 to 100000")
+    elif "bootstrap" in table and get["replicates"] != 1:
+        bad("bootstrap", f"has no effect with replicates = {show(get['replicates'])}: the intervals come from the "
+            "replicates; set replicates = 1 for SALib's bootstrap intervals")
     for key in ("second_order", "claims"):
         if key in table and not isinstance(get[key], bool):
             bad(key, "must be true or false")
@@ -137,18 +167,20 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
         hint = did_you_mean(transform, TRANSFORMS) if isinstance(transform, str) else ""
         problems.add("[sensitivity] transform", f"= {show(transform)} is unknown{hint} "
                      f"(allowed: {', '.join(TRANSFORMS)})")
-    if not problems.items[before:] and int(get["max_base_samples"]) * int(get["bootstrap"]) > MAX_BOOTSTRAP_VALUES:
+    if not problems.items[before:] and get["replicates"] == 1 \
+            and int(get["max_base_samples"]) * int(get["bootstrap"]) > MAX_BOOTSTRAP_VALUES:
         size = int(get["max_base_samples"]) * int(get["bootstrap"])
         problems.add("[sensitivity] max_base_samples", f"= {int(get['max_base_samples'])} with bootstrap = "
-                     f"{int(get['bootstrap'])} is too large: SALib's bootstrap holds N x resamples = {size:,} values "
-                     f"({size * 8 / 1e9:.1f} GB) per array; at most 2**26 = {MAX_BOOTSTRAP_VALUES:,} are allowed")
+                     f"{int(get['bootstrap'])} is too large: the bootstrap adds up N x resamples = {size:,} rows; "
+                     f"at most 2**32 = {MAX_BOOTSTRAP_VALUES:,} are allowed")
     if "crosscheck_samples" in table and not whole(get["crosscheck_samples"], 100, 1 << 22):
         bad("crosscheck_samples", "must be a whole number from 100 to 4194304")
     if len(problems.items) > before or outputs is None:
         return None
     return SensitivitySpec(
         outputs=outputs, base_samples=int(get["base_samples"]), max_base_samples=int(get["max_base_samples"]),
-        tolerance=float(get["tolerance"]), conf_level=float(get["conf_level"]), bootstrap=int(get["bootstrap"]),
+        tolerance=float(get["tolerance"]), conf_level=float(get["conf_level"]),
+        replicates=int(get["replicates"]), bootstrap=int(get["bootstrap"]),
         second_order=get["second_order"], horizon_users=float(horizon), transform=transform,
         claims=get["claims"], crosscheck_samples=int(get["crosscheck_samples"]))
 
