@@ -89,12 +89,11 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     design = _design(spec)
     drawn = design.draw(start, stop)
     users = np.asarray(spec.users)
-    histogram = streaming.new_histogram(plan)
     parts = []
     for s in range(0, stop - start, plan.block):  # block by block: each block's outputs stay in the cache
         tile = {name: values[s:s + plan.block] for name, values in drawn.items()}
-        parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds, histogram))
-    return combine(parts, plan, histogram)
+        parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds))
+    return combine(parts, plan)
 
 
 _DESIGN: tuple | None = None

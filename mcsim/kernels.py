@@ -18,17 +18,15 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["COUNTS", "column_statistics", "load", "resample_sums"]
+__all__ = ["COUNTS", "column_statistics", "histogram_counts", "load", "resample_sums"]
 
 COUNTS = ("finite", "nan", "positive", "below_0", "below_1", "below_2")
 _LANES = 32
 
 
 @numba.njit(nogil=True, cache=True)
-def _statistics(columns, ref, lo, hi, top, scale, counts, sums, kept_index, kept_mask,
-                histogram):  # pragma: no cover - compiled
+def _statistics(columns, ref, lo, hi, counts, sums, kept_index, kept_mask):  # pragma: no cover - compiled
     k, m = columns.shape
-    bins = histogram.shape[2] - 2
     flags = np.empty(m, np.uint8)
     lane1 = np.empty(_LANES)
     lane2 = np.empty(_LANES)
@@ -85,35 +83,14 @@ def _statistics(columns, ref, lo, hi, top, scale, counts, sums, kept_index, kept
         sums[0, j] = s1
         sums[1, j] = s2
 
-        start = kept
         for i in range(m):  # branch-free compaction of the values inside a bracket
             kept_index[kept] = j * m + i
             kept_mask[kept] = flags[i]
             kept += flags[i] != 0
-        if bins < 0:  # exact mode: the values are kept
-            continue
-        for e in range(start, kept):  # histogram mode: they are counted in their bins instead
-            v = x[kept_index[e] - j * m]
-            f = np.intp(kept_mask[e])
-            for q in range(3):
-                if f & (1 << q):
-                    if v == np.inf:
-                        b = bins + 1
-                    elif v > top[q, j]:
-                        b = bins
-                    else:
-                        g = (v - lo[q, j]) * scale[q, j] if scale[q, j] > 0.0 else 0.0
-                        b = np.intp(g) if g < bins else bins - 1
-                    histogram[q, j, b] += 1
-        kept = start
     return kept
 
 
-_NO_HISTOGRAM = np.zeros((3, 0, 1), np.int32)  # bins = -1: exact mode
-
-
-def column_statistics(columns: np.ndarray, ref: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                      top: np.ndarray | None = None, histogram: np.ndarray | None = None):
+def column_statistics(columns: np.ndarray, ref: np.ndarray, lo: np.ndarray, hi: np.ndarray):
     """Counts, shifted sums and bracketed values of every column of a block.
 
     Parameters
@@ -125,12 +102,6 @@ def column_statistics(columns: np.ndarray, ref: np.ndarray, lo: np.ndarray, hi: 
     lo, hi : arrays of shape (3, k)
         Quantile brackets: a value ``v`` is below bracket ``q`` if ``v < lo[q]`` and inside if
         ``lo[q] <= v <= hi[q]``.
-    top : array of shape (3, k), optional
-        Upper end of each histogram's finite bins (histogram mode only).
-    histogram : int array of shape (3, k, bins + 2), optional
-        Histogram mode: the values inside bracket ``q`` are added to ``histogram[q]`` in
-        place, per column ``bins`` equal bins over ``[lo, top]``, then finite values above
-        ``top``, then ``+inf``; none is returned.
 
     Returns
     -------
@@ -139,8 +110,7 @@ def column_statistics(columns: np.ndarray, ref: np.ndarray, lo: np.ndarray, hi: 
     sums : float64 array of shape (2, k)
         Sums of ``x - ref`` and ``(x - ref)**2`` over the finite values.
     index : int64 array
-        Flat indices (``column * m + row``) of the values inside at least one bracket, in
-        order (empty in histogram mode).
+        Flat indices (``column * m + row``) of the values inside at least one bracket, in order.
     mask : uint8 array
         For each of them, bit ``q`` set if the value is inside bracket ``q``.
     """
@@ -149,18 +119,64 @@ def column_statistics(columns: np.ndarray, ref: np.ndarray, lo: np.ndarray, hi: 
     sums = np.empty((2, k))
     index = np.empty(k * m + 1, np.int64)  # + 1: the compaction writes one slot ahead
     mask = np.empty(k * m + 1, np.uint8)
-    lo, hi = np.ascontiguousarray(lo, dtype=float), np.ascontiguousarray(hi, dtype=float)
-    if histogram is None:
-        histogram, top, scale = _NO_HISTOGRAM, lo, lo
-    else:
-        top = np.ascontiguousarray(top, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            span = top - lo
-            usable = (span > 0) & np.isfinite(span)  # else every finite value goes to the first bin
-            scale = np.where(usable, (histogram.shape[2] - 2) / np.where(usable, span, 1.0), 0.0)
-    kept = _statistics(columns, np.ascontiguousarray(ref, dtype=float), lo, hi, top, scale, counts, sums, index,
-                       mask, histogram)
+    kept = _statistics(columns, np.ascontiguousarray(ref, dtype=float), np.ascontiguousarray(lo, dtype=float),
+                       np.ascontiguousarray(hi, dtype=float), counts, sums, index, mask)
     return counts, sums, index[:kept], mask[:kept]
+
+
+@numba.njit(nogil=True, cache=True)
+def _histogram(counts, columns, values, mask, lo, top, scale):  # pragma: no cover - compiled
+    k = counts.shape[1]
+    bins = counts.shape[2] - 2
+    starts = np.zeros(k + 1, np.int64)  # a counting sort by column, so that each column's bins stay in
+    for t in range(columns.size):       # the cache while its values are counted
+        starts[columns[t] + 1] += 1
+    for j in range(k):
+        starts[j + 1] += starts[j]
+    order = np.empty(columns.size, np.int64)
+    fill = starts[:-1].copy()
+    for t in range(columns.size):
+        order[fill[columns[t]]] = t
+        fill[columns[t]] += 1
+    for j in range(k):
+        for e in range(starts[j], starts[j + 1]):
+            t = order[e]
+            v = values[t]
+            f = mask[t]
+            for q in range(3):
+                if f & (1 << q):
+                    if v == np.inf:
+                        b = bins + 1
+                    elif v > top[q, j]:
+                        b = bins
+                    else:
+                        g = (v - lo[q, j]) * scale[q, j] if scale[q, j] > 0.0 else 0.0
+                        b = np.intp(g) if g < bins else bins - 1
+                    counts[q, j, b] += 1
+
+
+def histogram_counts(counts: np.ndarray, columns: np.ndarray, values: np.ndarray, mask: np.ndarray,
+                     lo: np.ndarray, top: np.ndarray) -> None:
+    """Add values inside the quantiles' brackets to their fine histograms, in place.
+
+    Parameters
+    ----------
+    counts : int array of shape (3, k, bins + 2)
+        Per quantile and column: ``bins`` equal bins over ``[lo, top]``, then finite values
+        above ``top`` (the pilot's largest finite value inside the bracket), then ``+inf``.
+    columns, values, mask : arrays of the same length
+        Each value's column, the value, and which brackets hold it (bit ``q`` for bracket ``q``,
+        as :func:`column_statistics` returns them).
+    lo, top : arrays of shape (3, k)
+    """
+    bins = counts.shape[2] - 2
+    lo, top = np.ascontiguousarray(lo, dtype=float), np.ascontiguousarray(top, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        span = top - lo
+        usable = (span > 0) & np.isfinite(span)  # else every finite value goes to the first bin
+        scale = np.where(usable, bins / np.where(usable, span, 1.0), 0.0)
+    _histogram(counts, np.ascontiguousarray(columns), np.ascontiguousarray(values, dtype=float),
+               np.ascontiguousarray(mask), lo, top, scale)
 
 
 def load() -> None:
@@ -168,8 +184,8 @@ def load() -> None:
     inherit them instead of each loading them again."""
     x = np.zeros((1, 1))
     column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)))
-    column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)), np.zeros((3, 1)),
-                      np.zeros((3, 1, 3), np.int32))
+    histogram_counts(np.zeros((3, 1, 3), np.int32), np.zeros(1, np.int16), np.zeros(1), np.ones(1, np.uint8),
+                     np.zeros((3, 1)), np.ones((3, 1)))
 
 
 @numba.njit(nogil=True, cache=True)

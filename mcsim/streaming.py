@@ -31,10 +31,10 @@ from functools import cached_property
 
 import numpy as np
 
-from .kernels import column_statistics
+from .kernels import column_statistics, histogram_counts
 
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
-           "block_partial", "block_size", "combine", "make_plan", "new_histogram", "quantile_rank"]
+           "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]
 
 QUANTILES = (0.05, 0.50, 0.95)
 STAT_BLOCK = 1 << 13  # largest block of partial statistics; chunks are whole numbers of it
@@ -264,20 +264,18 @@ class Partial:
     inside: tuple | None = None  # a block's: (columns, values, bracket bit mask) of the values inside a bracket
 
 
-def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds,
-                  histogram: np.ndarray | None = None) -> Partial:
+def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Partial:
     """Statistics of one block of outputs (``plan.block`` samples, or fewer for the run's last).
 
-    In exact mode the values inside the brackets are kept; in histogram mode they are added to
-    ``histogram`` (the chunk's, from :func:`new_histogram`) in place. The figures' values are
-    passed on: :func:`combine` bins them once for a whole chunk.
+    The values inside the brackets, and the figures' values, are passed on: :func:`combine` keeps
+    or bins them once for a whole chunk.
     """
     x = _columns(outputs, plan.slices, plan.width)
     m = x.shape[1]
-    counts, sums, index, mask = column_statistics(x, plan.ref, plan.lo, plan.hi, plan.top, histogram)
-    inside = ((index // m).astype(_COLUMN), x.ravel()[index], mask) if histogram is None else None
+    counts, sums, index, mask = column_statistics(x, plan.ref, plan.lo, plan.hi)
+    inside = ((index // m).astype(_COLUMN), x.ravel()[index], mask)
     claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
-    figure = {name: x[plan.slices[name].start].copy() for name in plan.figure_edges}  # not a view: x is freed
+    figure = {name: np.asarray(outputs[name], dtype=float).reshape(m) for name in plan.figure_edges}
     return Partial(m, counts[0], counts[2], counts[1], counts[3:], sums[0][np.newaxis], sums[1][np.newaxis],
                    claims, None, None, figure, inside)
 
@@ -291,22 +289,18 @@ def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice], width: in
     return columns
 
 
-def new_histogram(plan: Plan) -> np.ndarray | None:
-    """A chunk's empty fine histogram in histogram mode (None in exact mode)."""
-    if plan.mode == "exact":
-        return None
-    return np.zeros((3, plan.width, HISTOGRAM_BINS + 2), np.int32)  # a chunk has < 2**31 samples
-
-
-def combine(blocks: list[Partial], plan: Plan, histogram: np.ndarray | None = None) -> Partial:
+def combine(blocks: list[Partial], plan: Plan) -> Partial:
     """One partial for a chunk's consecutive blocks (their sums stay per block, in order)."""
-    kept = None
-    if histogram is None:
-        columns, values, mask = (np.concatenate([p.inside[part] for p in blocks]) for part in range(3))
+    columns, values, mask = (np.concatenate([p.inside[part] for p in blocks]) for part in range(3))
+    kept, histogram = None, None
+    if plan.mode == "exact":
         kept = []
         for i in range(3):
             inside = (mask & (1 << i)) != 0
             kept.append((columns[inside], values[inside]))
+    else:
+        histogram = np.zeros((3, plan.width, HISTOGRAM_BINS + 2), np.int32)  # a chunk has < 2**31 samples
+        histogram_counts(histogram, columns, values, mask, plan.lo, plan.top)
     figure = {name: _figure_counts(np.concatenate([p.figure[name] for p in blocks]), *edges)
               for name, edges in plan.figure_edges.items()}
     return Partial(sum(p.samples for p in blocks), sum(p.finite for p in blocks), sum(p.positive for p in blocks),
