@@ -151,8 +151,9 @@ def sensitivity_caption(stem: str, result: SensitivityResult) -> str:
     for tr in result.targets:
         what = tr.target.describe()
         captions = {
-            "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} bootstrap "
-                       "intervals; an S1 below zero whose interval covers zero is estimation noise around 0.",
+            "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
+                       f"({result.spec.intervals}); an S1 below zero whose interval covers zero is estimation "
+                       "noise around 0.",
             "tornado": f"Tornado of the {what}: each input alone at its p05 and at its p95, the others at their "
                        "point values, bars sorted by swing; the axis is the value at the points.",
             "convergence": f"Total indices of the {what} as the base sample N doubles, and the widest {level} "
