@@ -1,11 +1,14 @@
-"""Compiled inner loop of the streaming statistics: one pass over each column of a block.
+"""Compiled inner loops: the streaming statistics, one pass over each column of a block, and the bootstrap.
 
 A block's statistics (:func:`mcsim.streaming.block_partial`) need, for every column, the
 counts of finite, NaN and positive values, the counts below each quantile's bracket, the sums
-of ``x - ref`` and ``(x - ref)**2``, and the values inside each bracket (or, in histogram
-mode, their fine histogram). With NumPy that is a score of passes over the block and as many
-temporary arrays, each with its call overhead; here it is one compiled loop per column (Numba),
-about 1.5 ns a value.
+of ``x - ref`` and ``(x - ref)**2``, and the values inside each bracket. With NumPy that is a
+score of passes over the block and as many temporary arrays, each with its call overhead; here
+it is one compiled loop per column (Numba), about 1.5 ns a value. In histogram mode the
+bracketed values of a whole chunk are then counted in their fine histograms a column at a time
+(:func:`histogram_counts`), so that a column's bins stay in the cache while they are counted.
+The bootstrap of the Sobol indices sums its estimators' terms over each resample's rows
+(:func:`resample_sums`).
 
 The sums are bit-reproducible: 32 interleaved partial sums (value ``i`` goes to lane
 ``i % 32``; the compiler vectorises across lanes), added in a fixed order at the end, with no

@@ -74,6 +74,11 @@ class Plan:
     def width(self) -> int:
         return len(self.ref)
 
+    @property
+    def column_dtype(self) -> type:
+        """Integer type of a kept value's column: 16 bits (a fast radix sort) while the columns fit."""
+        return np.int16 if self.width < 2**15 else np.int32
+
     @cached_property
     def block(self) -> int:
         """Samples per block: a power of two dividing STAT_BLOCK, fixed by the number of columns only."""
@@ -207,8 +212,8 @@ class Totals:
         for i, q in enumerate(QUANTILES):
             rank = quantile_rank(n, q)
             if plan.mode == "exact":
-                columns = np.concatenate([np.empty(0, _COLUMN)] + [part[i][0] for part in self.kept])
-                order = np.argsort(columns, kind="stable")  # a radix sort on 16-bit columns
+                columns = np.concatenate([np.empty(0, plan.column_dtype)] + [part[i][0] for part in self.kept])
+                order = np.argsort(columns, kind="stable")  # a radix sort when columns are 16-bit
                 vals = np.concatenate([np.empty(0)] + [part[i][1] for part in self.kept])[order]
                 bounds = np.searchsorted(columns[order], np.arange(plan.width + 1))
             for j in range(plan.width):
@@ -235,9 +240,6 @@ class Totals:
             raise _miss(q, j, self.plan)
         width = (top - lo) / HISTOGRAM_BINS
         return lo + (b + 0.5) * width, 0.5 * width
-
-
-_COLUMN = np.int16  # a kept value's column: models have far fewer than 32,768 columns
 
 
 def _miss(q: float, column: int, plan: Plan) -> RuntimeError:
@@ -273,7 +275,7 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
     x = _columns(outputs, plan.slices, plan.width)
     m = x.shape[1]
     counts, sums, index, mask = column_statistics(x, plan.ref, plan.lo, plan.hi)
-    inside = ((index // m).astype(_COLUMN), x.ravel()[index], mask)
+    inside = ((index // m).astype(plan.column_dtype), x.ravel()[index], mask)
     claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
     figure = {name: np.asarray(outputs[name], dtype=float).reshape(m) for name in plan.figure_edges}
     return Partial(m, counts[0], counts[2], counts[1], counts[3:], sums[0][np.newaxis], sums[1][np.newaxis],

@@ -28,9 +28,10 @@ def reference(x, ref, lo, hi, top):
                 b = BINS
             else:
                 span = top[q, j] - lo[q, j]
-                b = min(int((v - lo[q, j]) * (BINS / span)), BINS - 1) if 0 < span < np.inf else 0
+                g = (v - lo[q, j]) * (BINS / span) if 0 < span < np.inf else 0.0
+                b = int(g) if g < BINS else BINS - 1  # also when g overflows to inf (or is inf * 0)
             histogram[q, j, b] += 1
-    return counts, (d.sum(1), (d * d).sum(1)), inside, histogram
+    return counts, (d.sum(1), (d * d).sum(1)), (np.abs(d).sum(1), (d * d).sum(1)), inside, histogram
 
 
 def brackets(x, rng):
@@ -53,11 +54,12 @@ def brackets(x, rng):
 def check(x, rng):
     lo, hi, top = brackets(x, rng)
     ref = rng.normal(size=x.shape[0])
-    counts, sums, inside, histogram = reference(x, ref, lo, hi, top)
+    counts, sums, magnitudes, inside, histogram = reference(x, ref, lo, hi, top)
     got_counts, got_sums, index, mask = column_statistics(x, ref, lo, hi)
     np.testing.assert_array_equal(got_counts, counts)
-    for got, want in zip(got_sums, sums, strict=True):
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(want).max(initial=1.0))
+    for got, want, size in zip(got_sums, sums, magnitudes, strict=True):
+        # summed in another order: they differ by rounding, at most a few ulps of the summands' magnitude
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12 * size.max(initial=1.0))
     flat = np.stack([c.ravel() for c in inside])  # (3, k * m), in column-major order
     expected = np.flatnonzero(flat.any(0))
     np.testing.assert_array_equal(index, expected)
@@ -82,7 +84,7 @@ def test_statistics_match_numpy_on_values_with_nan_and_infinities(k, m):
     check(x, rng)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 80)),
               elements=st.floats(allow_nan=True, allow_infinity=True, width=64)),
        st.integers(0, 2**32 - 1))
