@@ -59,9 +59,10 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
     The base sample N starts at ``spec.base_samples`` and doubles; each target (output or claim)
     keeps the indices of the first step at which its widest ST interval (high - low, at
     ``spec.conf_level``) is narrower than ``spec.tolerance``, or of the last step, at
-    ``spec.max_base_samples``, and says whether it converged. SALib's sample of N base points is
-    the head of its sample of 2N (same seed), so each step evaluates only the new rows and a
-    target's indices at N are those it would get with N alone. Claims' indicators do not steer the
+    ``spec.max_base_samples``, and says whether it converged. The N base points are split among
+    ``spec.replicates`` independently scrambled samples (each with its own seed); SALib's sample
+    of n base points is the head of its sample of 2n (same seed), so each step evaluates only the
+    new rows and a target's indices at N are those it would get with N alone. Claims' indicators do not steer the
     loop: each is estimated once, on the first N where it varies (its interval widths are reported,
     and whether they meet the tolerance), which keeps runs with many claims fast.
 
@@ -92,12 +93,9 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
             us = [unit_sample(names, per, second_order=spec.second_order, seed=s) for s in seeds]
         else:  # base points per/2 .. per-1: the rows the sample of per adds to that of per/2
             us = [unit_sample(names, per // 2, second_order=spec.second_order, seed=s, skip=per // 2) for s in seeds]
-        new = _evaluate(model, mapper, np.concatenate(us), users, needed)
-        ends = np.cumsum([len(u) for u in us])
-        for k, part in enumerate(raw):
-            start = ends[k] - len(us[k])
-            for name in needed:
-                rows = new[name][start:ends[k]]
+        new = _evaluate(model, mapper, np.concatenate(us), users, needed)  # every replicate's rows at once
+        for name in needed:
+            for part, rows in zip(raw, np.split(new[name], np.cumsum([len(u) for u in us])[:-1]), strict=True):
                 part[name] = np.concatenate([part[name], rows]) if name in part else rows
         for target in targets:
             if target.key in finished or (target.kind == "claim" and history[target.key]):

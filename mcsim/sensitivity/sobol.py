@@ -91,9 +91,9 @@ def unit_sample(names: tuple[str, ...], base: int, *, second_order: bool, seed: 
 class Indices:
     """Sobol indices of one target at one base sample size, with bootstrap half-widths.
 
-    ``*_conf`` are half-widths of the ``conf_level`` interval: with ``intervals = "replicates"``
-    Student's t times the standard error of the mean of the replicates' estimates; with
-    ``"bootstrap"`` SALib's normal approximation to the bootstrap (z times the bootstrap standard
+    ``*_conf`` are half-widths of the ``conf_level`` interval: from :func:`estimate_replicated`
+    Student's t times the standard error of the mean of the replicates' estimates; from
+    :func:`estimate` SALib's normal approximation to the bootstrap (z times the bootstrap standard
     deviation). ``ST_resamples`` holds the replicates' ST, or the bootstrap resamples' ST, shape
     (replicates or resamples, d), paired across inputs.
     """
@@ -108,7 +108,6 @@ class Indices:
     ST_resamples: np.ndarray
     S2: np.ndarray | None = None  # (d, d), upper triangle filled
     S2_conf: np.ndarray | None = None
-    intervals: str = "bootstrap"  # or "replicates"
 
     @property
     def widest_ST(self) -> tuple[float, str]:
@@ -135,7 +134,7 @@ def estimate(y: np.ndarray, names: tuple[str, ...], *, second_order: bool, boots
         zero = np.zeros(d)
         return Indices(names, point.base, point.evaluations, zero, zero, zero, zero, np.zeros((bootstrap, d)),
                        point.s2, _pairs_to_matrix(np.zeros(len(point.pairs)), point.s2, point.pairs))
-    rep_s1, rep_st, rep_s2 = _replicates(*point.parts, point.pairs, bootstrap, seed)
+    rep_s1, rep_st, rep_s2 = _bootstrap(*point.parts, point.pairs, bootstrap, seed)
     z = float(scipy_stats.norm.ppf(0.5 + conf_level / 2))
     return Indices(names=names, base_samples=point.base, evaluations=point.evaluations,
                    S1=point.s1, S1_conf=z * rep_s1.std(axis=0, ddof=1), ST=point.st,
@@ -171,8 +170,7 @@ def estimate_replicated(ys: list[np.ndarray], names: tuple[str, ...], *, second_
     return Indices(names=names, base_samples=pooled.base, evaluations=pooled.evaluations,
                    S1=pooled.s1, S1_conf=half_width(np.array([p.s1 for p in each])), ST=pooled.st,
                    ST_conf=half_width(rep_st), ST_resamples=rep_st, S2=pooled.s2,
-                   S2_conf=_pairs_to_matrix(half_width(rep_s2), pooled.s2, pooled.pairs) if second_order else None,
-                   intervals="replicates")
+                   S2_conf=_pairs_to_matrix(half_width(rep_s2), pooled.s2, pooled.pairs) if second_order else None)
 
 
 @dataclass(frozen=True)
@@ -225,7 +223,7 @@ def _pairs_to_matrix(values: np.ndarray, like: np.ndarray | None, pairs: list) -
 BOOTSTRAP_ROWS = 4096  # rows of the resampling matrix drawn at a time (SALib's matrix, in slices)
 
 
-def _replicates(a, b, ab, ba, pairs, resamples: int, seed: int):
+def _bootstrap(a, b, ab, ba, pairs, resamples: int, seed: int):
     """S1, ST and S2 of every bootstrap resample, shapes (resamples, d) and (resamples, pairs).
 
     Each estimator is a mean of per-row terms divided by the variance of the resample's A and B
