@@ -90,14 +90,6 @@ def block_size(width: int) -> int:
     return int(min(STAT_BLOCK, max(MIN_BLOCK, 1 << max(rows.bit_length() - 1, 0))))
 
 
-def _flatten(outputs: dict[str, np.ndarray], slices: dict[str, slice]) -> np.ndarray:
-    m = len(next(iter(outputs.values())))
-    columns = np.empty((m, max(s.stop for s in slices.values())))
-    for name, where in slices.items():
-        columns[:, where] = np.asarray(outputs[name], dtype=float).reshape(m, -1)
-    return columns
-
-
 def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
               budget: int = QUANTILE_BUDGET) -> Plan:
     """Brackets, moment shifts and figure ranges from the pilot's outputs, for a run of ``n`` samples."""
@@ -106,32 +98,32 @@ def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
         width = len(users) if out.per_user else 1
         slices[out.name] = slice(start, start + width)
         start += width
-    x = _flatten(pilot, slices)
-    m = len(x)
-    ordered = np.sort(x, axis=0)
+    x = _columns(pilot, slices, start)  # (K, m): a column per row, contiguous
+    m = x.shape[1]
+    ordered = np.sort(x, axis=1)  # NaN last
     lo, hi = np.empty((3, start)), np.empty((3, start))
     for i, q in enumerate(QUANTILES):
         if m >= n:  # the pilot is the whole run: the bracket is the answer itself
-            lo[i] = hi[i] = ordered[quantile_rank(n, q)]
+            lo[i] = hi[i] = ordered[:, quantile_rank(n, q)]
             continue
         half = _Z * math.sqrt(m * q * (1 - q)) + 2
         low_index, high_index = math.floor(q * m - half), math.ceil(q * m + half)
-        lo[i] = ordered[low_index] if low_index >= 0 else -np.inf
-        hi[i] = ordered[high_index] if high_index < m else np.inf
+        lo[i] = ordered[:, low_index] if low_index >= 0 else -np.inf
+        hi[i] = ordered[:, high_index] if high_index < m else np.inf
     finite = np.isfinite(x)
-    largest = np.where(finite, x, -np.inf).max(axis=0)
+    largest = np.where(finite, x, -np.inf).max(axis=1)
     top = np.where(np.isfinite(hi), hi, np.maximum(lo, np.minimum(largest, hi)))
     top = np.where(np.isfinite(top), top, lo)
-    count = finite.sum(axis=0)
-    ref = np.where(finite, x, 0.0).sum(axis=0) / np.maximum(count, 1)
+    count = finite.sum(axis=1)
+    ref = np.where(finite, x, 0.0).sum(axis=1) / np.maximum(count, 1)
     ref = np.nan_to_num(ref)
-    inside = sum(((x >= lo[i]) & (x <= hi[i])).mean(axis=0).sum() for i in range(3))
+    inside = sum(((x >= lo[i][:, None]) & (x <= hi[i][:, None])).mean(axis=1).sum() for i in range(3))
     mode = "exact" if inside * n <= budget or m >= n else "histogram"
     figure_edges = {}
     for out in model.outputs:
         if out.per_user:
             continue
-        values = x[:, slices[out.name]][:, 0]
+        values = x[slices[out.name].start]
         values = values[np.isfinite(values)]
         if not values.size:
             continue
