@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, interrupts
 from .errors import InputError, Problem
 
 __all__ = ["main"]
@@ -179,7 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"table": _table, "run": _run, "batch": _batch, "validate": _validate}[args.command]
     try:
-        return handler(args)
+        with interrupts.watch():
+            try:
+                return handler(args)
+            except Exception:
+                if interrupts.interrupted():  # a Ctrl-C a library turned into an error of its own
+                    raise KeyboardInterrupt from None
+                raise
     except InputError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)

@@ -8,6 +8,7 @@ beside it, and that a later run's recovery removes whatever a killed run left.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -18,8 +19,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from mcsim import cli, interrupts
 from mcsim.pipeline import execute
-from mcsim.report import recover, write_report
+from mcsim.report import recover, replace_directory, write_report
 from mcsim.runs import load_run
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
@@ -51,11 +53,17 @@ def _staging(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".staging-")]
 
 
+def _as_in_a_terminal() -> None:
+    """SIGINT as a terminal's foreground job has it, even if whatever runs pytest ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(run: Path, out: Path, sig: int, *, after: float | None = None) -> subprocess.CompletedProcess:
     """Start ``mcsim run``; send ``sig`` after ``after`` seconds, or once its staging directory exists."""
     process = subprocess.Popen([sys.executable, "-m", "mcsim", "run", str(run), "--out", str(out)],
                                cwd=out.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "MCSIM_DEBUG": ""}, start_new_session=True)
+                               env={**os.environ, "MCSIM_DEBUG": ""}, start_new_session=True,
+                               preexec_fn=_as_in_a_terminal)
     start = time.monotonic()
     try:
         while True:
@@ -122,3 +130,38 @@ def test_a_report_retired_by_a_killed_swap_comes_back(tmp_path):
     recover(tmp_path / "report")
     assert (tmp_path / "report" / "summary.json").read_text() == "{}"
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_a_ctrl_c_a_library_swallows_still_stops_the_swap(tmp_path):
+    """SIGINT caught by a library's ``except`` (matplotlib's font matching can): no new report."""
+    target = tmp_path / "report"
+    target.mkdir()
+    (target / "summary.json").write_text("old")
+    with interrupts.watch(), pytest.raises(KeyboardInterrupt), replace_directory(target) as staging:
+        (staging / "summary.json").write_text("new")
+        with contextlib.suppress(KeyboardInterrupt):  # what the library does
+            signal.raise_signal(signal.SIGINT)
+    assert (target / "summary.json").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+    assert not interrupts.interrupted(), "the record ends with watch()"
+
+
+def test_watch_leaves_an_ignored_sigint_ignored():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupts.watch():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_an_error_a_swallowed_ctrl_c_turns_into_reads_as_the_interrupt(monkeypatch, capsys):
+    """Ctrl-C inside a C extension's import can surface as ImportError: it is still Ctrl-C."""
+    def validate(args):
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        raise ImportError("initialization failed")
+
+    monkeypatch.setattr(cli, "_validate", validate)
+    assert cli.main(["validate", "run.toml"]) == cli.EXIT_FAILED
+    assert capsys.readouterr().err == "mcsim: interrupted; no report was written and any previous one is unchanged\n"

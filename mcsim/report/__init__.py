@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..interrupts import interrupted
 from ..pipeline import Result
 from .dataset import build_dataset
 from .document import render_html, render_markdown
@@ -66,9 +67,10 @@ def write_report(result: Result, target: str | Path) -> Path:
 class replace_directory:
     """Context manager: yields an empty staging directory that replaces ``target`` on success.
 
-    On an exception (KeyboardInterrupt included) the staging directory is removed and
-    ``target`` is left as it was. The swap is two renames on the same file system; if the
-    process dies between them, the next call restores the retired copy before anything else.
+    On an exception (KeyboardInterrupt included), or after a SIGINT a library swallowed
+    (:mod:`mcsim.interrupts`), the staging directory is removed and ``target`` is left as it
+    was. The swap is two renames on the same file system; if the process dies between them,
+    the next call restores the retired copy before anything else.
     """
 
     def __init__(self, target: Path):
@@ -84,8 +86,10 @@ class replace_directory:
         return self.staging
 
     def __exit__(self, kind, value, traceback) -> bool:
-        if kind is not None:
+        if kind is not None or interrupted():
             shutil.rmtree(self.staging, ignore_errors=True)
+            if kind is None:  # a Ctrl-C some library swallowed: not a reason to go on
+                raise KeyboardInterrupt
             return False
         os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a report is for sharing
         retired = None
