@@ -31,7 +31,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .kernels import column_statistics, histogram_counts
+from .kernels import column_statistics, figure_counts, histogram_counts
 
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
            "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]
@@ -98,7 +98,7 @@ def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
         width = len(users) if out.per_user else 1
         slices[out.name] = slice(start, start + width)
         start += width
-    x = _columns(pilot, slices, start)  # (K, m): a column per row, contiguous
+    x = np.concatenate(_columns(pilot, slices, len(next(iter(pilot.values())))))  # (K, m): a row per column
     m = x.shape[1]
     ordered = np.sort(x, axis=1)  # NaN last
     lo, hi = np.empty((3, start)), np.empty((3, start))
@@ -264,23 +264,22 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
     The values inside the brackets, and the figures' values, are passed on: :func:`combine` keeps
     or bins them once for a whole chunk.
     """
-    x = _columns(outputs, plan.slices, plan.width)
-    m = x.shape[1]
-    counts, sums, index, mask = column_statistics(x, plan.ref, plan.lo, plan.hi)
-    inside = ((index // m).astype(plan.column_dtype), x.ravel()[index], mask)
+    m = len(next(iter(outputs.values())))
+    counts, sums, column, value, mask = column_statistics(_columns(outputs, plan.slices, m), plan.ref, plan.lo, plan.hi)
+    inside = (column.astype(plan.column_dtype), value, mask)
     claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
     figure = {name: np.asarray(outputs[name], dtype=float).reshape(m) for name in plan.figure_edges}
     return Partial(m, counts[0], counts[2], counts[1], counts[3:], sums[0][np.newaxis], sums[1][np.newaxis],
                    claims, None, None, figure, inside)
 
 
-def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice], width: int) -> np.ndarray:
-    """The block's outputs as one (K, m) array: a row per column, contiguous for the kernel."""
-    m = len(next(iter(outputs.values())))
-    columns = np.empty((width, m))
-    for name, where in slices.items():
-        columns[where] = np.asarray(outputs[name], dtype=float).reshape(m, -1).T
-    return columns
+def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice], m: int) -> list[np.ndarray]:
+    """The block's outputs in the plan's column order, each as (its columns, m): a row per column.
+
+    An output over the users grid held column by column (as Tableau 1 returns them) is read in
+    place; one held row by row is copied once.
+    """
+    return [np.ascontiguousarray(np.asarray(outputs[name], dtype=float).reshape(m, -1).T) for name in slices]
 
 
 def combine(blocks: list[Partial], plan: Plan) -> Partial:
@@ -295,20 +294,9 @@ def combine(blocks: list[Partial], plan: Plan) -> Partial:
     else:
         histogram = np.zeros((3, plan.width, HISTOGRAM_BINS + 2), np.int32)  # a chunk has < 2**31 samples
         histogram_counts(histogram, columns, values, mask, plan.lo, plan.top)
-    figure = {name: _figure_counts(np.concatenate([p.figure[name] for p in blocks]), *edges)
+    figure = {name: figure_counts(np.concatenate([p.figure[name] for p in blocks]), *edges, FIGURE_BINS)
               for name, edges in plan.figure_edges.items()}
     return Partial(sum(p.samples for p in blocks), sum(p.finite for p in blocks), sum(p.positive for p in blocks),
                    sum(p.nan for p in blocks), sum(p.below for p in blocks),
                    np.concatenate([p.sum1 for p in blocks]), np.concatenate([p.sum2 for p in blocks]),
                    sum(p.claims for p in blocks), kept, histogram, figure)
-
-
-def _figure_counts(v: np.ndarray, low: float, high: float, log: bool) -> np.ndarray:
-    """Counts of the finite values in FIGURE_BINS equal bins over [low, high] (of log values if ``log``)."""
-    v = v[np.isfinite(v)]
-    if log:
-        v, low, high = np.log(np.maximum(v, low)), math.log(low), math.log(high)
-    v -= low
-    v *= FIGURE_BINS / ((high - low) or 1.0)
-    np.clip(v, 0, FIGURE_BINS - 1, out=v)
-    return np.bincount(v.astype(np.intp), minlength=FIGURE_BINS)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mcsim.kernels import COUNTS, column_statistics, histogram_counts
+from mcsim.kernels import COUNTS, column_statistics, figure_counts, histogram_counts
 
 BINS = 64
 
@@ -55,22 +55,25 @@ def check(x, rng):
     lo, hi, top = brackets(x, rng)
     ref = rng.normal(size=x.shape[0])
     counts, sums, magnitudes, inside, histogram = reference(x, ref, lo, hi, top)
-    got_counts, got_sums, index, mask = column_statistics(x, ref, lo, hi)
+    got = column_statistics(x, ref, lo, hi)
+    got_counts, got_sums, column, value, mask = got
     np.testing.assert_array_equal(got_counts, counts)
-    for got, want, size in zip(got_sums, sums, magnitudes, strict=True):
+    for got_sum, want, size in zip(got_sums, sums, magnitudes, strict=True):
         # summed in another order: they differ by rounding, at most a few ulps of the summands' magnitude
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12 * size.max(initial=1.0))
+        np.testing.assert_allclose(got_sum, want, rtol=1e-9, atol=1e-12 * size.max(initial=1.0))
     flat = np.stack([c.ravel() for c in inside])  # (3, k * m), in column-major order
     expected = np.flatnonzero(flat.any(0))
-    np.testing.assert_array_equal(index, expected)
+    m = x.shape[1]
+    np.testing.assert_array_equal(column, expected // m)
+    np.testing.assert_array_equal(value, x.ravel()[expected])
     np.testing.assert_array_equal(mask, (flat[:, expected] * np.array([[1], [2], [4]])).sum(0))
     got_histogram = np.zeros((3, x.shape[0], BINS + 2), np.int32)
-    m = x.shape[1]
-    histogram_counts(got_histogram, (index // m).astype(np.int16), x.ravel()[index], mask, lo, top)
+    histogram_counts(got_histogram, column.astype(np.int16), value, mask, lo, top)
     np.testing.assert_array_equal(got_histogram, histogram)
-    again = column_statistics(x, ref, lo, hi)
-    for first, second in zip(again, (got_counts, got_sums, index, mask), strict=True):
-        np.testing.assert_array_equal(first, second)  # the same operations: bit for bit
+    cuts = np.sort(rng.integers(0, x.shape[0] + 1, 2))
+    for again in (column_statistics(x, ref, lo, hi), column_statistics(np.split(x, cuts), ref, lo, hi)):
+        for first, second in zip(again, got, strict=True):  # the same operations, in one array or in parts
+            np.testing.assert_array_equal(first, second)
 
 
 @pytest.mark.parametrize("k, m", [(1, 1), (3, 31), (17, 1000), (5, 4096)])
@@ -102,3 +105,22 @@ def test_counts_are_named_in_order():
     counts, *_ = column_statistics(x, np.zeros(1), lo, lo)
     assert dict(zip(COUNTS, counts[:, 0].tolist(), strict=True)) == {
         "finite": 2, "nan": 1, "positive": 2, "below_0": 1, "below_1": 2, "below_2": 2}
+
+
+def figure_reference(v, low, high, log, bins):
+    """A figure's bin counts, one NumPy pass at a time."""
+    v = v[np.isfinite(v)]
+    if log:
+        v, low, high = np.log(np.maximum(v, low)), np.log(low), np.log(high)
+    with np.errstate(over="ignore"):
+        g = np.clip((v - low) * (bins / ((high - low) or 1.0)), 0, bins - 1)
+    return np.bincount(g.astype(np.intp), minlength=bins)
+
+
+@pytest.mark.parametrize("log", [False, True])
+@pytest.mark.parametrize("low, high", [(0.5, 20.0), (3.0, 3.0), (1e-300, 1e300)])
+def test_figure_counts_match_numpy(low, high, log):
+    rng = np.random.default_rng(7)
+    v = rng.lognormal(0, 2, 10_000)
+    v[:8] = [np.nan, np.inf, -np.inf, low, high, 0.0, -1.0, 1e308]
+    np.testing.assert_array_equal(figure_counts(v, low, high, log, 80), figure_reference(v, low, high, log, 80))
