@@ -90,7 +90,7 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     drawn = design.draw(start, stop)
     users = np.asarray(spec.users)
     parts = []
-    for s in range(0, stop - start, plan.block):  # block by block: each block's outputs stay in the cache
+    for s in range(0, stop - start, plan.block):  # block by block: the outputs of one block at a time in memory
         tile = {name: values[s:s + plan.block] for name, values in drawn.items()}
         parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds))
     return combine(parts, plan)
