@@ -100,24 +100,32 @@ def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
         start += width
     x = np.concatenate(_columns(pilot, slices, len(next(iter(pilot.values())))))  # (K, m): a row per column
     m = x.shape[1]
-    ordered = np.sort(x, axis=1)  # NaN last
-    lo, hi = np.empty((3, start)), np.empty((3, start))
-    for i, q in enumerate(QUANTILES):
+    ranks = []  # per quantile, the pilot's order statistics that bound its bracket (None: unbounded)
+    for q in QUANTILES:
         if m >= n:  # the pilot is the whole run: the bracket is the answer itself
-            lo[i] = hi[i] = ordered[:, quantile_rank(n, q)]
+            ranks.append((quantile_rank(n, q),) * 2)
             continue
         half = _Z * math.sqrt(m * q * (1 - q)) + 2
         low_index, high_index = math.floor(q * m - half), math.ceil(q * m + half)
-        lo[i] = ordered[:, low_index] if low_index >= 0 else -np.inf
-        hi[i] = ordered[:, high_index] if high_index < m else np.inf
-    finite = np.isfinite(x)
-    largest = np.where(finite, x, -np.inf).max(axis=1)
-    top = np.where(np.isfinite(hi), hi, np.maximum(lo, np.minimum(largest, hi)))
+        ranks.append((low_index if low_index >= 0 else None, high_index if high_index < m else None))
+    # only these order statistics are needed: a partition, not a sort (NaN last, as in a sort)
+    needed = sorted({r for pair in ranks for r in pair if r is not None})
+    ordered = np.partition(x, needed, axis=1) if needed else x
+    lo, hi = np.empty((3, start)), np.empty((3, start))
+    for i, (low_index, high_index) in enumerate(ranks):
+        lo[i] = ordered[:, low_index] if low_index is not None else -np.inf
+        hi[i] = ordered[:, high_index] if high_index is not None else np.inf
+    # one compiled pass: finite values and their sum (the shift for the moments is their mean),
+    # and which brackets hold each value
+    counts, sums, _, _, mask = column_statistics(x, np.zeros(start), lo, hi)
+    with np.errstate(invalid="ignore"):
+        ref = np.nan_to_num(sums[0] / np.maximum(counts[0], 1))
+    inside = sum(np.count_nonzero(mask & (1 << i)) for i in range(3)) / m  # bracketed values a sample
+    top = hi
+    if not np.isfinite(hi).all():
+        largest = np.where(np.isfinite(x), x, -np.inf).max(axis=1)
+        top = np.where(np.isfinite(hi), hi, np.maximum(lo, np.minimum(largest, hi)))
     top = np.where(np.isfinite(top), top, lo)
-    count = finite.sum(axis=1)
-    ref = np.where(finite, x, 0.0).sum(axis=1) / np.maximum(count, 1)
-    ref = np.nan_to_num(ref)
-    inside = sum(((x >= lo[i][:, None]) & (x <= hi[i][:, None])).mean(axis=1).sum() for i in range(3))
     mode = "exact" if inside * n <= budget or m >= n else "histogram"
     figure_edges = {}
     for out in model.outputs:

@@ -125,3 +125,27 @@ def test_summary_counts_the_samples_a_stopped_run_evaluated(write):
     summary = build_summary(result)["run"]
     assert summary["samples"] == result.simulation.n < summary["samples_requested"] == run.samples
     assert summary["stopped_early"] is True
+
+
+def test_the_plans_brackets_are_the_pilots_order_statistics_nan_and_infinities_included():
+    """make_plan partitions rather than sorts: its brackets are still the sorted pilot's values."""
+    from mcsim.models.tableau1 import TABLEAU1
+
+    rng = np.random.default_rng(3)
+    m, users = 5000, np.array([1e5, 1e7, 1e9])
+    inputs = {spec_.name: rng.lognormal(0, 1, m) for spec_ in TABLEAU1.inputs}
+    pilot = {name: np.array(v, dtype=float) for name, v in TABLEAU1.evaluate(inputs, users).items()}
+    pilot["surplus"][rng.random(m) < 0.1] = np.nan
+    pilot["break_even_users"][rng.random(m) < 0.07] = np.inf
+    for n in (m, 40 * m):
+        plan = streaming.make_plan(pilot, TABLEAU1, (), users, n)
+        for name, where in plan.slices.items():
+            ordered = np.sort(np.asarray(pilot[name]).reshape(m, -1), axis=0)  # NaN last
+            for i, q in enumerate(QUANTILES):
+                if n == m:
+                    low = high = quantile_rank(n, q)
+                else:
+                    half = 7.0 * np.sqrt(m * q * (1 - q)) + 2
+                    low, high = int(np.floor(q * m - half)), int(np.ceil(q * m + half))
+                np.testing.assert_array_equal(plan.lo[i, where], ordered[low], err_msg=f"{name} p{q}")
+                np.testing.assert_array_equal(plan.hi[i, where], ordered[high], err_msg=f"{name} p{q}")
