@@ -142,6 +142,7 @@ def column_statistics(columns: np.ndarray | Sequence[np.ndarray], ref: np.ndarra
 
 
 _SCRATCH = threading.local()
+_SCRATCH_MAX = 1 << 22  # values: a block's fit (TILE_BYTES); a pilot's room is made and dropped
 
 
 def _scratch(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,7 +151,9 @@ def _scratch(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pass over them."""
     room = getattr(_SCRATCH, "room", None)
     if room is None or room[0].size < size:
-        room = _SCRATCH.room = (np.empty(size, np.int64), np.empty(size), np.empty(size, np.uint8))
+        room = (np.empty(size, np.int64), np.empty(size), np.empty(size, np.uint8))
+        if size <= _SCRATCH_MAX:
+            _SCRATCH.room = room
     return room
 
 
