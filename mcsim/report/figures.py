@@ -89,7 +89,7 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
     never = float(stats.get("p_never", 0.0))
     title = f"{out.label}\n{n:,} samples"
     if never > 0:
-        title += f"; {never:.1%} never reached ({out.infinite_means})"
+        title += f"; {never:.1%} infinite: {out.infinite_means}"
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     stem = f"{out.name}_distribution"
