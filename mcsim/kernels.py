@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-__all__ = ["COUNTS", "column_statistics", "figure_counts", "histogram_counts", "load", "resample_sums"]
+__all__ = ["COUNTS", "column_statistics", "column_type", "figure_counts", "histogram_counts", "load", "resample_sums"]
 
 COUNTS = ("finite", "nan", "positive", "below_0", "below_1", "below_2")
 _LANES = 32
@@ -123,8 +123,8 @@ def column_statistics(columns: np.ndarray | Sequence[np.ndarray], ref: np.ndarra
         Sums of ``x - ref`` and ``(x - ref)**2`` over the finite values.
     column, value, mask : arrays
         The values inside at least one bracket, column by column and in row order within a
-        column: their column (int64), the value, and which brackets hold it (uint8, bit ``q``
-        set if inside bracket ``q``).
+        column: their column (of :func:`column_type`), the value, and which brackets hold it
+        (uint8, bit ``q`` set if inside bracket ``q``).
     """
     parts = [columns] if isinstance(columns, np.ndarray) else list(columns)
     k = sum(part.shape[0] for part in parts)
@@ -138,7 +138,12 @@ def column_statistics(columns: np.ndarray | Sequence[np.ndarray], ref: np.ndarra
     for part in parts:
         kept = _statistics(part, first, ref, lo, hi, counts, sums, kept, column, value, mask)
         first += part.shape[0]
-    return counts, sums, column[:kept].copy(), value[:kept].copy(), mask[:kept].copy()
+    return counts, sums, column[:kept].astype(column_type(k)), value[:kept].copy(), mask[:kept].copy()
+
+
+def column_type(k: int) -> type:
+    """Integer type of a kept value's column among ``k``: 16 bits (a fast radix sort) while they fit."""
+    return np.int16 if k < 2**15 else np.int32
 
 
 _SCRATCH = threading.local()

@@ -31,7 +31,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .kernels import column_statistics, figure_counts, histogram_counts
+from .kernels import column_statistics, column_type, figure_counts, histogram_counts
 
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
            "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]
@@ -76,8 +76,8 @@ class Plan:
 
     @property
     def column_dtype(self) -> type:
-        """Integer type of a kept value's column: 16 bits (a fast radix sort) while the columns fit."""
-        return np.int16 if self.width < 2**15 else np.int32
+        """Integer type of a kept value's column."""
+        return column_type(self.width)
 
     @cached_property
     def block(self) -> int:
@@ -98,7 +98,7 @@ def make_plan(pilot: dict[str, np.ndarray], model, claims, users, n: int,
         width = len(users) if out.per_user else 1
         slices[out.name] = slice(start, start + width)
         start += width
-    x = np.concatenate(_columns(pilot, slices, len(next(iter(pilot.values())))))  # (K, m): a row per column
+    x = np.concatenate(_columns(pilot, slices))  # (K, m): a row per column
     m = x.shape[1]
     ranks = []  # per quantile, the pilot's order statistics that bound its bracket (None: unbounded)
     for q in QUANTILES:
@@ -273,20 +273,20 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
     or bins them once for a whole chunk.
     """
     m = len(next(iter(outputs.values())))
-    counts, sums, column, value, mask = column_statistics(_columns(outputs, plan.slices, m), plan.ref, plan.lo, plan.hi)
-    inside = (column.astype(plan.column_dtype), value, mask)
+    counts, sums, *inside = column_statistics(_columns(outputs, plan.slices), plan.ref, plan.lo, plan.hi)
     claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
     figure = {name: np.asarray(outputs[name], dtype=float).reshape(m) for name in plan.figure_edges}
     return Partial(m, counts[0], counts[2], counts[1], counts[3:], sums[0][np.newaxis], sums[1][np.newaxis],
-                   claims, None, None, figure, inside)
+                   claims, None, None, figure, tuple(inside))
 
 
-def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice], m: int) -> list[np.ndarray]:
+def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice]) -> list[np.ndarray]:
     """The block's outputs in the plan's column order, each as (its columns, m): a row per column.
 
     An output over the users grid held column by column (as Tableau 1 returns them) is read in
     place; one held row by row is copied once.
     """
+    m = len(next(iter(outputs.values())))
     return [np.ascontiguousarray(np.asarray(outputs[name], dtype=float).reshape(m, -1).T) for name in slices]
 
 
