@@ -29,9 +29,15 @@ from scipy.stats.sampling import NumericalInverseHermite
 
 from .errors import Problems, did_you_mean, is_number, show
 
-__all__ = ["FAMILIES", "U_RESOLUTION", "Distribution", "parse"]
+__all__ = ["FAMILIES", "U_HIGHEST", "U_LOWEST", "U_RESOLUTION", "Distribution", "inside_unit", "parse"]
 
 U_RESOLUTION = 1e-10
+# The extreme uniforms an inverse CDF is ever given: 0 and 1 would make an unbounded prior
+# infinite. 1 - 2**-53 is the largest double below 1 (and numpy's largest uniform); the sampler,
+# the copula and the Sobol indices' sample all clip to these, and the check before a run
+# (models.check) evaluates the model at the priors' quantiles at exactly these two.
+U_LOWEST = 2.0**-54
+U_HIGHEST = 1.0 - 2.0**-53
 Z95 = special.ndtri(0.95)  # 1.6448536269514722: the p95 of a standard normal
 
 FloatArray = np.ndarray
@@ -62,6 +68,11 @@ class Distribution:
 
     #: True where the lower end of ``support`` is never drawn (a lognormal never gives 0)
     open_low: ClassVar[bool] = False
+
+
+def inside_unit(u: FloatArray, *, out: FloatArray | None = None) -> FloatArray:
+    """``u`` clipped to [:data:`U_LOWEST`, :data:`U_HIGHEST`], strictly inside (0, 1)."""
+    return np.clip(u, U_LOWEST, U_HIGHEST, out=out)
 
 
 def _g(x: float) -> str:

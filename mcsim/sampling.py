@@ -8,7 +8,10 @@ whole run, with the jitter inside each stratum drawn by blocks, for the same rea
 
 Uniforms are mapped onto each prior through its inverse CDF; rank correlations are imposed
 with a Gaussian copula (normal scores mixed by the Cholesky factor of the matrix of Pearson
-correlations that give the requested Spearman ranks).
+correlations that give the requested Spearman ranks). Every uniform that reaches an inverse CDF
+lies in [``U_LOWEST``, ``U_HIGHEST``], strictly inside (0, 1): a scrambled Sobol point or a Latin
+hypercube point can be exactly 0, and the copula's normal scores, once mixed, can map back to
+exactly 0 or 1; either would make an unbounded prior infinite.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 from scipy import special
 from scipy.stats import qmc
 
+from .distributions import inside_unit
 from .priors import Priors, gaussian_copula_matrix
 
 __all__ = ["BLOCK", "SAMPLERS", "Design", "chunks"]
@@ -102,7 +106,12 @@ class Design:
         return self.priors.uncertain
 
     def uniforms(self, start: int, stop: int) -> np.ndarray:
-        """Independent uniforms in (0, 1) for samples ``start`` to ``stop``, shape (stop-start, d)."""
+        """Independent uniforms for samples ``start`` to ``stop``, shape (stop-start, d).
+
+        They lie in [``U_LOWEST``, ``U_HIGHEST``]: the generators' rare values outside it (an exact
+        0, which a scrambled Sobol sequence gives once in 2**30 points per input; a Latin hypercube
+        point rounded to 1.0) are clipped to it; every other value is the generator's own.
+        """
         if not 0 <= start <= stop <= self.n:
             raise ValueError(f"samples [{start}, {stop}) are outside [0, {self.n})")
         d = len(self.dimensions)
@@ -114,13 +123,14 @@ class Design:
                 _skip_sobol(engine, start)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # balance: the run's n is checked elsewhere
-                return engine.random(stop - start)
-        tag = _RANDOM if self.sampler == "random" else _LHS_JITTER
-        u = self._blocks(tag, start, stop, d)
-        if self.sampler == "lhs":
-            strata = np.column_stack([perm[start:stop] for perm in self._permutations])
-            u = (strata + u) / self.n
-        return u
+                u = engine.random(stop - start)
+        else:
+            tag = _RANDOM if self.sampler == "random" else _LHS_JITTER
+            u = self._blocks(tag, start, stop, d)
+            if self.sampler == "lhs":
+                strata = np.column_stack([perm[start:stop] for perm in self._permutations])
+                u = (strata + u) / self.n
+        return inside_unit(u, out=u)
 
     def _blocks(self, tag: int, start: int, stop: int, d: int) -> np.ndarray:
         pieces = []
@@ -138,17 +148,35 @@ class Design:
         return [rng.permutation(self.n).astype(dtype) for _ in self.dimensions]
 
     def correlate(self, u: np.ndarray) -> np.ndarray:
-        """Impose the priors' rank correlations on independent uniforms (Gaussian copula)."""
+        """Impose the priors' rank correlations on independent uniforms (Gaussian copula).
+
+        Both the uniforms taken and those returned lie in [``U_LOWEST``, ``U_HIGHEST``] (``u`` is
+        clipped to it, in a copy): a uniform of 0 would give a normal score of -inf, which the
+        mixing turns into NaN (-inf times a zero of the Cholesky factor) for every input of the
+        sample; a mixed score beyond about 8.3 maps back to exactly 1.0, and below about -8.3 to
+        less than ``U_LOWEST``.
+        """
+        z = inside_unit(u)
         if not self.priors.correlations:
-            return u
+            return z
         pearson = gaussian_copula_matrix(self.priors.rank_correlation_matrix())
         cholesky = np.linalg.cholesky(pearson)
-        z = special.ndtri(u) @ cholesky.T
-        return special.ndtr(z)
+        z = special.ndtri(z, out=z) @ cholesky.T
+        return inside_unit(special.ndtr(z, out=z), out=z)
 
     def to_inputs(self, u: np.ndarray) -> dict[str, np.ndarray]:
-        """Map uniforms of shape (m, d) to every input's values (points included), each shape (m,)."""
-        u = self.correlate(u)
+        """Map uniforms of shape (m, d) to every input's values (points included), each shape (m,).
+
+        Uniforms outside [``U_LOWEST``, ``U_HIGHEST``] are clipped to it, as in :meth:`correlate`.
+        """
+        return self._map(self.correlate(u))
+
+    def draw(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        """Values of every input for samples ``start`` to ``stop``."""
+        u = self.uniforms(start, stop)  # already inside [U_LOWEST, U_HIGHEST]: no copy to clip
+        return self._map(self.correlate(u) if self.priors.correlations else u)
+
+    def _map(self, u: np.ndarray) -> dict[str, np.ndarray]:
         columns = {name: j for j, name in enumerate(self.dimensions)}
         values = {}
         for prior in self.priors.inputs:
@@ -157,7 +185,3 @@ class Design:
             else:
                 values[prior.name] = np.full(len(u), prior.point)
         return values
-
-    def draw(self, start: int, stop: int) -> dict[str, np.ndarray]:
-        """Values of every input for samples ``start`` to ``stop``."""
-        return self.to_inputs(self.uniforms(start, stop))

@@ -5,10 +5,14 @@ import pytest
 from conftest import ROOT, points_with
 from scipy import stats
 
+from mcsim.cli import main
+from mcsim.distributions import U_HIGHEST, U_LOWEST
+from mcsim.models.check import _extremes
 from mcsim.priors import load_priors
 from mcsim.sampling import BLOCK, Design, chunks
 
 PAPER = ROOT / "priors" / "paper-table1.toml"
+CORRELATION = '\n[[correlations]]\ninputs = ["tokens_per_prompt", "cost_per_1k_tokens"]\nrank = 0.6\n'
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +83,64 @@ def test_rank_correlation_is_imposed(write):
     assert rho == pytest.approx(-0.6, abs=0.01)
     # the marginals are untouched by the copula
     assert stats.kstest(x["tokens_per_prompt"], priors["tokens_per_prompt"].distribution.to_scipy().cdf).pvalue > 1e-3
+
+
+@pytest.fixture(scope="module")
+def correlated(tmp_path_factory):
+    """The paper's priors with tokens per prompt and cost per 1000 tokens rank-correlated at 0.6."""
+    path = tmp_path_factory.mktemp("correlated") / "priors.toml"
+    path.write_text(PAPER.read_text(encoding="utf-8") + CORRELATION, encoding="utf-8")
+    return load_priors(path)
+
+
+# Sample 7,855,665 of a Sobol run of 2**23 with seed 7: its scrambled point is exactly 0 for
+# cost_per_1k_tokens (the one point in 2**30 that is), which once made every input of the sample
+# NaN or 0 through the copula (normal score -inf, times the Cholesky factor's zeros).
+SOBOL_ZERO = (7_855_665, [0.4258511597290635, 0.3720994219183922, 0.0, 0.9862690735608339, 0.7449012035503983,
+                          0.9561797389760613])
+
+
+def test_a_sobol_point_at_zero_is_kept_inside_the_unit_interval(correlated):
+    index, row = SOBOL_ZERO
+    design = Design(correlated, 1 << 23, "sobol", 7)
+    u = design.uniforms(index, index + 1)
+    assert design.dimensions[2] == "cost_per_1k_tokens"
+    np.testing.assert_array_equal(u[0], [*row[:2], U_LOWEST, *row[3:]])  # the generator's own values elsewhere
+    drawn = design.draw(index, index + 1)
+    for name, values in drawn.items():
+        assert np.isfinite(values[0]) and values[0] > 0, (name, values[0])
+
+
+def test_the_copula_keeps_every_input_finite_at_the_extreme_uniforms(correlated):
+    row = SOBOL_ZERO[1]
+    design = Design(correlated, 1 << 23, "sobol", 7)
+    sobol_top = 1.0 - 2.0**-30  # the largest scrambled Sobol value: mixed scores of 8.44 gave Phi = 1.0 exactly
+    rows = np.array([row, [0.5, 0.5, sobol_top, sobol_top, 0.5, 0.5], [0.5, 0.5, 0.0, 0.0, 0.5, 0.5],
+                     [0.5, 0.5, 1.0 - 2.0**-53, 1.0 - 2.0**-53, 0.5, 0.5], [0.5, 0.5, 2.0**-53, 1.0, 0.5, 0.5]])
+    u = design.correlate(rows)
+    assert np.all((u >= U_LOWEST) & (u <= U_HIGHEST))
+    for name, values in design.to_inputs(rows).items():
+        assert np.all(np.isfinite(values)), (name, values)
+
+
+def test_the_check_before_a_run_covers_every_correlated_draw(correlated):
+    """Every value the copula can give lies within the range the model is checked on."""
+    design = Design(correlated, 1, "sobol", 0)
+    extremes = [0.0, U_LOWEST, 2.0**-30, 0.5, 1.0 - 2.0**-30, U_HIGHEST, 1.0]
+    grid = np.array(np.meshgrid(extremes, extremes)).reshape(2, -1).T
+    rows = np.full((len(grid), len(design.dimensions)), 0.5)
+    rows[:, 2:4] = grid
+    drawn = design.to_inputs(rows)
+    for name in ("cost_per_1k_tokens", "tokens_per_prompt"):
+        low, high = _extremes(correlated[name].distribution, correlated[name].point)
+        assert low <= drawn[name].min() and drawn[name].max() <= high, (name, low, high)
+        assert drawn[name].min() == low and drawn[name].max() == high  # and the check's ends are reached
+
+
+@pytest.mark.slow
+def test_a_correlated_sobol_run_of_2_to_the_23_samples_completes(write):
+    """The run that once stopped on sample 7,855,665 (a Sobol point at exactly 0)."""
+    write("priors.toml", PAPER.read_text(encoding="utf-8") + CORRELATION)
+    run = write("run.toml", '[run]\npriors = "priors.toml"\nsamples = 8388608\nsampler = "sobol"\nseed = 7\n'
+                'users = [1e4, 1e6, 5.833333e6, 5e7, 5e8, 5e9]\n')
+    assert main(["run", str(run), "--out", str(run.parent / "report")]) == 0

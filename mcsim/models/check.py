@@ -4,7 +4,9 @@ A prior whose numbers are valid one by one can still take the model beyond doubl
 (a training cost of 1e300 over a lifetime of 1e-300 months), and a users grid can do the same.
 Rather than let such a run fail after sampling, or write NaN into a report, the model is
 evaluated at the corners of the box that holds every value the priors can draw, and each
-undefined result is refused as bad input.
+undefined result is refused as bad input. The box's ends are each prior's quantiles at
+``U_LOWEST`` and ``U_HIGHEST``, the extreme uniforms the sampler ever gives an inverse CDF, with
+rank correlations or without (the copula's output is clipped to the same two).
 """
 
 from __future__ import annotations
@@ -15,18 +17,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..distributions import U_HIGHEST, U_LOWEST
 from .base import Model
 
-__all__ = ["TAIL", "undefined_outputs"]
+__all__ = ["undefined_outputs"]
 
-TAIL = 1e-12  # quantile of the unbounded tails taken as their extreme: far beyond any run's reach
 _MAX_CORNERS = 1 << 12
+_EXTREMES = f"its quantiles 2**{math.log2(U_LOWEST):g} and 1 - 2**{math.log2(1.0 - U_HIGHEST):g}"
 
 
 def _extremes(distribution, point: float) -> tuple[float, float]:
     """The smallest and largest values a prior can draw (its support's ends where finite)."""
     with np.errstate(all="ignore"):
-        tails = distribution.ppf(np.array([TAIL, 0.5, 1.0 - TAIL]))
+        tails = distribution.ppf(np.array([U_LOWEST, 0.5, U_HIGHEST]))
     candidates = [float(v) for v in tails if not math.isnan(v)] + [point]
     candidates += [end for end in distribution.support if math.isfinite(end)]
     if distribution.open_low:  # its lower end is never drawn (a lognormal is never 0)
@@ -61,7 +64,7 @@ def undefined_outputs(priors, model: Model, users: Sequence[float]) -> list[str]
     names = [p.name for p in priors.inputs]
     ranges = {p.name: _extremes(p.distribution, p.point) if not p.is_point else (p.point, p.point)
               for p in priors.inputs}
-    endless = [f"input {n} reaches {ranges[n][0]:g} to {ranges[n][1]:g} (its quantiles {TAIL:g} and 1 - {TAIL:g})"
+    endless = [f"input {n} reaches {ranges[n][0]:g} to {ranges[n][1]:g} ({_EXTREMES}, the extreme uniforms drawn)"
                for n in names if not all(map(math.isfinite, ranges[n]))]
     if endless:
         return endless

@@ -46,6 +46,7 @@ from SALib.analyze import sobol as salib_analyze
 from SALib.sample import sobol as salib_sample
 from scipy import stats as scipy_stats
 
+from ..distributions import inside_unit
 from ..kernels import resample_sums
 from .targets import UndefinedOutputError
 
@@ -84,7 +85,7 @@ def unit_sample(names: tuple[str, ...], base: int, *, second_order: bool, seed: 
     u = salib_sample.sample(problem(names), base, calc_second_order=second_order, scramble=True,
                             skip_values=skip, seed=seed)
     # keep away from 0 and 1, where unbounded inverse CDFs are infinite
-    return np.clip(u, 2.0**-54, 1.0 - 2.0**-53)
+    return inside_unit(u)
 
 
 @dataclass(frozen=True)
