@@ -206,8 +206,14 @@ def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: l
             continue
         unknown_keys(entry, ("inputs", "rank"), where, problems)
         names, rank = entry.get("inputs"), entry.get("rank")
+        missing = [key for key in ("inputs", "rank") if key not in entry]
         ok = True
-        if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        if missing:
+            problems.add(where, f"is missing {' and '.join(missing)}: a correlation needs inputs = [\"a\", \"b\"] "
+                         "(two uncertain inputs) and rank = r, a Spearman rank correlation in (-1, 1)")
+        if "inputs" in missing:
+            ok = False
+        elif not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
             problems.add(f"{where} inputs", f"= {show(names)} is invalid: must name two inputs")
             ok = False
         else:
@@ -226,7 +232,9 @@ def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: l
             if ok and frozenset(names) in seen:
                 problems.add(f"{where} inputs", f"= {show(names)} repeats an earlier pair")
                 ok = False
-        if not (is_number(rank) and -1.0 < rank < 1.0):
+        if "rank" in missing:
+            ok = False
+        elif not (is_number(rank) and -1.0 < rank < 1.0):
             problems.add(f"{where} rank", f"= {show(rank)} is invalid: must be a number in (-1, 1)")
             ok = False
         if ok:
