@@ -146,9 +146,10 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
                                                       for u in users)):
         problems.add("[run] users", f"= {show(users)} is invalid: must be a non-empty list of numbers > 0")
-        users = []
+        users = None
     elif sorted(set(users)) != list(users):
         problems.add("[run] users", f"= {show(users)} is invalid: must be strictly increasing")
+        users = None
 
     model_name = run.get("model", "tableau1")
     model = None
@@ -210,7 +211,8 @@ def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
     return result
 
 
-def _parse_claims(entries: Any, model: Model | None, users: list, problems: Problems) -> tuple[Claim, ...]:
+def _parse_claims(entries: Any, model: Model | None, users: list | None, problems: Problems) -> tuple[Claim, ...]:
+    """The claims; ``users`` is the run's users grid, None when it is invalid (and already reported)."""
     if not isinstance(entries, list):
         problems.add("[[claims]]", "must be an array of tables ([[claims]])")
         return ()
@@ -248,12 +250,14 @@ def _parse_claims(entries: Any, model: Model | None, users: list, problems: Prob
             else:
                 spec = model.output(output)
         if spec is not None and spec.per_user:
+            grid = f" ({', '.join(f'{u:g}' for u in users)})" if users is not None else ""
             if at is None:
                 problems.add(where, f"is missing 'users': {output} varies with users; name one of the run's "
-                             f"users grid ({', '.join(f'{u:g}' for u in users)})")
-            elif at not in users:
-                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid "
-                             f"({', '.join(f'{u:g}' for u in users)})")
+                             f"users grid{grid}")
+            elif users is None and not is_number(at):
+                problems.add(f"{where} users", f"= {show(at)} is invalid: must be a number of users")
+            elif users is not None and at not in users:
+                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid{grid}")
         elif spec is not None and at is not None:
             problems.add(f"{where} users", f"= {show(at)} is invalid: {output} does not vary with users")
         if len(problems.items) == before and model is not None:

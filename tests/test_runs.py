@@ -91,3 +91,19 @@ def test_problems_in_the_priors_file_name_that_file(write):
     errors, _ = _errors(write, '[run]\npriors = "bad.toml"\nsampler = "sobel"')
     assert any(e.startswith(str(write("x", "").parent / "bad.toml")) and "high = 1 is invalid" in e for e in errors)
     assert any("sampler" in e for e in errors)
+
+
+@pytest.mark.parametrize("users", ["[-1, 1e6]", "[1e6, 1e4]"])
+def test_an_invalid_users_grid_is_one_problem_not_two(write, users):
+    errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nusers = {users}\n[[claims]]\nname = "c"\n'
+                           'output = "surplus"\nop = ">"\nvalue = 0\nusers = 1e5\n')
+    assert len(errors) == 1 and errors[0].startswith(f"{path}: [run] users = "), errors
+
+
+def test_a_claim_without_users_under_an_invalid_grid(write):
+    errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nusers = [0]\n[[claims]]\nname = "c"\n'
+                           'output = "surplus"\nop = ">"\nvalue = 0\n[[claims]]\nname = "d"\n'
+                           'output = "surplus"\nop = ">"\nvalue = 0\nusers = "many"\n')
+    assert errors[1:] == [f"{path}: [[claims]] \"c\" is missing 'users': surplus varies with users; name one of the "
+                          "run's users grid",
+                          f'{path}: [[claims]] "d" users = "many" is invalid: must be a number of users']
