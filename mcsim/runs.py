@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
+from .errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from .files import read_toml
 from .models import Model, resolve
 from .models.check import undefined_outputs
@@ -20,7 +20,7 @@ from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from .sampling import SAMPLERS
 from .sensitivity import SensitivitySpec, parse_sensitivity
 
-__all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
+__all__ = ["COMMAND_LINE", "OPERATORS", "Claim", "RunSpec", "load_run"]
 
 RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
@@ -29,6 +29,7 @@ CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
 OPERATORS = ("<=", "<", ">=", ">")
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
+COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class RunSpec:
         return Path(self.file).stem
 
 
-def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None) -> RunSpec:
+def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None,
+             given_by: tuple[str, str] = COMMAND_LINE) -> RunSpec:
     """Load and validate a run file, its priors and its overrides.
 
     Parameters
@@ -83,6 +85,9 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         A run file in the format of DESIGN section 3.2.
     samples, seed : int, optional
         Replace the file's values (the command line's ``--samples`` and ``--seed``).
+    given_by : (str, str)
+        Where ``samples`` and ``seed`` come from, for messages: a file (or ``"command line"``) and
+        the prefix of their field (``"--"`` makes ``--samples``).
 
     Raises
     ------
@@ -99,16 +104,21 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.raise_if_any()
     unknown_keys(run, RUN_KEYS, "[run]", problems)
 
-    if samples is not None:
-        run = {**run, "samples": samples}
-    if seed is not None:
-        run = {**run, "seed": seed}
+    replaced = {key: value for key, value in (("samples", samples), ("seed", seed)) if value is not None}
+    run = {**run, **replaced}
+
+    def bad_setting(key: str, message: str) -> None:  # a replaced value is the command line's problem
+        if key in replaced:
+            problems.extend([Problem(given_by[0], f"{given_by[1]}{key}", message)])
+        else:
+            problems.add(f"[run] {key}", message)
+
     title = run.get("title", Path(file).stem)
     if not isinstance(title, str) or not title.strip():
         problems.add("[run] title", f"= {show(title)} is invalid: must be a non-empty string")
     n = run.get("samples", 1 << 16)
     if not whole(n, 1, 1 << 40):
-        problems.add("[run] samples", f"= {show(n)} is invalid: must be a whole number from 1 to 2**40")
+        bad_setting("samples", f"= {show(n)} is invalid: must be a whole number from 1 to 2**40")
         n = None
     sampler = run.get("sampler", "sobol")
     if sampler not in SAMPLERS:
@@ -116,11 +126,12 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                      f"(allowed: {', '.join(SAMPLERS)})")
     elif sampler == "sobol" and n is not None and int(n) & (int(n) - 1):
         below, above = 1 << (int(n).bit_length() - 1), 1 << int(n).bit_length()
-        problems.add("[run] samples", f"= {int(n)} is invalid with sampler sobol: Sobol points keep their "
-                     f"balance only in powers of 2 (nearest: {below} or {above})")
+        of = f" (the sampler of {file})" if "samples" in replaced else ""
+        bad_setting("samples", f"= {int(n)} is invalid with sampler sobol{of}: Sobol points keep their "
+                    f"balance only in powers of 2 (nearest: {below} or {above})")
     run_seed = run.get("seed", 0)
     if not whole(run_seed, 0, 2**63 - 1):
-        problems.add("[run] seed", f"= {show(run_seed)} is invalid: must be a whole number >= 0")
+        bad_setting("seed", f"= {show(run_seed)} is invalid: must be a whole number >= 0")
     chunk = run.get("chunk_size", DEFAULT_CHUNK)
     if not whole(chunk, 1):
         problems.add("[run] chunk_size", f"= {show(chunk)} is invalid: must be a whole number >= 1")

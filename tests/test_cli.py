@@ -91,3 +91,27 @@ def test_run_writes_a_report(write, tmp_path):
 def test_command_line_values_are_validated(args):
     done = _mcsim("run", str(ROOT / "runs" / "paper-table1.toml"), "--out", "/nonexistent/x", *args)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+RUN = (ROOT / "runs" / "paper-table1.toml").as_posix()
+
+
+def _errors(capsys, *args) -> list[str]:
+    assert main(list(args)) == 2
+    return capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--samples", "-5"], "command line: --samples = -5 is invalid: must be a whole number from 1 to 2**40"),
+    (["--seed", "-3"], "command line: --seed = -3 is invalid: must be a whole number >= 0"),
+    (["--samples", "1000"], "command line: --samples = 1000 is invalid with sampler sobol (the sampler of "
+     f"{RUN}): Sobol points keep their balance only in powers of 2 (nearest: 512 or 1024)"),
+])
+def test_command_line_values_are_reported_as_the_command_lines(capsys, tmp_path, args, expected):
+    assert _errors(capsys, "run", RUN, "--out", str(tmp_path / "out"), *args) == [expected]
+
+
+def test_a_batch_reports_a_bad_command_line_value_once(capsys, tmp_path):
+    errors = _errors(capsys, "batch", RUN, (ROOT / "runs" / "evidence-2025.toml").as_posix(), "--seed", "-1",
+                     "--reports", str(tmp_path / "reports"))
+    assert errors == ["command line: --seed = -1 is invalid: must be a whole number >= 0"]

@@ -107,3 +107,17 @@ def test_a_claim_without_users_under_an_invalid_grid(write):
     assert errors[1:] == [f"{path}: [[claims]] \"c\" is missing 'users': surplus varies with users; name one of the "
                           "run's users grid",
                           f'{path}: [[claims]] "d" users = "many" is invalid: must be a number of users']
+
+
+def test_replaced_settings_are_reported_where_they_came_from(write):
+    path = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1024\nseed = 1\n')
+    with pytest.raises(InputError) as info:
+        load_run(path, samples=-5, seed=-1)
+    assert [str(p) for p in info.value.problems] == [
+        "command line: --samples = -5 is invalid: must be a whole number from 1 to 2**40",
+        "command line: --seed = -1 is invalid: must be a whole number >= 0"]
+    with pytest.raises(InputError) as info:
+        load_run(path, samples=1000, given_by=("x/summary.json", "manifest.settings."))
+    assert [str(p) for p in info.value.problems] == [
+        f"x/summary.json: manifest.settings.samples = 1000 is invalid with sampler sobol (the sampler of {path}): "
+        "Sobol points keep their balance only in powers of 2 (nearest: 512 or 1024)"]
