@@ -121,3 +121,11 @@ def test_replaced_settings_are_reported_where_they_came_from(write):
     assert [str(p) for p in info.value.problems] == [
         f"x/summary.json: manifest.settings.samples = 1000 is invalid with sampler sobol (the sampler of {path}): "
         "Sobol points keep their balance only in powers of 2 (nearest: 512 or 1024)"]
+
+
+def test_a_whole_number_written_as_a_toml_float_is_taken(write):
+    path = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1.048576e6\nseed = 2e3\n')
+    spec = load_run(path)
+    assert (spec.samples, spec.seed) == (1048576, 2000) and isinstance(spec.samples, int)
+    errors, _ = _errors(write, f'[run]\npriors = "{PRIORS}"\nsamples = 1.5\n')
+    assert errors[0].endswith("[run] samples = 1.5 is invalid: must be a whole number from 1 to 2**40")
