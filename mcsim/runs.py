@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
-from .files import read_toml
+from .files import MISSING, read_toml
 from .models import Model, resolve
 from .models.check import undefined_outputs
 from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
@@ -182,7 +182,12 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         try:
             priors = load_priors(priors_path)
         except InputError as error:
-            problems.extend(error.problems)
+            if error.problems == (Problem(priors_path, "", MISSING),):
+                relative = "" if os.path.isabs(priors_ref) else ", relative to the run file"
+                problems.add("[run] priors", f"= {show(priors_ref)} {MISSING} "
+                             f"(looked for {os.path.abspath(priors_path)}{relative})")
+            else:
+                problems.extend(error.problems)
 
     overrides = _parse_overrides(content.get("overrides", {}), problems)
     if priors is not None and model is not None:

@@ -59,7 +59,7 @@ def test_validate(write, capsys):
     assert main(["validate", str(good), PRIORS]) == 0
     bad = write("b.toml", '[run]\npriors = "nowhere.toml"\n')
     assert main(["validate", str(good), str(bad)]) == 2
-    assert "nowhere.toml does not exist" in capsys.readouterr().err
+    assert '[run] priors = "nowhere.toml" does not exist' in capsys.readouterr().err
 
 
 def test_run_writes_a_report(write, tmp_path):

@@ -58,7 +58,6 @@ RUN_CASES = [
     ('[run]\npriors = "P"\nusers = []', r"users = \[\] is invalid"),
     ('[run]\npriors = "P"\nmodel = "tableau2"', r'model = "tableau2" is not a built-in model'),
     ('[run]\npriors = "P"\nsampels = 4', r'\[run\] sampels is not a known key; did you mean "samples"\?'),
-    ('[run]\npriors = "missing.toml"', r"missing.toml does not exist"),
     ('[run]\nsamples = 4', r"\[run\] is missing 'priors'"),
     ('[[claims]]\nname = "x"', r"\[run\] is missing"),
     ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "break_even"\nop = "<="\nvalue = 6e6',
@@ -91,6 +90,16 @@ def test_problems_in_the_priors_file_name_that_file(write):
     errors, _ = _errors(write, '[run]\npriors = "bad.toml"\nsampler = "sobel"')
     assert any(e.startswith(str(write("x", "").parent / "bad.toml")) and "high = 1 is invalid" in e for e in errors)
     assert any("sampler" in e for e in errors)
+
+
+def test_a_missing_priors_file_is_named_where_the_run_file_names_it(write):
+    errors, path = _errors(write, '[run]\npriors = "missing.toml"')
+    folder = write("x", "").parent
+    assert errors == [f'{path}: [run] priors = "missing.toml" does not exist (looked for {folder / "missing.toml"}, '
+                      "relative to the run file)"]
+    errors, path = _errors(write, f'[run]\npriors = "{folder / "gone.toml"}"')
+    assert errors == [f'{path}: [run] priors = "{folder / "gone.toml"}" does not exist (looked for '
+                      f'{folder / "gone.toml"})']
 
 
 @pytest.mark.parametrize("users", ["[-1, 1e6]", "[1e6, 1e4]"])
