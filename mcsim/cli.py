@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--reports", type=Path, default=Path("reports"),
                        help="where the reports go: REPORTS/<run>/ and REPORTS/comparison/ (default: reports)")
 
-    validate = commands.add_parser("validate", help="check priors and run files without running anything")
+    validate = commands.add_parser("validate", help="check priors and run files as a run would, without running "
+                                   "anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
     return parser
 
@@ -195,21 +196,38 @@ def _batch(args) -> int:
 
 
 def _validate(args) -> int:
+    """Check each file as a run would, without sampling: "FILE: valid" on stdout, problems on stderr."""
     from .files import read_toml
-    from .priors import load_priors
-    from .runs import load_run
+    from .runs import check_priors, load_run
 
-    problems = []
+    problems: dict[tuple[str, str, str], Problem] = {}  # a priors file named twice is reported once
     for name in args.files:
         try:
             content, _ = read_toml(name)
-            (load_run if "run" in content else load_priors)(name)
-            print(f"{name}: valid", file=sys.stderr)
+            (load_run if _kind(name, content) == "run" else check_priors)(name)
         except InputError as error:
-            problems.extend(error.problems)
+            for problem in error.problems:
+                problems.setdefault((os.path.normpath(problem.file), problem.field, problem.message), problem)
+        else:
+            print(f"{name}: valid")
     if problems:
-        raise InputError(problems)
+        raise InputError(problems.values())
     return EXIT_OK
+
+
+def _kind(name: str, content: dict) -> str:
+    """"run" for a run file (a [run] table), "priors" for a priors file ([inputs] tables)."""
+    from .runs import RUN_KEYS
+
+    run, inputs = "run" in content, "inputs" in content
+    if run != inputs:
+        return "run" if run else "priors"
+    what = ("has both [run] and [inputs], so it is not a run file or a priors file" if run else
+            "is not a run file or a priors file")
+    loose = [key for key in content if key in RUN_KEYS]
+    hint = f" ({', '.join(loose)} belong in its [run] table)" if loose and not run else ""
+    raise InputError([Problem(name, "", f"{what}: a run file has a [run] table naming its priors file, a priors "
+                              f"file has [inputs.NAME] tables{hint}")])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

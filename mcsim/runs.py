@@ -20,7 +20,8 @@ from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from .sampling import SAMPLERS
 from .sensitivity import SensitivitySpec, parse_sensitivity
 
-__all__ = ["COMMAND_LINE", "OPERATORS", "Claim", "RunSpec", "load_run"]
+__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
+           "load_run"]
 
 RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
@@ -29,6 +30,8 @@ CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
 OPERATORS = ("<=", "<", ">=", ">")
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
+DEFAULT_MODEL = "tableau1"
+DEFAULT_USERS = (1e4, 1e6, 1e7, 1e8, 1e9)
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
 
 
@@ -153,7 +156,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] target_se", f"= {show(target_se)} is invalid: must be a number in (0, 0.5) "
                      "(the standard error at which every claim's probability is known well enough)")
         target_se = None
-    users = run.get("users", [1e4, 1e6, 1e7, 1e8, 1e9])
+    users = run.get("users", list(DEFAULT_USERS))
     if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
                                                       for u in users)):
         problems.add("[run] users", f"= {show(users)} is invalid: must be a non-empty list of numbers > 0")
@@ -162,17 +165,19 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] users", f"= {show(users)} is invalid: must be strictly increasing")
         users = None
 
-    model_name = run.get("model", "tableau1")
+    model_name = run.get("model")  # not given: the model its priors file names, else the default
     model = None
-    if not isinstance(model_name, str):
-        problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
-    else:
-        try:
-            model = resolve(model_name)
-        except LookupError as error:
-            problems.add("[run] model", f"= {show(model_name)} {error}")
+    if "model" in run:
+        if not isinstance(model_name, str):
+            problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
+        else:
+            try:
+                model = resolve(model_name)
+            except LookupError as error:
+                problems.add("[run] model", f"= {show(model_name)} {error}")
 
     priors = None
+    priors_path = None
     priors_ref = run.get("priors")
     if not isinstance(priors_ref, str) or not priors_ref:
         problems.add("[run]", "is missing 'priors' (a priors file, relative to this run file)"
@@ -188,9 +193,16 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                              f"(looked for {os.path.abspath(priors_path)}{relative})")
             else:
                 problems.extend(error.problems)
+    fits = True  # the run's model is the one its priors are for
+    if "model" not in run:
+        model = _model_of(priors, priors_path)
+    elif model is not None and priors is not None and priors.model and _resolved(priors.model) not in (None, model):
+        problems.add("[run] model", f"= {show(model_name)} is not the model its priors file is for ({priors.file}: "
+                     f"[meta] model = {show(priors.model)}); name the same model in both, or leave out [run] model")
+        fits = False
 
     overrides = _parse_overrides(content.get("overrides", {}), problems)
-    if priors is not None and model is not None:
+    if priors is not None and model is not None and fits:
         for prior in overrides:
             if prior.name not in priors.names:
                 problems.add(f"[overrides.{prior.name}]", "overrides no input of the priors file"
@@ -213,6 +225,55 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
                    overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
                    target_se=None if target_se is None else float(target_se))
+
+
+def check_priors(path: str | Path) -> tuple[Priors, Model]:
+    """Load a priors file and check it as a run of it would be checked before sampling.
+
+    The priors are checked against the model they name (``[meta] model``, else
+    :data:`DEFAULT_MODEL`) and, as a run with the default users grid would be, for outputs the
+    model cannot compute anywhere in their range (:func:`mcsim.models.check.undefined_outputs`).
+
+    Raises
+    ------
+    InputError
+        Every problem in the priors file, one line each.
+    """
+    priors = load_priors(path)
+    model = resolve(priors.model or DEFAULT_MODEL)  # load_priors has refused a model that does not resolve
+    problems = Problems(priors.file)
+    check_against_model(priors, model, problems)
+    if not problems:
+        grid = ", ".join(f"{u:g}" for u in DEFAULT_USERS)
+        for sentence in undefined_outputs(priors, model, DEFAULT_USERS):
+            problems.add("[inputs]", f"cannot be computed in double precision: {sentence} (model {model.name}, "
+                         f"users {grid}); narrow the priors")
+    problems.raise_if_any()
+    return priors, model
+
+
+def _resolved(name: str) -> Model | None:
+    try:
+        return resolve(name)
+    except LookupError:  # a priors file's problem, reported with it
+        return None
+
+
+def _model_of(priors: Priors | None, path: str | None) -> Model | None:
+    """The model of a run that names none: its priors file's ``[meta] model``, else the default.
+
+    When the priors file did not load, its ``[meta] model`` is read if the file can be; None when
+    the priors name a model that does not resolve (a problem of the priors file).
+    """
+    name = priors.model if priors is not None else ""
+    if priors is None and path is not None:
+        try:
+            content, _ = read_toml(path)
+        except InputError:
+            content = {}
+        meta = content.get("meta")
+        name = meta.get("model") if isinstance(meta, dict) and isinstance(meta.get("model"), str) else ""
+    return _resolved(name or DEFAULT_MODEL)
 
 
 def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
