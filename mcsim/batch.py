@@ -96,8 +96,8 @@ def plan(paths: list[str | Path], *, reports: str | Path = "reports", samples: i
             problems.append(Problem(spec.file, "file name", f"has the same stem as {seen[spec.stem]}: both would "
                                     f"write {Path(reports) / spec.stem}; rename one"))
         seen.setdefault(spec.stem, spec.file)
-    if problems:
-        raise InputError(problems)
+    if problems:  # a bad --samples or --seed is found in every run file: said once
+        raise InputError(dict.fromkeys(problems))
     jobs = []
     for spec in specs:
         out = Path(reports) / spec.stem

@@ -11,10 +11,11 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
 
 from . import __version__, interrupts
-from .errors import InputError, Problem
+from .errors import InputError, Problem, show
 
 __all__ = ["main"]
 
@@ -44,9 +45,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="rerun the report whose summary.json this is: its run file, checked by sha256, "
                      "with its samples, seed and settings")
     run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
-    run.add_argument("--samples", type=int, default=None, help="number of samples (replaces the run file's)")
-    run.add_argument("--seed", type=int, default=None, help="seed (replaces the run file's)")
-    run.add_argument("--workers", type=int, default=None,
+    run.add_argument("--samples", default=None, help="number of samples, e.g. 1048576, 1_048_576 or 1e6 "
+                     "(replaces the run file's)")
+    run.add_argument("--seed", default=None, help="seed (replaces the run file's)")
+    run.add_argument("--workers", default=None,
                      help="processes for the chunks, 0 for one per core (replaces the run file's)")
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the chunks on Dask: 'dask' for a local cluster, or a scheduler's address")
@@ -55,14 +57,49 @@ def _parser() -> argparse.ArgumentParser:
                                 "then write reports/comparison/")
     batch.add_argument("run_files", nargs="+", metavar="RUN.toml")
     batch.add_argument("--force", action="store_true", help="rerun every run, even those whose report is up to date")
-    batch.add_argument("--samples", type=int, default=None, help="number of samples for every run")
-    batch.add_argument("--seed", type=int, default=None, help="seed for every run")
+    batch.add_argument("--samples", default=None, help="number of samples for every run, e.g. 1048576, "
+                       "1_048_576 or 1e6")
+    batch.add_argument("--seed", default=None, help="seed for every run")
     batch.add_argument("--reports", type=Path, default=Path("reports"),
                        help="where the reports go: REPORTS/<run>/ and REPORTS/comparison/ (default: reports)")
 
-    validate = commands.add_parser("validate", help="check priors and run files without running anything")
+    validate = commands.add_parser("validate", help="check priors and run files as a run would, without running "
+                                   "anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _whole_numbers(args, options: Sequence[str]) -> dict[str, int | None]:
+    """The whole numbers given as ``--OPTION``, written like 1048576, 1_048_576, 1e6 or 1.5e5.
+
+    Their ranges are checked where they are used; anything that is not an exact whole number is
+    refused here, every such option at once.
+    """
+    values: dict[str, int | None] = {}
+    problems = []
+    for option in options:
+        text = getattr(args, option)
+        values[option] = None
+        if text is None:
+            continue
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            problems.append(Problem("command line", f"--{option}", f"= {show(text)} is invalid: must be a whole "
+                                    "number, written like 1048576, 1_048_576 or 1e6"))
+        elif number.adjusted() >= 30:
+            problems.append(Problem("command line", f"--{option}", f"= {text} is invalid: far too large (a whole "
+                                    "number of at most 30 digits is expected)"))
+        elif number != number.to_integral_value():
+            problems.append(Problem("command line", f"--{option}", f"= {text} is invalid: write a whole number, "
+                                    f"e.g. {int(number.to_integral_value(ROUND_CEILING))}"))
+        else:
+            values[option] = int(number)
+    if problems:
+        raise InputError(problems)
+    return values
 
 
 def _default_priors() -> Path:
@@ -101,10 +138,11 @@ def _run(args) -> int:
         spec = _rerun(args)
     elif args.run_file is None:
         raise InputError([Problem("command line", "run", "needs a run file (RUN.toml) or --from SUMMARY.json")])
-    else:
-        spec = load_run(args.run_file, samples=args.samples, seed=args.seed)
-    if args.workers is not None or args.scheduler is not None:
-        spec = _with_workers(spec, args.workers, args.scheduler)
+    numbers = _whole_numbers(args, ("samples", "seed", "workers"))
+    if args.from_summary is None:
+        spec = load_run(args.run_file, samples=numbers["samples"], seed=numbers["seed"])
+    if numbers["workers"] is not None or args.scheduler is not None:
+        spec = _with_workers(spec, numbers["workers"], args.scheduler)
     out = args.out if args.out is not None else Path("reports") / spec.stem
     start = time.perf_counter()
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
@@ -145,8 +183,9 @@ def _with_workers(spec, workers: int | None, scheduler: str | None):
 def _batch(args) -> int:
     from .batch import run_batch
 
+    numbers = _whole_numbers(args, ("samples", "seed"))
     start = time.perf_counter()
-    scenarios = run_batch(args.run_files, reports=args.reports, samples=args.samples, seed=args.seed,
+    scenarios = run_batch(args.run_files, reports=args.reports, samples=numbers["samples"], seed=numbers["seed"],
                           force=args.force)
     for s in scenarios:
         claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
@@ -157,21 +196,38 @@ def _batch(args) -> int:
 
 
 def _validate(args) -> int:
+    """Check each file as a run would, without sampling: "FILE: valid" on stdout, problems on stderr."""
     from .files import read_toml
-    from .priors import load_priors
-    from .runs import load_run
+    from .runs import check_priors, load_run
 
-    problems = []
+    problems: dict[tuple[str, str, str], Problem] = {}  # a priors file named twice is reported once
     for name in args.files:
         try:
             content, _ = read_toml(name)
-            (load_run if "run" in content else load_priors)(name)
-            print(f"{name}: valid", file=sys.stderr)
+            (load_run if _kind(name, content) == "run" else check_priors)(name)
         except InputError as error:
-            problems.extend(error.problems)
+            for problem in error.problems:
+                problems.setdefault((os.path.normpath(problem.file), problem.field, problem.message), problem)
+        else:
+            print(f"{name}: valid")
     if problems:
-        raise InputError(problems)
+        raise InputError(problems.values())
     return EXIT_OK
+
+
+def _kind(name: str, content: dict) -> str:
+    """"run" for a run file (a [run] table), "priors" for a priors file ([inputs] tables)."""
+    from .runs import RUN_KEYS
+
+    run, inputs = "run" in content, "inputs" in content
+    if run != inputs:
+        return "run" if run else "priors"
+    what = ("has both [run] and [inputs], so it is not a run file or a priors file" if run else
+            "is not a run file or a priors file")
+    loose = [key for key in content if key in RUN_KEYS]
+    hint = f" ({', '.join(loose)} belong in its [run] table)" if loose and not run else ""
+    raise InputError([Problem(name, "", f"{what}: a run file has a [run] table naming its priors file, a priors "
+                              f"file has [inputs.NAME] tables{hint}")])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

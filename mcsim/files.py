@@ -10,9 +10,10 @@ from typing import Any
 
 from .errors import InputError, Problem
 
-__all__ = ["MAX_INPUT_BYTES", "read_json", "read_toml"]
+__all__ = ["MAX_INPUT_BYTES", "MISSING", "read_json", "read_toml"]
 
 MAX_INPUT_BYTES = 1_000_000  # a priors or run file is a few kilobytes; more is a mistake
+MISSING = "does not exist"  # the message of a file that is not there, for callers that say more
 
 
 def _read_text(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> tuple[str, bytes]:
@@ -33,7 +34,7 @@ def _read_text(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> tup
     except InputError:
         raise
     except FileNotFoundError:
-        raise fail("does not exist") from None
+        raise fail(MISSING) from None
     except OSError as error:
         raise fail(f"cannot be read: {error.strerror or error}") from None
     except ValueError:  # e.g. a NUL character in the path

@@ -17,13 +17,13 @@ import numpy as np
 from .distributions import FAMILIES, Distribution, parse
 from .errors import Problems, did_you_mean, is_number, show, unknown_keys
 from .files import read_toml
-from .models import Model
+from .models import Model, resolve
 
 __all__ = ["Correlation", "Prior", "Priors", "check_against_model", "load_priors", "parse_prior"]
 
 PRIOR_KEYS = ("label", "unit", "point", "dist", "source")
 TOP_KEYS = ("meta", "inputs", "correlations")
-META_KEYS = ("title", "reference", "description")
+META_KEYS = ("title", "reference", "description", "model")
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Priors:
     sha256: str
     inputs: tuple[Prior, ...]
     correlations: tuple[Correlation, ...] = ()
+    model: str = ""  # the model the file is for ([meta] model, as written); "" when it names none
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -174,6 +175,12 @@ def load_priors(path: str | Path) -> Priors:
     for key, value in meta.items():
         if key in META_KEYS and not isinstance(value, str):
             problems.add(f"[meta] {key}", f"= {show(value)} is invalid: must be a string")
+    model = meta.get("model", "")
+    if isinstance(model, str) and "model" in meta:
+        try:
+            resolve(model)
+        except LookupError as error:
+            problems.add("[meta] model", f"= {show(model)} {error}")
     inputs_table = content.get("inputs")
     priors: list[Prior] = []
     if not isinstance(inputs_table, dict) or not inputs_table:
@@ -188,7 +195,7 @@ def load_priors(path: str | Path) -> Priors:
     problems.raise_if_any()
     title = meta.get("title") if isinstance(meta.get("title"), str) else Path(file).stem
     return Priors(title=title, reference=meta.get("reference", ""), file=file, sha256=sha256,
-                  inputs=tuple(priors), correlations=correlations)
+                  inputs=tuple(priors), correlations=correlations, model=model)
 
 
 def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: list[Prior],
@@ -206,8 +213,14 @@ def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: l
             continue
         unknown_keys(entry, ("inputs", "rank"), where, problems)
         names, rank = entry.get("inputs"), entry.get("rank")
+        missing = [key for key in ("inputs", "rank") if key not in entry]
         ok = True
-        if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        if missing:
+            problems.add(where, f"is missing {' and '.join(missing)}: a correlation needs inputs = [\"a\", \"b\"] "
+                         "(two uncertain inputs) and rank = r, a Spearman rank correlation in (-1, 1)")
+        if "inputs" in missing:
+            ok = False
+        elif not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
             problems.add(f"{where} inputs", f"= {show(names)} is invalid: must name two inputs")
             ok = False
         else:
@@ -226,7 +239,9 @@ def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: l
             if ok and frozenset(names) in seen:
                 problems.add(f"{where} inputs", f"= {show(names)} repeats an earlier pair")
                 ok = False
-        if not (is_number(rank) and -1.0 < rank < 1.0):
+        if "rank" in missing:
+            ok = False
+        elif not (is_number(rank) and -1.0 < rank < 1.0):
             problems.add(f"{where} rank", f"= {show(rank)} is invalid: must be a number in (-1, 1)")
             ok = False
         if ok:

@@ -70,7 +70,8 @@ def load_rerun(path: str | Path) -> RunSpec:
         problems.add("manifest.inputs.run", f"path = {show(run['path'])} names a file that no longer exists "
                      f"(looked for {', '.join(show(c) for c in candidates if isinstance(c, str))})")
         problems.raise_if_any()
-    spec = load_run(found, samples=int(settings["samples"]), seed=int(settings["seed"]))
+    spec = load_run(found, samples=int(settings["samples"]), seed=int(settings["seed"]),
+                    given_by=(file, "manifest.settings."))
     for role, actual, name in (("run", spec.sha256, found), ("priors", spec.priors.sha256, spec.priors.file)):
         expected = inputs[role]["sha256"]
         if actual != expected:

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
-from .files import read_toml
+from .errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
+from .files import MISSING, read_toml
 from .models import Model, resolve
 from .models.check import undefined_outputs
 from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from .sampling import SAMPLERS
 from .sensitivity import SensitivitySpec, parse_sensitivity
 
-__all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
+__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
+           "load_run"]
 
 RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
@@ -29,6 +30,9 @@ CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
 OPERATORS = ("<=", "<", ">=", ">")
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
+DEFAULT_MODEL = "tableau1"
+DEFAULT_USERS = (1e4, 1e6, 1e7, 1e8, 1e9)
+COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ class RunSpec:
         return Path(self.file).stem
 
 
-def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None) -> RunSpec:
+def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None,
+             given_by: tuple[str, str] = COMMAND_LINE) -> RunSpec:
     """Load and validate a run file, its priors and its overrides.
 
     Parameters
@@ -83,6 +88,9 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         A run file in the format of DESIGN section 3.2.
     samples, seed : int, optional
         Replace the file's values (the command line's ``--samples`` and ``--seed``).
+    given_by : (str, str)
+        Where ``samples`` and ``seed`` come from, for messages: a file (or ``"command line"``) and
+        the prefix of their field (``"--"`` makes ``--samples``).
 
     Raises
     ------
@@ -99,16 +107,21 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.raise_if_any()
     unknown_keys(run, RUN_KEYS, "[run]", problems)
 
-    if samples is not None:
-        run = {**run, "samples": samples}
-    if seed is not None:
-        run = {**run, "seed": seed}
+    replaced = {key: value for key, value in (("samples", samples), ("seed", seed)) if value is not None}
+    run = {**run, **replaced}
+
+    def bad_setting(key: str, message: str) -> None:  # a replaced value is the command line's problem
+        if key in replaced:
+            problems.extend([Problem(given_by[0], f"{given_by[1]}{key}", message)])
+        else:
+            problems.add(f"[run] {key}", message)
+
     title = run.get("title", Path(file).stem)
     if not isinstance(title, str) or not title.strip():
         problems.add("[run] title", f"= {show(title)} is invalid: must be a non-empty string")
     n = run.get("samples", 1 << 16)
     if not whole(n, 1, 1 << 40):
-        problems.add("[run] samples", f"= {show(n)} is invalid: must be a whole number from 1 to 2**40")
+        bad_setting("samples", f"= {show(n)} is invalid: must be a whole number from 1 to 2**40")
         n = None
     sampler = run.get("sampler", "sobol")
     if sampler not in SAMPLERS:
@@ -116,11 +129,12 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                      f"(allowed: {', '.join(SAMPLERS)})")
     elif sampler == "sobol" and n is not None and int(n) & (int(n) - 1):
         below, above = 1 << (int(n).bit_length() - 1), 1 << int(n).bit_length()
-        problems.add("[run] samples", f"= {int(n)} is invalid with sampler sobol: Sobol points keep their "
-                     f"balance only in powers of 2 (nearest: {below} or {above})")
+        of = f" (the sampler of {file})" if "samples" in replaced else ""
+        bad_setting("samples", f"= {int(n)} is invalid with sampler sobol{of}: Sobol points keep their "
+                    f"balance only in powers of 2 (nearest: {below} or {above})")
     run_seed = run.get("seed", 0)
     if not whole(run_seed, 0, 2**63 - 1):
-        problems.add("[run] seed", f"= {show(run_seed)} is invalid: must be a whole number >= 0")
+        bad_setting("seed", f"= {show(run_seed)} is invalid: must be a whole number >= 0")
     chunk = run.get("chunk_size", DEFAULT_CHUNK)
     if not whole(chunk, 1):
         problems.add("[run] chunk_size", f"= {show(chunk)} is invalid: must be a whole number >= 1")
@@ -142,25 +156,28 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] target_se", f"= {show(target_se)} is invalid: must be a number in (0, 0.5) "
                      "(the standard error at which every claim's probability is known well enough)")
         target_se = None
-    users = run.get("users", [1e4, 1e6, 1e7, 1e8, 1e9])
+    users = run.get("users", list(DEFAULT_USERS))
     if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
                                                       for u in users)):
         problems.add("[run] users", f"= {show(users)} is invalid: must be a non-empty list of numbers > 0")
-        users = []
+        users = None
     elif sorted(set(users)) != list(users):
         problems.add("[run] users", f"= {show(users)} is invalid: must be strictly increasing")
+        users = None
 
-    model_name = run.get("model", "tableau1")
+    model_name = run.get("model")  # not given: the model its priors file names, else the default
     model = None
-    if not isinstance(model_name, str):
-        problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
-    else:
-        try:
-            model = resolve(model_name)
-        except LookupError as error:
-            problems.add("[run] model", f"= {show(model_name)} {error}")
+    if "model" in run:
+        if not isinstance(model_name, str):
+            problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
+        else:
+            try:
+                model = resolve(model_name)
+            except LookupError as error:
+                problems.add("[run] model", f"= {show(model_name)} {error}")
 
     priors = None
+    priors_path = None
     priors_ref = run.get("priors")
     if not isinstance(priors_ref, str) or not priors_ref:
         problems.add("[run]", "is missing 'priors' (a priors file, relative to this run file)"
@@ -170,10 +187,22 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         try:
             priors = load_priors(priors_path)
         except InputError as error:
-            problems.extend(error.problems)
+            if error.problems == (Problem(priors_path, "", MISSING),):
+                relative = "" if os.path.isabs(priors_ref) else ", relative to the run file"
+                problems.add("[run] priors", f"= {show(priors_ref)} {MISSING} "
+                             f"(looked for {os.path.abspath(priors_path)}{relative})")
+            else:
+                problems.extend(error.problems)
+    fits = True  # the run's model is the one its priors are for
+    if "model" not in run:
+        model = _model_of(priors, priors_path)
+    elif model is not None and priors is not None and priors.model and _resolved(priors.model) not in (None, model):
+        problems.add("[run] model", f"= {show(model_name)} is not the model its priors file is for ({priors.file}: "
+                     f"[meta] model = {show(priors.model)}); name the same model in both, or leave out [run] model")
+        fits = False
 
     overrides = _parse_overrides(content.get("overrides", {}), problems)
-    if priors is not None and model is not None:
+    if priors is not None and model is not None and fits:
         for prior in overrides:
             if prior.name not in priors.names:
                 problems.add(f"[overrides.{prior.name}]", "overrides no input of the priors file"
@@ -198,6 +227,55 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    target_se=None if target_se is None else float(target_se))
 
 
+def check_priors(path: str | Path) -> tuple[Priors, Model]:
+    """Load a priors file and check it as a run of it would be checked before sampling.
+
+    The priors are checked against the model they name (``[meta] model``, else
+    :data:`DEFAULT_MODEL`) and, as a run with the default users grid would be, for outputs the
+    model cannot compute anywhere in their range (:func:`mcsim.models.check.undefined_outputs`).
+
+    Raises
+    ------
+    InputError
+        Every problem in the priors file, one line each.
+    """
+    priors = load_priors(path)
+    model = resolve(priors.model or DEFAULT_MODEL)  # load_priors has refused a model that does not resolve
+    problems = Problems(priors.file)
+    check_against_model(priors, model, problems)
+    if not problems:
+        grid = ", ".join(f"{u:g}" for u in DEFAULT_USERS)
+        for sentence in undefined_outputs(priors, model, DEFAULT_USERS):
+            problems.add("[inputs]", f"cannot be computed in double precision: {sentence} (model {model.name}, "
+                         f"users {grid}); narrow the priors")
+    problems.raise_if_any()
+    return priors, model
+
+
+def _resolved(name: str) -> Model | None:
+    try:
+        return resolve(name)
+    except LookupError:  # a priors file's problem, reported with it
+        return None
+
+
+def _model_of(priors: Priors | None, path: str | None) -> Model | None:
+    """The model of a run that names none: its priors file's ``[meta] model``, else the default.
+
+    When the priors file did not load, its ``[meta] model`` is read if the file can be; None when
+    the priors name a model that does not resolve (a problem of the priors file).
+    """
+    name = priors.model if priors is not None else ""
+    if priors is None and path is not None:
+        try:
+            content, _ = read_toml(path)
+        except InputError:
+            content = {}
+        meta = content.get("meta")
+        name = meta.get("model") if isinstance(meta, dict) and isinstance(meta.get("model"), str) else ""
+    return _resolved(name or DEFAULT_MODEL)
+
+
 def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
     if not isinstance(table, dict):
         problems.add("[overrides]", "must be a table of [overrides.NAME] tables")
@@ -210,7 +288,8 @@ def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
     return result
 
 
-def _parse_claims(entries: Any, model: Model | None, users: list, problems: Problems) -> tuple[Claim, ...]:
+def _parse_claims(entries: Any, model: Model | None, users: list | None, problems: Problems) -> tuple[Claim, ...]:
+    """The claims; ``users`` is the run's users grid, None when it is invalid (and already reported)."""
     if not isinstance(entries, list):
         problems.add("[[claims]]", "must be an array of tables ([[claims]])")
         return ()
@@ -248,12 +327,14 @@ def _parse_claims(entries: Any, model: Model | None, users: list, problems: Prob
             else:
                 spec = model.output(output)
         if spec is not None and spec.per_user:
+            grid = f" ({', '.join(f'{u:g}' for u in users)})" if users is not None else ""
             if at is None:
                 problems.add(where, f"is missing 'users': {output} varies with users; name one of the run's "
-                             f"users grid ({', '.join(f'{u:g}' for u in users)})")
-            elif at not in users:
-                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid "
-                             f"({', '.join(f'{u:g}' for u in users)})")
+                             f"users grid{grid}")
+            elif users is None and not is_number(at):
+                problems.add(f"{where} users", f"= {show(at)} is invalid: must be a number of users")
+            elif users is not None and at not in users:
+                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid{grid}")
         elif spec is not None and at is not None:
             problems.add(f"{where} users", f"= {show(at)} is invalid: {output} does not vary with users")
         if len(problems.items) == before and model is not None:

@@ -59,7 +59,7 @@ def test_validate(write, capsys):
     assert main(["validate", str(good), PRIORS]) == 0
     bad = write("b.toml", '[run]\npriors = "nowhere.toml"\n')
     assert main(["validate", str(good), str(bad)]) == 2
-    assert "nowhere.toml does not exist" in capsys.readouterr().err
+    assert '[run] priors = "nowhere.toml" does not exist' in capsys.readouterr().err
 
 
 def test_run_writes_a_report(write, tmp_path):
@@ -91,3 +91,44 @@ def test_run_writes_a_report(write, tmp_path):
 def test_command_line_values_are_validated(args):
     done = _mcsim("run", str(ROOT / "runs" / "paper-table1.toml"), "--out", "/nonexistent/x", *args)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+RUN = (ROOT / "runs" / "paper-table1.toml").as_posix()
+
+
+def _errors(capsys, *args) -> list[str]:
+    assert main(list(args)) == 2
+    return capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--samples", "-5"], "command line: --samples = -5 is invalid: must be a whole number from 1 to 2**40"),
+    (["--seed", "-3"], "command line: --seed = -3 is invalid: must be a whole number >= 0"),
+    (["--samples", "1e5"], "command line: --samples = 100000 is invalid with sampler sobol (the sampler of "
+     f"{RUN}): Sobol points keep their balance only in powers of 2 (nearest: 65536 or 131072)"),
+    (["--samples", "1.5"], "command line: --samples = 1.5 is invalid: write a whole number, e.g. 2"),
+    (["--samples", "2**20"], 'command line: --samples = "2**20" is invalid: must be a whole number, written like '
+     "1048576, 1_048_576 or 1e6"),
+    (["--seed", "nan"], 'command line: --seed = "nan" is invalid: must be a whole number, written like 1048576, '
+     "1_048_576 or 1e6"),
+    (["--workers", "1.5e0"], "command line: --workers = 1.5e0 is invalid: write a whole number, e.g. 2"),
+])
+def test_command_line_values_are_reported_as_the_command_lines(capsys, tmp_path, args, expected):
+    assert _errors(capsys, "run", RUN, "--out", str(tmp_path / "out"), *args) == [expected]
+
+
+def test_whole_numbers_in_scientific_notation_or_with_underscores(capsys, tmp_path):
+    # accepted: the run file loads with them, and only the out-of-range --workers stops the run
+    errors = _errors(capsys, "run", RUN, "--out", str(tmp_path / "out"), "--samples", "1_048_576", "--seed", "2.5e3",
+                     "--workers", "1e9")
+    assert errors == ["command line: --workers = 1000000000 is invalid: must be a whole number from 0 to 4096 "
+                      "(0: one per available core)"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_reports_a_bad_command_line_value_once(capsys, tmp_path):
+    errors = _errors(capsys, "batch", RUN, (ROOT / "runs" / "evidence-2025.toml").as_posix(), "--seed", "-1",
+                     "--reports", str(tmp_path / "reports"))
+    assert errors == ["command line: --seed = -1 is invalid: must be a whole number >= 0"]
+    errors = _errors(capsys, "batch", RUN, "--samples", "1e-3", "--reports", str(tmp_path / "reports"))
+    assert errors == ["command line: --samples = 1e-3 is invalid: write a whole number, e.g. 1"]

@@ -33,7 +33,7 @@ from mcsim.pipeline import execute
 from mcsim.priors import load_priors
 from mcsim.report.summary import build_summary
 from mcsim.report.summary import dumps as summary_dumps
-from mcsim.runs import load_run
+from mcsim.runs import check_priors, load_run
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -116,14 +116,14 @@ def _load(loader, path: Path, files: set[str]) -> object | None:
 
 
 def _validate(paths: list[Path]) -> tuple[int, list[str]]:
-    """``mcsim validate`` in this process: its exit status and stderr lines."""
-    stderr = io.StringIO()
-    with _time_limit(), contextlib.redirect_stderr(stderr):
+    """``mcsim validate`` in this process: its exit status, its stdout lines then its stderr lines."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with _time_limit(), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
             status = main(["validate", *map(str, paths)])
         except SystemExit as stop:
             status = stop.code
-    return status, stderr.getvalue().splitlines()
+    return status, stdout.getvalue().splitlines() + stderr.getvalue().splitlines()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,9 +134,12 @@ def _priors_case(tmp_path_factory, document):
     path.write_text(dumps(document), encoding="utf-8")
     priors = _load(load_priors, path, {str(path)})
     if priors is not None:
-        TALLY.record("valid")
         assert len(priors.inputs) == len(document["inputs"])
         assert all(math.isfinite(p.point) for p in priors.inputs)
+        # validate checks them as a run would: against the model too
+        priors = _load(check_priors, path, {str(path)})
+    if priors is not None:
+        TALLY.record("valid")
     status, lines = _validate([path])
     assert status == (0 if priors is not None else 2)
     assert all(line.startswith(str(path)) for line in lines)

@@ -165,3 +165,13 @@ def test_model_bounds(write):
                "[-inf, inf] but conversion_rate must lie in [0, 1]; truncate it with low/high" in e for e in errors)
     assert any("[inputs.lifetime_months] point = 0 is invalid: lifetime_months must lie in (0, inf]" in e
                for e in errors)
+
+
+@pytest.mark.parametrize(("entry", "missing"), [("", "inputs and rank"), ("rank = 0.5", "inputs"),
+                                                ('inputs = ["price", "training_cost"]', "rank")])
+def test_a_correlation_without_its_keys_says_what_it_needs(write, entry, missing):
+    errors, path = _errors(write, '[inputs.price]\npoint = 1\ndist = "uniform"\nlow = 0\nhigh = 2\nsource = "s"\n'
+                           '[inputs.training_cost]\npoint = 1\ndist = "uniform"\nlow = 0\nhigh = 2\nsource = "s"\n'
+                           f"[[correlations]]\n{entry}\n")
+    assert errors == [f'{path}: [[correlations]] #1 is missing {missing}: a correlation needs inputs = ["a", "b"] '
+                      "(two uncertain inputs) and rank = r, a Spearman rank correlation in (-1, 1)"]

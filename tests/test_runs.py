@@ -58,7 +58,6 @@ RUN_CASES = [
     ('[run]\npriors = "P"\nusers = []', r"users = \[\] is invalid"),
     ('[run]\npriors = "P"\nmodel = "tableau2"', r'model = "tableau2" is not a built-in model'),
     ('[run]\npriors = "P"\nsampels = 4', r'\[run\] sampels is not a known key; did you mean "samples"\?'),
-    ('[run]\npriors = "missing.toml"', r"missing.toml does not exist"),
     ('[run]\nsamples = 4', r"\[run\] is missing 'priors'"),
     ('[[claims]]\nname = "x"', r"\[run\] is missing"),
     ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "break_even"\nop = "<="\nvalue = 6e6',
@@ -91,3 +90,51 @@ def test_problems_in_the_priors_file_name_that_file(write):
     errors, _ = _errors(write, '[run]\npriors = "bad.toml"\nsampler = "sobel"')
     assert any(e.startswith(str(write("x", "").parent / "bad.toml")) and "high = 1 is invalid" in e for e in errors)
     assert any("sampler" in e for e in errors)
+
+
+def test_a_missing_priors_file_is_named_where_the_run_file_names_it(write):
+    errors, path = _errors(write, '[run]\npriors = "missing.toml"')
+    folder = write("x", "").parent
+    assert errors == [f'{path}: [run] priors = "missing.toml" does not exist (looked for {folder / "missing.toml"}, '
+                      "relative to the run file)"]
+    errors, path = _errors(write, f'[run]\npriors = "{folder / "gone.toml"}"')
+    assert errors == [f'{path}: [run] priors = "{folder / "gone.toml"}" does not exist (looked for '
+                      f'{folder / "gone.toml"})']
+
+
+@pytest.mark.parametrize("users", ["[-1, 1e6]", "[1e6, 1e4]"])
+def test_an_invalid_users_grid_is_one_problem_not_two(write, users):
+    errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nusers = {users}\n[[claims]]\nname = "c"\n'
+                           'output = "surplus"\nop = ">"\nvalue = 0\nusers = 1e5\n')
+    assert len(errors) == 1 and errors[0].startswith(f"{path}: [run] users = "), errors
+
+
+def test_a_claim_without_users_under_an_invalid_grid(write):
+    errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nusers = [0]\n[[claims]]\nname = "c"\n'
+                           'output = "surplus"\nop = ">"\nvalue = 0\n[[claims]]\nname = "d"\n'
+                           'output = "surplus"\nop = ">"\nvalue = 0\nusers = "many"\n')
+    assert errors[1:] == [f"{path}: [[claims]] \"c\" is missing 'users': surplus varies with users; name one of the "
+                          "run's users grid",
+                          f'{path}: [[claims]] "d" users = "many" is invalid: must be a number of users']
+
+
+def test_replaced_settings_are_reported_where_they_came_from(write):
+    path = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1024\nseed = 1\n')
+    with pytest.raises(InputError) as info:
+        load_run(path, samples=-5, seed=-1)
+    assert [str(p) for p in info.value.problems] == [
+        "command line: --samples = -5 is invalid: must be a whole number from 1 to 2**40",
+        "command line: --seed = -1 is invalid: must be a whole number >= 0"]
+    with pytest.raises(InputError) as info:
+        load_run(path, samples=1000, given_by=("x/summary.json", "manifest.settings."))
+    assert [str(p) for p in info.value.problems] == [
+        f"x/summary.json: manifest.settings.samples = 1000 is invalid with sampler sobol (the sampler of {path}): "
+        "Sobol points keep their balance only in powers of 2 (nearest: 512 or 1024)"]
+
+
+def test_a_whole_number_written_as_a_toml_float_is_taken(write):
+    path = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1.048576e6\nseed = 2e3\n')
+    spec = load_run(path)
+    assert (spec.samples, spec.seed) == (1048576, 2000) and isinstance(spec.samples, int)
+    errors, _ = _errors(write, f'[run]\npriors = "{PRIORS}"\nsamples = 1.5\n')
+    assert errors[0].endswith("[run] samples = 1.5 is invalid: must be a whole number from 1 to 2**40")
