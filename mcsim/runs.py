@@ -19,6 +19,7 @@ from .models.check import undefined_outputs
 from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from .sampling import SAMPLERS
 from .sensitivity import SensitivitySpec, parse_sensitivity
+from .sources import ModelSource, model_source
 
 __all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
 
@@ -68,6 +69,7 @@ class RunSpec:
     workers: int = 0  # processes for the chunks; 0: one per available core
     scheduler: str = "local"  # "local", "dask" (a local Dask cluster) or a Dask scheduler's address
     target_se: float | None = None  # stop once every claim's standard error is at most this
+    model_source: ModelSource | None = None  # where the model was imported from, and its source's sha256
 
     @property
     def stem(self) -> str:
@@ -151,14 +153,19 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] users", f"= {show(users)} is invalid: must be strictly increasing")
 
     model_name = run.get("model", "tableau1")
-    model = None
+    model = source = None
     if not isinstance(model_name, str):
         problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
     else:
         try:
             model = resolve(model_name)
+            source = model_source(model_name, model)
         except LookupError as error:
             problems.add("[run] model", f"= {show(model_name)} {error}")
+        except OSError as error:
+            problems.add("[run] model", f"= {show(model_name)}: its source cannot be read to record its sha256: "
+                         f"{error.strerror or error} ({show(error.filename)})")
+            model = None
 
     priors = None
     priors_ref = run.get("priors")
@@ -195,7 +202,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
                    claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
                    overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
-                   target_se=None if target_se is None else float(target_se))
+                   target_se=None if target_se is None else float(target_se), model_source=source)
 
 
 def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
