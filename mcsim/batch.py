@@ -1,8 +1,11 @@
 """Batches of runs (``mcsim batch RUN.toml...``): run what is out of date, then compare the scenarios.
 
 A run's report is **up to date** when its ``summary.json`` records the same run file and priors
-file (sha256), the same mcsim version and the same settings (samples, sampler, seed: the run
-file's, or the command line's ``--samples``/``--seed``); such a run is skipped unless ``force``.
+file (sha256), the same model source (sha256 of the model's file, or of its package's files),
+the same mcsim version and code (sha256 of its ``.py`` files, see :mod:`mcsim.sources`) and the
+same settings (samples, sampler, seed: the run file's, or the command line's
+``--samples``/``--seed``); such a run is skipped unless ``force``. A model with no source file
+to compare is never up to date.
 Every run's report, and then ``reports/comparison/``, is written whole or not at all.
 
 This module reads the reports it compares (``summary.json``, the kept samples of
@@ -23,6 +26,7 @@ import numpy as np
 from . import __version__
 from .errors import InputError, Problem
 from .runs import RunSpec, load_run
+from .sources import code_sha256
 
 __all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "plan", "run_batch", "staleness"]
 
@@ -45,8 +49,16 @@ class Job:
 
 def fingerprint(spec: RunSpec) -> dict[str, Any]:
     """What a report must record to be up to date with ``spec``."""
-    return {"mcsim_version": __version__, "run_sha256": spec.sha256, "priors_sha256": spec.priors.sha256,
+    return {"mcsim_version": __version__, "mcsim_sha256": code_sha256(), "run_sha256": spec.sha256,
+            "priors_sha256": spec.priors.sha256,
+            "model_sha256": spec.model_source.sha256 if spec.model_source is not None else None,
             "samples": spec.samples, "sampler": spec.sampler, "seed": spec.seed}
+
+
+def _at(tree: Any, *keys: str) -> Any:
+    for key in keys:
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    return tree
 
 
 def _recorded(out: Path) -> dict[str, Any] | None:
@@ -54,12 +66,17 @@ def _recorded(out: Path) -> dict[str, Any] | None:
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    run = summary.get("run", {}) if isinstance(summary, dict) else {}
-    return {"mcsim_version": summary.get("mcsim_version"), **{key: run.get(key) for key in
-                                                               ("run_sha256", "priors_sha256", *SETTINGS)}}
+    if not isinstance(summary, dict):
+        return None
+    return {"mcsim_version": summary.get("mcsim_version"),
+            "mcsim_sha256": _at(summary, "manifest", "code", "mcsim", "sha256"),
+            "model_sha256": _at(summary, "manifest", "inputs", "model", "sha256"),
+            **{key: _at(summary, "run", key) for key in ("run_sha256", "priors_sha256", *SETTINGS)}}
 
 
-_SAID = {"mcsim_version": "mcsim version", "run_sha256": "run file changed", "priors_sha256": "priors file changed"}
+_SAID = {"mcsim_version": "mcsim version", "mcsim_sha256": "mcsim code changed", "run_sha256": "run file changed",
+         "priors_sha256": "priors file changed", "model_sha256": "model source changed"}
+_UNRECORDED = {"mcsim_sha256": "no sha256 of mcsim's code recorded", "model_sha256": "no model sha256 recorded"}
 
 
 def staleness(spec: RunSpec, out: Path) -> tuple[str, ...]:
@@ -72,7 +89,11 @@ def staleness(spec: RunSpec, out: Path) -> tuple[str, ...]:
         return (f"report incomplete (no {', '.join(missing)})",)
     reasons = []
     for key, value in fingerprint(spec).items():
-        if recorded.get(key) != value:
+        if key == "model_sha256" and value is None:
+            reasons.append("the model has no source file to compare")
+        elif recorded.get(key) is None and key in _UNRECORDED:
+            reasons.append(_UNRECORDED[key])
+        elif recorded.get(key) != value:
             reasons.append(_SAID.get(key, f"{key} {recorded.get(key)} -> {value}"))
     return tuple(reasons)
 

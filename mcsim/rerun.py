@@ -1,8 +1,9 @@
 """Rerunning a report from its ``summary.json``: the manifest names every input file and setting.
 
 ``mcsim run --from reports/x/summary.json`` finds the run file the manifest names, checks that
-it and its priors file still have the sha256 recorded, and runs them again with the recorded
-samples, seed and settings; the same seed gives the same numbers (DESIGN 3.4, 4).
+it, its priors file and its model's source still have the sha256 recorded, and runs them again
+with the recorded samples, seed and settings; the same seed gives the same numbers (DESIGN 3.4, 4).
+A manifest written before mcsim recorded the model's sha256 is rerun without that check.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def _recorded(summary: dict[str, Any], file: str) -> tuple[dict, dict, Problems]
         entry = inputs.get(role)
         if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("path", "sha256"))):
             problems.add(f"manifest.inputs.{role}", f"= {show(entry)} is invalid: must hold path and sha256")
+    model = inputs.get("model")
+    if model is not None and not (isinstance(model, dict) and isinstance(model.get("sha256"), str | None)):
+        problems.add("manifest.inputs.model", f"= {show(model)} is invalid: must hold name, path and sha256")
     for key in ("samples", "seed"):
         if not whole(settings.get(key), 0 if key == "seed" else 1):
             problems.add(f"manifest.settings.{key}", f"= {show(settings.get(key))} is invalid: must be a whole number")
@@ -56,7 +60,7 @@ def load_rerun(path: str | Path) -> RunSpec:
     ------
     InputError
         If the summary is not one, its manifest is incomplete, a recorded input file is gone, or
-        an input file changed since (its sha256 differs from the recorded one).
+        an input file or the model's source changed since (its sha256 differs from the recorded one).
     """
     file = str(path)
     summary = read_json(path)
@@ -77,6 +81,13 @@ def load_rerun(path: str | Path) -> RunSpec:
         if actual != expected:
             problems.add(f"manifest.inputs.{role}", f"sha256 = {expected[:12]}… but {name} now has {actual[:12]}…: "
                          "the file changed since the report was written; restore it, or run it afresh")
+    expected = (inputs.get("model") or {}).get("sha256")
+    source = spec.model_source
+    if expected is not None and (source is None or source.sha256 != expected):
+        now = f"{source.path} now has {source.sha256[:12]}…" if source is not None and source.sha256 is not None \
+            else f"model {spec.model.name} now has no source file to compare"
+        problems.add("manifest.inputs.model", f"sha256 = {expected[:12]}… but {now}: the model's source changed "
+                     "since the report was written; restore it, or run it afresh")
     problems.raise_if_any()
     changes = {key: settings[key] for key in ("chunk_size", "keep_samples", "workers", "scheduler", "target_se")
                if key in settings and hasattr(spec, key)}

@@ -19,6 +19,7 @@ from .models.check import undefined_outputs
 from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from .sampling import SAMPLERS
 from .sensitivity import SensitivitySpec, parse_sensitivity
+from .sources import ModelSource, model_source
 
 __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
            "load_run"]
@@ -72,6 +73,7 @@ class RunSpec:
     workers: int = 0  # processes for the chunks; 0: one per available core
     scheduler: str = "local"  # "local", "dask" (a local Dask cluster) or a Dask scheduler's address
     target_se: float | None = None  # stop once every claim's standard error is at most this
+    model_source: ModelSource | None = None  # where the model was imported from, and its source's sha256
 
     @property
     def stem(self) -> str:
@@ -200,6 +202,15 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] model", f"= {show(model_name)} is not the model its priors file is for ({priors.file}: "
                      f"[meta] model = {show(priors.model)}); name the same model in both, or leave out [run] model")
         fits = False
+    source = None
+    if model is not None:
+        named = model_name if "model" in run else (priors.model if priors is not None else None) or DEFAULT_MODEL
+        try:
+            source = model_source(named, model)
+        except OSError as error:
+            problems.add("[run] model", f"= {show(named)}: its source cannot be read to record its sha256: "
+                         f"{error.strerror or error} ({show(error.filename)})")
+            model = None
 
     overrides = _parse_overrides(content.get("overrides", {}), problems)
     if priors is not None and model is not None and fits:
@@ -224,7 +235,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
                    claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
                    overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
-                   target_se=None if target_se is None else float(target_se))
+                   target_se=None if target_se is None else float(target_se), model_source=source)
 
 
 def check_priors(path: str | Path) -> tuple[Priors, Model]:

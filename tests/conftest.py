@@ -1,7 +1,9 @@
-"""Shared helpers: write small priors and run files into a temporary directory."""
+"""Shared helpers: write small priors and run files, and a user's own model, into a temporary directory."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 import textwrap
 from pathlib import Path
 
@@ -69,3 +71,37 @@ def points_with(**replacements: str) -> str:
         end = len(text) if end < 0 else end
         text = text[:start] + f"[inputs.{name}]\n" + textwrap.dedent(body).strip() + "\n\n" + text[end:]
     return text
+
+
+USER_MODEL = '''
+"""A user's own model: Tableau 1 with the price scaled."""
+import dataclasses
+
+from mcsim.models.tableau1 import TABLEAU1, evaluate
+
+PRICE_FACTOR = {factor}
+
+
+def scaled(inputs, users):
+    return evaluate({{**inputs, "price": inputs["price"] * PRICE_FACTOR}}, users)
+
+
+MODEL = dataclasses.replace(TABLEAU1, name="scaled", function=scaled)
+'''
+
+
+def user_model(folder, module: str, factor: str = "1.0"):
+    """Write ``folder/module.py``, a user's model, importable as ``module:MODEL`` once folder is on the path."""
+    path = folder / f"{module}.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(USER_MODEL.format(factor=factor), encoding="utf-8")
+    return path
+
+
+def new_process(monkeypatch, *modules: str) -> None:
+    """Forget the user's modules, as a new ``mcsim`` process would, and never read a stale .pyc."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    for name in list(sys.modules):
+        if name.partition(".")[0] in modules:
+            monkeypatch.delitem(sys.modules, name)
+    importlib.invalidate_caches()

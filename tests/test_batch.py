@@ -5,10 +5,14 @@ import json
 import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, new_process, user_model
 
+from mcsim import sources
 from mcsim.batch import plan, run_batch
 from mcsim.errors import InputError
+from mcsim.pipeline import execute
+from mcsim.report.summary import build_summary
+from mcsim.sources import code_sha256, file_sha256
 
 RUN = """
 [run]
@@ -98,3 +102,59 @@ def test_reserved_and_repeated_names_are_refused(batch_dir):
         plan([d / "one.toml", d / "comparison.toml", d / "sub" / "one.toml"], reports=d / "reports")
     message = str(error.value)
     assert "'comparison' is reserved" in message and "same stem" in message
+
+
+def test_an_edited_model_file_makes_its_run_stale(tmp_path, monkeypatch):
+    code = tmp_path / "code"
+    model_file = user_model(code, "batch_user_model")
+    monkeypatch.syspath_prepend(str(code))  # how a user's model is found: on the Python path
+    new_process(monkeypatch, "batch_user_model")
+    shutil.copy(ROOT / "priors" / "paper-table1.toml", tmp_path / "a.priors.toml")
+    run = tmp_path / "mine.toml"
+    run.write_text(RUN.format(title="mine", priors="a.priors.toml").replace(
+        "[run]\n", '[run]\nmodel = "batch_user_model:MODEL"\n'))
+
+    assert run_batch([run], reports=tmp_path / "reports", stream=io.StringIO())[0].ran
+    first = json.loads((tmp_path / "reports" / "mine" / "summary.json").read_text())
+    model = first["manifest"]["inputs"]["model"]
+    assert model == {"name": "batch_user_model:MODEL", "module": "batch_user_model",
+                     "path": str(model_file.resolve()), "sha256": file_sha256(model_file)}
+    assert first["manifest"]["code"]["mcsim"]["sha256"] == code_sha256()
+
+    new_process(monkeypatch, "batch_user_model")  # a new `mcsim batch`
+    assert plan([run], reports=tmp_path / "reports")[0].reasons == ()  # up to date: skipped
+
+    model_file.write_text(model_file.read_text().replace("PRICE_FACTOR = 1.0", "PRICE_FACTOR = 1.25"))
+    new_process(monkeypatch, "batch_user_model")
+    job = plan([run], reports=tmp_path / "reports")[0]
+    assert job.reasons == ("model source changed",)
+    second = build_summary(execute(job.spec))  # what the batch runs and writes
+    assert second["manifest"]["inputs"]["model"]["sha256"] == file_sha256(model_file) != model["sha256"]
+    assert second["outputs"] != first["outputs"]  # the edited model runs
+
+
+def test_changed_mcsim_code_makes_every_run_stale(batch_dir, tmp_path, monkeypatch):
+    d = batch_dir
+    copy = tmp_path / "mcsim"
+    shutil.copytree(sources.CODE_ROOT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sources, "CODE_ROOT", copy)
+    try:
+        code_sha256.cache_clear()
+        assert [j.reasons for j in plan([d / "one.toml", d / "two.toml"], reports=d / "reports")] == [(), ()]
+        with (copy / "stats.py").open("a", encoding="utf-8") as file:
+            file.write("# an edit\n")
+        code_sha256.cache_clear()
+        jobs = plan([d / "one.toml", d / "two.toml"], reports=d / "reports")
+        assert [j.reasons for j in jobs] == [("mcsim code changed",), ("mcsim code changed",)]
+    finally:
+        code_sha256.cache_clear()
+
+
+def test_a_report_from_before_the_code_sha256_is_stale(tmp_path, batch_dir):
+    d = batch_dir
+    shutil.copytree(d / "reports" / "one", tmp_path / "one")
+    summary = json.loads((tmp_path / "one" / "summary.json").read_text())
+    del summary["manifest"]["code"], summary["manifest"]["inputs"]["model"]
+    (tmp_path / "one" / "summary.json").write_text(json.dumps(summary))
+    assert plan([d / "one.toml"], reports=tmp_path)[0].reasons == ("no sha256 of mcsim's code recorded",
+                                                                   "no model sha256 recorded")

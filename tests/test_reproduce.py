@@ -10,12 +10,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, new_process, user_model
 
 from mcsim.cli import main
+from mcsim.errors import InputError
 from mcsim.pipeline import execute
 from mcsim.report.summary import build_summary, dumps
+from mcsim.rerun import load_rerun
 from mcsim.runs import load_run
+from mcsim.sources import CODE_ROOT, code_sha256, file_sha256
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 NUMBERS = ("outputs", "claims", "sensitivity")
@@ -82,6 +85,10 @@ def test_the_manifest_names_every_input(write):
     assert {"python", "mcsim", "numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib"} <= \
         manifest["versions"].keys()
     assert summary["run"]["priors_sha256"] == manifest["inputs"]["priors"]["sha256"]  # the older keys stay
+    tableau1 = CODE_ROOT / "models" / "tableau1.py"
+    assert manifest["inputs"]["model"] == {"name": "tableau1", "module": "mcsim.models.tableau1",
+                                           "path": str(tableau1), "sha256": file_sha256(tableau1)}
+    assert manifest["code"] == {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}}
 
 
 def _mcsim(*args, cwd):
@@ -108,6 +115,42 @@ def test_run_from_summary_reproduces_the_report(write, tmp_path):
     assert not (tmp_path / "third").exists()
 
 
+def test_run_from_summary_refuses_an_edited_model_file(write, tmp_path, monkeypatch, capsys):
+    code = tmp_path / "code"
+    model_file = user_model(code, "rerun_user_model")
+    monkeypatch.syspath_prepend(str(code))  # how a user's model is found: on the Python path
+    new_process(monkeypatch, "rerun_user_model")
+    run = _run_file(write, samples=1024, extra='model = "rerun_user_model:MODEL"\nworkers = 1')
+    summary = build_summary(execute(load_run(run)))
+    model = summary["manifest"]["inputs"]["model"]
+    assert model["path"] == str(model_file.resolve()) and model["sha256"] == file_sha256(model_file)
+    (tmp_path / "summary.json").write_text(dumps(summary))
+    new_process(monkeypatch, "rerun_user_model")  # a new `mcsim run --from`
+    assert load_rerun(tmp_path / "summary.json").model_source.sha256 == model["sha256"]
+
+    model_file.write_text(model_file.read_text().replace("PRICE_FACTOR = 1.0", "PRICE_FACTOR = 1.25"))
+    new_process(monkeypatch, "rerun_user_model")
+    assert main(["run", "--from", str(tmp_path / "summary.json"), "--out", str(tmp_path / "again")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"{tmp_path / 'summary.json'}: manifest.inputs.model sha256 = {model['sha256'][:12]}… but " \
+        f"{model_file.resolve()} now has {file_sha256(model_file)[:12]}…: the model's source changed since the " \
+        "report was written; restore it, or run it afresh\n"
+    assert not (tmp_path / "again").exists()
+
+
+def test_a_manifest_from_before_the_model_sha256_is_rerun_without_that_check(write, tmp_path):
+    run = _run_file(write)
+    summary = build_summary(execute(load_run(run, samples=16)))
+    del summary["manifest"]["inputs"]["model"], summary["manifest"]["code"]
+    (tmp_path / "summary.json").write_text(dumps(summary))
+    spec = load_rerun(tmp_path / "summary.json")
+    assert (spec.file, spec.samples, spec.seed) == (str(run), 16, 11)
+    summary["manifest"]["inputs"]["model"] = {"name": "tableau1", "sha256": "0" * 64}
+    (tmp_path / "summary.json").write_text(dumps(summary))
+    with pytest.raises(InputError, match=r"manifest.inputs.model sha256 = 000000000000… but .*tableau1.py now has "):
+        load_rerun(tmp_path / "summary.json")
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     ("not json", "is not valid JSON"),
     ("[1, 2]", "is not a JSON object"),
@@ -116,6 +159,8 @@ def test_run_from_summary_reproduces_the_report(write, tmp_path):
      ' "settings": {"samples": 16, "seed": 1}}}', 'path = "gone.toml" names a file that no longer exists'),
     ('{"manifest": {"inputs": {"run": 3}, "settings": {"samples": -1, "seed": 1}}}',
      "manifest.settings.samples = -1 is invalid"),
+    ('{"manifest": {"inputs": {"model": {"sha256": 5}}, "settings": {"samples": 1, "seed": 1}}}',
+     'manifest.inputs.model = {...} is invalid: must hold name, path and sha256'),
 ])
 def test_run_from_a_bad_summary_is_refused(tmp_path, capsys, content, expected):
     (tmp_path / "summary.json").write_text(content)

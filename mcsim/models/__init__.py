@@ -6,12 +6,14 @@ import importlib
 import re
 
 from ..errors import did_you_mean
+from . import tableau1
 from .base import InputSpec, Model, OutputSpec
 from .tableau1 import TABLEAU1
 
-__all__ = ["BUILTIN", "InputSpec", "Model", "OutputSpec", "resolve"]
+__all__ = ["BUILTIN", "InputSpec", "Model", "OutputSpec", "module_of", "resolve"]
 
 BUILTIN: dict[str, Model] = {TABLEAU1.name: TABLEAU1}
+_BUILTIN_MODULES = {TABLEAU1.name: tableau1.__name__}
 _MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -44,3 +46,8 @@ def resolve(name: str) -> Model:
     if not isinstance(model, Model):
         raise LookupError(f"is not a mcsim.models.Model object in module {module_name}")
     return model
+
+
+def module_of(name: str) -> str:
+    """The module that defines the model called ``name``: ``"mymodel"`` for ``"mymodel:MODEL"``."""
+    return _BUILTIN_MODULES.get(name) or name.partition(":")[0]

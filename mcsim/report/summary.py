@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import __version__
 from ..pipeline import Result
+from ..sources import CODE_ROOT, code_sha256
 
 __all__ = ["build_summary", "dumps", "manifest", "plain"]
 
@@ -50,12 +51,18 @@ def _versions() -> dict[str, str]:
 def manifest(result: Result) -> dict[str, Any]:
     """What reruns the report: versions, every input file with its sha256, and the run's settings.
 
-    ``mcsim run --from summary.json`` reads it back (see :mod:`mcsim.rerun`).
+    The inputs include the model (as the run file names it, the file or package it was imported
+    from, and the sha256 of its source); ``code`` holds the sha256 of mcsim's own ``.py`` files
+    (see :mod:`mcsim.sources`). ``mcsim run --from summary.json`` reads it back (see
+    :mod:`mcsim.rerun`); ``mcsim batch`` compares it (see :mod:`mcsim.batch`).
     """
     spec = result.spec
     inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},
               "priors": {"path": spec.priors.file, "absolute": os.path.abspath(spec.priors.file),
                          "sha256": spec.priors.sha256}}
+    source = spec.model_source
+    if source is not None:
+        inputs["model"] = {"name": source.name, "module": source.module, "path": source.path, "sha256": source.sha256}
     settings = {"samples": spec.samples, "seed": spec.seed, "sampler": spec.sampler, "model": spec.model.name,
                 "chunk_size": spec.chunk_size, "keep_samples": spec.keep_samples}
     for key in ("workers", "scheduler", "target_se"):  # settings of the streaming engine, where present
@@ -65,8 +72,10 @@ def manifest(result: Result) -> dict[str, Any]:
         "versions": _versions(),
         "inputs": inputs,
         "settings": settings,
+        "code": {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}},
         "command": f"mcsim run {spec.file} --samples {spec.samples} --seed {spec.seed}",
-        "rerun": "mcsim run --from summary.json --out DIR checks every input file's sha256, then reruns",
+        "rerun": "mcsim run --from summary.json --out DIR checks the sha256 of every input file and of the "
+                 "model's source, then reruns",
     }
 
 
