@@ -127,6 +127,29 @@ def plan(paths: list[str | Path], *, reports: str | Path = "reports", samples: i
     return jobs
 
 
+def _check_targets(jobs: list[Job], reports: str | Path) -> None:
+    """Refuse the batch, before it runs anything, if a report would go where it could lose something.
+
+    Each run's folder that is to be written, and the comparison's, must be a path that does not
+    exist, an empty folder or a report mcsim wrote, holding none of the batch's input files
+    (:mod:`mcsim.report.target`).
+    """
+    from .report.target import new_folder, refusal, run_inputs
+
+    inputs = [path for job in jobs for path in run_inputs(job.spec)]
+    problems, seen = [], set()
+    for out in [*(job.out for job in jobs if job.todo), Path(reports) / COMPARISON]:
+        found = refusal(out, inputs=inputs)
+        if found is None or found.reason in seen:  # "is inside R, which is a file": said once for all
+            continue
+        if found.reason.startswith("is inside"):
+            seen.add(found.reason)
+        problems.append(Problem("command line", f"--reports {reports}:", f"{out} {found.reason}; give a new "
+                                f"folder, e.g. --reports {new_folder(reports, suffix='new')}"))
+    if problems:
+        raise InputError(problems)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """What the comparison shows of one run, read from its report."""
@@ -249,6 +272,7 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
 
     stream = stream if stream is not None else sys.stderr
     jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force)
+    _check_targets(jobs, reports)
     todo = [job for job in jobs if job.todo]
     for job in jobs:
         if not job.todo:

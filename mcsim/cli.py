@@ -144,6 +144,7 @@ def _run(args) -> int:
     if numbers["workers"] is not None or args.scheduler is not None:
         spec = _with_workers(spec, numbers["workers"], args.scheduler)
     out = args.out if args.out is not None else Path("reports") / spec.stem
+    _check_out(out, spec, given=args.out is not None)
     start = time.perf_counter()
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
     result = execute(spec)
@@ -153,6 +154,17 @@ def _run(args) -> int:
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_out(out: Path, spec, *, given: bool) -> None:
+    """Refuse, before any sampling, an --out that is not a new folder, an empty one or an mcsim report."""
+    from .report.target import refusal, run_inputs
+
+    found = refusal(out, inputs=run_inputs(spec))
+    if found is not None:
+        said = f"--out {out}" if given else f"{out} (the default --out)"
+        raise InputError([Problem("command line", said, f"{found.reason}; give a new folder, e.g. --out "
+                                  f"{found.instead}")])
 
 
 def _rerun(args):

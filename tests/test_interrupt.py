@@ -136,12 +136,13 @@ def test_a_ctrl_c_a_library_swallows_still_stops_the_swap(tmp_path):
     """SIGINT caught by a library's ``except`` (matplotlib's font matching can): no new report."""
     target = tmp_path / "report"
     target.mkdir()
-    (target / "summary.json").write_text("old")
+    old = '{"mcsim_version": "0", "manifest": {"files": ["summary.json"]}}'  # a report mcsim wrote
+    (target / "summary.json").write_text(old)
     with interrupts.watch(), pytest.raises(KeyboardInterrupt), replace_directory(target) as staging:
         (staging / "summary.json").write_text("new")
         with contextlib.suppress(KeyboardInterrupt):  # what the library does
             signal.raise_signal(signal.SIGINT)
-    assert (target / "summary.json").read_text() == "old"
+    assert (target / "summary.json").read_text() == old
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
     assert not interrupts.interrupted(), "the record ends with watch()"
 

@@ -2,12 +2,14 @@
 
 A report is written whole into a temporary directory beside its target and moved into place
 only when complete, so a failed or interrupted run never leaves a half-written report and never
-replaces a good one with a broken one.
+replaces a good one with a broken one. It goes only where it loses nothing of anyone else's: a
+path that does not exist, an empty folder, or a report mcsim wrote (:mod:`mcsim.report.target`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -20,6 +22,7 @@ from .document import render_html, render_markdown
 from .figures import Figure, plot_run
 from .sensitivity_figures import plot_sensitivity, sensitivity_caption
 from .summary import build_summary, dumps, plain
+from .target import FILES_KEY, check_target, report_files, run_inputs
 from .verdict import build as build_verdict
 from .verdict_figures import plot_verdict
 
@@ -36,15 +39,22 @@ def write_report(result: Result, target: str | Path) -> Path:
     result : Result
         The run to report.
     target : path
-        The report directory; an existing one is replaced only once the new one is complete.
+        The report directory: a path that does not exist, an empty folder, or a report mcsim
+        wrote, which is replaced only once the new one is complete.
 
     Returns
     -------
     Path
         ``target``.
+
+    Raises
+    ------
+    InputError
+        If ``target`` is anything else (see :func:`mcsim.report.target.check_target`); nothing
+        is written then.
     """
     target = Path(target)
-    with replace_directory(target) as staging:
+    with replace_directory(target, inputs=run_inputs(result.spec)) as staging:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
         figures = plot_run(result, figures_dir)
@@ -56,62 +66,134 @@ def write_report(result: Result, target: str | Path) -> Path:
         verdict_figures = plot_verdict(verdict, figures_dir)
         summary = build_summary(result)
         summary["verdict"] = plain(verdict.to_summary())
-        (staging / "summary.json").write_text(dumps(summary), encoding="utf-8")
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
         text = render_markdown(result, figures, sensitivity_figures, verdict, verdict_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
+        # written last, listing every file: what a later run may replace, and nothing else
+        summary["manifest"][FILES_KEY] = sorted([*report_files(staging), "summary.json"])
+        (staging / "summary.json").write_text(dumps(summary), encoding="utf-8")
     return target
 
 
 class replace_directory:
     """Context manager: yields an empty staging directory that replaces ``target`` on success.
 
+    ``target`` must be a path that does not exist, an empty folder or a report mcsim wrote, and
+    not hold any of ``inputs``: anything else raises :class:`~mcsim.errors.InputError` before
+    anything is written, and again at the swap if it became something else meanwhile. A
+    symbolic link is followed: the folder it points to is replaced, the link kept.
+
     On an exception (KeyboardInterrupt included), or after a SIGINT a library swallowed
-    (:mod:`mcsim.interrupts`), the staging directory is removed and ``target`` is left as it
-    was. The swap is two renames on the same file system; if the process dies between them,
-    the next call restores the retired copy before anything else.
+    (:mod:`mcsim.interrupts`), the staging directory, and any folder made to hold it, is
+    removed and ``target`` is left as it was. The swap is two renames on the same file system;
+    if the process dies between them, the next call restores the retired copy before anything
+    else.
     """
 
-    def __init__(self, target: Path):
-        self.target = Path(target)
+    def __init__(self, target: str | Path, *, inputs=()):
+        self.given = Path(target)
+        self.inputs = tuple(inputs)
+        self.target: Path | None = None
         self.staging: Path | None = None
+        self.made: list[Path] = []  # folders made to hold the target, outermost first
 
     def __enter__(self) -> Path:
-        parent = self.target.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        recover(self.target)
-        # the pid in the name lets a later run tell a killed run's leftovers from a live run's work
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{self.target.name}-{os.getpid()}-", dir=parent))
+        recover(Path(os.path.realpath(self.given)))
+        self.target = check_target(self.given, inputs=self.inputs)
+        try:
+            self.made = _make_folders(self.target.parent)
+            # the pid in the name lets a later run tell a killed run's leftovers from a live run's work
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{self.target.name}-{os.getpid()}-",
+                                                 dir=self.target.parent))
+        except BaseException:
+            self._discard()
+            raise
         return self.staging
 
     def __exit__(self, kind, value, traceback) -> bool:
         if kind is not None or interrupted():
-            shutil.rmtree(self.staging, ignore_errors=True)
+            self._discard()
             if kind is None:  # a Ctrl-C some library swallowed: not a reason to go on
                 raise KeyboardInterrupt
             return False
-        os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a report is for sharing
         retired = None
-        if self.target.exists():
-            retired = self.target.parent / f"{_RETIRED}{self.target.name}-{os.getpid()}"
-            os.replace(self.target, retired)
-        os.replace(self.staging, self.target)
+        try:
+            check_target(self.target, inputs=self.inputs)  # a file dropped in while the report was written
+            os.chmod(self.staging, 0o755)  # mkdtemp makes it private; a report is for sharing
+            if os.path.lexists(self.target):
+                retired = self.target.parent / f"{_RETIRED}{self.target.name}-{os.getpid()}"
+                os.replace(self.target, retired)
+            try:
+                os.replace(self.staging, self.target)
+            except BaseException:
+                if retired is not None:
+                    os.replace(retired, self.target)
+                    retired = None
+                raise
+        except BaseException:
+            self._discard()
+            raise
         if retired is not None:
             shutil.rmtree(retired, ignore_errors=True)
         return False
 
+    def _discard(self) -> None:
+        """Remove the staging directory and the folders made for it: nothing of a failed run is left."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: something else put a file there meanwhile
+                break
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and its missing parents; return those made, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    made = []
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+            made.append(path)
+    except BaseException:
+        for path in reversed(made):
+            path.rmdir()
+        raise
+    return made
+
+
+def _leftovers(parent: Path, name: str) -> tuple[list[Path], list[Path]]:
+    """The retired copies and staging directories mcsim made for a report called ``name``."""
+    retired = re.compile(rf"{re.escape(_RETIRED + name)}-\d+")
+    staging = re.compile(rf"{re.escape(_STAGING + name)}-\d+-[a-z0-9_]{{8}}")
+    found: tuple[list[Path], list[Path]] = ([], [])
+    if not parent.is_dir():
+        return found
+    for path in sorted(parent.iterdir()):
+        if path.is_symlink() or not path.is_dir():
+            continue
+        if retired.fullmatch(path.name):
+            found[0].append(path)
+        elif staging.fullmatch(path.name):
+            found[1].append(path)
+    return found
+
 
 def recover(target: Path) -> None:
     """Restore a retired report whose replacement never arrived; remove stale staging directories."""
-    parent = target.parent
-    retired = sorted(parent.glob(f"{_RETIRED}{target.name}-*"))
-    if retired and not target.exists():
+    target = Path(target)
+    retired, staging = _leftovers(target.parent, target.name)
+    if retired and not os.path.lexists(target):
         os.replace(retired[-1], target)
         retired = retired[:-1]
     for stale in retired:
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in parent.glob(f"{_STAGING}{target.name}-*"):
+    for stale in staging:
         # a staging directory of a run that was killed: never a result, always safe to remove
         if _is_abandoned(stale):
             shutil.rmtree(stale, ignore_errors=True)

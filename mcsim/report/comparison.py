@@ -1,7 +1,9 @@
 """``reports/comparison/``: the scenarios of a batch side by side, and how the verdict moves.
 
 Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
-self-contained ``report.html``, ``summary.json`` and ``figures/`` (PNG and PDF).
+self-contained ``report.html``, ``summary.json`` and ``figures/`` (PNG and PDF). Its
+``summary.json`` ends with a ``manifest`` naming it a comparison and listing its files: what a
+later batch may replace, and nothing else.
 """
 
 from __future__ import annotations
@@ -263,6 +265,7 @@ def write_comparison(scenarios, target: str | Path) -> Path:
     from . import replace_directory
     from .document import render_html
     from .summary import dumps, plain
+    from .target import FILES_KEY, report_files
 
     target = Path(target)
     data = plain(build_comparison(scenarios))
@@ -270,9 +273,10 @@ def write_comparison(scenarios, target: str | Path) -> Path:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
         figures = [f for f in (_plot_break_even(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
-        (staging / "summary.json").write_text(dumps(data), encoding="utf-8")
         text = render_comparison(data, figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),
                                              encoding="utf-8")
+        data["manifest"] = {"report": "comparison", FILES_KEY: sorted([*report_files(staging), "summary.json"])}
+        (staging / "summary.json").write_text(dumps(data), encoding="utf-8")
     return target
