@@ -20,9 +20,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from . import __version__
-from .errors import InputError, Problem
-from .runs import RunSpec, load_run
+from mcsim import __version__
+from mcsim.inputs.errors import InputError, Problem
+from mcsim.inputs.runs import RunSpec, load_run
 
 __all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "plan", "run_batch", "staleness"]
 
@@ -203,7 +203,7 @@ class _Display:
 
 
 def _execute(spec: RunSpec, display: _Display):
-    from .pipeline import claims_known_to, execute
+    from mcsim.pipeline import claims_known_to, execute
 
     rule = claims_known_to(spec.target_se) if getattr(spec, "target_se", None) is not None else None
 
@@ -223,8 +223,8 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     list of Scenario
         One per run file, in the order given, with ``ran`` saying whether this batch ran it.
     """
-    from .report import write_report
-    from .report.comparison import write_comparison
+    from mcsim.report import write_report
+    from mcsim.report.comparison import write_comparison
 
     stream = stream if stream is not None else sys.stderr
     jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force)

@@ -13,8 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, interrupts
-from .errors import InputError, Problem
+from mcsim import __version__, interrupts
+from mcsim.inputs.errors import InputError, Problem
 
 __all__ = ["main"]
 
@@ -73,17 +73,17 @@ def _default_priors() -> Path:
 
 
 def _table(args) -> int:
-    from .errors import Problems
-    from .models.tableau1 import TABLEAU1
-    from .priors import check_against_model, load_priors
-    from .table import format_table
+    from mcsim.inputs.errors import Problems
+    from mcsim.inputs.priors import check_against_model, load_priors
+    from mcsim.models.tableau1 import TABLEAU1
+    from mcsim.models.tableau1.table import format_table
 
     priors = load_priors(args.priors or _default_priors())
     problems = Problems(priors.file)
     check_against_model(priors, TABLEAU1, problems)
     if not problems:
-        from .models.check import undefined_outputs
-        from .paper import TABLE1
+        from mcsim.models.check import undefined_outputs
+        from mcsim.models.tableau1.paper import TABLE1
 
         for sentence in undefined_outputs(priors, TABLEAU1, [1.0, *(row.users for row in TABLE1)]):
             problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
@@ -93,9 +93,9 @@ def _table(args) -> int:
 
 
 def _run(args) -> int:
-    from .pipeline import execute
-    from .report import write_report
-    from .runs import load_run
+    from mcsim.inputs.runs import load_run
+    from mcsim.pipeline import execute
+    from mcsim.report import write_report
 
     if args.from_summary is not None:
         spec = _rerun(args)
@@ -118,7 +118,7 @@ def _run(args) -> int:
 
 
 def _rerun(args):
-    from .rerun import load_rerun
+    from mcsim.inputs.rerun import load_rerun
 
     clash = [name for name, value in (("RUN.toml", args.run_file), ("--samples", args.samples),
                                       ("--seed", args.seed)) if value is not None]
@@ -131,7 +131,7 @@ def _rerun(args):
 def _with_workers(spec, workers: int | None, scheduler: str | None):
     import dataclasses
 
-    from .errors import Problem
+    from mcsim.inputs.errors import Problem
 
     if workers is not None and not 0 <= workers <= 4096:
         raise InputError([Problem("command line", "--workers", f"= {workers} is invalid: must be a whole number "
@@ -143,7 +143,7 @@ def _with_workers(spec, workers: int | None, scheduler: str | None):
 
 
 def _batch(args) -> int:
-    from .batch import run_batch
+    from mcsim.batch import run_batch
 
     start = time.perf_counter()
     scenarios = run_batch(args.run_files, reports=args.reports, samples=args.samples, seed=args.seed,
@@ -157,9 +157,9 @@ def _batch(args) -> int:
 
 
 def _validate(args) -> int:
-    from .files import read_toml
-    from .priors import load_priors
-    from .runs import load_run
+    from mcsim.inputs.files import read_toml
+    from mcsim.inputs.priors import load_priors
+    from mcsim.inputs.runs import load_run
 
     problems = []
     for name in args.files:

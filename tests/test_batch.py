@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from mcsim.batch import plan, run_batch
-from mcsim.errors import InputError
+from mcsim.inputs.errors import InputError
 
 RUN = """
 [run]

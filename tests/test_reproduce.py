@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT
 
 from mcsim.cli import main
+from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report.summary import build_summary, dumps
-from mcsim.runs import load_run
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 NUMBERS = ("outputs", "claims", "sensitivity")

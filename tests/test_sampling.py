@@ -5,8 +5,8 @@ import pytest
 from conftest import ROOT, points_with
 from scipy import stats
 
-from mcsim.priors import load_priors
-from mcsim.sampling import BLOCK, Design, chunks
+from mcsim.compute.sampling import BLOCK, Design, chunks
+from mcsim.inputs.priors import load_priors
 
 PAPER = ROOT / "priors" / "paper-table1.toml"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import re
 
-from ..errors import did_you_mean
-from .base import InputSpec, Model, OutputSpec
-from .tableau1 import TABLEAU1
+from mcsim.inputs.errors import did_you_mean
+from mcsim.models.base import InputSpec, Model, OutputSpec
+from mcsim.models.tableau1 import TABLEAU1
 
 __all__ = ["BUILTIN", "InputSpec", "Model", "OutputSpec", "resolve"]
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import Model
+from mcsim.models.base import Model
 
 __all__ = ["TAIL", "undefined_outputs"]
 

@@ -13,15 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..interrupts import interrupted
-from ..pipeline import Result
-from .dataset import build_dataset
-from .document import render_html, render_markdown
-from .figures import Figure, plot_run
-from .sensitivity_figures import plot_sensitivity, sensitivity_caption
-from .summary import build_summary, dumps, plain
-from .verdict import build as build_verdict
-from .verdict_figures import plot_verdict
+from mcsim.interrupts import interrupted
+from mcsim.pipeline import Result
+from mcsim.report.dataset import build_dataset
+from mcsim.report.document import render_html, render_markdown
+from mcsim.report.figures import Figure, plot_run
+from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
+from mcsim.report.summary import build_summary, dumps, plain
+from mcsim.report.verdict import build as build_verdict
+from mcsim.report.verdict_figures import plot_verdict
 
 __all__ = ["replace_directory", "write_report"]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
-from ..pipeline import Result
+from mcsim import __version__
+from mcsim.pipeline import Result
 
 __all__ = ["build_summary", "dumps", "manifest", "plain"]
 
@@ -50,7 +50,7 @@ def _versions() -> dict[str, str]:
 def manifest(result: Result) -> dict[str, Any]:
     """What reruns the report: versions, every input file with its sha256, and the run's settings.
 
-    ``mcsim run --from summary.json`` reads it back (see :mod:`mcsim.rerun`).
+    ``mcsim run --from summary.json`` reads it back (see :mod:`mcsim.inputs.rerun`).
     """
     spec = result.spec
     inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},

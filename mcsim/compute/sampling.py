@@ -22,7 +22,7 @@ import numpy as np
 from scipy import special
 from scipy.stats import qmc
 
-from .priors import Priors, gaussian_copula_matrix
+from mcsim.inputs.priors import Priors, gaussian_copula_matrix
 
 __all__ = ["BLOCK", "SAMPLERS", "Design", "chunks"]
 

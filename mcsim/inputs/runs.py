@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
-from .files import read_toml
-from .models import Model, resolve
-from .models.check import undefined_outputs
-from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
-from .sampling import SAMPLERS
-from .sensitivity import SensitivitySpec, parse_sensitivity
+from mcsim.analysis.sensitivity import SensitivitySpec, parse_sensitivity
+from mcsim.compute.sampling import SAMPLERS
+from mcsim.inputs.errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
+from mcsim.inputs.files import read_toml
+from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, parse_prior
+from mcsim.models import Model, resolve
+from mcsim.models.check import undefined_outputs
 
 __all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
 
