@@ -61,8 +61,8 @@ def _numpy_statistics(break_even, crossover, surplus, unit):
 
 # -- contestants: set up (untimed: reading files, imports), then return what is timed ----------------
 def inputs_only(n, users, workers):
-    from mcsim.runs import load_run
-    from mcsim.sampling import Design
+    from mcsim.compute.sampling import Design
+    from mcsim.inputs.runs import load_run
 
     spec = load_run(RUN, samples=n)
     design = Design(spec.priors, n, spec.sampler, spec.seed)
@@ -75,9 +75,9 @@ def inputs_only(n, users, workers):
 
 
 def mcsim_engine(n, users, workers):
-    from mcsim.engine import simulate
-    from mcsim.runs import load_run
-    from mcsim.stats import evaluate_claims, summarise
+    from mcsim.compute.engine import simulate
+    from mcsim.compute.stats import evaluate_claims, summarise
+    from mcsim.inputs.runs import load_run
 
     spec = load_run(RUN, samples=n)
     grid = tuple(float(u) for u in users)

@@ -4,7 +4,7 @@ Run from the repository's root::
 
     python bench/sobol.py [--base 65536] [--salib-resamples 100 1000]
 
-"mcsim, end to end" is :func:`mcsim.sensitivity.analyse` on bench/priors.toml (7 uncertain
+"mcsim, end to end" is :func:`mcsim.analysis.sensitivity.analyse` on bench/priors.toml (7 uncertain
 inputs) for log10 break-even users: SALib's Saltelli sample of N (D + 2) rows (16 replicates),
 the inputs mapped through the priors, the model, the indices with their 95 % intervals, the
 Spearman and PAWN cross-checks and the tornado. Then, on the same model outputs of a single
@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 from SALib.analyze import sobol as salib_analyze
 
+from mcsim.analysis.sensitivity import analyse
+from mcsim.analysis.sensitivity.sobol import estimate, problem, unit_sample
+from mcsim.analysis.sensitivity.spec import SensitivitySpec
+from mcsim.compute.sampling import Design
+from mcsim.inputs.priors import load_priors
 from mcsim.models.tableau1 import TABLEAU1
-from mcsim.priors import load_priors
-from mcsim.sampling import Design
-from mcsim.sensitivity import analyse
-from mcsim.sensitivity.sobol import estimate, problem, unit_sample
-from mcsim.sensitivity.spec import SensitivitySpec
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 A run's report is **up to date** when its ``summary.json`` records the same run file and priors
 file (sha256), the same model source (sha256 of the model's file, or of its package's files),
-the same mcsim version and code (sha256 of its ``.py`` files, see :mod:`mcsim.sources`) and the
+the same mcsim version and code (sha256 of its ``.py`` files, see :mod:`mcsim.inputs.sources`) and the
 same settings (samples, sampler, seed: the run file's, or the command line's
 ``--samples``/``--seed``); such a run is skipped unless ``force``. A model with no source file
 to compare is never up to date.
@@ -23,10 +23,10 @@ from typing import IO, Any
 
 import numpy as np
 
-from . import __version__
-from .errors import InputError, Problem
-from .runs import RunSpec, load_run
-from .sources import code_sha256
+from mcsim import __version__
+from mcsim.inputs.errors import InputError, Problem
+from mcsim.inputs.runs import RunSpec, load_run
+from mcsim.inputs.sources import code_sha256
 
 __all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "plan", "run_batch", "staleness"]
 
@@ -134,7 +134,7 @@ def _check_targets(jobs: list[Job], reports: str | Path) -> None:
     exist, an empty folder or a report mcsim wrote, holding none of the batch's input files
     (:mod:`mcsim.report.target`).
     """
-    from .report.target import new_folder, refusal, run_inputs
+    from mcsim.report.target import new_folder, refusal, run_inputs
 
     inputs = [path for job in jobs for path in run_inputs(job.spec)]
     problems, seen = [], set()
@@ -247,7 +247,7 @@ class _Display:
 
 
 def _execute(spec: RunSpec, display: _Display):
-    from .pipeline import claims_known_to, execute
+    from mcsim.pipeline import claims_known_to, execute
 
     rule = claims_known_to(spec.target_se) if getattr(spec, "target_se", None) is not None else None
 
@@ -267,8 +267,8 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     list of Scenario
         One per run file, in the order given, with ``ran`` saying whether this batch ran it.
     """
-    from .report import write_report
-    from .report.comparison import write_comparison
+    from mcsim.report import write_report
+    from mcsim.report.comparison import write_comparison
 
     stream = stream if stream is not None else sys.stderr
     jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force)

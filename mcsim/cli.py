@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
 
-from . import __version__, interrupts
-from .errors import InputError, Problem, show
+from mcsim import __version__, interrupts
+from mcsim.inputs.errors import InputError, Problem, show
 
 __all__ = ["main"]
 
@@ -110,17 +110,17 @@ def _default_priors() -> Path:
 
 
 def _table(args) -> int:
-    from .errors import Problems
-    from .models.tableau1 import TABLEAU1
-    from .priors import check_against_model, load_priors
-    from .table import format_table
+    from mcsim.inputs.errors import Problems
+    from mcsim.inputs.priors import check_against_model, load_priors
+    from mcsim.models.tableau1 import TABLEAU1
+    from mcsim.models.tableau1.table import format_table
 
     priors = load_priors(args.priors or _default_priors())
     problems = Problems(priors.file)
     check_against_model(priors, TABLEAU1, problems)
     if not problems:
-        from .models.check import undefined_outputs
-        from .paper import TABLE1
+        from mcsim.models.check import undefined_outputs
+        from mcsim.models.tableau1.paper import TABLE1
 
         for sentence in undefined_outputs(priors, TABLEAU1, [1.0, *(row.users for row in TABLE1)]):
             problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
@@ -130,9 +130,9 @@ def _table(args) -> int:
 
 
 def _run(args) -> int:
-    from .pipeline import execute
-    from .report import write_report
-    from .runs import load_run
+    from mcsim.inputs.runs import load_run
+    from mcsim.pipeline import execute
+    from mcsim.report import write_report
 
     if args.from_summary is not None:
         spec = _rerun(args)
@@ -158,7 +158,7 @@ def _run(args) -> int:
 
 def _check_out(out: Path, spec, *, given: bool) -> None:
     """Refuse, before any sampling, an --out that is not a new folder, an empty one or an mcsim report."""
-    from .report.target import refusal, run_inputs
+    from mcsim.report.target import refusal, run_inputs
 
     found = refusal(out, inputs=run_inputs(spec))
     if found is not None:
@@ -168,7 +168,7 @@ def _check_out(out: Path, spec, *, given: bool) -> None:
 
 
 def _rerun(args):
-    from .rerun import load_rerun
+    from mcsim.inputs.rerun import load_rerun
 
     clash = [name for name, value in (("RUN.toml", args.run_file), ("--samples", args.samples),
                                       ("--seed", args.seed)) if value is not None]
@@ -181,7 +181,7 @@ def _rerun(args):
 def _with_workers(spec, workers: int | None, scheduler: str | None):
     import dataclasses
 
-    from .errors import Problem
+    from mcsim.inputs.errors import Problem
 
     if workers is not None and not 0 <= workers <= 4096:
         raise InputError([Problem("command line", "--workers", f"= {workers} is invalid: must be a whole number "
@@ -193,7 +193,7 @@ def _with_workers(spec, workers: int | None, scheduler: str | None):
 
 
 def _batch(args) -> int:
-    from .batch import run_batch
+    from mcsim.batch import run_batch
 
     numbers = _whole_numbers(args, ("samples", "seed"))
     start = time.perf_counter()
@@ -209,8 +209,8 @@ def _batch(args) -> int:
 
 def _validate(args) -> int:
     """Check each file as a run would, without sampling: "FILE: valid" on stdout, problems on stderr."""
-    from .files import read_toml
-    from .runs import check_priors, load_run
+    from mcsim.inputs.files import read_toml
+    from mcsim.inputs.runs import check_priors, load_run
 
     problems: dict[tuple[str, str, str], Problem] = {}  # a priors file named twice is reported once
     for name in args.files:
@@ -229,7 +229,7 @@ def _validate(args) -> int:
 
 def _kind(name: str, content: dict) -> str:
     """"run" for a run file (a [run] table), "priors" for a priors file ([inputs] tables)."""
-    from .runs import RUN_KEYS
+    from mcsim.inputs.runs import RUN_KEYS
 
     run, inputs = "run" in content, "inputs" in content
     if run != inputs:

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .engine import Progress, Simulation, simulate
-from .runs import RunSpec
-from .sensitivity import SensitivityResult, analyse
-from .stats import ClaimResult, Curves, curves, evaluate_claims, summarise
+from mcsim.analysis.sensitivity import SensitivityResult, analyse
+from mcsim.compute.engine import Progress, Simulation, simulate
+from mcsim.compute.stats import ClaimResult, Curves, curves, evaluate_claims, summarise
+from mcsim.inputs.runs import RunSpec
 
 __all__ = ["Result", "claims_known_to", "execute"]
 
@@ -22,7 +22,7 @@ class Result:
     """Everything a report shows about one run.
 
     ``simulation`` holds the merged statistics and the bounded head of the samples (see
-    :class:`mcsim.engine.Simulation`), never every sample.
+    :class:`mcsim.compute.engine.Simulation`), never every sample.
     """
 
     spec: RunSpec
@@ -41,7 +41,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     ----------
     spec : RunSpec
     stop_when : callable, optional
-        A stopping rule (see :func:`mcsim.engine.simulate`); by default the run's ``target_se``
+        A stopping rule (see :func:`mcsim.compute.engine.simulate`); by default the run's ``target_se``
         if it has one (:func:`claims_known_to`), else none: every sample is drawn.
     """
     seconds = {}

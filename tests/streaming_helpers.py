@@ -8,10 +8,10 @@ import json
 import numpy as np
 from conftest import ROOT
 
+from mcsim.compute.sampling import Design
+from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report.summary import build_summary
-from mcsim.runs import load_run
-from mcsim.sampling import Design
 
 EVIDENCE = (ROOT / "priors" / "evidence-2025.toml").as_posix()
 PAPER = (ROOT / "priors" / "paper-table1.toml").as_posix()

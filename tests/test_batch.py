@@ -7,12 +7,12 @@ import shutil
 import pytest
 from conftest import ROOT, new_process, user_model
 
-from mcsim import sources
 from mcsim.batch import plan, run_batch
-from mcsim.errors import InputError
+from mcsim.inputs import sources
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.sources import code_sha256, file_sha256
 from mcsim.pipeline import execute
 from mcsim.report.summary import build_summary
-from mcsim.sources import code_sha256, file_sha256
 
 RUN = """
 [run]

@@ -3,7 +3,7 @@
 import pytest
 from streaming_helpers import spec, summary_of
 
-from mcsim.streaming import STAT_BLOCK
+from mcsim.compute.streaming import STAT_BLOCK
 
 distributed = pytest.importorskip("distributed")
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mcsim.discovery import discover
+from mcsim.analysis.discovery import discover
 
 
 def _planted(seed: int, noise: float):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from mcsim.distributions import (
+from mcsim.inputs.distributions import (
     U_RESOLUTION,
     Beta,
     Discrete,
@@ -20,7 +20,7 @@ from mcsim.distributions import (
     Uniform,
     parse,
 )
-from mcsim.errors import Problems
+from mcsim.inputs.errors import Problems
 
 CONTINUOUS = [
     Uniform(2.0, 5.0),

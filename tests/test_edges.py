@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from conftest import points_with
 
-from mcsim.errors import InputError
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.runs import load_run
 from mcsim.models.tableau1 import TABLEAU1
+from mcsim.models.tableau1.table import deterministic_table
 from mcsim.pipeline import execute
 from mcsim.report import write_report
-from mcsim.runs import load_run
-from mcsim.table import deterministic_table
 
 UNCERTAIN_LIFETIME = 'point = 12\ndist = "uniform"\nlow = 6\nhigh = 24\nsource = "s"'
 UNCERTAIN_PRICE = 'point = 20\ndist = "uniform"\nlow = 15\nhigh = 25\nsource = "s"'

@@ -7,10 +7,10 @@ import pytest
 import xarray as xr
 from streaming_helpers import spec
 
-from mcsim.engine import _chunk_ranges, simulate
+from mcsim.compute.engine import _chunk_ranges, simulate
+from mcsim.compute.streaming import PILOT, STAT_BLOCK, block_size
 from mcsim.pipeline import execute
 from mcsim.report import write_report
-from mcsim.streaming import PILOT, STAT_BLOCK, block_size
 
 
 def test_chunks_are_whole_blocks_and_cover_the_run():
@@ -65,7 +65,7 @@ def test_sobol_skip_lands_where_scipy_fast_forward_does(d):
 
     from scipy.stats import qmc
 
-    from mcsim.sampling import _skip_sobol
+    from mcsim.compute.sampling import _skip_sobol
 
     for start in (1, 2, 3, 8, 1000, 65_537, 1 << 20):
         walked = qmc.Sobol(d, scramble=True, rng=np.random.default_rng(3)).fast_forward(start)

@@ -1,7 +1,7 @@
 """Hostile input: generated priors and run files, valid and broken, never end in a traceback or a hang.
 
 Every generated file ends either in a correct run (small sample, checked for unexplained NaN) or
-in an :class:`~mcsim.errors.InputError` whose problems each name the file, the field, the value
+in an :class:`~mcsim.inputs.errors.InputError` whose problems each name the file, the field, the value
 and what is allowed, one line each; ``mcsim validate`` then exits 2. The tests keep a tally of
 the inputs tried and of the distinct messages reached, printed at the end of the module::
 
@@ -28,12 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcsim.cli import main
-from mcsim.errors import InputError
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.priors import load_priors
+from mcsim.inputs.runs import check_priors, load_run
 from mcsim.pipeline import execute
-from mcsim.priors import load_priors
 from mcsim.report.summary import build_summary
 from mcsim.report.summary import dumps as summary_dumps
-from mcsim.runs import check_priors, load_run
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -20,9 +20,9 @@ import pytest
 from conftest import ROOT
 
 from mcsim import cli, interrupts
+from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import recover, replace_directory, write_report
-from mcsim.runs import load_run
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 LIMIT = 120  # seconds: no subprocess may outlive this

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mcsim.kernels import COUNTS, column_statistics, figure_counts, histogram_counts
+from mcsim.compute.kernels import COUNTS, column_statistics, figure_counts, histogram_counts
 
 BINS = 64
 

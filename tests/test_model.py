@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from mcsim import paper
 from mcsim.models import resolve
-from mcsim.models.tableau1 import TABLEAU1
+from mcsim.models.tableau1 import TABLEAU1, paper
 
 TABLE_POINTS = {**paper.STATED, "cost_per_1k_tokens": 0.004}  # the table's $0.0010 per prompt
 
@@ -72,4 +71,4 @@ def test_resolve_models():
     with pytest.raises(LookupError, match="cannot be imported"):
         resolve("no_such_module_xyz:MODEL")
     with pytest.raises(LookupError, match=r"is not a mcsim\.models\.Model"):
-        resolve("mcsim.paper:TABLE1")
+        resolve("mcsim.models.tableau1.paper:TABLE1")

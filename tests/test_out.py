@@ -24,11 +24,11 @@ import mcsim.batch
 import mcsim.report as report_module
 from mcsim import cli
 from mcsim.batch import run_batch
-from mcsim.errors import InputError
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import recover, replace_directory, write_report
 from mcsim.report.target import refusal, report_files
-from mcsim.runs import load_run
 
 RUN = '[run]\ntitle = "{title}"\npriors = "priors.toml"\nsamples = 64\nseed = 1\nusers = [1e6]\n'
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from conftest import ROOT, points_with
 
-from mcsim.errors import InputError, Problems
+from mcsim.inputs.errors import InputError, Problems
+from mcsim.inputs.priors import check_against_model, load_priors
 from mcsim.models.tableau1 import TABLEAU1
-from mcsim.priors import check_against_model, load_priors
 
 
 @pytest.mark.parametrize("name", ["paper-table1.toml", "evidence-2025.toml"])

@@ -14,10 +14,10 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
 from mcsim.report.document import render_html, render_markdown
-from mcsim.runs import load_run
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 

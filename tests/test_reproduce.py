@@ -13,12 +13,12 @@ import pytest
 from conftest import ROOT, new_process, user_model
 
 from mcsim.cli import main
-from mcsim.errors import InputError
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.rerun import load_rerun
+from mcsim.inputs.runs import load_run
+from mcsim.inputs.sources import CODE_ROOT, code_sha256, file_sha256
 from mcsim.pipeline import execute
 from mcsim.report.summary import build_summary, dumps
-from mcsim.rerun import load_rerun
-from mcsim.runs import load_run
-from mcsim.sources import CODE_ROOT, code_sha256, file_sha256
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 NUMBERS = ("outputs", "claims", "sensitivity")

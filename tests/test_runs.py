@@ -5,8 +5,8 @@ import re
 import pytest
 from conftest import ROOT
 
-from mcsim.errors import InputError
-from mcsim.runs import load_run
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.runs import load_run
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 

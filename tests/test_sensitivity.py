@@ -12,13 +12,13 @@ import pytest
 from models_for_tests import ISHIGAMI, ISHIGAMI_S1, ISHIGAMI_ST, LINEAR
 from scipy import integrate
 
-from mcsim.errors import InputError, Problems
+from mcsim.analysis.sensitivity import SensitivitySpec, UndefinedOutputError, analyse, parse_sensitivity
+from mcsim.analysis.sensitivity import sobol as sobol_module
+from mcsim.analysis.sensitivity.targets import Target
+from mcsim.inputs.errors import InputError, Problems
+from mcsim.inputs.priors import Correlation, load_priors, parse_prior
+from mcsim.inputs.runs import Claim
 from mcsim.models import TABLEAU1
-from mcsim.priors import Correlation, load_priors, parse_prior
-from mcsim.runs import Claim
-from mcsim.sensitivity import SensitivitySpec, UndefinedOutputError, analyse, parse_sensitivity
-from mcsim.sensitivity import sobol as sobol_module
-from mcsim.sensitivity.targets import Target
 
 DATA = Path(__file__).parent / "data"
 PRIORS = Path(__file__).parent.parent / "priors"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from SALib.analyze import sobol as salib_analyze
 
-from mcsim.sensitivity.sobol import estimate, estimate_replicated, salib_seed, unit_sample
+from mcsim.analysis.sensitivity.sobol import estimate, estimate_replicated, salib_seed, unit_sample
 
 NAMES = ("x1", "x2", "x3")
 

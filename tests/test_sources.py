@@ -9,9 +9,9 @@ import types
 
 from conftest import ROOT, USER_MODEL, new_process, user_model
 
-from mcsim import sources
-from mcsim.runs import load_run
-from mcsim.sources import CODE_ROOT, code_sha256, file_sha256, tree_sha256
+from mcsim.inputs import sources
+from mcsim.inputs.runs import load_run
+from mcsim.inputs.sources import CODE_ROOT, code_sha256, file_sha256, tree_sha256
 
 
 def _run_file(folder, model: str):
@@ -59,10 +59,10 @@ def test_a_package_is_every_python_file_of_it(tmp_path, monkeypatch):
     assert load_run(_run_file(tmp_path, "src_user_pkg.core:MODEL")).model_source.sha256 != sha["src_user_pkg:MODEL"]
 
 
-def test_a_built_in_model_is_its_module_file():
+def test_a_built_in_model_is_its_own_package():
     source = load_run(ROOT / "runs" / "paper-table1.toml").model_source
     assert source.name == "tableau1" and source.module == "mcsim.models.tableau1"
-    assert source.sha256 == file_sha256(CODE_ROOT / "models" / "tableau1.py")
+    assert source.sha256 == tree_sha256(CODE_ROOT / "models" / "tableau1")
 
 
 def _copy_of_mcsim(tmp_path):

@@ -5,8 +5,8 @@ import pytest
 from conftest import points_with
 from scipy import stats
 
+from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
-from mcsim.runs import load_run
 
 FIXED = 63e6 / 12
 INFERENCE = 100 * 0.004 * 250 / 1000  # USD per user per month at the table's points

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from streaming_helpers import PAPER, single_pass, spec, summary_of
 
-from mcsim import streaming
-from mcsim.engine import simulate
-from mcsim.stats import evaluate_claims, quantile_errors, summarise
-from mcsim.streaming import QUANTILES, STAT_BLOCK, quantile_rank
+from mcsim.compute import streaming
+from mcsim.compute.engine import simulate
+from mcsim.compute.stats import evaluate_claims, quantile_errors, summarise
+from mcsim.compute.streaming import QUANTILES, STAT_BLOCK, quantile_rank
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 19, 20, 21, 100, 1001, 40_000])

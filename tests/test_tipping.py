@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
+from mcsim.analysis.tipping import closed_form, output_map, root_find, tipping_point, tipping_points
+from mcsim.inputs.runs import load_run
 from mcsim.models.tableau1 import TABLEAU1
-from mcsim.runs import load_run
-from mcsim.tipping import closed_form, output_map, root_find, tipping_point, tipping_points
 
 RUN = ROOT / "runs" / "paper-table1.toml"
 

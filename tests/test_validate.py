@@ -6,8 +6,8 @@ import pytest
 from conftest import ROOT, points_with
 
 from mcsim.cli import main
-from mcsim.errors import InputError
-from mcsim.runs import check_priors, load_run
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.runs import check_priors, load_run
 
 PAPER = (ROOT / "priors" / "paper-table1.toml").read_text(encoding="utf-8")
 MISSPELT = PAPER.replace("[inputs.conversion_rate]", "[inputs.conversion_rte]")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 import re
 
-from ..errors import did_you_mean
-from . import tableau1
-from .base import InputSpec, Model, OutputSpec
-from .tableau1 import TABLEAU1
+from mcsim.inputs.errors import did_you_mean
+from mcsim.models import tableau1
+from mcsim.models.base import InputSpec, Model, OutputSpec
+from mcsim.models.tableau1 import TABLEAU1
 
 __all__ = ["BUILTIN", "InputSpec", "Model", "OutputSpec", "module_of", "resolve"]
 

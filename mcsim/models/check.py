@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..distributions import U_HIGHEST, U_LOWEST
-from .base import Model
+from mcsim.inputs.distributions import U_HIGHEST, U_LOWEST
+from mcsim.models.base import Model
 
 __all__ = ["undefined_outputs"]
 

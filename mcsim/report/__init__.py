@@ -15,16 +15,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..interrupts import interrupted
-from ..pipeline import Result
-from .dataset import build_dataset
-from .document import render_html, render_markdown
-from .figures import Figure, plot_run
-from .sensitivity_figures import plot_sensitivity, sensitivity_caption
-from .summary import build_summary, dumps, plain
-from .target import FILES_KEY, check_target, report_files, run_inputs
-from .verdict import build as build_verdict
-from .verdict_figures import plot_verdict
+from mcsim.interrupts import interrupted
+from mcsim.pipeline import Result
+from mcsim.report.dataset import build_dataset
+from mcsim.report.document import render_html, render_markdown
+from mcsim.report.figures import Figure, plot_run
+from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
+from mcsim.report.summary import build_summary, dumps, plain
+from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
+from mcsim.report.verdict import build as build_verdict
+from mcsim.report.verdict_figures import plot_verdict
 
 __all__ = ["replace_directory", "write_report"]
 
@@ -80,7 +80,7 @@ class replace_directory:
     """Context manager: yields an empty staging directory that replaces ``target`` on success.
 
     ``target`` must be a path that does not exist, an empty folder or a report mcsim wrote, and
-    not hold any of ``inputs``: anything else raises :class:`~mcsim.errors.InputError` before
+    not hold any of ``inputs``: anything else raises :class:`~mcsim.inputs.errors.InputError` before
     anything is written, and again at the swap if it became something else meanwhile. A
     symbolic link is followed: the folder it points to is replaced, the link kept.
 

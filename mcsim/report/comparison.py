@@ -19,10 +19,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from .. import __version__
-from .figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
-from .text import md_cell, md_text, number, percent
-from .verdict import ordinal
+from mcsim import __version__
+from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
+from mcsim.report.text import md_cell, md_text, number, percent
+from mcsim.report.verdict import ordinal
 
 __all__ = ["build_comparison", "render_comparison", "write_comparison"]
 
@@ -262,10 +262,10 @@ def _plot_claims(data: dict, directory: Path) -> Figure | None:
 
 def write_comparison(scenarios, target: str | Path) -> Path:
     """Write the comparison of ``scenarios`` (see :class:`mcsim.batch.Scenario`) into ``target``."""
-    from . import replace_directory
-    from .document import render_html
-    from .summary import dumps, plain
-    from .target import FILES_KEY, report_files
+    from mcsim.report import replace_directory
+    from mcsim.report.document import render_html
+    from mcsim.report.summary import dumps, plain
+    from mcsim.report.target import FILES_KEY, report_files
 
     target = Path(target)
     data = plain(build_comparison(scenarios))

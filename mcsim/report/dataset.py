@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .. import __version__
-from ..pipeline import Result
-from ..stats import QUANTILES, quantile_errors
+from mcsim import __version__
+from mcsim.compute.stats import QUANTILES, quantile_errors
+from mcsim.pipeline import Result
 
 __all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import markdown
 
-from .. import __version__
-from ..pipeline import Result
-from ..table import consistency_checks, deterministic_table, round_half_up
-from .figures import Figure
-from .text import md_cell, md_code, md_text, number, percent
+from mcsim import __version__
+from mcsim.models.tableau1.table import consistency_checks, deterministic_table, round_half_up
+from mcsim.pipeline import Result
+from mcsim.report.figures import Figure
+from mcsim.report.text import md_cell, md_code, md_text, number, percent
 
 __all__ = ["render_html", "render_markdown"]
 
@@ -122,7 +122,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
 
     ``verdict`` is :func:`mcsim.report.verdict.build`'s result (computed here when not given).
     """
-    from .verdict import build
+    from mcsim.report.verdict import build
 
     verdict = verdict if verdict is not None else build(result)
     spec = result.spec

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from ..pipeline import Result
+from mcsim.pipeline import Result
 
 __all__ = ["Figure", "format_count", "plot_run", "save"]
 

@@ -18,8 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from ..sensitivity import SensitivityResult, TargetResult
-from .figures import format_count, save
+from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
+from mcsim.report.figures import format_count, save
 
 __all__ = ["plot_sensitivity"]
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
-from ..pipeline import Result
-from ..sources import CODE_ROOT, code_sha256
+from mcsim import __version__
+from mcsim.inputs.sources import CODE_ROOT, code_sha256
+from mcsim.pipeline import Result
 
 __all__ = ["build_summary", "dumps", "manifest", "plain"]
 
@@ -53,8 +53,8 @@ def manifest(result: Result) -> dict[str, Any]:
 
     The inputs include the model (as the run file names it, the file or package it was imported
     from, and the sha256 of its source); ``code`` holds the sha256 of mcsim's own ``.py`` files
-    (see :mod:`mcsim.sources`). ``mcsim run --from summary.json`` reads it back (see
-    :mod:`mcsim.rerun`); ``mcsim batch`` compares it (see :mod:`mcsim.batch`).
+    (see :mod:`mcsim.inputs.sources`). ``mcsim run --from summary.json`` reads it back (see
+    :mod:`mcsim.inputs.rerun`); ``mcsim batch`` compares it (see :mod:`mcsim.batch`).
     """
     spec = result.spec
     inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import InputError, Problem
+from mcsim.inputs.errors import InputError, Problem
 
 __all__ = ["FILES_KEY", "Refusal", "check_target", "new_folder", "refusal", "report_files", "run_inputs"]
 

@@ -2,8 +2,8 @@
 
 :func:`build` computes, from a :class:`~mcsim.pipeline.Result` and nothing else, what the
 verdict says: each claim's probability with its interval; what drives it (the run's Sobol
-indices when it has a ``[sensitivity]`` table); its tipping points (:mod:`mcsim.tipping`); the
-boxes of inputs where it fails (:mod:`mcsim.discovery`, on the kept samples); and a 2-D map of
+indices when it has a ``[sensitivity]`` table); its tipping points (:mod:`mcsim.analysis.tipping`); the
+boxes of inputs where it fails (:mod:`mcsim.analysis.discovery`, on the kept samples); and a 2-D map of
 the claimed output over the two inputs that matter most. :meth:`Verdict.markdown` writes it in
 words, :meth:`Verdict.to_summary` as plain data for ``summary.json``.
 """
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as scipy_stats
 
-from ..discovery import Discovery, discover
-from ..pipeline import Result
-from ..stats import ClaimResult, claim_holds
-from ..tipping import OutputMap, TippingPoint, output_map, tipping_points
-from .text import md_cell, md_code, md_text, number, percent
+from mcsim.analysis.discovery import Discovery, discover
+from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
+from mcsim.compute.stats import ClaimResult, claim_holds
+from mcsim.pipeline import Result
+from mcsim.report.text import md_cell, md_code, md_text, number, percent
 
 __all__ = ["ClaimVerdict", "Driver", "Verdict", "build", "describe_box", "describe_tipping", "format_value",
            "kept_samples", "ordinal"]

@@ -13,9 +13,9 @@ from matplotlib.colors import LogNorm
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..stats import claim_holds
-from .figures import CLAIM, REFERENCE, Figure, format_count, save
-from .verdict import Verdict, format_value, kept_samples
+from mcsim.compute.stats import claim_holds
+from mcsim.report.figures import CLAIM, REFERENCE, Figure, format_count, save
+from mcsim.report.verdict import Verdict, format_value, kept_samples
 
 __all__ = ["plot_verdict"]
 

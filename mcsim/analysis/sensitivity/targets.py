@@ -18,9 +18,9 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import McsimError
-from ..models import Model
-from .spec import SensitivitySpec
+from mcsim.analysis.sensitivity.spec import SensitivitySpec
+from mcsim.inputs.errors import McsimError
+from mcsim.models import Model
 
 __all__ = ["ClaimLike", "Target", "TargetValues", "UndefinedOutputError", "make_targets"]
 
@@ -33,7 +33,7 @@ class UndefinedOutputError(McsimError, FloatingPointError):
 
 
 class ClaimLike(Protocol):
-    """What the analysis needs of a claim (``mcsim.runs.Claim`` is one)."""
+    """What the analysis needs of a claim (``mcsim.inputs.runs.Claim`` is one)."""
 
     name: str
     text: str

@@ -1,6 +1,6 @@
 """Statistics of a simulation: summaries of each output, claims' probabilities, curves over users.
 
-Statistics are merged from the chunks of a run (:mod:`mcsim.streaming`), never from every
+Statistics are merged from the chunks of a run (:mod:`mcsim.compute.streaming`), never from every
 sample at once. Quantiles are empirical order statistics (``method="inverted_cdf"``): a quantile is a value some
 sample took, so it stays well defined when a share of samples is infinite (a break-even that is
 never reached is +inf; the p95 is then +inf if more than 5 % never break even). Means and
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as scipy_stats
 
-from .engine import Simulation
-from .runs import Claim
-from .streaming import QUANTILES
+from mcsim.compute.engine import Simulation
+from mcsim.compute.streaming import QUANTILES
+from mcsim.inputs.runs import Claim
 
 __all__ = ["QUANTILES", "ClaimResult", "Curves", "claim_holds", "curves", "evaluate_claims", "quantile_errors",
            "summarise"]
@@ -33,7 +33,7 @@ def _quantiles(values: np.ndarray) -> np.ndarray:
 def summarise(sim: Simulation) -> dict[str, dict[str, np.ndarray | float]]:
     """Mean, sd, p05, p50, p95 of every output (and ``p_never``, ``p_positive`` where they apply).
 
-    The statistics are merged from the run's chunks (:mod:`mcsim.streaming`): moments and shares
+    The statistics are merged from the run's chunks (:mod:`mcsim.compute.streaming`): moments and shares
     exactly, quantiles exactly or, beyond a memory budget, within the error bound that
     :func:`quantile_errors` gives.
 

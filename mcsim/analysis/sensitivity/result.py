@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .crosschecks import CrossCheck
-from .sobol import Indices
-from .spec import SensitivitySpec
-from .targets import Target
-from .tornado import Tornado
+from mcsim.analysis.sensitivity.crosschecks import CrossCheck
+from mcsim.analysis.sensitivity.sobol import Indices
+from mcsim.analysis.sensitivity.spec import SensitivitySpec
+from mcsim.analysis.sensitivity.targets import Target
+from mcsim.analysis.sensitivity.tornado import Tornado
 
 __all__ = ["Ranking", "SensitivityResult", "TargetResult"]
 
@@ -201,6 +201,6 @@ class SensitivityResult:
 
     def markdown(self) -> str:
         """The report's sensitivity section, in plain words (headings level 2 and 3, tables)."""
-        from .markdown import render
+        from mcsim.analysis.sensitivity.markdown import render
 
         return render(self)

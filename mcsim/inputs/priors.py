@@ -1,7 +1,7 @@
 """Priors files (``priors/*.toml``): loading, validation, and the frozen objects they become.
 
 See DESIGN section 3.1 for the format. A file is validated whole: every problem is collected
-and raised together as one :class:`~mcsim.errors.InputError`.
+and raised together as one :class:`~mcsim.inputs.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .distributions import FAMILIES, Distribution, parse
-from .errors import Problems, did_you_mean, is_number, show, unknown_keys
-from .files import read_toml
-from .models import Model, resolve
+from mcsim.inputs.distributions import FAMILIES, Distribution, parse
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, unknown_keys
+from mcsim.inputs.files import read_toml
+from mcsim.models import Model, resolve
 
 __all__ = ["Correlation", "Prior", "Priors", "check_against_model", "load_priors", "parse_prior"]
 

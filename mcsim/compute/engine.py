@@ -1,8 +1,8 @@
 """Running a model over a sampling design in chunks, on one core, several, or a Dask cluster.
 
 The run is evaluated chunk by chunk; each chunk returns mergeable statistics
-(:mod:`mcsim.streaming`), never its samples, so memory stays bounded whatever the number of
-samples. Chunks are whole numbers of :data:`~mcsim.streaming.STAT_BLOCK` samples and are merged
+(:mod:`mcsim.compute.streaming`), never its samples, so memory stays bounded whatever the number of
+samples. Chunks are whole numbers of :data:`~mcsim.compute.streaming.STAT_BLOCK` samples and are merged
 in sample order, and a chunk's numbers depend only on the seed and its sample range, so a run's
 statistics are bit-identical whatever the chunk size, the number of workers or the scheduler.
 
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernels, streaming
-from .runs import RunSpec
-from .sampling import Design
-from .streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
+from mcsim.compute import kernels, streaming
+from mcsim.compute.sampling import Design
+from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
+from mcsim.inputs.runs import RunSpec
 
 __all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate"]
 
@@ -84,7 +84,7 @@ def _chunk_ranges(n: int, chunk_size: int) -> list[tuple[int, int]]:
 
 def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     """Draw samples ``start`` to ``stop``, evaluate the model, return their partial statistics."""
-    from .stats import claim_holds
+    from mcsim.compute.stats import claim_holds
 
     design = _design(spec)
     drawn = design.draw(start, stop)

@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Problems, did_you_mean, is_number, show, unknown_keys, whole
-from ..models import Model
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, unknown_keys, whole
+from mcsim.models import Model
 
 __all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "parse_sensitivity"]
 
@@ -43,7 +43,7 @@ class SensitivitySpec:
     replicates : int
         Independently scrambled Saltelli samples the base sample is split into (a power of 2);
         the intervals are Student's t on the spread of their estimates, which hold the true
-        index about as often as they say (:mod:`mcsim.sensitivity.sobol`). 1: one sample, with
+        index about as often as they say (:mod:`mcsim.analysis.sensitivity.sobol`). 1: one sample, with
         SALib's bootstrap intervals, which are far too wide on a Sobol design.
     bootstrap : int
         Bootstrap resamples of SALib's scheme, with ``replicates = 1``. Its intervals are z times the bootstrap standard

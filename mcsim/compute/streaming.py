@@ -31,7 +31,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .kernels import column_statistics, column_type, figure_counts, histogram_counts
+from mcsim.compute.kernels import column_statistics, column_type, figure_counts, histogram_counts
 
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
            "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..models import Model
-from ..priors import Priors
-from .targets import Target
+from mcsim.analysis.sensitivity.targets import Target
+from mcsim.inputs.priors import Priors
+from mcsim.models import Model
 
 __all__ = ["Tornado", "TornadoBar", "tornado"]
 

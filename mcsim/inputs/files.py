@@ -1,4 +1,4 @@
-"""Reading TOML input files, with every failure turned into an :class:`~mcsim.errors.InputError`."""
+"""Reading TOML input files, with every failure turned into an :class:`~mcsim.inputs.errors.InputError`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
+from mcsim.inputs.errors import InputError, Problem
 
 __all__ = ["MAX_INPUT_BYTES", "MISSING", "read_json", "read_toml"]
 

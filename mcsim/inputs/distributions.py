@@ -27,7 +27,7 @@ import numpy as np
 from scipy import special, stats
 from scipy.stats.sampling import NumericalInverseHermite
 
-from .errors import Problems, did_you_mean, is_number, show
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
 
 __all__ = ["FAMILIES", "U_HIGHEST", "U_LOWEST", "U_RESOLUTION", "Distribution", "inside_unit", "parse"]
 

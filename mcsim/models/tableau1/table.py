@@ -1,7 +1,7 @@
 """The deterministic Tableau 1 at the priors' point values, and the paper's inconsistencies.
 
 Every number here is computed by the model from the priors' points; the paper's printed
-values (:mod:`mcsim.paper`) are only compared against.
+values (:mod:`mcsim.models.tableau1.paper`) are only compared against.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from . import paper
-from .models.tableau1 import TABLEAU1
-from .priors import Priors
+from mcsim.inputs.priors import Priors
+from mcsim.models.tableau1 import TABLEAU1, paper
 
 __all__ = ["Check", "TableRow", "consistency_checks", "deterministic_table", "format_table", "point_outputs"]
 

@@ -1,6 +1,6 @@
 """Compiled inner loops: the streaming statistics, one pass over each column of a block, and the bootstrap.
 
-A block's statistics (:func:`mcsim.streaming.block_partial`) need, for every column, the
+A block's statistics (:func:`mcsim.compute.streaming.block_partial`) need, for every column, the
 counts of finite, NaN and positive values, the counts below each quantile's bracket, the sums
 of ``x - ref`` and ``(x - ref)**2``, and the values inside each bracket. With NumPy that is a
 score of passes over the block and as many temporary arrays, each with its call overhead; here

@@ -6,10 +6,10 @@ convergence by doubling the base sample, rankings with their uncertainty, cross-
 plain Monte Carlo sample, the tornado's numbers, and the report's words.
 """
 
-from .analysis import analyse
-from .result import Ranking, SensitivityResult, TargetResult
-from .spec import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
-from .targets import Target, UndefinedOutputError
+from mcsim.analysis.sensitivity.analysis import analyse
+from mcsim.analysis.sensitivity.result import Ranking, SensitivityResult, TargetResult
+from mcsim.analysis.sensitivity.spec import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
+from mcsim.analysis.sensitivity.targets import Target, UndefinedOutputError
 
 __all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
            "TargetResult", "UndefinedOutputError", "analyse", "parse_sensitivity"]

@@ -25,8 +25,8 @@ import numpy as np
 from scipy import special
 from scipy.stats import qmc
 
-from .distributions import inside_unit
-from .priors import Priors, gaussian_copula_matrix
+from mcsim.inputs.distributions import inside_unit
+from mcsim.inputs.priors import Priors, gaussian_copula_matrix
 
 __all__ = ["BLOCK", "SAMPLERS", "Design", "chunks"]
 

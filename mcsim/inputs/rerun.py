@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems, show, whole
-from .files import read_json
-from .runs import RunSpec, load_run
+from mcsim.inputs.errors import Problems, show, whole
+from mcsim.inputs.files import read_json
+from mcsim.inputs.runs import RunSpec, load_run
 
 __all__ = ["load_rerun"]
 

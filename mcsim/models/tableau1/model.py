@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .. import paper
-from .base import InputSpec, Model, OutputSpec
+from mcsim.models.base import InputSpec, Model, OutputSpec
+from mcsim.models.tableau1 import paper
 
 __all__ = ["TABLEAU1", "evaluate"]
 

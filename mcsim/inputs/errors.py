@@ -66,7 +66,7 @@ class Problems:
     >>> problems.raise_if_any()
     Traceback (most recent call last):
     ...
-    mcsim.errors.InputError: runs/x.toml: [run] samples = 0 is invalid: must be a whole number >= 1
+    mcsim.inputs.errors.InputError: runs/x.toml: [run] samples = 0 is invalid: must be a whole number >= 1
     """
 
     def __init__(self, file: str):

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from .result import SensitivityResult, TargetResult
+from mcsim.analysis.sensitivity.result import SensitivityResult, TargetResult
 
 __all__ = ["escape", "render"]
 

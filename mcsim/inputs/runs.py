@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
-from .files import MISSING, read_toml
-from .models import Model, resolve
-from .models.check import undefined_outputs
-from .priors import Prior, Priors, check_against_model, load_priors, parse_prior
-from .sampling import SAMPLERS
-from .sensitivity import SensitivitySpec, parse_sensitivity
-from .sources import ModelSource, model_source
+from mcsim.analysis.sensitivity import SensitivitySpec, parse_sensitivity
+from mcsim.compute.sampling import SAMPLERS
+from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
+from mcsim.inputs.files import MISSING, read_toml
+from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, parse_prior
+from mcsim.inputs.sources import ModelSource, model_source
+from mcsim.models import Model, resolve
+from mcsim.models.check import undefined_outputs
 
 __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
            "load_run"]

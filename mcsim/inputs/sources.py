@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Model, module_of
+from mcsim.models import Model, module_of
 
 __all__ = ["CODE_ROOT", "ModelSource", "code_sha256", "file_sha256", "model_source", "tree_sha256"]
 
-CODE_ROOT = Path(__file__).resolve().parent  # the mcsim package that is running
+CODE_ROOT = Path(__file__).resolve().parent.parent  # the mcsim package that is running
+_MCSIM = __name__.partition(".")[0]
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,14 @@ def model_source(name: str, model: Model) -> ModelSource:
     if cached is not None and cached[0] is model:
         return cached[1]
     module_name = module_of(name)
-    top = sys.modules.get(module_name.partition(".")[0])
-    file = getattr(sys.modules.get(module_name), "__file__", None)
-    if hasattr(top, "__path__") and top.__name__ != __package__:  # in a package (or one itself): all of it
+    module = sys.modules.get(module_name)
+    # a built-in model is its own package of mcsim; another model, its whole top-level package
+    top = module if module_name.startswith(_MCSIM + ".") else sys.modules.get(module_name.partition(".")[0])
+    file = getattr(module, "__file__", None)
+    if hasattr(top, "__path__"):  # a package: all of it
         folders = [str(Path(folder).resolve()) for folder in top.__path__]
         source = ModelSource(name, module_name, os.pathsep.join(folders), tree_sha256(*folders))
-    elif file:  # a module at the top level, or a built-in model's module
+    elif file:  # a module at the top level
         path = str(Path(file).resolve())
         source = ModelSource(name, module_name, path, file_sha256(path))
     else:

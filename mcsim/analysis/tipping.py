@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from .models import Model
-from .priors import Priors
-from .runs import Claim
-from .stats import claim_holds
+from mcsim.compute.stats import claim_holds
+from mcsim.inputs.priors import Priors
+from mcsim.inputs.runs import Claim
+from mcsim.models import Model
 
 __all__ = ["OutputMap", "TippingPoint", "claim_margin", "closed_form", "output_map", "root_find",
            "tipping_point", "tipping_points"]

@@ -8,16 +8,25 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..errors import InputError, Problem
-from ..models import Model
-from ..priors import Priors
-from ..sampling import Design
-from .crosschecks import cross_check
-from .result import SensitivityResult, TargetResult
-from .sobol import BOOTSTRAP, CROSSCHECK, SAMPLE, Indices, estimate, estimate_replicated, salib_seed, unit_sample
-from .spec import SensitivitySpec
-from .targets import ClaimLike, Target, make_targets, raw_values
-from .tornado import tornado
+from mcsim.analysis.sensitivity.crosschecks import cross_check
+from mcsim.analysis.sensitivity.result import SensitivityResult, TargetResult
+from mcsim.analysis.sensitivity.sobol import (
+    BOOTSTRAP,
+    CROSSCHECK,
+    SAMPLE,
+    Indices,
+    estimate,
+    estimate_replicated,
+    salib_seed,
+    unit_sample,
+)
+from mcsim.analysis.sensitivity.spec import SensitivitySpec
+from mcsim.analysis.sensitivity.targets import ClaimLike, Target, make_targets, raw_values
+from mcsim.analysis.sensitivity.tornado import tornado
+from mcsim.compute.sampling import Design
+from mcsim.inputs.errors import InputError, Problem
+from mcsim.inputs.priors import Priors
+from mcsim.models import Model
 
 __all__ = ["analyse"]
 

@@ -1,0 +1,1 @@
+"""Reading input files into specs that validate themselves: errors, distributions, priors, runs."""
