@@ -17,12 +17,13 @@ from mcsim.compute.sampling import SAMPLERS
 from mcsim.inputs.errors import InputError, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import read_toml
 from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, parse_prior
-from mcsim.models import Model, resolve
+from mcsim.models import Model, Reference, resolve
 from mcsim.models.check import undefined_outputs
+from mcsim.models.points import DEFAULT_USERS
 
 __all__ = ["OPERATORS", "Claim", "RunSpec", "load_run"]
 
-RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
+RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
 CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
@@ -68,10 +69,16 @@ class RunSpec:
     workers: int = 0  # processes for the chunks; 0: one per available core
     scheduler: str = "local"  # "local", "dask" (a local Dask cluster) or a Dask scheduler's address
     target_se: float | None = None  # stop once every claim's standard error is at most this
+    reference: str = ""  # the publication the run reproduces ([run] reference), else its priors' [meta] reference
 
     @property
     def stem(self) -> str:
         return Path(self.file).stem
+
+    @property
+    def published(self) -> Reference | None:
+        """What the publication the run reproduces printed, if its model knows it (see :class:`Reference`)."""
+        return self.model.reference(self.reference or self.priors.reference)
 
 
 def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None) -> RunSpec:
@@ -142,7 +149,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] target_se", f"= {show(target_se)} is invalid: must be a number in (0, 0.5) "
                      "(the standard error at which every claim's probability is known well enough)")
         target_se = None
-    users = run.get("users", [1e4, 1e6, 1e7, 1e8, 1e9])
+    users = run.get("users", list(DEFAULT_USERS))
     if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
                                                       for u in users)):
         problems.add("[run] users", f"= {show(users)} is invalid: must be a non-empty list of numbers > 0")
@@ -156,9 +163,19 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
         problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
     else:
         try:
-            model = resolve(model_name)
+            model = resolve(model_name, near=Path(file).parent)
         except LookupError as error:
             problems.add("[run] model", f"= {show(model_name)} {error}")
+
+    reference = run.get("reference", "")
+    if not isinstance(reference, str):
+        problems.add("[run] reference", f"= {show(reference)} is invalid: must be a string naming a publication "
+                     "the model reproduces")
+        reference = ""
+    elif reference and model is not None and model.reference(reference) is None:
+        known = [r.name for r in model.references]
+        problems.add("[run] reference", f"= {show(reference)} is not a publication model {model.name} reproduces"
+                     f"{did_you_mean(reference, known)} (known: {', '.join(map(show, known)) or 'none'})")
 
     priors = None
     priors_ref = run.get("priors")
@@ -195,7 +212,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
                    claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
                    overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
-                   target_se=None if target_se is None else float(target_se))
+                   target_se=None if target_se is None else float(target_se), reference=reference)
 
 
 def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
