@@ -7,6 +7,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-from mcsim.models.base import InputSpec, Model, OutputSpec, Reference  # noqa: E402
+from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
 
 __all__ = ["InputSpec", "Model", "OutputSpec", "Reference", "__version__"]
