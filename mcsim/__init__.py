@@ -1,4 +1,4 @@
-"""mcsim: Monte Carlo uncertainty and sensitivity analysis of Tableau 1 of Viseur (2025)."""
+"""mcsim: Monte Carlo uncertainty and sensitivity analysis of models with cited priors."""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -6,3 +6,7 @@ try:
     __version__ = version("mcsim")
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
+
+from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
+
+__all__ = ["InputSpec", "Model", "OutputSpec", "Reference", "__version__"]

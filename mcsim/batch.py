@@ -158,23 +158,24 @@ class Scenario:
     title: str
     report: Path
     summary: dict[str, Any]
-    break_even: np.ndarray | None  # the kept per-sample break-even users (inf: never), or None
+    kept: dict[str, np.ndarray]  # each scalar output's kept per-sample values (inf where infinite)
     ran: bool  # run by this batch (False: its report was up to date)
+    spec: RunSpec | None = None
 
 
 def load_scenario(job: Job, *, ran: bool) -> Scenario:
-    """Read a run's ``summary.json`` and the kept break-even samples of its ``results.nc``."""
+    """Read a run's ``summary.json`` and the kept samples of its scalar outputs from ``results.nc``."""
     summary = json.loads((job.out / "summary.json").read_text(encoding="utf-8"))
-    values = None
+    scalar = [out.name for out in job.spec.model.outputs if not out.per_user]
+    kept = {}
     try:
         import xarray as xr
 
         with xr.open_dataset(job.out / "results.nc", engine="netcdf4") as data:
-            if "break_even_users" in data:
-                values = np.asarray(data["break_even_users"].values, dtype=float)
+            kept = {name: np.asarray(data[name].values, dtype=float) for name in scalar if name in data}
     except (OSError, ValueError):
-        values = None
-    return Scenario(job.spec.stem, job.spec.title, job.out, summary, values, ran)
+        kept = {}
+    return Scenario(job.spec.stem, job.spec.title, job.out, summary, kept, ran, job.spec)
 
 
 # --- progress ------------------------------------------------------------------------------------

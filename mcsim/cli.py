@@ -111,21 +111,18 @@ def _default_priors() -> Path:
 
 def _table(args) -> int:
     from mcsim.inputs.errors import Problems
-    from mcsim.inputs.priors import check_against_model, load_priors
-    from mcsim.models.tableau1 import TABLEAU1
-    from mcsim.models.tableau1.table import format_table
+    from mcsim.inputs.runs import check_priors
+    from mcsim.models.check import undefined_outputs
+    from mcsim.models.points import format_points, users_of
 
-    priors = load_priors(args.priors or _default_priors())
+    priors, model = check_priors(args.priors or _default_priors())  # against the model it names
     problems = Problems(priors.file)
-    check_against_model(priors, TABLEAU1, problems)
-    if not problems:
-        from mcsim.models.check import undefined_outputs
-        from mcsim.models.tableau1.paper import TABLE1
-
-        for sentence in undefined_outputs(priors, TABLEAU1, [1.0, *(row.users for row in TABLE1)]):
-            problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
+    for sentence in undefined_outputs(priors, model, [1.0, *users_of(model, priors)]):
+        problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
     problems.raise_if_any()
-    print(format_table(priors))
+    published = model.reference(priors.reference)
+    print(published.table(priors) if published is not None and published.table else
+          format_points(model, priors, users_of(model, priors)))
     return EXIT_OK
 
 

@@ -58,7 +58,7 @@ def test_comparison_is_written(batch_dir):
         one["claims"]["break_even_within_6M"]["probability"]
     text = (out / "report.md").read_text()
     assert "How the verdict moves" in text and "break_even_within_6M" in text
-    for stem in ("break_even_by_scenario", "claims_by_scenario"):
+    for stem in ("break_even_users_by_scenario", "claims_by_scenario"):
         assert (out / "figures" / f"{stem}.png").is_file() and (out / "figures" / f"{stem}.pdf").is_file()
     assert "data:image/png;base64," in (out / "report.html").read_text()
 

@@ -30,7 +30,7 @@ def test_table_prints_the_six_rows():
 
 def test_table_of_another_priors_file():
     done = _mcsim("table", str(ROOT / "priors" / "evidence-2025.toml"))
-    assert done.returncode == 0 and "Break-even users: 9,259,259" in done.stdout
+    assert done.returncode == 0 and "Break-even monthly users: 9,259,259 users" in done.stdout
 
 
 def test_bad_input_exits_2_with_one_line_per_problem(write):

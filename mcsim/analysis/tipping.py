@@ -5,16 +5,14 @@ to failing as that input moves and every other input stays at its prior's point 
 where that value sits in the input's prior ("the claim fails below a conversion rate of 4.9 %,
 the 47th percentile of its prior").
 
-Tableau 1's claims have closed forms: every claim on break-even users, crossover users or the
-surplus at given users is a condition ``E >= 0`` with ``E`` linear in the conversion rate, the
-price, the training cost and the product ``prompts x cost per 1000 tokens x tokens``, and linear
-in ``1 / lifetime``; each input's threshold is then one division (:func:`closed_form`). Other
-models, and other claims, are solved by bracketing the sign change of a continuous margin on a
-grid and refining it with Brent's method (:func:`root_find`). The direction of the flip (below or
+A model may give a closed form of its thresholds (its ``tipping`` hook, :func:`closed_form`);
+otherwise, and for claims its closed form does not cover, the threshold is found by bracketing
+the sign change of a continuous margin on a grid and refining it with Brent's method
+(:func:`root_find`). The direction of the flip (below or
 above) is always read from the model itself, on either side of the value found.
 
 :func:`output_map` evaluates one output over a grid of two inputs, the others at their points,
-for the 2-D map of break-even users.
+for the 2-D map of a claimed output.
 """
 
 from __future__ import annotations
@@ -109,62 +107,19 @@ def _inputs(points: dict[str, float], name: str, values: np.ndarray) -> dict[str
     return inputs
 
 
-# --- closed form (Tableau 1) ---------------------------------------------------------------------
-
-def _tableau1_coefficients(claim: Claim) -> tuple[float, float, float, float] | None:
-    """(alpha, beta, gamma, delta) with E = alpha r P - beta q c t / 1000 - gamma T / L - delta.
-
-    The claim holds where E >= 0 (ops <= and >= read the sign each way; the direction is
-    checked on the model afterwards, so only the root matters here).
-    """
-    v = claim.value
-    if claim.output == "break_even_users" and v > 0:
-        return 1.0, 1.0, 1.0 / v, 0.0  # B = F / m <= V  <=>  m - F / V >= 0
-    if claim.output == "crossover_users" and v > 0:
-        return 0.0, -1.0, 1.0 / v, 0.0  # X = F / (q k) <= V  <=>  q k - F / V >= 0
-    if claim.output == "surplus" and claim.users is not None and claim.users > 0:
-        u = claim.users
-        return 1.0, 1.0, 1.0 / u, v / u  # U m - F > s  <=>  m - F / U - s / U > 0
-    if claim.output == "margin_per_user":
-        return 1.0, 1.0, 0.0, v  # m >= v
-    return None
-
-
 def closed_form(model: Model, claim: Claim, name: str, points: dict[str, float]) -> float | bool | None:
-    """The value of ``name`` at which ``claim`` flips in Tableau 1's model, by one division.
+    """The model's own closed form of the value of ``name`` at which ``claim`` flips, if it has one.
 
     Returns
     -------
     float, None or False
         The threshold; None when the claim does not depend on ``name`` or the threshold is not a
-        finite number; False when no closed form is known for this model, claim or input.
+        finite number; False when the model has no closed form for this claim and input (root
+        finding is then used).
     """
-    if model.name != "tableau1":
+    if model.tipping is None:
         return False
-    coefficients = _tableau1_coefficients(claim)
-    if coefficients is None:
-        return False
-    alpha, beta, gamma, delta = coefficients
-    p = points
-    r, price, q = p["conversion_rate"], p["price"], p["prompts_per_user"]
-    c, t, cost, life = p["cost_per_1k_tokens"], p["tokens_per_prompt"], p["training_cost"], p["lifetime_months"]
-    revenue = alpha * r * price
-    inference = beta * q * c * t / 1000.0
-    fixed = gamma * cost / life
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = {
-            "conversion_rate": (inference + fixed + delta) / (alpha * price) if alpha * price else math.nan,
-            "price": (inference + fixed + delta) / (alpha * r) if alpha * r else math.nan,
-            "prompts_per_user": (revenue - fixed - delta) / (beta * c * t / 1000.0) if beta * c * t else math.nan,
-            "cost_per_1k_tokens": (revenue - fixed - delta) / (beta * q * t / 1000.0) if beta * q * t else math.nan,
-            "tokens_per_prompt": (revenue - fixed - delta) / (beta * q * c / 1000.0) if beta * q * c else math.nan,
-            "training_cost": life * (revenue - inference - delta) / gamma if gamma else math.nan,
-            "lifetime_months": (gamma * cost / (revenue - inference - delta)
-                                if gamma and revenue - inference - delta else math.nan),
-        }.get(name)
-    if value is None:
-        return False
-    return float(value) if math.isfinite(value) else None
+    return model.tipping(claim, name, points)
 
 
 # --- root finding (any model) --------------------------------------------------------------------

@@ -178,7 +178,7 @@ def load_priors(path: str | Path) -> Priors:
     model = meta.get("model", "")
     if isinstance(model, str) and "model" in meta:
         try:
-            resolve(model)
+            resolve(model, near=Path(file).parent)
         except LookupError as error:
             problems.add("[meta] model", f"= {show(model)} {error}")
     inputs_table = content.get("inputs")

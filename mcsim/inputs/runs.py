@@ -18,21 +18,20 @@ from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_
 from mcsim.inputs.files import MISSING, read_toml
 from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, parse_prior
 from mcsim.inputs.sources import ModelSource, model_source
-from mcsim.models import Model, resolve
+from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
 from mcsim.models.check import undefined_outputs
+from mcsim.models.points import DEFAULT_USERS
 
 __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
            "load_run"]
 
-RUN_KEYS = ("title", "priors", "model", "samples", "sampler", "seed", "users", "chunk_size",
+RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
 CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
 OPERATORS = ("<=", "<", ">=", ">")
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
-DEFAULT_MODEL = "tableau1"
-DEFAULT_USERS = (1e4, 1e6, 1e7, 1e8, 1e9)
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
 
 
@@ -74,10 +73,16 @@ class RunSpec:
     scheduler: str = "local"  # "local", "dask" (a local Dask cluster) or a Dask scheduler's address
     target_se: float | None = None  # stop once every claim's standard error is at most this
     model_source: ModelSource | None = None  # where the model was imported from, and its source's sha256
+    reference: str = ""  # the publication the run reproduces ([run] reference), else its priors' [meta] reference
 
     @property
     def stem(self) -> str:
         return Path(self.file).stem
+
+    @property
+    def published(self) -> Reference | None:
+        """What the publication the run reproduces printed, if its model knows it (see :class:`Reference`)."""
+        return self.model.reference(self.reference or self.priors.reference)
 
 
 def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None,
@@ -174,7 +179,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
             problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
         else:
             try:
-                model = resolve(model_name)
+                model = resolve(model_name, near=Path(file).parent)
             except LookupError as error:
                 problems.add("[run] model", f"= {show(model_name)} {error}")
 
@@ -198,10 +203,21 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     fits = True  # the run's model is the one its priors are for
     if "model" not in run:
         model = _model_of(priors, priors_path)
-    elif model is not None and priors is not None and priors.model and _resolved(priors.model) not in (None, model):
+    elif (model is not None and priors is not None and priors.model
+          and _resolved(priors.model, priors.file) not in (None, model)):
         problems.add("[run] model", f"= {show(model_name)} is not the model its priors file is for ({priors.file}: "
                      f"[meta] model = {show(priors.model)}); name the same model in both, or leave out [run] model")
         fits = False
+    reference = run.get("reference", "")
+    if not isinstance(reference, str):
+        problems.add("[run] reference", f"= {show(reference)} is invalid: must be a string naming a publication "
+                     "the model reproduces")
+        reference = ""
+    elif reference and model is not None and model.reference(reference) is None:
+        known = [r.name for r in model.references]
+        problems.add("[run] reference", f"= {show(reference)} is not a publication model {model.name} reproduces"
+                     f"{did_you_mean(reference, known)} (known: {', '.join(map(show, known)) or 'none'})")
+
     source = None
     if model is not None:
         named = model_name if "model" in run else (priors.model if priors is not None else None) or DEFAULT_MODEL
@@ -235,7 +251,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
                    claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
                    overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
-                   target_se=None if target_se is None else float(target_se), model_source=source)
+                   target_se=None if target_se is None else float(target_se), model_source=source,
+                   reference=reference)
 
 
 def check_priors(path: str | Path) -> tuple[Priors, Model]:
@@ -251,7 +268,8 @@ def check_priors(path: str | Path) -> tuple[Priors, Model]:
         Every problem in the priors file, one line each.
     """
     priors = load_priors(path)
-    model = resolve(priors.model or DEFAULT_MODEL)  # load_priors has refused a model that does not resolve
+    # load_priors has refused a model that does not resolve
+    model = resolve(priors.model or DEFAULT_MODEL, near=Path(priors.file).parent)
     problems = Problems(priors.file)
     check_against_model(priors, model, problems)
     if not problems:
@@ -263,9 +281,10 @@ def check_priors(path: str | Path) -> tuple[Priors, Model]:
     return priors, model
 
 
-def _resolved(name: str) -> Model | None:
+def _resolved(name: str, file: str | None) -> Model | None:
+    """The model called ``name`` in a priors file ``file`` (a module beside it is found), or None."""
     try:
-        return resolve(name)
+        return resolve(name, near=Path(file).parent if file else None)
     except LookupError:  # a priors file's problem, reported with it
         return None
 
@@ -284,7 +303,7 @@ def _model_of(priors: Priors | None, path: str | None) -> Model | None:
             content = {}
         meta = content.get("meta")
         name = meta.get("model") if isinstance(meta, dict) and isinstance(meta.get("model"), str) else ""
-    return _resolved(name or DEFAULT_MODEL)
+    return _resolved(name or DEFAULT_MODEL, priors.file if priors is not None else path)
 
 
 def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:

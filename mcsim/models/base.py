@@ -1,14 +1,24 @@
-"""What a model is: a pure, vectorised function from named input arrays to named output arrays."""
+"""What a model is: a pure, vectorised function from named input arrays to named output arrays.
+
+A model may add optional hooks: a closed-form tipping point (root finding is the fallback) and
+the figures of publications it reproduces (:class:`Reference`), shown only for priors that say
+they reproduce that publication.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["InputSpec", "Model", "OutputSpec"]
+if TYPE_CHECKING:
+    from mcsim.inputs.priors import Priors
+    from mcsim.inputs.runs import Claim
+
+__all__ = ["InputSpec", "Model", "OutputSpec", "Reference"]
 
 
 @dataclass(frozen=True)
@@ -50,10 +60,54 @@ class OutputSpec:
     per_user: bool = False
     log_scale: bool = False
     infinite_means: str | None = None
-    reference: float | None = None  # a published value to mark on figures
-    reference_label: str = ""
-    reference_points: tuple[tuple[float, float], ...] = ()  # published (users, value) pairs
     share_positive: bool = False  # report P(value > 0) at each users value
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a publication printed for a model, shown beside the results of priors that reproduce it.
+
+    A priors file says it reproduces the publication with ``[meta] reference = NAME`` (a run file
+    with ``[run] reference = NAME``), where ``NAME`` is :attr:`name`. Priors that do not say so get
+    no word of it: no published value on the figures, no printed table.
+
+    Parameters
+    ----------
+    name : str
+        The publication and the place in it, e.g. ``"Viseur (2025), section 5, Tableau 1"``.
+    values : tuple of (output, value, label)
+        Published values of scalar outputs, marked on their figures.
+    points : tuple of (output, ((users, value), ...))
+        Published values of outputs over the users grid, marked on their figures.
+    points_label : str
+        The legend of :attr:`points`, e.g. ``"Tableau 1 as printed"``.
+    users_marks : tuple of (output, users, label)
+        Published users values to mark on the figures of an output over the users grid (e.g.
+        the published break-even on the probability of a positive surplus).
+    section : callable, optional
+        ``section(priors) -> list of str``: Markdown lines comparing the published table with
+        the model at the priors' point values, for the report.
+    table : callable, optional
+        ``table(priors) -> str``: the same as plain text, for ``mcsim table``.
+    """
+
+    name: str
+    values: tuple[tuple[str, float, str], ...] = ()
+    points: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = ()
+    points_label: str = ""
+    users_marks: tuple[tuple[str, float, str], ...] = ()
+    section: Callable[[Priors], list[str]] | None = None
+    table: Callable[[Priors], str] | None = None
+
+    def value(self, output: str) -> tuple[float, str] | None:
+        """The published value of ``output`` and its label, or None."""
+        return next(((v, label) for name, v, label in self.values if name == output), None)
+
+    def points_of(self, output: str) -> tuple[tuple[float, float], ...]:
+        return next((pairs for name, pairs in self.points if name == output), ())
+
+    def marks_of(self, output: str) -> tuple[tuple[float, str], ...]:
+        return tuple((users, label) for name, users, label in self.users_marks if name == output)
 
 
 @dataclass(frozen=True)
@@ -69,7 +123,9 @@ class Model:
     inputs: tuple[InputSpec, ...]
     outputs: tuple[OutputSpec, ...]
     function: Callable[[Mapping[str, np.ndarray], np.ndarray], dict[str, np.ndarray]]
-    reference: str = ""
+    citation: str = ""  # where the model's formulas come from
+    tipping: Callable[[Claim, str, Mapping[str, float]], float | bool | None] | None = None
+    references: tuple[Reference, ...] = ()
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -81,6 +137,10 @@ class Model:
 
     def output(self, name: str) -> OutputSpec:
         return next(spec for spec in self.outputs if spec.name == name)
+
+    def reference(self, name: str) -> Reference | None:
+        """The publication called ``name`` that this model reproduces, or None."""
+        return next((r for r in self.references if r.name == name), None)
 
     def evaluate(self, inputs: Mapping[str, np.ndarray], users: np.ndarray) -> dict[str, np.ndarray]:
         """Evaluate the model on a chunk of samples and check the shapes it returns."""

@@ -20,20 +20,39 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from mcsim import __version__
-from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
+from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, distributions_shown, format_count, save
 from mcsim.report.text import md_cell, md_text, number, percent
 from mcsim.report.verdict import ordinal
 
-__all__ = ["build_comparison", "render_comparison", "write_comparison"]
+__all__ = ["build_comparison", "focus", "render_comparison", "write_comparison"]
 
-BREAK_EVEN = "break_even_users"
 # matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
 _HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
                else {"vert": False})
 
 
+def focus(scenarios) -> dict[str, Any] | None:
+    """The output the comparison shows by scenario, and the claim on it.
+
+    The first scalar output a claim of the first scenario (the baseline) names, with that claim;
+    without one, the first scalar output its report draws.
+    """
+    spec = next((s.spec for s in scenarios if s.spec is not None), None)
+    if spec is None:
+        return None
+    claim = next((c for c in spec.claims if not spec.model.output(c.output).per_user), None)
+    name = claim.output if claim is not None else (distributions_shown(spec) or [None])[0]
+    if name is None:
+        return None
+    out = spec.model.output(name)
+    published = spec.published.value(name) if spec.published is not None else None
+    return {"output": name, "label": out.label, "unit": out.unit, "infinite_means": out.infinite_means,
+            "claim": None if claim is None else {"name": claim.name, "op": claim.op, "value": claim.value},
+            "published": None if published is None else {"value": published[0], "label": published[1]}}
+
+
 def build_comparison(scenarios) -> dict[str, Any]:
-    """The comparison's ``summary.json``: per scenario its claims, break-even and verdict's key points."""
+    """The comparison's ``summary.json``: per scenario its claims, scalar outputs and verdict's key points."""
     rows = []
     for s in scenarios:
         verdict = s.summary.get("verdict", {}).get("claims", {})
@@ -45,12 +64,12 @@ def build_comparison(scenarios) -> dict[str, Any]:
                             "top_driver": _top_driver(v), "most_likely_tipping_point": _fragile(v),
                             "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
                             "no_box": v.get("discovery", {}).get("note", "")}
-        be = s.summary.get("outputs", {}).get(BREAK_EVEN, {})
+        outputs = {name: {k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}
+                   for name, o in s.summary.get("outputs", {}).items() if "users" not in o}
         rows.append({"stem": s.stem, "title": s.title, "report": str(s.report), "ran": s.ran,
-                     "run": s.summary.get("run", {}), "claims": claims,
-                     BREAK_EVEN: {k: be.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}})
-    return {"mcsim_version": __version__, "scenarios": rows,
-            "notes": {"null": "null stands for an infinite value (never breaks even) or a missing one.",
+                     "run": s.summary.get("run", {}), "claims": claims, "outputs": outputs})
+    return {"mcsim_version": __version__, "focus": focus(scenarios), "scenarios": rows,
+            "notes": {"null": "null stands for an infinite value (see each run's null_means) or a missing one.",
                       "ci95": "Wilson score interval of each claim's probability over the run's samples."}}
 
 
@@ -125,14 +144,18 @@ def _tables(data: dict) -> list[str]:
             said = "holds" if c["holds_at_point"] else "fails"
             cells.append(f"{c['probability']:.3f} ({lo:.3f} to {hi:.3f}) *({said})*")
         lines.append(f"| {md_cell(s['title'])} (`{s['stem']}`) | " + " | ".join(cells) + " |")
-    lines += ["", "## Break-even users by scenario", "",
-              "| scenario | p05 | median | p95 | never breaks even | run by this batch |",
-              "|---|---:|---:|---:|---:|---|"]
-    for s in scenarios:
-        be = s[BREAK_EVEN]
-        never = percent(be["p_never"]) if be.get("p_never") is not None else ""
-        lines.append(f"| {md_cell(s['title'])} | {_fmt(be.get('p05'))} | {_fmt(be.get('p50'))} | "
-                     f"{_fmt(be.get('p95'))} | {never} | {'yes' if s['ran'] else 'no (up to date)'} |")
+    chosen = data.get("focus")
+    if chosen is not None:
+        name = chosen["output"]
+        infinite = chosen.get("infinite_means")
+        lines += ["", f"## {md_text(chosen['label'])} by scenario", "",
+                  "| scenario | p05 | median | p95 | " + (f"infinite ({md_cell(infinite)}) | " if infinite else "")
+                  + "run by this batch |", "|---|---:|---:|---:|" + ("---:|" if infinite else "") + "---|"]
+        for s in scenarios:
+            o = s["outputs"].get(name, {})
+            never = (percent(o["p_never"]) if o.get("p_never") is not None else "") + " | " if infinite else ""
+            lines.append(f"| {md_cell(s['title'])} | {_fmt(o.get('p05'))} | {_fmt(o.get('p50'))} | "
+                         f"{_fmt(o.get('p95'))} | {never}{'yes' if s['ran'] else 'no (up to date)'} |")
     lines += ["", "## Where each claim tips, by scenario", "",
               "The tipping point whose failing side is most likely under the scenario's priors (one input "
               "moving, the others at their points), and the inputs PRIM's first failure box restricts.", "",
@@ -172,61 +195,76 @@ def render_comparison(data: dict, figures: list[Figure]) -> str:
     return "\n".join([*lines, "", f"Made by mcsim {__version__} (`mcsim batch`)."]) + "\n"
 
 
-def _plot_break_even(scenarios, data: dict, directory: Path) -> Figure | None:
-    shown = [(s, row) for s, row in zip(scenarios, data["scenarios"], strict=True) if row[BREAK_EVEN].get("p50")
-             is not None or s.break_even is not None]
+def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
+    """The focus output by scenario: violins of the kept samples, median and 90 % interval of all."""
+    chosen = data.get("focus")
+    if chosen is None:
+        return None
+    name, claim, published = chosen["output"], chosen["claim"], chosen["published"]
+    kept = {s.stem: s.kept.get(name) for s in scenarios}
+
+    def positive(values):
+        return values[np.isfinite(values) & (values > 0)] if values is not None else np.array([])
+
+    shown = [row for row in data["scenarios"] if row["outputs"].get(name, {}).get("p50") is not None
+             or positive(kept[row["stem"]]).size]
     if not shown:
         return None
     fig, ax = plt.subplots(figsize=(8.5, 0.7 * len(shown) + 2.0))
     edges = []
-    for s, row in shown:
-        be = row[BREAK_EVEN]
-        edges += [np.log10(v) for v in (be.get("p05"), be.get("p95")) if v]
-        if s.break_even is not None:
-            finite = s.break_even[np.isfinite(s.break_even) & (s.break_even > 0)]
-            edges += [float(np.log10(finite.min())), float(np.log10(finite.max()))] if finite.size else []
+    for row in shown:
+        o = row["outputs"].get(name, {})
+        edges += [np.log10(v) for v in (o.get("p05"), o.get("p95")) if v and v > 0]
+        finite = positive(kept[row["stem"]])
+        edges += [float(np.log10(finite.min())), float(np.log10(finite.max()))] if finite.size else []
     right = max(edges) + 0.3 if edges else 10.0
-    for i, (s, row) in enumerate(shown):
+    for i, row in enumerate(shown):
         y = len(shown) - 1 - i
-        if s.break_even is not None:
-            finite = s.break_even[np.isfinite(s.break_even) & (s.break_even > 0)]
-            if finite.size > 2:
-                parts = ax.violinplot(np.log10(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
-                for body in parts["bodies"]:
-                    body.set_facecolor("#9ecae1")
-                    body.set_alpha(0.7)
-        be = row[BREAK_EVEN]
-        if be.get("p05") is not None:
-            x1 = np.log10(be["p95"]) if be.get("p95") is not None else right
-            ax.plot([np.log10(be["p05"]), x1], [y, y], color=LINE, lw=2.5)
-            if be.get("p95") is None:  # an infinite p95: more than 5 % never break even
+        finite = positive(kept[row["stem"]])
+        if finite.size > 2:
+            parts = ax.violinplot(np.log10(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
+            for body in parts["bodies"]:
+                body.set_facecolor("#9ecae1")
+                body.set_alpha(0.7)
+        o = row["outputs"].get(name, {})
+        if o.get("p05"):
+            x1 = np.log10(o["p95"]) if o.get("p95") else right
+            ax.plot([np.log10(o["p05"]), x1], [y, y], color=LINE, lw=2.5)
+            if o.get("p95") is None:  # an infinite p95: more than 5 % of samples are infinite
                 ax.plot(right, y, ">", color=LINE, ms=7)
-        if be.get("p50") is not None:
-            ax.plot(np.log10(be["p50"]), y, "o", color=LINE, ms=6)
-        claim = row["claims"].get("break_even_within_6M")
-        label = f"P(<= 6M) {claim['probability']:.3f}" if claim and claim.get("probability") is not None else ""
-        if be.get("p_never"):
-            label += f"; never {be['p_never']:.1%}"
+        if o.get("p50"):
+            ax.plot(np.log10(o["p50"]), y, "o", color=LINE, ms=6)
+        said = row["claims"].get(claim["name"]) if claim else None
+        label = (f"P({claim['op']} {format_count(claim['value'])}) {said['probability']:.3f}"
+                 if said and said.get("probability") is not None else "")
+        if o.get("p_never"):
+            label += f"; infinite {o['p_never']:.1%}"
         ax.text(1.01, y, label, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
     ax.set_xlim(right=right + 0.1)
-    threshold = 6e6
     ax.set_yticks(range(len(shown)))
-    ax.set_yticklabels([s.stem for s, _ in reversed(shown)], fontsize=9)
-    if threshold:
-        ax.axvline(np.log10(threshold), color=CLAIM, ls=":", lw=1.5, label="6 million (the paper's claim)")
-    ax.axvline(np.log10(5.833333e6), color=REFERENCE, ls="--", lw=1, label="Tableau 1: 5.83 million")
+    ax.set_yticklabels([row["stem"] for row in reversed(shown)], fontsize=9)
+    if claim and claim["value"] > 0:
+        ax.axvline(np.log10(claim["value"]), color=CLAIM, ls=":", lw=1.5,
+                   label=f"claim: {claim['op']} {format_count(claim['value'])}")
+    if published and published["value"] > 0:
+        ax.axvline(np.log10(published["value"]), color=REFERENCE, ls="--", lw=1, label=published["label"])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
-    ax.set_xlabel("break-even monthly users (log scale)")
-    ax.set_title("Break-even users by scenario: kept samples (violins), median and 90 % interval of all samples",
+    ax.set_xlabel(f"{chosen['label']} ({chosen['unit']}, log scale)")
+    ax.set_title(f"{chosen['label']} by scenario: kept samples (violins), median and 90 % interval of all samples",
                  fontsize=10)
-    ax.legend(fontsize=8, loc="upper right", framealpha=0.9)
+    if claim or published:
+        ax.legend(fontsize=8, loc="upper right", framealpha=0.9)
     ax.grid(axis="x", alpha=0.3)
-    stem = "break_even_by_scenario"
+    stem = f"{name}_by_scenario"
     save(fig, directory, stem)
-    return Figure(stem, "Break-even users by scenario: violins of each run's kept samples (finite values), the "
-                        "median (dot) and 90 % interval (bar) over all samples, the 6 million line of the paper's "
-                        "claim and Tableau 1's 5.83 million; at right P(break-even <= 6 million) and the share "
-                        "that never breaks even. A bar ending in an arrow has an infinite p95.")
+    marks = "; ".join(part for part in (
+        f"the claim's {format_count(claim['value'])} (dotted)" if claim else "",
+        f"{published['label']} (dashed)" if published else "") if part)
+    return Figure(stem, f"{chosen['label']} by scenario: violins of each run's kept samples (finite values), the "
+                        "median (dot) and 90 % interval (bar) over all samples" + (f"; {marks}" if marks else "")
+                        + (f"; at right P(claim) and the share that is infinite ({chosen['infinite_means']})"
+                           if chosen.get("infinite_means") else "")
+                        + ". A bar ending in an arrow has an infinite p95.")
 
 
 def _plot_claims(data: dict, directory: Path) -> Figure | None:
@@ -272,7 +310,7 @@ def write_comparison(scenarios, target: str | Path) -> Path:
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
-        figures = [f for f in (_plot_break_even(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
+        figures = [f for f in (_plot_focus(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
         text = render_comparison(data, figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),

@@ -61,7 +61,7 @@ def build_dataset(result: Result) -> xr.Dataset:
     dataset.attrs = {
         "title": spec.title,
         "model": spec.model.name,
-        "model_reference": spec.model.reference,
+        "model_citation": spec.model.citation,
         "run_file": spec.file,
         "run_sha256": spec.sha256,
         "priors_file": spec.priors.file,

@@ -10,7 +10,6 @@ from pathlib import Path
 import markdown
 
 from mcsim import __version__
-from mcsim.models.tableau1.table import consistency_checks, deterministic_table, round_half_up
 from mcsim.pipeline import Result
 from mcsim.report.figures import Figure
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
@@ -73,22 +72,10 @@ def _figures(figures: list[Figure], heading: str = "## Figures") -> list[str]:
     return lines
 
 
-def _paper_table(result: Result) -> list[str]:
-    if result.spec.model.name != "tableau1":
-        return []
-    priors = result.spec.priors
-    lines = ["## Tableau 1 at the priors' point values", "",
-             "| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |",
-             "|---:|---:|---:|---:|---|"]
-    for row in deterministic_table(priors):
-        note = "; ".join(row.mismatches()) or "the same"
-        lines.append(f"| {row.prompts:,.0f} | {row.users:,.0f} | {round_half_up(row.unit_cost_usd, 4):.4f} | "
-                     f"{row.surplus_usd:,.0f} | {note} |")
-    lines += ["", "### Where the paper is inconsistent", ""]
-    for check in consistency_checks(priors):
-        status = "consistent" if check.consistent else "inconsistent"
-        lines.append(f"- **{check.title}** ({status}): {md_text(check.detail)}")
-    return [*lines, ""]
+def _published(result: Result) -> list[str]:
+    """The publication the run reproduces, as printed, against the model (the model's own section)."""
+    published = result.spec.published
+    return published.section(result.spec.priors) if published is not None and published.section else []
 
 
 def _priors(result: Result) -> list[str]:
@@ -127,13 +114,14 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     verdict = verdict if verdict is not None else build(result)
     spec = result.spec
     lines = [f"# {md_text(spec.title)}", "",
-             f"Model: {md_text(spec.model.description)} ({md_text(spec.model.reference)}). "
+             f"Model: {md_text(spec.model.description)}"
+             + (f" ({md_text(spec.model.citation)})" if spec.model.citation else "") + ". "
              f"{spec.samples:,} samples ({spec.sampler}, seed {spec.seed}).", ""]
     lines += verdict.markdown() + _figures(list(verdict_figures), "### Verdict figures")
     lines += _claims(result) + _outputs(result) + _figures(figures)
     if result.sensitivity is not None:
         lines += [result.sensitivity.markdown(), "", *_figures(list(sensitivity_figures), "### Sensitivity figures")]
-    lines += _paper_table(result) + _priors(result) + _reproduce(result)
+    lines += _published(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 
 

@@ -47,15 +47,29 @@ def format_count(x: float, _pos=None) -> str:
 def plot_run(result: Result, directory: Path) -> list[Figure]:
     """Draw every figure of ``result`` into ``directory``; return them with captions."""
     figures = []
-    claimed = {c.claim.output for c in result.claims}
+    shown = distributions_shown(result.spec)
     for out in result.spec.model.outputs:
         if out.per_user:
             figures.append(_fan(result, out, directory))
             if out.share_positive:
                 figures.append(_share_positive(result, out, directory))
-        elif out.reference is not None or out.name in claimed:
+        elif out.name in shown:
             figures.append(_distribution(result, out, directory))
     return figures
+
+
+def distributions_shown(spec) -> list[str]:
+    """The scalar outputs whose distribution a report draws.
+
+    Those the run's claims or sensitivity analysis name, or whose value the publication it
+    reproduces printed; every scalar output when none is named.
+    """
+    scalar = [out.name for out in spec.model.outputs if not out.per_user]
+    published = spec.published
+    named = {c.output for c in spec.claims}
+    named |= set(spec.sensitivity.outputs) if spec.sensitivity is not None else set()
+    named |= {name for name in scalar if published is not None and published.value(name) is not None}
+    return [name for name in scalar if name in named] or scalar
 
 
 def _distribution(result: Result, out, directory: Path) -> Figure:
@@ -77,8 +91,9 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
         ax.axvspan(p05, p95, color=LINE, alpha=0.08, label=f"90 % interval {format_count(p05)} to {format_count(p95)}")
     if np.isfinite(p50):
         ax.axvline(p50, color=LINE, lw=1.5, label=f"median {format_count(p50)}")
-    if out.reference is not None:
-        ax.axvline(out.reference, color=REFERENCE, lw=1.5, ls="--", label=out.reference_label)
+    reference = result.spec.published.value(out.name) if result.spec.published is not None else None
+    if reference is not None:
+        ax.axvline(reference[0], color=REFERENCE, lw=1.5, ls="--", label=reference[1])
     for claim in result.claims:
         if claim.claim.output == out.name:
             ax.axvline(claim.claim.value, color=CLAIM, lw=1.2, ls=":",
@@ -95,7 +110,7 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
     stem = f"{out.name}_distribution"
     save(fig, directory, stem)
     caption = (f"Distribution of {out.label.lower()} over {n:,} samples, with its median and 90 % "
-               "interval" + (f"; {out.reference_label}" if out.reference is not None else "")
+               "interval" + (f"; {reference[1]}" if reference is not None else "")
                + (f". {never:.1%} of samples are infinite ({out.infinite_means}) and not drawn." if never else ".")
                + " The axis spans the central 99.8 % of finite values; the rest are in the end bins.")
     return Figure(stem, caption)
@@ -109,9 +124,10 @@ def _fan(result: Result, out, directory: Path) -> Figure:
     ax.fill_between(curves.users, low, high, color=BAND, alpha=0.7, label="90 % interval (p05 to p95)")
     ax.plot(curves.users, mid, color=LINE, lw=1.8, label="median")
     ax.plot(result.spec.users, stats["p50"], "o", color=LINE, ms=4, label="median at the run's users grid")
-    if out.reference_points:
-        x, y = zip(*out.reference_points, strict=True)
-        ax.plot(x, y, "x", color=REFERENCE, ms=7, mew=2, label=out.reference_label)
+    published = result.spec.published
+    if published is not None and published.points_of(out.name):
+        x, y = zip(*published.points_of(out.name), strict=True)
+        ax.plot(x, y, "x", color=REFERENCE, ms=7, mew=2, label=published.points_label)
     ax.set_xscale("log")
     if out.log_scale:
         ax.set_yscale("log")
@@ -151,9 +167,9 @@ def _share_positive(result: Result, out, directory: Path) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.plot(curves.users, curves.share_positive[out.name], color=LINE, lw=1.8, label=f"P({out.name} > 0)")
     ax.plot(result.spec.users, stats["p_positive"], "o", color=LINE, ms=4, label="at the run's users grid")
-    for other in result.spec.model.outputs:  # published thresholds in users (e.g. the paper's break-even)
-        if other.unit == "users" and other.reference is not None and other.name.startswith("break_even"):
-            ax.axvline(other.reference, color=REFERENCE, ls="--", lw=1.2, label=f"break-even, {other.reference_label}")
+    published = result.spec.published
+    for users, label in published.marks_of(out.name) if published is not None else ():
+        ax.axvline(users, color=REFERENCE, ls="--", lw=1.2, label=label)
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)

@@ -20,6 +20,7 @@ from mcsim.analysis.discovery import Discovery, discover
 from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
 from mcsim.compute.stats import ClaimResult, claim_holds
 from mcsim.pipeline import Result
+from mcsim.report.figures import distributions_shown
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
 
 __all__ = ["ClaimVerdict", "Driver", "Verdict", "build", "describe_box", "describe_tipping", "format_value",
@@ -242,13 +243,15 @@ def _markdown(v: Verdict) -> list[str]:
     result = v.result
     labels = _labels(result)
     lines = ["## Verdict", ""]
-    for out in result.spec.model.outputs:
-        if out.reference is None:
-            continue
+    published = result.spec.published
+    for name in distributions_shown(result.spec):
+        out = result.spec.model.output(name)
+        reference = published.value(name) if published is not None else None
         s = result.summary[out.name]
         never = float(s.get("p_never", 0.0))
         line = (f"- **{md_text(out.label)}**: median {number(float(s['p50']))}, 90 % interval "
-                f"{number(float(s['p05']))} to {number(float(s['p95']))} ({md_text(out.reference_label)})")
+                f"{number(float(s['p05']))} to {number(float(s['p95']))}"
+                + (f" ({md_text(reference[1])})" if reference is not None else ""))
         if never:
             line += f"; in {percent(never)} of samples it is never reached ({md_text(out.infinite_means)})"
         lines.append(line + ".")

@@ -1,4 +1,4 @@
-"""The economics of GPT-4 served through ChatGPT, as in Tableau 1 of Viseur (2025), section 5.
+"""The formulas of Tableau 1 of Viseur (2025), section 5: GPT-4 served through ChatGPT.
 
 References
 ----------
@@ -12,10 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mcsim.models.base import InputSpec, Model, OutputSpec
-from mcsim.models.tableau1 import paper
-
-__all__ = ["TABLEAU1", "evaluate"]
+__all__ = ["evaluate"]
 
 
 def evaluate(inputs: Mapping[str, np.ndarray], users: np.ndarray) -> dict[str, np.ndarray]:
@@ -66,40 +63,3 @@ def evaluate(inputs: Mapping[str, np.ndarray], users: np.ndarray) -> dict[str, n
         "surplus": surplus.T,
         "unit_cost": unit_cost.T,
     }
-
-
-TABLEAU1 = Model(
-    name="tableau1",
-    description="GPT-4 served through ChatGPT: training amortised over the model's lifetime, "
-    "inference per prompt, revenue from the share of users paying for Plus",
-    reference="Viseur (2025), section 5, Tableau 1",
-    inputs=(
-        InputSpec("training_cost", "USD", 0.0),
-        InputSpec("lifetime_months", "months", 0.0, low_open=True),
-        InputSpec("cost_per_1k_tokens", "USD per 1000 tokens", 0.0),
-        InputSpec("tokens_per_prompt", "tokens", 0.0, low_open=True),
-        InputSpec("prompts_per_user", "prompts per user per month", 0.0, low_open=True),
-        InputSpec("conversion_rate", "share of users", 0.0, 1.0),
-        InputSpec("price", "USD per paying user per month", 0.0),
-    ),
-    outputs=(
-        OutputSpec("break_even_users", "users", "Break-even monthly users", log_scale=True,
-                   infinite_means="never breaks even (margin per user <= 0)",
-                   reference=paper.BREAK_EVEN_USERS, reference_label="paper: 5.83 million"),
-        OutputSpec("crossover_users", "users",
-                   "Users at which monthly inference cost equals monthly training cost",
-                   log_scale=True, infinite_means="inference is free",
-                   reference=paper.CROSSOVER_USERS, reference_label="paper: about 50 million"),
-        OutputSpec("margin_per_user", "USD per user per month", "Margin per user"),
-        OutputSpec("cost_per_prompt", "USD per prompt", "Inference cost per prompt", log_scale=True),
-        OutputSpec("monthly_fixed_cost", "USD per month", "Training cost per month", log_scale=True),
-        OutputSpec("surplus", "USD per month", "Surplus", per_user=True, share_positive=True,
-                   reference_points=tuple((row.users, row.surplus_usd) for row in paper.TABLE1),
-                   reference_label="Tableau 1 as printed"),
-        OutputSpec("unit_cost", "USD per prompt", "Unit cost (prix de revient)", per_user=True,
-                   log_scale=True,
-                   reference_points=tuple((row.users, row.unit_cost_usd) for row in paper.TABLE1),
-                   reference_label="Tableau 1 as printed"),
-    ),
-    function=evaluate,
-)

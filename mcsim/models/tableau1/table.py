@@ -1,7 +1,9 @@
-"""The deterministic Tableau 1 at the priors' point values, and the paper's inconsistencies.
+"""Tableau 1 as printed against the model at the priors' point values, and the paper's inconsistencies.
 
 Every number here is computed by the model from the priors' points; the paper's printed
-values (:mod:`mcsim.models.tableau1.paper`) are only compared against.
+values (:mod:`mcsim.models.tableau1.paper`) are only compared against. Shown for priors that
+say they reproduce the paper (``[meta] reference``): :func:`format_table` in ``mcsim table``,
+:func:`markdown_section` in a run's report.
 """
 
 from __future__ import annotations
@@ -9,13 +11,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcsim.inputs.priors import Priors
-from mcsim.models.tableau1 import TABLEAU1, paper
+from mcsim.models.tableau1 import paper
+from mcsim.models.tableau1.model import evaluate
 
-__all__ = ["Check", "TableRow", "consistency_checks", "deterministic_table", "format_table", "point_outputs"]
+if TYPE_CHECKING:
+    from mcsim.inputs.priors import Priors
+
+__all__ = ["Check", "TableRow", "consistency_checks", "deterministic_table", "format_table", "markdown_section",
+           "point_outputs"]
 
 
 def round_half_up(value: float, places: int) -> float:
@@ -59,8 +66,8 @@ class Check:
 
 def point_outputs(values: dict[str, float], users: list[float] | np.ndarray) -> dict[str, np.ndarray]:
     """Tableau 1's outputs for one set of input values."""
-    inputs = {name: np.array([values[name]]) for name in TABLEAU1.input_names}
-    out = TABLEAU1.evaluate(inputs, np.asarray(users, dtype=float))
+    inputs = {name: np.array([float(value)]) for name, value in values.items()}
+    out = evaluate(inputs, np.asarray(users, dtype=float))
     return {name: value[0] for name, value in out.items()}
 
 
@@ -87,7 +94,7 @@ def deterministic_table(priors: Priors) -> list[TableRow]:
 
 
 def consistency_checks(priors: Priors) -> list[Check]:
-    """Compare the paper's stated figures with what its model gives (DESIGN 2.2), by computation."""
+    """Compare the paper's stated figures with what its model gives, by computation."""
     points = priors.points()
     stated = paper.STATED
     base = point_outputs(points, [1.0])
@@ -159,3 +166,19 @@ def format_table(priors: Priors) -> str:
         status = "consistent" if check.consistent else "INCONSISTENT"
         lines.append(f"{number}. {check.title} [{status}]: {check.detail}")
     return "\n".join(lines)
+
+
+def markdown_section(priors: Priors) -> list[str]:
+    """The table and the checks as Markdown lines, for a run's report."""
+    lines = ["## Tableau 1 at the priors' point values", "",
+             "| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |",
+             "|---:|---:|---:|---:|---|"]
+    for row in deterministic_table(priors):
+        note = "; ".join(row.mismatches()) or "the same"
+        lines.append(f"| {row.prompts:,.0f} | {row.users:,.0f} | {round_half_up(row.unit_cost_usd, 4):.4f} | "
+                     f"{row.surplus_usd:,.0f} | {note} |")
+    lines += ["", "### Where the paper is inconsistent", ""]
+    for check in consistency_checks(priors):
+        status = "consistent" if check.consistent else "inconsistent"
+        lines.append(f"- **{check.title}** ({status}): {check.detail}")
+    return [*lines, ""]

@@ -1,0 +1,86 @@
+"""A model of one's own, in a module beside its run file: every generic feature, no word of the paper."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+PLUGIN = Path(__file__).parent / "plugin"
+PAPER_WORDS = re.compile(r"paper|Tableau|Viseur|5\.83|as printed|inconsistent", re.IGNORECASE)
+
+
+def _mcsim(*args, cwd):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(ROOT)  # mcsim itself, as installed; never the model's folder
+    return subprocess.run([sys.executable, "-m", "mcsim", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The subscription model run through ``mcsim batch`` from another folder, without PYTHONPATH."""
+    folder = tmp_path_factory.mktemp("own") / "models"
+    shutil.copytree(PLUGIN, folder)
+    elsewhere = folder.parent / "elsewhere"
+    elsewhere.mkdir()
+    done = _mcsim("batch", str(folder / "subscription.toml"), "--reports", str(elsewhere / "reports"), cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    return elsewhere / "reports"
+
+
+def test_a_model_beside_its_run_file_is_found_without_pythonpath(batch):
+    summary = json.loads((batch / "subscription" / "summary.json").read_text())
+    assert summary["run"]["model"] == "subscription"
+    assert 0 < summary["claims"]["pays_back_within_a_year"]["probability"] < 1
+
+
+def test_every_generic_feature_reaches_the_report(batch):
+    summary = json.loads((batch / "subscription" / "summary.json").read_text())
+    verdict = summary["verdict"]["claims"]["pays_back_within_a_year"]
+    tipped = {t["input"]: t for t in verdict["tipping_points"] if t["value"] is not None}
+    # payback = launch / (price share - cost) / 1e6 <= 12 at the points: the price tips at a closed value
+    points = {"launch_cost": 5e6, "price": 10.0, "paying_share": 0.1, "cost_per_user": 0.6}
+    price = (points["launch_cost"] / 12e6 + points["cost_per_user"]) / points["paying_share"]
+    assert tipped["price"]["value"] == pytest.approx(price, rel=1e-9)
+    assert tipped["price"]["method"] == "root finding"
+    st = summary["sensitivity"]["margin_per_user"]["ST"]  # price x share - cost: the share varies most
+    assert set(st) == set(points) and st["launch_cost"] < 0.01 and max(st, key=st.get) == "paying_share"
+    assert verdict["drivers"]["ST"], verdict["drivers"]
+    assert verdict["discovery"]["boxes"], verdict["discovery"]
+    text = (batch / "subscription" / "report.md").read_text()
+    assert "Tipping points" in text or "tips" in text
+    comparison = (batch / "comparison" / "report.md").read_text()
+    assert "payback" in comparison.lower()
+    assert (batch / "comparison" / "figures" / "payback_months_by_scenario.png").exists()
+
+
+def test_no_word_of_the_paper_in_a_report_of_another_model(batch):
+    for path in [*batch.rglob("*.md"), *batch.rglob("*.json")]:
+        found = PAPER_WORDS.findall(path.read_text())
+        assert not found, (path, found)
+
+
+def test_own_priors_on_tableau1_get_no_word_of_the_paper(tmp_path):
+    """Priors that do not say they reproduce the paper get none of its printed values or checks."""
+    priors = (ROOT / "priors" / "paper-table1.toml").read_text()
+    priors = priors.replace('reference = "Viseur (2025), section 5, Tableau 1"', 'reference = "my own estimates"')
+    (tmp_path / "own.toml").write_text(priors)
+    (tmp_path / "run.toml").write_text('[run]\npriors = "own.toml"\nsamples = 2048\nusers = [1e6, 5e7]\n'
+                                       '[[claims]]\nname = "small"\noutput = "break_even_users"\nop = "<="\n'
+                                       'value = 6e6\n')
+    done = _mcsim("run", str(tmp_path / "run.toml"), "--out", str(tmp_path / "report"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "report" / "report.md").read_text()
+    for said in ("paper:", "as printed", "inconsistent", "Tableau 1 at the priors"):
+        assert said not in text
+    table = _mcsim("table", str(tmp_path / "own.toml"), cwd=tmp_path)
+    assert table.returncode == 0 and "printed" not in table.stdout and "paper" not in table.stdout
+    assert "Break-even monthly users: 5,833,333 users" in table.stdout
