@@ -16,7 +16,7 @@ from mcsim.cli import main
 from mcsim.inputs.errors import InputError
 from mcsim.inputs.rerun import load_rerun
 from mcsim.inputs.runs import load_run
-from mcsim.inputs.sources import CODE_ROOT, code_sha256, file_sha256
+from mcsim.inputs.sources import CODE_ROOT, code_sha256, file_sha256, tree_sha256
 from mcsim.pipeline import execute
 from mcsim.report.summary import build_summary, dumps
 
@@ -85,9 +85,9 @@ def test_the_manifest_names_every_input(write):
     assert {"python", "mcsim", "numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib"} <= \
         manifest["versions"].keys()
     assert summary["run"]["priors_sha256"] == manifest["inputs"]["priors"]["sha256"]  # the older keys stay
-    tableau1 = CODE_ROOT / "models" / "tableau1.py"
+    tableau1 = CODE_ROOT / "models" / "tableau1"  # a built-in model is its own package
     assert manifest["inputs"]["model"] == {"name": "tableau1", "module": "mcsim.models.tableau1",
-                                           "path": str(tableau1), "sha256": file_sha256(tableau1)}
+                                           "path": str(tableau1), "sha256": tree_sha256(tableau1)}
     assert manifest["code"] == {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}}
 
 
