@@ -1,6 +1,7 @@
 """The engine: bounded memory, a stated head, errors on undefined outputs, chunk ranges."""
 
 import itertools
+import os
 
 import numpy as np
 import pytest
@@ -74,3 +75,31 @@ def test_sobol_skip_lands_where_scipy_fast_forward_does(d):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             assert np.array_equal(walked.random(37), jumped.random(37)), (d, start)
+
+
+def test_a_run_on_processes_leaves_none_behind_whether_it_ends_or_fails(write):
+    from dataclasses import replace
+
+    from mcsim.models.base import Model
+
+    psutil = pytest.importorskip("psutil")
+    run = spec(write, samples=4 * STAT_BLOCK, chunk=STAT_BLOCK)
+    model, here = run.model, os.getpid()
+
+    def failing_in_workers(inputs, users):
+        if os.getpid() != here:
+            raise RuntimeError("a worker failed")
+        return model.function(inputs, users)
+
+    def stop(progress):
+        raise ZeroDivisionError("the stopping rule failed")
+
+    before = set(psutil.Process().children(recursive=True))
+    assert simulate(run, workers=2).workers == 2
+    assert set(psutil.Process().children(recursive=True)) == before, "a run that ended"
+    with pytest.raises(RuntimeError, match="a worker failed"):
+        simulate(replace(run, model=Model(**{**model.__dict__, "function": failing_in_workers})), workers=2)
+    assert set(psutil.Process().children(recursive=True)) == before, "a run whose worker failed"
+    with pytest.raises(ZeroDivisionError):
+        simulate(run, workers=2, stop_when=stop)
+    assert set(psutil.Process().children(recursive=True)) == before, "a run that failed in its own process"

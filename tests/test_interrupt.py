@@ -1,9 +1,11 @@
-"""Nothing lost: a ``mcsim run`` killed at any moment leaves the previous report whole.
+"""Nothing lost, nothing left: a ``mcsim run`` killed at any moment leaves the previous report whole.
 
 Each test starts ``python -m mcsim run`` in its own process group (as a terminal would), sends
 SIGINT (Ctrl-C) or SIGKILL to the group at a given moment, and checks that the report written
 before is byte for byte the same, that nothing a later run could take for a result is left
-beside it, and that a later run's recovery removes whatever a killed run left.
+beside it, and that a later run's recovery removes whatever a killed run left. Others kill a
+run while its workers compute, the run alone or its whole group, and check that none of its
+processes outlives it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mcsim.report import recover, replace_directory, write_report
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 LIMIT = 120  # seconds: no subprocess may outlive this
+GONE = 10  # seconds: a killed run's workers have ended by then
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +114,59 @@ def test_a_killed_run_leaves_the_previous_report_whole(previous, tmp_path, sig, 
     recover(out)  # what the next run does first
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
     assert _snapshot(out) == before
+
+
+def _running(psutil, process) -> bool:
+    """Whether ``process`` still runs: a zombie (ended, not yet reaped by whoever adopted it) does not."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.mark.parametrize(("sig", "group", "scheduler", "processes"), [
+    (signal.SIGKILL, False, "local", 2),  # kill -9 PID, the out-of-memory killer: two workers
+    (signal.SIGINT, True, "local", 2),    # Ctrl-C
+    pytest.param(signal.SIGKILL, False, "dask", 3, marks=pytest.mark.slow),  # two Dask workers and a tracker
+], ids=["SIGKILL-run", "SIGINT-group", "SIGKILL-run-dask"])
+def test_a_killed_run_leaves_no_process_behind(tmp_path, sig, group, scheduler, processes):
+    psutil = pytest.importorskip("psutil")
+    run = tmp_path / "run.toml"
+    run.write_text(f'[run]\ntitle = "killed"\npriors = "{PRIORS}"\nsamples = 8388608\nseed = 1\nworkers = 2\n'
+                   f'scheduler = "{scheduler}"\nusers = [1e6, 1e7]\n', encoding="utf-8")
+    with open(tmp_path / "stderr.txt", "w") as stderr:  # not a pipe: a worker left alive would hold it open
+        process = subprocess.Popen([sys.executable, "-m", "mcsim", "run", str(run), "--out", str(tmp_path / "report")],
+                                   cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                                   start_new_session=True, preexec_fn=_as_in_a_terminal)
+    family = {}
+    try:
+        run_process = psutil.Process(process.pid)
+        start = time.monotonic()
+        while len(family) < processes:  # until its workers exist
+            if process.poll() is not None:
+                pytest.fail(f"mcsim run ended before its workers started:\n{(tmp_path / 'stderr.txt').read_text()}")
+            if time.monotonic() - start > LIMIT:
+                pytest.fail("mcsim run never started its workers")
+            family.update((child.pid, child) for child in run_process.children(recursive=True))
+            time.sleep(0.01)
+        family.update((child.pid, child) for child in run_process.children(recursive=True))
+        (os.killpg if group else os.kill)(process.pid, sig)
+        process.wait(timeout=LIMIT)
+        killed = time.monotonic()
+        while any(_running(psutil, p) for p in family.values()) and time.monotonic() - killed < GONE:
+            time.sleep(0.05)
+        left = [f"{p.pid} ({' '.join(p.cmdline())})" for p in family.values() if _running(psutil, p)]
+    finally:
+        for p in family.values():
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    assert process.returncode != 0
+    if sig == signal.SIGINT:  # stopped by the interruption, not by workers that failed
+        assert "interrupted; no report was written" in (tmp_path / "stderr.txt").read_text()
+    assert not left, f"{len(left)} of the run's {len(family)} processes outlived it by {GONE} s: {left}"
 
 
 def test_a_live_runs_staging_directory_is_left_alone(tmp_path):

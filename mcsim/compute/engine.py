@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mcsim.compute import kernels, streaming
+from mcsim.compute import kernels, lifeline, streaming
 from mcsim.compute.sampling import Design
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 from mcsim.inputs.runs import RunSpec
@@ -206,8 +206,9 @@ def _in_order(submit, ranges, window: int, wait_first) -> Iterator[Partial]:
 _WORKER_STATE: tuple | None = None
 
 
-def _init_worker(spec: RunSpec, plan: Plan) -> None:
+def _init_worker(spec: RunSpec, plan: Plan, parent_pid: int) -> None:
     global _WORKER_STATE
+    lifeline.end_with_parent(parent_pid)  # a run killed outright leaves no worker behind
     _WORKER_STATE = (spec, plan)
 
 
@@ -224,7 +225,8 @@ def _processes(spec, plan, ranges, workers) -> Iterator[Partial]:
     if method == "fork":
         kernels.load()  # once here rather than once in every worker
     context = multiprocessing.get_context(method)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(spec, plan))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(spec, plan, os.getpid()))
     try:
         yield from _in_order(lambda a, b: pool.submit(_worker_chunk, a, b), ranges,
                              INFLIGHT_PER_WORKER * workers, lambda future: future.result())
