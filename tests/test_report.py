@@ -226,3 +226,21 @@ def test_any_text_from_an_input_file_shows_as_text(report, text):
     if one_line:
         assert one_line in shown
     assert md.count("\n") == plain_md.count("\n")  # no line added: no row, list or heading opened
+
+
+def test_an_interrupt_inside_mkdtemp_leaves_no_staging_folder(tmp_path, monkeypatch):
+    """A Ctrl-C after mkdtemp made the folder but before its name came back: the folder is still removed."""
+    import tempfile
+
+    from mcsim.report import replace_directory
+
+    made = tempfile.mkdtemp
+
+    def interrupted(*args, **kwargs):
+        made(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tempfile, "mkdtemp", interrupted)
+    with pytest.raises(KeyboardInterrupt), replace_directory(tmp_path / "report"):
+        pass
+    assert list(tmp_path.iterdir()) == []

@@ -147,7 +147,7 @@ def test_a_manifest_from_before_the_model_sha256_is_rerun_without_that_check(wri
     assert (spec.file, spec.samples, spec.seed) == (str(run), 16, 11)
     summary["manifest"]["inputs"]["model"] = {"name": "tableau1", "sha256": "0" * 64}
     (tmp_path / "summary.json").write_text(dumps(summary))
-    with pytest.raises(InputError, match=r"manifest.inputs.model sha256 = 000000000000… but .*tableau1.py now has "):
+    with pytest.raises(InputError, match=r"manifest.inputs.model sha256 = 000000000000… but .*tableau1 now has "):
         load_rerun(tmp_path / "summary.json")
 
 

@@ -94,7 +94,8 @@ def test_the_code_sha256_is_taken_once_per_process_over_the_running_package(tmp_
         assert code_sha256() == before  # cached
         code_sha256.cache_clear()
         assert code_sha256() == before  # the same code elsewhere
-        (copy / "engine.py").write_text((copy / "engine.py").read_text() + "\n", encoding="utf-8")
+        engine = copy / "compute" / "engine.py"
+        engine.write_text(engine.read_text() + "\n", encoding="utf-8")
         assert code_sha256() == before  # still the digest taken when first asked
         code_sha256.cache_clear()
         assert code_sha256() != before

@@ -142,6 +142,9 @@ class replace_directory:
         """Remove the staging directory and the folders made for it: nothing of a failed run is left."""
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
+        elif self.target is not None:  # interrupted inside mkdtemp: the folder exists, its name not yet known
+            for mine in self.target.parent.glob(f"{_STAGING}{self.target.name}-{os.getpid()}-*"):
+                shutil.rmtree(mine, ignore_errors=True)
         for folder in reversed(self.made):
             try:
                 folder.rmdir()
