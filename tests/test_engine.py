@@ -7,7 +7,8 @@ import pytest
 import xarray as xr
 from streaming_helpers import spec
 
-from mcsim.compute.engine import _chunk_ranges, simulate
+from mcsim.compute.engine import simulate, whole_blocks
+from mcsim.compute.sampling import chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, block_size
 from mcsim.pipeline import execute
 from mcsim.report import write_report
@@ -15,7 +16,7 @@ from mcsim.report import write_report
 
 def test_chunks_are_whole_blocks_and_cover_the_run():
     for n, chunk in [(1, 1), (STAT_BLOCK * 3 + 5, 1000), (10**6, 1 << 18), (STAT_BLOCK, STAT_BLOCK)]:
-        ranges = _chunk_ranges(n, chunk)
+        ranges = list(chunks(n, whole_blocks(chunk)))
         assert ranges[0][0] == 0 and ranges[-1][1] == n
         assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
         assert all((stop - start) % STAT_BLOCK == 0 for start, stop in ranges[:-1])
