@@ -13,6 +13,7 @@ from mcsim import __version__
 from mcsim.models.tableau1.table import consistency_checks, deterministic_table, round_half_up
 from mcsim.pipeline import Result
 from mcsim.report.figures import Figure
+from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
 
 __all__ = ["render_html", "render_markdown"]
@@ -132,7 +133,8 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     lines += verdict.markdown() + _figures(list(verdict_figures), "### Verdict figures")
     lines += _claims(result) + _outputs(result) + _figures(figures)
     if result.sensitivity is not None:
-        lines += [result.sensitivity.markdown(), "", *_figures(list(sensitivity_figures), "### Sensitivity figures")]
+        lines += [sensitivity_markdown(result.sensitivity), "",
+                  *_figures(list(sensitivity_figures), "### Sensitivity figures")]
     lines += _paper_table(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 
