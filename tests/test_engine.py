@@ -30,10 +30,12 @@ def test_blocks_divide_the_largest_block():
 
 def test_the_head_is_bounded_and_results_nc_says_what_it_holds(write, tmp_path):
     run = spec(write, samples=3 * PILOT, extra="", chunk=STAT_BLOCK)
-    result = execute(run)
-    head = result.simulation.head
+    head = simulate(run, workers=1).head
     assert head.kept == run.keep_samples < run.samples
     assert all(len(v) == PILOT for v in head.inputs.values())
+    result = execute(run)
+    assert result.kept.size == run.keep_samples
+    assert all(len(v) == run.keep_samples for v in (*result.kept.inputs.values(), *result.kept.outputs.values()))
     out = write_report(result, tmp_path / "out")
     with xr.open_dataset(out / "results.nc") as data:
         assert data.sizes["sample"] == run.keep_samples
