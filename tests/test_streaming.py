@@ -115,17 +115,26 @@ def test_target_se_stops_once_every_claim_is_known_well_enough(write):
     assert any(np.sqrt(c.probability * (1 - c.probability) / fewer) > 0.004 * 0.97 for c in result.claims.values())
 
 
-def test_summary_counts_the_samples_a_stopped_run_evaluated(write):
+def test_a_stopped_run_reports_the_samples_it_evaluated(write):
+    """summary.json, report.md and results.nc count the samples evaluated, and say where the run stopped."""
     import dataclasses
 
     from mcsim.pipeline import execute
-    from mcsim.report.summary import build_summary
+    from mcsim.report.document import render_markdown
 
     run = spec(write, samples=64 * STAT_BLOCK, chunk=STAT_BLOCK, extra="")
     result = execute(dataclasses.replace(run, target_se=0.004))
-    summary = build_summary(result)["run"]
-    assert summary["samples"] == result.samples < summary["samples_requested"] == run.samples
-    assert summary["stopped_early"] is True
+    summary = result.summary
+    assert summary["run"]["samples"] == result.samples < summary["run"]["samples_requested"] == run.samples
+    assert summary["run"]["stopped_early"] is True
+    assert {c["samples"] for c in summary["claims"].values()} == {result.samples}
+    text = render_markdown(result, [])
+    evaluated, requested = f"{result.samples:,}", f"{run.samples:,}"
+    assert f"Wilson score intervals over {evaluated} samples (stopped at {evaluated} of {requested} requested" in text
+    assert f"{evaluated} samples (random, seed 11): stopped at {evaluated} of {requested} requested" in text
+    assert f"over {requested} samples" not in text and f"{requested} samples (random" not in text
+    data = result.to_dataset()
+    assert data.attrs["samples"] == result.samples and data.attrs["samples_requested"] == run.samples
 
 
 def test_the_plans_brackets_are_the_pilots_order_statistics_nan_and_infinities_included():

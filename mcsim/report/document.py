@@ -20,6 +20,16 @@ from mcsim.result import Result
 __all__ = ["render_html", "render_markdown"]
 
 
+def _stopped(result: Result, *, why: bool = False) -> str:
+    """Where a run that stopped early stopped, in words ("" for a run that evaluated every sample)."""
+    if not result.stopped_early:
+        return ""
+    said = f"stopped at {result.samples:,} of {result.samples_requested:,} requested"
+    if why and result.spec.target_se is not None:
+        said += f", once every claim's standard error was at most {result.spec.target_se:g}"
+    return said
+
+
 def _claims(result: Result) -> list[str]:
     if not result.claims:
         return []
@@ -29,8 +39,9 @@ def _claims(result: Result) -> list[str]:
         lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | `{md_code(c.claim.describe())}` | "
                      f"{c.probability:.4f} | {c.se:.4f} | {c.ci95[0]:.4f} to {c.ci95[1]:.4f} | "
                      f"{'holds' if c.holds_at_point else 'fails'} |")
+    stopped = f" ({_stopped(result)})" if result.stopped_early else ""
     lines += ["", "Standard errors are binomial; intervals are Wilson score intervals over "
-              f"{result.spec.samples:,} samples.", ""]
+              f"{result.samples:,} samples{stopped}.", ""]
     return lines
 
 
@@ -111,9 +122,12 @@ def _priors(result: Result) -> list[str]:
 def _reproduce(result: Result) -> list[str]:
     spec = result.spec
     took = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+    samples = f"{spec.samples:,} samples"
+    if result.stopped_early:
+        samples += f" requested, {result.samples:,} evaluated"
     return ["## Reproducing this report", "",
             f"`mcsim run {md_code(spec.file)} --samples {spec.samples} --seed {spec.seed}` with mcsim {__version__}: "
-            f"{spec.samples:,} samples, sampler {spec.sampler}, model `{spec.model.name}`.",
+            f"{samples}, sampler {spec.sampler}, model `{spec.model.name}`.",
             f"Run file sha256 `{spec.sha256}`; priors file sha256 `{spec.priors.sha256}`. "
             f"Time taken: {took}. `summary.json` lists the versions of every dependency.", ""]
 
@@ -122,9 +136,10 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
                     verdict_figures: list[Figure] = ()) -> str:
     """The whole report as Markdown, every text from an input file escaped; it computes nothing."""
     spec = result.spec
+    stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
     lines = [f"# {md_text(spec.title)}", "",
              f"Model: {md_text(spec.model.description)} ({md_text(spec.model.reference)}). "
-             f"{spec.samples:,} samples ({spec.sampler}, seed {spec.seed}).", ""]
+             f"{result.samples:,} samples ({spec.sampler}, seed {spec.seed}){stopped}.", ""]
     lines += verdict_markdown(result) + _figures(list(verdict_figures), "### Verdict figures")
     lines += _claims(result) + _outputs(result) + _figures(figures)
     if result.sensitivity is not None:

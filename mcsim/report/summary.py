@@ -106,7 +106,7 @@ def build_summary(result: Result) -> dict[str, Any]:
         entry["unit"] = out.unit
         if out.infinite_means is not None:
             entry["null_means"] = f"+infinity: {out.infinite_means}"
-        undefined = _undefined(entry, result.samples_requested)
+        undefined = _undefined(entry, result.samples)
         if undefined:
             entry["undefined"] = {key: f"null: {why}, not infinite" for key, why in undefined.items()}
         outputs[out.name] = entry
