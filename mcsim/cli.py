@@ -146,7 +146,7 @@ def _run(args) -> int:
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
     result = execute(spec)
     write_report(result, out)
-    for claim in result.claims:
+    for claim in result.claims.values():
         print(f"  {claim.claim.name}: P = {claim.probability:.4f} "
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)

@@ -5,37 +5,23 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from mcsim.analysis.sensitivity import SensitivityResult, analyse
-from mcsim.compute.engine import Progress, Simulation, simulate
-from mcsim.compute.stats import ClaimResult, Curves, curves, evaluate_claims, summarise
+from mcsim.analysis.sensitivity import analyse
+from mcsim.analysis.verdict import judge
+from mcsim.compute.engine import Progress, simulate
+from mcsim.compute.stats import curves, evaluate_claims, histograms, kept_samples, summarise
 from mcsim.inputs.runs import RunSpec
+from mcsim.result import Result
 
 __all__ = ["Result", "claims_known_to", "execute"]
 
 MIN_SAMPLES_TO_STOP = 1 << 12  # below this the binomial standard error is too rough to stop on
 
 
-@dataclass(frozen=True)
-class Result:
-    """Everything a report shows about one run.
-
-    ``simulation`` holds the merged statistics and the bounded head of the samples (see
-    :class:`mcsim.compute.engine.Simulation`), never every sample.
-    """
-
-    spec: RunSpec
-    simulation: Simulation
-    summary: dict[str, dict[str, object]]
-    claims: list[ClaimResult]
-    curves: Curves
-    sensitivity: SensitivityResult | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
 def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None) -> Result:
-    """Run ``spec``: draw the samples, evaluate the model, compute every statistic.
+    """Run ``spec``: draw the samples, evaluate the model, compute every statistic and the verdict.
+
+    Nothing is written: the :class:`~mcsim.result.Result` holds everything a report shows.
 
     Parameters
     ----------
@@ -51,16 +37,23 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     simulation = simulate(spec, stop_when=stop_when)
     seconds["simulation"] = time.perf_counter() - start
     start = time.perf_counter()
-    summary = summarise(simulation)
-    claims = evaluate_claims(simulation)
+    outputs = summarise(simulation)
+    claims = {c.claim.name: c for c in evaluate_claims(simulation)}
     fine = curves(simulation)
+    kept = kept_samples(simulation)
     seconds["statistics"] = time.perf_counter() - start
     sensitivity = None
     if spec.sensitivity is not None:
         start = time.perf_counter()
         sensitivity = analyse(spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims)
         seconds["sensitivity"] = time.perf_counter() - start
-    return Result(spec, simulation, summary, claims, fine, sensitivity, seconds)
+    start = time.perf_counter()
+    verdict = judge(spec, claims, kept, sensitivity)
+    seconds["verdict"] = time.perf_counter() - start
+    return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
+                  quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
+                  histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
+                  seconds=seconds)
 
 
 def claims_known_to(target_se: float) -> Callable[[Progress], bool]:

@@ -68,6 +68,13 @@ def test_discrete_frequencies():
     assert stats.chisquare(counts, 100_000 * np.array(dist.weights)).pvalue > 1e-3
 
 
+def test_a_discrete_value_listed_twice_adds_its_weights():
+    dist = Discrete((1.0, 2.0, 1.0), (0.25, 0.5, 0.25))
+    assert dist.to_scipy().cdf([1.0, 1.5, 2.0]) == pytest.approx([0.5, 0.5, 1.0])
+    assert np.mean(dist.ppf(np.linspace(0, 1, 1001, endpoint=False)) == 1.0) == pytest.approx(0.5, abs=1e-3)
+    assert Discrete((1e-12, 1e-12), (0.5, 0.5)).to_scipy().cdf(1e-12) == pytest.approx(1.0)
+
+
 def _parse(table):
     problems = Problems("p.toml")
     dist = parse(table, "[inputs.x]", problems)

@@ -8,7 +8,8 @@ import pytest
 import xarray as xr
 from streaming_helpers import spec
 
-from mcsim.compute.engine import _chunk_ranges, simulate
+from mcsim.compute.engine import simulate, whole_blocks
+from mcsim.compute.sampling import chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, block_size
 from mcsim.pipeline import execute
 from mcsim.report import write_report
@@ -16,7 +17,7 @@ from mcsim.report import write_report
 
 def test_chunks_are_whole_blocks_and_cover_the_run():
     for n, chunk in [(1, 1), (STAT_BLOCK * 3 + 5, 1000), (10**6, 1 << 18), (STAT_BLOCK, STAT_BLOCK)]:
-        ranges = _chunk_ranges(n, chunk)
+        ranges = list(chunks(n, whole_blocks(chunk)))
         assert ranges[0][0] == 0 and ranges[-1][1] == n
         assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
         assert all((stop - start) % STAT_BLOCK == 0 for start, stop in ranges[:-1])
@@ -30,10 +31,12 @@ def test_blocks_divide_the_largest_block():
 
 def test_the_head_is_bounded_and_results_nc_says_what_it_holds(write, tmp_path):
     run = spec(write, samples=3 * PILOT, extra="", chunk=STAT_BLOCK)
-    result = execute(run)
-    head = result.simulation.head
+    head = simulate(run, workers=1).head
     assert head.kept == run.keep_samples < run.samples
     assert all(len(v) == PILOT for v in head.inputs.values())
+    result = execute(run)
+    assert result.kept.size == run.keep_samples
+    assert all(len(v) == run.keep_samples for v in (*result.kept.inputs.values(), *result.kept.outputs.values()))
     out = write_report(result, tmp_path / "out")
     with xr.open_dataset(out / "results.nc") as data:
         assert data.sizes["sample"] == run.keep_samples

@@ -95,13 +95,13 @@ def _check_result(spec) -> None:
     text = summary_dumps(build_summary(result))  # refuses NaN and infinity outright
     assert "NaN" not in text and "Infinity" not in text
     for out in spec.model.outputs:
-        stats = result.summary[out.name]
+        stats = result.outputs[out.name]
         for key in ("p05", "p50", "p95", "p_never", "p_positive"):
-            if key in stats:
-                assert not np.isnan(np.asarray(stats[key], dtype=float)).any(), (out.name, key)
+            if getattr(stats, key) is not None:
+                assert not np.isnan(np.asarray(getattr(stats, key), dtype=float)).any(), (out.name, key)
         if out.infinite_means is None:
             for key in ("mean", "p05", "p50", "p95"):
-                assert np.isfinite(np.asarray(stats[key], dtype=float)).all(), (out.name, key)
+                assert np.isfinite(np.asarray(getattr(stats, key), dtype=float)).all(), (out.name, key)
 
 
 def _load(loader, path: Path, files: set[str]) -> object | None:

@@ -63,7 +63,7 @@ def test_summary_has_the_documented_keys(report):
     assert "p_positive" not in summary["outputs"]["unit_cost"]
     claim = summary["claims"]["c"]
     assert claim["ci95"][0] <= claim["probability"] <= claim["ci95"][1]
-    assert claim["probability"] == pytest.approx(result.claims[0].probability)
+    assert claim["probability"] == pytest.approx(result.claims["c"].probability)
     assert summary["outputs"]["surplus"]["users"] == [1e4, 5.833333e6, 5e7]
 
 
@@ -73,7 +73,7 @@ def test_results_netcdf_round_trips(report):
         assert data.attrs["samples"] == 2048 and data.attrs["kept_samples"] == 2048
         assert data["training_cost"].attrs["units"] == "USD"
         assert "SemiAnalysis" in data["training_cost"].attrs["source"]
-        np.testing.assert_array_equal(data["surplus"].values, result.simulation.head.outputs["surplus"])
+        np.testing.assert_array_equal(data["surplus"].values, result.kept.outputs["surplus"])
         assert data["surplus_quantiles"].dims == ("quantile", "users")
 
 
@@ -208,11 +208,12 @@ def test_any_text_from_an_input_file_shows_as_text(report, text):
     def page(words: str) -> str:
         priors = result.spec.priors
         first = dataclasses.replace(priors.inputs[0], label=words, unit=words, source=words)
-        claims = tuple(dataclasses.replace(c.claim, text=words) for c in result.claims)
+        claims = tuple(dataclasses.replace(c.claim, text=words) for c in result.claims.values())
         spec = dataclasses.replace(result.spec, title=words, claims=claims, priors=dataclasses.replace(
             priors, title=words, inputs=(first, *priors.inputs[1:])))
-        changed = dataclasses.replace(result, spec=spec, claims=[dataclasses.replace(c, claim=claim) for c, claim
-                                                                  in zip(result.claims, claims, strict=True)])
+        changed = dataclasses.replace(result, spec=spec, claims={claim.name: dataclasses.replace(c, claim=claim)
+                                                                 for c, claim in zip(result.claims.values(), claims,
+                                                                                     strict=True)})
         markdown_text = render_markdown(changed, [])
         return markdown_text, render_html(markdown_text, figures_dir, words)
 

@@ -19,6 +19,8 @@ from mcsim.inputs.errors import InputError, Problems
 from mcsim.inputs.priors import Correlation, load_priors, parse_prior
 from mcsim.inputs.runs import Claim
 from mcsim.models import TABLEAU1
+from mcsim.report.sensitivity import sensitivity_markdown
+from mcsim.report.text import md_text
 
 DATA = Path(__file__).parent / "data"
 PRIORS = Path(__file__).parent.parent / "priors"
@@ -140,7 +142,7 @@ def test_infinite_outputs_are_capped_and_never_passed_to_salib(monkeypatch):
     summary = result.to_summary()["break_even_users"]["target"]
     assert summary["capped_share"] == target.capped_share and summary["cap"] == 1e10
     assert "capped at 1e+10 users" in summary["description"]
-    assert "hit the cap" in result.markdown()
+    assert "hit the cap" in sensitivity_markdown(result)
 
 
 def test_estimate_refuses_infinite_values_before_salib(monkeypatch):
@@ -201,7 +203,7 @@ def test_unconverged_runs_say_so(paper):
     priors, _ = paper
     result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=64, tolerance=0.001), seed=1)
     assert not result["break_even_users"].converged
-    assert "**Not converged**" in result.markdown()
+    assert "**Not converged**" in sensitivity_markdown(result)
 
 
 def test_paper_ranking_and_crosschecks(paper):
@@ -218,7 +220,7 @@ def test_paper_ranking_and_crosschecks(paper):
     assert entry["crosschecks"]["order"]["spearman"][0] == "conversion_rate"
     assert "price" not in entry["ST"] and summary["method"]["left_out_points"] == ["price"]
     assert summary["claims"]["break_even_within_6M"]["ranking"]["top"] == "conversion_rate"
-    text = result.markdown()
+    text = sensitivity_markdown(result)
     assert "explains" in text and "conversion\\_rate" not in text  # names are code spans, not escaped text
 
 
@@ -250,7 +252,7 @@ def test_negative_first_order_estimates_are_shown():
     summary = result.to_summary()["y"]
     assert summary["S1"]["x3"] == pytest.approx(float(ix.S1[2]))  # kept as estimated, sign included
     if ix.S1[2] < 0 <= ix.S1[2] + ix.S1_conf[2]:
-        assert "covers 0" in result.markdown()
+        assert "covers 0" in sensitivity_markdown(result)
 
 
 def test_second_order_on_request():
@@ -270,7 +272,7 @@ def test_correlations_are_stated_and_ignored():
     plain = analyse(priors, ISHIGAMI, spec(["y"], n=256), seed=1)
     assert result.to_summary()["y"] == plain.to_summary()["y"]
     assert "x1 and x2: 0.5" in result.to_summary()["method"]["independence"]
-    assert "**Independence.**" in result.markdown()
+    assert "**Independence.**" in sensitivity_markdown(result)
 
 
 def test_all_point_priors_are_refused():
@@ -287,9 +289,19 @@ def _point(value):
 
 def test_labels_are_escaped_in_markdown():
     priors = load_priors(DATA / "two-lognormals.toml")
-    text = analyse(priors, TABLEAU1, spec(["break_even_users"], n=256), seed=1).markdown()
+    text = sensitivity_markdown(analyse(priors, TABLEAU1, spec(["break_even_users"], n=256), seed=1))
     assert "Tokens \\| &lt;b&gt;per&lt;/b&gt; &amp; request" in text
     assert "<b>" not in text
+
+
+def test_the_section_escapes_text_as_the_rest_of_the_report_does():
+    """One escaper for the whole report (report.text): control characters dropped, ~ left as it is."""
+    priors = load_priors(DATA / "two-lognormals.toml")
+    result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=256), seed=1)
+    odd = "a ~~b~~ \x02c | <i>"
+    text = sensitivity_markdown(replace(result, labels={name: odd for name in result.labels}))
+    assert md_text(odd) in text
+    assert "\x02" not in text and "\\~" not in text
 
 
 # --- figures ----------------------------------------------------------------------------------------

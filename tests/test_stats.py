@@ -1,17 +1,28 @@
 """Statistics and claims against closed forms."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 from conftest import points_with
 from scipy import stats
 
-from mcsim.inputs.runs import load_run
-from mcsim.pipeline import execute
+from mcsim.compute.engine import simulate
+from mcsim.compute.stats import ClaimResult, KeptSamples, OutputStats, evaluate_claims, kept_samples, summarise
+from mcsim.inputs.runs import RunSpec, load_run
 
 FIXED = 63e6 / 12
 INFERENCE = 100 * 0.004 * 250 / 1000  # USD per user per month at the table's points
 PRICE = 20.0
 ALPHA, BETA = 5.0, 95.0
+
+
+@dataclass(frozen=True)
+class _Statistics:
+    spec: RunSpec
+    outputs: dict[str, OutputStats]
+    claims: list[ClaimResult]
+    kept: KeptSamples
 
 
 def _run(write, sampler="random", samples=1 << 16, seed=7, conversion=f"alpha = {ALPHA}\nbeta = {BETA}"):
@@ -38,7 +49,8 @@ def _run(write, sampler="random", samples=1 << 16, seed=7, conversion=f"alpha = 
         op = ">"
         value = 0
         """)
-    return execute(load_run(path))
+    sim = simulate(load_run(path))
+    return _Statistics(sim.spec, summarise(sim), evaluate_claims(sim), kept_samples(sim))
 
 
 def test_claim_probability_matches_the_beta_closed_form(write):
@@ -57,7 +69,7 @@ def test_claim_probability_matches_the_beta_closed_form(write):
 
 def test_median_break_even_matches_the_closed_form(write):
     result = _run(write)
-    median = result.summary["break_even_users"]["p50"]
+    median = result.outputs["break_even_users"].p50
     # break-even decreases with the conversion rate, so its median maps to the conversion's median
     level = stats.beta(ALPHA, BETA).cdf((FIXED / median + INFERENCE) / PRICE)
     n = result.spec.samples
@@ -69,32 +81,33 @@ def test_median_break_even_matches_the_closed_form(write):
 def test_never_breaking_even_is_counted_not_dropped(write):
     # conversion rates below INFERENCE / PRICE = 0.005 never break even
     result = _run(write, conversion="alpha = 1\nbeta = 50")
-    summary = result.summary["break_even_users"]
+    summary = result.outputs["break_even_users"]
     exact = stats.beta(1, 50).cdf(INFERENCE / PRICE)
     n = result.spec.samples
-    assert abs(summary["p_never"] - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
-    values = result.simulation.head.outputs["break_even_users"]
+    assert abs(summary.p_never - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
+    values = result.kept.outputs["break_even_users"]
     finite = values[np.isfinite(values)]
-    assert summary["mean"] == pytest.approx(finite.mean())
+    assert summary.mean == pytest.approx(finite.mean())
     assert not np.isnan(values).any()
 
 
 def test_quantiles_are_order_statistics_with_infinities(write):
     result = _run(write, conversion="alpha = 1\nbeta = 5", samples=4096)
-    values = np.sort(result.simulation.head.outputs["break_even_users"])
-    summary = result.summary["break_even_users"]
-    assert summary["p50"] == values[int(np.ceil(0.5 * values.size)) - 1]
-    assert summary["p95"] == values[int(np.ceil(0.95 * values.size)) - 1]
+    values = np.sort(result.kept.outputs["break_even_users"])
+    summary = result.outputs["break_even_users"]
+    assert summary.p50 == values[int(np.ceil(0.5 * values.size)) - 1]
+    assert summary.p95 == values[int(np.ceil(0.95 * values.size)) - 1]
 
 
 def test_grid_statistics(write):
     result = _run(write, samples=4096)
-    surplus = result.simulation.head.outputs["surplus"]
-    summary = result.summary["surplus"]
-    assert np.array_equal(summary["users"], [1e6, 6e6, 5e7])
-    assert summary["mean"] == pytest.approx(surplus.mean(axis=0))
-    assert summary["p_positive"] == pytest.approx((surplus > 0).mean(axis=0))
-    assert "p_positive" not in result.summary["unit_cost"]
+    surplus = result.kept.outputs["surplus"]
+    summary = result.outputs["surplus"]
+    assert np.array_equal(summary.users, [1e6, 6e6, 5e7])
+    assert summary.mean == pytest.approx(surplus.mean(axis=0))
+    assert summary.p_positive == pytest.approx((surplus > 0).mean(axis=0))
+    assert result.outputs["unit_cost"].p_positive is None
+    assert result.outputs["unit_cost"].p_never is None and result.outputs["break_even_users"].users is None
 
 
 @pytest.mark.parametrize("sampler", ["lhs", "sobol"])

@@ -8,7 +8,7 @@ from streaming_helpers import PAPER, single_pass, spec, summary_of
 
 from mcsim.compute import streaming
 from mcsim.compute.engine import simulate
-from mcsim.compute.stats import evaluate_claims, quantile_errors, summarise
+from mcsim.compute.stats import evaluate_claims, summarise
 from mcsim.compute.streaming import QUANTILES, STAT_BLOCK, quantile_rank
 
 
@@ -30,14 +30,15 @@ def test_merged_statistics_equal_a_single_pass(write, sampler, samples):
         stats = summary[name]
         exact = np.quantile(values, QUANTILES, axis=0, method="inverted_cdf")
         for i, key in enumerate(("p05", "p50", "p95")):
-            np.testing.assert_array_equal(stats[key], exact[i], err_msg=f"{name} {key}")
+            np.testing.assert_array_equal(getattr(stats, key), exact[i], err_msg=f"{name} {key}")
+        np.testing.assert_array_equal(stats.quantile_error, 0.0)
         finite = np.where(np.isfinite(values), values, np.nan)
-        np.testing.assert_allclose(stats["mean"], np.nanmean(finite, axis=0), rtol=1e-12)
-        np.testing.assert_allclose(stats["sd"], np.nanstd(finite, axis=0, ddof=1), rtol=1e-9)
-        if "p_never" in stats:
-            np.testing.assert_array_equal(stats["p_never"], np.isinf(values).mean(axis=0))
-        if "p_positive" in stats:
-            np.testing.assert_array_equal(stats["p_positive"], (values > 0).mean(axis=0))
+        np.testing.assert_allclose(stats.mean, np.nanmean(finite, axis=0), rtol=1e-12)
+        np.testing.assert_allclose(stats.sd, np.nanstd(finite, axis=0, ddof=1), rtol=1e-9)
+        if stats.p_never is not None:
+            np.testing.assert_array_equal(stats.p_never, np.isinf(values).mean(axis=0))
+        if stats.p_positive is not None:
+            np.testing.assert_array_equal(stats.p_positive, (values > 0).mean(axis=0))
     claims = evaluate_claims(sim)
     assert claims[0].probability == np.mean(outputs["break_even_users"] <= 6e6)
     assert claims[1].probability == np.mean(outputs["surplus"][:, 3] > 0)
@@ -50,10 +51,10 @@ def test_infinite_quantiles_stay_order_statistics(write):
     run = spec(write, samples=20_000, priors="p.toml", chunk=STAT_BLOCK)
     summary = summarise(simulate(run, workers=1))["break_even_users"]
     values = single_pass(run)["break_even_users"]
-    assert 0.05 < summary["p_never"] < 0.95
-    assert summary["p95"] == np.inf == np.quantile(values, 0.95, method="inverted_cdf")
-    assert summary["p50"] == np.quantile(values, 0.5, method="inverted_cdf")
-    assert summary["mean"] == pytest.approx(values[np.isfinite(values)].mean(), rel=1e-12)
+    assert 0.05 < summary.p_never < 0.95
+    assert summary.p95 == np.inf == np.quantile(values, 0.95, method="inverted_cdf")
+    assert summary.p50 == np.quantile(values, 0.5, method="inverted_cdf")
+    assert summary.mean == pytest.approx(values[np.isfinite(values)].mean(), rel=1e-12)
 
 
 def test_histogram_quantiles_hold_the_order_statistic_within_their_stated_error(write, monkeypatch):
@@ -61,12 +62,12 @@ def test_histogram_quantiles_hold_the_order_statistic_within_their_stated_error(
     run = spec(write, samples=200_000, chunk=3 * STAT_BLOCK)
     sim = simulate(run, workers=1)
     assert sim.plan.mode == "histogram"
-    summary, errors = summarise(sim), quantile_errors(sim)
+    summary = summarise(sim)
     outputs = single_pass(run)
     for name, values in outputs.items():
         exact = np.quantile(values, QUANTILES, axis=0, method="inverted_cdf")
         for i, key in enumerate(("p05", "p50", "p95")):
-            got, bound = np.asarray(summary[name][key]), errors[name][i]
+            got, bound = np.asarray(getattr(summary[name], key)), summary[name].quantile_error[i]
             finite = np.isfinite(exact[i])
             with np.errstate(invalid="ignore"):
                 gap = np.abs(got - exact[i])
@@ -107,24 +108,33 @@ def test_target_se_stops_once_every_claim_is_known_well_enough(write):
     import dataclasses
 
     result = execute(dataclasses.replace(run, target_se=0.004))
-    assert result.simulation.n < run.samples
-    assert all(c.se <= 0.004 for c in result.claims)
+    assert result.samples < result.samples_requested == run.samples and result.stopped_early
+    assert all(c.se <= 0.004 and c.samples == result.samples for c in result.claims.values())
     # one block fewer would not have been enough for at least one claim
-    fewer = result.simulation.n - STAT_BLOCK
-    assert any(np.sqrt(c.probability * (1 - c.probability) / fewer) > 0.004 * 0.97 for c in result.claims)
+    fewer = result.samples - STAT_BLOCK
+    assert any(np.sqrt(c.probability * (1 - c.probability) / fewer) > 0.004 * 0.97 for c in result.claims.values())
 
 
-def test_summary_counts_the_samples_a_stopped_run_evaluated(write):
+def test_a_stopped_run_reports_the_samples_it_evaluated(write):
+    """summary.json, report.md and results.nc count the samples evaluated, and say where the run stopped."""
     import dataclasses
 
     from mcsim.pipeline import execute
-    from mcsim.report.summary import build_summary
+    from mcsim.report.document import render_markdown
 
     run = spec(write, samples=64 * STAT_BLOCK, chunk=STAT_BLOCK, extra="")
     result = execute(dataclasses.replace(run, target_se=0.004))
-    summary = build_summary(result)["run"]
-    assert summary["samples"] == result.simulation.n < summary["samples_requested"] == run.samples
-    assert summary["stopped_early"] is True
+    summary = result.summary
+    assert summary["run"]["samples"] == result.samples < summary["run"]["samples_requested"] == run.samples
+    assert summary["run"]["stopped_early"] is True
+    assert {c["samples"] for c in summary["claims"].values()} == {result.samples}
+    text = render_markdown(result, [])
+    evaluated, requested = f"{result.samples:,}", f"{run.samples:,}"
+    assert f"Wilson score intervals over {evaluated} samples (stopped at {evaluated} of {requested} requested" in text
+    assert f"{evaluated} samples (random, seed 11): stopped at {evaluated} of {requested} requested" in text
+    assert f"over {requested} samples" not in text and f"{requested} samples (random" not in text
+    data = result.to_dataset()
+    assert data.attrs["samples"] == result.samples and data.attrs["samples_requested"] == run.samples
 
 
 def test_the_plans_brackets_are_the_pilots_order_statistics_nan_and_infinities_included():

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcsim.compute import kernels, lifeline, streaming
-from mcsim.compute.sampling import Design
+from mcsim.compute.sampling import Design, chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 from mcsim.inputs.runs import RunSpec
 
-__all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate"]
+__all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate", "whole_blocks"]
 
 INFLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: bounds memory on the merging side
 
@@ -77,9 +77,9 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _chunk_ranges(n: int, chunk_size: int) -> list[tuple[int, int]]:
-    size = max(STAT_BLOCK, -(-chunk_size // STAT_BLOCK) * STAT_BLOCK)  # a whole number of blocks
-    return [(start, min(start + size, n)) for start in range(0, n, size)]
+def whole_blocks(chunk_size: int) -> int:
+    """A chunk's length: ``chunk_size`` rounded up to a whole number (at least one) of statistics blocks."""
+    return max(STAT_BLOCK, -(-chunk_size // STAT_BLOCK) * STAT_BLOCK)
 
 
 def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
@@ -145,7 +145,7 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
                 {o.name: np.asarray(pilot[o.name][:kept]) for o in spec.model.outputs})
     del pilot
 
-    ranges = _chunk_ranges(n, spec.chunk_size)
+    ranges = list(chunks(n, whole_blocks(spec.chunk_size)))
     totals = Totals(plan)
     stopped = False
     runner = _runner(spec, plan, ranges, workers, scheduler)

@@ -19,63 +19,84 @@ from mcsim.compute.engine import Simulation
 from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.runs import Claim
 
-__all__ = ["QUANTILES", "ClaimResult", "Curves", "claim_holds", "curves", "evaluate_claims", "quantile_errors",
-           "summarise"]
+__all__ = ["QUANTILES", "ClaimResult", "Curves", "Histogram", "KeptSamples", "OutputStats", "claim_holds", "curves",
+           "evaluate_claims", "histograms", "kept_samples", "summarise"]
 
-_NAMES = ("p05", "p50", "p95")
 _OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+
+Value = float | np.ndarray  # a scalar output's statistic, or an array over the users grid
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:
     return np.quantile(values, QUANTILES, axis=0, method="inverted_cdf")
 
 
-def summarise(sim: Simulation) -> dict[str, dict[str, np.ndarray | float]]:
+@dataclass(frozen=True)
+class OutputStats:
+    """The statistics of one output over every sample of a run.
+
+    For a scalar output each value is a float; for an output over the users grid, an array over
+    ``users``. Values may be infinite (see the module notes).
+
+    Attributes
+    ----------
+    mean, sd : float or array
+        Over the finite samples (NaN where fewer than one, or two, samples are finite).
+    p05, p50, p95 : float or array
+        Empirical order statistics over all samples, infinite included.
+    quantile_error : array of shape (3,) or (3, users)
+        Error bound of p05, p50, p95: zero where they are exact.
+    p_never : float or array or None
+        The share of samples that are infinite; None for an output that cannot be infinite.
+    p_positive : array or None
+        The share of samples above zero, for an output over users that asks for it.
+    users : array or None
+        The users grid; None for a scalar output.
+    """
+
+    mean: Value
+    sd: Value
+    p05: Value
+    p50: Value
+    p95: Value
+    quantile_error: np.ndarray
+    p_never: Value | None = None
+    p_positive: np.ndarray | None = None
+    users: np.ndarray | None = None
+
+    @property
+    def quantiles(self) -> np.ndarray:
+        """p05, p50, p95 stacked: shape (3,) or (3, users)."""
+        return np.stack([self.p05, self.p50, self.p95])
+
+
+def summarise(sim: Simulation) -> dict[str, OutputStats]:
     """Mean, sd, p05, p50, p95 of every output (and ``p_never``, ``p_positive`` where they apply).
 
     The statistics are merged from the run's chunks (:mod:`mcsim.compute.streaming`): moments and shares
-    exactly, quantiles exactly or, beyond a memory budget, within the error bound that
-    :func:`quantile_errors` gives.
+    exactly, quantiles exactly or, beyond a memory budget, within the error bound each
+    :class:`OutputStats` gives.
 
     Returns
     -------
-    dict
-        ``{output: {statistic: value}}``; for outputs over the users grid each value is an array
-        over users and ``users`` holds the grid. Values may be infinite (see the module notes).
+    dict of str to OutputStats
+        In the model's order of outputs.
     """
     totals = sim.totals
     mean, sd = totals.moments()
-    quantiles, _ = _quantiles_of(sim)
+    quantiles, errors = totals.quantiles()
     n = totals.samples
     result = {}
     for spec in sim.spec.model.outputs:
         where = totals.plan.slices[spec.name]
         pick = (lambda a, w=where: a[..., w]) if spec.per_user else (lambda a, w=where: a[..., w.start])
-        summary: dict[str, np.ndarray | float] = {"mean": pick(mean), "sd": pick(sd)}
-        summary.update(zip(_NAMES, pick(quantiles), strict=True))
-        if spec.infinite_means is not None:
-            summary["p_never"] = pick((n - totals.finite) / n)
-        if spec.per_user:
-            summary = {"users": np.asarray(sim.spec.users), **summary}
-            if spec.share_positive:
-                summary["p_positive"] = pick(totals.positive / n)
-        result[spec.name] = summary
+        p05, p50, p95 = pick(quantiles)
+        result[spec.name] = OutputStats(
+            mean=pick(mean), sd=pick(sd), p05=p05, p50=p50, p95=p95, quantile_error=pick(errors),
+            p_never=pick((n - totals.finite) / n) if spec.infinite_means is not None else None,
+            p_positive=pick(totals.positive / n) if spec.per_user and spec.share_positive else None,
+            users=np.asarray(sim.spec.users) if spec.per_user else None)
     return result
-
-
-def _quantiles_of(sim: Simulation) -> tuple[np.ndarray, np.ndarray]:
-    cached = getattr(sim.totals, "_quantiles_cache", None)
-    if cached is None:
-        cached = sim.totals.quantiles()
-        sim.totals._quantiles_cache = cached
-    return cached
-
-
-def quantile_errors(sim: Simulation) -> dict[str, np.ndarray]:
-    """Error bound of each output's p05, p50, p95 (all zero when the quantiles are exact)."""
-    _, error = _quantiles_of(sim)
-    return {name: error[:, where] if sim.spec.model.output(name).per_user else error[:, where.start]
-            for name, where in sim.totals.plan.slices.items()}
 
 
 @dataclass(frozen=True)
@@ -154,3 +175,46 @@ def curves(sim: Simulation, *, points: int = 61, max_samples: int = 1 << 16) -> 
     per_user = [o for o in spec.model.outputs if o.per_user]
     return Curves(users, m, {o.name: _quantiles(outputs[o.name]) for o in per_user},
                   {o.name: (outputs[o.name] > 0).mean(axis=0) for o in per_user if o.share_positive})
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """A scalar output's distribution over every sample, in fixed bins (for its figure).
+
+    The bins span the central 99.8 % of the pilot's finite values; values beyond fall in the end
+    bins, infinite values in none.
+    """
+
+    counts: np.ndarray  # (bins,) samples per bin
+    edges: np.ndarray  # (bins + 1,)
+    log: bool  # whether the bins are evenly spaced on a log scale
+
+
+def histograms(sim: Simulation) -> dict[str, Histogram]:
+    """Each scalar output's histogram, merged from the run's chunks."""
+    found = {}
+    for name, counts in sim.totals.figure.items():
+        low, high, log = sim.plan.figure_edges[name]
+        bins = len(counts)
+        edges = np.geomspace(low, high, bins + 1) if log else np.linspace(low, high, bins + 1)
+        found[name] = Histogram(np.asarray(counts), edges, log)
+    return found
+
+
+@dataclass(frozen=True)
+class KeptSamples:
+    """The run's first samples, kept per sample: every input and output of samples 0 to ``size - 1``."""
+
+    inputs: dict[str, np.ndarray]  # name -> (size,)
+    outputs: dict[str, np.ndarray]  # name -> (size,) or (size, len(users))
+
+    @property
+    def size(self) -> int:
+        return len(next(iter(self.outputs.values()))) if self.outputs else 0
+
+
+def kept_samples(sim: Simulation) -> KeptSamples:
+    """The first ``keep_samples`` samples the run evaluated (fewer if it evaluated fewer)."""
+    m = min(sim.head.kept, sim.n)
+    return KeptSamples({name: np.asarray(values[:m]) for name, values in sim.head.inputs.items()},
+                       {name: np.asarray(values[:m]) for name, values in sim.head.outputs.items()})

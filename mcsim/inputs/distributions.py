@@ -311,8 +311,10 @@ class Discrete(Distribution):
         return (min(self.values), max(self.values))
 
     def to_scipy(self):
-        total = sum(self.weights)
-        return stats.rv_discrete(values=(self.values, [w / total for w in self.weights]))
+        total, merged = sum(self.weights), {}
+        for value, weight in zip(self.values, self.weights, strict=True):  # a value listed twice: its weights add
+            merged[value] = merged.get(value, 0.0) + weight / total
+        return stats.rv_discrete(values=(tuple(merged), tuple(merged.values())))
 
     def describe(self):
         pairs = ", ".join(f"{_g(v)}: {_g(w)}" for v, w in zip(self.values, self.weights, strict=True))

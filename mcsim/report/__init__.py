@@ -16,15 +16,14 @@ import time
 from pathlib import Path
 
 from mcsim.interrupts import interrupted
-from mcsim.pipeline import Result
 from mcsim.report.dataset import build_dataset
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.figures import Figure, plot_run
 from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
-from mcsim.report.summary import build_summary, dumps, plain
+from mcsim.report.summary import build_summary, dumps
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
-from mcsim.report.verdict import build as build_verdict
 from mcsim.report.verdict_figures import plot_verdict
+from mcsim.result import Result
 
 __all__ = ["replace_directory", "write_report"]
 
@@ -33,6 +32,8 @@ _STAGING, _RETIRED = ".staging-", ".retired-"
 
 def write_report(result: Result, target: str | Path) -> Path:
     """Write ``summary.json``, ``results.nc``, ``report.md``, ``report.html`` and ``figures/``.
+
+    Every file is a view of ``result``, computed in full by :func:`mcsim.pipeline.execute`.
 
     Parameters
     ----------
@@ -62,12 +63,10 @@ def write_report(result: Result, target: str | Path) -> Path:
         if result.sensitivity is not None:
             sensitivity_figures = [Figure(stem, sensitivity_caption(stem, result.sensitivity))
                                    for stem in plot_sensitivity(result.sensitivity, figures_dir)]
-        verdict = build_verdict(result)
-        verdict_figures = plot_verdict(verdict, figures_dir)
+        verdict_figures = plot_verdict(result, figures_dir)
         summary = build_summary(result)
-        summary["verdict"] = plain(verdict.to_summary())
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
-        text = render_markdown(result, figures, sensitivity_figures, verdict, verdict_figures)
+        text = render_markdown(result, figures, sensitivity_figures, verdict_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
         # written last, listing every file: what a later run may replace, and nothing else

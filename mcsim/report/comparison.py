@@ -20,8 +20,8 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from mcsim import __version__
-from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, distributions_shown, format_count, save
-from mcsim.report.text import md_cell, md_text, number, percent
+from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
+from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent
 from mcsim.report.verdict import ordinal
 
 __all__ = ["build_comparison", "focus", "render_comparison", "write_comparison"]
@@ -41,7 +41,7 @@ def focus(scenarios) -> dict[str, Any] | None:
     if spec is None:
         return None
     claim = next((c for c in spec.claims if not spec.model.output(c.output).per_user), None)
-    name = claim.output if claim is not None else (distributions_shown(spec) or [None])[0]
+    name = claim.output if claim is not None else (headline_outputs(spec) or [None])[0]
     if name is None:
         return None
     out = spec.model.output(name)

@@ -6,8 +6,7 @@ import numpy as np
 import xarray as xr
 
 from mcsim import __version__
-from mcsim.compute.stats import QUANTILES, quantile_errors
-from mcsim.pipeline import Result
+from mcsim.result import QUANTILES, Result
 
 __all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]
 
@@ -23,20 +22,18 @@ def build_dataset(result: Result) -> xr.Dataset:
     run's chunks; the ``quantiles`` attribute says whether the quantiles are exact or from a fine
     histogram, with ``<output>_quantile_error`` then holding each one's error bound.
     """
-    spec, sim = result.spec, result.simulation
-    head = sim.head
-    kept = head.kept
-    errors = quantile_errors(sim)
+    spec, samples = result.spec, result.samples
+    kept = result.kept.size
     coords = {
         SAMPLE: np.arange(kept),
         USERS: (USERS, np.asarray(spec.users), {"units": "monthly active users"}),
         QUANTILE: (QUANTILE, np.asarray(QUANTILES), {"long_name": "probability level"}),
     }
-    method = ("exact order statistics" if sim.plan.mode == "exact" else
+    method = ("exact order statistics" if result.quantiles == "exact" else
                "fixed fine histogram inside a bracket from the pilot; error bound in <output>_quantile_error")
     data = {}
     for prior in spec.priors.inputs:
-        data[prior.name] = (SAMPLE, head.inputs[prior.name][:kept], {
+        data[prior.name] = (SAMPLE, result.kept.inputs[prior.name], {
             "units": prior.unit, "long_name": prior.label or prior.name, "point": prior.point,
             "distribution": prior.distribution.describe(), "source": prior.source,
             "overridden_by_run": int(prior.name in spec.overridden),
@@ -46,17 +43,18 @@ def build_dataset(result: Result) -> xr.Dataset:
         attrs = {"units": out.unit, "long_name": out.label}
         if out.infinite_means is not None:
             attrs["infinity_means"] = out.infinite_means
-        data[out.name] = (dims, head.outputs[out.name][:kept], attrs)
-        stats = result.summary[out.name]
+        data[out.name] = (dims, result.kept.outputs[out.name], attrs)
+        stats = result.outputs[out.name]
         grid = (USERS,) if out.per_user else ()
-        data[f"{out.name}_quantiles"] = ((QUANTILE, *grid), np.stack([stats["p05"], stats["p50"], stats["p95"]]),
+        data[f"{out.name}_quantiles"] = ((QUANTILE, *grid), stats.quantiles,
                                          {**attrs, "over": "all samples", "method": method})
-        if sim.plan.mode != "exact":
-            data[f"{out.name}_quantile_error"] = ((QUANTILE, *grid), errors[out.name],
+        if result.quantiles != "exact":
+            data[f"{out.name}_quantile_error"] = ((QUANTILE, *grid), stats.quantile_error,
                                                   {"units": out.unit, "long_name": "error bound of the quantile"})
-        for key in ("mean", "sd", "p_never", "p_positive"):
-            if key in stats:
-                data[f"{out.name}_{key}"] = (grid, np.asarray(stats[key]), {"over": "all samples"})
+        for key, value in (("mean", stats.mean), ("sd", stats.sd), ("p_never", stats.p_never),
+                           ("p_positive", stats.p_positive)):
+            if value is not None:
+                data[f"{out.name}_{key}"] = (grid, np.asarray(value), {"over": "all samples"})
     dataset = xr.Dataset(data, coords=coords)
     dataset.attrs = {
         "title": spec.title,
@@ -66,13 +64,13 @@ def build_dataset(result: Result) -> xr.Dataset:
         "run_sha256": spec.sha256,
         "priors_file": spec.priors.file,
         "priors_sha256": spec.priors.sha256,
-        "samples": sim.n,
-        "samples_requested": spec.samples,
-        "quantiles": sim.plan.mode,
+        "samples": samples,
+        "samples_requested": result.samples_requested,
+        "quantiles": result.quantiles,
         "sampler": spec.sampler,
         "seed": spec.seed,
         "kept_samples": kept,
-        "kept_samples_note": (f"per-sample variables hold samples 0 to {kept - 1} of the run's {sim.n} "
+        "kept_samples_note": (f"per-sample variables hold samples 0 to {kept - 1} of the run's {samples} "
                               "(the first of the design); statistics variables are over all samples"),
         "mcsim_version": __version__,
     }

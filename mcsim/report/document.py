@@ -10,11 +10,23 @@ from pathlib import Path
 import markdown
 
 from mcsim import __version__
-from mcsim.pipeline import Result
 from mcsim.report.figures import Figure
+from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
+from mcsim.report.verdict import verdict_markdown
+from mcsim.result import Result
 
 __all__ = ["render_html", "render_markdown"]
+
+
+def _stopped(result: Result, *, why: bool = False) -> str:
+    """Where a run that stopped early stopped, in words ("" for a run that evaluated every sample)."""
+    if not result.stopped_early:
+        return ""
+    said = f"stopped at {result.samples:,} of {result.samples_requested:,} requested"
+    if why and result.spec.target_se is not None:
+        said += f", once every claim's standard error was at most {result.spec.target_se:g}"
+    return said
 
 
 def _claims(result: Result) -> list[str]:
@@ -22,12 +34,13 @@ def _claims(result: Result) -> list[str]:
         return []
     lines = ["## Claims", "", "| claim | test | P(holds) | se | 95 % interval | at the points |",
              "|---|---|---:|---:|---|---|"]
-    for c in result.claims:
+    for c in result.claims.values():
         lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | `{md_code(c.claim.describe())}` | "
                      f"{c.probability:.4f} | {c.se:.4f} | {c.ci95[0]:.4f} to {c.ci95[1]:.4f} | "
                      f"{'holds' if c.holds_at_point else 'fails'} |")
+    stopped = f" ({_stopped(result)})" if result.stopped_early else ""
     lines += ["", "Standard errors are binomial; intervals are Wilson score intervals over "
-              f"{result.spec.samples:,} samples.", ""]
+              f"{result.samples:,} samples{stopped}.", ""]
     return lines
 
 
@@ -37,26 +50,26 @@ def _outputs(result: Result) -> list[str]:
     for out in result.spec.model.outputs:
         if out.per_user:
             continue
-        s = result.summary[out.name]
-        never = percent(float(s["p_never"])) if "p_never" in s else ""
-        lines.append(f"| {md_cell(out.label)} | {md_cell(out.unit)} | {number(float(s['mean']))} | "
-                     f"{number(float(s['sd']))} | {number(float(s['p05']))} | {number(float(s['p50']))} | "
-                     f"{number(float(s['p95']))} | {never} |")
+        s = result.outputs[out.name]
+        never = percent(float(s.p_never)) if s.p_never is not None else ""
+        lines.append(f"| {md_cell(out.label)} | {md_cell(out.unit)} | {number(float(s.mean))} | "
+                     f"{number(float(s.sd))} | {number(float(s.p05))} | {number(float(s.p50))} | "
+                     f"{number(float(s.p95))} | {never} |")
     lines += ["", "Means and sds are over finite samples; quantiles over all samples, infinite included "
               "(*never* marks an infinite quantile).", ""]
     for out in result.spec.model.outputs:
         if not out.per_user:
             continue
-        s = result.summary[out.name]
-        positive = "P(> 0) |" if "p_positive" in s else ""
+        s = result.outputs[out.name]
+        positive = "P(> 0) |" if s.p_positive is not None else ""
         lines += [f"### {md_text(out.label)} ({md_text(out.unit)}) against users", "",
                   f"| users | mean | p05 | median | p95 | {positive}",
                   "|---:|---:|---:|---:|---:|" + ("---:|" if positive else "")]
         for i, users in enumerate(result.spec.users):
-            row = (f"| {users:,.0f} | {number(float(s['mean'][i]))} | {number(float(s['p05'][i]))} | "
-                   f"{number(float(s['p50'][i]))} | {number(float(s['p95'][i]))} |")
+            row = (f"| {users:,.0f} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
+                   f"{number(float(s.p50[i]))} | {number(float(s.p95[i]))} |")
             if positive:
-                row += f" {float(s['p_positive'][i]):.4f} |"
+                row += f" {float(s.p_positive[i]):.4f} |"
             lines.append(row)
         lines.append("")
     return lines
@@ -96,31 +109,30 @@ def _priors(result: Result) -> list[str]:
 def _reproduce(result: Result) -> list[str]:
     spec = result.spec
     took = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+    samples = f"{spec.samples:,} samples"
+    if result.stopped_early:
+        samples += f" requested, {result.samples:,} evaluated"
     return ["## Reproducing this report", "",
             f"`mcsim run {md_code(spec.file)} --samples {spec.samples} --seed {spec.seed}` with mcsim {__version__}: "
-            f"{spec.samples:,} samples, sampler {spec.sampler}, model `{spec.model.name}`.",
+            f"{samples}, sampler {spec.sampler}, model `{spec.model.name}`.",
             f"Run file sha256 `{spec.sha256}`; priors file sha256 `{spec.priors.sha256}`. "
             f"Time taken: {took}. `summary.json` lists the versions of every dependency.", ""]
 
 
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
-                    verdict=None, verdict_figures: list[Figure] = ()) -> str:
-    """The whole report as Markdown, every text from an input file escaped.
-
-    ``verdict`` is :func:`mcsim.report.verdict.build`'s result (computed here when not given).
-    """
-    from mcsim.report.verdict import build
-
-    verdict = verdict if verdict is not None else build(result)
+                    verdict_figures: list[Figure] = ()) -> str:
+    """The whole report as Markdown, every text from an input file escaped; it computes nothing."""
     spec = result.spec
+    stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
     lines = [f"# {md_text(spec.title)}", "",
              f"Model: {md_text(spec.model.description)}"
              + (f" ({md_text(spec.model.citation)})" if spec.model.citation else "") + ". "
-             f"{spec.samples:,} samples ({spec.sampler}, seed {spec.seed}).", ""]
-    lines += verdict.markdown() + _figures(list(verdict_figures), "### Verdict figures")
+             f"{result.samples:,} samples ({spec.sampler}, seed {spec.seed}){stopped}.", ""]
+    lines += verdict_markdown(result) + _figures(list(verdict_figures), "### Verdict figures")
     lines += _claims(result) + _outputs(result) + _figures(figures)
     if result.sensitivity is not None:
-        lines += [result.sensitivity.markdown(), "", *_figures(list(sensitivity_figures), "### Sensitivity figures")]
+        lines += [sensitivity_markdown(result.sensitivity), "",
+                  *_figures(list(sensitivity_figures), "### Sensitivity figures")]
     lines += _published(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 

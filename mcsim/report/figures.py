@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from mcsim.pipeline import Result
+from mcsim.report.text import headline_outputs
+from mcsim.result import Result
 
 __all__ = ["Figure", "format_count", "plot_run", "save"]
 
@@ -47,7 +48,7 @@ def format_count(x: float, _pos=None) -> str:
 def plot_run(result: Result, directory: Path) -> list[Figure]:
     """Draw every figure of ``result`` into ``directory``; return them with captions."""
     figures = []
-    shown = distributions_shown(result.spec)
+    shown = headline_outputs(result.spec)
     for out in result.spec.model.outputs:
         if out.per_user:
             figures.append(_fan(result, out, directory))
@@ -58,35 +59,18 @@ def plot_run(result: Result, directory: Path) -> list[Figure]:
     return figures
 
 
-def distributions_shown(spec) -> list[str]:
-    """The scalar outputs whose distribution a report draws.
-
-    Those the run's claims or sensitivity analysis name, or whose value the publication it
-    reproduces printed; every scalar output when none is named.
-    """
-    scalar = [out.name for out in spec.model.outputs if not out.per_user]
-    published = spec.published
-    named = {c.output for c in spec.claims}
-    named |= set(spec.sensitivity.outputs) if spec.sensitivity is not None else set()
-    named |= {name for name in scalar if published is not None and published.value(name) is not None}
-    return [name for name in scalar if name in named] or scalar
-
-
 def _distribution(result: Result, out, directory: Path) -> Figure:
-    sim = result.simulation
-    n = sim.n
-    stats = result.summary[out.name]
+    n = result.samples
+    stats = result.outputs[out.name]
     fig, ax = plt.subplots(figsize=(7, 4))
     # the axis spans the central 99.8 % of finite samples (from the pilot); the tails beyond are in the end bins
-    counts = sim.totals.figure.get(out.name)
-    if counts is not None and np.sum(counts):
-        low, high, log = sim.plan.figure_edges[out.name]
-        edges = np.geomspace(low, high, len(counts) + 1) if log else np.linspace(low, high, len(counts) + 1)
-        if log:
+    histogram = result.histograms.get(out.name)
+    if histogram is not None and np.sum(histogram.counts):
+        if histogram.log:
             ax.set_xscale("log")
-        ax.hist(edges[:-1], bins=edges, weights=np.asarray(counts) / n, color=BAND, edgecolor="none",
-                label="share of samples")
-    p05, p50, p95 = (float(stats[k]) for k in ("p05", "p50", "p95"))
+        ax.hist(histogram.edges[:-1], bins=histogram.edges, weights=histogram.counts / n, color=BAND,
+                edgecolor="none", label="share of samples")
+    p05, p50, p95 = float(stats.p05), float(stats.p50), float(stats.p95)
     if np.isfinite(p05) and np.isfinite(p95):
         ax.axvspan(p05, p95, color=LINE, alpha=0.08, label=f"90 % interval {format_count(p05)} to {format_count(p95)}")
     if np.isfinite(p50):
@@ -94,14 +78,14 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
     reference = result.spec.published.value(out.name) if result.spec.published is not None else None
     if reference is not None:
         ax.axvline(reference[0], color=REFERENCE, lw=1.5, ls="--", label=reference[1])
-    for claim in result.claims:
+    for claim in result.claims.values():
         if claim.claim.output == out.name:
             ax.axvline(claim.claim.value, color=CLAIM, lw=1.2, ls=":",
                        label=f"claim {claim.claim.op} {format_count(claim.claim.value)}: P = {claim.probability:.3f}")
     ax.xaxis.set_major_formatter(FuncFormatter(format_count))
     ax.set_xlabel(f"{out.label} ({out.unit})")
     ax.set_ylabel("share of samples")
-    never = float(stats.get("p_never", 0.0))
+    never = float(stats.p_never) if stats.p_never is not None else 0.0
     title = f"{out.label}\n{n:,} samples"
     if never > 0:
         title += f"; {never:.1%} infinite: {out.infinite_means}"
@@ -119,11 +103,11 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
 def _fan(result: Result, out, directory: Path) -> Figure:
     curves = result.curves
     low, mid, high = curves.quantiles[out.name]
-    stats = result.summary[out.name]
+    stats = result.outputs[out.name]
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.fill_between(curves.users, low, high, color=BAND, alpha=0.7, label="90 % interval (p05 to p95)")
     ax.plot(curves.users, mid, color=LINE, lw=1.8, label="median")
-    ax.plot(result.spec.users, stats["p50"], "o", color=LINE, ms=4, label="median at the run's users grid")
+    ax.plot(result.spec.users, stats.p50, "o", color=LINE, ms=4, label="median at the run's users grid")
     published = result.spec.published
     if published is not None and published.points_of(out.name):
         x, y = zip(*published.points_of(out.name), strict=True)
@@ -145,7 +129,7 @@ def _fan(result: Result, out, directory: Path) -> Figure:
     save(fig, directory, stem)
     scale = "log" if out.log_scale else "symmetric-log (linear near zero)"
     caption = (f"{out.label} against users: median and 90 % band from the first {curves.samples:,} samples on a "
-               f"fine grid; dots at the run's grid use all {result.simulation.n:,} samples. Axes: log users, "
+               f"fine grid; dots at the run's grid use all {result.samples:,} samples. Axes: log users, "
                f"{scale} {out.unit}.")
     return Figure(stem, caption)
 
@@ -163,10 +147,10 @@ def _symlog(ax, values: np.ndarray) -> None:
 
 def _share_positive(result: Result, out, directory: Path) -> Figure:
     curves = result.curves
-    stats = result.summary[out.name]
+    stats = result.outputs[out.name]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.plot(curves.users, curves.share_positive[out.name], color=LINE, lw=1.8, label=f"P({out.name} > 0)")
-    ax.plot(result.spec.users, stats["p_positive"], "o", color=LINE, ms=4, label="at the run's users grid")
+    ax.plot(result.spec.users, stats.p_positive, "o", color=LINE, ms=4, label="at the run's users grid")
     published = result.spec.published
     for users, label in published.marks_of(out.name) if published is not None else ():
         ax.axvline(users, color=REFERENCE, ls="--", lw=1.2, label=label)

@@ -13,7 +13,8 @@ import numpy as np
 
 from mcsim import __version__
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
-from mcsim.pipeline import Result
+from mcsim.report.verdict import verdict_summary
+from mcsim.result import OutputStats, Result
 
 __all__ = ["build_summary", "dumps", "manifest", "plain"]
 
@@ -95,32 +96,43 @@ def _undefined(entry: dict[str, Any], samples: int) -> dict[str, str]:
     return found
 
 
+def _statistics(stats: OutputStats) -> dict[str, Any]:
+    entry: dict[str, Any] = {} if stats.users is None else {"users": stats.users}
+    entry.update({"mean": stats.mean, "sd": stats.sd, "p05": stats.p05, "p50": stats.p50, "p95": stats.p95})
+    if stats.p_never is not None:
+        entry["p_never"] = stats.p_never
+    if stats.p_positive is not None:
+        entry["p_positive"] = stats.p_positive
+    return entry
+
+
 def build_summary(result: Result) -> dict[str, Any]:
+    """The content of ``summary.json``: plain JSON-ready values, the verdict's analysis included."""
     spec = result.spec
     outputs = {}
     for out in spec.model.outputs:
-        entry = dict(result.summary[out.name])
+        entry = _statistics(result.outputs[out.name])
         entry["unit"] = out.unit
         if out.infinite_means is not None:
             entry["null_means"] = f"+infinity: {out.infinite_means}"
-        undefined = _undefined(entry, spec.samples)
+        undefined = _undefined(entry, result.samples)
         if undefined:
             entry["undefined"] = {key: f"null: {why}, not infinite" for key, why in undefined.items()}
         outputs[out.name] = entry
     claims = {
-        c.claim.name: {
+        name: {
             "probability": c.probability, "se": c.se, "ci95": list(c.ci95), "samples": c.samples,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
         }
-        for c in result.claims
+        for name, c in result.claims.items()
     }
     summary = {
         "mcsim_version": __version__,
         "run": {
             "title": spec.title,
-            "samples": result.simulation.n,
-            "samples_requested": spec.samples,
-            "stopped_early": result.simulation.stopped_early,
+            "samples": result.samples,
+            "samples_requested": result.samples_requested,
+            "stopped_early": result.stopped_early,
             "sampler": spec.sampler,
             "seed": spec.seed,
             "priors_sha256": spec.priors.sha256,
@@ -145,6 +157,7 @@ def build_summary(result: Result) -> dict[str, Any]:
     }
     if result.sensitivity is not None:
         summary["sensitivity"] = result.sensitivity.to_summary()
+    summary["verdict"] = verdict_summary(result)
     return plain(summary)
 
 

@@ -6,7 +6,7 @@ import html
 import math
 import re
 
-__all__ = ["md_cell", "md_code", "md_text", "number", "percent"]
+__all__ = ["headline_outputs", "md_cell", "md_code", "md_text", "number", "percent"]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning and lets be escaped
 _MARKUP = re.compile(r"([\\`*_\[\]#|])")
@@ -51,3 +51,17 @@ def number(value: float | None, digits: int = 4) -> str:
 
 def percent(value: float, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f} %"
+
+
+def headline_outputs(spec) -> list[str]:
+    """The scalar outputs a report leads with: their distributions are drawn, their medians in the verdict.
+
+    Those the run's claims or sensitivity analysis name, or whose value the publication it
+    reproduces printed; every scalar output when none is named.
+    """
+    scalar = [out.name for out in spec.model.outputs if not out.per_user]
+    published = spec.published
+    named = {c.output for c in spec.claims}
+    named |= set(spec.sensitivity.outputs) if spec.sensitivity is not None else set()
+    named |= {name for name in scalar if published is not None and published.value(name) is not None}
+    return [name for name in scalar if name in named] or scalar

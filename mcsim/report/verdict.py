@@ -1,164 +1,44 @@
-"""The verdict at the top of a report: each claim in plain words, and why it holds or fails.
+"""The verdict at the top of a report, in words: each claim, and why it holds or fails.
 
-:func:`build` computes, from a :class:`~mcsim.pipeline.Result` and nothing else, what the
-verdict says: each claim's probability with its interval; what drives it (the run's Sobol
-indices when it has a ``[sensitivity]`` table); its tipping points (:mod:`mcsim.analysis.tipping`); the
-boxes of inputs where it fails (:mod:`mcsim.analysis.discovery`, on the kept samples); and a 2-D map of
-the claimed output over the two inputs that matter most. :meth:`Verdict.markdown` writes it in
-words, :meth:`Verdict.to_summary` as plain data for ``summary.json``.
+The analysis behind it (drivers, tipping points, failure boxes, the 2-D map) is computed before
+the report is written (:mod:`mcsim.analysis.verdict`) and held by the run's
+:class:`~mcsim.result.Result`. :func:`verdict_markdown` writes it in words,
+:func:`verdict_summary` as plain data for ``summary.json``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-from scipy import stats as scipy_stats
+from mcsim.analysis.tipping import TippingPoint
+from mcsim.report.text import headline_outputs, md_cell, md_code, md_text, number, percent
+from mcsim.result import ClaimResult, ClaimVerdict, Result
 
-from mcsim.analysis.discovery import Discovery, discover
-from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
-from mcsim.compute.stats import ClaimResult, claim_holds
-from mcsim.pipeline import Result
-from mcsim.report.figures import distributions_shown
-from mcsim.report.text import md_cell, md_code, md_text, number, percent
-
-__all__ = ["ClaimVerdict", "Driver", "Verdict", "build", "describe_box", "describe_tipping", "format_value",
-           "kept_samples", "ordinal"]
+__all__ = ["describe_box", "describe_tipping", "format_value", "ordinal", "verdict_markdown", "verdict_summary"]
 
 
-@dataclass(frozen=True)
-class Driver:
-    """An input's total Sobol index for a claim (or its output), with the interval's half-width."""
-
-    input: str
-    st: float
-    st_conf: float
-
-
-@dataclass(frozen=True)
-class ClaimVerdict:
-    result: ClaimResult
-    tipping: tuple[TippingPoint, ...]
-    discovery: Discovery
-    drivers: tuple[Driver, ...]
-    drivers_of: str  # what the indices are of: the claim's indicator or its output; "" without them
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What a report's verdict says; computed by :func:`build`."""
-
-    result: Result
-    claims: tuple[ClaimVerdict, ...]
-    map: OutputMap | None
-    map_claim: ClaimResult | None
-    map_chosen_by: str
-
-    def markdown(self) -> list[str]:
-        return _markdown(self)
-
-    def to_summary(self) -> dict:
-        labels = _labels(self.result)
-        claims = {}
-        for cv in self.claims:
-            claims[cv.result.claim.name] = {
-                "probability": cv.result.probability, "ci95": list(cv.result.ci95),
-                "holds_at_point": cv.result.holds_at_point,
-                "drivers": {"of": cv.drivers_of, "ST": [{"input": d.input, "ST": d.st, "ST_conf": d.st_conf}
-                                                       for d in cv.drivers]},
-                "tipping_points": [t.to_summary() for t in cv.tipping],
-                "discovery": cv.discovery.to_summary(),
-                "sentence": _claim_sentence(cv, labels, self.result),
-            }
-        summary: dict = {"claims": claims}
-        if self.map is not None:
-            summary["map"] = {"output": self.map.output, "x": self.map.x_name, "y": self.map.y_name,
-                              "chosen_by": self.map_chosen_by,
-                              "contour": self.map_claim.claim.value if self.map_claim else None}
-        return summary
-
-
-def kept_samples(result: Result) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The per-sample inputs and outputs the report may use: the first ``spec.keep_samples``.
-
-    The one place that reaches into the simulation's samples, so that a streaming engine that
-    keeps only a bounded head of them needs only this function changed.
-    """
-    sim = result.simulation
-    head = getattr(sim, "head", None)  # the streaming engine keeps a bounded head of the samples
-    if head is not None:
-        m = head.kept
-        return ({name: np.asarray(v[:m]) for name, v in head.inputs.items()},
-                {name: np.asarray(v[:m]) for name, v in head.outputs.items()})
-    m = min(result.spec.keep_samples, sim.n)
-    inputs = {name: np.asarray(values[:m]) for name, values in sim.inputs.items()}
-    outputs = {name: np.asarray(values[:m]) for name, values in sim.outputs.items()}
-    return inputs, outputs
-
-
-def _drivers(result: Result, claim) -> tuple[tuple[Driver, ...], str]:
-    sens = result.sensitivity
-    if sens is None:
-        return (), ""
-    for key, of in ((claim.name, "the claim's indicator"), (claim.output, f"{claim.output}")):
-        try:
-            target = sens[key]
-        except KeyError:
-            continue
-        ix = target.indices
-        if ix is None:
-            continue
-        order = np.argsort(-ix.ST, kind="stable")
-        return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j])) for j in order), of
-    return (), ""
-
-
-def _rank_inputs(result: Result, keys: tuple[str, ...], output: str, inputs: dict,
-                 outputs: dict) -> tuple[list[str], str]:
-    """Uncertain inputs by importance: Sobol ST of the first of ``keys`` analysed, else |Spearman| with ``output``."""
-    names = list(result.spec.priors.uncertain)
-    sens = result.sensitivity
-    for key in keys:
-        try:
-            ranking = sens[key].ranking if sens is not None else None
-        except KeyError:
-            ranking = None
-        if ranking is not None:
-            return list(ranking.order), f"total Sobol index ST of {key}"
-    y = outputs[output]
-    if y.ndim != 1 or y.size < 3:
-        return names, "the priors' order"
-    rho = []
-    for name in names:
-        value = scipy_stats.spearmanr(inputs[name], y).statistic
-        rho.append(0.0 if not np.isfinite(value) else abs(float(value)))
-    return [names[j] for j in np.argsort(rho)[::-1]], f"|Spearman correlation| on the first {y.size:,} samples"
-
-
-def build(result: Result) -> Verdict:
-    """Compute the verdict of ``result``: tipping points, boxes, drivers and the 2-D map."""
-    spec = result.spec
-    inputs, outputs = kept_samples(result)
-    uncertain = spec.priors.uncertain
-    claims = []
-    for cr in result.claims:
-        claim = cr.claim
-        tipping = tuple(tipping_points(spec.model, spec.priors, [claim]))
-        fails = ~claim_holds(claim, outputs, spec.users) if inputs and len(next(iter(inputs.values()))) else \
-            np.zeros(0, dtype=bool)
-        discovery = discover({name: inputs[name] for name in uncertain}, fails)
-        drivers, of = _drivers(result, claim)
-        claims.append(ClaimVerdict(cr, tipping, discovery, drivers, of))
-    the_map, map_claim, chosen_by = None, None, ""
-    scalar = [cr for cr in result.claims if not spec.model.output(cr.claim.output).per_user]
-    if scalar and len(uncertain) >= 2:
-        map_claim = scalar[0]
-        order, chosen_by = _rank_inputs(result, (map_claim.claim.name, map_claim.claim.output),
-                                        map_claim.claim.output, inputs, outputs)
-        order = [name for name in order if name in uncertain]
-        the_map = output_map(spec.model, spec.priors, map_claim.claim.output, order[0], order[1])
-    return Verdict(result, tuple(claims), the_map, map_claim, chosen_by)
+def verdict_summary(result: Result) -> dict[str, Any]:
+    """The ``verdict`` section of ``summary.json``."""
+    verdict = result.verdict
+    claims = {}
+    for name, cv in verdict.claims.items():
+        c = result.claims[name]
+        claims[name] = {
+            "probability": c.probability, "ci95": list(c.ci95), "holds_at_point": c.holds_at_point,
+            "drivers": {"of": cv.drivers_of, "ST": [{"input": d.input, "ST": d.st, "ST_conf": d.st_conf}
+                                                   for d in cv.drivers]},
+            "tipping_points": [t.to_summary() for t in cv.tipping],
+            "discovery": cv.discovery.to_summary(),
+            "sentence": _claim_sentence(c),
+        }
+    summary: dict[str, Any] = {"claims": claims}
+    if verdict.map is not None:
+        the_map = verdict.map
+        summary["map"] = {"output": the_map.output, "x": the_map.x_name, "y": the_map.y_name,
+                          "chosen_by": verdict.map_chosen_by,
+                          "contour": result.claims[verdict.map_claim].claim.value if verdict.map_claim else None}
+    return summary
 
 
 # --- words ----------------------------------------------------------------------------------------
@@ -231,38 +111,36 @@ def describe_box(box, labels: dict[str, tuple[str, str]]) -> str:
     return " and ".join(parts) if parts else "no restriction"
 
 
-def _claim_sentence(cv: ClaimVerdict, labels: dict, result: Result) -> str:
-    c = cv.result
+def _claim_sentence(c: ClaimResult) -> str:
     text = c.claim.text or c.claim.name
     point = "holds" if c.holds_at_point else "fails"
     return (f"{text}: probability {c.probability:.3f} (95 % interval {c.ci95[0]:.3f} to {c.ci95[1]:.3f}); "
             f"it {point} at the priors' point values.")
 
 
-def _markdown(v: Verdict) -> list[str]:
-    result = v.result
+def verdict_markdown(result: Result) -> list[str]:
+    """The report's verdict section: the reference outputs, then each claim in words."""
     labels = _labels(result)
     lines = ["## Verdict", ""]
     published = result.spec.published
-    for name in distributions_shown(result.spec):
+    for name in headline_outputs(result.spec):
         out = result.spec.model.output(name)
         reference = published.value(name) if published is not None else None
-        s = result.summary[out.name]
-        never = float(s.get("p_never", 0.0))
-        line = (f"- **{md_text(out.label)}**: median {number(float(s['p50']))}, 90 % interval "
-                f"{number(float(s['p05']))} to {number(float(s['p95']))}"
+        s = result.outputs[out.name]
+        never = float(s.p_never) if s.p_never is not None else 0.0
+        line = (f"- **{md_text(out.label)}**: median {number(float(s.p50))}, 90 % interval "
+                f"{number(float(s.p05))} to {number(float(s.p95))}"
                 + (f" ({md_text(reference[1])})" if reference is not None else ""))
         if never:
             line += f"; in {percent(never)} of samples it is never reached ({md_text(out.infinite_means)})"
         lines.append(line + ".")
     lines.append("")
-    for cv in v.claims:
-        lines += _claim_markdown(cv, labels, result)
+    for name, cv in result.verdict.claims.items():
+        lines += _claim_markdown(result.claims[name], cv, labels)
     return lines
 
 
-def _claim_markdown(cv: ClaimVerdict, labels: dict, result: Result) -> list[str]:
-    c = cv.result
+def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict) -> list[str]:
     point = "holds" if c.holds_at_point else "fails"
     likely = ("likely" if c.ci95[0] > 0.5 else "unlikely" if c.ci95[1] < 0.5 else "a toss-up")
     lines = [f"### {md_text(c.claim.text or c.claim.name)}", "",

@@ -13,47 +13,49 @@ from matplotlib.colors import LogNorm
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from mcsim.compute.stats import claim_holds
 from mcsim.report.figures import CLAIM, REFERENCE, Figure, format_count, save
-from mcsim.report.verdict import Verdict, format_value, kept_samples
+from mcsim.report.verdict import format_value
+from mcsim.result import ClaimVerdict, Result
 
 __all__ = ["plot_verdict"]
 
 
-def plot_verdict(verdict: Verdict, directory: Path) -> list[Figure]:
-    """Draw the map and the box figures into ``directory``; return them with captions."""
+def plot_verdict(result: Result, directory: Path) -> list[Figure]:
+    """Draw the map and the box figures of ``result.verdict`` into ``directory``; return them with captions."""
     figures = []
-    if verdict.map is not None:
-        figures.append(_map(verdict, directory))
-    for cv in verdict.claims:
+    if result.verdict.map is not None:
+        figures.append(_map(result, directory))
+    for cv in result.verdict.claims.values():
         box = cv.discovery.boxes[0] if cv.discovery.boxes else None
         if box is not None and box.restrictions:
-            figures.append(_box(verdict, cv, box, directory))
+            figures.append(_box(result, cv, box, directory))
     return figures
 
 
-def _label(verdict: Verdict, name: str) -> str:
-    prior = verdict.result.spec.priors[name]
+def _label(result: Result, name: str) -> str:
+    prior = result.spec.priors[name]
     return f"{prior.label or name} ({prior.unit})" if prior.unit else (prior.label or name)
 
 
-def _formatter(verdict: Verdict, name: str) -> FuncFormatter:
-    unit = verdict.result.spec.priors[name].unit
+def _formatter(result: Result, name: str) -> FuncFormatter:
+    unit = result.spec.priors[name].unit
     return FuncFormatter(lambda x, _pos=None: format_value(x, unit) if "share" in unit else format_count(x))
 
 
-def _axes_format(verdict: Verdict, ax, x_name: str, y_name: str) -> None:
+def _axes_format(result: Result, ax, x_name: str, y_name: str) -> None:
     """Tick labels in the inputs' units; on log axes, labelled ticks at 1, 2 and 5 of each decade."""
     for axis, name in ((ax.xaxis, x_name), (ax.yaxis, y_name)):
         if axis.get_scale() == "log":
             axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
             axis.set_minor_formatter(NullFormatter())
-        axis.set_major_formatter(_formatter(verdict, name))
+        axis.set_major_formatter(_formatter(result, name))
 
 
-def _map(verdict: Verdict, directory: Path) -> Figure:
-    m, claim = verdict.map, verdict.map_claim
-    out = verdict.result.spec.model.output(m.output)
+def _map(result: Result, directory: Path) -> Figure:
+    verdict = result.verdict
+    m = verdict.map
+    claim = result.claims[verdict.map_claim] if verdict.map_claim is not None else None
+    out = result.spec.model.output(m.output)
     fig, ax = plt.subplots(figsize=(7, 5.2))
     values = np.where(np.isfinite(m.values), m.values, np.nan)
     finite = values[np.isfinite(values) & (values > 0)]
@@ -75,9 +77,9 @@ def _map(verdict: Verdict, directory: Path) -> Figure:
         ax.set_xscale("log")
     if m.y_log:
         ax.set_yscale("log")
-    _axes_format(verdict, ax, m.x_name, m.y_name)
-    ax.set_xlabel(_label(verdict, m.x_name))
-    ax.set_ylabel(_label(verdict, m.y_name))
+    _axes_format(result, ax, m.x_name, m.y_name)
+    ax.set_xlabel(_label(result, m.x_name))
+    ax.set_ylabel(_label(result, m.y_name))
     title = f"{out.label} over the two inputs that matter most"
     if claim is not None:
         title += f"\nline: {format_count(claim.claim.value)} ({claim.claim.name})"
@@ -93,10 +95,9 @@ def _map(verdict: Verdict, directory: Path) -> Figure:
     return Figure(stem, caption)
 
 
-def _box(verdict: Verdict, cv, box, directory: Path) -> Figure:
-    spec = verdict.result.spec
-    inputs, outputs = kept_samples(verdict.result)
-    fails = ~claim_holds(cv.result.claim, outputs, spec.users)
+def _box(result: Result, cv: ClaimVerdict, box, directory: Path) -> Figure:
+    spec = result.spec
+    inputs, fails = result.kept.inputs, cv.fails
     ranked = sorted(box.restrictions, key=lambda r: r.quasi_p)
     x_name = ranked[0].input
     others = [n for n in spec.priors.uncertain if n != x_name]
@@ -114,16 +115,16 @@ def _box(verdict: Verdict, cv, box, directory: Path) -> Figure:
         values = inputs[name]
         if values.min() > 0 and values.max() / values.min() > 4:
             setter("log")
-    _axes_format(verdict, ax, x_name, y_name)
-    ax.set_xlabel(_label(verdict, x_name))
-    ax.set_ylabel(_label(verdict, y_name))
-    ax.set_title(f"Where '{cv.result.claim.name}' fails: box 1 (coverage {box.coverage:.0%}, density "
+    _axes_format(result, ax, x_name, y_name)
+    ax.set_xlabel(_label(result, x_name))
+    ax.set_ylabel(_label(result, y_name))
+    ax.set_title(f"Where '{cv.claim}' fails: box 1 (coverage {box.coverage:.0%}, density "
                  f"{box.density:.0%})", fontsize=10)
     ax.legend(fontsize=8, loc="best", markerscale=3)
-    stem = f"box_{cv.result.claim.name}"
+    stem = f"box_{cv.claim}"
     save(fig, directory, stem)
     restricted = ", ".join(r.input for r in box.restrictions)
     caption = (f"The first {cv.discovery.samples:,} samples over {x_name} and {y_name}, red where claim "
-               f"{cv.result.claim.name} fails, with PRIM's first box (it restricts {restricted}; coverage "
+               f"{cv.claim} fails, with PRIM's first box (it restricts {restricted}; coverage "
                f"{box.coverage:.0%}, density {box.density:.0%}). Restrictions on inputs not drawn here also apply.")
     return Figure(stem, caption)

@@ -3,7 +3,7 @@
 SALib computes the indices; mcsim owns everything around them: mapping SALib's unit-cube sample
 onto the priors with their own inverse CDFs, a finite target for outputs that can be infinite,
 convergence by doubling the base sample, rankings with their uncertainty, cross-checks from a
-plain Monte Carlo sample, the tornado's numbers, and the report's words.
+plain Monte Carlo sample and the tornado's numbers. The report's words are :mod:`mcsim.report.sensitivity`'s.
 """
 
 from mcsim.analysis.sensitivity.analysis import analyse

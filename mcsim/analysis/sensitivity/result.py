@@ -198,9 +198,3 @@ class SensitivityResult:
                             "inputs are independent",
             "samples_means": "base samples N of the final step; the model ran N (D + 2) times, N (2D + 2) with S2"}
         return summary
-
-    def markdown(self) -> str:
-        """The report's sensitivity section, in plain words (headings level 2 and 3, tables)."""
-        from mcsim.analysis.sensitivity.markdown import render
-
-        return render(self)

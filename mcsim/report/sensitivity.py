@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import numpy as np
 
-from mcsim.analysis.sensitivity.result import SensitivityResult, TargetResult
+from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
+from mcsim.report.text import md_cell, md_code, md_text
 
-__all__ = ["escape", "render"]
-
-_MARKUP = re.compile(r"([\\`*_\[\]#|~])")
-
-
-def escape(text: str) -> str:
-    """Text from a user file made inert in Markdown (and the HTML made from it): one line, no markup."""
-    return " ".join(_MARKUP.sub(r"\\\1", html.escape(str(text), quote=False)).split())
+__all__ = ["sensitivity_markdown"]
 
 
 def _pct(value: float) -> str:
@@ -36,26 +27,26 @@ def _count(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
 
 
-def render(result: SensitivityResult) -> str:
-    """The Markdown of :meth:`SensitivityResult.markdown`."""
+def sensitivity_markdown(result: SensitivityResult) -> str:
+    """The report's sensitivity section, in plain words (headings level 2 and 3, tables)."""
     spec = result.spec
-    names = ", ".join(f"{escape(result.labels[n])} (`{n}`)" for n in result.names)
+    names = ", ".join(f"{md_text(result.labels[n])} (`{md_code(n)}`)" for n in result.names)
     lines = ["## Sensitivity: which assumption matters most", "",
              "Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
              "index S1 is the share an input explains on its own, the total index ST the share it explains "
              "including its interactions with the others (an input with ST near 0 could be fixed without "
              "changing the output). They are estimated by SALib's estimators (Saltelli et al. 2010) on Saltelli's "
              f"scheme over a scrambled Sobol sequence. The {100 * spec.conf_level:g} % intervals: "
-             f"{escape(spec.intervals)}. The base sample N starts at "
+             f"{md_text(spec.intervals)}. The base sample N starts at "
              f"{spec.base_samples:,} and doubles until the widest ST interval is narrower than {spec.tolerance:g}, "
              f"or N reaches {spec.max_base_samples:,}. Seed {result.seed}.", "",
              f"Inputs analysed: {names}."]
     if result.left_out:
         lines.append("Inputs that are points are left out (they have no variance to apportion): "
-                     + ", ".join(f"`{escape(n)}`" for n in result.left_out) + ".")
+                     + ", ".join(f"`{md_code(n)}`" for n in result.left_out) + ".")
     if result.correlations:
         lines.append("**Independence.** Sobol indices assume independent inputs, so the priors' rank correlations ("
-                     + escape("; ".join(result.correlations)) + ") are ignored in this section: every input is "
+                     + md_text("; ".join(result.correlations)) + ") are ignored in this section: every input is "
                      "drawn from its own marginal distribution.")
     lines.append("")
     for target in result.targets:
@@ -68,20 +59,20 @@ def render(result: SensitivityResult) -> str:
 
 
 def _label(result: SensitivityResult, name: str) -> str:
-    return f"{escape(result.labels.get(name, name))} (`{name}`)"
+    return f"{md_text(result.labels.get(name, name))} (`{md_code(name)}`)"
 
 
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     t, ix = tr.target, tr.indices
-    lines = [f"### {escape(t.label or t.output)}", "", f"Target: {escape(t.describe())}."]
+    lines = [f"### {md_text(t.label or t.output)}", "", f"Target: {md_text(t.describe())}."]
     if t.cap is not None:
         never = f", {_pct(tr.infinite_share)} because it is never reached" if tr.infinite_share else ""
         lines[-1] += f" {100 * tr.capped_share:.2f} % of samples hit the cap{never}."
     if ix is None:
-        return [*lines, "", f"No indices: {escape(tr.undefined)}.", ""]
+        return [*lines, "", f"No indices: {md_text(tr.undefined)}.", ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    what = f"the variance of {escape(t.describe().split(',')[0])}"
+    what = f"the variance of {md_text(t.describe().split(',')[0])}"
     lines += ["", f"**{_label(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
               f"on its own (S1), and {_interval(ix.ST[j], ix.ST_conf[j], True)} with its interactions (ST).**"]
     if len(ix.names) > 1:
@@ -98,7 +89,8 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     lines += ["", *_table(result, tr), ""]
     near_zero = [n for n, s, c in zip(ix.names, ix.S1, ix.S1_conf, strict=True) if s < 0 and s + c >= 0]
     if near_zero:
-        lines += [f"Negative S1 estimates whose interval covers 0 ({', '.join(f'`{n}`' for n in near_zero)}) are "
+        names = ", ".join(f"`{md_code(n)}`" for n in near_zero)
+        lines += [f"Negative S1 estimates whose interval covers 0 ({names}) are "
                   "shown as estimated: the true index is 0 or close to it, and the negative value is sampling "
                   "error.", ""]
     lines += _convergence(tr)
@@ -139,17 +131,17 @@ def _convergence(tr: TargetResult) -> list[str]:
     width, widest = last.widest_ST
     if tr.converged:
         verdict = (f"Converged at N = {last.base_samples:,} ({last.evaluations:,} model runs): the widest ST "
-                   f"interval is {width:.3f} wide (`{widest}`).")
+                   f"interval is {width:.3f} wide (`{md_code(widest)}`).")
     else:
         verdict = (f"**Not converged** within the cap: at N = {last.base_samples:,} ({last.evaluations:,} model "
-                   f"runs) the widest ST interval is still {width:.3f} wide (`{widest}`); read the ranking with that "
-                   "in mind.")
+                   f"runs) the widest ST interval is still {width:.3f} wide (`{md_code(widest)}`); read the ranking "
+                   "with that in mind.")
     rows = ["| N | model runs | widest ST interval | input | top input's ST |", "|---:|---:|---:|---|---:|"]
     top = tr.ranking.top
     for step in spec_steps:
         j = step.names.index(top)
         w, name = step.widest_ST
-        rows.append(f"| {step.base_samples:,} | {step.evaluations:,} | {w:.3f} | `{name}` | "
+        rows.append(f"| {step.base_samples:,} | {step.evaluations:,} | {w:.3f} | `{md_code(name)}` | "
                     f"{_interval(step.ST[j], step.ST_conf[j])} |")
     return [verdict, "", *rows, ""]
 
@@ -161,9 +153,9 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
     agree = "agree" if tr.top_agrees else "**disagree**"
     text = (f"Cross-checks on a plain Monte Carlo sample of {cc.samples:,}: Spearman's rank correlation puts "
-            f"`{spearman}` first, PAWN (median Kolmogorov-Smirnov distance; below {cc.pawn_threshold:.3f} an input "
-            f"is indistinguishable from none) puts `{pawn}` first; with ST's `{tr.ranking.top}`, the methods "
-            f"{agree} on the most influential input.")
+            f"`{md_code(spearman)}` first, PAWN (median Kolmogorov-Smirnov distance; below {cc.pawn_threshold:.3f} "
+            f"an input is indistinguishable from none) puts `{md_code(pawn)}` first; with ST's "
+            f"`{md_code(tr.ranking.top)}`, the methods {agree} on the most influential input.")
     return [text, ""]
 
 
@@ -172,7 +164,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if tor is None or not tor.bars:
         return []
     bar = tor.bars[0]
-    unit = escape(tr.target.unit)
+    unit = md_text(tr.target.unit)
     lo = _count(bar.output_low) + (" (cap)" if bar.capped_low else "")
     hi = _count(bar.output_high) + (" (cap)" if bar.capped_high else "")
     return [f"Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
@@ -187,9 +179,9 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
              "| claim | N | most influential input | its ST (interval) | first rank settled | widest ST interval |",
              "|---|---:|---|---|---|---:|"]
     for tr in claims:
-        name = escape(tr.target.key)
+        name = md_cell(tr.target.key)
         if tr.indices is None:
-            lines.append(f"| {name} | | {escape(tr.undefined)} | | | |")
+            lines.append(f"| {name} | | {md_cell(tr.undefined)} | | | |")
             continue
         ix, ranking = tr.indices, tr.ranking
         j = ix.names.index(ranking.top)

@@ -1,0 +1,138 @@
+"""The analysis behind a report's verdict: for each claim, what drives it, where it tips, where it fails.
+
+:func:`judge` computes, from a run's claims, its kept samples and its sensitivity analysis (if
+any): each claim's drivers (the run's Sobol indices when it has a ``[sensitivity]`` table); its
+tipping points (:mod:`mcsim.analysis.tipping`); the boxes of inputs where it fails
+(:mod:`mcsim.analysis.discovery`, on the kept samples); and a 2-D map of the claimed output over
+the two inputs that matter most. The report (:mod:`mcsim.report.verdict`) puts it in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as scipy_stats
+
+from mcsim.analysis.discovery import Discovery, discover
+from mcsim.analysis.sensitivity import SensitivityResult
+from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
+from mcsim.compute.stats import ClaimResult, KeptSamples, claim_holds
+from mcsim.inputs.runs import Claim, RunSpec
+
+__all__ = ["ClaimVerdict", "Driver", "Verdict", "judge"]
+
+
+@dataclass(frozen=True)
+class Driver:
+    """An input's total Sobol index for a claim (or its output), with the interval's half-width."""
+
+    input: str
+    st: float
+    st_conf: float
+
+
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """The analysis of one claim (its probability is the run's :class:`~mcsim.compute.stats.ClaimResult`)."""
+
+    claim: str  # the claim's name
+    tipping: tuple[TippingPoint, ...]
+    discovery: Discovery
+    drivers: tuple[Driver, ...]  # by decreasing ST; empty without a sensitivity analysis of it
+    drivers_of: str  # what the indices are of: the claim's indicator or its output; "" without them
+    fails: np.ndarray  # bool per kept sample: does the claim fail there?
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The analysis behind a report's verdict; computed by :func:`judge`.
+
+    Attributes
+    ----------
+    claims : mapping of str to ClaimVerdict
+        By claim name, in the run's order of claims.
+    map : OutputMap or None
+        The first claim on a scalar output: its output over the two inputs that matter most, the
+        others at their points (None without such a claim or without two uncertain inputs).
+    map_claim : str or None
+        The name of the claim whose output the map shows.
+    map_chosen_by : str
+        How the two inputs were chosen, in words ("" without a map).
+    """
+
+    claims: Mapping[str, ClaimVerdict]
+    map: OutputMap | None = None
+    map_claim: str | None = None
+    map_chosen_by: str = ""
+
+
+def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
+          sensitivity: SensitivityResult | None = None) -> Verdict:
+    """Tipping points, failure boxes and drivers of every claim, and the 2-D map.
+
+    Parameters
+    ----------
+    spec : RunSpec
+    claims : mapping of str to ClaimResult
+        The run's claims by name, in order.
+    kept : KeptSamples
+        The samples scenario discovery (and the ranking of inputs without Sobol indices) uses.
+    sensitivity : SensitivityResult, optional
+        The run's Sobol indices, if it has a ``[sensitivity]`` table.
+    """
+    uncertain = spec.priors.uncertain
+    judged = {}
+    for name, cr in claims.items():
+        claim = cr.claim
+        tipping = tuple(tipping_points(spec.model, spec.priors, [claim]))
+        fails = ~claim_holds(claim, kept.outputs, spec.users) if kept.size else np.zeros(0, dtype=bool)
+        discovery = discover({input_: kept.inputs[input_] for input_ in uncertain}, fails)
+        drivers, of = _drivers(sensitivity, claim)
+        judged[name] = ClaimVerdict(name, tipping, discovery, drivers, of, fails)
+    scalar = [cr.claim for cr in claims.values() if not spec.model.output(cr.claim.output).per_user]
+    if not scalar or len(uncertain) < 2:
+        return Verdict(judged)
+    claim = scalar[0]
+    order, chosen_by = _rank_inputs(spec, sensitivity, (claim.name, claim.output), claim.output, kept)
+    order = [name for name in order if name in uncertain]
+    the_map = output_map(spec.model, spec.priors, claim.output, order[0], order[1])
+    return Verdict(judged, the_map, claim.name, chosen_by)
+
+
+def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple[Driver, ...], str]:
+    if sensitivity is None:
+        return (), ""
+    for key, of in ((claim.name, "the claim's indicator"), (claim.output, f"{claim.output}")):
+        try:
+            target = sensitivity[key]
+        except KeyError:
+            continue
+        ix = target.indices
+        if ix is None:
+            continue
+        order = np.argsort(-ix.ST, kind="stable")
+        return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j])) for j in order), of
+    return (), ""
+
+
+def _rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[str, ...], output: str,
+                 kept: KeptSamples) -> tuple[list[str], str]:
+    """Uncertain inputs by importance: Sobol ST of the first of ``keys`` analysed, else |Spearman| with ``output``."""
+    names = list(spec.priors.uncertain)
+    for key in keys:
+        try:
+            ranking = sensitivity[key].ranking if sensitivity is not None else None
+        except KeyError:
+            ranking = None
+        if ranking is not None:
+            return list(ranking.order), f"total Sobol index ST of {key}"
+    y = kept.outputs[output]
+    if y.ndim != 1 or y.size < 3:
+        return names, "the priors' order"
+    rho = []
+    for name in names:
+        value = scipy_stats.spearmanr(kept.inputs[name], y).statistic
+        rho.append(0.0 if not np.isfinite(value) else abs(float(value)))
+    return [names[j] for j in np.argsort(rho)[::-1]], f"|Spearman correlation| on the first {y.size:,} samples"

@@ -1,0 +1,94 @@
+"""What a run found: one frozen, typed :class:`Result` that every report file is a view of.
+
+:func:`mcsim.pipeline.execute` computes it whole (statistics, claims, sensitivity, the verdict's
+analysis, the figures' data); the report layer (:mod:`mcsim.report`) only renders it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mcsim.analysis.sensitivity import SensitivityResult
+from mcsim.analysis.verdict import ClaimVerdict, Driver, Verdict
+from mcsim.compute.stats import QUANTILES, ClaimResult, Curves, Histogram, KeptSamples, OutputStats
+from mcsim.inputs.runs import RunSpec
+
+if TYPE_CHECKING:
+    import xarray
+
+__all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "Histogram", "KeptSamples", "OutputStats",
+           "Result", "Verdict"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a report shows about one run, computed before anything is written.
+
+    Attributes
+    ----------
+    spec : RunSpec
+        The run as asked for.
+    samples : int
+        Samples evaluated: every statistic is over these. Fewer than :attr:`samples_requested`
+        when a stopping rule (``target_se``) ended the run early.
+    stopped_early : bool
+    quantiles : {"exact", "histogram"}
+        How the quantiles were merged: exact order statistics, or from a fine histogram within
+        each :attr:`OutputStats.quantile_error`.
+    outputs : mapping of str to OutputStats
+        Each output's statistics, in the model's order.
+    claims : mapping of str to ClaimResult
+        Each claim's probability by claim name, in the run file's order.
+    verdict : Verdict
+        Each claim's tipping points, failure boxes and drivers; the 2-D map.
+    histograms : mapping of str to Histogram
+        The scalar outputs' distributions over every sample, for their figures.
+    curves : Curves
+        The per-user outputs on a fine users grid, for the fan figures.
+    kept : KeptSamples
+        The first ``keep_samples`` samples, inputs and outputs, per sample.
+    sensitivity : SensitivityResult or None
+        The Sobol analysis, when the run file has a ``[sensitivity]`` table.
+    seconds : mapping of str to float
+        Wall time of each stage (``simulation``, ``statistics``, ``sensitivity``, ``verdict``).
+    """
+
+    spec: RunSpec
+    samples: int
+    stopped_early: bool
+    quantiles: str
+    outputs: Mapping[str, OutputStats]
+    claims: Mapping[str, ClaimResult]
+    verdict: Verdict
+    histograms: Mapping[str, Histogram]
+    curves: Curves
+    kept: KeptSamples
+    sensitivity: SensitivityResult | None = None
+    seconds: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def samples_requested(self) -> int:
+        """The samples the run asked for (``spec.samples``)."""
+        return self.spec.samples
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The content of ``summary.json`` (a new dict each time; see :func:`mcsim.report.summary.build_summary`)."""
+        from mcsim.report.summary import build_summary
+
+        return build_summary(self)
+
+    def to_dataset(self) -> xarray.Dataset:
+        """The xarray Dataset written as ``results.nc`` (see :func:`mcsim.report.dataset.build_dataset`)."""
+        from mcsim.report.dataset import build_dataset
+
+        return build_dataset(self)
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the report into ``folder`` (see :func:`mcsim.report.write_report`); return it."""
+        from mcsim.report import write_report
+
+        return write_report(self, folder)
