@@ -1,0 +1,92 @@
+"""mcsim from Python: the same path as the command line, returning objects instead of writing files.
+
+A notebook loads a run file (or builds a :class:`~mcsim.inputs.runs.RunSpec`), runs it, reads
+the :class:`~mcsim.result.Result`, and writes the report only when asked::
+
+    import mcsim
+
+    result = mcsim.run("runs/paper-table1.toml", samples=65536)
+    result.claims["break_even_within_6M"].probability
+    result.outputs["break_even_users"].p50
+    result.to_dataset()                  # the xarray Dataset of results.nc
+    result.write("reports/from-a-notebook")
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from mcsim.inputs.priors import Priors
+from mcsim.inputs.runs import RunSpec, check_priors
+from mcsim.inputs.runs import load_run as _load_run
+from mcsim.result import Result
+
+__all__ = ["load_priors", "load_run", "run"]
+
+_ARGUMENT = ("mcsim.run", "")  # where a replaced setting comes from, in messages
+
+
+def load_priors(path: str | Path) -> Priors:
+    """Load a priors file, checked against the model it names (``[meta] model``, else Tableau 1's).
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, one line each: the verdict ``mcsim validate`` gives.
+    """
+    return check_priors(path)[0]
+
+
+def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None) -> RunSpec:
+    """Load a run file with its priors, overrides, claims and model, checked as ``mcsim run`` checks it.
+
+    Parameters
+    ----------
+    path : path
+        The run file; its priors file and model module are found relative to it.
+    samples, seed : int, optional
+        Replace the file's.
+
+    Raises
+    ------
+    InputError
+        Every problem of the run file and its priors file, one line each.
+    """
+    return _load_run(path, samples=samples, seed=seed, given_by=_ARGUMENT)
+
+
+def run(run_or_path: RunSpec | str | Path, *, samples: int | None = None, seed: int | None = None,
+        workers: int | None = None) -> Result:
+    """Run a run file or a :class:`RunSpec` and return its :class:`Result`; nothing is written.
+
+    Parameters
+    ----------
+    run_or_path : RunSpec or path
+        A loaded run, or the path of a run file.
+    samples, seed : int, optional
+        Replace the run's.
+    workers : int, optional
+        Processes for the chunks (0: one per core); the numbers do not depend on it.
+
+    Returns
+    -------
+    Result
+        Statistics, claims, sensitivity and verdict; ``Result.write(folder)`` writes the report.
+
+    Raises
+    ------
+    InputError
+        For a bad run file or argument, before anything is sampled.
+    """
+    from mcsim.pipeline import execute  # the engine (numba) only when something runs
+
+    changes = {key: value for key, value in (("samples", samples), ("seed", seed), ("workers", workers))
+               if value is not None}
+    if isinstance(run_or_path, RunSpec):
+        spec = dataclasses.replace(run_or_path, **changes)  # a RunSpec checks itself, as a run file is checked
+    else:
+        spec = load_run(run_or_path, samples=samples, seed=seed)
+        if workers is not None:
+            spec = dataclasses.replace(spec, workers=workers)
+    return execute(spec)

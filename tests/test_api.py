@@ -1,0 +1,77 @@
+"""The Python API: the README's example runs as written, and the API is the command line's path."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+import mcsim
+from mcsim.inputs.errors import InputError
+
+EXAMPLE = re.compile(r"<!-- python example: tests/test_api.py runs this block -->\n```python\n(.*?)```", re.S)
+
+
+def _example() -> str:
+    found = EXAMPLE.search((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert found, "the README's Python example is missing"
+    return found.group(1)
+
+
+def test_the_readme_example_runs(tmp_path, capsys, monkeypatch):
+    code = _example().replace('"reports/from-python"', repr(str(tmp_path / "from-python")))
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert re.search(r"P = 0\.\d{3}, 95 % interval 0\.\d{3} to 0\.\d{3}", printed)
+    assert "16384 samples evaluated of 16384" in printed
+    written = json.loads((tmp_path / "from-python" / "summary.json").read_text())
+    result = namespace["result"]
+    assert written["claims"] == result.summary["claims"] == namespace["summary"]["claims"]
+    assert set(namespace["data"].data_vars) >= {"break_even_users", "surplus"}
+    assert namespace["other"].claims["break_even_within_6M"].probability != \
+        result.claims["break_even_within_6M"].probability  # the seed changed the samples
+
+
+def test_run_writes_nothing_and_matches_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = ROOT / "runs" / "paper-table1.toml"
+    result = mcsim.run(run, samples=4096, seed=5)
+    assert list(tmp_path.iterdir()) == []
+    done = subprocess.run([sys.executable, "-m", "mcsim", "run", str(run), "--samples", "4096", "--seed", "5",
+                           "--out", str(tmp_path / "cli")], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "MCSIM_DEBUG": ""})
+    assert done.returncode == 0, done.stderr
+    written = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert written["outputs"] == result.summary["outputs"]
+    assert written["claims"] == result.summary["claims"]
+
+
+def test_a_bad_argument_is_bad_input_named_as_such():
+    with pytest.raises(InputError, match=r"mcsim\.run: samples = -5 is invalid"):
+        mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=-5)
+
+
+def test_importing_mcsim_loads_nothing_heavy():
+    code = ("import sys, mcsim; mcsim.Model; mcsim.InputSpec; "
+            "print(sorted(m for m in ('numba', 'SALib', 'matplotlib', 'xarray', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_exports_are_typed_and_documented():
+    for name in mcsim.__all__:
+        if name == "__version__":
+            continue
+        value = getattr(mcsim, name)
+        assert value.__doc__, name
+    assert mcsim.run.__annotations__["return"] in ("Result", mcsim.Result)
+    assert dataclasses.is_dataclass(mcsim.RunSpec) and dataclasses.is_dataclass(mcsim.Result)
