@@ -49,7 +49,7 @@ def render(result: SensitivityResult) -> str:
              f"{escape(spec.intervals)}. The base sample N starts at "
              f"{spec.base_samples:,} and doubles until the widest ST interval is narrower than {spec.tolerance:g}, "
              f"or N reaches {spec.max_base_samples:,}. Seed {result.seed}.", "",
-             f"Inputs analysed: {names}."]
+             f"Inputs analysed: {names}.", *(f"Note: {escape(note)}." for note in spec.notes)]
     if result.left_out:
         lines.append("Inputs that are points are left out (they have no variance to apportion): "
                      + ", ".join(f"`{escape(n)}`" for n in result.left_out) + ".")
@@ -74,14 +74,13 @@ def _label(result: SensitivityResult, name: str) -> str:
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     t, ix = tr.target, tr.indices
     lines = [f"### {escape(t.label or t.output)}", "", f"Target: {escape(t.describe())}."]
-    if t.cap is not None:
-        never = f", {_pct(tr.infinite_share)} because it is never reached" if tr.infinite_share else ""
-        lines[-1] += f" {100 * tr.capped_share:.2f} % of samples hit the cap{never}."
+    if tr.infinite_note():
+        lines[-1] += f" {escape(tr.infinite_note())}"
     if ix is None:
         return [*lines, "", f"No indices: {escape(tr.undefined)}.", ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    what = f"the variance of {escape(t.describe().split(',')[0])}"
+    what = f"the variance of the {escape(t.describe().split(',')[0])}"
     lines += ["", f"**{_label(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
               f"on its own (S1), and {_interval(ix.ST[j], ix.ST_conf[j], True)} with its interactions (ST).**"]
     if len(ix.names) > 1:
@@ -173,11 +172,12 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
         return []
     bar = tor.bars[0]
     unit = escape(tr.target.unit)
-    lo = _count(bar.output_low) + (" (cap)" if bar.capped_low else "")
-    hi = _count(bar.output_high) + (" (cap)" if bar.capped_high else "")
+    lo = "never" if bar.capped_low else f"{_count(bar.output_low)} {unit}"
+    hi = "never" if bar.capped_high else f"{_count(bar.output_high)} {unit}"
     return [f"Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
-            f"values the output is {_count(tor.baseline)} {unit}; {_label(result, bar.name)} moves it most, from "
-            f"{lo} to {hi} {unit}. The tornado ignores interactions; the indices above do not.", ""]
+            f"values the output is {'never' if tor.baseline_infinite else _count(tor.baseline)} {unit}; "
+            f"{_label(result, bar.name)} moves it most, from "
+            f"{lo} to {hi}. The tornado ignores interactions; the indices above do not.", ""]
 
 
 def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> list[str]:

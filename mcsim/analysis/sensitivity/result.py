@@ -52,8 +52,7 @@ class TargetResult:
     indices: Indices | None  # None: the target has no variance (see ``undefined``)
     convergence: tuple[Indices, ...]
     converged: bool
-    capped_share: float
-    infinite_share: float
+    infinite_share: float  # share of the samples where the output is infinite
     undefined: str | None = None
     crosscheck: CrossCheck | None = None
     tornado: Tornado | None = None
@@ -72,10 +71,15 @@ class TargetResult:
         share = float(np.mean(np.argmax(ix.ST_resamples, axis=1) == top))
         return Ranking(tuple(ix.names[j] for j in order), settled, share)
 
+    def infinite_note(self) -> str:
+        """The share of samples where the output is infinite, in words ("" when none is)."""
+        if not self.infinite_share:
+            return ""
+        return f"{100 * self.infinite_share:.2f} % of the samples are infinite."
+
     def to_summary(self, conf_level: float) -> dict:
         t = self.target
         entry: dict = {"target": {"description": t.describe(), "output": t.output, "transform": t.transform,
-                                  "cap": t.cap, "capped_share": self.capped_share,
                                   "infinite_share": self.infinite_share},
                        "conf_level": conf_level}
         ix = self.indices
@@ -118,10 +122,12 @@ class TargetResult:
         if self.tornado is not None:
             tor = self.tornado
             entry["tornado"] = {
-                "baseline": _num(tor.baseline), "scale": "log10" if tor.log_scale else "linear",
+                "baseline": None if tor.baseline_infinite else _num(tor.baseline),
+                "scale": "log10" if tor.log_scale else "linear", "swing_scale": t.transform,
                 "bars": [{"input": b.name, "input_p05": _num(b.input_low), "input_p95": _num(b.input_high),
-                          "output_at_p05": _num(b.output_low), "output_at_p95": _num(b.output_high),
-                          "capped_at_p05": b.capped_low, "capped_at_p95": b.capped_high, "swing": _num(b.swing)}
+                          "output_at_p05": None if b.capped_low else _num(b.output_low),
+                          "output_at_p95": None if b.capped_high else _num(b.output_high),
+                          "infinite_at_p05": b.capped_low, "infinite_at_p95": b.capped_high, "swing": _num(b.swing)}
                          for b in tor.bars]}
         return entry
 
@@ -191,7 +197,7 @@ class SensitivityResult:
             "tolerance": spec.tolerance, "tolerance_means": "widest ST interval (high - low) at conf_level",
             "conf_level": spec.conf_level, "replicates": spec.replicates,
             "bootstrap": spec.bootstrap if spec.replicates == 1 else None, "intervals": spec.intervals,
-            "second_order": spec.second_order, "horizon_users": spec.horizon_users, "transform": spec.transform,
+            "second_order": spec.second_order, "transform": spec.transform, "notes": list(spec.notes),
             "crosscheck_samples": spec.crosscheck_samples,
             "independence": ("inputs are sampled independently for these indices; the priors' rank correlations ("
                              + "; ".join(self.correlations) + ") are ignored here") if self.correlations else
