@@ -14,6 +14,8 @@ from scipy import integrate, stats
 
 from mcsim.analysis.sensitivity import SensitivitySpec, UndefinedOutputError, analyse, parse_sensitivity
 from mcsim.analysis.sensitivity import sobol as sobol_module
+from mcsim.analysis.sensitivity.result import TargetResult
+from mcsim.analysis.sensitivity.sobol import Indices
 from mcsim.analysis.sensitivity.targets import Target, mid_rank_cdf
 from mcsim.inputs.errors import InputError, Problems
 from mcsim.inputs.priors import Correlation, load_priors, parse_prior
@@ -97,8 +99,54 @@ def test_crossover_on_the_paper_priors_matches_its_analytic_indices(paper):
     assert ix.ST[ix.names.index("conversion_rate")] == 0.0  # A and AB_j give the same output: exactly 0
     assert result["crossover_users"].target.transform == "log10"  # finite and positive: log10, not the rank
 
-    # cost per 1k tokens and tokens per prompt have the same log-sd: a tie the ranking must not hide
-    assert not result["crossover_users"].ranking.settled
+
+def test_inputs_that_enter_as_a_product_with_the_same_spread_are_tied(paper):
+    """Cost per 1k tokens and tokens per prompt enter the crossover only as a product and have the
+    same log-sd: the same true ST. The report calls them tied, and the cross-checks, which put
+    either first, agree with it."""
+    _, result = paper
+    crossover = result["crossover_users"]
+    ranking = crossover.ranking
+    assert set(ranking.order[:2]) == {"cost_per_1k_tokens", "tokens_per_prompt"}
+    assert not ranking.settled and ranking.top_tied
+    assert ranking.ties[0] == ranking.order[:2] == ranking.top_group
+    assert crossover.top_agrees
+    entry = result.to_summary()["crossover_users"]["ranking"]
+    assert entry["ties"][0] == list(ranking.order[:2]) and entry["top_tied"] is True
+    text = result.markdown()
+    assert "It shares the first rank with" in text and "tied first, the methods agree" in text
+    assert "**disagree**" not in text and "**not settled**" not in text
+
+
+def _indices(st, st_conf, s1_conf=None):
+    st, st_conf = np.array(st), np.array(st_conf)
+    s1_conf = st_conf if s1_conf is None else np.array(s1_conf)
+    return Indices(("a", "b", "c", "d"), 64, 384, st, s1_conf, st, st_conf, np.tile(st, (4, 1)))
+
+
+def test_ties_are_inputs_whose_estimates_lie_in_each_others_interval():
+    target = Target("y", "output", "y", "Y", "", "identity")
+    ranking = TargetResult(target, _indices([0.50, 0.495, 0.30, 0.285], [0.02, 0.01, 0.01, 0.01]), (), True, 0.05,
+                           0.0).ranking
+    # b lies in a's interval and a in b's: tied; d (0.285) lies outside c's interval (0.29 to 0.31): not tied,
+    # though the two intervals overlap
+    assert ranking.order == ("a", "b", "c", "d") and ranking.ties == (("a", "b"),) and ranking.top_tied
+    chained = TargetResult(target, _indices([0.5, 0.5, 0.5, 0.0], [0.01, 0.01, 0.01, 0.0]), (), True, 0.05,
+                           0.0).ranking
+    assert chained.ties == (("a", "b", "c"),)
+    alone = TargetResult(target, _indices([0.5, 0.45, 0.2, 0.0], [0.01, 0.01, 0.01, 0.0]), (), True, 0.05,
+                         0.0).ranking
+    assert alone.ties == () and alone.top_group == ("a",) and not alone.top_tied and alone.settled
+
+
+def test_indices_wider_than_the_tolerance_are_flagged_not_converged():
+    target = Target("y", "output", "y", "Y", "", "identity")
+    result = TargetResult(target, _indices([0.5, 0.3, 0.2, 0.0], [0.03, 0.02, 0.01, 0.0], [0.01, 0.04, 0.0, 0.0]),
+                          (), False, 0.05, 0.0)
+    # an interval is 2 x the half-width: 0.06 and 0.08 are at least 0.05 wide, 0.04 is not
+    assert result.not_converged == {"S1": ("b",), "ST": ("a",)}
+    assert result.to_summary(0.95)["not_converged"] == {"S1": ["b"], "ST": ["a"]}
+
 
 def test_two_lognormals_give_shares_of_log_variance():
     """log break-even = log(training_cost) - log(price) + c: S1 = ST = 0.36/0.45 and 0.09/0.45."""
@@ -318,6 +366,8 @@ def test_unconverged_runs_say_so(paper):
     result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=64, tolerance=0.001), seed=1)
     assert not result["break_even_users"].converged
     assert "**Not converged**" in result.markdown()
+    assert result.to_summary()["break_even_users"]["not_converged"]["ST"]
+    assert "), not converged |" in result.markdown()  # the table marks each index whose interval is too wide
 
 
 def test_paper_ranking_and_crosschecks(paper):

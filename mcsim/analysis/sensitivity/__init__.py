@@ -2,7 +2,7 @@
 
 SALib computes the indices; mcsim owns everything around them: mapping SALib's unit-cube sample
 onto the priors with their own inverse CDFs, a finite target for outputs that can be infinite
-(their rank), convergence by doubling the base sample, rankings with their uncertainty, cross-checks from a
+(their rank), convergence by doubling the base sample, rankings with their uncertainty and ties, cross-checks from a
 plain Monte Carlo sample, the tornado's numbers, and the report's words.
 """
 

@@ -151,18 +151,18 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
         values = target.values(pooled)
         share = values.infinite_share
         if not steps:
-            results.append(TargetResult(target, None, (), False, share,
+            results.append(TargetResult(target, None, (), False, spec.tolerance, share,
                                         undefined=_constant(target, values.y[0], pooled[0])))
             continue
         converged = target.key in finished
         if target.kind == "claim":
-            results.append(TargetResult(target, steps[-1], steps, converged, share))
+            results.append(TargetResult(target, steps[-1], steps, converged, spec.tolerance, share))
             continue
         # Spearman and PAWN depend only on the order of the values: computed on their ranks, they are
         # the numbers of any target scale, and defined where the check sample has infinite values
         check = mid_rank_cdf(raw_values(target, raw_check, users))
         crosscheck = cross_check(x_check, check, names, conf_level=spec.conf_level) if np.ptp(check) else None
-        results.append(TargetResult(target, steps[-1], steps, converged, share,
+        results.append(TargetResult(target, steps[-1], steps, converged, spec.tolerance, share,
                                     crosscheck=crosscheck, tornado=tornado(priors, model, target, users, pooled)))
     correlations = tuple(f"{c.first} and {c.second}: {c.rank:g}" for c in priors.correlations)
     return SensitivityResult(

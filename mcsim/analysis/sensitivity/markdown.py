@@ -86,7 +86,11 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if len(ix.names) > 1:
         k = ix.names.index(ranking.order[1])
         second = f"{_label(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
-        if ranking.settled:
+        if ranking.top_tied:
+            tied = ", ".join(_label(result, n) for n in ranking.top_group[1:])
+            lines.append(f"It shares the first rank with {tied}, ST {_interval(ix.ST[k], ix.ST_conf[k])}: tied, "
+                         "each ST estimate lies inside the other's interval.")
+        elif ranking.settled:
             lines.append(f"Its first rank is settled: its ST interval lies above that of the second, {second}.")
         else:
             lines.append(f"Its first rank is **not settled**: its ST interval overlaps that of the second, {second}.")
@@ -123,7 +127,9 @@ def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
         s1 = _interval(ix.S1[j], ix.S1_conf[j])
         if ix.S1[j] - ix.S1_conf[j] <= 0 <= ix.S1[j] + ix.S1_conf[j]:
             s1 += ", covers 0"
-        row = f"| {rank} | {_label(result, name)} | {s1} | {_interval(ix.ST[j], ix.ST_conf[j])} |"
+        s1 += ", not converged" if name in tr.not_converged["S1"] else ""
+        st = _interval(ix.ST[j], ix.ST_conf[j]) + (", not converged" if name in tr.not_converged["ST"] else "")
+        row = f"| {rank} | {_label(result, name)} | {s1} | {st} |"
         if cc is not None:
             row += f" {cc.spearman[j]:+.2f} | {cc.pawn[j]:.3f} |"
         if swings:
@@ -159,9 +165,11 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
         return []
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
     agree = "agree" if tr.top_agrees else "**disagree**"
+    first = " and ".join(f"`{n}`" for n in tr.ranking.top_group)
+    first += ", tied first" if tr.ranking.top_tied else ""
     text = (f"Cross-checks on a plain Monte Carlo sample of {cc.samples:,}: Spearman's rank correlation puts "
             f"`{spearman}` first, PAWN (median Kolmogorov-Smirnov distance; below {cc.pawn_threshold:.3f} an input "
-            f"is indistinguishable from none) puts `{pawn}` first; with ST's `{tr.ranking.top}`, the methods "
+            f"is indistinguishable from none) puts `{pawn}` first; with ST's {first}, the methods "
             f"{agree} on the most influential input.")
     return [text, ""]
 
@@ -195,5 +203,6 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
         j = ix.names.index(ranking.top)
         lines.append(f"| {name} | {ix.base_samples:,} | {_label(result, ranking.top)} | "
                      f"{_interval(ix.ST[j], ix.ST_conf[j])} | "
-                     f"{'yes' if ranking.settled else 'no'} | {ix.widest_ST[0]:.3f} |")
+                     f"{'tied' if ranking.top_tied else 'yes' if ranking.settled else 'no'} | {ix.widest_ST[0]:.3f}"
+                     f"{', not converged' if tr.not_converged['ST'] else ''} |")
     return [*lines, ""]
