@@ -9,12 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models_for_tests import ISHIGAMI, ISHIGAMI_S1, ISHIGAMI_ST, LINEAR
-from scipy import integrate
+from models_for_tests import ISHIGAMI, ISHIGAMI_S1, ISHIGAMI_ST, LINEAR, PAYBACK, PAYBACK_NEVER
+from scipy import integrate, stats
 
 from mcsim.analysis.sensitivity import SensitivitySpec, UndefinedOutputError, analyse, parse_sensitivity
 from mcsim.analysis.sensitivity import sobol as sobol_module
-from mcsim.analysis.sensitivity.targets import Target
+from mcsim.analysis.sensitivity.result import TargetResult
+from mcsim.analysis.sensitivity.sobol import Indices
+from mcsim.analysis.sensitivity.targets import Target, mid_rank_cdf
 from mcsim.inputs.errors import InputError, Problems
 from mcsim.inputs.priors import Correlation, load_priors, parse_prior
 from mcsim.inputs.runs import Claim
@@ -97,8 +99,55 @@ def test_crossover_on_the_paper_priors_matches_its_analytic_indices(paper):
         assert abs(ix.S1[j] - truth) <= max(2 * ix.S1_conf[j], 1e-12) and abs(ix.S1[j] - truth) < 0.01, name
         assert abs(ix.ST[j] - truth) <= max(2 * ix.ST_conf[j], 1e-12) and abs(ix.ST[j] - truth) < 0.01, name
     assert ix.ST[ix.names.index("conversion_rate")] == 0.0  # A and AB_j give the same output: exactly 0
-    # cost per 1k tokens and tokens per prompt have the same log-sd: a tie the ranking must not hide
-    assert not result["crossover_users"].ranking.settled
+    assert result["crossover_users"].target.transform == "log10"  # finite and positive: log10, not the rank
+
+
+def test_inputs_that_enter_as_a_product_with_the_same_spread_are_tied(paper):
+    """Cost per 1k tokens and tokens per prompt enter the crossover only as a product and have the
+    same log-sd: the same true ST. The report calls them tied, and the cross-checks, which put
+    either first, agree with it."""
+    _, result = paper
+    crossover = result["crossover_users"]
+    ranking = crossover.ranking
+    assert set(ranking.order[:2]) == {"cost_per_1k_tokens", "tokens_per_prompt"}
+    assert not ranking.settled and ranking.top_tied
+    assert ranking.ties[0] == ranking.order[:2] == ranking.top_group
+    assert crossover.top_agrees
+    entry = result.to_summary()["crossover_users"]["ranking"]
+    assert entry["ties"][0] == list(ranking.order[:2]) and entry["top_tied"] is True
+    text = sensitivity_markdown(result)
+    assert "It shares the first rank with" in text and "tied first, the methods agree" in text
+    assert "**disagree**" not in text and "**not settled**" not in text
+
+
+def _indices(st, st_conf, s1_conf=None):
+    st, st_conf = np.array(st), np.array(st_conf)
+    s1_conf = st_conf if s1_conf is None else np.array(s1_conf)
+    return Indices(("a", "b", "c", "d"), 64, 384, st, s1_conf, st, st_conf, np.tile(st, (4, 1)))
+
+
+def test_ties_are_inputs_whose_estimates_lie_in_each_others_interval():
+    target = Target("y", "output", "y", "Y", "", "identity")
+    ranking = TargetResult(target, _indices([0.50, 0.495, 0.30, 0.285], [0.02, 0.01, 0.01, 0.01]), (), True, 0.05,
+                           0.0).ranking
+    # b lies in a's interval and a in b's: tied; d (0.285) lies outside c's interval (0.29 to 0.31): not tied,
+    # though the two intervals overlap
+    assert ranking.order == ("a", "b", "c", "d") and ranking.ties == (("a", "b"),) and ranking.top_tied
+    chained = TargetResult(target, _indices([0.5, 0.5, 0.5, 0.0], [0.01, 0.01, 0.01, 0.0]), (), True, 0.05,
+                           0.0).ranking
+    assert chained.ties == (("a", "b", "c"),)
+    alone = TargetResult(target, _indices([0.5, 0.45, 0.2, 0.0], [0.01, 0.01, 0.01, 0.0]), (), True, 0.05,
+                         0.0).ranking
+    assert alone.ties == () and alone.top_group == ("a",) and not alone.top_tied and alone.settled
+
+
+def test_indices_wider_than_the_tolerance_are_flagged_not_converged():
+    target = Target("y", "output", "y", "Y", "", "identity")
+    result = TargetResult(target, _indices([0.5, 0.3, 0.2, 0.0], [0.03, 0.02, 0.01, 0.0], [0.01, 0.04, 0.0, 0.0]),
+                          (), False, 0.05, 0.0)
+    # an interval is 2 x the half-width: 0.06 and 0.08 are at least 0.05 wide, 0.04 is not
+    assert result.not_converged == {"S1": ("b",), "ST": ("a",)}
+    assert result.to_summary(0.95)["not_converged"] == {"S1": ["b"], "ST": ["a"]}
 
 
 def test_two_lognormals_give_shares_of_log_variance():
@@ -112,16 +161,17 @@ def test_two_lognormals_give_shares_of_log_variance():
     assert np.all(np.abs(ix.ST - truth) <= np.maximum(ix.ST_conf, 1e-12))
     assert np.allclose(ix.S1, truth, atol=0.01) and np.allclose(ix.ST, truth, atol=0.01)
     assert ix.ST[1] == 0.0  # tokens have no effect when inference is free
-    # free inference: the crossover is infinite in every sample, capped, hence constant: no indices
+    # free inference: the crossover is infinite in every sample, all tied at the top: no indices
     crossover = result["crossover_users"]
-    assert crossover.indices is None and crossover.capped_share == 1.0
+    assert crossover.indices is None and crossover.infinite_share == 1.0
     summary = result.to_summary()["crossover_users"]
     assert summary["ST"] is None and "no variance" in summary["undefined"]
+    assert "(inf: inference is free)" in summary["undefined"]
 
 
 # --- infinite and undefined outputs ----------------------------------------------------------
 
-def test_infinite_outputs_are_capped_and_never_passed_to_salib(monkeypatch):
+def test_infinite_outputs_are_ranked_and_never_passed_to_salib(monkeypatch):
     priors = load_priors(PRIORS / "paper-table1.toml")
     problems = Problems("test")
     scarce = parse_prior("conversion_rate", {"point": 0.01, "dist": "beta", "alpha": 1, "beta": 99,
@@ -138,11 +188,16 @@ def test_infinite_outputs_are_capped_and_never_passed_to_salib(monkeypatch):
     result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=1024), seed=1)
     assert seen and all(seen)
     target = result["break_even_users"]
-    assert 0.3 < target.infinite_share <= target.capped_share < 1  # many never break even
+    assert 0.3 < target.infinite_share < 1  # many never break even
+    assert target.target.transform == "rank" and target.indices is not None
     summary = result.to_summary()["break_even_users"]["target"]
-    assert summary["capped_share"] == target.capped_share and summary["cap"] == 1e10
-    assert "capped at 1e+10 users" in summary["description"]
-    assert "hit the cap" in sensitivity_markdown(result)
+    assert summary["infinite_share"] == target.infinite_share and summary["transform"] == "rank"
+    assert "cap" not in summary
+    assert summary["description"].startswith("rank of break-even monthly users among all samples (its cumulative "
+                                             "distribution from 0 to 1), so that the ranking of the inputs depends "
+                                             "neither on the scale of break-even monthly users nor on where its "
+                                             "infinite values (never breaks even")
+    assert f"{100 * target.infinite_share:.2f} % of the samples are infinite" in sensitivity_markdown(result)
 
 
 def test_estimate_refuses_infinite_values_before_salib(monkeypatch):
@@ -154,15 +209,124 @@ def test_estimate_refuses_infinite_values_before_salib(monkeypatch):
         sobol_module.estimate(y, ("a", "b", "c", "d"), second_order=True, bootstrap=10, conf_level=0.95, seed=1)
 
 
-def test_targets_refuse_nan_and_uncapped_infinities():
+def test_targets_refuse_nan_and_infinities_off_the_rank():
     target = Target("margin", "output", "margin_per_user", "Margin", "USD", "identity")
     with pytest.raises(UndefinedOutputError, match=r"1 of 3 values of margin_per_user are undefined \(NaN\)"):
         target.values(np.array([1.0, np.nan, 2.0]))
-    with pytest.raises(UndefinedOutputError, match="1 of 2 values are infinite and USD are not capped"):
+    with pytest.raises(UndefinedOutputError, match=r'1 of 2 values are infinite, so \[sensitivity\] transform = '
+                                                   r'"identity" is undefined for them; set transform = "rank"'):
         target.values(np.array([1.0, np.inf]))
+    with pytest.raises(UndefinedOutputError, match="undefined"):
+        replace(target, transform="rank").values(np.array([1.0, np.nan]))
     logged = Target("cost", "output", "cost", "Cost", "USD", "log10")
     with pytest.raises(UndefinedOutputError, match='transform = "identity"'):
         logged.values(np.array([1.0, 0.0]))
+
+
+# --- the rank of outputs that can be infinite ----------------------------------------------------------
+
+def test_mid_rank_cdf_gives_ties_their_mid_rank_and_puts_infinite_values_at_the_top():
+    y = np.array([3.0, np.inf, 1.0, 3.0, np.inf, 2.0])
+    # mid-ranks 3.5, 5.5, 1, 3.5, 5.5, 2 of 6; F = (mid-rank - 1/2) / 6
+    np.testing.assert_array_equal(mid_rank_cdf(y), (np.array([3.5, 5.5, 1, 3.5, 5.5, 2]) - 0.5) / 6)
+    # at points outside the reference: (#below + #equal / 2) / n
+    np.testing.assert_array_equal(mid_rank_cdf(np.array([0.0, 3.0, 10.0, np.inf]), y), np.array([0, 6, 8, 10]) / 12)
+
+
+def _rank_indices_of_a_weighted_sum(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """S1 and ST of Phi(L / s), the CDF of L = sum a_i x_i over iid standard normals (s^2 = sum a_i^2).
+
+    E[Phi(L / s) | x_i] = Phi(c x_i) with c = a_i / sqrt(2 s^2 - a_i^2), and E[Phi(c X)^2] = 1/4 +
+    arcsin(c^2 / (1 + c^2)) / (2 pi) (an orthant probability), so with Var(Phi(L / s)) = 1/12,
+    S1_i = (6 / pi) arcsin(a_i^2 / (2 s^2)); ST_i is 1 minus S1 of all the others together,
+    1 - (6 / pi) arcsin((s^2 - a_i^2) / (2 s^2)). The S1 are checked here by quadrature too.
+    """
+    s2 = float(np.sum(weights**2))
+    s1 = 6 / math.pi * np.arcsin(weights**2 / (2 * s2))
+    st = 1 - 6 / math.pi * np.arcsin((s2 - weights**2) / (2 * s2))
+    for a, closed in zip(weights, s1, strict=True):
+        c = a / math.sqrt(2 * s2 - a**2)
+        second = integrate.quad(lambda x, c=c: stats.norm.cdf(c * x) ** 2 * stats.norm.pdf(x), -np.inf, np.inf,
+                                epsabs=1e-13)[0]
+        assert 12 * (second - 0.25) == pytest.approx(closed, abs=1e-10)
+    return s1, st
+
+
+PAYBACK_OUTPUTS = ["score", "months", "payback_months", "payback_capped_1e6", "payback_capped_1e300"]
+
+
+@pytest.fixture(scope="module")
+def payback():
+    priors = load_priors(DATA / "three-normals.toml")
+    return analyse(priors, PAYBACK, spec(PAYBACK_OUTPUTS, transform="rank"), seed=11)
+
+
+def test_rank_indices_match_their_closed_form(payback):
+    """The rank of L = x1 + 2 x2 + 3 x3 (iid standard normals) is Phi(L / sqrt(14)); its indices have
+    a closed form, with interactions (S1 < ST) though L itself is additive."""
+    s1, st = _rank_indices_of_a_weighted_sum(np.array([1.0, 2.0, 3.0]))
+    ix = payback["score"].indices
+    for estimate, half, truth in ((ix.S1, ix.S1_conf, s1), (ix.ST, ix.ST_conf, st)):
+        # twice the 95 % half-width: see test_ishigami_indices_lie_within_their_intervals
+        assert np.all(np.abs(estimate - truth) <= 2 * half), (estimate, half, truth)
+        assert np.all(np.abs(estimate - truth) <= 0.02)
+    assert payback["score"].ranking.order == ("x3", "x2", "x1") and payback["score"].ranking.settled
+
+
+def test_rank_indices_are_the_same_for_every_increasing_transform(payback):
+    """exp(L / 4) has the indices of L, bit for bit. Sending the values where L >= 4 to +inf ties them
+    at the top; that target is the same, bit for bit, wherever they are put (1e6 or 1e300 instead of
+    inf): no horizon moves the indices."""
+    def same(first, second):
+        a, b = payback[first].indices, payback[second].indices
+        return all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+
+    assert same("score", "months")
+    assert payback["payback_months"].infinite_share > 0.1  # P(L >= 4) = 0.142
+    assert same("payback_months", "payback_capped_1e6") and same("payback_months", "payback_capped_1e300")
+    assert not same("score", "payback_months")  # the tie at the top is a different target
+    summary = payback.to_summary()
+    for key in ("months", "payback_months", "payback_capped_1e6"):
+        assert summary[key]["crosschecks"]["spearman"] == summary["score" if key == "months" else "payback_months"][
+            "crosschecks"]["spearman"]
+
+
+def test_an_output_in_months_that_can_be_infinite_gets_indices(tmp_path):
+    from mcsim.report.sensitivity_figures import plot_sensitivity
+
+    priors = load_priors(DATA / "three-normals.toml")
+    result = analyse(priors, PAYBACK, spec(["payback_months", "months"], n=1024), seed=3)
+    payback = result["payback_months"]
+    assert payback.target.transform == "rank" and payback.indices is not None
+    assert payback.ranking.order == ("x3", "x2", "x1")
+    assert 0.1 < payback.infinite_share < 0.2
+    assert result["months"].target.transform == "log10"  # could be infinite, is not: log10, as before
+    assert "never pays back" in payback.target.describe()
+    # the tornado: x3 at its p95 gives L = 4.93 >= 4, never paid back; drawn at the largest finite value
+    bar = payback.tornado.bars[0]
+    assert bar.name == "x3" and bar.capped_high and not bar.capped_low
+    assert bar.output_high == payback.tornado.edge == pytest.approx(math.exp(PAYBACK_NEVER / 4), rel=0.01)
+    assert 0.7 < bar.swing < 0.95  # on the rank: from about Phi(-4.93 / 3.74) = 0.09 to the top tie, 0.93
+    entry = result.to_summary()["payback_months"]["tornado"]
+    assert entry["swing_scale"] == "rank"
+    assert entry["bars"][0]["output_at_p95"] is None and entry["bars"][0]["infinite_at_p95"] is True
+    assert "months to never" in sensitivity_markdown(result)
+    assert len(plot_sensitivity(result, tmp_path)) == 6
+
+
+def test_infinite_values_seen_only_at_a_later_step_put_every_step_on_the_rank():
+    priors = load_priors(DATA / "three-normals.toml")
+    first = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, tolerance=1e-6), seed=1)
+    assert first["rare_payback_months"].target.transform == "log10"  # no infinite value in the first step
+    auto = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, max_base_samples=1024, tolerance=1e-6),
+                   seed=1)["rare_payback_months"]
+    ranked = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, max_base_samples=1024, tolerance=1e-6,
+                                           transform="rank"), seed=1)["rare_payback_months"]
+    assert auto.target.transform == "rank" and auto.infinite_share > 0
+    assert [s.base_samples for s in auto.convergence] == [64, 128, 256, 512, 1024]
+    for mine, theirs in zip(auto.convergence, ranked.convergence, strict=True):
+        np.testing.assert_array_equal(mine.ST, theirs.ST)
+        np.testing.assert_array_equal(mine.S1_conf, theirs.S1_conf)
 
 
 # --- reproducibility ------------------------------------------------------------------------------
@@ -204,6 +368,8 @@ def test_unconverged_runs_say_so(paper):
     result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=64, tolerance=0.001), seed=1)
     assert not result["break_even_users"].converged
     assert "**Not converged**" in sensitivity_markdown(result)
+    assert result.to_summary()["break_even_users"]["not_converged"]["ST"]
+    assert "), not converged |" in sensitivity_markdown(result)  # the table marks each index whose interval is too wide
 
 
 def test_paper_ranking_and_crosschecks(paper):
@@ -344,9 +510,8 @@ def test_defaults():
     ({"bootstrap": 5}, r"\[sensitivity\] bootstrap = 5 is invalid: must be a whole number of resamples"),
     ({"second_order": "yes"}, r'\[sensitivity\] second_order = "yes" is invalid: must be true or false'),
     ({"claims": 1}, r"\[sensitivity\] claims = 1 is invalid: must be true or false"),
-    ({"horizon_users": -1}, r"\[sensitivity\] horizon_users = -1 is invalid: must be a finite number of users > 0"),
     ({"transform": "log"}, r'\[sensitivity\] transform = "log" is unknown; did you mean "log10"\? '
-                           r"\(allowed: auto, log10, identity\)"),
+                           r"\(allowed: auto, rank, log10, identity\)"),
     ({"crosscheck_samples": 10}, r"\[sensitivity\] crosscheck_samples = 10 is invalid"),
     ({"max_base_samples": 1 << 24, "bootstrap": 1000, "replicates": 1}, r"is too large: the bootstrap adds up N x "
                                                                           r"resamples"),
@@ -361,6 +526,20 @@ def test_defaults():
 def test_invalid_tables_are_refused(table, message):
     with pytest.raises(InputError, match=message):
         parse({"outputs": ["break_even_users"], **table})
+
+
+def test_horizon_users_is_accepted_and_said_to_be_no_longer_used():
+    assert parse({"outputs": ["break_even_users"]}).notes == ()
+    parsed = parse({"outputs": ["break_even_users"], "horizon_users": 1e12})
+    assert parsed.no_longer_used == ("horizon_users",)
+    assert parsed.notes == ("[sensitivity] horizon_users is no longer used: an output that can be infinite is "
+                            "analysed through its rank among the samples, which needs no horizon; remove the key from "
+                            "the run file",)
+    priors = load_priors(DATA / "two-lognormals.toml")
+    result = analyse(priors, TABLEAU1, replace(parsed, base_samples=256, max_base_samples=256), seed=1)
+    method = result.to_summary()["method"]
+    assert method["notes"] == list(parsed.notes) and "horizon_users" not in method
+    assert "Note: \\[sensitivity\\] horizon\\_users is no longer used" in sensitivity_markdown(result)
 
 
 def test_every_problem_is_reported_at_once():

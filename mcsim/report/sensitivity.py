@@ -40,7 +40,7 @@ def sensitivity_markdown(result: SensitivityResult) -> str:
              f"{md_text(spec.intervals)}. The base sample N starts at "
              f"{spec.base_samples:,} and doubles until the widest ST interval is narrower than {spec.tolerance:g}, "
              f"or N reaches {spec.max_base_samples:,}. Seed {result.seed}.", "",
-             f"Inputs analysed: {names}."]
+             f"Inputs analysed: {names}.", *(f"Note: {md_text(note)}." for note in spec.notes)]
     if result.left_out:
         lines.append("Inputs that are points are left out (they have no variance to apportion): "
                      + ", ".join(f"`{md_code(n)}`" for n in result.left_out) + ".")
@@ -65,20 +65,23 @@ def _label(result: SensitivityResult, name: str) -> str:
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     t, ix = tr.target, tr.indices
     lines = [f"### {md_text(t.label or t.output)}", "", f"Target: {md_text(t.describe())}."]
-    if t.cap is not None:
-        never = f", {_pct(tr.infinite_share)} because it is never reached" if tr.infinite_share else ""
-        lines[-1] += f" {100 * tr.capped_share:.2f} % of samples hit the cap{never}."
+    if tr.infinite_note():
+        lines[-1] += f" {md_text(tr.infinite_note())}"
     if ix is None:
         return [*lines, "", f"No indices: {md_text(tr.undefined)}.", ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    what = f"the variance of {md_text(t.describe().split(',')[0])}"
+    what = f"the variance of the {md_text(t.describe().split(',')[0])}"
     lines += ["", f"**{_label(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
               f"on its own (S1), and {_interval(ix.ST[j], ix.ST_conf[j], True)} with its interactions (ST).**"]
     if len(ix.names) > 1:
         k = ix.names.index(ranking.order[1])
         second = f"{_label(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
-        if ranking.settled:
+        if ranking.top_tied:
+            tied = ", ".join(_label(result, n) for n in ranking.top_group[1:])
+            lines.append(f"It shares the first rank with {tied}, ST {_interval(ix.ST[k], ix.ST_conf[k])}: tied, "
+                         "each ST estimate lies inside the other's interval.")
+        elif ranking.settled:
             lines.append(f"Its first rank is settled: its ST interval lies above that of the second, {second}.")
         else:
             lines.append(f"Its first rank is **not settled**: its ST interval overlaps that of the second, {second}.")
@@ -116,7 +119,9 @@ def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
         s1 = _interval(ix.S1[j], ix.S1_conf[j])
         if ix.S1[j] - ix.S1_conf[j] <= 0 <= ix.S1[j] + ix.S1_conf[j]:
             s1 += ", covers 0"
-        row = f"| {rank} | {_label(result, name)} | {s1} | {_interval(ix.ST[j], ix.ST_conf[j])} |"
+        s1 += ", not converged" if name in tr.not_converged["S1"] else ""
+        st = _interval(ix.ST[j], ix.ST_conf[j]) + (", not converged" if name in tr.not_converged["ST"] else "")
+        row = f"| {rank} | {_label(result, name)} | {s1} | {st} |"
         if cc is not None:
             row += f" {cc.spearman[j]:+.2f} | {cc.pawn[j]:.3f} |"
         if swings:
@@ -152,10 +157,12 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
         return []
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
     agree = "agree" if tr.top_agrees else "**disagree**"
+    first = " and ".join(f"`{md_code(n)}`" for n in tr.ranking.top_group)
+    first += ", tied first" if tr.ranking.top_tied else ""
     text = (f"Cross-checks on a plain Monte Carlo sample of {cc.samples:,}: Spearman's rank correlation puts "
             f"`{md_code(spearman)}` first, PAWN (median Kolmogorov-Smirnov distance; below {cc.pawn_threshold:.3f} "
-            f"an input is indistinguishable from none) puts `{md_code(pawn)}` first; with ST's "
-            f"`{md_code(tr.ranking.top)}`, the methods {agree} on the most influential input.")
+            f"an input is indistinguishable from none) puts `{md_code(pawn)}` first; with ST's {first}, the "
+            f"methods {agree} on the most influential input.")
     return [text, ""]
 
 
@@ -165,11 +172,12 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
         return []
     bar = tor.bars[0]
     unit = md_text(tr.target.unit)
-    lo = _count(bar.output_low) + (" (cap)" if bar.capped_low else "")
-    hi = _count(bar.output_high) + (" (cap)" if bar.capped_high else "")
+    lo = "never" if bar.capped_low else f"{_count(bar.output_low)} {unit}"
+    hi = "never" if bar.capped_high else f"{_count(bar.output_high)} {unit}"
     return [f"Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
-            f"values the output is {_count(tor.baseline)} {unit}; {_label(result, bar.name)} moves it most, from "
-            f"{lo} to {hi} {unit}. The tornado ignores interactions; the indices above do not.", ""]
+            f"values the output is {'never' if tor.baseline_infinite else _count(tor.baseline)} {unit}; "
+            f"{_label(result, bar.name)} moves it most, from "
+            f"{lo} to {hi}. The tornado ignores interactions; the indices above do not.", ""]
 
 
 def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> list[str]:
@@ -187,5 +195,6 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
         j = ix.names.index(ranking.top)
         lines.append(f"| {name} | {ix.base_samples:,} | {_label(result, ranking.top)} | "
                      f"{_interval(ix.ST[j], ix.ST_conf[j])} | "
-                     f"{'yes' if ranking.settled else 'no'} | {ix.widest_ST[0]:.3f} |")
+                     f"{'tied' if ranking.top_tied else 'yes' if ranking.settled else 'no'} | {ix.widest_ST[0]:.3f}"
+                     f"{', not converged' if tr.not_converged['ST'] else ''} |")
     return [*lines, ""]

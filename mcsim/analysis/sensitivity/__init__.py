@@ -1,9 +1,10 @@
 """Sobol sensitivity analysis of a run's outputs (the ``[sensitivity]`` table of a run file).
 
 SALib computes the indices; mcsim owns everything around them: mapping SALib's unit-cube sample
-onto the priors with their own inverse CDFs, a finite target for outputs that can be infinite,
-convergence by doubling the base sample, rankings with their uncertainty, cross-checks from a
-plain Monte Carlo sample and the tornado's numbers. The report's words are :mod:`mcsim.report.sensitivity`'s.
+onto the priors with their own inverse CDFs, a finite target for outputs that can be infinite
+(their rank), convergence by doubling the base sample, rankings with their uncertainty and ties,
+cross-checks from a plain Monte Carlo sample and the tornado's numbers. The report's words are
+:mod:`mcsim.report.sensitivity`'s.
 """
 
 from mcsim.analysis.sensitivity.analysis import analyse

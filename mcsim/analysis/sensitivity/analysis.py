@@ -17,11 +17,12 @@ from mcsim.analysis.sensitivity.sobol import (
     Indices,
     estimate,
     estimate_replicated,
+    evaluations,
     salib_seed,
     unit_sample,
 )
 from mcsim.analysis.sensitivity.spec import SensitivitySpec
-from mcsim.analysis.sensitivity.targets import ClaimLike, Target, make_targets, raw_values
+from mcsim.analysis.sensitivity.targets import ClaimLike, Target, make_targets, mid_rank_cdf, raw_values
 from mcsim.analysis.sensitivity.tornado import tornado
 from mcsim.compute.sampling import Design
 from mcsim.inputs.errors import InputError, Problem
@@ -61,7 +62,8 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
     InputError
         If no input is uncertain.
     UndefinedOutputError
-        If a target still holds NaN or infinite values after capping (nothing is passed to SALib).
+        If an output holds NaN, or infinite values under a transform other than the rank (nothing
+        is passed to SALib).
 
     Notes
     -----
@@ -74,6 +76,17 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
     new rows and a target's indices at N are those it would get with N alone. Claims' indicators do not steer the
     loop: each is estimated once, on the first N where it varies (its interval widths are reported,
     and whether they meet the tolerance), which keeps runs with many claims fast.
+
+    The rank of an output (``transform = "rank"``, or ``auto`` where a value is infinite) is its
+    empirical CDF over every row of every replicate at that N: the A, B and AB_i rows of SALib's
+    design alike. Each of these rows is a draw of the inputs from their priors, so the pooled rows
+    estimate the output's distribution best; and the pooled estimator combines rows of every
+    replicate, which must all be ranked by one function. (Ranking each replicate on its own would
+    give each its own function, and the pooled estimate would mix them.) The replicates' own
+    estimates share that function, which ties them together only through the CDF's sampling
+    error. An ``auto`` output first settled on log10 or the identity whose infinite values appear
+    only at a later N is settled again on the rank, and its earlier steps estimated again on it,
+    so that every step of a target is on one scale.
 
     Sobol indices assume independent inputs. Rank correlations between priors are ignored here
     (each input is drawn from its own marginal), and the result says so in its summary and report.
@@ -107,16 +120,21 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
             for part, rows in zip(raw, np.split(new[name], np.cumsum([len(u) for u in us])[:-1]), strict=True):
                 part[name] = np.concatenate([part[name], rows]) if name in part else rows
         for target in targets:
-            if target.key in finished or (target.kind == "claim" and history[target.key]):
+            key = target.key
+            if key in finished or (target.kind == "claim" and history[key]):
                 continue
-            target = settled.setdefault(target.key, target.settle(_pooled(target, raw, users)))
-            ys = [target.values(raw_values(target, part, users)).y for part in raw]
-            if np.ptp(np.concatenate(ys)) == 0:
-                continue  # no variance yet: more samples may show some
-            step = _estimate(ys, names, spec, seed)
-            history[target.key].append(step)
-            if step.widest_ST[0] < spec.tolerance:
-                finished.add(target.key)
+            pooled = _pooled(target, raw, users)
+            if key not in settled:
+                settled[key] = target.settle(pooled)
+            elif target.transform == "auto" and settled[key].transform != "rank" and np.isinf(pooled).any():
+                settled[key] = target.settle(pooled)  # the rank, on which the earlier steps are estimated again
+                history[key] = []
+                for earlier in _bases(spec.base_samples, base):
+                    if _step(settled[key], raw, users, earlier // replicates, names, spec, seed, history[key]):
+                        finished.add(key)
+                        break
+            if key not in finished and _step(settled[key], raw, users, per, names, spec, seed, history[key]):
+                finished.add(key)
         outputs_done = all(t.key in finished for t in targets if t.kind == "output")
         if outputs_done or base >= spec.max_base_samples:
             break
@@ -129,19 +147,23 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
         target = settled[target.key]
         steps = tuple(history[target.key])
         rows = steps[-1].evaluations if steps else done_rows
-        values = target.values(_pooled(target, raw, users, rows // replicates))
-        shares = (values.capped / rows, values.infinite / rows)
+        pooled = _pooled(target, raw, users, rows // replicates)
+        values = target.values(pooled)
+        share = values.infinite_share
         if not steps:
-            results.append(TargetResult(target, None, (), False, *shares, undefined=_constant(target, values.y[0])))
+            results.append(TargetResult(target, None, (), False, spec.tolerance, share,
+                                        undefined=_constant(target, values.y[0], pooled[0])))
             continue
         converged = target.key in finished
         if target.kind == "claim":
-            results.append(TargetResult(target, steps[-1], steps, converged, *shares))
+            results.append(TargetResult(target, steps[-1], steps, converged, spec.tolerance, share))
             continue
-        check = target.values(raw_values(target, raw_check, users)).y
+        # Spearman and PAWN depend only on the order of the values: computed on their ranks, they are
+        # the numbers of any target scale, and defined where the check sample has infinite values
+        check = mid_rank_cdf(raw_values(target, raw_check, users))
         crosscheck = cross_check(x_check, check, names, conf_level=spec.conf_level) if np.ptp(check) else None
-        results.append(TargetResult(target, steps[-1], steps, converged, *shares, crosscheck=crosscheck,
-                                    tornado=tornado(priors, model, target, users)))
+        results.append(TargetResult(target, steps[-1], steps, converged, spec.tolerance, share,
+                                    crosscheck=crosscheck, tornado=tornado(priors, model, target, users, pooled)))
     correlations = tuple(f"{c.first} and {c.second}: {c.rank:g}" for c in priors.correlations)
     return SensitivityResult(
         spec=spec, seed=seed, names=names,
@@ -153,6 +175,31 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
 def _pooled(target: Target, raw: list[dict[str, np.ndarray]], users: np.ndarray, rows: int | None = None):
     """A target's raw output over every replicate's first ``rows`` rows (all by default)."""
     return np.concatenate([raw_values(target, part, users)[:rows] for part in raw])
+
+
+def _bases(first: int, before: int) -> list[int]:
+    """The base samples of the convergence steps from ``first`` up to, not including, ``before``."""
+    bases = []
+    while first < before:
+        bases.append(first)
+        first *= 2
+    return bases
+
+
+def _step(target: Target, raw: list[dict[str, np.ndarray]], users: np.ndarray, per: int, names: tuple[str, ...],
+          spec: SensitivitySpec, seed: int, history: list[Indices]) -> bool:
+    """Estimate ``target`` on each replicate's first ``per`` base points, append the indices to ``history``,
+    and say whether the widest ST interval met the tolerance. Nothing is appended while the target is constant.
+
+    The target's values are made from every replicate's rows together (one rank for all), then split.
+    """
+    rows = evaluations(per, len(names), spec.second_order)
+    y = target.values(_pooled(target, raw, users, rows)).y
+    if np.ptp(y) == 0:
+        return False  # no variance yet: more samples may show some
+    step = _estimate(np.split(y, len(raw)), names, spec, seed)
+    history.append(step)
+    return step.widest_ST[0] < spec.tolerance
 
 
 def _estimate(ys: list[np.ndarray], names: tuple[str, ...], spec: SensitivitySpec, seed: int) -> Indices:
@@ -185,11 +232,9 @@ def _crosscheck_sample(priors: Priors, model: Model, spec: SensitivitySpec, seed
     return x, {name: np.asarray(out[name], dtype=float) for name in needed}
 
 
-def _constant(target: Target, value: float) -> str:
+def _constant(target: Target, value: float, output: float) -> str:
     if target.kind == "claim":
         holds = "holds" if value == 1.0 else "fails"
         return f"the claim {holds} in every sample: there is no variance to apportion"
-    return (f"every sample gives the same value ({value:.6g} on the target's scale): there is no variance to "
-            "apportion")
-
-
+    means = f": {target.infinite_means}" if np.isinf(output) and target.infinite_means else ""
+    return f"every sample gives the same value ({output:.6g}{means}): there is no variance to apportion"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -26,22 +27,51 @@ def _by_name(names: tuple[str, ...], values: np.ndarray) -> dict[str, float | No
     return {name: _num(v) for name, v in zip(names, values, strict=True)}
 
 
+TIES_MEAN = ("inputs next to each other in the order whose ST estimates each lie inside the other's interval: "
+             "the estimates cannot tell their ranks apart")
+
+
 @dataclass(frozen=True)
 class Ranking:
-    """Inputs ranked by total index ST, and whether the top rank is settled.
+    """Inputs ranked by total index ST, whether the top rank is settled, and which inputs are tied.
 
     ``settled``: the top input's ST interval lies wholly above the second's. ``top_first_share``:
     the share of replicates (or of bootstrap resamples, paired across inputs) in which the top
     input comes first; a replicate has a K-th of the sample, so it is noisier than the whole.
+    ``ties``: groups (two or more, in the order) of inputs next to each other in the order whose
+    ST estimates each lie inside the other's interval (:data:`TIES_MEAN`), e.g. two inputs that
+    enter the output only as a product and have the same spread.
     """
 
     order: tuple[str, ...]
     settled: bool
     top_first_share: float
+    ties: tuple[tuple[str, ...], ...] = ()
 
     @property
     def top(self) -> str:
         return self.order[0]
+
+    @property
+    def top_group(self) -> tuple[str, ...]:
+        """The inputs tied for the first rank (the top input alone when it is not tied)."""
+        return next((group for group in self.ties if group[0] == self.top), (self.top,))
+
+    @property
+    def top_tied(self) -> bool:
+        return len(self.top_group) > 1
+
+
+def _ties(order: list[int], estimate: np.ndarray, half: np.ndarray, names: tuple[str, ...]) -> tuple:
+    """Groups of inputs next to each other in ``order`` whose estimates each lie in the other's interval."""
+    groups: list[list[int]] = []
+    for before, after in pairwise(order):
+        if abs(estimate[before] - estimate[after]) <= min(half[before], half[after]):
+            if groups and groups[-1][-1] == before:
+                groups[-1].append(after)
+            else:
+                groups.append([before, after])
+    return tuple(tuple(names[j] for j in group) for group in groups)
 
 
 @dataclass(frozen=True)
@@ -52,8 +82,8 @@ class TargetResult:
     indices: Indices | None  # None: the target has no variance (see ``undefined``)
     convergence: tuple[Indices, ...]
     converged: bool
-    capped_share: float
-    infinite_share: float
+    tolerance: float  # the widest interval (high - low) an index may have to count as converged
+    infinite_share: float  # share of the samples where the output is infinite
     undefined: str | None = None
     crosscheck: CrossCheck | None = None
     tornado: Tornado | None = None
@@ -63,19 +93,37 @@ class TargetResult:
         ix = self.indices
         if ix is None:
             return None
-        order = np.argsort(-ix.ST, kind="stable")
-        top = int(order[0])
+        order = [int(j) for j in np.argsort(-ix.ST, kind="stable")]
+        top = order[0]
         if len(order) == 1:
             return Ranking((ix.names[top],), True, 1.0)
-        second = int(order[1])
+        second = order[1]
         settled = bool(ix.ST[top] - ix.ST_conf[top] > ix.ST[second] + ix.ST_conf[second])
         share = float(np.mean(np.argmax(ix.ST_resamples, axis=1) == top))
-        return Ranking(tuple(ix.names[j] for j in order), settled, share)
+        return Ranking(tuple(ix.names[j] for j in order), settled, share, _ties(order, ix.ST, ix.ST_conf, ix.names))
+
+    @property
+    def not_converged(self) -> dict[str, tuple[str, ...]]:
+        """Per index (``"S1"``, ``"ST"``), the inputs whose interval is at least :attr:`tolerance` wide.
+
+        The convergence loop steers on ST alone, so S1 intervals may stay wider; and a claim's
+        indices are estimated once, whatever their width.
+        """
+        ix = self.indices
+        if ix is None:
+            return {"S1": (), "ST": ()}
+        return {kind: tuple(n for n, half in zip(ix.names, conf, strict=True) if 2 * half >= self.tolerance)
+                for kind, conf in (("S1", ix.S1_conf), ("ST", ix.ST_conf))}
+
+    def infinite_note(self) -> str:
+        """The share of samples where the output is infinite, in words ("" when none is)."""
+        if not self.infinite_share:
+            return ""
+        return f"{100 * self.infinite_share:.2f} % of the samples are infinite."
 
     def to_summary(self, conf_level: float) -> dict:
         t = self.target
         entry: dict = {"target": {"description": t.describe(), "output": t.output, "transform": t.transform,
-                                  "cap": t.cap, "capped_share": self.capped_share,
                                   "infinite_share": self.infinite_share},
                        "conf_level": conf_level}
         ix = self.indices
@@ -93,6 +141,7 @@ class TargetResult:
             entry["S2_conf"] = {a: {names[k]: _num(ix.S2_conf[j, k]) for k in range(j + 1, len(names))}
                                 for j, a in enumerate(names[:-1])}
         entry["converged"] = self.converged
+        entry["not_converged"] = {kind: list(found) for kind, found in self.not_converged.items()}
         entry["convergence"] = [
             {"base_samples": step.base_samples, "evaluations": step.evaluations,
              "widest_ST_interval": _num(step.widest_ST[0]), "widest_input": step.widest_ST[1],
@@ -102,7 +151,8 @@ class TargetResult:
         ranking = self.ranking
         entry["ranking"] = {
             "by": "ST", "order": list(ranking.order), "top": ranking.top, "settled": ranking.settled,
-            "top_first_share": ranking.top_first_share,
+            "top_first_share": ranking.top_first_share, "ties": [list(group) for group in ranking.ties],
+            "top_tied": ranking.top_tied, "ties_mean": TIES_MEAN,
             "ST_interval": {name: [_num(ix.ST[j] - ix.ST_conf[j]), _num(ix.ST[j] + ix.ST_conf[j])]
                             for j, name in enumerate(names)}}
         if self.crosscheck is not None:
@@ -118,20 +168,23 @@ class TargetResult:
         if self.tornado is not None:
             tor = self.tornado
             entry["tornado"] = {
-                "baseline": _num(tor.baseline), "scale": "log10" if tor.log_scale else "linear",
+                "baseline": None if tor.baseline_infinite else _num(tor.baseline),
+                "scale": "log10" if tor.log_scale else "linear", "swing_scale": t.transform,
                 "bars": [{"input": b.name, "input_p05": _num(b.input_low), "input_p95": _num(b.input_high),
-                          "output_at_p05": _num(b.output_low), "output_at_p95": _num(b.output_high),
-                          "capped_at_p05": b.capped_low, "capped_at_p95": b.capped_high, "swing": _num(b.swing)}
+                          "output_at_p05": None if b.capped_low else _num(b.output_low),
+                          "output_at_p95": None if b.capped_high else _num(b.output_high),
+                          "infinite_at_p05": b.capped_low, "infinite_at_p95": b.capped_high, "swing": _num(b.swing)}
                          for b in tor.bars]}
         return entry
 
     @property
     def top_agrees(self) -> bool | None:
-        """Whether Spearman and PAWN put first the same input as ST (None without cross-checks)."""
+        """Whether Spearman and PAWN put first an input that ST ranks first, alone or tied (None without
+        cross-checks)."""
         if self.crosscheck is None or self.indices is None:
             return None
-        top = self.ranking.top
-        return self.crosscheck.order("spearman")[0] == top and self.crosscheck.order("pawn")[0] == top
+        first = self.ranking.top_group
+        return self.crosscheck.order("spearman")[0] in first and self.crosscheck.order("pawn")[0] in first
 
 
 @dataclass(frozen=True)
@@ -191,7 +244,7 @@ class SensitivityResult:
             "tolerance": spec.tolerance, "tolerance_means": "widest ST interval (high - low) at conf_level",
             "conf_level": spec.conf_level, "replicates": spec.replicates,
             "bootstrap": spec.bootstrap if spec.replicates == 1 else None, "intervals": spec.intervals,
-            "second_order": spec.second_order, "horizon_users": spec.horizon_users, "transform": spec.transform,
+            "second_order": spec.second_order, "transform": spec.transform, "notes": list(spec.notes),
             "crosscheck_samples": spec.crosscheck_samples,
             "independence": ("inputs are sampled independently for these indices; the priors' rank correlations ("
                              + "; ".join(self.correlations) + ") are ignored here") if self.correlations else

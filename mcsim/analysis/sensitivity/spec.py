@@ -7,18 +7,22 @@ Every key is validated and every problem recorded in the house style, e.g.::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.models import Model
 
-__all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "parse_sensitivity"]
+__all__ = ["NO_LONGER_USED", "SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "parse_sensitivity"]
 
 SENSITIVITY_KEYS = ("outputs", "base_samples", "max_base_samples", "tolerance", "conf_level", "replicates", "bootstrap",
                     "second_order", "horizon_users", "transform", "claims", "crosscheck_samples")
-TRANSFORMS = ("auto", "log10", "identity")
+TRANSFORMS = ("auto", "rank", "log10", "identity")
+#: Keys a run file may still set that no longer do anything: accepted, and said so in the report
+NO_LONGER_USED = {
+    "horizon_users": "an output that can be infinite is analysed through its rank among the samples, which needs "
+                     "no horizon; remove the key from the run file",
+}
 MAX_BASE = 1 << 24
 MAX_BOOTSTRAP_VALUES = 1 << 32  # N x resamples: rows the bootstrap adds up, about a minute at the cap
 
@@ -51,17 +55,16 @@ class SensitivitySpec:
         6.4); the bootstrap adds up ``N x bootstrap`` rows, hence :data:`MAX_BOOTSTRAP_VALUES`.
     second_order : bool
         Also estimate second-order indices S2 (more model evaluations).
-    horizon_users : float
-        Cap for outputs counted in users: values above it, and infinite ones (never reached), are
-        set to it before analysis, so that the target is finite and its share of capped samples
-        is reported.
-    transform : {"auto", "log10", "identity"}
-        The target analysed: ``auto`` takes log10 of outputs the model draws on a log scale when
-        every (capped) value is positive, the output itself otherwise.
+    transform : {"auto", "rank", "log10", "identity"}
+        The target analysed: ``auto`` takes the rank (the empirical CDF over the samples) of an
+        output with infinite values, log10 of an output the model draws on a log scale when every
+        value is positive, the output itself otherwise.
     claims : bool
         Also analyse each claim's indicator (1 where the claim holds, 0 elsewhere).
     crosscheck_samples : int
         Size of the plain Monte Carlo sample for the Spearman and PAWN cross-checks.
+    no_longer_used : tuple of str
+        Keys of :data:`NO_LONGER_USED` the run file sets: they change nothing, and :attr:`notes` says so.
     """
 
     outputs: tuple[str, ...]
@@ -72,11 +75,10 @@ class SensitivitySpec:
     replicates: int = 16
     bootstrap: int = 100
     second_order: bool = False
-    horizon_users: float = 1e10
     transform: str = "auto"
     claims: bool = True
     crosscheck_samples: int = 4096
-
+    no_longer_used: tuple[str, ...] = ()
 
     @property
     def intervals(self) -> str:
@@ -87,6 +89,11 @@ class SensitivitySpec:
                     "replicates' own estimates")
         return (f"SALib's bootstrap, {self.bootstrap} resamples: estimate +/- z * bootstrap sd (too wide on a "
                 "Sobol design)")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One sentence per setting of the run file that no longer does anything (for reports and summary.json)."""
+        return tuple(f"[sensitivity] {key} is no longer used: {NO_LONGER_USED[key]}" for key in self.no_longer_used)
 
     @property
     def resamples(self) -> str:
@@ -130,7 +137,8 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
     def bad(key: str, allowed: str) -> None:
         problems.add(f"[sensitivity] {key}", f"= {show(table[key])} is invalid: {allowed}")
 
-    get = {key: table.get(key, getattr(_DEFAULTS, key)) for key in SENSITIVITY_KEYS if key != "outputs"}
+    get = {key: table.get(key, getattr(_DEFAULTS, key)) for key in SENSITIVITY_KEYS
+           if key != "outputs" and key not in NO_LONGER_USED}
     if not _power_of_two(get["base_samples"], 2):
         bad("base_samples", "must be a power of 2 from 2 to 2**24 (Sobol sequences keep their balance only "
             "in powers of 2)")
@@ -159,9 +167,6 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
     for key in ("second_order", "claims"):
         if key in table and not isinstance(get[key], bool):
             bad(key, "must be true or false")
-    horizon = get["horizon_users"]
-    if "horizon_users" in table and not (is_number(horizon) and math.isfinite(horizon) and horizon > 0):
-        bad("horizon_users", "must be a finite number of users > 0")
     transform = get["transform"]
     if transform not in TRANSFORMS:
         hint = did_you_mean(transform, TRANSFORMS) if isinstance(transform, str) else ""
@@ -181,8 +186,9 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
         outputs=outputs, base_samples=int(get["base_samples"]), max_base_samples=int(get["max_base_samples"]),
         tolerance=float(get["tolerance"]), conf_level=float(get["conf_level"]),
         replicates=int(get["replicates"]), bootstrap=int(get["bootstrap"]),
-        second_order=get["second_order"], horizon_users=float(horizon), transform=transform,
-        claims=get["claims"], crosscheck_samples=int(get["crosscheck_samples"]))
+        second_order=get["second_order"], transform=transform, claims=get["claims"],
+        crosscheck_samples=int(get["crosscheck_samples"]),
+        no_longer_used=tuple(key for key in NO_LONGER_USED if key in table))
 
 
 def _outputs(outputs: Any, model: Model | None, problems: Problems) -> tuple[str, ...] | None:

@@ -2,18 +2,29 @@
 
 Break-even users is infinite where the margin per user is <= 0. Fed raw to SALib, such an
 output gives every index exactly 0 without a warning (SALib 1.6 standardises the output, and
-``inf - inf`` is NaN). mcsim never does that: outputs counted in users are capped at a stated
-horizon (values above it, infinite ones included, are set to it), then analysed on a log10
-scale where the model draws them on one; a claim is analysed through its indicator (1 where the
-claim holds). Whatever still holds NaN or an infinite value is refused with
-:class:`UndefinedOutputError`, never passed on.
+``inf - inf`` is NaN). mcsim never does that. An output with infinite values is analysed
+through its rank: the empirical cumulative distribution of the output over every sample the
+estimator combines, ties at their mid-rank and infinite values tied at the top. The rank is the
+same for the output and for any increasing transform of it, and needs no horizon at which to
+put the infinite values, so the ranking of the inputs depends neither on the output's scale nor
+on an arbitrary cap (a cap moves the indices: capping break-even users at 1e8, 1e10 or 1e12
+gives the conversion rate a first-order index of about 0.65, 0.57 or 0.45 on log10). An output
+that is finite is analysed on a log10 scale where the model draws it on one and every value is
+positive, as itself otherwise; a claim is analysed through its indicator (1 where the claim
+holds). Whatever still holds NaN, or an infinite value under log10 or the identity, is refused
+with :class:`UndefinedOutputError`, never passed on.
+
+References
+----------
+Saltelli, A., Sobol', I. M. (1995). About the use of rank transformation in sensitivity analysis
+of model output. Reliability Engineering & System Safety 50(3), 225-239.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -22,9 +33,8 @@ from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.inputs.errors import McsimError
 from mcsim.models import Model
 
-__all__ = ["ClaimLike", "Target", "TargetValues", "UndefinedOutputError", "make_targets"]
+__all__ = ["ClaimLike", "Target", "TargetValues", "UndefinedOutputError", "make_targets", "mid_rank_cdf"]
 
-USERS_UNIT = "users"
 _OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
@@ -43,17 +53,32 @@ class ClaimLike(Protocol):
     users: float | None
 
 
+def mid_rank_cdf(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """The empirical CDF of ``reference`` at ``values``, ties at their mid-rank: in (0, 1).
+
+    ``F(x) = (#{r < x} + #{r == x} / 2) / n`` over the n values r of ``reference`` (``values``
+    itself by default), i.e. ``(mid-rank - 1/2) / n`` for a value of the reference. Infinite
+    values are ordered like any other (``+inf`` ties at the top). Only the order of the values
+    enters, in integer counts, so an increasing transform of both arguments that keeps distinct
+    values distinct gives the same floats, bit for bit.
+    """
+    values = np.asarray(values, dtype=float)
+    ordered = np.sort(np.asarray(values if reference is None else reference, dtype=float))
+    below = np.searchsorted(ordered, values, side="left")
+    at_or_below = np.searchsorted(ordered, values, side="right")
+    return (below + at_or_below) / (2.0 * ordered.size)
+
+
 @dataclass(frozen=True)
 class TargetValues:
-    """One target's values over a set of samples, with how many were capped."""
+    """One target's values over a set of samples, and how many of the output's were infinite."""
 
     y: np.ndarray
-    capped: int  # values set to the cap (infinite ones included)
-    infinite: int  # values that were infinite before capping
+    infinite: int  # values of the output that were infinite
 
     @property
-    def capped_share(self) -> float:
-        return self.capped / self.y.size if self.y.size else 0.0
+    def infinite_share(self) -> float:
+        return self.infinite / self.y.size if self.y.size else 0.0
 
 
 @dataclass(frozen=True)
@@ -69,14 +94,15 @@ class Target:
         The model output it is computed from.
     label, unit : str
         The output's label and unit, for words and axes.
-    transform : {"log10", "identity", "indicator", "auto"}
-        ``auto`` is settled on the first values seen (:meth:`settle`).
-    cap : float or None
-        Values above it (infinite ones included) are set to it; None: no cap.
+    transform : {"rank", "log10", "identity", "indicator", "auto"}
+        ``auto`` is settled on the values seen (:meth:`settle`). ``rank``: the output's mid-rank
+        empirical CDF over every sample the estimator combines (:func:`mid_rank_cdf`).
     infinite_means : str or None
         What an infinite value of the output means (from the model), for the report.
     claim : ClaimLike or None
         The claim, for an indicator.
+    log_scale : bool
+        The model draws the output on a log scale (``auto`` then takes log10 of a finite, positive output).
     """
 
     key: str
@@ -85,27 +111,34 @@ class Target:
     label: str
     unit: str
     transform: str
-    cap: float | None = None
     infinite_means: str | None = None
     claim: ClaimLike | None = None
     log_scale: bool = False
 
     def settle(self, raw: np.ndarray) -> Target:
-        """Fix an ``auto`` transform: log10 for a log-scale output whose capped values are all > 0."""
+        """Fix an ``auto`` transform on the output's values seen so far.
+
+        ``rank`` if a value is infinite; else ``log10`` for a log-scale output whose values are all
+        > 0; else ``identity``. Settled once more when infinite values first appear (see
+        :func:`mcsim.analysis.sensitivity.analysis.analyse`).
+        """
         if self.transform != "auto":
             return self
-        capped = raw if self.cap is None else np.minimum(raw, self.cap)
-        positive = bool(np.all(capped[~np.isnan(capped)] > 0))
-        transform = "log10" if self.log_scale and positive else "identity"
-        return Target(**{**self.__dict__, "transform": transform})
+        raw = np.asarray(raw, dtype=float)
+        if np.isinf(raw).any():
+            return replace(self, transform="rank")
+        positive = bool(np.all(raw[~np.isnan(raw)] > 0))
+        return replace(self, transform="log10" if self.log_scale and positive else "identity")
 
     def values(self, raw: np.ndarray) -> TargetValues:
         """The target over samples whose output values are ``raw`` (shape (n,)).
 
+        Under ``rank`` the CDF is that of ``raw`` itself: pass every sample the estimator combines.
+
         Raises
         ------
         UndefinedOutputError
-            If a value is NaN, or infinite and not capped, or not positive under log10.
+            If a value is NaN, or infinite under log10 or the identity, or not positive under log10.
         """
         raw = np.asarray(raw, dtype=float)
         if np.isnan(raw).any():
@@ -115,41 +148,57 @@ class Target:
         infinite = int(np.isinf(raw).sum())
         if self.kind == "claim":
             claim = self.claim
-            y = _OPERATORS[claim.op](raw, claim.value).astype(float)
-            return TargetValues(y, 0, infinite)
-        capped = 0
-        if self.cap is not None:
-            over = raw > self.cap
-            capped = int(over.sum())
-            raw = np.where(over, self.cap, raw)
-        if not np.isfinite(raw).all():
-            bad = int((~np.isfinite(raw)).sum())
+            return TargetValues(_OPERATORS[claim.op](raw, claim.value).astype(float), infinite)
+        if self.transform == "rank":
+            return TargetValues(mid_rank_cdf(raw), infinite)
+        if infinite:
             raise UndefinedOutputError(
-                f"sensitivity of {self.key}: {bad} of {raw.size} values are infinite and {self.unit} are not capped "
-                f"(only outputs counted in users are capped, at [sensitivity] horizon_users); choose another output")
+                f'sensitivity of {self.key}: {infinite} of {raw.size} values are infinite, so [sensitivity] transform '
+                f'= "{self.transform}" is undefined for them; set transform = "rank" (or "auto", which takes the '
+                "rank of an output with infinite values)")
         if self.transform == "log10":
             if not (raw > 0).all():
                 raise UndefinedOutputError(
                     f"sensitivity of {self.key}: {int((raw <= 0).sum())} of {raw.size} values are <= 0, so log10 is "
-                    'undefined; set [sensitivity] transform = "identity"')
+                    'undefined; set [sensitivity] transform = "identity" or "rank"')
             raw = np.log10(raw)
-        return TargetValues(raw, capped, infinite)
+        return TargetValues(raw, infinite)
+
+    def scale(self, raw: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        """Output values ``raw`` on the target's scale, the rank's CDF being that of ``reference``.
+
+        For the tornado: its points are not in the sample, so they are placed in the sample's
+        distribution. An infinite value is infinite under log10 and the identity.
+        """
+        raw = np.asarray(raw, dtype=float)
+        if self.transform == "rank":
+            return mid_rank_cdf(raw, reference)
+        if self.transform == "log10":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log10(raw)
+        return raw
 
     def describe(self) -> str:
-        """The target in words, e.g. ``log10 of break-even monthly users, capped at 1e+10 users``."""
+        """The target in words, without an article; its first clause has no comma (titles use it).
+
+        E.g. ``log10 of break-even monthly users (users)``, or ``rank of break-even monthly users
+        among all samples (its cumulative distribution from 0 to 1), so that ...``.
+        """
         if self.kind == "claim":
             claim = self.claim
             at = f" at {claim.users:,.0f} users" if claim.users is not None else ""
             return (f"indicator of claim {claim.name}: 1 where {claim.output}{at} {claim.op} {claim.value:,.6g}, "
                     "0 elsewhere")
         what = self.label[:1].lower() + self.label[1:] if self.label else self.output
+        if self.transform == "rank":
+            text = f"rank of {what} among all samples (its cumulative distribution from 0 to 1), so that the ranking "
+            if self.infinite_means:
+                return text + (f"of the inputs depends neither on the scale of {what} nor on where its infinite values "
+                               f"({self.infinite_means}) are put: they tie at the top")
+            return text + f"of the inputs does not depend on the scale of {what}"
         text = f"log10 of {what}" if self.transform == "log10" else what
         if self.unit:
             text += f" ({self.unit})"
-        if self.cap is not None:
-            text += f", capped at {self.cap:.3g} {self.unit}"
-            if self.infinite_means:
-                text += f"; an infinite value ({self.infinite_means}) counts as the cap"
         return text
 
 
@@ -158,9 +207,7 @@ def make_targets(model: Model, spec: SensitivitySpec, claims: Iterable[ClaimLike
     targets = []
     for name in spec.outputs:
         out = model.output(name)
-        cap = spec.horizon_users if out.unit == USERS_UNIT else None
-        transform = spec.transform
-        targets.append(Target(name, "output", name, out.label, out.unit, transform, cap, out.infinite_means,
+        targets.append(Target(name, "output", name, out.label, out.unit, spec.transform, out.infinite_means,
                               log_scale=out.log_scale))
     if spec.claims:
         for claim in claims:

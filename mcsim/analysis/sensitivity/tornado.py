@@ -22,8 +22,10 @@ __all__ = ["Tornado", "TornadoBar", "tornado"]
 class TornadoBar:
     """One input's swing: the output with the input at its p05 and at its p95.
 
-    ``output_low`` and ``output_high`` are capped like the target (``capped_low``/``capped_high``
-    say where the cap was hit); ``swing`` is measured on the target's scale (log10 or not).
+    ``capped_low`` and ``capped_high`` say where the output is infinite (never reached); the chart
+    draws it at its edge, ``output_low`` or ``output_high`` then holding :attr:`Tornado.edge`.
+    ``swing`` is measured on the target's scale: log10 or not, or the rank (the share of the
+    samples the output moves across, 0 to 1), which places an infinite value at the top.
     """
 
     name: str
@@ -39,15 +41,20 @@ class TornadoBar:
 @dataclass(frozen=True)
 class Tornado:
     output: str
-    baseline: float  # the output at every point value
-    log_scale: bool
+    baseline: float  # the output at every point value (the edge if it is infinite)
+    log_scale: bool  # the chart's axis
     bars: tuple[TornadoBar, ...]  # sorted by swing, largest first
+    edge: float | None = None  # where infinite outputs are drawn: the largest finite output seen; None: none is
+    baseline_infinite: bool = False  # the output at the point values is infinite (drawn at the edge)
 
 
-def tornado(priors: Priors, model: Model, target: Target, users: np.ndarray) -> Tornado:
+def tornado(priors: Priors, model: Model, target: Target, users: np.ndarray, reference: np.ndarray) -> Tornado:
     """The tornado of ``target``'s output over the uncertain inputs of ``priors``.
 
-    Bars are sorted by swing, largest first; ties keep the priors' order.
+    ``reference`` holds the output over the samples the indices were estimated on: the rank of a
+    tornado point is its place among them, and an infinite output is drawn at the largest finite
+    value among them and the tornado's points. Bars are sorted by swing, largest first; ties keep
+    the priors' order.
     """
     names = priors.uncertain
     points = priors.points()
@@ -59,14 +66,20 @@ def tornado(priors: Priors, model: Model, target: Target, users: np.ndarray) -> 
     raw = np.asarray(model.evaluate(inputs, users)[target.output], dtype=float)
     if raw.ndim == 2:
         raw = raw[:, 0]
-    capped = raw > target.cap if target.cap is not None else np.zeros(rows, dtype=bool)
-    shown = np.where(capped, target.cap, raw) if target.cap is not None else raw
-    log = target.transform == "log10"
-    scale = np.log10(shown) if log else shown
+    infinite = np.isinf(raw)
+    edge = None
+    if infinite.any():
+        finite = np.concatenate([raw[~infinite], np.asarray(reference, dtype=float)])
+        finite = finite[np.isfinite(finite)]
+        edge = float(finite.max()) if finite.size else 1.0
+    shown = np.where(infinite, edge, raw) if edge is not None else raw
+    scale = target.scale(raw, reference)
     bars = []
     for j, name in enumerate(names):
         lo, hi = 1 + 2 * j, 2 + 2 * j
+        swing = abs(scale[hi] - scale[lo]) if scale[hi] != scale[lo] else 0.0  # inf - inf: no swing
         bars.append(TornadoBar(name, float(inputs[name][lo]), float(inputs[name][hi]), float(shown[lo]),
-                               float(shown[hi]), bool(capped[lo]), bool(capped[hi]), float(abs(scale[hi] - scale[lo]))))
+                               float(shown[hi]), bool(infinite[lo]), bool(infinite[hi]), float(swing)))
     order = sorted(range(len(bars)), key=lambda j: -bars[j].swing)
-    return Tornado(target.output, float(shown[0]), log, tuple(bars[j] for j in order))
+    log = target.transform == "log10" or (target.log_scale and bool(np.all(shown > 0)))
+    return Tornado(target.output, float(shown[0]), log, tuple(bars[j] for j in order), edge, bool(infinite[0]))
