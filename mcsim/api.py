@@ -5,9 +5,9 @@ the :class:`~mcsim.result.Result`, and writes the report only when asked::
 
     import mcsim
 
-    result = mcsim.run("runs/paper-table1.toml", samples=65536)
-    result.claims["break_even_within_6M"].probability
-    result.outputs["break_even_users"].p50
+    result = mcsim.run("runs/my-run.toml", samples=65536)
+    result.claims["my_claim"].probability
+    result.outputs["my_output"].p50
     result.to_dataset()                  # the xarray Dataset of results.nc
     result.write("reports/from-a-notebook")
 """
@@ -28,7 +28,7 @@ _ARGUMENT = ("mcsim.run", "")  # where a replaced setting comes from, in message
 
 
 def load_priors(path: str | Path) -> Priors:
-    """Load a priors file, checked against the model it names (``[meta] model``, else Tableau 1's).
+    """Load a priors file, checked against the model it names (``[meta] model``, else the default model).
 
     Raises
     ------

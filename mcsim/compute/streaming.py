@@ -283,7 +283,7 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
 def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice]) -> list[np.ndarray]:
     """The block's outputs in the plan's column order, each as (its columns, m): a row per column.
 
-    An output over the users grid held column by column (as Tableau 1 returns them) is read in
+    An output over the users grid held column by column (as the built-in model returns them) is read in
     place; one held row by row is copied once.
     """
     m = len(next(iter(outputs.values())))

@@ -74,13 +74,13 @@ class Reference:
     Parameters
     ----------
     name : str
-        The publication and the place in it, e.g. ``"Viseur (2025), section 5, Tableau 1"``.
+        The publication and the place in it, e.g. ``"Author (2025), section 5, Table 1"``.
     values : tuple of (output, value, label)
         Published values of scalar outputs, marked on their figures.
     points : tuple of (output, ((users, value), ...))
         Published values of outputs over the users grid, marked on their figures.
     points_label : str
-        The legend of :attr:`points`, e.g. ``"Tableau 1 as printed"``.
+        The legend of :attr:`points`, e.g. ``"Table 1 as printed"``.
     users_marks : tuple of (output, users, label)
         Published users values to mark on the figures of an output over the users grid (e.g.
         the published break-even on the probability of a positive surplus).

@@ -57,7 +57,7 @@ def undefined_outputs(priors, model: Model, users: Sequence[float]) -> list[str]
 
     Notes
     -----
-    The corners of the box are exact extremes for models monotone in each input (Tableau 1 is);
+    The corners of the box are exact extremes for models monotone in each input (the built-in model is);
     for others they are a check, and the engine still refuses NaN. With more than 12 uncertain
     inputs, the corners are all-low, all-high and each input alone at its other end.
     """

@@ -1,7 +1,7 @@
 """Figures of the sensitivity analysis, each saved as PNG (for the HTML report) and PDF (for a paper).
 
 Per target: Sobol S1 and ST bars with their interval whiskers. Per output: the tornado (one input
-at a time at its p05 and p95, the paper's value as the axis) and the convergence of the indices
+at a time at its p05 and p95, the output at the point values as the axis) and the convergence of the indices
 as the base sample doubles.
 """
 
@@ -33,7 +33,7 @@ def plot_sensitivity(result: SensitivityResult, figures_dir: Path) -> list[str]:
     -------
     list of str
         The stems written (file names without extension), e.g.
-        ``sensitivity_break_even_users_indices``, ``..._tornado``, ``..._convergence``.
+        ``sensitivity_<output>_indices``, ``..._tornado``, ``..._convergence``.
     """
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 This is the one-at-a-time view @RISK and Crystal Ball users expect. It ignores interactions and
 the shape of each prior between its p05 and p95; the Sobol indices do not. The axis is the
-output at every point value, i.e. the paper's value when the priors' points are the paper's.
+output at every point value, i.e. the published value when the priors' points are a publication's.
 """
 
 from __future__ import annotations
