@@ -9,7 +9,6 @@ standard deviations are over the finite samples; ``p_never`` is the share that i
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,6 @@ __all__ = ["QUANTILES", "ClaimResult", "Curves", "claim_holds", "curves", "evalu
            "summarise"]
 
 _NAMES = ("p05", "p50", "p95")
-_OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:
@@ -95,7 +93,7 @@ def claim_holds(claim: Claim, outputs: dict[str, np.ndarray], users: tuple[float
     values = outputs[claim.output]
     if claim.users is not None:
         values = values[:, users.index(claim.users)]
-    return _OPS[claim.op](values, claim.value)
+    return claim.holds(values)
 
 
 def evaluate_claims(sim: Simulation) -> list[ClaimResult]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from mcsim.analysis.sensitivity import SensitivitySpec, parse_sensitivity
 from mcsim.compute.sampling import SAMPLERS
+from mcsim.inputs.claims import OPERATORS, Claim, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
 from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, parse_prior
@@ -28,27 +29,9 @@ __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim
 RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
-CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
-OPERATORS = ("<=", "<", ">=", ">")
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A statement about one output, e.g. ``break_even_users <= 6e6``."""
-
-    name: str
-    text: str
-    output: str
-    op: str
-    value: float
-    users: float | None = None  # for an output over the users grid: at which users
-
-    def describe(self) -> str:
-        at = f" at {self.users:,.0f} users" if self.users is not None else ""
-        return f"{self.output}{at} {self.op} {self.value:,.6g}"
 
 
 @dataclass(frozen=True)
@@ -240,7 +223,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                             overridden=[o.name for o in overrides])
         problems.extend(model_problems.items)
 
-    claims = _parse_claims(content.get("claims", []), model, users, problems)
+    claims = parse_claims(content.get("claims", []), model, users, problems)
     sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
     if not problems and priors is not None and model is not None:
         for sentence in undefined_outputs(priors, model, users):
@@ -316,57 +299,3 @@ def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
         if prior is not None:
             result.append(prior)
     return result
-
-
-def _parse_claims(entries: Any, model: Model | None, users: list | None, problems: Problems) -> tuple[Claim, ...]:
-    """The claims; ``users`` is the run's users grid, None when it is invalid (and already reported)."""
-    if not isinstance(entries, list):
-        problems.add("[[claims]]", "must be an array of tables ([[claims]])")
-        return ()
-    claims = []
-    names: set[str] = set()
-    for index, entry in enumerate(entries, start=1):
-        where = f"[[claims]] #{index}"
-        if not isinstance(entry, dict):
-            problems.add(where, "must be a table")
-            continue
-        unknown_keys(entry, CLAIM_KEYS, where, problems)
-        before = len(problems.items)
-        name, text, output = entry.get("name"), entry.get("text", ""), entry.get("output")
-        op, value, at = entry.get("op"), entry.get("value"), entry.get("users")
-        if not isinstance(name, str) or not name.isidentifier():
-            problems.add(f"{where} name", f"= {show(name)} is invalid: must be a name of letters, digits "
-                         "and underscores")
-        elif name in names:
-            problems.add(f"{where} name", f"= {show(name)} repeats an earlier claim's name")
-        else:
-            where = f'[[claims]] "{name}"'
-            names.add(name)
-        if not isinstance(text, str):
-            problems.add(f"{where} text", f"= {show(text)} is invalid: must be a string")
-        if op not in OPERATORS:
-            problems.add(f"{where} op", f"= {show(op)} is invalid (allowed: {', '.join(OPERATORS)})")
-        if not (is_number(value) and math.isfinite(value)):
-            problems.add(f"{where} value", f"= {show(value)} is invalid: must be a finite number")
-        spec = None
-        if model is not None:
-            if output not in model.output_names:
-                hint = did_you_mean(output, model.output_names) if isinstance(output, str) else ""
-                problems.add(f"{where} output", f"= {show(output)} is not an output of model {model.name}"
-                             f"{hint} (outputs: {', '.join(model.output_names)})")
-            else:
-                spec = model.output(output)
-        if spec is not None and spec.per_user:
-            grid = f" ({', '.join(f'{u:g}' for u in users)})" if users is not None else ""
-            if at is None:
-                problems.add(where, f"is missing 'users': {output} varies with users; name one of the run's "
-                             f"users grid{grid}")
-            elif users is None and not is_number(at):
-                problems.add(f"{where} users", f"= {show(at)} is invalid: must be a number of users")
-            elif users is not None and at not in users:
-                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid{grid}")
-        elif spec is not None and at is not None:
-            problems.add(f"{where} users", f"= {show(at)} is invalid: {output} does not vary with users")
-        if len(problems.items) == before and model is not None:
-            claims.append(Claim(name, text, output, op, float(value), None if at is None else float(at)))
-    return tuple(claims)

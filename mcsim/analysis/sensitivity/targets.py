@@ -11,7 +11,6 @@ claim holds). Whatever still holds NaN or an infinite value is refused with
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -25,7 +24,6 @@ from mcsim.models import Model
 __all__ = ["ClaimLike", "Target", "TargetValues", "UndefinedOutputError", "make_targets"]
 
 USERS_UNIT = "users"
-_OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
 class UndefinedOutputError(McsimError, FloatingPointError):
@@ -33,7 +31,7 @@ class UndefinedOutputError(McsimError, FloatingPointError):
 
 
 class ClaimLike(Protocol):
-    """What the analysis needs of a claim (``mcsim.inputs.runs.Claim`` is one)."""
+    """What the analysis needs of a claim (``mcsim.inputs.claims.Claim`` is one)."""
 
     name: str
     text: str
@@ -41,6 +39,8 @@ class ClaimLike(Protocol):
     op: str
     value: float
     users: float | None
+
+    def holds(self, values: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class Target:
         infinite = int(np.isinf(raw).sum())
         if self.kind == "claim":
             claim = self.claim
-            y = _OPERATORS[claim.op](raw, claim.value).astype(float)
+            y = claim.holds(raw).astype(float)
             return TargetValues(y, 0, infinite)
         capped = 0
         if self.cap is not None:
