@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mcsim.analysis.sensitivity import SensitivitySpec, parse_sensitivity
-from mcsim.compute.sampling import SAMPLERS
+from mcsim.analysis.sensitivity.spec import SensitivitySpec, parse_sensitivity
 from mcsim.inputs.claims import OPERATORS, Claim, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
@@ -23,12 +22,13 @@ from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
 from mcsim.models.check import undefined_outputs
 from mcsim.models.points import DEFAULT_USERS
 
-__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
-           "load_run"]
+__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "SAMPLERS", "Claim", "RunSpec",
+           "check_priors", "load_run"]
 
 RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
+SAMPLERS = ("random", "lhs", "sobol")  # plain Monte Carlo, Latin hypercube, scrambled Sobol (compute.sampling)
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
