@@ -14,7 +14,7 @@ from typing import Any
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.models import Model
 
-__all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "parse_sensitivity"]
+__all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "check_outputs", "parse_sensitivity"]
 
 SENSITIVITY_KEYS = ("outputs", "base_samples", "max_base_samples", "tolerance", "conf_level", "replicates", "bootstrap",
                     "second_order", "horizon_users", "transform", "claims", "crosscheck_samples")
@@ -125,7 +125,7 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
         return None
     before = len(problems.items)
     unknown_keys(table, SENSITIVITY_KEYS, "[sensitivity]", problems)
-    outputs = _outputs(table.get("outputs"), model, problems)
+    outputs = check_outputs(table.get("outputs"), model, problems)
 
     def bad(key: str, allowed: str) -> None:
         problems.add(f"[sensitivity] {key}", f"= {show(table[key])} is invalid: {allowed}")
@@ -185,7 +185,8 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
         claims=get["claims"], crosscheck_samples=int(get["crosscheck_samples"]))
 
 
-def _outputs(outputs: Any, model: Model | None, problems: Problems) -> tuple[str, ...] | None:
+def check_outputs(outputs: Any, model: Model | None, problems: Problems) -> tuple[str, ...] | None:
+    """Check ``[sensitivity] outputs``: outputs of ``model`` with one value per sample; None if they are not."""
     if not (isinstance(outputs, list) and outputs and all(isinstance(o, str) for o in outputs)):
         problems.add("[sensitivity] outputs", f"= {show(outputs)} is invalid: must be a list of output names")
         return None
