@@ -219,3 +219,61 @@ def test_settings_replaced_from_elsewhere_are_reported_there():
         "command line: --workers = 5000 is invalid: must be a whole number from 0 to 4096 (0: one per available core)"]
     assert _refused(lambda: with_settings(spec, ("x/summary.json", "manifest.settings."), chunk_size=0)) == [
         "x/summary.json: manifest.settings.chunk_size = 0 is invalid: must be a whole number >= 1"]
+
+
+# --- an override changes only what it names ---------------------------------------------------------------------
+
+
+def _overridden(write, entry: str, name: str = "conversion_rate"):
+    path = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1024\n[overrides.{name}]\n{entry}\n')
+    return load_run(path), load_run(ROOT / "runs" / "paper-table1.toml", samples=1024).priors[name]
+
+
+def test_an_override_of_the_point_alone_keeps_the_distribution_and_source(write):
+    spec, before = _overridden(write, "point = 0.06")
+    after = spec.priors["conversion_rate"]
+    assert after.point == 0.06 and after.distribution == before.distribution  # beta(5, 95)
+    assert (after.source, after.label, after.unit) == (before.source, before.label, before.unit)
+    assert spec.overridden == ("conversion_rate",)
+
+
+def test_the_point_of_a_point_prior_moves_with_its_value(write):
+    spec, before = _overridden(write, "point = 25", name="price")
+    assert before.is_point and spec.priors["price"].is_point
+    assert spec.priors["price"].distribution == Point(25.0) and spec.priors["price"].source == before.source
+
+
+def test_dist_point_alone_makes_a_prior_its_point(write):
+    spec, before = _overridden(write, 'dist = "point"')
+    after = spec.priors["conversion_rate"]
+    assert after.is_point and after.point == before.point == 0.05 and after.distribution == Point(0.05)
+    assert after.source == before.source
+
+
+def test_an_override_naming_dist_replaces_the_distribution(write):
+    spec, before = _overridden(write, 'dist = "uniform"\nlow = 0.01\nhigh = 0.1\nsource = "my guess"')
+    after = spec.priors["conversion_rate"]
+    assert after.distribution == Uniform(0.01, 0.1) and after.point == before.point and after.source == "my guess"
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('dist = "uniform"', "is missing 'low'"),
+    ('dist = "uniform"\nlow = 0.1\nhigh = 0.2', "point = 0.05 is invalid: it lies outside the support [0.1, 0.2] of "
+     "uniform(0.1, 0.2)"),
+    ("high = 0.2", "high is a parameter of a distribution: an override keeps the prior's distribution unless it names "
+     "dist, with that family's parameters"),
+    ('source = ""', 'source = "" is invalid: must be a non-empty string'),
+    ('dist = "normal"\nmean = 0.05\nsd = 0.1', "dist = normal(0.05, sd=0.1) is invalid: it can draw values in "
+     "[-inf, inf] but conversion_rate must lie in [0, 1]; truncate it with low/high"),
+    ("poynt = 0.06", 'poynt is not a known key; did you mean "point"? (allowed: label, unit, point, dist, source)'),
+])
+def test_what_an_override_cannot_do(write, entry, message):
+    errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nsamples = 1024\n[overrides.conversion_rate]\n{entry}\n')
+    assert errors[0] == f"{path}: [overrides.conversion_rate] {message}" and len(errors) == 1 + ("'low'" in message)
+
+
+def test_a_moved_point_stays_in_the_support(write):
+    write("p.toml", points_with(price='point = 20\ndist = "uniform"\nlow = 15\nhigh = 25\nsource = "s"'))
+    errors, path = _errors(write, '[run]\npriors = "p.toml"\nsamples = 1024\n[overrides.price]\npoint = 30\n')
+    assert errors == [f"{path}: [overrides.price] point = 30 is invalid: it lies outside the support [15, 25] of "
+                      "uniform(15, 25)"]

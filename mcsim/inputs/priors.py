@@ -23,7 +23,7 @@ from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models import Model, resolve
 
 __all__ = ["Correlation", "Prior", "Priors", "check_against_model", "check_correlation", "check_correlation_inputs",
-           "check_meta", "check_positive_definite", "check_prior", "load_priors", "parse_prior"]
+           "check_meta", "check_positive_definite", "check_prior", "load_priors", "override_prior", "parse_prior"]
 
 PRIOR_KEYS = ("label", "unit", "point", "dist", "source")
 TOP_KEYS = ("meta", "inputs", "correlations")
@@ -294,6 +294,48 @@ def parse_prior(name: str, table: Any, where: str, problems: Problems) -> Prior 
 
 
 _ALL_PARAMS = {key for keys in FAMILIES.values() for key in keys}
+
+
+def override_prior(prior: Prior | None, table: Any, where: str, problems: Problems) -> Prior | None:
+    """``prior`` as a run file's ``[overrides.NAME]`` table changes it: only what the table names.
+
+    ``point`` alone moves the point (a point prior's value with it) and keeps the distribution;
+    ``dist`` with its family's parameters replaces the distribution and keeps the point (``dist =
+    "point"`` alone makes the prior its point); ``source``, ``label`` and ``unit`` replace theirs.
+    The result is checked as a priors file's table is (the point in the support, ...).
+
+    Returns
+    -------
+    Prior or None
+        None when the table has problems (recorded), or when ``prior`` is None (an input the
+        priors file does not have, or priors that did not load): then only its keys are checked.
+    """
+    if not isinstance(table, dict):
+        problems.add(where, f"= {show(table)} is invalid: must be a table of what the override changes "
+                     f"({', '.join(PRIOR_KEYS)} and the parameters of dist)")
+        return None
+    override = Table(table, where, problems)
+    _unknown_prior_keys(override)
+    if "dist" not in table:
+        for key in table:
+            if key in _ALL_PARAMS:
+                override.add(key, "is a parameter of a distribution: an override keeps the prior's distribution "
+                             "unless it names dist, with that family's parameters")
+    if prior is None or not override.ok:
+        return None
+    merged = Table({"point": prior.point, "source": prior.source, "label": prior.label, "unit": prior.unit,
+                    **table}, where, problems)
+    if "dist" in table:
+        distribution = parse(merged.values, where, problems)
+    elif prior.is_point and "point" in table:
+        distribution = parse({"dist": "point", "point": table["point"]}, where, problems)
+    else:
+        distribution = prior.distribution
+    check_prior(merged, distribution)
+    if distribution is None or not merged.ok:
+        return None
+    return Prior(name=prior.name, point=merged.get("point"), distribution=distribution, source=merged.get("source"),
+                 label=merged.get("label"), unit=merged.get("unit"))
 
 
 def _unknown_prior_keys(prior: Table) -> None:

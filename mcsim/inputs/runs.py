@@ -19,7 +19,7 @@ from mcsim.analysis.sensitivity.spec import SensitivitySpec, check_outputs, pars
 from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
-from mcsim.inputs.priors import Priors, check_against_model, load_priors, parse_prior
+from mcsim.inputs.priors import Priors, check_against_model, load_priors, override_prior
 from mcsim.inputs.sources import ModelSource, model_source
 from mcsim.inputs.tables import Table
 from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
@@ -334,12 +334,13 @@ def _overrides(table: Any, priors: Priors | None, model: Model | None,
     if not isinstance(table, dict):
         problems.add("[overrides]", "must be a table of [overrides.NAME] tables")
         return priors, ()
-    overrides = [prior for name, entry in table.items()
-                 if (prior := parse_prior(name, entry, f"[overrides.{name}]", problems)) is not None]
-    overridden = tuple(o.name for o in overrides)
+    names = priors.names if priors is not None else ()
+    changed = [prior for name, entry in table.items() if (prior := override_prior(
+        priors[name] if name in names else None, entry, f"[overrides.{name}]", problems)) is not None]
+    overridden = tuple(table)
     if priors is None or model is None:
         return priors, overridden
-    priors = priors.with_overrides(overrides)
+    priors = priors.with_overrides(changed)
     check_fit(priors, model, overridden, problems)
     return priors, overridden
 
