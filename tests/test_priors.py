@@ -238,3 +238,8 @@ def test_a_file_and_python_build_the_same_priors(write):
     built = Priors(inputs=(Prior("price", 20, Uniform(15, 25), "s", label="Price"),), file=str(path),
                    sha256=loaded.sha256, title="p")
     assert built == loaded
+
+
+def test_a_bad_value_seen_by_two_checks_is_one_problem(write):
+    errors, path = _errors(write, '[inputs.x]\npoint = "x"\ndist = "point"\nsource = "s"\n')
+    assert errors == [f'{path}: [inputs.x] point = "x" is invalid: must be a finite number']

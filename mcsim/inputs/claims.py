@@ -153,6 +153,6 @@ def parse_claims(entries: Any, model: Model | None, users: Sequence[float] | Non
         claim.unknown_keys(CLAIM_KEYS)
         check_claim(claim)
         check_claim_in_run(claim, model, users, seen)
-        if claim.ok and model is not None:
-            claims.append(Claim(**{key: entry.get(key) for key in CLAIM_KEYS} | {"text": entry.get("text", "")}))
+        if claim.ok and model is not None:  # then its keys are all CLAIM_KEYS
+            claims.append(Claim(**{"text": "", **entry}))
     return tuple(claims)

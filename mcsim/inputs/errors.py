@@ -81,10 +81,11 @@ class Problems:
 
     def add(self, field: str, message: str) -> None:
         file, field = self.moved.get(field, (self.file, field))
-        self.items.append(Problem(file, field, message))
+        self.extend([Problem(file, field, message)])
 
     def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
+        """Record problems; one already recorded is not repeated (two checks may see the same bad value)."""
+        self.items.extend(problem for problem in dict.fromkeys(other) if problem not in self.items)
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -57,6 +57,7 @@ class Table:
         self.add(key, f"= {show(self.values.get(key))} is invalid: {allowed}")
 
     def check(self, condition: bool, key: str, allowed: str) -> None:
+        """Record that the value of ``key`` is invalid unless ``condition`` holds."""
         if not condition:
             self.invalid(key, allowed)
 
@@ -75,7 +76,7 @@ class Table:
     def text(self, key: str) -> None:
         """Check that ``key``, if given, is text that is not blank ("" stands for not given)."""
         value = self.values.get(key)
-        if value not in (None, "") and not (isinstance(value, str) and value.strip()):
+        if value is not None and not (isinstance(value, str) and (value == "" or value.strip())):
             self.invalid(key, "must be a non-empty string")
 
     def unknown_keys(self, allowed: tuple[str, ...]) -> None:
