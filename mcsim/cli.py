@@ -176,17 +176,12 @@ def _rerun(args):
 
 
 def _with_workers(spec, workers: int | None, scheduler: str | None):
-    import dataclasses
+    from mcsim.inputs.runs import with_settings
 
-    from mcsim.inputs.errors import Problem
-
-    if workers is not None and not 0 <= workers <= 4096:
-        raise InputError([Problem("command line", "--workers", f"= {workers} is invalid: must be a whole number "
-                                  "from 0 to 4096 (0: one per available core)")])
     changes = {"workers": workers} if workers is not None else {}
     if scheduler is not None:
         changes["scheduler"] = scheduler
-    return dataclasses.replace(spec, **changes)
+    return with_settings(spec, **changes)  # a bad value is the command line's (--workers)
 
 
 def _batch(args) -> int:

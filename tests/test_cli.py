@@ -132,3 +132,15 @@ def test_a_batch_reports_a_bad_command_line_value_once(capsys, tmp_path):
     assert errors == ["command line: --seed = -1 is invalid: must be a whole number >= 0"]
     errors = _errors(capsys, "batch", RUN, "--samples", "1e-3", "--reports", str(tmp_path / "reports"))
     assert errors == ["command line: --samples = 1e-3 is invalid: write a whole number, e.g. 1"]
+
+
+@pytest.mark.parametrize("args", [["validate", "runs/paper-table1.toml", "priors/evidence-2025.toml"], ["table"]])
+def test_checking_files_loads_no_analysis_library(args):
+    """validate and table import none of numba, SALib, matplotlib and xarray (seconds of start-up)."""
+    heavy = ("numba", "SALib", "matplotlib", "xarray")
+    code = ("import sys; from mcsim.cli import main; status = main(sys.argv[1:]); "
+            f"print(status, sorted(m for m in sys.modules if m.partition('.')[0] in {heavy!r}))")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []"

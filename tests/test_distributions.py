@@ -1,6 +1,7 @@
 """Each family's inverse CDF against scipy.stats, and its parameterisation."""
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from mcsim.inputs.distributions import (
     Uniform,
     parse,
 )
-from mcsim.inputs.errors import Problems
+from mcsim.inputs.errors import InputError, Problems
 
 CONTINUOUS = [
     Uniform(2.0, 5.0),
@@ -130,3 +131,50 @@ def test_lognormal_roundtrip(p05, ratio):
     assert not problems
     x = dist.ppf(np.array([0.05, 0.5, 0.95]))
     assert x == pytest.approx([p05, math.sqrt(p05 * p05 * ratio), p05 * ratio], rel=1e-9)
+
+
+BAD = [  # a distribution built in Python, and the same parameters in a priors file's table
+    (lambda: Uniform(5.0, 1.0), {"dist": "uniform", "low": 5, "high": 1}, "high = 1 is invalid: must be greater than "
+     "low = 5"),
+    (lambda: LogUniform(0.0, 1.0), {"dist": "loguniform", "low": 0, "high": 1}, "low = 0 is invalid: loguniform "
+     "needs low > 0"),
+    (lambda: Triangular(0.0, 3.0, 2.0), {"dist": "triangular", "low": 0, "mode": 3, "high": 2}, "mode = 3 is invalid: "
+     "must lie in [low, high] = [0, 2]"),
+    (lambda: Pert.from_mode(0.0, 1.0, 2.0, shape=-1), {"dist": "pert", "low": 0, "mode": 1, "high": 2, "shape": -1},
+     "shape = -1 is invalid: must be > 0 (4 is the usual PERT)"),
+    (lambda: Normal(1.0, 0.0), {"dist": "normal", "mean": 1, "sd": 0}, "sd = 0 is invalid: must be > 0"),
+    (lambda: Normal(0.0, 1.0, low=50.0, high=60.0), {"dist": "normal", "mean": 0, "sd": 1, "low": 50, "high": 60},
+     "low = 50 and high = 60 leave no probability"),
+    (lambda: LogNormal(-1.0, 0.5), {"dist": "lognormal", "median": -1, "sigma": 0.5}, "median = -1 is invalid: "
+     "must be > 0"),
+    (lambda: Beta(2.0, 0.0), {"dist": "beta", "alpha": 2, "beta": 0}, "beta = 0 is invalid: must be > 0"),
+    (lambda: Discrete((0.5, 1.0), (0.5, 0.6)), {"dist": "discrete", "values": [0.5, 1], "weights": [0.5, 0.6]},
+     "weights = [0.5, 0.6] is invalid: weights must sum to 1 (they sum to 1.1)"),
+    (lambda: Uniform(float("nan"), 1.0), {"dist": "uniform", "low": float("nan"), "high": 1}, "low = nan is invalid: "
+     "must be a finite number"),
+]
+
+
+@pytest.mark.parametrize(("build", "table", "message"), BAD, ids=[b[1]["dist"] + str(i) for i, b in enumerate(BAD)])
+def test_a_distribution_built_in_python_is_checked_as_a_file_is(build, table, message):
+    with pytest.raises(InputError) as info:
+        build()
+    _, from_file = _parse(table)
+    assert any(message in line for line in from_file), from_file
+    kind = type(parse({"dist": table["dist"], **GOOD[table["dist"]]}, "", Problems("x"))).__name__
+    assert [str(p) for p in info.value.problems] == [f"<python>: {kind} " + line.partition("[inputs.x] ")[2]
+                                                     for line in from_file]
+
+
+GOOD = {"uniform": {"low": 0, "high": 1}, "loguniform": {"low": 1, "high": 2}, "pert": {"low": 0, "mode": 1, "high": 2},
+        "triangular": {"low": 0, "mode": 1, "high": 2}, "normal": {"mean": 0, "sd": 1}, "beta": {"alpha": 1, "beta": 2},
+        "lognormal": {"median": 1, "sigma": 1}, "discrete": {"values": [1], "weights": [1]}}
+
+
+def test_distributions_built_in_python_are_frozen_floats_and_picklable():
+    dist = Discrete([1, 2], [0.25, 0.75])
+    assert dist.values == (1.0, 2.0) and isinstance(dist.values, tuple)
+    assert pickle.loads(pickle.dumps(Pert.from_mode(0, 1, 3))) == Pert.from_mode(0.0, 1.0, 3.0)
+    assert Normal(0.05, 0.01, low=0).parameters() == {"mean": 0.05, "sd": 0.01, "low": 0.0}
+    same, problems = _parse({"dist": "pert", **Pert.from_mode(0, 1, 3).parameters()})
+    assert not problems and same == Pert.from_mode(0, 1, 3)

@@ -1,12 +1,15 @@
 """Loading priors files: the shipped ones load, and every problem is reported with its place."""
 
+import dataclasses
+import pickle
 import re
 
 import pytest
 from conftest import ROOT, points_with
 
+from mcsim.inputs.distributions import Point, Uniform
 from mcsim.inputs.errors import InputError, Problems
-from mcsim.inputs.priors import check_against_model, load_priors
+from mcsim.inputs.priors import Correlation, Prior, Priors, check_against_model, load_priors
 from mcsim.models.tableau1 import TABLEAU1
 
 
@@ -175,3 +178,68 @@ def test_a_correlation_without_its_keys_says_what_it_needs(write, entry, missing
                            f"[[correlations]]\n{entry}\n")
     assert errors == [f'{path}: [[correlations]] #1 is missing {missing}: a correlation needs inputs = ["a", "b"] '
                       "(two uncertain inputs) and rank = r, a Spearman rank correlation in (-1, 1)"]
+
+
+# --- priors built in Python: the checks and the messages of a file ----------------------------------------------
+
+
+def _refused(build) -> list[str]:
+    with pytest.raises(InputError) as info:
+        build()
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("prior", "fields", "message"), [
+    ('point = 40\ndist = "uniform"\nlow = 0\nhigh = 25\nsource = "s"', {"point": 40, "distribution": Uniform(0, 25)},
+     "point = 40 is invalid: it lies outside the support [0, 25] of uniform(0, 25)"),
+    ('point = 1\ndist = "point"\nsource = ""', {"point": 1, "distribution": Point(1), "source": ""},
+     'source = "" is invalid: must be a non-empty string'),
+    ('point = 1\ndist = "point"\nsource = "s"\nlabel = " "', {"point": 1, "distribution": Point(1), "label": " "},
+     'label = " " is invalid: must be a non-empty string'),
+    ('point = inf\ndist = "uniform"\nlow = 0\nhigh = 2\nsource = "s"',
+     {"point": float("inf"), "distribution": Uniform(0, 2)}, "point = inf is invalid: must be a finite number"),
+])
+def test_a_prior_built_in_python_gets_the_files_message(write, prior, fields, message):
+    errors, path = _errors(write, f"[inputs.price]\n{prior}\n")
+    assert errors == [f"{path}: [inputs.price] {message}"]
+    assert _refused(lambda: Prior(**{"name": "price", "source": "s", **fields})) == [
+        f"<python>: [inputs.price] {message}"]
+
+
+def test_a_point_prior_is_its_point():
+    assert _refused(lambda: Prior("price", 20, Point(25), "s")) == [
+        "<python>: [inputs.price] point = 20 is invalid: it lies outside the support [25, 25] of point(25)"]
+    assert _refused(lambda: Prior("price", 20, "uniform(0, 25)", "s")) == [
+        '<python>: [inputs.price] dist = "uniform(0, 25)" is invalid: must be a distribution of '
+        "mcsim.inputs.distributions"]
+
+
+def test_priors_built_in_python_are_checked_as_a_file_is(write):
+    a, b = Prior("a", 1, Uniform(0, 2), "s"), Prior("b", 1, Uniform(0, 2), "s")
+    assert _refused(lambda: Priors(inputs=())) == [
+        "<python>: [inputs] is missing or empty: a priors file needs at least one [inputs.NAME] table"]
+    assert _refused(lambda: Priors(inputs=(a, b), correlations=(Correlation("a", "c", 0.3),), file="mine")) == [
+        'mine: [[correlations]] #1 inputs names "c", which is not an input (inputs: a, b)']
+    assert _refused(lambda: Correlation("a", "b", 1.5)) == [
+        "<python>: [[correlations]] rank = 1.5 is invalid: must be a number in (-1, 1)"]
+    assert _refused(lambda: Priors(inputs=(a,), model="tableu1")) == [
+        '<python>: [meta] model = "tableu1" is not a built-in model; did you mean "tableau1"? (built-in: tableau1) '
+        "nor 'package.module:attribute'"]
+    priors = Priors(inputs=(a, b), correlations=(Correlation("a", "b", 0.5),))
+    assert pickle.loads(pickle.dumps(priors)) == priors
+    with pytest.raises(InputError, match="repeats an earlier pair"):
+        dataclasses.replace(priors, correlations=priors.correlations * 2)  # replace checks again
+
+
+def test_a_file_and_python_build_the_same_priors(write):
+    path = write("p.toml", '[inputs.price]\npoint = 20\ndist = "uniform"\nlow = 15\nhigh = 25\nsource = " s "\n'
+                 'label = "Price"\n')
+    loaded = load_priors(path)
+    built = Priors(inputs=(Prior("price", 20, Uniform(15, 25), "s", label="Price"),), file=str(path),
+                   sha256=loaded.sha256, title="p")
+    assert built == loaded
+
+
+def test_a_bad_value_seen_by_two_checks_is_one_problem(write):
+    errors, path = _errors(write, '[inputs.x]\npoint = "x"\ndist = "point"\nsource = "s"\n')
+    assert errors == [f'{path}: [inputs.x] point = "x" is invalid: must be a finite number']

@@ -1,12 +1,18 @@
 """Run files: the shipped ones load; overrides, claims and every problem are handled."""
 
+import dataclasses
+import pickle
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, points_with
 
+from mcsim.inputs.claims import Claim
+from mcsim.inputs.distributions import Point, Uniform
 from mcsim.inputs.errors import InputError
-from mcsim.inputs.runs import load_run
+from mcsim.inputs.priors import Prior, Priors
+from mcsim.inputs.runs import RunSpec, load_run, with_settings
+from mcsim.models.tableau1 import TABLEAU1
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 
@@ -138,3 +144,136 @@ def test_a_whole_number_written_as_a_toml_float_is_taken(write):
     assert (spec.samples, spec.seed) == (1048576, 2000) and isinstance(spec.samples, int)
     errors, _ = _errors(write, f'[run]\npriors = "{PRIORS}"\nsamples = 1.5\n')
     assert errors[0].endswith("[run] samples = 1.5 is invalid: must be a whole number from 1 to 2**40")
+
+
+# --- a run built in Python, or changed with dataclasses.replace: the checks and messages of a run file -----------
+
+
+def _python_run(**changes) -> RunSpec:
+    spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
+    priors = Priors(inputs=spec.priors.inputs, title="mine")  # built in Python: its problems name <python>
+    return RunSpec(**{"title": "mine", "file": "mine.toml", "sha256": "", "priors": priors, "model": TABLEAU1,
+                      "samples": 1024, "sampler": "sobol", "seed": 1, "users": (1e6, 1e7), **changes})
+
+
+def _refused(build) -> list[str]:
+    with pytest.raises(InputError) as info:
+        build()
+    return [str(p) for p in info.value.problems]
+
+
+def _with_price(priors: Priors, prior: Prior) -> Priors:
+    return dataclasses.replace(priors, inputs=tuple(prior if p.name == "price" else p for p in priors.inputs))
+
+
+def test_a_run_built_in_python_checks_its_priors_against_its_model(write):
+    spec = _python_run()
+    price = Prior("price", 20, Uniform(-5, 30), "s")
+    message = ("[inputs.price] dist = uniform(-5, 30) is invalid: it can draw values in [-5, 30] but price must lie "
+               "in [0, inf]")
+    assert _refused(lambda: _python_run(priors=_with_price(spec.priors, price))) == [f"<python>: {message}"]
+    write("p.toml", points_with(price='point = 20\ndist = "uniform"\nlow = -5\nhigh = 30\nsource = "s"'))
+    errors, _ = _errors(write, '[run]\npriors = "p.toml"\nsamples = 1024\n')
+    assert errors == [f"{write('x', '').parent / 'p.toml'}: {message}"]
+    extra = dataclasses.replace(spec.priors, inputs=(*spec.priors.inputs, Prior("discount", 0.1, Point(0.1), "s")))
+    assert _refused(lambda: _python_run(priors=extra)) == [
+        "<python>: [inputs.discount] is not an input of model tableau1 (inputs: training_cost, lifetime_months, "
+        "cost_per_1k_tokens, tokens_per_prompt, prompts_per_user, conversion_rate, price)"]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"samples": 1000}, "mine.toml: [run] samples = 1000 is invalid with sampler sobol: Sobol points keep their "
+     "balance only in powers of 2 (nearest: 512 or 1024)"),
+    ({"sampler": "sobel"}, 'mine.toml: [run] sampler = "sobel" is unknown; did you mean "sobol"? (allowed: random, '
+     "lhs, sobol)"),
+    ({"users": (1e7, 1e6)}, "mine.toml: [run] users = [1e+07, 1e+06] is invalid: must be strictly increasing"),
+    ({"claims": (Claim("c", "", "break_even", "<=", 6e6),)}, 'mine.toml: [[claims]] "c" output = "break_even" is '
+     'not an output of model tableau1; did you mean "break_even_users"? (outputs: break_even_users, '
+     "crossover_users, margin_per_user, cost_per_prompt, monthly_fixed_cost, surplus, unit_cost)"),
+    ({"claims": (Claim("c", "", "surplus", ">", 0, users=2e6),)}, 'mine.toml: [[claims]] "c" users = 2e+06 is not in '
+     "the run's users grid (1e+06, 1e+07)"),
+    ({"claims": (Claim("c", "", "surplus", ">", 0),)}, "mine.toml: [[claims]] \"c\" is missing 'users': surplus "
+     "varies with users; name one of the run's users grid (1e+06, 1e+07)"),
+    ({"overridden": ("prise",)}, 'mine.toml: [overrides.prise] overrides no input of the priors file; did you mean '
+     '"price"? (inputs: training_cost, lifetime_months, cost_per_1k_tokens, tokens_per_prompt, prompts_per_user, '
+     "conversion_rate, price)"),
+    ({"reference": "Viseur (2024)"}, 'mine.toml: [run] reference = "Viseur (2024)" is not a publication model '
+     'tableau1 reproduces (known: "Viseur (2025), section 5, Tableau 1")'),
+])
+def test_each_run_problem_of_a_run_built_in_python(changes, expected):
+    assert _refused(lambda: _python_run(**changes)) == [expected]
+
+
+def test_replace_checks_again_and_a_run_survives_pickling():
+    spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
+    assert _refused(lambda: dataclasses.replace(spec, samples=1000))[0].startswith(
+        f"{spec.file}: [run] samples = 1000 is invalid with sampler sobol")
+    assert dataclasses.replace(spec, samples=2048.0).samples == 2048  # a whole float is taken, as from a file
+    assert pickle.loads(pickle.dumps(spec)) == spec
+
+
+def test_settings_replaced_from_elsewhere_are_reported_there():
+    spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
+    assert with_settings(spec, workers=2).workers == 2
+    assert _refused(lambda: with_settings(spec, workers=5000)) == [
+        "command line: --workers = 5000 is invalid: must be a whole number from 0 to 4096 (0: one per available core)"]
+    assert _refused(lambda: with_settings(spec, ("x/summary.json", "manifest.settings."), chunk_size=0)) == [
+        "x/summary.json: manifest.settings.chunk_size = 0 is invalid: must be a whole number >= 1"]
+
+
+# --- an override changes only what it names ---------------------------------------------------------------------
+
+
+def _overridden(write, entry: str, name: str = "conversion_rate"):
+    path = write("r.toml", f'[run]\npriors = "{PRIORS}"\nsamples = 1024\n[overrides.{name}]\n{entry}\n')
+    return load_run(path), load_run(ROOT / "runs" / "paper-table1.toml", samples=1024).priors[name]
+
+
+def test_an_override_of_the_point_alone_keeps_the_distribution_and_source(write):
+    spec, before = _overridden(write, "point = 0.06")
+    after = spec.priors["conversion_rate"]
+    assert after.point == 0.06 and after.distribution == before.distribution  # beta(5, 95)
+    assert (after.source, after.label, after.unit) == (before.source, before.label, before.unit)
+    assert spec.overridden == ("conversion_rate",)
+
+
+def test_the_point_of_a_point_prior_moves_with_its_value(write):
+    spec, before = _overridden(write, "point = 25", name="price")
+    assert before.is_point and spec.priors["price"].is_point
+    assert spec.priors["price"].distribution == Point(25.0) and spec.priors["price"].source == before.source
+
+
+def test_dist_point_alone_makes_a_prior_its_point(write):
+    spec, before = _overridden(write, 'dist = "point"')
+    after = spec.priors["conversion_rate"]
+    assert after.is_point and after.point == before.point == 0.05 and after.distribution == Point(0.05)
+    assert after.source == before.source
+
+
+def test_an_override_naming_dist_replaces_the_distribution(write):
+    spec, before = _overridden(write, 'dist = "uniform"\nlow = 0.01\nhigh = 0.1\nsource = "my guess"')
+    after = spec.priors["conversion_rate"]
+    assert after.distribution == Uniform(0.01, 0.1) and after.point == before.point and after.source == "my guess"
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('dist = "uniform"', "is missing 'low'"),
+    ('dist = "uniform"\nlow = 0.1\nhigh = 0.2', "point = 0.05 is invalid: it lies outside the support [0.1, 0.2] of "
+     "uniform(0.1, 0.2)"),
+    ("high = 0.2", "high is a parameter of a distribution: an override keeps the prior's distribution unless it names "
+     "dist, with that family's parameters"),
+    ('source = ""', 'source = "" is invalid: must be a non-empty string'),
+    ('dist = "normal"\nmean = 0.05\nsd = 0.1', "dist = normal(0.05, sd=0.1) is invalid: it can draw values in "
+     "[-inf, inf] but conversion_rate must lie in [0, 1]; truncate it with low/high"),
+    ("poynt = 0.06", 'poynt is not a known key; did you mean "point"? (allowed: label, unit, point, dist, source)'),
+])
+def test_what_an_override_cannot_do(write, entry, message):
+    errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nsamples = 1024\n[overrides.conversion_rate]\n{entry}\n')
+    assert errors[0] == f"{path}: [overrides.conversion_rate] {message}" and len(errors) == 1 + ("'low'" in message)
+
+
+def test_a_moved_point_stays_in_the_support(write):
+    write("p.toml", points_with(price='point = 20\ndist = "uniform"\nlow = 15\nhigh = 25\nsource = "s"'))
+    errors, path = _errors(write, '[run]\npriors = "p.toml"\nsamples = 1024\n[overrides.price]\npoint = 30\n')
+    assert errors == [f"{path}: [overrides.price] point = 30 is invalid: it lies outside the support [15, 25] of "
+                      "uniform(15, 25)"]

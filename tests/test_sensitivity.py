@@ -548,6 +548,29 @@ def test_every_problem_is_reported_at_once():
     assert len(error.value.problems) == 3
 
 
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"base_samples": 1000}, "base_samples = 1000 is invalid: must be a power of 2 from 2 to 2**24 (Sobol sequences "
+     "keep their balance only in powers of 2)"),
+    ({"bootstrap": 200}, "bootstrap = 200 is invalid: has no effect with replicates = 16: the intervals come from the "
+     "replicates; set replicates = 1 for SALib's bootstrap intervals"),
+    ({"transform": "log"}, 'transform = "log" is unknown; did you mean "log10"? (allowed: auto, log10, identity)'),
+    ({"outputs": "y"}, 'outputs = "y" is invalid: must be a list of output names'),
+])
+def test_a_spec_built_in_python_gets_the_tables_message(options, expected):
+    with pytest.raises(InputError) as built:
+        SensitivitySpec(**{"outputs": ("break_even_users",), **options})
+    assert [str(p) for p in built.value.problems] == [f"<python>: [sensitivity] {expected}"]
+    with pytest.raises(InputError) as parsed:
+        parse({"outputs": ["break_even_users"], **options})
+    assert [str(p) for p in parsed.value.problems] == [f"runs/x.toml: [sensitivity] {expected}"]
+
+
+def test_a_spec_built_in_python_takes_the_files_defaults():
+    assert SensitivitySpec(("y",), base_samples=1 << 17).max_base_samples == 1 << 17
+    assert SensitivitySpec(("y",), base_samples=1024).max_base_samples == 65536
+    assert replace(SensitivitySpec(("y",)), base_samples=1 << 10) == SensitivitySpec(("y",), base_samples=1024)
+
+
 def test_doubling_draws_exactly_the_rows_salib_adds():
     names = ("a", "b", "c")
     for second_order in (False, True):

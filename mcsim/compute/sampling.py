@@ -27,10 +27,10 @@ from scipy.stats import qmc
 
 from mcsim.inputs.distributions import inside_unit
 from mcsim.inputs.priors import Priors, gaussian_copula_matrix
+from mcsim.inputs.runs import SAMPLERS
 
 __all__ = ["BLOCK", "SAMPLERS", "Design", "chunks"]
 
-SAMPLERS = ("random", "lhs", "sobol")
 BLOCK = 1 << 16  # samples per independent random stream
 # spawn_key tags: one child stream per purpose, so that no two purposes share random numbers
 _RANDOM, _LHS_PERMUTATION, _LHS_JITTER, _SOBOL_SCRAMBLE = 0, 1, 2, 3

@@ -9,7 +9,6 @@ standard deviations are over the finite samples; ``p_never`` is the share that i
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +21,6 @@ from mcsim.inputs.runs import Claim
 __all__ = ["QUANTILES", "ClaimResult", "Curves", "Histogram", "KeptSamples", "OutputStats", "claim_holds", "curves",
            "evaluate_claims", "histograms", "kept_samples", "summarise"]
 
-_OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 Value = float | np.ndarray  # a scalar output's statistic, or an array over the users grid
 
@@ -116,7 +114,7 @@ def claim_holds(claim: Claim, outputs: dict[str, np.ndarray], users: tuple[float
     values = outputs[claim.output]
     if claim.users is not None:
         values = values[:, users.index(claim.users)]
-    return _OPS[claim.op](values, claim.value)
+    return claim.holds(values)
 
 
 def evaluate_claims(sim: Simulation) -> list[ClaimResult]:

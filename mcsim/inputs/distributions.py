@@ -3,7 +3,8 @@
 Every family is a small frozen dataclass with ``ppf`` (vectorised, the only thing the sampler
 calls), ``support`` and ``to_scipy`` (the equivalent ``scipy.stats`` distribution, against which
 the tests check the draws). :func:`parse` builds one from a priors-file table and reports every
-problem it finds.
+problem it finds; a distribution built in Python goes through the same checks (its family's
+reader) and is refused with the same messages.
 
 Beta and PERT inverse CDFs use UNU.RAN's Hermite interpolation of the inverse CDF
 (``scipy.stats.sampling.NumericalInverseHermite``), about 15 times faster than
@@ -19,7 +20,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -28,6 +29,7 @@ from scipy import special, stats
 from scipy.stats.sampling import NumericalInverseHermite
 
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
+from mcsim.inputs.tables import Table, check_fields, fields_of
 
 __all__ = ["FAMILIES", "U_HIGHEST", "U_LOWEST", "U_RESOLUTION", "Distribution", "inside_unit", "parse"]
 
@@ -44,9 +46,29 @@ FloatArray = np.ndarray
 
 
 class Distribution:
-    """A one-dimensional distribution: ``ppf`` maps uniforms in (0, 1) onto it."""
+    """A one-dimensional distribution: ``ppf`` maps uniforms in (0, 1) onto it.
+
+    A distribution checks its parameters when it is built, as a priors file's are checked::
+
+        >>> Uniform(5, 1)
+        Traceback (most recent call last):
+        ...
+        mcsim.inputs.errors.InputError: <python>: Uniform high = 1 is invalid: must be greater than low = 5
+    """
 
     family: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        check_fields(_READERS[self.family], self.parameters(), type(self).__name__)
+        for name, value in fields_of(self).items():  # numbers as floats, sequences as tuples of floats
+            if isinstance(value, list | tuple):
+                object.__setattr__(self, name, tuple(float(v) for v in value))
+            elif is_number(value):
+                object.__setattr__(self, name, float(value))
+
+    def parameters(self) -> dict[str, Any]:
+        """The family's parameters, as a priors file's table gives them (``dist`` aside)."""
+        return fields_of(self)
 
     def ppf(self, u: FloatArray) -> FloatArray:
         raise NotImplementedError
@@ -96,6 +118,9 @@ class Point(Distribution):
 
     def describe(self):
         return f"point({_g(self.value)})"
+
+    def parameters(self):
+        return {"point": self.value}
 
     @property
     def is_point(self):
@@ -181,6 +206,11 @@ def _beta_inverse(alpha: float, beta: float):
     return generator.ppf
 
 
+def _scaled_beta_ppf(alpha: float, beta: float, low: float, high: float, u: FloatArray) -> FloatArray:
+    x = _beta_inverse(alpha, beta)(np.asarray(u, dtype=float))
+    return low + (high - low) * np.clip(x, 0.0, 1.0)
+
+
 @dataclass(frozen=True)
 class Beta(Distribution):
     """Beta(alpha, beta) rescaled from [0, 1] to [low, high]."""
@@ -192,8 +222,7 @@ class Beta(Distribution):
     family: ClassVar[str] = "beta"
 
     def ppf(self, u):
-        x = _beta_inverse(self.alpha, self.beta)(np.asarray(u, dtype=float))
-        return self.low + (self.high - self.low) * np.clip(x, 0.0, 1.0)
+        return _scaled_beta_ppf(self.alpha, self.beta, self.low, self.high, u)
 
     @property
     def support(self):
@@ -208,7 +237,7 @@ class Beta(Distribution):
 
 
 @dataclass(frozen=True)
-class Pert(Beta):
+class Pert(Distribution):
     """The (modified) PERT distribution: a beta on [low, high] with its mode at ``mode``.
 
     References
@@ -216,16 +245,33 @@ class Pert(Beta):
     Vose, D. (2008). Risk Analysis: A Quantitative Guide, 3rd ed., section 9.1.
     """
 
-    mode: float = 0.5
+    low: float
+    mode: float
+    high: float
     shape: float = 4.0
     family: ClassVar[str] = "pert"
 
     @classmethod
     def from_mode(cls, low: float, mode: float, high: float, shape: float = 4.0) -> Pert:
-        width = high - low
-        alpha = 1.0 + shape * (mode - low) / width
-        beta = 1.0 + shape * (high - mode) / width
-        return cls(alpha=alpha, beta=beta, low=low, high=high, mode=mode, shape=shape)
+        return cls(low, mode, high, shape)
+
+    @property
+    def alpha(self) -> float:
+        return 1.0 + self.shape * (self.mode - self.low) / (self.high - self.low)
+
+    @property
+    def beta(self) -> float:
+        return 1.0 + self.shape * (self.high - self.mode) / (self.high - self.low)
+
+    def ppf(self, u):
+        return _scaled_beta_ppf(self.alpha, self.beta, self.low, self.high, u)
+
+    @property
+    def support(self):
+        return (self.low, self.high)
+
+    def to_scipy(self):
+        return stats.beta(self.alpha, self.beta, loc=self.low, scale=self.high - self.low)
 
     def describe(self):
         shape = "" if self.shape == 4.0 else f", shape={_g(self.shape)}"
@@ -261,6 +307,10 @@ class Normal(Distribution):
         a = (self.low - self.mean) / self.sd
         b = (self.high - self.mean) / self.sd
         return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
+
+    def parameters(self):
+        bounds = {"low": self.low} if self.low != -math.inf else {}
+        return {"mean": self.mean, "sd": self.sd, **bounds, **({"high": self.high} if self.high != math.inf else {})}
 
     def describe(self):
         bounds = ""
@@ -322,7 +372,8 @@ class Discrete(Distribution):
 
 
 # ---------------------------------------------------------------------------------------------
-# Parsing a priors-file table into a Distribution, collecting every problem.
+# Reading a family's parameters from a priors-file table or a distribution's own fields: each
+# reader checks them, records every problem, and returns the distribution's fields (None if bad).
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "point": (),
@@ -336,33 +387,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "discrete": ("values", "weights"),
 }
 
-
-class _Reader:
-    """Reads the numeric parameters of one table, recording problems instead of raising."""
-
-    def __init__(self, table: Mapping[str, Any], where: str, problems: Problems):
-        self.table, self.where, self.problems = table, where, problems
-        self.ok = True
-
-    def fail(self, key: str | None, message: str) -> None:
-        self.ok = False
-        field = f"{self.where} {key}" if key else self.where
-        self.problems.add(field, message)
-
-    def number(self, key: str, *, default: float | None = None, required: bool = True) -> float | None:
-        if key not in self.table:
-            if required and default is None:
-                self.fail(None, f"is missing '{key}'")
-            return default
-        value = self.table[key]
-        if not is_number(value) or not math.isfinite(value):
-            self.fail(key, f"= {show(value)} is invalid: must be a finite number")
-            return None
-        return float(value)
-
-    def check(self, condition: bool, key: str, message: str) -> None:
-        if not condition:
-            self.fail(key, f"= {show(self.table.get(key))} is invalid: {message}")
+Fields = dict[str, Any]
 
 
 def parse(table: Mapping[str, Any], where: str, problems: Problems) -> Distribution | None:
@@ -391,59 +416,59 @@ def parse(table: Mapping[str, Any], where: str, problems: Problems) -> Distribut
         else:
             problems.add(f"{where} dist", f"= {show(family)} is unknown{hint} (allowed: {allowed})")
         return None
-    read = _Reader(table, where, problems)
-    dist = _PARSERS[family](read)
-    return dist if read.ok else None
+    read = Table(table, where, problems)
+    fields = _READERS[family](read)
+    return _CLASSES[family](**fields) if fields is not None and read.ok else None
 
 
-def _either(read: _Reader, first: tuple[str, str], second: tuple[str, str], family: str) -> str | None:
+def _either(read: Table, first: tuple[str, str], second: tuple[str, str], family: str) -> str | None:
     """Which of two parameterisations the table uses; a problem if neither or both."""
-    has_first = any(k in read.table for k in first)
-    has_second = any(k in read.table for k in second)
+    has_first = any(k in read for k in first)
+    has_second = any(k in read for k in second)
     if has_first and has_second:
-        read.fail(None, f"mixes {' and '.join(first)} with {' and '.join(second)}: give one pair")
+        read.add(None, f"mixes {' and '.join(first)} with {' and '.join(second)}: give one pair")
         return None
     if not has_first and not has_second:
-        read.fail(None, f"is missing parameters: {family} needs {' and '.join(first)}, "
-                  f"or {' and '.join(second)}")
+        read.add(None, f"is missing parameters: {family} needs {' and '.join(first)}, "
+                 f"or {' and '.join(second)}")
         return None
     return "first" if has_first else "second"
 
 
-def _bounds(read: _Reader, low_default: float | None = None, high_default: float | None = None):
+def _bounds(read: Table, low_default: float | None = None, high_default: float | None = None):
     low = read.number("low", default=low_default)
     high = read.number("high", default=high_default)
     if low is not None and high is not None and not low < high:
-        read.check(False, "high", f"must be greater than low = {_g(low)}")
+        read.invalid("high", f"must be greater than low = {_g(low)}")
     return low, high
 
 
-def _parse_point(read: _Reader) -> Distribution | None:
+def _point(read: Table) -> Fields | None:
     value = read.number("point")
-    return Point(value) if value is not None else None
+    return {"value": value} if read.ok else None
 
 
-def _parse_uniform(read: _Reader) -> Distribution | None:
+def _uniform(read: Table) -> Fields | None:
     low, high = _bounds(read)
-    return Uniform(low, high) if read.ok else None
+    return {"low": low, "high": high} if read.ok else None
 
 
-def _parse_loguniform(read: _Reader) -> Distribution | None:
+def _loguniform(read: Table) -> Fields | None:
     low, high = _bounds(read)
     if low is not None:
         read.check(low > 0, "low", "loguniform needs low > 0")
-    return LogUniform(low, high) if read.ok else None
+    return {"low": low, "high": high} if read.ok else None
 
 
-def _parse_triangular(read: _Reader) -> Distribution | None:
+def _triangular(read: Table) -> Fields | None:
     low, high = _bounds(read)
     mode = read.number("mode")
     if read.ok:
         read.check(low <= mode <= high, "mode", f"must lie in [low, high] = [{_g(low)}, {_g(high)}]")
-    return Triangular(low, mode, high) if read.ok else None
+    return {"low": low, "mode": mode, "high": high} if read.ok else None
 
 
-def _parse_pert(read: _Reader) -> Distribution | None:
+def _pert(read: Table) -> Fields | None:
     low, high = _bounds(read)
     mode = read.number("mode")
     shape = read.number("shape", default=4.0)
@@ -451,10 +476,10 @@ def _parse_pert(read: _Reader) -> Distribution | None:
         read.check(shape > 0, "shape", "must be > 0 (4 is the usual PERT)")
     if read.ok:
         read.check(low <= mode <= high, "mode", f"must lie in [low, high] = [{_g(low)}, {_g(high)}]")
-    return Pert.from_mode(low, mode, high, shape) if read.ok else None
+    return {"low": low, "mode": mode, "high": high, "shape": shape} if read.ok else None
 
 
-def _parse_normal(read: _Reader) -> Distribution | None:
+def _normal(read: Table) -> Fields | None:
     mean, sd = read.number("mean"), read.number("sd")
     low, high = _bounds(read, -math.inf, math.inf)
     if sd is not None:
@@ -462,12 +487,12 @@ def _parse_normal(read: _Reader) -> Distribution | None:
     if read.ok and mean is not None and sd is not None:
         mass = special.ndtr((high - mean) / sd) - special.ndtr((low - mean) / sd)
         if not mass > 1e-12:
-            read.fail("low", f"= {_g(low)} and high = {_g(high)} leave no probability "
-                      f"(mass {mass:.1e}) under normal({_g(mean)}, sd={_g(sd)})")
-    return Normal(mean, sd, low, high) if read.ok else None
+            read.add("low", f"= {_g(low)} and high = {_g(high)} leave no probability "
+                     f"(mass {mass:.1e}) under normal({_g(mean)}, sd={_g(sd)})")
+    return {"mean": mean, "sd": sd, "low": low, "high": high} if read.ok else None
 
 
-def _parse_lognormal(read: _Reader) -> Distribution | None:
+def _lognormal(read: Table) -> Fields | None:
     which = _either(read, ("p05", "p95"), ("median", "sigma"), "lognormal")
     if which == "first":
         p05, p95 = read.number("p05"), read.number("p95")
@@ -476,7 +501,7 @@ def _parse_lognormal(read: _Reader) -> Distribution | None:
         if read.ok:
             read.check(p05 < p95, "p95", f"must be greater than p05 = {_g(p05)}")
         if read.ok:
-            return LogNormal(math.sqrt(p05 * p95), math.log(p95 / p05) / (2 * Z95))
+            return {"median": math.sqrt(p05 * p95), "sigma": math.log(p95 / p05) / (2 * Z95)}
     elif which == "second":
         median, sigma = read.number("median"), read.number("sigma")
         if median is not None:
@@ -484,11 +509,11 @@ def _parse_lognormal(read: _Reader) -> Distribution | None:
         if sigma is not None:
             read.check(sigma > 0, "sigma", "the sd of the log must be > 0")
         if read.ok:
-            return LogNormal(median, sigma)
+            return {"median": median, "sigma": sigma}
     return None
 
 
-def _parse_beta(read: _Reader) -> Distribution | None:
+def _beta(read: Table) -> Fields | None:
     which = _either(read, ("alpha", "beta"), ("mean", "sd"), "beta")
     low, high = _bounds(read, 0.0, 1.0)
     if which == "first":
@@ -496,7 +521,7 @@ def _parse_beta(read: _Reader) -> Distribution | None:
         for key, value in (("alpha", alpha), ("beta", beta)):
             if value is not None:
                 read.check(value > 0, key, "must be > 0")
-        return Beta(alpha, beta, low, high) if read.ok else None
+        return {"alpha": alpha, "beta": beta, "low": low, "high": high} if read.ok else None
     if which == "second":
         mean, sd = read.number("mean"), read.number("sd")
         if not read.ok:
@@ -512,38 +537,40 @@ def _parse_beta(read: _Reader) -> Distribution | None:
         if not read.ok:
             return None
         nu = m * (1 - m) / (s * s) - 1
-        return Beta(m * nu, (1 - m) * nu, low, high)
+        return {"alpha": m * nu, "beta": (1 - m) * nu, "low": low, "high": high}
     return None
 
 
-def _parse_discrete(read: _Reader) -> Distribution | None:
-    values, weights = read.table.get("values"), read.table.get("weights")
+def _discrete(read: Table) -> Fields | None:
+    values, weights = read.get("values"), read.get("weights")
     for key, seq in (("values", values), ("weights", weights)):
         if seq is None:
-            read.fail(None, f"is missing '{key}'")
-        elif not isinstance(seq, list) or not seq or not all(is_number(v) and math.isfinite(v) for v in seq):
-            read.fail(key, f"= {show(seq)} is invalid: must be a non-empty list of finite numbers")
+            read.add(None, f"is missing '{key}'")
+        elif not isinstance(seq, list | tuple) or not seq or not all(is_number(v) and math.isfinite(v) for v in seq):
+            read.invalid(key, "must be a non-empty list of finite numbers")
     if not read.ok:
         return None
     if len(values) != len(weights):
-        read.fail("weights", f"has {len(weights)} entries but values has {len(values)}: one weight per value")
+        read.add("weights", f"has {len(weights)} entries but values has {len(values)}: one weight per value")
     elif any(w < 0 for w in weights) or sum(weights) <= 0:
-        read.fail("weights", f"= {show(weights)} is invalid: weights must be >= 0 with a positive sum")
+        read.invalid("weights", "weights must be >= 0 with a positive sum")
     elif abs(sum(weights) - 1.0) > 1e-6:
-        read.fail("weights", f"= {show(weights)} is invalid: weights must sum to 1 (they sum to {sum(weights):g})")
+        read.invalid("weights", f"weights must sum to 1 (they sum to {sum(weights):g})")
     if not read.ok:
         return None
-    return Discrete(tuple(float(v) for v in values), tuple(float(w) for w in weights))
+    return {"values": tuple(float(v) for v in values), "weights": tuple(float(w) for w in weights)}
 
 
-_PARSERS = {
-    "point": _parse_point,
-    "uniform": _parse_uniform,
-    "loguniform": _parse_loguniform,
-    "triangular": _parse_triangular,
-    "pert": _parse_pert,
-    "normal": _parse_normal,
-    "lognormal": _parse_lognormal,
-    "beta": _parse_beta,
-    "discrete": _parse_discrete,
+_READERS: dict[str, Callable[[Table], Fields | None]] = {
+    "point": _point,
+    "uniform": _uniform,
+    "loguniform": _loguniform,
+    "triangular": _triangular,
+    "pert": _pert,
+    "normal": _normal,
+    "lognormal": _lognormal,
+    "beta": _beta,
+    "discrete": _discrete,
 }
+_CLASSES: dict[str, type[Distribution]] = {cls.family: cls for cls in (
+    Point, Uniform, LogUniform, Triangular, Pert, Normal, LogNormal, Beta, Discrete)}

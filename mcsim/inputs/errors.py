@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 SHOWN = 80  # characters of a value shown in a message
+PYTHON = "<python>"  # the file named by the problems of an object built in Python, not read from a file
 
-__all__ = ["InputError", "McsimError", "Problem", "Problems", "did_you_mean", "is_number", "show",
+__all__ = ["PYTHON", "InputError", "McsimError", "Problem", "Problems", "did_you_mean", "is_number", "show",
            "unknown_keys", "whole"]
 
 
@@ -67,17 +69,23 @@ class Problems:
     Traceback (most recent call last):
     ...
     mcsim.inputs.errors.InputError: runs/x.toml: [run] samples = 0 is invalid: must be a whole number >= 1
+
+    A value given elsewhere than in the file (``--samples`` on the command line) is that place's
+    problem: ``Problems("runs/x.toml", moved={"[run] samples": ("command line", "--samples")})``.
     """
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, *, moved: Mapping[str, tuple[str, str]] | None = None):
         self.file = file
+        self.moved = dict(moved or {})  # field -> (file, field): values that came from elsewhere
         self.items: list[Problem] = []
 
     def add(self, field: str, message: str) -> None:
-        self.items.append(Problem(self.file, field, message))
+        file, field = self.moved.get(field, (self.file, field))
+        self.extend([Problem(file, field, message)])
 
     def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
+        """Record problems; one already recorded is not repeated (two checks may see the same bad value)."""
+        self.items.extend(problem for problem in dict.fromkeys(other) if problem not in self.items)
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -94,7 +102,8 @@ def did_you_mean(name: str, allowed: Iterable[str]) -> str:
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A real number (a numpy scalar included), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def show(value: Any) -> str:
@@ -104,19 +113,21 @@ def show(value: Any) -> str:
         return text if len(text) <= SHOWN else text[:SHOWN - 4] + '…"'
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         text = "[" + ", ".join(show(v) for v in value[:8]) + (", …]" if len(value) > 8 else "]")
         return text if len(text) <= SHOWN else text[:SHOWN - 2] + "…]"
     if isinstance(value, dict):
         return "{...}"
-    return repr(value) if not isinstance(value, float) else f"{value:g}"
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    return f"{float(value):g}" if is_number(value) else repr(value)
 
 
 def whole(value: Any, low: int, high: int | None = None) -> bool:
-    if is_number(value) and isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return isinstance(value, int) and not isinstance(value, bool) and value >= low and (
-        high is None or value <= high)
+    """A whole number (``2.0`` and ``2e3`` included) from ``low`` to ``high``."""
+    if not is_number(value) or not (isinstance(value, numbers.Integral) or float(value).is_integer()):
+        return False
+    return int(value) >= low and (high is None or int(value) <= high)
 
 
 def unknown_keys(table: dict, allowed: tuple[str, ...], where: str, problems: Problems) -> None:

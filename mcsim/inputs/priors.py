@@ -1,13 +1,15 @@
 """Priors files (``priors/*.toml``): loading, validation, and the frozen objects they become.
 
 See DESIGN section 3.1 for the format. A file is validated whole: every problem is collected
-and raised together as one :class:`~mcsim.inputs.errors.InputError`.
+and raised together as one :class:`~mcsim.inputs.errors.InputError`. A :class:`Prior`,
+:class:`Correlation` or :class:`Priors` built in Python goes through the same checks (the
+``check_*`` functions below) and is refused with the same messages.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,13 @@ from typing import Any
 import numpy as np
 
 from mcsim.inputs.distributions import FAMILIES, Distribution, parse
-from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, unknown_keys
+from mcsim.inputs.errors import PYTHON, Problems, did_you_mean, is_number, show, unknown_keys
 from mcsim.inputs.files import read_toml
+from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models import Model, resolve
 
-__all__ = ["Correlation", "Prior", "Priors", "check_against_model", "load_priors", "parse_prior"]
+__all__ = ["Correlation", "Prior", "Priors", "check_against_model", "check_correlation", "check_correlation_inputs",
+           "check_meta", "check_positive_definite", "check_prior", "load_priors", "override_prior", "parse_prior"]
 
 PRIOR_KEYS = ("label", "unit", "point", "dist", "source")
 TOP_KEYS = ("meta", "inputs", "correlations")
@@ -28,7 +32,16 @@ META_KEYS = ("title", "reference", "description", "model")
 
 @dataclass(frozen=True)
 class Prior:
-    """One uncertain input: its point value (the paper's), its distribution and its source."""
+    """One uncertain input: its point value (the paper's), its distribution and its source.
+
+    Built in Python, it is checked as an ``[inputs.NAME]`` table of a priors file is::
+
+        >>> Prior("price", 40.0, Uniform(0, 25), source="OpenAI's pricing page")
+        Traceback (most recent call last):
+        ...
+        mcsim.inputs.errors.InputError: <python>: [inputs.price] point = 40 is invalid: it lies outside the \
+support [0, 25] of uniform(0, 25)
+    """
 
     name: str
     point: float
@@ -37,6 +50,19 @@ class Prior:
     label: str = ""
     unit: str = ""
 
+    def __post_init__(self) -> None:
+        def check(prior: Table) -> None:
+            if not (isinstance(self.name, str) and self.name):
+                prior.invalid("name", "must be the name of an input")
+            if not isinstance(self.distribution, Distribution):
+                prior.add("dist", f"= {show(self.distribution)} is invalid: must be a distribution of "
+                          "mcsim.inputs.distributions")
+            check_prior(prior, self.distribution if isinstance(self.distribution, Distribution) else None)
+
+        check_fields(check, fields_of(self), f"[inputs.{self.name}]")
+        object.__setattr__(self, "point", float(self.point))
+        object.__setattr__(self, "source", self.source.strip())
+
     @property
     def is_point(self) -> bool:
         return self.distribution.is_point
@@ -44,24 +70,46 @@ class Prior:
 
 @dataclass(frozen=True)
 class Correlation:
-    """A target Spearman rank correlation between two inputs."""
+    """A target Spearman rank correlation between two inputs (a ``[[correlations]]`` table)."""
 
     first: str
     second: str
     rank: float
 
+    def __post_init__(self) -> None:
+        check_fields(check_correlation, self.table(), "[[correlations]]")
+        object.__setattr__(self, "rank", float(self.rank))
 
-@dataclass(frozen=True)
+    def table(self) -> dict[str, Any]:
+        """The correlation as a priors file's ``[[correlations]]`` table gives it."""
+        return {"inputs": [self.first, self.second], "rank": self.rank}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Priors:
-    """The priors of one file (after any overrides), in file order."""
+    """The priors of one file (after any overrides), in file order.
 
-    title: str
-    reference: str
-    file: str
-    sha256: str
+    Built in Python (``Priors(inputs=(...), correlations=(...))``), they are checked as a priors
+    file is; their problems name :attr:`file`.
+    """
+
+    title: str = ""
+    reference: str = ""
+    file: str = PYTHON
+    sha256: str = ""
     inputs: tuple[Prior, ...]
     correlations: tuple[Correlation, ...] = ()
     model: str = ""  # the model the file is for ([meta] model, as written); "" when it names none
+
+    def __post_init__(self) -> None:
+        problems = Problems(self.file)
+        check_meta(Table({"title": self.title, "reference": self.reference, "model": self.model}, "[meta]",
+                         problems), Path(self.file).parent)
+        _check_inputs(self.inputs, problems)
+        _check_correlations(self.correlations, self.inputs, problems)
+        problems.raise_if_any()
+        object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "correlations", tuple(self.correlations))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -94,12 +142,140 @@ class Priors:
 
     def rank_correlation_matrix(self) -> np.ndarray:
         """The target rank-correlation matrix over :attr:`uncertain` (identity if none)."""
-        names = self.uncertain
-        matrix = np.eye(len(names))
-        for c in self.correlations:
-            i, j = names.index(c.first), names.index(c.second)
-            matrix[i, j] = matrix[j, i] = c.rank
-        return matrix
+        return _rank_matrix(self.uncertain, self.correlations)
+
+
+def _rank_matrix(names: Sequence[str], correlations: Iterable[Correlation]) -> np.ndarray:
+    matrix = np.eye(len(names))
+    for c in correlations:
+        i, j = names.index(c.first), names.index(c.second)
+        matrix[i, j] = matrix[j, i] = c.rank
+    return matrix
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks, each in one place: a priors file's tables and objects built in Python reach them alike.
+
+NO_INPUTS = "is missing or empty: a priors file needs at least one [inputs.NAME] table"
+
+
+def check_meta(meta: Table, folder: Path) -> None:
+    """Check ``[meta]``: its values are strings, and the model it names (if any) resolves from ``folder``."""
+    for key in META_KEYS:
+        if key in meta and not isinstance(meta.get(key), str):
+            meta.invalid(key, "must be a string")
+    model = meta.get("model", "")
+    if isinstance(model, str) and model:
+        try:
+            resolve(model, near=folder)
+        except LookupError as error:
+            meta.add("model", f"= {show(model)} {error}")
+
+
+def check_prior(prior: Table, distribution: Distribution | None) -> None:
+    """Check a prior's source, label, unit and point, and that the point lies in ``distribution``'s support.
+
+    ``distribution`` is None when it is invalid (and reported).
+    """
+    source = prior.get("source")
+    if source is None:
+        prior.add(None, "is missing 'source': every prior must cite where its numbers come from")
+    elif not (isinstance(source, str) and source.strip()):
+        prior.invalid("source", "must be a non-empty string")
+    prior.text("label")
+    prior.text("unit")
+    point = prior.get("point")
+    if point is None:
+        prior.add(None, "is missing 'point' (the point estimate `mcsim table` uses)")
+    elif not is_number(point) or not math.isfinite(point):
+        prior.invalid("point", "must be a finite number")
+    elif distribution is not None:
+        low, high = distribution.support
+        if not low <= point <= high:
+            prior.invalid("point", f"it lies outside the support [{low:g}, {high:g}] of {distribution.describe()}")
+
+
+def check_correlation(entry: Table) -> None:
+    """Check a correlation on its own: two different inputs, and a rank in (-1, 1)."""
+    missing = [key for key in ("inputs", "rank") if key not in entry]
+    if missing:
+        entry.add(None, f"is missing {' and '.join(missing)}: a correlation needs inputs = [\"a\", \"b\"] "
+                  "(two uncertain inputs) and rank = r, a Spearman rank correlation in (-1, 1)")
+    names, rank = entry.get("inputs"), entry.get("rank")
+    if "inputs" in missing:
+        pass
+    elif not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        entry.invalid("inputs", "must name two inputs")
+    elif names[0] == names[1]:
+        entry.invalid("inputs", "two different inputs are needed")
+    if "rank" not in missing and not (is_number(rank) and -1.0 < rank < 1.0):
+        entry.invalid("rank", "must be a number in (-1, 1)")
+
+
+def check_correlation_inputs(entry: Table, inputs: Collection[str], points: Collection[str],
+                             seen: set[frozenset[str]]) -> None:
+    """Check that a correlation names two uncertain inputs of ``inputs``, a pair not in ``seen`` (it is added)."""
+    names = entry.get("inputs")
+    if not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        return  # check_correlation says so
+    known = True
+    for name in names:
+        if name not in inputs:
+            entry.add("inputs", f'names "{name}", which is not an input{did_you_mean(name, inputs)} '
+                      f"(inputs: {', '.join(inputs)})")
+            known = False
+        elif name in points:
+            entry.add("inputs", f'names "{name}", whose prior is a point: only uncertain inputs can be correlated')
+            known = False
+    if known and names[0] != names[1]:
+        if frozenset(names) in seen:
+            entry.invalid("inputs", "repeats an earlier pair").__class__  # noqa: B018
+        seen.add(frozenset(names))
+
+
+def check_positive_definite(inputs: Sequence[Prior], correlations: Sequence[Correlation], problems: Problems) -> None:
+    """Check that the correlations make a valid correlation matrix of the uncertain inputs."""
+    uncertain = [p.name for p in inputs if not p.is_point]
+    if not correlations or not uncertain:
+        return
+    pearson = gaussian_copula_matrix(_rank_matrix(uncertain, correlations))
+    smallest = float(np.linalg.eigvalsh(pearson).min())
+    if smallest <= 1e-10:
+        problems.add("[[correlations]]", "are inconsistent: the correlation matrix they make is not "
+                     f"positive definite (smallest eigenvalue {smallest:.3g}); weaken some ranks")
+
+
+def _check_inputs(inputs: Sequence[Any], problems: Problems) -> None:
+    """Check the priors of a :class:`Priors` built in Python: at least one, each a Prior, each name once."""
+    if not inputs:
+        problems.add("[inputs]", NO_INPUTS)
+    names: set[str] = set()
+    for index, prior in enumerate(inputs, start=1):
+        if not isinstance(prior, Prior):
+            problems.add(f"[inputs] #{index}", f"= {show(prior)} is invalid: must be a Prior")
+        elif prior.name in names:
+            problems.add(f"[inputs.{prior.name}]", "repeats an earlier input's name")
+        else:
+            names.add(prior.name)
+
+
+def _check_correlations(correlations: Sequence[Any], inputs: Sequence[Any], problems: Problems) -> None:
+    """Check the correlations of a :class:`Priors` built in Python against its inputs."""
+    priors = [p for p in inputs if isinstance(p, Prior)]
+    names, points = list(dict.fromkeys(p.name for p in priors)), {p.name for p in priors if p.is_point}
+    seen: set[frozenset[str]] = set()
+    for index, correlation in enumerate(correlations, start=1):
+        where = f"[[correlations]] #{index}"
+        if not isinstance(correlation, Correlation):
+            problems.add(where, f"= {show(correlation)} is invalid: must be a Correlation")
+        else:
+            check_correlation_inputs(Table(correlation.table(), where, problems), names, points, seen)
+    if not problems:
+        check_positive_definite(priors, correlations, problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a priors file.
 
 
 def parse_prior(name: str, table: Any, where: str, problems: Problems) -> Prior | None:
@@ -107,42 +283,70 @@ def parse_prior(name: str, table: Any, where: str, problems: Problems) -> Prior 
     if not isinstance(table, dict):
         problems.add(where, f"= {show(table)} is invalid: must be a table with point, dist, source")
         return None
-    before = len(problems.items)
-    family = table.get("dist")
-    known = isinstance(family, str) and family in FAMILIES  # a list or table is not hashable
-    allowed = PRIOR_KEYS + FAMILIES[family] if known else PRIOR_KEYS
-    for key in table:
-        if key not in allowed and (known or key not in _ALL_PARAMS):
-            hint = did_you_mean(key, allowed)
-            what = f"a parameter of {family}" if known else "a known key"
-            problems.add(f"{where} {key}", f"is not {what}{hint} (allowed: {', '.join(allowed)})")
-    for key in ("source", "label", "unit"):
-        value = table.get(key)
-        if key == "source" and value is None:
-            problems.add(where, "is missing 'source': every prior must cite where its numbers come from")
-        elif value is not None and not (isinstance(value, str) and value.strip()):
-            problems.add(f"{where} {key}", f"= {show(value)} is invalid: must be a non-empty string")
-    point = table.get("point")
-    if point is None:
-        problems.add(where, "is missing 'point' (the point estimate `mcsim table` uses)")
-    elif not is_number(point) or not math.isfinite(point):
-        problems.add(f"{where} point", f"= {show(point)} is invalid: must be a finite number")
-        point = None
+    prior = Table(table, where, problems)
+    _unknown_prior_keys(prior)
     distribution = parse(table, where, problems)
-    if distribution is not None and point is not None:
-        low, high = distribution.support
-        if distribution.is_point:
-            pass
-        elif not low <= point <= high:
-            problems.add(f"{where} point", f"= {show(point)} is invalid: it lies outside the support "
-                         f"[{low:g}, {high:g}] of {distribution.describe()}")
-    if len(problems.items) > before or distribution is None or point is None:
+    check_prior(prior, distribution)
+    if distribution is None or not prior.ok:
         return None
-    return Prior(name=name, point=float(point), distribution=distribution,
-                 source=table["source"].strip(), label=table.get("label", ""), unit=table.get("unit", ""))
+    return Prior(name=name, point=table["point"], distribution=distribution, source=table["source"],
+                 label=table.get("label", ""), unit=table.get("unit", ""))
 
 
 _ALL_PARAMS = {key for keys in FAMILIES.values() for key in keys}
+
+
+def override_prior(prior: Prior | None, table: Any, where: str, problems: Problems) -> Prior | None:
+    """``prior`` as a run file's ``[overrides.NAME]`` table changes it: only what the table names.
+
+    ``point`` alone moves the point (a point prior's value with it) and keeps the distribution;
+    ``dist`` with its family's parameters replaces the distribution and keeps the point (``dist =
+    "point"`` alone makes the prior its point); ``source``, ``label`` and ``unit`` replace theirs.
+    The result is checked as a priors file's table is (the point in the support, ...).
+
+    Returns
+    -------
+    Prior or None
+        None when the table has problems (recorded), or when ``prior`` is None (an input the
+        priors file does not have, or priors that did not load): then only its keys are checked.
+    """
+    if not isinstance(table, dict):
+        problems.add(where, f"= {show(table)} is invalid: must be a table of what the override changes "
+                     f"({', '.join(PRIOR_KEYS)} and the parameters of dist)")
+        return None
+    override = Table(table, where, problems)
+    _unknown_prior_keys(override)
+    if "dist" not in table:
+        for key in table:
+            if key in _ALL_PARAMS:
+                override.add(key, "is a parameter of a distribution: an override keeps the prior's distribution "
+                             "unless it names dist, with that family's parameters")
+    if prior is None or not override.ok:
+        return None
+    merged = Table({"point": prior.point, "source": prior.source, "label": prior.label, "unit": prior.unit,
+                    **table}, where, problems)
+    if "dist" in table:
+        distribution = parse(merged.values, where, problems)
+    elif prior.is_point and "point" in table:
+        distribution = parse({"dist": "point", "point": table["point"]}, where, problems)
+    else:
+        distribution = prior.distribution
+    check_prior(merged, distribution)
+    if distribution is None or not merged.ok:
+        return None
+    return Prior(name=prior.name, point=merged.get("point"), distribution=distribution, source=merged.get("source"),
+                 label=merged.get("label"), unit=merged.get("unit"))
+
+
+def _unknown_prior_keys(prior: Table) -> None:
+    """Record each key that is not a prior's, nor a parameter of its family (of any family if that is unknown)."""
+    family = prior.get("dist")
+    known = isinstance(family, str) and family in FAMILIES  # a list or table is not hashable
+    allowed = PRIOR_KEYS + FAMILIES[family] if known else PRIOR_KEYS
+    for key in prior.values:
+        if key not in allowed and (known or key not in _ALL_PARAMS):
+            what = f"a parameter of {family}" if known else "a known key"
+            prior.add(key, f"is not {what}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
 
 
 def load_priors(path: str | Path) -> Priors:
@@ -167,94 +371,55 @@ def load_priors(path: str | Path) -> Priors:
     content, sha256 = read_toml(path)
     problems = Problems(file)
     unknown_keys(content, TOP_KEYS, "", problems)
-    meta = content.get("meta", {})
-    if not isinstance(meta, dict):
-        problems.add("[meta]", "must be a table")
-        meta = {}
-    unknown_keys(meta, META_KEYS, "[meta]", problems)
-    for key, value in meta.items():
-        if key in META_KEYS and not isinstance(value, str):
-            problems.add(f"[meta] {key}", f"= {show(value)} is invalid: must be a string")
-    model = meta.get("model", "")
-    if isinstance(model, str) and "model" in meta:
-        try:
-            resolve(model, near=Path(file).parent)
-        except LookupError as error:
-            problems.add("[meta] model", f"= {show(model)} {error}")
+    meta = _parse_meta(content.get("meta", {}), Path(file).parent, problems)
     inputs_table = content.get("inputs")
     priors: list[Prior] = []
     if not isinstance(inputs_table, dict) or not inputs_table:
-        problems.add("[inputs]", "is missing or empty: a priors file needs at least one [inputs.NAME] table")
-    else:
-        for name, table in inputs_table.items():
-            prior = parse_prior(name, table, f"[inputs.{name}]", problems)
-            if prior is not None:
-                priors.append(prior)
-    correlations = _parse_correlations(content.get("correlations", []),
-                                       inputs_table if isinstance(inputs_table, dict) else {}, priors, problems)
+        problems.add("[inputs]", NO_INPUTS)
+        inputs_table = {}
+    for name, table in inputs_table.items():
+        prior = parse_prior(name, table, f"[inputs.{name}]", problems)
+        if prior is not None:
+            priors.append(prior)
+    correlations = _parse_correlations(content.get("correlations", []), list(inputs_table), priors, problems)
     problems.raise_if_any()
     title = meta.get("title") if isinstance(meta.get("title"), str) else Path(file).stem
     return Priors(title=title, reference=meta.get("reference", ""), file=file, sha256=sha256,
-                  inputs=tuple(priors), correlations=correlations, model=model)
+                  inputs=tuple(priors), correlations=correlations, model=meta.get("model", ""))
 
 
-def _parse_correlations(entries: Any, inputs_table: Mapping[str, Any], priors: list[Prior],
+def _parse_meta(meta: Any, folder: Path, problems: Problems) -> dict[str, Any]:
+    if not isinstance(meta, dict):
+        problems.add("[meta]", "must be a table")
+        return {}
+    table = Table(meta, "[meta]", problems)
+    table.unknown_keys(META_KEYS)
+    check_meta(table, folder)
+    return meta
+
+
+def _parse_correlations(entries: Any, names: list[str], priors: list[Prior],
                         problems: Problems) -> tuple[Correlation, ...]:
+    """The ``[[correlations]]``; ``names`` are the file's inputs, ``priors`` those of them that are valid."""
     if not isinstance(entries, list):
         problems.add("[[correlations]]", "must be an array of tables ([[correlations]])")
         return ()
     result: list[Correlation] = []
     seen: set[frozenset[str]] = set()
-    point_names = {p.name for p in priors if p.is_point}
+    points = {p.name for p in priors if p.is_point}
     for index, entry in enumerate(entries, start=1):
         where = f"[[correlations]] #{index}"
         if not isinstance(entry, dict):
             problems.add(where, "must be a table with inputs and rank")
             continue
-        unknown_keys(entry, ("inputs", "rank"), where, problems)
-        names, rank = entry.get("inputs"), entry.get("rank")
-        missing = [key for key in ("inputs", "rank") if key not in entry]
-        ok = True
-        if missing:
-            problems.add(where, f"is missing {' and '.join(missing)}: a correlation needs inputs = [\"a\", \"b\"] "
-                         "(two uncertain inputs) and rank = r, a Spearman rank correlation in (-1, 1)")
-        if "inputs" in missing:
-            ok = False
-        elif not (isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
-            problems.add(f"{where} inputs", f"= {show(names)} is invalid: must name two inputs")
-            ok = False
-        else:
-            for name in names:
-                if name not in inputs_table:
-                    problems.add(f"{where} inputs", f'names "{name}", which is not an input'
-                                 f"{did_you_mean(name, inputs_table)} (inputs: {', '.join(inputs_table)})")
-                    ok = False
-                elif name in point_names:
-                    problems.add(f"{where} inputs", f'names "{name}", whose prior is a point: '
-                                 "only uncertain inputs can be correlated")
-                    ok = False
-            if ok and names[0] == names[1]:
-                problems.add(f"{where} inputs", f"= {show(names)} is invalid: two different inputs are needed")
-                ok = False
-            if ok and frozenset(names) in seen:
-                problems.add(f"{where} inputs", f"= {show(names)} repeats an earlier pair")
-                ok = False
-        if "rank" in missing:
-            ok = False
-        elif not (is_number(rank) and -1.0 < rank < 1.0):
-            problems.add(f"{where} rank", f"= {show(rank)} is invalid: must be a number in (-1, 1)")
-            ok = False
-        if ok:
-            seen.add(frozenset(names))
-            result.append(Correlation(names[0], names[1], float(rank)))
+        table = Table(entry, where, problems)
+        table.unknown_keys(("inputs", "rank"))
+        check_correlation(table)
+        check_correlation_inputs(table, names, points, seen)
+        if table.ok:
+            result.append(Correlation(*entry["inputs"], entry["rank"]))
     if result and not problems:
-        uncertain = tuple(p.name for p in priors if not p.is_point)
-        trial = Priors("", "", "", "", tuple(priors), tuple(result))
-        pearson = gaussian_copula_matrix(trial.rank_correlation_matrix())
-        smallest = float(np.linalg.eigvalsh(pearson).min()) if uncertain else 1.0
-        if smallest <= 1e-10:
-            problems.add("[[correlations]]", "are inconsistent: the correlation matrix they make is not "
-                         f"positive definite (smallest eigenvalue {smallest:.3g}); weaken some ranks")
+        check_positive_definite(priors, result, problems)
     return tuple(result)
 
 

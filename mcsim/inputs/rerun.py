@@ -8,14 +8,13 @@ A manifest written before mcsim recorded the model's sha256 is rerun without tha
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import Any
 
 from mcsim.inputs.errors import Problems, show, whole
 from mcsim.inputs.files import read_json
-from mcsim.inputs.runs import RunSpec, load_run
+from mcsim.inputs.runs import RunSpec, load_run, with_settings
 
 __all__ = ["load_rerun"]
 
@@ -91,4 +90,4 @@ def load_rerun(path: str | Path) -> RunSpec:
     problems.raise_if_any()
     changes = {key: settings[key] for key in ("chunk_size", "keep_samples", "workers", "scheduler", "target_se")
                if key in settings and hasattr(spec, key)}
-    return dataclasses.replace(spec, **changes)
+    return with_settings(spec, (file, "manifest.settings."), **changes)

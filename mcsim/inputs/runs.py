@@ -1,59 +1,58 @@
 """Run files (``runs/*.toml``): loading and validation into a frozen :class:`RunSpec`.
 
 See DESIGN section 3.2. The run's priors file is loaded too, the run's overrides applied, and
-the result checked against the run's model, so a run that loads is a run that can start.
+the result checked against the run's model, so a run that loads is a run that can start. A
+:class:`RunSpec` built in Python, or changed with :func:`dataclasses.replace`, is checked by the
+same functions, with the same messages.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mcsim.analysis.sensitivity import SensitivitySpec, parse_sensitivity
-from mcsim.compute.sampling import SAMPLERS
+from mcsim.analysis.sensitivity.spec import SensitivitySpec, check_outputs, parse_sensitivity
+from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
-from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, parse_prior
+from mcsim.inputs.priors import Priors, check_against_model, load_priors, override_prior
 from mcsim.inputs.sources import ModelSource, model_source
+from mcsim.inputs.tables import Table
 from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
 from mcsim.models.check import undefined_outputs
 from mcsim.models.points import DEFAULT_USERS
 
-__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "Claim", "RunSpec", "check_priors",
-           "load_run"]
+__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "SAMPLERS", "SETTINGS", "Claim", "RunSpec",
+           "check_computable", "check_fit", "check_priors", "check_reference", "check_same_model", "check_settings",
+           "load_run", "with_settings"]
 
 RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
-CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
-OPERATORS = ("<=", "<", ">=", ">")
+SAMPLERS = ("random", "lhs", "sobol")  # plain Monte Carlo, Latin hypercube, scrambled Sobol (compute.sampling)
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A statement about one output, e.g. ``break_even_users <= 6e6``."""
-
-    name: str
-    text: str
-    output: str
-    op: str
-    value: float
-    users: float | None = None  # for an output over the users grid: at which users
-
-    def describe(self) -> str:
-        at = f" at {self.users:,.0f} users" if self.users is not None else ""
-        return f"{self.output}{at} {self.op} {self.value:,.6g}"
+#: The settings of ``[run]`` besides its title, priors and model, with their values when a run file leaves them out.
+SETTINGS: dict[str, Any] = {"samples": 1 << 16, "sampler": "sobol", "seed": 0, "users": list(DEFAULT_USERS),
+                            "chunk_size": DEFAULT_CHUNK, "keep_samples": DEFAULT_KEEP, "workers": 0,
+                            "scheduler": "local", "target_se": None, "reference": ""}
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """A validated run: everything needed to start it, nothing read from disk afterwards."""
+    """A validated run: everything needed to start it, nothing read from disk afterwards.
+
+    Built in Python, or changed with :func:`dataclasses.replace`, it is checked as a run file
+    is, with the same messages: its settings, its priors against its model (a problem with an
+    input names the priors' file, or ``[overrides.NAME]`` for an input in :attr:`overridden`),
+    its claims and sensitivity outputs against the model, and the model's outputs over the range
+    of the priors. Problems name :attr:`file`.
+    """
 
     title: str
     file: str
@@ -75,6 +74,33 @@ class RunSpec:
     model_source: ModelSource | None = None  # where the model was imported from, and its source's sha256
     reference: str = ""  # the publication the run reproduces ([run] reference), else its priors' [meta] reference
 
+    def __post_init__(self) -> None:
+        problems = Problems(self.file)
+        run = Table({key: getattr(self, key) for key in ("title", *SETTINGS)}, "[run]", problems)
+        users = check_settings(run)
+        if not isinstance(self.priors, Priors):
+            run.add("priors", f"= {show(self.priors)} is invalid: must be Priors (mcsim.inputs.priors)")
+        if not isinstance(self.model, Model):
+            run.add("model", f"= {show(self.model)} is invalid: must be a mcsim.models.Model")
+        elif isinstance(self.priors, Priors):
+            named = self.model_source.name if self.model_source is not None else self.model.name
+            check_reference(run, self.model)
+            if check_same_model(run, named, self.model, self.priors):
+                check_fit(self.priors, self.model, self.overridden, problems)
+            check_claims(self.claims, self.model, users, problems)
+            if self.sensitivity is not None:
+                check_outputs(list(self.sensitivity.outputs), self.model, problems)
+            if not problems:
+                check_computable(self.priors, self.model, users, problems)
+        problems.raise_if_any()
+        for name, value in (("title", self.title.strip()), ("samples", int(self.samples)), ("seed", int(self.seed)),
+                            ("users", tuple(float(u) for u in self.users)), ("claims", tuple(self.claims)),
+                            ("chunk_size", int(self.chunk_size)), ("keep_samples", int(self.keep_samples)),
+                            ("overridden", tuple(self.overridden)), ("workers", int(self.workers)),
+                            ("scheduler", self.scheduler.strip()),
+                            ("target_se", None if self.target_se is None else float(self.target_se))):
+            object.__setattr__(self, name, value)
+
     @property
     def stem(self) -> str:
         return Path(self.file).stem
@@ -83,6 +109,117 @@ class RunSpec:
     def published(self) -> Reference | None:
         """What the publication the run reproduces printed, if its model knows it (see :class:`Reference`)."""
         return self.model.reference(self.reference or self.priors.reference)
+
+
+def with_settings(spec: RunSpec, given_by: tuple[str, str] = COMMAND_LINE, **settings: Any) -> RunSpec:
+    """``spec`` with some of its ``[run]`` settings replaced, checked again.
+
+    Raises
+    ------
+    InputError
+        A replaced value that is invalid is reported where it was given: ``given_by`` is a file
+        (or ``"command line"``) and the prefix of its fields (``"--"`` makes ``--workers``).
+    """
+    try:
+        return replace(spec, **settings)
+    except InputError as error:
+        moved = {f"[run] {key}": (given_by[0], f"{given_by[1]}{key}") for key in settings}
+        raise InputError(Problem(*moved[p.field], p.message) if p.file == spec.file and p.field in moved else p
+                         for p in error.problems) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks of a run, each in one place: load_run calls them on what a run file holds (None
+# where a part of it is invalid, and reported), RunSpec on its own fields.
+
+
+def check_settings(run: Table) -> tuple[float, ...] | None:
+    """Check the settings of ``[run]`` (title, samples, sampler, seed, ...); return its users grid, None if invalid."""
+    title = run.get("title")
+    if not isinstance(title, str) or not title.strip():
+        run.invalid("title", "must be a non-empty string")
+    n = run.get("samples")
+    if not whole(n, 1, 1 << 40):
+        run.invalid("samples", "must be a whole number from 1 to 2**40")
+        n = None
+    sampler = run.get("sampler")
+    if sampler not in SAMPLERS:
+        run.add("sampler", f"= {show(sampler)} is unknown{did_you_mean(str(sampler), SAMPLERS)} "
+                f"(allowed: {', '.join(SAMPLERS)})")
+    elif sampler == "sobol" and n is not None and int(n) & (int(n) - 1):
+        below, above = 1 << (int(n).bit_length() - 1), 1 << int(n).bit_length()
+        of = f" (the sampler of {run.problems.file})" if "[run] samples" in run.problems.moved else ""
+        run.add("samples", f"= {int(n)} is invalid with sampler sobol{of}: Sobol points keep their "
+                f"balance only in powers of 2 (nearest: {below} or {above})")
+    run.check(whole(run.get("seed"), 0, 2**63 - 1), "seed", "must be a whole number >= 0")
+    run.check(whole(run.get("chunk_size"), 1), "chunk_size", "must be a whole number >= 1")
+    run.check(whole(run.get("keep_samples"), 0), "keep_samples", "must be a whole number >= 0 "
+              "(per-sample values kept in results.nc)")
+    run.check(whole(run.get("workers"), 0, 4096), "workers", "must be a whole number from 0 to 4096 "
+              "(0: one per available core)")
+    scheduler = run.get("scheduler")
+    run.check(isinstance(scheduler, str) and bool(scheduler.strip()), "scheduler", "must be \"local\", \"dask\" "
+              "(a local Dask cluster) or a Dask scheduler's address such as \"tcp://host:8786\"")
+    target_se = run.get("target_se")
+    run.check(target_se is None or (is_number(target_se) and 0 < target_se < 0.5), "target_se", "must be a number "
+              "in (0, 0.5) (the standard error at which every claim's probability is known well enough)")
+    return _users_grid(run)
+
+
+def _users_grid(run: Table) -> tuple[float, ...] | None:
+    users = run.get("users")
+    if not (isinstance(users, list | tuple) and users and all(is_number(u) and math.isfinite(u) and u > 0
+                                                              for u in users)):
+        run.invalid("users", "must be a non-empty list of numbers > 0")
+        return None
+    if sorted(set(users)) != list(users):
+        run.invalid("users", "must be strictly increasing")
+        return None
+    return tuple(float(u) for u in users)
+
+
+def check_reference(run: Table, model: Model | None) -> None:
+    """Check ``[run] reference``: a publication ``model`` reproduces (see :class:`mcsim.models.Reference`)."""
+    reference = run.get("reference", "")
+    if not isinstance(reference, str):
+        run.invalid("reference", "must be a string naming a publication the model reproduces")
+    elif reference and model is not None and model.reference(reference) is None:
+        known = [r.name for r in model.references]
+        run.add("reference", f"= {show(reference)} is not a publication model {model.name} reproduces"
+                f"{did_you_mean(reference, known)} (known: {', '.join(map(show, known)) or 'none'})")
+
+
+def check_same_model(run: Table, named: str, model: Model, priors: Priors) -> bool:
+    """Whether ``model`` (``named`` so by the run) is the one ``priors`` are for; a problem if not."""
+    theirs = _resolved(priors.model, priors.file) if priors.model else None
+    if theirs is None or theirs.name == model.name:  # a model that does not resolve is the priors' problem
+        return True
+    run.add("model", f"= {show(named)} is not the model its priors file is for ({priors.file}: [meta] model = "
+            f"{show(priors.model)}); name the same model in both, or leave out [run] model")
+    return False
+
+
+def check_fit(priors: Priors, model: Model, overridden: Iterable[str], problems: Problems) -> None:
+    """Check ``priors`` against ``model``; a problem with an input the run overrides is the run's."""
+    overridden = tuple(overridden)
+    for name in overridden:
+        if name not in priors.names:
+            problems.add(f"[overrides.{name}]", "overrides no input of the priors file"
+                         f"{did_you_mean(name, priors.names)} (inputs: {', '.join(priors.names)})")
+    model_problems = Problems(priors.file)
+    check_against_model(priors, model, model_problems, overrides=problems, overridden=overridden)
+    problems.extend(model_problems.items)
+
+
+def check_computable(priors: Priors, model: Model, users: Sequence[float], problems: Problems) -> None:
+    """Check that ``model`` computes every output over the whole range of ``priors`` (models.check)."""
+    for sentence in undefined_outputs(priors, model, users):
+        problems.add("[run]", f"cannot be computed in double precision: {sentence} (model {model.name}); "
+                     "narrow the priors or the users grid")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a run file.
 
 
 def load_run(path: str | Path, *, samples: int | None = None, seed: int | None = None,
@@ -106,153 +243,106 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     """
     file = str(path)
     content, sha256 = read_toml(path)
-    problems = Problems(file)
+    replaced = {key: value for key, value in (("samples", samples), ("seed", seed)) if value is not None}
+    problems = Problems(file, moved={f"[run] {key}": (given_by[0], f"{given_by[1]}{key}") for key in replaced})
+    run = _run_table(content, replaced, problems)
+    users = check_settings(run)
+    priors, priors_path = _priors(run, problems)
+    model, named = _model(run, priors, priors_path)
+    check_reference(run, model)
+    source = _source(named, model, problems)
+    fits = model is not None and priors is not None and check_same_model(run, named, model, priors)
+    priors, overridden = _overrides(content.get("overrides", {}), priors, model if fits else None, problems)
+    claims = parse_claims(content.get("claims", []), model, users, problems)
+    sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
+    if not problems and priors is not None and model is not None:
+        check_computable(priors, model, users, problems)
+    problems.raise_if_any()
+    return RunSpec(title=run.get("title"), file=file, sha256=sha256, priors=priors, model=model,
+                   samples=run.get("samples"), sampler=run.get("sampler"), seed=run.get("seed"), users=users,
+                   claims=claims, sensitivity=sensitivity, chunk_size=run.get("chunk_size"),
+                   keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
+                   scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
+                   reference=run.get("reference"))
+
+
+def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Problems) -> Table:
+    """The ``[run]`` table, with the defaults of what it leaves out and the settings ``replaced``."""
     unknown_keys(content, TOP_KEYS, "", problems)
     run = content.get("run")
     if not isinstance(run, dict):
         problems.add("[run]", "is missing: a run file needs a [run] table with at least 'priors'")
         problems.raise_if_any()
     unknown_keys(run, RUN_KEYS, "[run]", problems)
+    return Table({"title": Path(problems.file).stem, **SETTINGS, **run, **replaced}, "[run]", problems)
 
-    replaced = {key: value for key, value in (("samples", samples), ("seed", seed)) if value is not None}
-    run = {**run, **replaced}
 
-    def bad_setting(key: str, message: str) -> None:  # a replaced value is the command line's problem
-        if key in replaced:
-            problems.extend([Problem(given_by[0], f"{given_by[1]}{key}", message)])
+def _priors(run: Table, problems: Problems) -> tuple[Priors | None, str | None]:
+    """The run's priors file, loaded (None if it has problems: they are recorded), and its path."""
+    named = run.get("priors")
+    if not isinstance(named, str) or not named:
+        run.add(None, "is missing 'priors' (a priors file, relative to this run file)" if named is None
+                else f"priors = {show(named)} must be a path")
+        return None, None
+    path = os.path.normpath(Path(problems.file).parent / named)
+    try:
+        return load_priors(path), path
+    except InputError as error:
+        if error.problems == (Problem(path, "", MISSING),):
+            relative = "" if os.path.isabs(named) else ", relative to the run file"
+            run.add("priors", f"= {show(named)} {MISSING} (looked for {os.path.abspath(path)}{relative})")
         else:
-            problems.add(f"[run] {key}", message)
+            problems.extend(error.problems)
+        return None, path
 
-    title = run.get("title", Path(file).stem)
-    if not isinstance(title, str) or not title.strip():
-        problems.add("[run] title", f"= {show(title)} is invalid: must be a non-empty string")
-    n = run.get("samples", 1 << 16)
-    if not whole(n, 1, 1 << 40):
-        bad_setting("samples", f"= {show(n)} is invalid: must be a whole number from 1 to 2**40")
-        n = None
-    sampler = run.get("sampler", "sobol")
-    if sampler not in SAMPLERS:
-        problems.add("[run] sampler", f"= {show(sampler)} is unknown{did_you_mean(str(sampler), SAMPLERS)} "
-                     f"(allowed: {', '.join(SAMPLERS)})")
-    elif sampler == "sobol" and n is not None and int(n) & (int(n) - 1):
-        below, above = 1 << (int(n).bit_length() - 1), 1 << int(n).bit_length()
-        of = f" (the sampler of {file})" if "samples" in replaced else ""
-        bad_setting("samples", f"= {int(n)} is invalid with sampler sobol{of}: Sobol points keep their "
-                    f"balance only in powers of 2 (nearest: {below} or {above})")
-    run_seed = run.get("seed", 0)
-    if not whole(run_seed, 0, 2**63 - 1):
-        bad_setting("seed", f"= {show(run_seed)} is invalid: must be a whole number >= 0")
-    chunk = run.get("chunk_size", DEFAULT_CHUNK)
-    if not whole(chunk, 1):
-        problems.add("[run] chunk_size", f"= {show(chunk)} is invalid: must be a whole number >= 1")
-    keep = run.get("keep_samples", DEFAULT_KEEP)
-    if not whole(keep, 0):
-        problems.add("[run] keep_samples", f"= {show(keep)} is invalid: must be a whole number >= 0 "
-                     "(per-sample values kept in results.nc)")
-    workers = run.get("workers", 0)
-    if not whole(workers, 0, 4096):
-        problems.add("[run] workers", f"= {show(workers)} is invalid: must be a whole number from 0 to 4096 "
-                     "(0: one per available core)")
-    scheduler = run.get("scheduler", "local")
-    if not isinstance(scheduler, str) or not scheduler.strip():
-        problems.add("[run] scheduler", f"= {show(scheduler)} is invalid: must be \"local\", \"dask\" (a local "
-                     "Dask cluster) or a Dask scheduler's address such as \"tcp://host:8786\"")
-        scheduler = "local"
-    target_se = run.get("target_se")
-    if target_se is not None and not (is_number(target_se) and 0 < target_se < 0.5):
-        problems.add("[run] target_se", f"= {show(target_se)} is invalid: must be a number in (0, 0.5) "
-                     "(the standard error at which every claim's probability is known well enough)")
-        target_se = None
-    users = run.get("users", list(DEFAULT_USERS))
-    if not (isinstance(users, list) and users and all(is_number(u) and math.isfinite(u) and u > 0
-                                                      for u in users)):
-        problems.add("[run] users", f"= {show(users)} is invalid: must be a non-empty list of numbers > 0")
-        users = None
-    elif sorted(set(users)) != list(users):
-        problems.add("[run] users", f"= {show(users)} is invalid: must be strictly increasing")
-        users = None
 
-    model_name = run.get("model")  # not given: the model its priors file names, else the default
-    model = None
-    if "model" in run:
-        if not isinstance(model_name, str):
-            problems.add("[run] model", f"= {show(model_name)} is invalid: must be a string")
-        else:
-            try:
-                model = resolve(model_name, near=Path(file).parent)
-            except LookupError as error:
-                problems.add("[run] model", f"= {show(model_name)} {error}")
-
-    priors = None
-    priors_path = None
-    priors_ref = run.get("priors")
-    if not isinstance(priors_ref, str) or not priors_ref:
-        problems.add("[run]", "is missing 'priors' (a priors file, relative to this run file)"
-                     if priors_ref is None else f"priors = {show(priors_ref)} must be a path")
-    else:
-        priors_path = os.path.normpath(Path(file).parent / priors_ref)
-        try:
-            priors = load_priors(priors_path)
-        except InputError as error:
-            if error.problems == (Problem(priors_path, "", MISSING),):
-                relative = "" if os.path.isabs(priors_ref) else ", relative to the run file"
-                problems.add("[run] priors", f"= {show(priors_ref)} {MISSING} "
-                             f"(looked for {os.path.abspath(priors_path)}{relative})")
-            else:
-                problems.extend(error.problems)
-    fits = True  # the run's model is the one its priors are for
+def _model(run: Table, priors: Priors | None, priors_path: str | None) -> tuple[Model | None, str]:
+    """The run's model and its name as written: ``[run] model``, else its priors file's ``[meta] model``, else the
+    default. None if it does not resolve (the problem is recorded, or is the priors file's)."""
     if "model" not in run:
-        model = _model_of(priors, priors_path)
-    elif (model is not None and priors is not None and priors.model
-          and _resolved(priors.model, priors.file) not in (None, model)):
-        problems.add("[run] model", f"= {show(model_name)} is not the model its priors file is for ({priors.file}: "
-                     f"[meta] model = {show(priors.model)}); name the same model in both, or leave out [run] model")
-        fits = False
-    reference = run.get("reference", "")
-    if not isinstance(reference, str):
-        problems.add("[run] reference", f"= {show(reference)} is invalid: must be a string naming a publication "
-                     "the model reproduces")
-        reference = ""
-    elif reference and model is not None and model.reference(reference) is None:
-        known = [r.name for r in model.references]
-        problems.add("[run] reference", f"= {show(reference)} is not a publication model {model.name} reproduces"
-                     f"{did_you_mean(reference, known)} (known: {', '.join(map(show, known)) or 'none'})")
+        name = _model_named_by(priors, priors_path)
+        return _resolved(name, priors_path), name
+    name = run.get("model")
+    if not isinstance(name, str):
+        run.invalid("model", "must be a string")
+        return None, ""
+    try:
+        return resolve(name, near=Path(run.problems.file).parent), name
+    except LookupError as error:
+        run.add("model", f"= {show(name)} {error}")
+        return None, name
 
-    source = None
-    if model is not None:
-        named = model_name if "model" in run else (priors.model if priors is not None else None) or DEFAULT_MODEL
-        try:
-            source = model_source(named, model)
-        except OSError as error:
-            problems.add("[run] model", f"= {show(named)}: its source cannot be read to record its sha256: "
-                         f"{error.strerror or error} ({show(error.filename)})")
-            model = None
 
-    overrides = _parse_overrides(content.get("overrides", {}), problems)
-    if priors is not None and model is not None and fits:
-        for prior in overrides:
-            if prior.name not in priors.names:
-                problems.add(f"[overrides.{prior.name}]", "overrides no input of the priors file"
-                             f"{did_you_mean(prior.name, priors.names)} (inputs: {', '.join(priors.names)})")
-        priors = priors.with_overrides(overrides)
-        model_problems = Problems(priors.file)
-        check_against_model(priors, model, model_problems, overrides=problems,
-                            overridden=[o.name for o in overrides])
-        problems.extend(model_problems.items)
+def _source(named: str, model: Model | None, problems: Problems) -> ModelSource | None:
+    """Where ``model`` was imported from, with its source's sha256 (None without a model)."""
+    if model is None:
+        return None
+    try:
+        return model_source(named, model)
+    except OSError as error:
+        problems.add("[run] model", f"= {show(named)}: its source cannot be read to record its sha256: "
+                     f"{error.strerror or error} ({show(error.filename)})")
+        return None
 
-    claims = _parse_claims(content.get("claims", []), model, users, problems)
-    sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
-    if not problems and priors is not None and model is not None:
-        for sentence in undefined_outputs(priors, model, users):
-            problems.add("[run]", f"cannot be computed in double precision: {sentence} (model {model.name}); "
-                         "narrow the priors or the users grid")
-    problems.raise_if_any()
-    return RunSpec(title=title.strip(), file=file, sha256=sha256, priors=priors, model=model,
-                   samples=int(n), sampler=sampler, seed=int(run_seed), users=tuple(float(u) for u in users),
-                   claims=claims, sensitivity=sensitivity, chunk_size=int(chunk), keep_samples=int(keep),
-                   overridden=tuple(o.name for o in overrides), workers=int(workers), scheduler=scheduler.strip(),
-                   target_se=None if target_se is None else float(target_se), model_source=source,
-                   reference=reference)
+
+def _overrides(table: Any, priors: Priors | None, model: Model | None,
+               problems: Problems) -> tuple[Priors | None, tuple[str, ...]]:
+    """The priors as the run's ``[overrides.NAME]`` tables change them, checked against ``model``.
+
+    ``model`` is None when the run's model is invalid or not the one its priors are for (reported).
+    """
+    if not isinstance(table, dict):
+        problems.add("[overrides]", "must be a table of [overrides.NAME] tables")
+        return priors, ()
+    names = priors.names if priors is not None else ()
+    changed = [prior for name, entry in table.items() if (prior := override_prior(
+        priors[name] if name in names else None, entry, f"[overrides.{name}]", problems)) is not None]
+    overridden = tuple(table)
+    if priors is None or model is None:
+        return priors, overridden
+    priors = priors.with_overrides(changed)
+    check_fit(priors, model, overridden, problems)
+    return priors, overridden
 
 
 def check_priors(path: str | Path) -> tuple[Priors, Model]:
@@ -289,11 +379,10 @@ def _resolved(name: str, file: str | None) -> Model | None:
         return None
 
 
-def _model_of(priors: Priors | None, path: str | None) -> Model | None:
-    """The model of a run that names none: its priors file's ``[meta] model``, else the default.
+def _model_named_by(priors: Priors | None, path: str | None) -> str:
+    """The model a run that names none uses: its priors file's ``[meta] model``, else the default.
 
-    When the priors file did not load, its ``[meta] model`` is read if the file can be; None when
-    the priors name a model that does not resolve (a problem of the priors file).
+    When the priors file did not load, its ``[meta] model`` is read if the file can be.
     """
     name = priors.model if priors is not None else ""
     if priors is None and path is not None:
@@ -303,70 +392,4 @@ def _model_of(priors: Priors | None, path: str | None) -> Model | None:
             content = {}
         meta = content.get("meta")
         name = meta.get("model") if isinstance(meta, dict) and isinstance(meta.get("model"), str) else ""
-    return _resolved(name or DEFAULT_MODEL, priors.file if priors is not None else path)
-
-
-def _parse_overrides(table: Any, problems: Problems) -> list[Prior]:
-    if not isinstance(table, dict):
-        problems.add("[overrides]", "must be a table of [overrides.NAME] tables")
-        return []
-    result = []
-    for name, entry in table.items():
-        prior = parse_prior(name, entry, f"[overrides.{name}]", problems)
-        if prior is not None:
-            result.append(prior)
-    return result
-
-
-def _parse_claims(entries: Any, model: Model | None, users: list | None, problems: Problems) -> tuple[Claim, ...]:
-    """The claims; ``users`` is the run's users grid, None when it is invalid (and already reported)."""
-    if not isinstance(entries, list):
-        problems.add("[[claims]]", "must be an array of tables ([[claims]])")
-        return ()
-    claims = []
-    names: set[str] = set()
-    for index, entry in enumerate(entries, start=1):
-        where = f"[[claims]] #{index}"
-        if not isinstance(entry, dict):
-            problems.add(where, "must be a table")
-            continue
-        unknown_keys(entry, CLAIM_KEYS, where, problems)
-        before = len(problems.items)
-        name, text, output = entry.get("name"), entry.get("text", ""), entry.get("output")
-        op, value, at = entry.get("op"), entry.get("value"), entry.get("users")
-        if not isinstance(name, str) or not name.isidentifier():
-            problems.add(f"{where} name", f"= {show(name)} is invalid: must be a name of letters, digits "
-                         "and underscores")
-        elif name in names:
-            problems.add(f"{where} name", f"= {show(name)} repeats an earlier claim's name")
-        else:
-            where = f'[[claims]] "{name}"'
-            names.add(name)
-        if not isinstance(text, str):
-            problems.add(f"{where} text", f"= {show(text)} is invalid: must be a string")
-        if op not in OPERATORS:
-            problems.add(f"{where} op", f"= {show(op)} is invalid (allowed: {', '.join(OPERATORS)})")
-        if not (is_number(value) and math.isfinite(value)):
-            problems.add(f"{where} value", f"= {show(value)} is invalid: must be a finite number")
-        spec = None
-        if model is not None:
-            if output not in model.output_names:
-                hint = did_you_mean(output, model.output_names) if isinstance(output, str) else ""
-                problems.add(f"{where} output", f"= {show(output)} is not an output of model {model.name}"
-                             f"{hint} (outputs: {', '.join(model.output_names)})")
-            else:
-                spec = model.output(output)
-        if spec is not None and spec.per_user:
-            grid = f" ({', '.join(f'{u:g}' for u in users)})" if users is not None else ""
-            if at is None:
-                problems.add(where, f"is missing 'users': {output} varies with users; name one of the run's "
-                             f"users grid{grid}")
-            elif users is None and not is_number(at):
-                problems.add(f"{where} users", f"= {show(at)} is invalid: must be a number of users")
-            elif users is not None and at not in users:
-                problems.add(f"{where} users", f"= {show(at)} is not in the run's users grid{grid}")
-        elif spec is not None and at is not None:
-            problems.add(f"{where} users", f"= {show(at)} is invalid: {output} does not vary with users")
-        if len(problems.items) == before and model is not None:
-            claims.append(Claim(name, text, output, op, float(value), None if at is None else float(at)))
-    return tuple(claims)
+    return name or DEFAULT_MODEL

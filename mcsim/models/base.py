@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from mcsim.inputs.claims import Claim
     from mcsim.inputs.priors import Priors
-    from mcsim.inputs.runs import Claim
 
 __all__ = ["InputSpec", "Model", "OutputSpec", "Reference"]
 

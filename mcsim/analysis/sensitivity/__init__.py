@@ -5,12 +5,28 @@ onto the priors with their own inverse CDFs, a finite target for outputs that ca
 (their rank), convergence by doubling the base sample, rankings with their uncertainty and ties,
 cross-checks from a plain Monte Carlo sample and the tornado's numbers. The report's words are
 :mod:`mcsim.report.sensitivity`'s.
+
+The ``[sensitivity]`` table (:mod:`.spec`) and the targets (:mod:`.targets`) are light; the
+analysis and its result (:mod:`.analysis`, :mod:`.result`) need SALib and numba, and are
+imported when first used, so that checking a run file does not load them.
 """
 
-from mcsim.analysis.sensitivity.analysis import analyse
-from mcsim.analysis.sensitivity.result import Ranking, SensitivityResult, TargetResult
+import importlib
+
 from mcsim.analysis.sensitivity.spec import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
 from mcsim.analysis.sensitivity.targets import Target, UndefinedOutputError
 
 __all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
            "TargetResult", "UndefinedOutputError", "analyse", "parse_sensitivity"]
+
+_HEAVY = {"analyse": "analysis", "Ranking": "result", "SensitivityResult": "result", "TargetResult": "result"}
+
+
+def __getattr__(name: str):
+    if name not in _HEAVY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HEAVY[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HEAVY))

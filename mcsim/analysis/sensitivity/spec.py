@@ -7,13 +7,16 @@ Every key is validated and every problem recorded in the house style, e.g.::
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, unknown_keys, whole
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, whole
+from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models import Model
 
-__all__ = ["NO_LONGER_USED", "SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "parse_sensitivity"]
+__all__ = ["NO_LONGER_USED", "SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec", "check_outputs", "check_sensitivity",
+           "parse_sensitivity"]
 
 SENSITIVITY_KEYS = ("outputs", "base_samples", "max_base_samples", "tolerance", "conf_level", "replicates", "bootstrap",
                     "second_order", "horizon_users", "transform", "claims", "crosscheck_samples")
@@ -55,6 +58,8 @@ class SensitivitySpec:
         6.4); the bootstrap adds up ``N x bootstrap`` rows, hence :data:`MAX_BOOTSTRAP_VALUES`.
     second_order : bool
         Also estimate second-order indices S2 (more model evaluations).
+    horizon_users : float or None
+        No longer used (see :data:`NO_LONGER_USED`): accepted, and :attr:`notes` says so.
     transform : {"auto", "rank", "log10", "identity"}
         The target analysed: ``auto`` takes the rank (the empirical CDF over the samples) of an
         output with infinite values, log10 of an output the model draws on a log scale when every
@@ -63,22 +68,48 @@ class SensitivitySpec:
         Also analyse each claim's indicator (1 where the claim holds, 0 elsewhere).
     crosscheck_samples : int
         Size of the plain Monte Carlo sample for the Spearman and PAWN cross-checks.
-    no_longer_used : tuple of str
-        Keys of :data:`NO_LONGER_USED` the run file sets: they change nothing, and :attr:`notes` says so.
+
+    Raises
+    ------
+    InputError
+        If a value is invalid, with the message a run file's ``[sensitivity]`` table would get.
+        A value left at its default counts as not given, as a key a run file leaves out.
     """
 
     outputs: tuple[str, ...]
     base_samples: int = 8192
-    max_base_samples: int = 65536
+    max_base_samples: int | None = None  # None: base_samples, or 65536 if that is more
     tolerance: float = 0.05
     conf_level: float = 0.95
     replicates: int = 16
     bootstrap: int = 100
     second_order: bool = False
+    horizon_users: float | None = None
     transform: str = "auto"
     claims: bool = True
     crosscheck_samples: int = 4096
-    no_longer_used: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        given = {key: value for key, value in fields_of(self).items()
+                 if key == "outputs" or value != _DEFAULT_FIELDS[key]}
+        check_fields(lambda table: check_sensitivity(table, None), given, "[sensitivity]")
+        if self.max_base_samples is None:
+            object.__setattr__(self, "max_base_samples", max(int(self.base_samples), DEFAULT_MAX_BASE))
+        for key in ("base_samples", "max_base_samples", "replicates", "bootstrap", "crosscheck_samples"):
+            object.__setattr__(self, key, int(getattr(self, key)))
+        for key in ("tolerance", "conf_level"):
+            object.__setattr__(self, key, float(getattr(self, key)))
+        object.__setattr__(self, "outputs", tuple(self.outputs))
+
+    @property
+    def no_longer_used(self) -> tuple[str, ...]:
+        """Keys of :data:`NO_LONGER_USED` that were given."""
+        return tuple(key for key in NO_LONGER_USED if getattr(self, key) is not None)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One sentence per setting of the run file that no longer does anything (for reports and summary.json)."""
+        return tuple(f"[sensitivity] {key} is no longer used: {NO_LONGER_USED[key]}" for key in self.no_longer_used)
 
     @property
     def intervals(self) -> str:
@@ -91,17 +122,13 @@ class SensitivitySpec:
                 "Sobol design)")
 
     @property
-    def notes(self) -> tuple[str, ...]:
-        """One sentence per setting of the run file that no longer does anything (for reports and summary.json)."""
-        return tuple(f"[sensitivity] {key} is no longer used: {NO_LONGER_USED[key]}" for key in self.no_longer_used)
-
-    @property
     def resamples(self) -> str:
         """What the resamples behind the ranking's share are."""
         return f"{self.replicates} replicates" if self.replicates > 1 else "bootstrap resamples"
 
 
-_DEFAULTS = SensitivitySpec(outputs=())
+DEFAULT_MAX_BASE = 65536
+_DEFAULT_FIELDS = {field.name: field.default for field in dataclasses.fields(SensitivitySpec)}
 
 
 def _power_of_two(value: Any, low: int) -> bool:
@@ -130,69 +157,62 @@ def parse_sensitivity(table: Any, model: Model | None, problems: Problems) -> Se
     if not isinstance(table, dict):
         problems.add("[sensitivity]", "must be a table")
         return None
-    before = len(problems.items)
-    unknown_keys(table, SENSITIVITY_KEYS, "[sensitivity]", problems)
-    outputs = _outputs(table.get("outputs"), model, problems)
+    read = Table(table, "[sensitivity]", problems)
+    read.unknown_keys(SENSITIVITY_KEYS)
+    check_sensitivity(read, model)
+    return SensitivitySpec(**table) if read.ok else None
 
-    def bad(key: str, allowed: str) -> None:
-        problems.add(f"[sensitivity] {key}", f"= {show(table[key])} is invalid: {allowed}")
 
-    get = {key: table.get(key, getattr(_DEFAULTS, key)) for key in SENSITIVITY_KEYS
-           if key != "outputs" and key not in NO_LONGER_USED}
-    if not _power_of_two(get["base_samples"], 2):
-        bad("base_samples", "must be a power of 2 from 2 to 2**24 (Sobol sequences keep their balance only "
-            "in powers of 2)")
-    if "max_base_samples" not in table and _power_of_two(get["base_samples"], 2):
-        get["max_base_samples"] = max(int(get["base_samples"]), _DEFAULTS.max_base_samples)
-    if "max_base_samples" in table:
-        if not _power_of_two(get["max_base_samples"], 2):
-            bad("max_base_samples", "must be a power of 2 from 2 to 2**24")
-        elif _power_of_two(get["base_samples"], 2) and int(get["max_base_samples"]) < int(get["base_samples"]):
-            bad("max_base_samples", f"must be >= base_samples = {int(get['base_samples'])}")
+def check_sensitivity(table: Table, model: Model | None) -> None:
+    """Check a ``[sensitivity]`` table (the keys it gives; the others take their defaults).
+
+    ``model`` is the run's model, to check the outputs against; None to check only their names' form.
+    """
+    if check_outputs(table.get("outputs"), model, table.problems) is None:
+        table.ok = False
+    get = {key: table.get(key, _DEFAULT_FIELDS[key]) for key in SENSITIVITY_KEYS if key != "outputs"}
+    base_ok = _power_of_two(get["base_samples"], 2)
+    if not base_ok:
+        table.invalid("base_samples", "must be a power of 2 from 2 to 2**24 (Sobol sequences keep their balance "
+                      "only in powers of 2)")
+    if get["max_base_samples"] is None:
+        get["max_base_samples"] = max(int(get["base_samples"]), DEFAULT_MAX_BASE) if base_ok else DEFAULT_MAX_BASE
+    elif not _power_of_two(get["max_base_samples"], 2):
+        table.invalid("max_base_samples", "must be a power of 2 from 2 to 2**24")
+    elif base_ok and int(get["max_base_samples"]) < int(get["base_samples"]):
+        table.invalid("max_base_samples", f"must be >= base_samples = {int(get['base_samples'])}")
     for key in ("tolerance", "conf_level"):
-        value = get[key]
-        if key in table and not (is_number(value) and 0.0 < value < 1.0):
-            bad(key, "must be a number in (0, 1)")
+        table.check(key not in table or (is_number(get[key]) and 0.0 < get[key] < 1.0), key,
+                    "must be a number in (0, 1)")
     if "replicates" in table and not (_power_of_two(get["replicates"], 1) and int(get["replicates"]) <= 256):
-        bad("replicates", "must be a power of 2 from 1 to 256")
-    elif _power_of_two(get["replicates"], 1) and _power_of_two(get["base_samples"], 2) \
-            and int(get["base_samples"]) < 2 * int(get["replicates"]):
-        bad("base_samples", f"must be at least 2 x replicates = {2 * int(get['replicates'])}: each of the "
-            "replicates gets base_samples / replicates base points")
+        table.invalid("replicates", "must be a power of 2 from 1 to 256")
+    elif _power_of_two(get["replicates"], 1) and base_ok and int(get["base_samples"]) < 2 * int(get["replicates"]):
+        table.invalid("base_samples", f"must be at least 2 x replicates = {2 * int(get['replicates'])}: each of the "
+                      "replicates gets base_samples / replicates base points")
     if "bootstrap" in table and not whole(get["bootstrap"], 10, 100_000):
-        bad("bootstrap", "must be a whole number of resamples from 10 to 100000")
+        table.invalid("bootstrap", "must be a whole number of resamples from 10 to 100000")
     elif "bootstrap" in table and get["replicates"] != 1:
-        bad("bootstrap", f"has no effect with replicates = {show(get['replicates'])}: the intervals come from the "
-            "replicates; set replicates = 1 for SALib's bootstrap intervals")
+        table.invalid("bootstrap", f"has no effect with replicates = {show(get['replicates'])}: the intervals come "
+                      "from the replicates; set replicates = 1 for SALib's bootstrap intervals")
     for key in ("second_order", "claims"):
-        if key in table and not isinstance(get[key], bool):
-            bad(key, "must be true or false")
+        table.check(key not in table or isinstance(get[key], bool), key, "must be true or false")
     transform = get["transform"]
     if transform not in TRANSFORMS:
         hint = did_you_mean(transform, TRANSFORMS) if isinstance(transform, str) else ""
-        problems.add("[sensitivity] transform", f"= {show(transform)} is unknown{hint} "
-                     f"(allowed: {', '.join(TRANSFORMS)})")
-    if not problems.items[before:] and get["replicates"] == 1 \
-            and int(get["max_base_samples"]) * int(get["bootstrap"]) > MAX_BOOTSTRAP_VALUES:
+        table.add("transform", f"= {show(transform)} is unknown{hint} (allowed: {', '.join(TRANSFORMS)})")
+    if table.ok and get["replicates"] == 1 and int(get["max_base_samples"]) * int(get["bootstrap"]) > \
+            MAX_BOOTSTRAP_VALUES:
         size = int(get["max_base_samples"]) * int(get["bootstrap"])
-        problems.add("[sensitivity] max_base_samples", f"= {int(get['max_base_samples'])} with bootstrap = "
-                     f"{int(get['bootstrap'])} is too large: the bootstrap adds up N x resamples = {size:,} rows; "
-                     f"at most 2**32 = {MAX_BOOTSTRAP_VALUES:,} are allowed")
-    if "crosscheck_samples" in table and not whole(get["crosscheck_samples"], 100, 1 << 22):
-        bad("crosscheck_samples", "must be a whole number from 100 to 4194304")
-    if len(problems.items) > before or outputs is None:
-        return None
-    return SensitivitySpec(
-        outputs=outputs, base_samples=int(get["base_samples"]), max_base_samples=int(get["max_base_samples"]),
-        tolerance=float(get["tolerance"]), conf_level=float(get["conf_level"]),
-        replicates=int(get["replicates"]), bootstrap=int(get["bootstrap"]),
-        second_order=get["second_order"], transform=transform, claims=get["claims"],
-        crosscheck_samples=int(get["crosscheck_samples"]),
-        no_longer_used=tuple(key for key in NO_LONGER_USED if key in table))
+        table.add("max_base_samples", f"= {int(get['max_base_samples'])} with bootstrap = {int(get['bootstrap'])} "
+                  f"is too large: the bootstrap adds up N x resamples = {size:,} rows; at most 2**32 = "
+                  f"{MAX_BOOTSTRAP_VALUES:,} are allowed")
+    table.check("crosscheck_samples" not in table or whole(get["crosscheck_samples"], 100, 1 << 22),
+                "crosscheck_samples", "must be a whole number from 100 to 4194304")
 
 
-def _outputs(outputs: Any, model: Model | None, problems: Problems) -> tuple[str, ...] | None:
-    if not (isinstance(outputs, list) and outputs and all(isinstance(o, str) for o in outputs)):
+def check_outputs(outputs: Any, model: Model | None, problems: Problems) -> tuple[str, ...] | None:
+    """Check ``[sensitivity] outputs``: outputs of ``model`` with one value per sample; None if they are not."""
+    if not (isinstance(outputs, list | tuple) and outputs and all(isinstance(o, str) for o in outputs)):
         problems.add("[sensitivity] outputs", f"= {show(outputs)} is invalid: must be a list of output names")
         return None
     if len(set(outputs)) != len(outputs):

@@ -22,7 +22,6 @@ of model output. Reliability Engineering & System Safety 50(3), 225-239.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -35,7 +34,6 @@ from mcsim.models import Model
 
 __all__ = ["ClaimLike", "Target", "TargetValues", "UndefinedOutputError", "make_targets", "mid_rank_cdf"]
 
-_OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
 class UndefinedOutputError(McsimError, FloatingPointError):
@@ -43,7 +41,7 @@ class UndefinedOutputError(McsimError, FloatingPointError):
 
 
 class ClaimLike(Protocol):
-    """What the analysis needs of a claim (``mcsim.inputs.runs.Claim`` is one)."""
+    """What the analysis needs of a claim (``mcsim.inputs.claims.Claim`` is one)."""
 
     name: str
     text: str
@@ -51,6 +49,8 @@ class ClaimLike(Protocol):
     op: str
     value: float
     users: float | None
+
+    def holds(self, values: np.ndarray) -> np.ndarray: ...
 
 
 def mid_rank_cdf(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
@@ -148,7 +148,7 @@ class Target:
         infinite = int(np.isinf(raw).sum())
         if self.kind == "claim":
             claim = self.claim
-            return TargetValues(_OPERATORS[claim.op](raw, claim.value).astype(float), infinite)
+            return TargetValues(claim.holds(raw).astype(float), infinite)
         if self.transform == "rank":
             return TargetValues(mid_rank_cdf(raw), infinite)
         if infinite:

@@ -1,0 +1,54 @@
+"""README's "Writing your own": its files, taken from the README, validate and run, so that it cannot rot."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+# a fenced block the README marks with <!-- readme-test: FILE --> is written to FILE
+BLOCK = re.compile(r"<!-- readme-test: (\S+) -->\n```\w*\n(.*?)```", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("readme")
+    blocks = BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert sorted(name for name, _ in blocks) == ["api-priors.toml", "api.toml", "api_model.py", "try_it.py"]
+    for name, text in blocks:
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _python(*args, cwd):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(ROOT)  # mcsim itself; the model is found beside the run file
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+
+
+def test_the_readmes_files_are_valid(folder):
+    done = _python("-m", "mcsim", "validate", "api.toml", "api-priors.toml", cwd=folder)
+    assert (done.returncode, done.stdout.splitlines(), done.stderr) == (0, ["api.toml: valid",
+                                                                           "api-priors.toml: valid"], "")
+
+
+def test_the_readmes_run_runs(folder):
+    done = _python("-m", "mcsim", "run", "api.toml", "--samples", "256", "--out", "report", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((folder / "report" / "summary.json").read_text(encoding="utf-8"))
+    assert set(summary["claims"]) == {"breaks_even_below_300k", "profit_at_a_million"}
+    assert 0 < summary["claims"]["breaks_even_below_300k"]["probability"] < 1
+    assert summary["sensitivity"]["break_even_users"]["ST"]
+    assert "memo: 200,000" in (folder / "report" / "report.md").read_text(encoding="utf-8")  # [meta] reference
+
+
+def test_the_readmes_python_does_what_it_says(folder):
+    done = _python("try_it.py", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    said = re.search(r"print\(error\)  # (.*?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    assert done.stdout.split() == said.group(1).replace("#", " ").split()
