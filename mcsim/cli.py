@@ -31,13 +31,14 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mcsim", description="Monte Carlo uncertainty and sensitivity analysis of "
-                     "Tableau 1 of Viseur (2025) and other pluggable models.")
+                     "models with cited priors: the built-in tableau1 or a model of your own.")
     parser.add_argument("--version", action="version", version=f"mcsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    table = commands.add_parser("table", help="the deterministic Tableau 1 at the priors' point values")
+    table = commands.add_parser("table", help="the model at the priors' point values (for priors that reproduce a "
+                                "publication, beside its printed table)")
     table.add_argument("priors", nargs="?", default=None,
-                       help="a priors file (default: the paper's, priors/paper-table1.toml)")
+                       help="a priors file (default: priors/paper-table1.toml)")
 
     run = commands.add_parser("run", help="run a run file and write its report")
     run.add_argument("run_file", metavar="RUN.toml", nargs="?", default=None)

@@ -1,6 +1,6 @@
 """Claims: statements about one output of a run (its ``[[claims]]`` tables), and whether they hold.
 
-A claim reads ``output op value``, e.g. ``break_even_users <= 6e6``; an output over the users
+A claim reads ``output op value``, e.g. ``payback_months <= 12``; an output over the users
 grid is read at one users value of the run's grid (``surplus at 50,000,000 users > 0``).
 :data:`OPERATORS` is the one table of the comparisons a claim may make.
 """
@@ -29,7 +29,7 @@ CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
 
 @dataclass(frozen=True)
 class Claim:
-    """A statement about one output, e.g. ``break_even_users <= 6e6``.
+    """A statement about one output, e.g. ``payback_months <= 12``.
 
     Raises
     ------

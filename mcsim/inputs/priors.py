@@ -32,7 +32,7 @@ META_KEYS = ("title", "reference", "description", "model")
 
 @dataclass(frozen=True)
 class Prior:
-    """One uncertain input: its point value (the paper's), its distribution and its source.
+    """One uncertain input: its point value (e.g. a publication's), its distribution and its source.
 
     Built in Python, it is checked as an ``[inputs.NAME]`` table of a priors file is::
 

@@ -6,7 +6,7 @@ reads a :class:`Table`: the file parsers give it the table as read from TOML and
 raises. Both paths reach the same checks, so an object built in Python is refused with the
 messages a file would get, under the file :data:`~mcsim.inputs.errors.PYTHON`::
 
-    >>> Claim(name="x", text="", output="break_even_users", op="~", value=1)
+    >>> Claim(name="x", text="", output="payback_months", op="~", value=1)
     Traceback (most recent call last):
     ...
     mcsim.inputs.errors.InputError: <python>: [[claims]] "x" op = "~" is invalid (allowed: <=, <, >=, >)
