@@ -553,7 +553,8 @@ def test_every_problem_is_reported_at_once():
      "keep their balance only in powers of 2)"),
     ({"bootstrap": 200}, "bootstrap = 200 is invalid: has no effect with replicates = 16: the intervals come from the "
      "replicates; set replicates = 1 for SALib's bootstrap intervals"),
-    ({"transform": "log"}, 'transform = "log" is unknown; did you mean "log10"? (allowed: auto, log10, identity)'),
+    ({"transform": "log"}, 'transform = "log" is unknown; did you mean "log10"? '
+     "(allowed: auto, rank, log10, identity)"),
     ({"outputs": "y"}, 'outputs = "y" is invalid: must be a list of output names'),
 ])
 def test_a_spec_built_in_python_gets_the_tables_message(options, expected):

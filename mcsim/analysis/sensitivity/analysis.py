@@ -99,77 +99,107 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
     claims = tuple(claims)
     targets = make_targets(model, spec, claims)
     users = np.array(sorted({c.users for c in claims if c.users is not None}) or [1.0])
-    mapper = Design(replace(priors, correlations=()), n=1, sampler="random", seed=0)
-    needed = sorted({t.output for t in targets})
-
-    replicates = spec.replicates
-    seeds = [salib_seed(seed, SAMPLE)] if replicates == 1 else [salib_seed(seed, SAMPLE, k) for k in range(replicates)]
-    raw: list[dict[str, np.ndarray]] = [{} for _ in seeds]  # per replicate: output -> (rows,) or (rows, users)
-    history: dict[str, list[Indices]] = {t.key: [] for t in targets}
-    settled: dict[str, Target] = {}
-    finished: set[str] = set()
-    base = spec.base_samples
+    sample = _Sample(priors, model, spec, seed, users, sorted({t.output for t in targets}))
+    tracks = [_Track(target) for target in targets]
     while True:
-        per = base // replicates  # base points of each replicate
-        if not raw[0]:
-            us = [unit_sample(names, per, second_order=spec.second_order, seed=s) for s in seeds]
-        else:  # base points per/2 .. per-1: the rows the sample of per adds to that of per/2
-            us = [unit_sample(names, per // 2, second_order=spec.second_order, seed=s, skip=per // 2) for s in seeds]
-        new = _evaluate(model, mapper, np.concatenate(us), users, needed)  # every replicate's rows at once
-        for name in needed:
-            for part, rows in zip(raw, np.split(new[name], np.cumsum([len(u) for u in us])[:-1]), strict=True):
-                part[name] = np.concatenate([part[name], rows]) if name in part else rows
-        for target in targets:
-            key = target.key
-            if key in finished or (target.kind == "claim" and history[key]):
-                continue
-            pooled = _pooled(target, raw, users)
-            if key not in settled:
-                settled[key] = target.settle(pooled)
-            elif target.transform == "auto" and settled[key].transform != "rank" and np.isinf(pooled).any():
-                settled[key] = target.settle(pooled)  # the rank, on which the earlier steps are estimated again
-                history[key] = []
-                for earlier in _bases(spec.base_samples, base):
-                    if _step(settled[key], raw, users, earlier // replicates, names, spec, seed, history[key]):
-                        finished.add(key)
-                        break
-            if key not in finished and _step(settled[key], raw, users, per, names, spec, seed, history[key]):
-                finished.add(key)
-        outputs_done = all(t.key in finished for t in targets if t.kind == "output")
-        if outputs_done or base >= spec.max_base_samples:
+        sample.grow()
+        for track in tracks:
+            track.follow(sample)
+        if all(t.finished for t in tracks if t.target.kind == "output") or sample.base >= spec.max_base_samples:
             break
-        base *= 2
-    done_rows = sum(len(next(iter(part.values()))) for part in raw)
-
-    x_check, raw_check = _crosscheck_sample(priors, model, spec, seed, users, needed)
-    results = []
-    for target in targets:
-        target = settled[target.key]
-        steps = tuple(history[target.key])
-        rows = steps[-1].evaluations if steps else done_rows
-        pooled = _pooled(target, raw, users, rows // replicates)
-        values = target.values(pooled)
-        share = values.infinite_share
-        if not steps:
-            results.append(TargetResult(target, None, (), False, spec.tolerance, share,
-                                        undefined=_constant(target, values.y[0], pooled[0])))
-            continue
-        converged = target.key in finished
-        if target.kind == "claim":
-            results.append(TargetResult(target, steps[-1], steps, converged, spec.tolerance, share))
-            continue
-        # Spearman and PAWN depend only on the order of the values: computed on their ranks, they are
-        # the numbers of any target scale, and defined where the check sample has infinite values
-        check = mid_rank_cdf(raw_values(target, raw_check, users))
-        crosscheck = cross_check(x_check, check, names, conf_level=spec.conf_level) if np.ptp(check) else None
-        results.append(TargetResult(target, steps[-1], steps, converged, spec.tolerance, share,
-                                    crosscheck=crosscheck, tornado=tornado(priors, model, target, users, pooled)))
+        sample.base *= 2
+    x_check, raw_check = _crosscheck_sample(priors, model, spec, seed, users, sample.needed)
+    results = tuple(track.result(sample, x_check, raw_check) for track in tracks)
     correlations = tuple(f"{c.first} and {c.second}: {c.rank:g}" for c in priors.correlations)
     return SensitivityResult(
         spec=spec, seed=seed, names=names,
         labels={p.name: p.label or p.name for p in priors.inputs}, units={p.name: p.unit for p in priors.inputs},
         left_out=tuple(p.name for p in priors.inputs if p.is_point), correlations=correlations,
-        targets=tuple(results), elapsed_seconds=time.perf_counter() - started)
+        targets=results, elapsed_seconds=time.perf_counter() - started)
+
+
+class _Sample:
+    """The replicated Saltelli samples evaluated so far; :meth:`grow` adds the rows of the current base N."""
+
+    def __init__(self, priors: Priors, model: Model, spec: SensitivitySpec, seed: int, users: np.ndarray,
+                 needed: list[str]):
+        self.priors, self.model, self.spec, self.seed = priors, model, spec, seed
+        self.users, self.needed = users, needed
+        self.names = priors.uncertain
+        self.mapper = Design(replace(priors, correlations=()), n=1, sampler="random", seed=0)
+        self.seeds = ([salib_seed(seed, SAMPLE)] if spec.replicates == 1 else
+                      [salib_seed(seed, SAMPLE, k) for k in range(spec.replicates)])
+        self.raw: list[dict[str, np.ndarray]] = [{} for _ in self.seeds]  # per replicate: output -> rows
+        self.base = spec.base_samples
+
+    @property
+    def per(self) -> int:
+        """Base points of each replicate at the current N."""
+        return self.base // self.spec.replicates
+
+    def grow(self) -> None:
+        per, order = self.per, self.spec.second_order
+        if not self.raw[0]:
+            us = [unit_sample(self.names, per, second_order=order, seed=s) for s in self.seeds]
+        else:  # base points per/2 .. per-1: the rows the sample of per adds to that of per/2
+            us = [unit_sample(self.names, per // 2, second_order=order, seed=s, skip=per // 2) for s in self.seeds]
+        new = _evaluate(self.model, self.mapper, np.concatenate(us), self.users, self.needed)  # all at once
+        for name in self.needed:
+            for part, rows in zip(self.raw, np.split(new[name], np.cumsum([len(u) for u in us])[:-1]), strict=True):
+                part[name] = np.concatenate([part[name], rows]) if name in part else rows
+
+    def pooled(self, target: Target, rows: int | None = None) -> np.ndarray:
+        return _pooled(target, self.raw, self.users, rows)
+
+    def rows(self) -> int:
+        return sum(len(next(iter(part.values()))) for part in self.raw)
+
+
+class _Track:
+    """One target through the doubling: its settled scale, its indices at each N, whether it converged."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        self.settled: Target | None = None
+        self.history: list[Indices] = []
+        self.finished = False
+
+    def follow(self, sample: _Sample) -> None:
+        if self.finished or (self.target.kind == "claim" and self.history):
+            return  # a claim is estimated once, on the first N where it varies
+        pooled = sample.pooled(self.target)
+        if self.settled is None:
+            self.settled = self.target.settle(pooled)
+        elif self.target.transform == "auto" and self.settled.transform != "rank" and np.isinf(pooled).any():
+            self.settled = self.target.settle(pooled)  # the rank, on which the earlier steps are estimated again
+            self.history = []
+            for earlier in _bases(sample.spec.base_samples, sample.base):
+                if self._step(sample, earlier // sample.spec.replicates):
+                    self.finished = True
+                    return
+        self.finished = self._step(sample, sample.per)
+
+    def _step(self, sample: _Sample, per: int) -> bool:
+        return _step(self.settled, sample.raw, sample.users, per, sample.names, sample.spec, sample.seed,
+                     self.history)
+
+    def result(self, sample: _Sample, x_check: np.ndarray, raw_check: Mapping[str, np.ndarray]) -> TargetResult:
+        spec, target, steps = sample.spec, self.settled, tuple(self.history)
+        rows = steps[-1].evaluations if steps else sample.rows()
+        pooled = sample.pooled(target, rows // spec.replicates)
+        values = target.values(pooled)
+        share = values.infinite_share
+        if not steps:
+            return TargetResult(target, None, (), False, spec.tolerance, share,
+                                undefined=_constant(target, values.y[0], pooled[0]))
+        if target.kind == "claim":
+            return TargetResult(target, steps[-1], steps, self.finished, spec.tolerance, share)
+        # Spearman and PAWN depend only on the order of the values: computed on their ranks, they are
+        # the numbers of any target scale, and defined where the check sample has infinite values
+        check = mid_rank_cdf(raw_values(target, raw_check, sample.users))
+        crosscheck = cross_check(x_check, check, sample.names, conf_level=spec.conf_level) if np.ptp(check) else None
+        return TargetResult(target, steps[-1], steps, self.finished, spec.tolerance, share, crosscheck=crosscheck,
+                            tornado=tornado(sample.priors, sample.model, target, sample.users, pooled))
 
 
 def _pooled(target: Target, raw: list[dict[str, np.ndarray]], users: np.ndarray, rows: int | None = None):
