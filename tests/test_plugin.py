@@ -33,7 +33,15 @@ def batch(tmp_path_factory):
     elsewhere.mkdir()
     done = _mcsim("batch", str(folder / "subscription.toml"), "--reports", str(elsewhere / "reports"), cwd=elsewhere)
     assert done.returncode == 0, done.stderr
+    single = _mcsim("run", str(folder / "subscription.toml"), "--out", str(elsewhere / "single"), cwd=elsewhere)
+    assert single.returncode == 0, single.stderr
     return elsewhere / "reports"
+
+
+def test_run_and_batch_give_the_same_numbers(batch):
+    ran = json.loads((batch.parent / "single" / "summary.json").read_text())
+    batched = json.loads((batch / "subscription" / "summary.json").read_text())
+    assert ran["claims"] == batched["claims"] and ran["outputs"] == batched["outputs"]
 
 
 def test_a_model_beside_its_run_file_is_found_without_pythonpath(batch):
@@ -63,7 +71,7 @@ def test_every_generic_feature_reaches_the_report(batch):
 
 
 def test_no_word_of_the_paper_in_a_report_of_another_model(batch):
-    for path in [*batch.rglob("*.md"), *batch.rglob("*.json")]:
+    for path in [*batch.parent.rglob("*.md"), *batch.parent.rglob("*.json")]:  # (html embeds base64 figures)
         found = PAPER_WORDS.findall(path.read_text())
         assert not found, (path, found)
 
