@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from mcsim.analysis.attribution import explain_medians
 from mcsim.analysis.sensitivity import analyse
-from mcsim.analysis.tails import judge_tail
+from mcsim.analysis.tails import tail_index
 from mcsim.analysis.verdict import judge
 from mcsim.compute.engine import Progress, simulate
 from mcsim.compute.stats import OutputStats, curves, evaluate_claims, histograms, kept_samples, summarise
@@ -52,8 +52,8 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     start = time.perf_counter()
     verdict = judge(spec, claims, kept, sensitivity)
     medians = explain_medians(spec, outputs, kept, sensitivity)
-    tails = {name: judge_tail(kept.outputs.get(name, ()), float(stats.mean), _finite(stats, simulation.n))
-             for name, stats in outputs.items() if stats.users is None}
+    tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
+             for name, stats in outputs.items() if stats.largest is not None}
     seconds["verdict"] = time.perf_counter() - start
     return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,

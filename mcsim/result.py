@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import MedianAttribution
 from mcsim.analysis.sensitivity import SensitivityResult
-from mcsim.analysis.tails import HeavyTail
+from mcsim.analysis.tails import TailIndex
 from mcsim.analysis.verdict import ClaimVerdict, Driver, Verdict
 from mcsim.compute.stats import QUANTILES, ClaimResult, Curves, Histogram, KeptSamples, OutputStats
 from mcsim.inputs.runs import RunSpec
@@ -21,8 +21,8 @@ from mcsim.inputs.runs import RunSpec
 if TYPE_CHECKING:
     import xarray
 
-__all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "HeavyTail", "Histogram", "KeptSamples",
-           "MedianAttribution", "OutputStats", "Result", "Verdict"]
+__all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "Histogram", "KeptSamples",
+           "MedianAttribution", "OutputStats", "Result", "TailIndex", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,9 @@ class Result:
         Wall time of each stage (``simulation``, ``statistics``, ``sensitivity``, ``verdict``).
     medians : mapping of str to MedianAttribution
         Per scalar output, why its median differs from its value at the priors' points.
-    tails : mapping of str to HeavyTail
-        Per scalar output, whether its mean summarises it.
+    tails : mapping of str to TailIndex or None
+        Per scalar output, the tail index of the whole run, which says whether its mean summarises
+        it (None where too few values are finite and non-zero).
     """
 
     spec: RunSpec
@@ -75,7 +76,7 @@ class Result:
     sensitivity: SensitivityResult | None = None
     seconds: Mapping[str, float] = field(default_factory=dict)
     medians: Mapping[str, MedianAttribution] = field(default_factory=dict)
-    tails: Mapping[str, HeavyTail] = field(default_factory=dict)
+    tails: Mapping[str, TailIndex | None] = field(default_factory=dict)
 
     @property
     def samples_requested(self) -> int:

@@ -1,22 +1,18 @@
-"""Heavy tails: whether an output's mean summarises it.
+"""Heavy tails: whether an output's mean summarises it, from the tail index of the whole run.
 
 An output's tail index ``alpha`` says how fast its large values thin out: ``P(|X| > x)`` falls
 like ``x**-alpha``. Below 2 the variance may be infinite, below 1 the mean: the sample sd then
-estimates nothing, and the sample mean is dominated by the few largest values, so it moves from
-one run to the next far more than its standard error says (a ratio whose denominator has a
-density at 0, such as a cost over a margin that can come close to 0, has ``alpha = 1``).
+estimates nothing, and the sample mean is ruled by the few largest values, so it moves from one
+run to the next far more than its standard error says (a ratio whose denominator has a density
+at 0, such as a cost over a margin that can come close to 0, has ``alpha = 1``). The mean is
+taken for a summary when the estimate is at least :data:`SUMMARY_ALPHA` = 2.
 
-:func:`judge_tail` says the mean is not a summary when either of two signs shows:
-
-- the tail the kept samples show is heavy: :func:`tail_index` estimates ``alpha`` below 2;
-- the run's mean disagrees with the mean of its kept samples (its first samples) by more than
-  sampling can explain were the variance finite: ``z = (mean_run - mean_kept) /
-  (sd_kept * sqrt(1/m - 1/n))`` over the m kept and the n finite samples is about standard normal
-  then, and :data:`Z_LIMIT` = 4 (two-sided p of about 6e-5) is the limit. This sign sees the whole
-  run, whose tail reaches far beyond the kept samples': a tail that steepens out of sight of a
-  few thousand samples (an ``alpha`` of 1 that shows only in the largest 0.1 %) moves the
-  run's mean far from the kept samples' (z in the tens), while a light tail keeps z within a
-  few units, so the verdict does not hang on the limit.
+The estimate is of the whole run's tail: the streaming engine keeps each scalar output's
+largest magnitudes over every sample (:data:`~mcsim.compute.streaming.TAIL_KEPT` of them, the
+top 0.1 % of a run of a million), and the tail is looked for among them. That matters: a tail can
+steepen out of sight of a few thousand samples (a ratio over a margin that comes close to 0 looks
+like ``alpha`` = 2 over its largest few percent and shows its ``alpha`` of 1 only in its largest
+0.1 %), and it is the run's largest values that rule the run's mean.
 
 :func:`tail_index` estimates ``alpha`` by the method of Clauset, Shalizi and Newman (2009), which
 needs no choice of how many of the largest values make the tail: for each candidate tail (the
@@ -24,13 +20,15 @@ needs no choice of how many of the largest values make the tail: for each candid
 over the tail, and the Kolmogorov-Smirnov distance between the tail and the Pareto law so fitted;
 the tail kept is the one whose fit is closest. A short tail is not favoured: the distance of a
 true fit shrinks only like ``1 / sqrt(k)``. Candidates are the tail sizes from
-:data:`MIN_TAIL` to every value, :data:`CANDIDATES` of them evenly spaced on a log scale (a
-finer grid moves the estimates of the tests' samples by less than their standard error).
+:data:`MIN_TAIL` to every value given, :data:`CANDIDATES` of them evenly spaced on a log scale (a
+finer grid moves the estimates of the tests' samples by less than their standard error). Both
+Hill's estimate and the distance use only the tail, so the largest values of a sample give the
+same estimate as the whole sample would with tails of at most that many values.
 
 The estimate is of ``|x|``, measured from zero: it is scale-free but not shift-free, so an
 output whose values lie far from zero relative to their spread has a large ``alpha`` (its mean
-is a fine summary). At a few thousand samples a lognormal law with a log-sd of 1 or more may
-show an apparent ``alpha`` below 2: its mean is then indeed slow to settle. Outputs over the
+is a fine summary). A lognormal law with a log-sd of 1 or more may show an apparent ``alpha``
+below 2 over a few thousand samples: its mean is then indeed slow to settle. Outputs over the
 users grid are not judged.
 
 References
@@ -48,12 +46,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CANDIDATES", "MIN_TAIL", "SUMMARY_ALPHA", "Z_LIMIT", "HeavyTail", "TailIndex", "judge_tail", "tail_index"]
+__all__ = ["CANDIDATES", "MIN_TAIL", "SUMMARY_ALPHA", "TailIndex", "tail_index"]
 
 MIN_TAIL = 10  # the shortest tail fitted: Hill's estimate of fewer values is mostly noise
 CANDIDATES = 400  # tail sizes tried, evenly spaced on a log scale
 SUMMARY_ALPHA = 2.0  # below this the variance may be infinite: the mean is not a summary
-Z_LIMIT = 4.0  # the run's mean further than this many standard errors from the kept samples': not a summary
 
 
 @dataclass(frozen=True)
@@ -70,8 +67,10 @@ class TailIndex:
         How many of the largest ``|x|`` the fit kept.
     threshold : float
         The smallest ``|x|`` of the tail (``x_min``).
+    largest : int
+        The finite, non-zero magnitudes the estimate saw: the largest of the sample's.
     samples : int
-        The finite, non-zero values the estimate saw.
+        The finite values of the sample they are the largest of.
     distance : float
         Kolmogorov-Smirnov distance between the tail and the fitted Pareto law.
     """
@@ -80,6 +79,7 @@ class TailIndex:
     se: float
     tail: int
     threshold: float
+    largest: int
     samples: int
     distance: float
 
@@ -89,8 +89,16 @@ class TailIndex:
         return self.alpha >= SUMMARY_ALPHA
 
 
-def tail_index(values: np.ndarray) -> TailIndex | None:
+def tail_index(values: np.ndarray, *, samples: int | None = None) -> TailIndex | None:
     """Estimate the tail index of ``|values|`` (infinite, NaN and zero values left out).
+
+    Parameters
+    ----------
+    values : array
+        A sample, or its largest magnitudes (as the streaming engine keeps them).
+    samples : int, optional
+        The finite values of the sample ``values`` are the largest of; by default as many as
+        ``values`` holds finite.
 
     Returns
     -------
@@ -103,6 +111,7 @@ def tail_index(values: np.ndarray) -> TailIndex | None:
     See the module notes; the method is that of Clauset, Shalizi and Newman (2009).
     """
     x = np.abs(np.asarray(values, dtype=float).ravel())
+    finite = int(np.isfinite(x).sum())
     x = np.sort(x[np.isfinite(x) & (x > 0)])[::-1]  # largest first
     m = x.size
     if m < 2 * MIN_TAIL:
@@ -114,6 +123,8 @@ def tail_index(values: np.ndarray) -> TailIndex | None:
         if x[0] == x[k - 1]:  # the tail's values are all equal: no spread to fit
             continue
         spread = cumulative[k - 1] - k * logs[k - 1]  # sum of log(x_i / x_min) over the k largest
+        if spread <= 0:  # rounding, for values a few ulps apart
+            continue
         alpha = k / spread
         tail = x[k - 1::-1]  # the tail in increasing order, x_min first
         fitted = -np.expm1(-alpha * (np.log(tail) - logs[k - 1]))  # Pareto CDF at each value
@@ -125,66 +136,5 @@ def tail_index(values: np.ndarray) -> TailIndex | None:
         return None
     distance, alpha, k = best
     return TailIndex(alpha=float(alpha), se=float(alpha / math.sqrt(k)), tail=k, threshold=float(x[k - 1]),
-                     samples=int(m), distance=distance)
+                     largest=int(m), samples=int(samples if samples is not None else finite), distance=distance)
 
-
-@dataclass(frozen=True)
-class HeavyTail:
-    """Whether an output's mean summarises it, and the two signs it is judged by (see the module notes).
-
-    Attributes
-    ----------
-    index : TailIndex or None
-        The tail index of the kept samples; None when too few are finite and non-zero.
-    z : float or None
-        The run's mean against the kept samples' mean, in standard errors of the latter were the
-        variance finite; None when every finite sample is kept, or the kept ones do not vary.
-    kept : int
-        The finite kept samples.
-    samples : int
-        The finite samples of the run, which its mean is over.
-    """
-
-    index: TailIndex | None
-    z: float | None
-    kept: int
-    samples: int
-
-    @property
-    def heavy_index(self) -> bool:
-        return self.index is not None and not self.index.mean_is_summary
-
-    @property
-    def mean_moved(self) -> bool:
-        return self.z is not None and abs(self.z) > Z_LIMIT
-
-    @property
-    def mean_is_summary(self) -> bool | None:
-        """False when either sign shows; None when neither could be looked at."""
-        if self.heavy_index or self.mean_moved:
-            return False
-        return None if self.index is None and self.z is None else True
-
-
-def judge_tail(kept: np.ndarray, mean: float, samples: int) -> HeavyTail:
-    """Judge whether a run's mean of an output summarises it.
-
-    Parameters
-    ----------
-    kept : array
-        The output's values at the run's kept samples (its first samples); infinite and NaN
-        values are left out.
-    mean : float
-        The run's mean of the output, over its finite samples.
-    samples : int
-        The run's finite samples of the output.
-    """
-    values = np.asarray(kept, dtype=float).ravel()
-    values = values[np.isfinite(values)]
-    m = values.size
-    z = None
-    if 1 < m < samples and math.isfinite(mean):
-        sd = float(np.std(values, ddof=1))
-        if sd > 0:
-            z = float((mean - float(np.mean(values))) / (sd * math.sqrt(1 / m - 1 / samples)))
-    return HeavyTail(tail_index(values), z, m, int(samples))
