@@ -1,5 +1,6 @@
 """The report and summary.json on why medians differ from the points, and on means that are no summary."""
 
+import dataclasses
 import json
 import math
 
@@ -11,6 +12,7 @@ from mcsim.compute.streaming import TAIL_KEPT
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
+from mcsim.report.attribution import medians_markdown
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 LIFETIME_MEDIAN = 25 - math.sqrt(0.5 * 17 * 13)  # triangular 8-12-25
@@ -96,3 +98,28 @@ def test_the_report_leads_with_the_median_and_says_why_it_is_not_the_points(repo
     assert "4,831,551" in section and "5,210,101" in section
     assert "; the share of users paying for Plus drives its spread most (ranked first by" in section
     assert "| Months a model is in service | 12 months | 14.49 months | 4,831,551 | -1,001,783 | 183 % |" in section
+
+
+def test_the_spread_driver_comes_from_the_sobol_ranking_ties_included(write):
+    path = write("sobol.toml", f"""
+        [run]
+        priors = "{PRIORS}"
+        samples = 4096
+        users = [1e4]
+
+        [sensitivity]
+        outputs = ["crossover_users"]
+        base_samples = 1024
+        max_base_samples = 1024
+        """)
+    result = execute(load_run(path))
+    found = result.medians["crossover_users"]
+    ranking = result.sensitivity["crossover_users"].ranking
+    assert found.driver_by == "total Sobol index ST of crossover_users"
+    assert found.driver == ranking.top and (found.driver, *found.tied) == ranking.top_group
+    assert "Spearman" in result.medians["break_even_users"].driver_by  # not in the sensitivity analysis
+    # two inputs the ranking cannot tell apart are named together
+    tied = dataclasses.replace(found, driver="cost_per_1k_tokens", tied=("tokens_per_prompt",))
+    text = "\n".join(medians_markdown(dataclasses.replace(result, medians={"crossover_users": tied})))
+    assert ("the inference cost per 1000 tokens and the tokens per request (prompt + response) drive its spread "
+            "most (tied, ranked first by total Sobol index ST of crossover\\_users)") in text

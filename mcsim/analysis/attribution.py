@@ -69,6 +69,9 @@ class MedianAttribution:
         The input that drives the output's spread most; None when nothing ranks them.
     driver_by : str
         How :attr:`driver` was ranked, in words ("" without one).
+    tied : tuple of str
+        Inputs the ranking cannot tell from :attr:`driver` (see
+        :class:`~mcsim.analysis.sensitivity.Ranking`); empty when none is.
     """
 
     output: str
@@ -78,6 +81,7 @@ class MedianAttribution:
     shifts: tuple[InputShift, ...]
     driver: str | None = None
     driver_by: str = ""
+    tied: tuple[str, ...] = ()
 
     @property
     def gap(self) -> float:
@@ -104,7 +108,8 @@ class MedianAttribution:
 
 def attribute_medians(model: Model, priors: Priors, medians: Mapping[str, float], *,
                       users: Sequence[float] = (1.0,),
-                      drivers: Mapping[str, tuple[str, str]] | None = None) -> dict[str, MedianAttribution]:
+                      drivers: Mapping[str, tuple[str, str, tuple[str, ...]]] | None = None,
+                      ) -> dict[str, MedianAttribution]:
     """Each scalar output's median against its value at the points, input by input.
 
     Parameters
@@ -116,8 +121,8 @@ def attribute_medians(model: Model, priors: Priors, medians: Mapping[str, float]
         The median over the run's samples of each scalar output to explain.
     users : sequence of float
         A users grid to evaluate the model on (outputs over users are not explained).
-    drivers : mapping of str to (str, str), optional
-        Per output, the input that drives its spread and how it was ranked.
+    drivers : mapping of str to (str, str, tuple of str), optional
+        Per output, the input that drives its spread, how it was ranked, and the inputs tied with it.
 
     Returns
     -------
@@ -144,9 +149,18 @@ def attribute_medians(model: Model, priors: Priors, medians: Mapping[str, float]
         shifts = tuple(InputShift(name, float(points[name]), prior_medians[name], v, d,
                                   d / total + 0.0 if shareable else None)  # + 0.0: no -0.0
                        for name, v, d in zip(uncertain, alone, deltas, strict=True))
-        driver, by = (drivers or {}).get(output, (None, ""))
-        found[output] = MedianAttribution(output, float(median), at_points, at_medians, shifts, driver, by)
+        driver, by, tied = (drivers or {}).get(output, (None, "", ()))
+        found[output] = MedianAttribution(output, float(median), at_points, at_medians, shifts, driver, by, tied)
     return found
+
+
+def _tied(sensitivity: SensitivityResult | None, output: str) -> tuple[str, ...]:
+    """The inputs whose total Sobol index the run cannot tell from the first one's (none without indices)."""
+    try:
+        ranking = sensitivity[output].ranking if sensitivity is not None else None
+    except KeyError:
+        return ()
+    return ranking.top_group[1:] if ranking is not None else ()
 
 
 def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: KeptSamples,
@@ -162,6 +176,6 @@ def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: Kep
         for name in scalar:
             order, by = rank_inputs(spec, sensitivity, (name,), name, kept)
             if by != PRIORS_ORDER:
-                drivers[name] = (order[0], by)
+                drivers[name] = (order[0], by, _tied(sensitivity, name))
     medians = {name: float(outputs[name].p50) for name in scalar}
     return attribute_medians(spec.model, spec.priors, medians, users=spec.users, drivers=drivers)

@@ -45,7 +45,8 @@ def median_attribution_summary(found: MedianAttribution) -> dict[str, Any]:
         "inputs": {s.input: {"point": s.point, "median": s.median, "output": s.output, "shift": s.shift,
                              "share": s.share} for s in found.shifts},
         "moved_by": moved.input if moved is not None else None,
-        "spread_driver": {"input": found.driver, "ranked_by": found.driver_by} if found.driver else None,
+        "spread_driver": ({"input": found.driver, "ranked_by": found.driver_by, "tied_with": list(found.tied)}
+                          if found.driver else None),
     }
 
 
@@ -130,9 +131,10 @@ def _second(result: Result, found: MedianAttribution) -> str:
                      "is not the output at their medians)")
         parts.append(said)
     if found.driver:
-        prior = result.spec.priors[found.driver]
-        parts.append(f"the {md_text(_lower(prior.label or prior.name))} drives its spread most (ranked first by "
-                     f"{md_text(found.driver_by)})")
+        names = [_lower(result.spec.priors[name].label or name) for name in (found.driver, *found.tied)]
+        who = " and the ".join(md_text(name) for name in names)
+        parts.append(f"the {who} {'drive' if found.tied else 'drives'} its spread most ("
+                     f"{'tied, ' if found.tied else ''}ranked first by {md_text(found.driver_by)})")
     said = "; ".join(parts)
     return f"{said[:1].upper()}{said[1:]}." if said else ""
 
