@@ -6,10 +6,12 @@ import math
 import time
 from collections.abc import Callable
 
+from mcsim.analysis.attribution import explain_medians
 from mcsim.analysis.sensitivity import analyse
+from mcsim.analysis.tails import tail_index
 from mcsim.analysis.verdict import judge
 from mcsim.compute.engine import Progress, simulate
-from mcsim.compute.stats import curves, evaluate_claims, histograms, kept_samples, summarise
+from mcsim.compute.stats import OutputStats, curves, evaluate_claims, histograms, kept_samples, summarise
 from mcsim.inputs.runs import RunSpec
 from mcsim.result import Result
 
@@ -49,11 +51,19 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         seconds["sensitivity"] = time.perf_counter() - start
     start = time.perf_counter()
     verdict = judge(spec, claims, kept, sensitivity)
+    medians = explain_medians(spec, outputs, kept, sensitivity)
+    tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
+             for name, stats in outputs.items() if stats.largest is not None}
     seconds["verdict"] = time.perf_counter() - start
     return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
-                  seconds=seconds)
+                  seconds=seconds, medians=medians, tails=tails)
+
+
+def _finite(stats: OutputStats, samples: int) -> int:
+    """The finite samples of a scalar output, which its mean is over."""
+    return samples - round(float(stats.p_never or 0.0) * samples)
 
 
 def claims_known_to(target_se: float) -> Callable[[Progress], bool]:

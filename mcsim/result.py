@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mcsim.analysis.attribution import MedianAttribution
 from mcsim.analysis.sensitivity import SensitivityResult
+from mcsim.analysis.tails import TailIndex
 from mcsim.analysis.verdict import ClaimVerdict, Driver, Verdict
 from mcsim.compute.stats import QUANTILES, ClaimResult, Curves, Histogram, KeptSamples, OutputStats
 from mcsim.inputs.runs import RunSpec
@@ -19,8 +21,8 @@ from mcsim.inputs.runs import RunSpec
 if TYPE_CHECKING:
     import xarray
 
-__all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "Histogram", "KeptSamples", "OutputStats",
-           "Result", "Verdict"]
+__all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "Histogram", "KeptSamples",
+           "MedianAttribution", "OutputStats", "Result", "TailIndex", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class Result:
         The Sobol analysis, when the run file has a ``[sensitivity]`` table.
     seconds : mapping of str to float
         Wall time of each stage (``simulation``, ``statistics``, ``sensitivity``, ``verdict``).
+    medians : mapping of str to MedianAttribution
+        Per scalar output, why its median differs from its value at the priors' points.
+    tails : mapping of str to TailIndex or None
+        Per scalar output, the tail index of the whole run, which says whether its mean summarises
+        it (None where too few values are finite and non-zero).
     """
 
     spec: RunSpec
@@ -68,6 +75,8 @@ class Result:
     kept: KeptSamples
     sensitivity: SensitivityResult | None = None
     seconds: Mapping[str, float] = field(default_factory=dict)
+    medians: Mapping[str, MedianAttribution] = field(default_factory=dict)
+    tails: Mapping[str, TailIndex | None] = field(default_factory=dict)
 
     @property
     def samples_requested(self) -> int:

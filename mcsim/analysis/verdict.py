@@ -21,7 +21,9 @@ from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_
 from mcsim.compute.stats import ClaimResult, KeptSamples, claim_holds
 from mcsim.inputs.runs import Claim, RunSpec
 
-__all__ = ["ClaimVerdict", "Driver", "Verdict", "judge"]
+__all__ = ["PRIORS_ORDER", "ClaimVerdict", "Driver", "Verdict", "judge", "rank_inputs"]
+
+PRIORS_ORDER = "the priors' order"  # how rank_inputs ranks when it has neither Sobol indices nor samples
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
     if not scalar or len(uncertain) < 2:
         return Verdict(judged)
     claim = scalar[0]
-    order, chosen_by = _rank_inputs(spec, sensitivity, (claim.name, claim.output), claim.output, kept)
+    order, chosen_by = rank_inputs(spec, sensitivity, (claim.name, claim.output), claim.output, kept)
     order = [name for name in order if name in uncertain]
     the_map = output_map(spec.model, spec.priors, claim.output, order[0], order[1])
     return Verdict(judged, the_map, claim.name, chosen_by)
@@ -117,8 +119,8 @@ def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple
     return (), ""
 
 
-def _rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[str, ...], output: str,
-                 kept: KeptSamples) -> tuple[list[str], str]:
+def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[str, ...], output: str,
+                kept: KeptSamples) -> tuple[list[str], str]:
     """Uncertain inputs by importance: Sobol ST of the first of ``keys`` analysed, else |Spearman| with ``output``."""
     names = list(spec.priors.uncertain)
     for key in keys:
@@ -130,7 +132,7 @@ def _rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tup
             return list(ranking.order), f"total Sobol index ST of {key}"
     y = kept.outputs[output]
     if y.ndim != 1 or y.size < 3:
-        return names, "the priors' order"
+        return names, PRIORS_ORDER
     rho = []
     for name in names:
         value = scipy_stats.spearmanr(kept.inputs[name], y).statistic

@@ -50,6 +50,10 @@ class OutputStats:
         The share of samples above zero, for an output over users that asks for it.
     users : array or None
         The users grid; None for a scalar output.
+    largest : array or None
+        A scalar output's largest finite magnitudes ``|x|`` over every sample (at most
+        :data:`~mcsim.compute.streaming.TAIL_KEPT`, increasing), for its tail index; None for an
+        output over the users grid.
     """
 
     mean: Value
@@ -61,6 +65,7 @@ class OutputStats:
     p_never: Value | None = None
     p_positive: np.ndarray | None = None
     users: np.ndarray | None = None
+    largest: np.ndarray | None = None
 
     @property
     def quantiles(self) -> np.ndarray:
@@ -93,7 +98,8 @@ def summarise(sim: Simulation) -> dict[str, OutputStats]:
             mean=pick(mean), sd=pick(sd), p05=p05, p50=p50, p95=p95, quantile_error=pick(errors),
             p_never=pick((n - totals.finite) / n) if spec.infinite_means is not None else None,
             p_positive=pick(totals.positive / n) if spec.per_user and spec.share_positive else None,
-            users=np.asarray(sim.spec.users) if spec.per_user else None)
+            users=np.asarray(sim.spec.users) if spec.per_user else None,
+            largest=None if spec.per_user else totals.largest.get(spec.name, np.empty(0)))
     return result
 
 

@@ -21,6 +21,10 @@ partial statistics; partials are merged in block order:
 
 If the order statistic falls outside its bracket (a miss; the pilot makes this less likely than
 1e-11 for a random sample), the run stops with an error rather than report a wrong number.
+
+Each scalar output's :data:`TAIL_KEPT` largest finite magnitudes ``|x|`` are kept too (the
+largest of a chunk's, then of the merged chunks'): a multiset that does not depend on how the
+run is cut, from which the tail index of the whole run is estimated.
 """
 
 from __future__ import annotations
@@ -33,8 +37,8 @@ import numpy as np
 
 from mcsim.compute.kernels import column_statistics, column_type, figure_counts, histogram_counts
 
-__all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "Plan", "Totals",
-           "block_partial", "block_size", "combine", "make_plan", "quantile_rank"]
+__all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "TAIL_KEPT", "Plan", "Totals",
+           "block_partial", "block_size", "combine", "largest", "make_plan", "quantile_rank"]
 
 QUANTILES = (0.05, 0.50, 0.95)
 STAT_BLOCK = 1 << 13  # largest block of partial statistics; chunks are whole numbers of it
@@ -44,6 +48,7 @@ PILOT = 1 << 16  # samples of the pilot that brackets the quantiles
 QUANTILE_BUDGET = 1 << 22  # values kept for exact quantiles (48 MiB) beyond which a histogram is used
 HISTOGRAM_BINS = 1 << 12  # bins inside each bracket in histogram mode
 FIGURE_BINS = 80  # bins of a distribution figure
+TAIL_KEPT = 1 << 10  # largest magnitudes kept of each scalar output, for its tail index
 _Z = 7.0
 
 
@@ -164,6 +169,7 @@ class Totals:
     kept: list = field(default_factory=list)  # exact mode, per chunk: 3 (columns, values) pairs
     histogram: np.ndarray = None  # histogram mode: (3, K, bins + 2) int; then finite values above, then +inf
     figure: dict = field(default_factory=dict)  # output -> (FIGURE_BINS,) int
+    largest: dict = field(default_factory=dict)  # scalar output -> its TAIL_KEPT largest finite |x|, increasing
 
     def __post_init__(self):
         k = self.plan.width
@@ -195,6 +201,8 @@ class Totals:
             self.histogram += partial.histogram
         for name, counts in partial.figure.items():
             self.figure[name] = self.figure.get(name, 0) + counts
+        for name, values in partial.largest.items():
+            self.largest[name] = largest(np.concatenate([self.largest.get(name, np.empty(0)), values]))
 
     # -- results ------------------------------------------------------------------------------
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
@@ -264,6 +272,7 @@ class Partial:
     histogram: np.ndarray | None  # a chunk's, histogram mode: (3, K, bins + 2) counts
     figure: dict  # output -> (FIGURE_BINS,) counts; a block's values before they are combined
     inside: tuple | None = None  # a block's: (columns, values, bracket bit mask) of the values inside a bracket
+    largest: dict = field(default_factory=dict)  # a chunk's: scalar output -> its TAIL_KEPT largest finite |x|
 
 
 def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Partial:
@@ -302,9 +311,18 @@ def combine(blocks: list[Partial], plan: Plan) -> Partial:
     else:
         histogram = np.zeros((3, plan.width, HISTOGRAM_BINS + 2), np.int32)  # a chunk has < 2**31 samples
         histogram_counts(histogram, columns, values, mask, plan.lo, plan.top)
-    figure = {name: figure_counts(np.concatenate([p.figure[name] for p in blocks]), *edges, FIGURE_BINS)
-              for name, edges in plan.figure_edges.items()}
+    values = {name: np.concatenate([p.figure[name] for p in blocks]) for name in plan.figure_edges}
+    figure = {name: figure_counts(values[name], *edges, FIGURE_BINS) for name, edges in plan.figure_edges.items()}
     return Partial(sum(p.samples for p in blocks), sum(p.finite for p in blocks), sum(p.positive for p in blocks),
                    sum(p.nan for p in blocks), sum(p.below for p in blocks),
                    np.concatenate([p.sum1 for p in blocks]), np.concatenate([p.sum2 for p in blocks]),
-                   sum(p.claims for p in blocks), kept, histogram, figure)
+                   sum(p.claims for p in blocks), kept, histogram, figure,
+                   largest={name: largest(v) for name, v in values.items()})
+
+
+def largest(values: np.ndarray, kept: int = TAIL_KEPT) -> np.ndarray:
+    """The ``kept`` largest finite magnitudes ``|x|`` of ``values``, in increasing order."""
+    magnitudes = np.abs(values[np.isfinite(values)])
+    if magnitudes.size > kept:
+        magnitudes = np.partition(magnitudes, magnitudes.size - kept)[magnitudes.size - kept:]
+    return np.sort(magnitudes)

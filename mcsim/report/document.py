@@ -10,6 +10,7 @@ from pathlib import Path
 import markdown
 
 from mcsim import __version__
+from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
@@ -45,18 +46,19 @@ def _claims(result: Result) -> list[str]:
 
 
 def _outputs(result: Result) -> list[str]:
-    lines = ["## Outputs", "", "| output | unit | mean | sd | p05 | median | p95 | P(infinite) |",
+    lines = ["## Outputs", "", "| output | unit | median | p05 | p95 | P(infinite) | mean | sd |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for out in result.spec.model.outputs:
         if out.per_user:
             continue
         s = result.outputs[out.name]
         never = percent(float(s.p_never)) if s.p_never is not None else ""
-        lines.append(f"| {md_cell(out.label)} | {md_cell(out.unit)} | {number(float(s.mean))} | "
-                     f"{number(float(s.sd))} | {number(float(s.p05))} | {number(float(s.p50))} | "
-                     f"{number(float(s.p95))} | {never} |")
+        lines.append(f"| {md_cell(out.label)} | {md_cell(out.unit)} | {number(float(s.p50))} | "
+                     f"{number(float(s.p05))} | {number(float(s.p95))} | {never} | "
+                     f"{mean_note(result, out.name, number(float(s.mean)))} | "
+                     f"{mean_note(result, out.name, number(float(s.sd)))} |")
     lines += ["", "Means and sds are over finite samples; quantiles over all samples, infinite included "
-              "(*never* marks an infinite quantile).", ""]
+              "(*never* marks an infinite quantile).", "", *tail_notes(result)]
     for out in result.spec.model.outputs:
         if not out.per_user:
             continue
@@ -129,7 +131,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
              + (f" ({md_text(spec.model.citation)})" if spec.model.citation else "") + ". "
              f"{result.samples:,} samples ({spec.sampler}, seed {spec.seed}){stopped}.", ""]
     lines += verdict_markdown(result) + _figures(list(verdict_figures), "### Verdict figures")
-    lines += _claims(result) + _outputs(result) + _figures(figures)
+    lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures)
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity), "",
                   *_figures(list(sensitivity_figures), "### Sensitivity figures")]

@@ -13,6 +13,7 @@ import numpy as np
 
 from mcsim import __version__
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
+from mcsim.report.attribution import HEAVY_TAIL_MEANS, SHARES_MEAN, heavy_tail_summary, median_attribution_summary
 from mcsim.report.verdict import verdict_summary
 from mcsim.result import OutputStats, Result
 
@@ -118,6 +119,10 @@ def build_summary(result: Result) -> dict[str, Any]:
         undefined = _undefined(entry, result.samples)
         if undefined:
             entry["undefined"] = {key: f"null: {why}, not infinite" for key, why in undefined.items()}
+        if out.name in result.medians:
+            entry["median_attribution"] = median_attribution_summary(result.medians[out.name])
+        if out.name in result.tails:
+            entry["heavy_tail"] = heavy_tail_summary(result.tails[out.name])
         outputs[out.name] = entry
     claims = {
         name: {
@@ -151,6 +156,8 @@ def build_summary(result: Result) -> dict[str, Any]:
             "moments": "mean and sd are over the finite samples; p_never is the share that is infinite.",
             "quantiles": "p05, p50, p95 are empirical order statistics over all samples, infinite included.",
             "claims": "se is the binomial standard error; ci95 is Wilson's score interval.",
+            "median_attribution": SHARES_MEAN,
+            "heavy_tail": HEAVY_TAIL_MEANS,
         },
         "outputs": outputs,
         "claims": claims,
