@@ -194,15 +194,15 @@ def _structure(page: str) -> tuple[collections.Counter, str]:
 _PLAIN: dict[str, tuple[str, str]] = {}
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
-       | st.sampled_from(["<script>alert(1)</script>", "a | b\n|---|\n| c |", "[x](javascript:alert(1))",
-                          "![i](http://x/i.png)", "**b** _i_ `c` ~~s~~ a~b", "# h\n- l\n1. n\n> q", "&amp; &lt;",
-                          "<http://x>", "\\|\\", "\x02\x03", "x\r\ny", "  ", "===\n---"]))
-def test_any_text_from_an_input_file_shows_as_text(report, text):
-    """Whatever a title, label, unit, source or claim says, the page keeps its structure and shows it."""
-    _, result = report
+HOSTILE = ["<script>alert(1)</script>", "a | b\n|---|\n| c |", "[x](javascript:alert(1))", "![i](http://x/i.png)",
+           "**b** _i_ `c` ~~s~~ a~b", "# h\n- l\n1. n\n> q", "&amp; &lt;", "<http://x>", "\\|\\", "\x02\x03",
+           "x\r\ny", "  ", "===\n---", "<1@x.org>", "<=@x>", "&#60;b&#62; &#x3c;i&#x3e;", "_a_ __b__ a_b_ _",
+           "x_y_z <a_b> snake_case", "<!-- c -->", "<?php x ?>", "<![CDATA[x]]>", "a < b <= c <5> & AT&T",
+           "*a* b * c ** d"]
+
+
+def _shows_as_text(result, text: str) -> None:
+    """A page whose title, label, unit, source and claims say ``text`` keeps its structure and shows it."""
     figures_dir = ROOT  # no figure is named, none is embedded
 
     def page(words: str) -> str:
@@ -227,6 +227,20 @@ def test_any_text_from_an_input_file_shows_as_text(report, text):
     if one_line:
         assert one_line in shown
     assert md.count("\n") == plain_md.count("\n")  # no line added: no row, list or heading opened
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+       | st.sampled_from(HOSTILE))
+def test_any_text_from_an_input_file_shows_as_text(report, text):
+    """Whatever a title, label, unit, source or claim says, the page keeps its structure and shows it."""
+    _shows_as_text(report[1], text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_from_an_input_file_shows_as_text(report, text):
+    _shows_as_text(report[1], text)
 
 
 def test_an_interrupt_inside_mkdtemp_leaves_no_staging_folder(tmp_path, monkeypatch):
