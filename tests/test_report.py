@@ -18,6 +18,8 @@ from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
 from mcsim.report.document import render_html, render_markdown
+from mcsim.report.likelihood import straddle, term
+from mcsim.report.summary import build_summary
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 
@@ -259,3 +261,107 @@ def test_an_interrupt_inside_mkdtemp_leaves_no_staging_folder(tmp_path, monkeypa
     with pytest.raises(KeyboardInterrupt), replace_directory(tmp_path / "report"):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def worded(tmp_path_factory):
+    """A small run with claims in words and a sensitivity analysis of them, written out."""
+    tmp = tmp_path_factory.mktemp("worded")
+    (tmp / "run.toml").write_text(f"""
+[run]
+title = "<script>alert(1)</script> worded run"
+priors = "{PRIORS}"
+samples = 4096
+users = [1e4, 5.833333e6, 5e7]
+
+[[claims]]
+name = "break_even_within_6M"
+text = "A surplus appears only beyond about 6 million monthly users"
+output = "break_even_users"
+op = "<="
+value = 6e6
+
+[[claims]]
+name = "crossover_within_55M"
+text = "Beyond about 50 million users the training cost falls below the inference cost"
+output = "crossover_users"
+op = "<="
+value = 5.5e7
+
+[sensitivity]
+outputs = ["crossover_users"]
+base_samples = 1024
+max_base_samples = 1024
+""")
+    result = execute(load_run(tmp / "run.toml"))
+    return write_report(result, tmp / "out"), result
+
+
+CODE_NAMES = re.compile(r"break_even|crossover_|conversion_rate|training_cost|lifetime_months|cost_per_1k|"
+                        r"tokens_per_prompt|prompts_per_user|_within_")
+
+
+def test_the_report_opens_with_the_answer(worded):
+    """The first lines say how likely the first claim is, what drives it, where it tips and what makes it fail."""
+    out, result = worded
+    first = "\n".join((out / "report.md").read_text().splitlines()[:8])
+    c = result.claims["break_even_within_6M"]
+    cv = result.verdict.claims["break_even_within_6M"]
+    assert f"**{term(c.probability)}**" in first and f"probability {c.probability:.3f}" in first
+    assert "break-even monthly users at most 6 million" in first
+    driver = cv.drivers[0].input
+    assert driver == "conversion_rate"
+    assert "What drives it:** the share of users paying for Plus" in first
+    tip = next(t for t in cv.tipping if t.input == driver)
+    assert f"is below {100 * tip.value:.3g} %, the {round(100 * tip.quantile)}" in first  # 4.88 %, 53rd percentile
+    box = cv.discovery.boxes[0]
+    assert f"{100 * box.density:.0f} % of the samples there fail" in first
+    assert "What would make it fail:** the share of users paying for Plus below" in first
+    assert "The other claims:** “Beyond about 50 million users" in first
+    assert not CODE_NAMES.search(first) and "e+0" not in first and "e-0" not in first
+
+
+def test_the_verdict_reads_as_prose(worded):
+    out, _ = worded
+    md = (out / "report.md").read_text()
+    assert "&lt;" not in md.replace("&lt;script>alert(1)&lt;/script>", "")  # only the title's tag is escaped
+    assert "\\_" not in md and "e+06" not in md.split("## Priors")[0] and "e+07" not in md.split("## Priors")[0]
+    assert "margin per user <= 0" in md
+    verdict = md.split("## Verdict")[1].split("## Claims")[0]
+    assert not CODE_NAMES.search(verdict.split("### Verdict figures")[0])
+    assert "Method: PRIM" not in md and md.count("PRIM (Friedman and Fisher 1999)") == 1  # said once, in Methods
+    assert md.index("## Methods") > md.index("## Verdict")
+    assert "34 % (34 to 34 %)" not in md
+    html = (out / "report.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_html_has_contents_and_numbered_figures(worded):
+    out, _ = worded
+    md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
+    numbers = [int(n) for n in re.findall(r"^\*Figure (\d+)\. ", md, re.MULTILINE)]
+    assert numbers and numbers == list(range(1, len(numbers) + 1))
+    contents = html.index('<nav class="contents">')
+    assert html.index("Is the claim robust?") < contents < html.index('<h2 id="verdict">')
+    assert '<a href="#methods">Methods</a>' in html and '<a href="#verdict">Verdict</a>' in html
+
+
+def test_summary_gives_each_claims_likelihood(worded):
+    out, result = worded
+    claims = json.loads((out / "summary.json").read_text())["claims"]
+    for name, c in result.claims.items():
+        assert claims[name]["likelihood"] == term(c.probability)
+        reached = straddle(c.probability, c.ci95)
+        assert claims[name]["likelihood_straddles"] == (" and ".join(reached) or None)
+
+
+def test_a_straddled_boundary_is_said(report):
+    """A probability whose interval crosses a boundary of the scale says so, in the report and summary.json."""
+    _, result = report
+    c = next(iter(result.claims.values()))
+    near = dataclasses.replace(c, probability=0.68, ci95=(0.64, 0.71))
+    changed = dataclasses.replace(result, claims={c.claim.name: near})
+    md = render_markdown(changed, [])
+    assert "**likely**, though its interval reaches into about as likely as not (probability 0.680" in md
+    entry = build_summary(changed)["claims"][c.claim.name]
+    assert entry["likelihood"] == "likely" and entry["likelihood_straddles"] == "about as likely as not"

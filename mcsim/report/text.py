@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["count", "headline_outputs", "md_cell", "md_code", "md_text", "money", "number", "p_value", "percent"]
+__all__ = ["OPERATOR_WORDS", "condition", "count", "format_value", "headline_outputs", "lower_first", "md_cell",
+           "md_code", "md_text", "money", "names_its_unit", "number", "p_value", "percent"]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
 _MARKUP = re.compile(r"([\\`*\[\]#|])")
@@ -87,16 +88,16 @@ def _sized(value: float, digits: int, *, zeros: bool) -> str:
     for size, word in _SIZES:
         if rounded >= size:
             return f"{_significant(rounded / size, digits, zeros=zeros)} {word}"
-    if value >= 1e4:
+    if rounded >= 1e4:
         return f"{value:,.0f}"
-    return _significant(value, max(digits, 4), zeros=False)
+    return _significant(value, digits, zeros=False)
 
 
 def count(value: float | None, digits: int = 3) -> str:
-    """A count (users, tokens, prompts) as a reader says it: 6 million, 52.5 million, 42,678, 312.5.
+    """A count (users, tokens, months) as a reader says it: 6 million, 52.5 million, 42,678, 11.7.
 
-    Millions and more to ``digits`` significant digits, trailing zeros dropped; below a million
-    whole numbers with separators from 10,000, else 4 significant digits. Never in e-notation.
+    ``digits`` significant digits, trailing zeros dropped, millions and more in words; whole
+    numbers with separators from 10,000 to a million. Never in e-notation.
     """
     if value is None or math.isnan(value):
         return "n/a"
@@ -107,10 +108,10 @@ def count(value: float | None, digits: int = 3) -> str:
 
 
 def money(value: float | None, digits: int = 3) -> str:
-    """An amount of dollars: $40.0 million, $64.8 million, $12,345, $19.5, $0.003818, -$4.35 million.
+    """An amount of dollars: $40.0 million, $64.8 million, $12,345, $19.5, $0.00382, -$4.35 million.
 
-    Millions and more to ``digits`` significant digits, trailing zeros kept (the precision meant);
-    less to 4 significant digits. Never in e-notation.
+    As :func:`count`, but millions and more keep their trailing zeros (``$40.0 million``: the
+    precision meant).
     """
     if value is None or math.isnan(value):
         return "n/a"
@@ -125,6 +126,46 @@ def p_value(p: float) -> str:
     if not math.isfinite(p):
         return ""
     return "< 1e-10" if p < 1e-10 else f"{p:.2g}"
+
+
+def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool = True) -> str:
+    """A value in its unit, as a reader says it: 4.88 %, $64.8 million, 6 million, 11.7 months.
+
+    A share is a percentage; dollars (a unit starting with USD) by :func:`money`; anything else
+    by :func:`count`, followed by its unit when the unit is a short word and ``unit_shown``.
+    """
+    unit = unit or ""
+    if "share" in unit:
+        return f"{100 * value:.{digits}g} %"
+    if unit.startswith("USD"):
+        return money(value, digits)
+    short = unit if unit_shown and unit and len(unit) <= 8 else ""
+    return f"{count(value, digits)} {short}".strip()
+
+
+def names_its_unit(label: str, unit: str) -> bool:
+    """Whether a label already says its unit ('Break-even monthly users', in users): then the unit goes unsaid."""
+    return bool(unit) and re.search(rf"\b{re.escape(unit)}\b", label, re.IGNORECASE) is not None
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: 'Share of users' -> 'share of users'; an acronym keeps its capitals."""
+    keep = len(label) > 1 and label[1].isupper()
+    return label if keep else label[:1].lower() + label[1:]
+
+
+#: A claim's operator in words; an operator missing here is shown as it is.
+OPERATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
+
+
+def condition(label: str, unit: str, op: str, value: float, users: float | None = None) -> str:
+    """A claim's test in words: 'break-even monthly users at most 6 million' (not Markdown-escaped).
+
+    The threshold keeps up to 7 significant digits: the claim's value, not a rounding of it.
+    """
+    what = lower_first(label) + (f" at {count(users, 7)} users" if users is not None else "")
+    said = format_value(value, unit, 7, unit_shown=not names_its_unit(label, unit))
+    return f"{what} {OPERATOR_WORDS.get(op, op)} {said}"
 
 
 def headline_outputs(spec) -> list[str]:
