@@ -365,3 +365,14 @@ def test_a_straddled_boundary_is_said(report):
     assert "**likely**, though its interval reaches into about as likely as not (probability 0.680" in md
     entry = build_summary(changed)["claims"][c.claim.name]
     assert entry["likelihood"] == "likely" and entry["likelihood_straddles"] == "about as likely as not"
+
+
+def test_without_sensitivity_the_answer_names_the_likeliest_tipping_input(report):
+    out, result = report
+    first = "\n".join((out / "report.md").read_text().splitlines()[:8])
+    c = result.claims["c"]
+    assert first.splitlines()[2].startswith("- **Is the claim robust?** Break-even monthly users at most 6 million is")
+    assert f"**{term(c.probability)}**" in first
+    assert "the share of users paying for Plus: of the inputs moved one at a time, it is the likeliest" in first
+    assert "**Where it tips:** it fails when the share of users paying for Plus is below 4.88 %" in first
+    assert not CODE_NAMES.search(first) and "e+0" not in first

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
-from mcsim.report.likelihood import describe_scale, phrase, term
+from mcsim.report.likelihood import describe_scale, phrase, straddle, term
 from mcsim.report.text import (
     condition,
     format_value,
@@ -191,12 +191,18 @@ def answer_markdown(result: Result) -> list[str]:
     lines.append(f"- **What would make it fail:** {_failure(cv, labels)}.")
     others = []
     for other in (result.claims[name] for name in names[1:]):
-        worded = "; ".join(_under(reading) + f"{term(r.probability)} ({r.probability:.3f})"
-                           for reading, r in readings(other))
+        worded = "; ".join(_under(reading) + _compact(r) for reading, r in readings(other))
         others.append(f"“{md_text(other.claim.text or claim_condition(other, result))}” is {worded}")
     if others:
         lines.append(f"- **The other claims:** {'; '.join(others)}.")
     return [*lines, ""]
+
+
+def _compact(c: ClaimResult) -> str:
+    """'very likely (0.989)', or 'virtually certain (0.990; its interval reaches into very likely)'."""
+    reached = straddle(c.probability, c.ci95)
+    return f"{term(c.probability)} ({c.probability:.3f}" + (
+        f"; its interval reaches into {' and '.join(reached)})" if reached else ")")
 
 
 def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> tuple[str, str]:
