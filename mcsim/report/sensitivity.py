@@ -19,7 +19,9 @@ def _interval(value: float, half: float, as_percent: bool = False) -> str:
     lo, hi = value - half, value + half
     if as_percent:
         # as few decimals as tell the interval's ends apart: 34.0 % (33.8 to 34.1 %), not 34 % (34 to 34 %)
-        places = next((k for k in range(3) if f"{100 * lo:.{k}f}" != f"{100 * hi:.{k}f}"), 2)
+        places = next((k for k in range(3) if f"{100 * lo:.{k}f}" != f"{100 * hi:.{k}f}"), None)
+        if places is None:
+            return f"{100 * value:.2f} % (its interval narrower than 0.01 %)"
         return f"{100 * value:.{places}f} % ({100 * lo:.{places}f} to {100 * hi:.{places}f} %)"
     return f"{value:.3f} ({lo:.3f} to {hi:.3f})"
 
