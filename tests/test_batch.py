@@ -12,6 +12,7 @@ from mcsim.inputs import sources
 from mcsim.inputs.errors import InputError
 from mcsim.inputs.sources import code_sha256, file_sha256
 from mcsim.pipeline import execute
+from mcsim.report.likelihood import TERMS, term
 from mcsim.report.summary import build_summary
 
 RUN = """
@@ -58,6 +59,12 @@ def test_comparison_is_written(batch_dir):
         one["claims"]["break_even_within_6M"]["probability"]
     text = (out / "report.md").read_text()
     assert "How the verdict moves" in text and "break_even_within_6M" in text
+    # scenarios counted by their term on the calibrated scale
+    terms = {s["stem"]: term(s["claims"]["break_even_within_6M"]["probability"]) for s in summary["scenarios"]}
+    counted = {t: [stem for stem, u in terms.items() if u == t] for t in reversed(TERMS) if t in terms.values()}
+    said = "; ".join(f"{t} in {len(stems)} ({', '.join(stems)})" for t, stems in counted.items())
+    assert f"Of 2 scenarios, it is {said}." in text
+    assert "interval above 0.5" not in text
     for stem in ("break_even_users_by_scenario", "claims_by_scenario"):
         assert (out / "figures" / f"{stem}.png").is_file() and (out / "figures" / f"{stem}.pdf").is_file()
     assert "data:image/png;base64," in (out / "report.html").read_text()

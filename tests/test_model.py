@@ -1,10 +1,16 @@
 """Tableau 1's model against the paper's printed rows and closed forms."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from mcsim.inputs.priors import load_priors
 from mcsim.models import resolve
 from mcsim.models.tableau1 import TABLEAU1, paper
+from mcsim.models.tableau1.table import consistency_checks, markdown_section
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TABLE_POINTS = {**paper.STATED, "cost_per_1k_tokens": 0.004}  # the table's $0.0010 per prompt
 
@@ -72,3 +78,17 @@ def test_resolve_models():
         resolve("no_such_module_xyz:MODEL")
     with pytest.raises(LookupError, match=r"is not a mcsim\.models\.Model"):
         resolve("mcsim.models.tableau1.paper:TABLE1")
+
+
+def test_the_crossover_is_within_the_texts_rounding_and_the_real_inconsistencies_stay():
+    """52.5 million users is "about 50 million" (stated to the nearest 10 million); the other four checks fail."""
+    priors = load_priors(ROOT / "priors" / "paper-table1.toml")
+    checks = {c.title: c for c in consistency_checks(priors)}
+    crossover = checks.pop("Crossover of inference and training costs")
+    assert crossover.consistent and "52.5 million users, which rounds to the text's 50 million" in crossover.detail
+    assert sorted(checks) == ["Conversion rate", "Cost per prompt", "Source of the inference cost",
+                              "Unit cost at break-even"]
+    assert not any(c.consistent for c in checks.values())
+    section = "\n".join(markdown_section(priors))
+    assert "4 of 5 figures the paper states are inconsistent" in section
+    assert "- **Crossover of inference and training costs** (consistent)" in section

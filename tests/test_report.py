@@ -18,6 +18,8 @@ from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
 from mcsim.report.document import render_html, render_markdown
+from mcsim.report.likelihood import straddle, term
+from mcsim.report.summary import build_summary
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 
@@ -194,16 +196,15 @@ def _structure(page: str) -> tuple[collections.Counter, str]:
 _PLAIN: dict[str, tuple[str, str]] = {}
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
-       | st.sampled_from(["<script>alert(1)</script>", "a | b\n|---|\n| c |", "[x](javascript:alert(1))",
-                          "![i](http://x/i.png)", "**b** _i_ `c` ~~s~~ a~b", "# h\n- l\n1. n\n> q", "&amp; &lt;",
-                          "<http://x>", "\\|\\", "\x02\x03", "x\r\ny", "===\n---"]))
-def test_any_text_from_an_input_file_shows_as_text(report, text):
-    """Whatever a title, label, unit, source or claim says, the page keeps its structure and shows it."""
-    assume(text.strip())  # a blank title, label, unit or source is refused, from a file or from Python
-    _, result = report
+HOSTILE = ["<script>alert(1)</script>", "a | b\n|---|\n| c |", "[x](javascript:alert(1))", "![i](http://x/i.png)",
+           "**b** _i_ `c` ~~s~~ a~b", "# h\n- l\n1. n\n> q", "&amp; &lt;", "<http://x>", "\\|\\", "\x02\x03",
+           "x\r\ny", "===\n---", "<1@x.org>", "<=@x>", "&#60;b&#62; &#x3c;i&#x3e;", "_a_ __b__ a_b_ _",
+           "x_y_z <a_b> snake_case", "<!-- c -->", "<?php x ?>", "<![CDATA[x]]>", "a < b <= c <5> & AT&T",
+           "*a* b * c ** d"]
+
+
+def _shows_as_text(result, text: str) -> None:
+    """A page whose title, label, unit, source and claims say ``text`` keeps its structure and shows it."""
     figures_dir = ROOT  # no figure is named, none is embedded
 
     def page(words: str) -> str:
@@ -230,6 +231,21 @@ def test_any_text_from_an_input_file_shows_as_text(report, text):
     assert md.count("\n") == plain_md.count("\n")  # no line added: no row, list or heading opened
 
 
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+       | st.sampled_from(HOSTILE))
+def test_any_text_from_an_input_file_shows_as_text(report, text):
+    """Whatever a title, label, unit, source or claim says, the page keeps its structure and shows it."""
+    assume(text.strip())  # a blank title, label, unit or source is refused, from a file or from Python
+    _shows_as_text(report[1], text)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_from_an_input_file_shows_as_text(report, text):
+    _shows_as_text(report[1], text)
+
+
 def test_an_interrupt_inside_mkdtemp_leaves_no_staging_folder(tmp_path, monkeypatch):
     """A Ctrl-C after mkdtemp made the folder but before its name came back: the folder is still removed."""
     import tempfile
@@ -246,3 +262,118 @@ def test_an_interrupt_inside_mkdtemp_leaves_no_staging_folder(tmp_path, monkeypa
     with pytest.raises(KeyboardInterrupt), replace_directory(tmp_path / "report"):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def worded(tmp_path_factory):
+    """A small run with claims in words and a sensitivity analysis of them, written out."""
+    tmp = tmp_path_factory.mktemp("worded")
+    (tmp / "run.toml").write_text(f"""
+[run]
+title = "<script>alert(1)</script> worded run"
+priors = "{PRIORS}"
+samples = 4096
+users = [1e4, 5.833333e6, 5e7]
+
+[[claims]]
+name = "break_even_within_6M"
+text = "A surplus appears only beyond about 6 million monthly users"
+output = "break_even_users"
+op = "<="
+value = 6e6
+
+[[claims]]
+name = "crossover_within_55M"
+text = "Beyond about 50 million users the training cost falls below the inference cost"
+output = "crossover_users"
+op = "<="
+value = 5.5e7
+
+[sensitivity]
+outputs = ["crossover_users"]
+base_samples = 1024
+max_base_samples = 1024
+""")
+    result = execute(load_run(tmp / "run.toml"))
+    return write_report(result, tmp / "out"), result
+
+
+CODE_NAMES = re.compile(r"break_even|crossover_|conversion_rate|training_cost|lifetime_months|cost_per_1k|"
+                        r"tokens_per_prompt|prompts_per_user|_within_")
+
+
+def test_the_report_opens_with_the_answer(worded):
+    """The first lines say how likely the first claim is, what drives it, where it tips and what makes it fail."""
+    out, result = worded
+    first = "\n".join((out / "report.md").read_text().splitlines()[:8])
+    c = result.claims["break_even_within_6M"]
+    cv = result.verdict.claims["break_even_within_6M"]
+    assert f"**{term(c.probability)}**" in first and f"probability {c.probability:.3f}" in first
+    assert "break-even monthly users at most 6 million" in first
+    driver = cv.drivers[0].input
+    assert driver == "conversion_rate"
+    assert "What drives it:** the share of users paying for Plus" in first
+    tip = next(t for t in cv.tipping if t.input == driver)
+    assert f"is below {100 * tip.value:.3g} %, the {round(100 * tip.quantile)}" in first  # 4.88 %, 53rd percentile
+    box = cv.discovery.boxes[0]
+    assert f"{100 * box.density:.0f} % of the samples there fail" in first
+    assert "What would make it fail:** the share of users paying for Plus below" in first
+    assert "The other claims:** “Beyond about 50 million users" in first
+    assert not CODE_NAMES.search(first) and "e+0" not in first and "e-0" not in first
+
+
+def test_the_verdict_reads_as_prose(worded):
+    out, _ = worded
+    md = (out / "report.md").read_text()
+    assert "&lt;" not in md.replace("&lt;script>alert(1)&lt;/script>", "")  # only the title's tag is escaped
+    assert "\\_" not in md and "e+06" not in md.split("## Priors")[0] and "e+07" not in md.split("## Priors")[0]
+    assert "margin per user <= 0" in md
+    verdict = md.split("## Verdict")[1].split("## Claims")[0]
+    assert not CODE_NAMES.search(verdict.split("### Verdict figures")[0])
+    assert "Method: PRIM" not in md and md.count("PRIM (Friedman and Fisher 1999)") == 1  # said once, in Methods
+    assert md.index("## Methods") > md.index("## Verdict")
+    assert "34 % (34 to 34 %)" not in md
+    html = (out / "report.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_html_has_contents_and_numbered_figures(worded):
+    out, _ = worded
+    md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
+    numbers = [int(n) for n in re.findall(r"^\*Figure (\d+)\. ", md, re.MULTILINE)]
+    assert numbers and numbers == list(range(1, len(numbers) + 1))
+    contents = html.index('<nav class="contents">')
+    assert html.index("Is the claim robust?") < contents < html.index('<h2 id="verdict">')
+    assert '<a href="#methods">Methods</a>' in html and '<a href="#verdict">Verdict</a>' in html
+
+
+def test_summary_gives_each_claims_likelihood(worded):
+    out, result = worded
+    claims = json.loads((out / "summary.json").read_text())["claims"]
+    for name, c in result.claims.items():
+        assert claims[name]["likelihood"] == term(c.probability)
+        reached = straddle(c.probability, c.ci95)
+        assert claims[name]["likelihood_straddles"] == (" and ".join(reached) or None)
+
+
+def test_a_straddled_boundary_is_said(report):
+    """A probability whose interval crosses a boundary of the scale says so, in the report and summary.json."""
+    _, result = report
+    c = next(iter(result.claims.values()))
+    near = dataclasses.replace(c, probability=0.68, ci95=(0.64, 0.71))
+    changed = dataclasses.replace(result, claims={c.claim.name: near})
+    md = render_markdown(changed, [])
+    assert "**likely**, though its interval reaches into about as likely as not (probability 0.680" in md
+    entry = build_summary(changed)["claims"][c.claim.name]
+    assert entry["likelihood"] == "likely" and entry["likelihood_straddles"] == "about as likely as not"
+
+
+def test_without_sensitivity_the_answer_names_the_likeliest_tipping_input(report):
+    out, result = report
+    first = "\n".join((out / "report.md").read_text().splitlines()[:8])
+    c = result.claims["c"]
+    assert first.splitlines()[2].startswith("- **Is the claim robust?** Break-even monthly users at most 6 million is")
+    assert f"**{term(c.probability)}**" in first
+    assert "the share of users paying for Plus: of the inputs moved one at a time, it is the likeliest" in first
+    assert "**Where it tips:** it fails when the share of users paying for Plus is below 4.88 %" in first
+    assert not CODE_NAMES.search(first) and "e+0" not in first

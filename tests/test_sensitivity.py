@@ -21,7 +21,7 @@ from mcsim.inputs.errors import InputError, Problems
 from mcsim.inputs.priors import Correlation, load_priors, parse_prior
 from mcsim.inputs.runs import Claim
 from mcsim.models import TABLEAU1
-from mcsim.report.sensitivity import sensitivity_markdown
+from mcsim.report.sensitivity import _interval, sensitivity_markdown
 from mcsim.report.text import md_text
 
 DATA = Path(__file__).parent / "data"
@@ -456,7 +456,7 @@ def _point(value):
 def test_labels_are_escaped_in_markdown():
     priors = load_priors(DATA / "two-lognormals.toml")
     text = sensitivity_markdown(analyse(priors, TABLEAU1, spec(["break_even_users"], n=256), seed=1))
-    assert "Tokens \\| &lt;b&gt;per&lt;/b&gt; &amp; request" in text
+    assert "Tokens \\| &lt;b>per&lt;/b> & request" in text  # only what would act is escaped
     assert "<b>" not in text
 
 
@@ -539,7 +539,7 @@ def test_horizon_users_is_accepted_and_said_to_be_no_longer_used():
     result = analyse(priors, TABLEAU1, replace(parsed, base_samples=256, max_base_samples=256), seed=1)
     method = result.to_summary()["method"]
     assert method["notes"] == list(parsed.notes) and "horizon_users" not in method
-    assert "Note: \\[sensitivity\\] horizon\\_users is no longer used" in sensitivity_markdown(result)
+    assert "Note: \\[sensitivity\\] horizon_users is no longer used" in sensitivity_markdown(result)
 
 
 def test_every_problem_is_reported_at_once():
@@ -579,3 +579,10 @@ def test_doubling_draws_exactly_the_rows_salib_adds():
         head = sobol_module.unit_sample(names, 32, second_order=second_order, seed=9)
         tail = sobol_module.unit_sample(names, 32, second_order=second_order, seed=9, skip=32)
         assert np.array_equal(np.concatenate([head, tail]), full)
+
+
+def test_a_narrow_interval_in_percent_shows_its_ends_apart():
+    """0.339 +/- 0.0015 is 33.9 % (33.8 to 34.1 %), not 34 % (34 to 34 %); a wide one keeps whole percents."""
+    assert _interval(0.3393, 0.0015, as_percent=True) == "33.9 % (33.8 to 34.1 %)"
+    assert _interval(0.63, 0.02, as_percent=True) == "63 % (61 to 65 %)"
+    assert _interval(0.34, 0.00001, as_percent=True) == "34.00 % (its interval narrower than 0.01 %)"

@@ -174,7 +174,7 @@ def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: Kep
     drivers = {}
     if spec.priors.uncertain:
         for name in scalar:
-            order, by = rank_inputs(spec, sensitivity, (name,), name, kept)
+            order, by = rank_inputs(spec, sensitivity, ((name, spec.model.output(name).label.lower()),), name, kept)
             if by != PRIORS_ORDER:
                 drivers[name] = (order[0], by, _tied(sensitivity, name))
     medians = {name: float(outputs[name].p50) for name in scalar}

@@ -97,7 +97,8 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
     if not scalar or len(uncertain) < 2:
         return Verdict(judged)
     claim = scalar[0]
-    order, chosen_by = rank_inputs(spec, sensitivity, (claim.name, claim.output), claim.output, kept)
+    order, chosen_by = rank_inputs(spec, sensitivity, ((claim.name, "the claim's indicator"),
+                                                        (claim.output, "the claim's output")), claim.output, kept)
     order = [name for name in order if name in uncertain]
     the_map = output_map(spec.model, spec.priors, claim.output, order[0], order[1])
     return Verdict(judged, the_map, claim.name, chosen_by)
@@ -119,17 +120,20 @@ def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple
     return (), ""
 
 
-def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[str, ...], output: str,
-                kept: KeptSamples) -> tuple[list[str], str]:
-    """Uncertain inputs by importance: Sobol ST of the first of ``keys`` analysed, else |Spearman| with ``output``."""
+def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[tuple[str, str], ...],
+                output: str, kept: KeptSamples) -> tuple[list[str], str]:
+    """Uncertain inputs by importance: Sobol ST of the first of ``keys`` analysed, else |Spearman| with ``output``.
+
+    ``keys`` are (target, what it is in words); the words say how the inputs were ranked.
+    """
     names = list(spec.priors.uncertain)
-    for key in keys:
+    for key, words in keys:
         try:
             ranking = sensitivity[key].ranking if sensitivity is not None else None
         except KeyError:
             ranking = None
         if ranking is not None:
-            return list(ranking.order), f"total Sobol index ST of {key}"
+            return list(ranking.order), f"their total Sobol index of {words}"
     y = kept.outputs[output]
     if y.ndim != 1 or y.size < 3:
         return names, PRIORS_ORDER
@@ -137,4 +141,5 @@ def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tupl
     for name in names:
         value = scipy_stats.spearmanr(kept.inputs[name], y).statistic
         rho.append(0.0 if not np.isfinite(value) else abs(float(value)))
-    return [names[j] for j in np.argsort(rho)[::-1]], f"|Spearman correlation| on the first {y.size:,} samples"
+    return [names[j] for j in np.argsort(rho)[::-1]], (f"their rank correlation (Spearman's, in absolute value) with "
+                                                       f"the claim's output on the first {y.size:,} samples")

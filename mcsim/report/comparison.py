@@ -21,6 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from mcsim import __version__
 from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
+from mcsim.report.likelihood import TERMS, term
 from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent
 from mcsim.report.verdict import ordinal
 
@@ -103,14 +104,15 @@ def _verdict_moves(data: dict) -> list[str]:
         if not probs:
             continue
         low, high = min(probs), max(probs)
-        likely = [s["stem"] for s, c in entries if c.get("ci95") and c["ci95"][0] > 0.5]
-        unlikely = [s["stem"] for s, c in entries if c.get("ci95") and c["ci95"][1] < 0.5]
+        by_term: dict[str, list[str]] = {}
+        for s, c in entries:
+            if c.get("probability") is not None:
+                by_term.setdefault(term(c["probability"]), []).append(s["stem"])
+        counted = "; ".join(f"{said} in {len(stems)} ({md_text(', '.join(stems))})"
+                            for said in reversed(TERMS) if (stems := by_term.get(said)))
         lines += [f"**{md_text(text)}** (`{name}`): its probability ranges from {low[0]:.3f} "
-                  f"(*{md_text(low[1])}*) to {high[0]:.3f} (*{md_text(high[1])}*). It is likely (interval above "
-                  f"0.5) in {len(likely)} of {len(entries)} scenarios"
-                  + (f" ({md_text(', '.join(likely))})" if likely else "")
-                  + f" and unlikely (interval below 0.5) in {len(unlikely)}"
-                  + (f" ({md_text(', '.join(unlikely))})" if unlikely else "") + ".", ""]
+                  f"(*{md_text(low[1])}*) to {high[0]:.3f} (*{md_text(high[1])}*). Of {len(probs)} scenarios, it is "
+                  f"{counted}.", ""]
         drivers = {}
         for s, c in entries:
             if c.get("top_driver"):
@@ -130,8 +132,9 @@ def _tables(data: dict) -> list[str]:
     names = []
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
-    lines = ["## Claims by scenario", "", "Probability that each claim holds, with its 95 % interval; "
-             "*(holds)* or *(fails)* at the scenario's point values.", "",
+    lines = ["## Claims by scenario", "", "Probability that each claim holds, in words on the IPCC's calibrated "
+             "likelihood scale and in numbers with its 95 % interval; *(holds)* or *(fails)* at the scenario's point "
+             "values.", "",
              "| scenario | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---|" * len(names)]
     for s in scenarios:
         cells = []
@@ -142,7 +145,7 @@ def _tables(data: dict) -> list[str]:
                 continue
             lo, hi = c["ci95"]
             said = "holds" if c["holds_at_point"] else "fails"
-            cells.append(f"{c['probability']:.3f} ({lo:.3f} to {hi:.3f}) *({said})*")
+            cells.append(f"{term(c['probability'])}, {c['probability']:.3f} ({lo:.3f} to {hi:.3f}) *({said})*")
         lines.append(f"| {md_cell(s['title'])} (`{s['stem']}`) | " + " | ".join(cells) + " |")
     chosen = data.get("focus")
     if chosen is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import markdown
@@ -14,7 +16,7 @@ from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
-from mcsim.report.verdict import verdict_markdown
+from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
 
 __all__ = ["render_html", "render_markdown"]
@@ -36,7 +38,7 @@ def _claims(result: Result) -> list[str]:
     lines = ["## Claims", "", "| claim | test | P(holds) | se | 95 % interval | at the points |",
              "|---|---|---:|---:|---|---|"]
     for c in result.claims.values():
-        lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | `{md_code(c.claim.describe())}` | "
+        lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | {md_cell(claim_condition(c, result))} | "
                      f"{c.probability:.4f} | {c.se:.4f} | {c.ci95[0]:.4f} to {c.ci95[1]:.4f} | "
                      f"{'holds' if c.holds_at_point else 'fails'} |")
     stopped = f" ({_stopped(result)})" if result.stopped_early else ""
@@ -77,13 +79,15 @@ def _outputs(result: Result) -> list[str]:
     return lines
 
 
-def _figures(figures: list[Figure], heading: str = "## Figures") -> list[str]:
+def _figures(figures: list[Figure], numbers: Iterator[int], heading: str = "## Figures") -> list[str]:
+    """Figures with their captions, numbered in the order the report shows them ("Figure 3. ...")."""
     if not figures:
         return []
     lines = [heading, ""]
     for fig in figures:
-        lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
-                  f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+        n = next(numbers)
+        lines += [f"![Figure {n}](figures/{fig.stem}.png)", "",
+                  f"*Figure {n}. {md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
     return lines
 
 
@@ -121,21 +125,30 @@ def _reproduce(result: Result) -> list[str]:
             f"Time taken: {took}. `summary.json` lists the versions of every dependency.", ""]
 
 
+def _methods(result: Result) -> list[str]:
+    said = methods_markdown(result)
+    return ["## Methods", "", *said] if said else []
+
+
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
                     verdict_figures: list[Figure] = ()) -> str:
-    """The whole report as Markdown, every text from an input file escaped; it computes nothing."""
+    """The whole report as Markdown, every text from an input file escaped; it computes nothing.
+
+    It opens with the answer (:func:`~mcsim.report.verdict.answer_markdown`), then the details.
+    """
     spec = result.spec
+    numbers = itertools.count(1)
     stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
-    lines = [f"# {md_text(spec.title)}", "",
+    lines = [f"# {md_text(spec.title)}", "", *answer_markdown(result),
              f"Model: {md_text(spec.model.description)}"
              + (f" ({md_text(spec.model.citation)})" if spec.model.citation else "") + ". "
              f"{result.samples:,} samples ({spec.sampler}, seed {spec.seed}){stopped}.", ""]
-    lines += verdict_markdown(result) + _figures(list(verdict_figures), "### Verdict figures")
-    lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures)
+    lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, "### Verdict figures")
+    lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity), "",
-                  *_figures(list(sensitivity_figures), "### Sensitivity figures")]
-    lines += _published(result) + _priors(result) + _reproduce(result)
+                  *_figures(list(sensitivity_figures), numbers, "### Sensitivity figures")]
+    lines += _published(result) + _methods(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 
 
@@ -147,12 +160,25 @@ th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }
 th { background: #f3f3f3; }
 img { max-width: 100%; }
 code { background: #f5f5f5; padding: 0 0.2rem; }
+nav.contents { background: #fafafa; border: 1px solid #ddd; padding: 0.5rem 1rem; margin: 1rem 0; }
+nav.contents h2 { font-size: 1rem; margin: 0.25rem 0; }
+nav.contents ul { margin: 0.25rem 0; }
 """
 
 
 def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
-    """A self-contained HTML page: the Markdown rendered, PNG figures embedded as data URIs."""
-    body = markdown.markdown(markdown_text, extensions=["tables"], output_format="html")
+    """A self-contained HTML page: the Markdown rendered, PNG figures embedded as data URIs.
+
+    A table of contents of the sections (level 2 and 3 headings) follows the opening answer,
+    before the first section.
+    """
+    renderer = markdown.Markdown(extensions=["tables", "toc"], output_format="html",
+                                 extension_configs={"toc": {"toc_depth": "2-3"}})
+    body = renderer.convert(markdown_text)
+    contents = getattr(renderer, "toc", "")
+    first = body.find("<h2")
+    if first >= 0 and "<li>" in contents:
+        body = f'{body[:first]}<nav class="contents">\n<h2>Contents</h2>\n{contents}</nav>\n{body[first:]}'
 
     def embed(match: re.Match) -> str:
         png = (figures_dir / match.group(1)).read_bytes()
@@ -162,4 +188,3 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     safe_title = html.escape(title)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{safe_title}</title>\n'
             f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
-

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
-from mcsim.report.text import md_cell, md_code, md_text
+from mcsim.analysis.sensitivity.targets import Target
+from mcsim.report.text import condition, count, md_cell, md_code, md_text
 
-__all__ = ["sensitivity_markdown"]
+__all__ = ["sensitivity_markdown", "target_words"]
 
 
 def _pct(value: float) -> str:
@@ -17,20 +18,32 @@ def _pct(value: float) -> str:
 def _interval(value: float, half: float, as_percent: bool = False) -> str:
     lo, hi = value - half, value + half
     if as_percent:
-        return f"{100 * value:.0f} % ({100 * lo:.0f} to {100 * hi:.0f} %)"
+        # as few decimals as tell the interval's ends apart: 34.0 % (33.8 to 34.1 %), not 34 % (34 to 34 %)
+        places = next((k for k in range(3) if f"{100 * lo:.{k}f}" != f"{100 * hi:.{k}f}"), None)
+        if places is None:
+            return f"{100 * value:.2f} % (its interval narrower than 0.01 %)"
+        return f"{100 * value:.{places}f} % ({100 * lo:.{places}f} to {100 * hi:.{places}f} %)"
     return f"{value:.3f} ({lo:.3f} to {hi:.3f})"
 
 
 def _count(value: float) -> str:
-    if not np.isfinite(value):
-        return "never"
-    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
+    return count(value) if np.isfinite(value) else "never"
+
+
+def target_words(target: Target) -> str:
+    """What an analysis apportions, in words, without an article: a claim's indicator names the claim by its words."""
+    claim = target.claim
+    if target.kind != "claim" or claim is None:
+        return target.describe()
+    test = condition(target.label or target.output, target.unit, claim.op, claim.value, claim.users)
+    named = f" “{claim.text}”" if claim.text else ""
+    return f"indicator of the claim{named}: 1 where {test}, 0 elsewhere"
 
 
 def sensitivity_markdown(result: SensitivityResult) -> str:
     """The report's sensitivity section, in plain words (headings level 2 and 3, tables)."""
     spec = result.spec
-    names = ", ".join(f"{md_text(result.labels[n])} (`{md_code(n)}`)" for n in result.names)
+    names = ", ".join(_name(result, n) for n in result.names)
     lines = ["## Sensitivity: which assumption matters most", "",
              "Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
              "index S1 is the share an input explains on its own, the total index ST the share it explains "
@@ -43,7 +56,7 @@ def sensitivity_markdown(result: SensitivityResult) -> str:
              f"Inputs analysed: {names}.", *(f"Note: {md_text(note)}." for note in spec.notes)]
     if result.left_out:
         lines.append("Inputs that are points are left out (they have no variance to apportion): "
-                     + ", ".join(f"`{md_code(n)}`" for n in result.left_out) + ".")
+                     + ", ".join(_name(result, n) for n in result.left_out) + ".")
     if result.correlations:
         lines.append("**Independence.** Sobol indices assume independent inputs, so the priors' rank correlations ("
                      + md_text("; ".join(result.correlations)) + ") are ignored in this section: every input is "
@@ -59,26 +72,32 @@ def sensitivity_markdown(result: SensitivityResult) -> str:
 
 
 def _label(result: SensitivityResult, name: str) -> str:
+    """An input in a table: its label and its name in the priors."""
     return f"{md_text(result.labels.get(name, name))} (`{md_code(name)}`)"
+
+
+def _name(result: SensitivityResult, name: str) -> str:
+    """An input in a sentence: its label."""
+    return md_text(result.labels.get(name, name))
 
 
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     t, ix = tr.target, tr.indices
-    lines = [f"### {md_text(t.label or t.output)}", "", f"Target: {md_text(t.describe())}."]
+    lines = [f"### {md_text(t.label or t.output)}", "", f"Target: {md_text(target_words(t))}."]
     if tr.infinite_note():
         lines[-1] += f" {md_text(tr.infinite_note())}"
     if ix is None:
         return [*lines, "", f"No indices: {md_text(tr.undefined)}.", ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    what = f"the variance of the {md_text(t.describe().split(',')[0])}"
-    lines += ["", f"**{_label(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
+    what = f"the variance of the {md_text(target_words(t).split(',')[0])}"
+    lines += ["", f"**{_name(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
               f"on its own (S1), and {_interval(ix.ST[j], ix.ST_conf[j], True)} with its interactions (ST).**"]
     if len(ix.names) > 1:
         k = ix.names.index(ranking.order[1])
-        second = f"{_label(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
+        second = f"{_name(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
         if ranking.top_tied:
-            tied = ", ".join(_label(result, n) for n in ranking.top_group[1:])
+            tied = ", ".join(_name(result, n) for n in ranking.top_group[1:])
             lines.append(f"It shares the first rank with {tied}, ST {_interval(ix.ST[k], ix.ST_conf[k])}: tied, "
                          "each ST estimate lies inside the other's interval.")
         elif ranking.settled:
@@ -92,11 +111,11 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     lines += ["", *_table(result, tr), ""]
     near_zero = [n for n, s, c in zip(ix.names, ix.S1, ix.S1_conf, strict=True) if s < 0 and s + c >= 0]
     if near_zero:
-        names = ", ".join(f"`{md_code(n)}`" for n in near_zero)
+        names = ", ".join(_name(result, n) for n in near_zero)
         lines += [f"Negative S1 estimates whose interval covers 0 ({names}) are "
                   "shown as estimated: the true index is 0 or close to it, and the negative value is sampling "
                   "error.", ""]
-    lines += _convergence(tr)
+    lines += _convergence(result, tr)
     lines += _crosschecks(result, tr)
     lines += _tornado(result, tr)
     return lines
@@ -130,23 +149,23 @@ def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
     return rows
 
 
-def _convergence(tr: TargetResult) -> list[str]:
+def _convergence(result: SensitivityResult, tr: TargetResult) -> list[str]:
     spec_steps = tr.convergence
     last = spec_steps[-1]
     width, widest = last.widest_ST
     if tr.converged:
         verdict = (f"Converged at N = {last.base_samples:,} ({last.evaluations:,} model runs): the widest ST "
-                   f"interval is {width:.3f} wide (`{md_code(widest)}`).")
+                   f"interval is {width:.3f} wide ({_name(result, widest)}).")
     else:
         verdict = (f"**Not converged** within the cap: at N = {last.base_samples:,} ({last.evaluations:,} model "
-                   f"runs) the widest ST interval is still {width:.3f} wide (`{md_code(widest)}`); read the ranking "
-                   "with that in mind.")
+                   f"runs) the widest ST interval is still {width:.3f} wide ({_name(result, widest)}); read the "
+                   "ranking with that in mind.")
     rows = ["| N | model runs | widest ST interval | input | top input's ST |", "|---:|---:|---:|---|---:|"]
     top = tr.ranking.top
     for step in spec_steps:
         j = step.names.index(top)
         w, name = step.widest_ST
-        rows.append(f"| {step.base_samples:,} | {step.evaluations:,} | {w:.3f} | `{md_code(name)}` | "
+        rows.append(f"| {step.base_samples:,} | {step.evaluations:,} | {w:.3f} | {_name(result, name)} | "
                     f"{_interval(step.ST[j], step.ST_conf[j])} |")
     return [verdict, "", *rows, ""]
 
@@ -157,11 +176,12 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
         return []
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
     agree = "agree" if tr.top_agrees else "**disagree**"
-    first = " and ".join(f"`{md_code(n)}`" for n in tr.ranking.top_group)
+    first = " and ".join(_name(result, n) for n in tr.ranking.top_group)
     first += ", tied first" if tr.ranking.top_tied else ""
     text = (f"Cross-checks on a plain Monte Carlo sample of {cc.samples:,}: Spearman's rank correlation puts "
-            f"`{md_code(spearman)}` first, PAWN (median Kolmogorov-Smirnov distance; below {cc.pawn_threshold:.3f} "
-            f"an input is indistinguishable from none) puts `{md_code(pawn)}` first; with ST's {first}, the "
+            f"{_name(result, spearman)} first, PAWN (median Kolmogorov-Smirnov distance; below "
+            f"{cc.pawn_threshold:.3f} an input is indistinguishable from none) puts {_name(result, pawn)} first; "
+            f"with ST's {first}, the "
             f"methods {agree} on the most influential input.")
     return [text, ""]
 
@@ -176,7 +196,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
     hi = "never" if bar.capped_high else f"{_count(bar.output_high)} {unit}"
     return [f"Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
             f"values the output is {'never' if tor.baseline_infinite else _count(tor.baseline)} {unit}; "
-            f"{_label(result, bar.name)} moves it most, from "
+            f"{_name(result, bar.name)} moves it most, from "
             f"{lo} to {hi}. The tornado ignores interactions; the indices above do not.", ""]
 
 
@@ -187,7 +207,8 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
              "| claim | N | most influential input | its ST (interval) | first rank settled | widest ST interval |",
              "|---|---:|---|---|---|---:|"]
     for tr in claims:
-        name = md_cell(tr.target.key)
+        claim = tr.target.claim
+        name = md_cell(claim.text if claim is not None and claim.text else tr.target.key)
         if tr.indices is None:
             lines.append(f"| {name} | | {md_cell(tr.undefined)} | | | |")
             continue

@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
 from mcsim.report.figures import format_count, save
+from mcsim.report.sensitivity import target_words
 
 __all__ = ["plot_sensitivity"]
 
@@ -149,7 +150,7 @@ def sensitivity_caption(stem: str, result: SensitivityResult) -> str:
     """The caption of a figure that :func:`plot_sensitivity` wrote under ``stem``."""
     level = f"{100 * result.spec.conf_level:g} %"
     for tr in result.targets:
-        what = tr.target.describe()
+        what = target_words(tr.target)
         captions = {
             "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
                        f"({result.spec.intervals}); an S1 below zero whose interval covers zero is estimation "

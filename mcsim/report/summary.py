@@ -14,6 +14,7 @@ import numpy as np
 from mcsim import __version__
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
 from mcsim.report.attribution import HEAVY_TAIL_MEANS, SHARES_MEAN, heavy_tail_summary, median_attribution_summary
+from mcsim.report.likelihood import straddle, term
 from mcsim.report.verdict import verdict_summary
 from mcsim.result import OutputStats, Result
 
@@ -127,6 +128,8 @@ def build_summary(result: Result) -> dict[str, Any]:
     claims = {
         name: {
             "probability": c.probability, "se": c.se, "ci95": list(c.ci95), "samples": c.samples,
+            "likelihood": term(c.probability),
+            "likelihood_straddles": " and ".join(straddle(c.probability, c.ci95)) or None,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
         }
         for name, c in result.claims.items()
@@ -155,9 +158,12 @@ def build_summary(result: Result) -> dict[str, Any]:
                     "Where an output lists 'undefined', those statistics are null because they are undefined.",
             "moments": "mean and sd are over the finite samples; p_never is the share that is infinite.",
             "quantiles": "p05, p50, p95 are empirical order statistics over all samples, infinite included.",
-            "claims": "se is the binomial standard error; ci95 is Wilson's score interval.",
             "median_attribution": SHARES_MEAN,
             "heavy_tail": HEAVY_TAIL_MEANS,
+            "claims": "se is the binomial standard error; ci95 is Wilson's score interval. likelihood is the "
+                      "probability's term on the IPCC's calibrated scale (Mastrandrea et al. 2010; a boundary takes "
+                      "the term nearer the end of the scale); likelihood_straddles the other term(s) ci95 reaches "
+                      "(joined by ' and ' when several), null when it stays within the term.",
         },
         "outputs": outputs,
         "claims": claims,

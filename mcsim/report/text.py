@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
-import html
 import math
 import re
 
-__all__ = ["headline_outputs", "md_cell", "md_code", "md_text", "number", "percent"]
+__all__ = ["OPERATOR_WORDS", "condition", "count", "format_value", "headline_outputs", "lower_first", "md_cell",
+           "md_code", "md_text", "money", "names_its_unit", "number", "p_value", "percent"]
 
-# the characters Python-Markdown (with its tables extension) gives a meaning and lets be escaped
-_MARKUP = re.compile(r"([\\`*_\[\]#|])")
+# the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
+_MARKUP = re.compile(r"([\\`*\[\]#|])")
 # control characters: meaningless in a report, and Python-Markdown uses STX/ETX as placeholders
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# a '<' that would open a tag, a comment, a processing instruction, an autolink or an e-mail link
+_OPENS = re.compile(r"<(?=[A-Za-z/!?]|[^<> !]+@)")
+# an '&' that would start a character reference
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
+_UNDERSCORES = re.compile(r"_+")
+_WORD = re.compile(r"[^\W_]")  # a letter or a digit
+
+
+def _underscores(match: re.Match) -> str:
+    """A run of '_' inside a word is left as it is: only outside one can it open or close an emphasis."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = start > 0 and end < len(text) and _WORD.match(text[start - 1]) and _WORD.match(text[end])
+    return match.group() if inside else match.group().replace("_", "\\_")
 
 
 def md_text(text: str) -> str:
-    """Text from an input file made inert in Markdown and in the HTML rendered from it.
+    """Text from an input file made inert in Markdown and in the HTML rendered from it, and readable as it is.
 
-    HTML is escaped (``<script>`` shows as text), Markdown's markup characters are
-    backslash-escaped, so a title or a source cannot open a link, a table cell or an emphasis,
-    and the text is made one line, so it cannot start a list, a heading or a table row.
+    Only what would act is escaped: a ``<`` that would open a tag or a link becomes ``&lt;``
+    (``<script>`` shows as text, ``<= 0`` stays as it is), an ``&`` that would start a character
+    reference ``&amp;``, an ``_`` outside a word ``\\_`` (``break_even_users`` stays as it is),
+    and Markdown's other markup characters are backslash-escaped, so a title or a source cannot
+    open a link, a table cell or an emphasis. The text is made one line, so it cannot start a
+    list, a heading or a table row.
     """
     one_line = " ".join(_CONTROL.sub("", str(text)).split())
-    return _MARKUP.sub(r"\\\1", html.escape(one_line, quote=False))
+    escaped = _MARKUP.sub(r"\\\1", _OPENS.sub("&lt;", _ENTITY.sub("&amp;", one_line)))
+    return _UNDERSCORES.sub(_underscores, escaped)
 
 
 def md_cell(text: str) -> str:
@@ -51,6 +68,104 @@ def number(value: float | None, digits: int = 4) -> str:
 
 def percent(value: float, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f} %"
+
+
+_SIZES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def _significant(value: float, digits: int, *, zeros: bool) -> str:
+    """``value`` (>= 0) to ``digits`` significant digits, never in e-notation; trailing zeros kept if ``zeros``."""
+    if value == 0:
+        return "0"
+    places = max(digits - 1 - math.floor(math.log10(value)), 0)
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text and not zeros else text
+
+
+def _sized(value: float, digits: int, *, zeros: bool) -> str:
+    """A magnitude in words: '6 million', '52.5 million', '1.2 billion'; below a million '42,678', '312.5'."""
+    rounded = float(f"{value:.{digits}g}")  # 999,950,000 to 3 digits is a billion, not 1,000 million
+    for size, word in _SIZES:
+        if rounded >= size:
+            return f"{_significant(rounded / size, digits, zeros=zeros)} {word}"
+    if rounded >= 1e4:
+        return f"{value:,.0f}"
+    return _significant(value, digits, zeros=False)
+
+
+def count(value: float | None, digits: int = 3) -> str:
+    """A count (users, tokens, months) as a reader says it: 6 million, 52.5 million, 42,678, 11.7.
+
+    ``digits`` significant digits, trailing zeros dropped, millions and more in words; whole
+    numbers with separators from 10,000 to a million. Never in e-notation.
+    """
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "never" if value > 0 else "minus infinity"
+    sign = "-" if value < 0 else ""
+    return sign + _sized(abs(value), digits, zeros=False)
+
+
+def money(value: float | None, digits: int = 3) -> str:
+    """An amount of dollars: $40.0 million, $64.8 million, $12,345, $19.5, $0.00382, -$4.35 million.
+
+    As :func:`count`, but millions and more keep their trailing zeros (``$40.0 million``: the
+    precision meant).
+    """
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "unbounded" if value > 0 else "minus unbounded"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${_sized(abs(value), digits, zeros=True)}"
+
+
+def p_value(p: float) -> str:
+    """A p-value to two significant digits; below 1e-10 said as '< 1e-10' (more digits are noise)."""
+    if not math.isfinite(p):
+        return ""
+    return "< 1e-10" if p < 1e-10 else f"{p:.2g}"
+
+
+def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool = True) -> str:
+    """A value in its unit, as a reader says it: 4.88 %, $64.8 million, 6 million, 11.7 months.
+
+    A share is a percentage; dollars (a unit starting with USD) by :func:`money`; anything else
+    by :func:`count`, followed by its unit when the unit is a short word and ``unit_shown``.
+    """
+    unit = unit or ""
+    if "share" in unit:
+        return f"{100 * value:.{digits}g} %"
+    if unit.startswith("USD"):
+        return money(value, digits)
+    short = unit if unit_shown and unit and len(unit) <= 8 else ""
+    return f"{count(value, digits)} {short}".strip()
+
+
+def names_its_unit(label: str, unit: str) -> bool:
+    """Whether a label already says its unit ('Break-even monthly users', in users): then the unit goes unsaid."""
+    return bool(unit) and re.search(rf"\b{re.escape(unit)}\b", label, re.IGNORECASE) is not None
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: 'Share of users' -> 'share of users'; an acronym keeps its capitals."""
+    keep = len(label) > 1 and label[1].isupper()
+    return label if keep else label[:1].lower() + label[1:]
+
+
+#: A claim's operator in words; an operator missing here is shown as it is.
+OPERATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
+
+
+def condition(label: str, unit: str, op: str, value: float, users: float | None = None) -> str:
+    """A claim's test in words: 'break-even monthly users at most 6 million' (not Markdown-escaped).
+
+    The threshold keeps up to 7 significant digits: the claim's value, not a rounding of it.
+    """
+    what = lower_first(label) + (f" at {count(users, 7)} users" if users is not None else "")
+    said = format_value(value, unit, 7, unit_shown=not names_its_unit(label, unit))
+    return f"{what} {OPERATOR_WORDS.get(op, op)} {said}"
 
 
 def headline_outputs(spec) -> list[str]:

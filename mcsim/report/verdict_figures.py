@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from mcsim.report.figures import CLAIM, REFERENCE, Figure, format_count, save
-from mcsim.report.verdict import format_value
+from mcsim.report.text import count, format_value, lower_first
 from mcsim.result import ClaimVerdict, Result
 
 __all__ = ["plot_verdict"]
@@ -35,6 +35,15 @@ def plot_verdict(result: Result, directory: Path) -> list[Figure]:
 def _label(result: Result, name: str) -> str:
     prior = result.spec.priors[name]
     return f"{prior.label or name} ({prior.unit})" if prior.unit else (prior.label or name)
+
+
+def _words(result: Result, name: str) -> str:
+    """An input's label inside a caption."""
+    return lower_first(result.spec.priors[name].label or name)
+
+
+def _claim_words(c) -> str:
+    return c.claim.text or c.claim.name
 
 
 def _formatter(result: Result, name: str) -> FuncFormatter:
@@ -87,9 +96,10 @@ def _map(result: Result, directory: Path) -> Figure:
     ax.legend(fontsize=8, loc="upper right")
     stem = f"map_{m.output}"
     save(fig, directory, stem)
-    caption = (f"{out.label} over the central 99 % of the priors of {m.x_name} and {m.y_name} (chosen by "
-               f"{verdict.map_chosen_by}), the other inputs at their point values"
-               + (f"; the orange line is {format_count(claim.claim.value)}, where claim {claim.claim.name} flips"
+    caption = (f"{out.label} over the central 99 % of the priors of the {_words(result, m.x_name)} and the "
+               f"{_words(result, m.y_name)} (chosen by {verdict.map_chosen_by}), the other inputs at their point "
+               "values"
+               + (f"; the orange line is at {count(claim.claim.value)}, where the claim “{_claim_words(claim)}” flips"
                   if claim is not None else "")
                + ("; hatched: never reached" if never.any() else "") + ".")
     return Figure(stem, caption)
@@ -123,8 +133,9 @@ def _box(result: Result, cv: ClaimVerdict, box, directory: Path) -> Figure:
     ax.legend(fontsize=8, loc="best", markerscale=3)
     stem = f"box_{cv.claim}"
     save(fig, directory, stem)
-    restricted = ", ".join(r.input for r in box.restrictions)
-    caption = (f"The first {cv.discovery.samples:,} samples over {x_name} and {y_name}, red where claim "
-               f"{cv.claim} fails, with PRIM's first box (it restricts {restricted}; coverage "
-               f"{box.coverage:.0%}, density {box.density:.0%}). Restrictions on inputs not drawn here also apply.")
+    restricted = ", ".join(_words(result, r.input) for r in box.restrictions)
+    caption = (f"The first {cv.discovery.samples:,} samples over the {_words(result, x_name)} and the "
+               f"{_words(result, y_name)}, red where the claim “{_claim_words(result.claims[cv.claim])}” fails, with "
+               f"PRIM's first box (it restricts the {restricted}; coverage {box.coverage:.0%}, density "
+               f"{box.density:.0%}). Restrictions on inputs not drawn here also apply.")
     return Figure(stem, caption)

@@ -135,11 +135,16 @@ def consistency_checks(priors: Priors) -> list[Check]:
         "not a cost estimate for GPT-4 (GPT-4 8k was priced $0.03 / $0.06 per 1000 input / output tokens)."))
 
     crossover = float(base["crossover_users"])
+    stated_m = paper.CROSSOVER_USERS / 1e6
+    # "about 50 million" is stated to the nearest 10 million: 45 to 55 million round to it
+    within = math.isfinite(crossover) and round(crossover / 1e7) * 1e7 == paper.CROSSOVER_USERS
+    said = (f"{crossover / 1e6:.3g} million users, which rounds to the text's {stated_m:.0f} million (stated to the "
+            "nearest 10 million)" if within else f"{_users(crossover)}, outside the text's rounding (45 to 55 million)")
     checks.append(Check(
         "Crossover of inference and training costs",
-        crossover <= paper.CROSSOVER_USERS,
-        f'the text says "beyond about {paper.CROSSOVER_USERS / 1e6:.0f} million users" the monthly training '
-        f"cost falls below the inference cost; the model's crossover is {_users(crossover)}."))
+        within,
+        f'the text says "beyond about {stated_m:.0f} million users" the monthly training cost falls below the '
+        f"inference cost; the model's crossover is {said}."))
     return checks
 
 
@@ -177,8 +182,11 @@ def markdown_section(priors: Priors) -> list[str]:
         note = "; ".join(row.mismatches()) or "the same"
         lines.append(f"| {row.prompts:,.0f} | {row.users:,.0f} | {round_half_up(row.unit_cost_usd, 4):.4f} | "
                      f"{row.surplus_usd:,.0f} | {note} |")
-    lines += ["", "### Where the paper is inconsistent", ""]
-    for check in consistency_checks(priors):
+    checks = consistency_checks(priors)
+    lines += ["", "### The paper's figures checked", "",
+              f"Computed at the priors' point values: {sum(not c.consistent for c in checks)} of {len(checks)} "
+              "figures the paper states are inconsistent with its own model or sources.", ""]
+    for check in sorted(checks, key=lambda c: c.consistent):  # the inconsistencies first
         status = "consistent" if check.consistent else "inconsistent"
         lines.append(f"- **{check.title}** ({status}): {check.detail}")
     return [*lines, ""]

@@ -1,0 +1,61 @@
+"""The report's words: escaping that leaves plain text readable, and numbers as a reader says them."""
+
+import markdown
+import pytest
+
+from mcsim.report.text import condition, count, md_text, money, p_value
+
+
+@pytest.mark.parametrize("plain", ["break_even_users <= 6e6", "margin per user <= 0", "a < b and c > d",
+                                   "AT&T", "snake_case_name", "5 % of 100"])
+def test_plain_text_is_left_as_it_is(plain):
+    assert md_text(plain) == plain
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("<script>x</script>", "&lt;script>x&lt;/script>"), ("<b>", "&lt;b>"), ("<1@x.org>", "&lt;1@x.org>"),
+    ("&lt;", "&amp;lt;"), ("_x_", "\\_x\\_"), ("a_b_", "a_b\\_"), ("*x*", "\\*x\\*"), ("a | b", "a \\| b")])
+def test_what_would_act_is_escaped(text, shown):
+    assert md_text(text) == shown
+    html = markdown.markdown(md_text(text), extensions=["tables"])
+    assert "<em>" not in html and "<b>" not in html and "<script>" not in html and "<a " not in html
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (6e6, "6 million"), (52.5e6, "52.5 million"), (5_411_365, "5.41 million"), (999_960_000, "1 billion"),
+    (2.5e9, "2.5 billion"), (42_678, "42,678"), (312.5, "312"), (11.6667, "11.7"), (0, "0"),
+    (-4.35e6, "-4.35 million"), (float("inf"), "never")])
+def test_counts_in_words(value, said):
+    assert count(value) == said
+
+
+def test_more_digits_where_they_are_meant():
+    assert count(5_833_333, digits=7) == "5.833333 million"
+    assert count(6e6, digits=7) == "6 million"
+    assert count(312.5, digits=4) == "312.5"
+    assert money(64.8e6, digits=4) == "$64.80 million" and money(0.003818, digits=4) == "$0.003818"
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (39_962_451, "$40.0 million"), (64.8e6, "$64.8 million"), (540e6, "$540 million"), (12_345.6, "$12,346"),
+    (19.5, "$19.5"), (0.003818, "$0.00382"), (0.0000123, "$0.0000123"), (-4.35e6, "-$4.35 million")])
+def test_money_in_words(value, said):
+    assert money(value) == said
+
+
+def test_no_e_notation_in_numbers_for_prose():
+    for value in (1.5e-7, 3e-4, 1e15, 123456789012.0):
+        assert "e" not in count(value).replace("trillion", "").replace("million", "") and "e+" not in money(value)
+
+
+def test_p_values():
+    assert p_value(1.3e-155) == "< 1e-10"
+    assert p_value(0.013) == "0.013"
+    assert p_value(float("nan")) == ""
+
+
+def test_a_label_that_says_its_unit_is_not_followed_by_it():
+    assert condition("Break-even monthly users", "users", "<=", 6e6) == "break-even monthly users at most 6 million"
+    assert condition("Surplus", "USD per month", ">", 0, users=5e7) == "surplus at 50 million users above $0"
+    assert condition("Payback", "months", ">=", 18) == "payback at least 18 months"
+    assert condition("GPU hours", "hours", "<", 1.5e6) == "GPU hours below 1.5 million"
