@@ -13,8 +13,7 @@ import math
 from typing import Any
 
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent
-from mcsim.report.verdict import _lower, format_value
+from mcsim.report.text import format_value, headline_outputs, lower_first, md_cell, md_text, number, percent
 from mcsim.result import MedianAttribution, Result, TailIndex
 
 __all__ = ["HEAVY_TAIL_MEANS", "SHARES_MEAN", "heavy_tail_summary", "mean_note", "median_attribution_summary",
@@ -113,7 +112,7 @@ def _opening(result: Result, found: MedianAttribution, label: str) -> str:
         return said + ": no input's median, moved alone, moves the output that way."
     prior = result.spec.priors[moved.input]
     median, point = (md_text(format_value(value, prior.unit)) for value in (moved.median, moved.point))
-    return (said + f", mainly because of the {md_text(_lower(prior.label or prior.name))}: its prior "
+    return (said + f", mainly because of the {md_text(lower_first(prior.label or prior.name))}: its prior "
             f"({md_text(prior.distribution.describe())}) has its median at {median}, "
             f"{'above' if moved.median > moved.point else 'below'} its point of {point}; moved there alone, the "
             f"others at their points, the output is {number(moved.output)}.")
@@ -131,7 +130,7 @@ def _second(result: Result, found: MedianAttribution) -> str:
                      "is not the output at their medians)")
         parts.append(said)
     if found.driver:
-        names = [_lower(result.spec.priors[name].label or name) for name in (found.driver, *found.tied)]
+        names = [lower_first(result.spec.priors[name].label or name) for name in (found.driver, *found.tied)]
         who = " and the ".join(md_text(name) for name in names)
         parts.append(f"the {who} {'drive' if found.tied else 'drives'} its spread most ("
                      f"{'tied, ' if found.tied else ''}ranked first by {md_text(found.driver_by)})")
