@@ -70,7 +70,7 @@ RUN_CASES = [
      r'\[\[claims\]\] "c" output = "break_even" is not an output of model tableau1; '
      r'did you mean "break_even_users"\?'),
     ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "surplus"\nop = "=<"\nvalue = 0',
-     r'op = "=<" is invalid \(allowed: <=, <, >=, >\)'),
+     r'op = "=<" is invalid; did you mean "<="\? \(allowed: <=, <, >=, >, between, about\)'),
     ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "surplus"\nop = ">"\nvalue = 0',
      r"is missing 'users': surplus varies with users"),
     ('[run]\npriors = "P"\nusers = [1e6]\n[[claims]]\nname = "c"\noutput = "surplus"\nop = ">"\nvalue = 0\n'
