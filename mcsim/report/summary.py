@@ -123,6 +123,7 @@ def build_summary(result: Result) -> dict[str, Any]:
         name: {
             "probability": c.probability, "se": c.se, "ci95": list(c.ci95), "samples": c.samples,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
+            **({"reading_of": c.claim.reading_of} if c.claim.reading_of is not None else {}),
         }
         for name, c in result.claims.items()
     }
