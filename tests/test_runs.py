@@ -21,8 +21,26 @@ def test_default_run_loads():
     spec = load_run(ROOT / "runs" / "paper-table1.toml")
     assert spec.samples == 1 << 20 and spec.sampler == "sobol" and spec.seed == 2025
     assert spec.model.name == "tableau1"
-    assert [c.name for c in spec.claims][:2] == ["break_even_within_6M", "crossover_within_55M"]
+    assert [c.name for c in spec.claims] == ["break_even_within_6M", "break_even_at_least_6M", "break_even_about_6M",
+                                             "break_even_6M_within_factor_2", "crossover_within_55M",
+                                             "surplus_at_50M_users"]
     assert spec.priors.file == "priors/paper-table1.toml" or spec.priors.file.endswith("priors/paper-table1.toml")
+
+
+WITH_6M = [p for p in sorted((ROOT / "runs").glob("*.toml")) if 'name = "break_even_within_6M"' in p.read_text()]
+
+
+def test_the_scenarios_carry_the_6M_claim():
+    assert len(WITH_6M) >= 7
+
+
+@pytest.mark.parametrize("path", WITH_6M, ids=lambda p: p.stem)
+def test_every_run_with_the_6M_claim_carries_its_readings(path):
+    claims = {c.name: c for c in load_run(path).claims}
+    readings = {name: c for name, c in claims.items() if c.reading_of == "break_even_within_6M"}
+    assert {(c.op, c.value, c.rel, c.factor) for c in readings.values()} == {
+        (">=", 6e6, None, None), ("about", 6e6, 0.25, None), ("about", 6e6, None, 2.0)}
+    assert all(c.output == "break_even_users" and c.text for c in readings.values())
 
 
 def test_command_line_values_replace_the_files():
@@ -70,7 +88,7 @@ RUN_CASES = [
      r'\[\[claims\]\] "c" output = "break_even" is not an output of model tableau1; '
      r'did you mean "break_even_users"\?'),
     ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "surplus"\nop = "=<"\nvalue = 0',
-     r'op = "=<" is invalid \(allowed: <=, <, >=, >\)'),
+     r'op = "=<" is invalid; did you mean "<="\? \(allowed: <=, <, >=, >, between, about\)'),
     ('[run]\npriors = "P"\n[[claims]]\nname = "c"\noutput = "surplus"\nop = ">"\nvalue = 0',
      r"is missing 'users': surplus varies with users"),
     ('[run]\npriors = "P"\nusers = [1e6]\n[[claims]]\nname = "c"\noutput = "surplus"\nop = ">"\nvalue = 0\n'

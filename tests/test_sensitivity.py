@@ -311,7 +311,7 @@ def test_an_output_in_months_that_can_be_infinite_gets_indices(tmp_path):
     assert entry["swing_scale"] == "rank"
     assert entry["bars"][0]["output_at_p95"] is None and entry["bars"][0]["infinite_at_p95"] is True
     assert "months to never" in sensitivity_markdown(result)
-    assert len(plot_sensitivity(result, tmp_path)) == 6
+    assert len(plot_sensitivity(result, tmp_path)) == 4  # indices and tornado of each; one N: no convergence
 
 
 def test_infinite_values_seen_only_at_a_later_step_put_every_step_on_the_rank():
@@ -476,7 +476,7 @@ def test_figures_are_written(ishigami, tmp_path):
     from mcsim.report.sensitivity_figures import plot_sensitivity
 
     stems = plot_sensitivity(ishigami, tmp_path)
-    assert stems == ["sensitivity_y_indices", "sensitivity_y_tornado", "sensitivity_y_convergence"]
+    assert stems == ["sensitivity_y_indices", "sensitivity_y_tornado"]  # one N: no convergence to draw
     for stem in stems:
         for extension in ("png", "pdf"):
             assert (tmp_path / f"{stem}.{extension}").stat().st_size > 1000

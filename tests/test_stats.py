@@ -128,3 +128,22 @@ def test_claim_interval_covers_the_truth_95_percent_of_the_time(write):
                for seed in range(200)]
     # binomial(200, 0.95): 95 % of the time between 184 and 196 covered
     assert 181 <= sum(covered) <= 199
+
+
+@pytest.mark.parametrize(("claim", "exact"), [
+    ('op = "between"\nlow = 0.6\nhigh = 0.9', 0.3),
+    ('op = "about"\nvalue = 1.0\nrel = 0.2', 0.4),  # from 0.8 to 1.2
+    ('op = "about"\nvalue = 0.7\nfactor = 1.5', 1.05 - 0.7 / 1.5),  # from 0.467 to 1.05
+    ('op = "between"\nlow = 1.5\nhigh = 2', 0.0),
+])
+def test_two_sided_claim_probability_on_a_uniform_output(write, claim, exact):
+    # the margin per user 0.05 P - 0.1 is uniform on [0.4, 1.4] when the price P is uniform on [10, 30]
+    write("p.toml", points_with(price='point = 20\ndist = "uniform"\nlow = 10\nhigh = 30\nsource = "s"'))
+    path = write("r.toml", f'[run]\npriors = "p.toml"\nsamples = 65536\nsampler = "random"\nseed = 3\n'
+                 f'[[claims]]\nname = "c"\noutput = "margin_per_user"\n{claim}\n')
+    sim = simulate(load_run(path))
+    (result,) = evaluate_claims(sim)
+    assert abs(result.probability - exact) <= 4 * max(result.se, 1e-12)
+    assert result.se == pytest.approx(np.sqrt(exact * (1 - exact) / 65536), rel=0.02, abs=1e-12)
+    assert result.ci95[0] <= exact <= result.ci95[1]
+    assert result.holds_at_point == (exact > 0)  # the point gives 0.9, at the first range's high end

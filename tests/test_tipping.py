@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from mcsim.analysis.tipping import closed_form, output_map, root_find, tipping_point, tipping_points
+from mcsim.analysis.tipping import claim_margin, closed_form, output_map, root_find, tipping_point, tipping_points
+from mcsim.inputs.claims import Claim
 from mcsim.inputs.runs import load_run
 from mcsim.models.tableau1 import TABLEAU1
 
@@ -91,3 +92,45 @@ def test_output_map_matches_the_model(spec):
     expected = m.y[j] / 12 / (m.x[i] * 20 - 100 * 0.001)
     assert m.values[j, i] == pytest.approx(expected, rel=1e-12)
     assert math.isclose(m.points["price"], 20)
+
+
+# --- two-sided claims -----------------------------------------------------------------------------
+
+def _conversion_rate_at(break_even: float) -> float:
+    # B = (T / L) / (r P - q c t / 1000)  <=>  r = (T / L / B + q c t / 1000) / P, the others at Tableau 1's points
+    return (63e6 / 12 / break_even + 100 * 0.004 * 250 / 1000) / 20
+
+
+def test_a_two_sided_claim_tips_at_the_end_nearest_the_point_and_keeps_the_other(spec):
+    claim = Claim("about_6M", "", "break_even_users", "about", 6e6, rel=0.25)  # from 4.5 to 7.5 million
+    assert closed_form(spec.model, claim, "conversion_rate", spec.priors.points()) is False
+    t = tipping_point(spec.model, spec.priors, claim, "conversion_rate")
+    assert t.method == "root finding" and t.holds_at_point
+    # B = 7.5M at r = 0.04 (log distance 0.223 from the point 0.05), B = 4.5M at r = 0.0633 (0.236)
+    assert t.value == pytest.approx(_conversion_rate_at(7.5e6), rel=1e-9) == pytest.approx(0.04)
+    assert t.fails == "below"
+    assert t.other_flip == pytest.approx(_conversion_rate_at(4.5e6), rel=1e-9)
+    assert t.to_summary()["other_flip"] == t.other_flip
+
+
+def test_a_range_the_point_lies_outside_of_flips_twice_on_one_side(spec):
+    claim = Claim("low_B", "", "break_even_users", "between", low=2e6, high=3e6)  # the point gives 5.83 million
+    t = tipping_point(spec.model, spec.priors, claim, "conversion_rate")
+    assert not t.holds_at_point
+    assert t.value == pytest.approx(_conversion_rate_at(3e6), rel=1e-9)
+    assert t.fails == "below"  # it holds just above, up to ...
+    assert t.other_flip == pytest.approx(_conversion_rate_at(2e6), rel=1e-9)
+
+
+def test_a_one_sided_claim_keeps_its_closed_form_and_has_no_other_flip(spec):
+    t = tipping_point(spec.model, spec.priors, _claim(spec, "break_even_within_6M"), "conversion_rate")
+    assert t.method == "closed form" and t.other_flip is None
+
+
+def test_the_margin_of_a_two_sided_claim_is_the_log_distance_to_the_nearer_end(spec):
+    claim = Claim("about_6M", "", "break_even_users", "about", 6e6, rel=0.25)
+    rates = np.array([_conversion_rate_at(b) for b in (6e6, 4.5e6, 7.5e6, 4e6, 9e6)] + [0.001])  # last: never
+    inputs = {k: np.full(rates.size, v) for k, v in spec.priors.points().items()} | {"conversion_rate": rates}
+    margin = claim_margin(spec.model, claim, inputs)
+    expected = [math.log(1.25), 0.0, 0.0, math.log(4 / 4.5), math.log(7.5 / 9), -1e3]
+    assert margin == pytest.approx(expected, abs=1e-9)

@@ -9,7 +9,10 @@ A model may give a closed form of its thresholds (its ``tipping`` hook, :func:`c
 otherwise, and for claims its closed form does not cover, the threshold is found by bracketing
 the sign change of a continuous margin on a grid and refining it with Brent's method
 (:func:`root_find`). The direction of the flip (below or
-above) is always read from the model itself, on either side of the value found.
+above) is always read from the model itself, on either side of the value found. A two-sided
+claim (``between``, ``about``) fails on both sides of its range, so an input may tip it at two
+values: the one nearest the input's point value is the tipping point, the other is kept beside
+it (:attr:`TippingPoint.other_flip`).
 
 :func:`output_map` evaluates one output over a grid of two inputs, the others at their points,
 for the 2-D map of a claimed output.
@@ -29,7 +32,7 @@ from mcsim.inputs.priors import Priors
 from mcsim.inputs.runs import Claim
 from mcsim.models import Model
 
-__all__ = ["OutputMap", "TippingPoint", "claim_margin", "closed_form", "output_map", "root_find",
+__all__ = ["OutputMap", "TippingPoint", "claim_margin", "closed_form", "flips", "output_map", "root_find",
            "tipping_point", "tipping_points"]
 
 _CAP = 1e3  # |margin| cap: keeps the margin finite where an output is infinite (never breaks even)
@@ -56,6 +59,11 @@ class TippingPoint:
         The range of the input the search covered (the model's allowed range for a closed form).
     holds_at_point : bool
         Whether the claim holds with every input at its point.
+    other_flip : float or None
+        Where the claim flips again, farther from the input's point value than ``value``, when root
+        finding found a second flip within ``searched``: a two-sided claim (``between``, ``about``)
+        fails on both sides of its range, so the input may tip it at two values. ``value`` is the
+        one nearest the point value.
     """
 
     claim: str
@@ -66,11 +74,12 @@ class TippingPoint:
     method: str
     searched: tuple[float, float]
     holds_at_point: bool
+    other_flip: float | None = None
 
     def to_summary(self) -> dict:
         return {"claim": self.claim, "input": self.input, "value": self.value, "fails": self.fails,
                 "quantile": self.quantile, "method": self.method, "searched": list(self.searched),
-                "holds_at_point": self.holds_at_point}
+                "holds_at_point": self.holds_at_point, "other_flip": self.other_flip}
 
 
 def _evaluate_claim(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -82,22 +91,26 @@ def _evaluate_claim(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -
 def claim_margin(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
     """A continuous margin, > 0 where the claim holds strictly, < 0 where it fails.
 
-    On outputs the model draws on a log scale (break-even users...) the margin is a difference of
-    logarithms, so that it stays continuous as break-even grows without bound; it is capped at
-    +/- 1000 where an output is infinite.
+    The distance from the output to the end of the claim's range it must not cross: to ``value``
+    for a one-sided claim, to the nearer of ``low`` and ``high`` for a two-sided one
+    (``min(output - low, high - output)``). On outputs the model draws on a log scale (break-even
+    users...) the distances are differences of logarithms (when the range's ends are positive), so
+    that the margin stays continuous as break-even grows without bound; it is capped at +/- 1000
+    where an output is infinite.
     """
     users = np.asarray((claim.users,) if claim.users is not None else (1.0,))
     values = model.evaluate(inputs, users)[claim.output]
     if claim.users is not None:
         values = values[:, 0]
-    spec = model.output(claim.output)
+    ends = [(sign, end) for sign, end in zip((1.0, -1.0), claim.bounds, strict=True) if math.isfinite(end)]
+    log = model.output(claim.output).log_scale and all(end > 0 for _, end in ends)
+    margin = np.full(np.shape(values), np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if spec.log_scale and claim.value > 0:
-            difference = np.log(np.where(values > 0, values, 0.0)) - math.log(claim.value)
-        else:
-            difference = values - claim.value
-    difference = np.clip(np.nan_to_num(difference, nan=0.0, posinf=_CAP, neginf=-_CAP), -_CAP, _CAP)
-    return -difference if claim.op in ("<=", "<") else difference
+        if log:
+            values = np.log(np.where(values > 0, values, 0.0))
+        for sign, end in ends:  # +1: the output must stay above this end (low); -1: below it (high)
+            margin = np.minimum(margin, sign * (values - (math.log(end) if log else end)))
+    return np.clip(np.nan_to_num(margin, nan=0.0, posinf=_CAP, neginf=-_CAP), -_CAP, _CAP)
 
 
 def _inputs(points: dict[str, float], name: str, values: np.ndarray) -> dict[str, np.ndarray]:
@@ -152,33 +165,46 @@ def _grid(low: float, high: float) -> np.ndarray:
 
 def root_find(model: Model, claim: Claim, name: str, points: dict[str, float],
               searched: tuple[float, float]) -> float | None:
-    """The value of ``name`` in ``searched`` at which the claim's margin changes sign.
+    """The value of ``name`` in ``searched`` at which the claim's margin changes sign, nearest the point value.
+
+    None when the margin keeps one sign over the whole range; see :func:`flips`.
+    """
+    found = flips(model, claim, name, points, searched, most=1)
+    return found[0] if found else None
+
+
+def flips(model: Model, claim: Claim, name: str, points: dict[str, float], searched: tuple[float, float], *,
+          most: int = 2) -> list[float]:
+    """The values of ``name`` in ``searched`` at which the claim's margin changes sign, nearest the point first.
 
     The margin is evaluated on a grid of 1025 points (log-spaced for a positive range wider than
-    a factor 10); among the sign changes found, the one nearest the point value is refined by
-    Brent's method (:func:`scipy.optimize.brentq`) to a relative tolerance of 1e-12. None when the
-    margin keeps one sign over the whole range.
+    a factor 10); the ``most`` sign changes nearest the point value are each refined by Brent's
+    method (:func:`scipy.optimize.brentq`) to a relative tolerance of 1e-12. Empty when the margin
+    keeps one sign over the whole range. A range of the input narrower than the grid's step
+    where a two-sided claim holds may be missed.
     """
     grid = _grid(*searched)
     margin = claim_margin(model, claim, _inputs(points, name, grid))
     sign = margin > 0
     changes = np.flatnonzero(sign[1:] != sign[:-1])
-    if changes.size == 0:
-        return None
-    point = points[name]
     position = np.log(grid) if grid[0] > 0 else grid
+    point = points[name]
     at = math.log(point) if grid[0] > 0 and point > 0 else point
-    i = int(changes[np.argmin(np.abs(position[changes] - at))])
+    nearest = changes[np.argsort(np.abs(position[changes] - at), kind="stable")][:most]
 
     def f(x: float) -> float:
         return float(claim_margin(model, claim, _inputs(points, name, np.array([x])))[0])
 
-    low, high = float(grid[i]), float(grid[i + 1])
-    if f(low) == 0.0:
-        return low
-    if f(high) == 0.0:
-        return high
-    return float(optimize.brentq(f, low, high, xtol=1e-300, rtol=1e-12, maxiter=500))
+    found = []
+    for i in nearest:
+        low, high = float(grid[i]), float(grid[i + 1])
+        if f(low) == 0.0:
+            found.append(low)
+        elif f(high) == 0.0:
+            found.append(high)
+        else:
+            found.append(float(optimize.brentq(f, low, high, xtol=1e-300, rtol=1e-12, maxiter=500)))
+    return found
 
 
 def tipping_point(model: Model, priors: Priors, claim: Claim, name: str, *, method: str = "auto") -> TippingPoint:
@@ -206,16 +232,18 @@ def tipping_point(model: Model, priors: Priors, claim: Claim, name: str, *, meth
             value = None  # the flip lies where the input cannot go
         if value is False and method == "closed form":
             raise ValueError(f"no closed form for claim {claim.name} and input {name} in model {model.name}")
+    other = None
     if value is False:
         searched = _search_range(priors, model, name)
-        value = root_find(model, claim, name, points, searched)
+        found = flips(model, claim, name, points, searched)
+        value, other = [*found, None, None][:2]
         used = "root finding"
     if value is None:
         return TippingPoint(claim.name, name, None, "never" if holds else "always", None, used, searched, holds)
     fails = _direction(model, claim, name, points, float(value), spec)
     prior = priors[name]
     quantile = None if prior.is_point else float(prior.distribution.to_scipy().cdf(value))
-    return TippingPoint(claim.name, name, float(value), fails, quantile, used, searched, holds)
+    return TippingPoint(claim.name, name, float(value), fails, quantile, used, searched, holds, other)
 
 
 def _direction(model: Model, claim: Claim, name: str, points: dict[str, float], value: float, spec) -> str:

@@ -1,15 +1,18 @@
 """Claims: statements about one output of a run (its ``[[claims]]`` tables), and whether they hold.
 
-A claim reads ``output op value``, e.g. ``payback_months <= 12``; an output over the users
-grid is read at one users value of the run's grid (``surplus at 50,000,000 users > 0``).
-:data:`OPERATORS` is the one table of the comparisons a claim may make.
+A claim reads ``output op value``, e.g. ``payback_months <= 12``, or names a range of the output:
+``op = "between"`` with ``low`` and ``high``, ``op = "about"`` with ``value`` and either ``rel``
+(within 25 % of it: ``rel = 0.25``) or ``factor`` (within a factor of 2: ``factor = 2``). An
+output over the users grid is read at one users value of the run's grid (``surplus at
+50,000,000 users > 0``). A claim may be one reading of another (``reading_of``): the same
+statement about the same output, tested another way. :data:`OPERATORS` is the one table of the
+comparisons a claim may make, with what each needs.
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,17 +22,95 @@ from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
 from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models.base import Model
 
-__all__ = ["CLAIM_KEYS", "OPERATORS", "Claim", "check_claim", "check_claim_in_run", "check_claims", "claim_where",
-           "parse_claims"]
+__all__ = ["CLAIM_KEYS", "OPERANDS", "OPERATORS", "Claim", "Operator", "check_claim", "check_claim_in_run",
+           "check_claims", "claim_where", "parse_claims"]
 
-OPERATORS: dict[str, Callable[[Any, float], Any]] = {"<=": operator.le, "<": operator.lt, ">=": operator.ge,
-                                                     ">": operator.gt}
-CLAIM_KEYS = ("name", "text", "output", "op", "value", "users")
+
+@dataclass(frozen=True)
+class Operator:
+    """One comparison a claim may make: the keys it needs and the range of the output where it holds.
+
+    Attributes
+    ----------
+    needs : tuple of str
+        The keys a claim with this operator must give.
+    one_of : tuple of str
+        Keys of which it must give exactly one (``rel`` or ``factor`` for ``about``).
+    holds_where : str
+        Where it holds, in words (the README's table).
+    bounds : callable
+        The claim's range ``(low, high)`` of the output; an end is infinite for a one-sided comparison.
+    test : callable
+        ``test(values, low, high)``: a boolean per value.
+    """
+
+    needs: tuple[str, ...]
+    one_of: tuple[str, ...]
+    holds_where: str
+    bounds: Callable[[Claim], tuple[float, float]]
+    test: Callable[[np.ndarray, float, float], np.ndarray]
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether the claim holds on a bounded range, so that it fails on both sides of it."""
+        return self.test is _inside
+
+    def needs_words(self) -> str:
+        """What a claim with this operator needs, in words: 'low and high', 'value, and rel or factor'."""
+        said = " and ".join(self.needs)
+        return f"{said}, and {' or '.join(self.one_of)}" if self.one_of else said
+
+
+def _inside(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    return (values >= low) & (values <= high)  # an infinite value is never inside a finite range
+
+
+def _about(claim: Claim) -> tuple[float, float]:
+    if claim.rel is not None:  # |output / value - 1| <= rel
+        ends = (claim.value * (1.0 - claim.rel), claim.value * (1.0 + claim.rel))
+        return min(ends), max(ends)
+    return claim.value / claim.factor, claim.value * claim.factor
+
+
+def _below(claim: Claim) -> tuple[float, float]:
+    return -math.inf, claim.value
+
+
+def _above(claim: Claim) -> tuple[float, float]:
+    return claim.value, math.inf
+
+
+OPERATORS: dict[str, Operator] = {
+    "<=": Operator(("value",), (), "output <= value", _below, lambda v, low, high: v <= high),
+    "<": Operator(("value",), (), "output < value", _below, lambda v, low, high: v < high),
+    ">=": Operator(("value",), (), "output >= value", _above, lambda v, low, high: v >= low),
+    ">": Operator(("value",), (), "output > value", _above, lambda v, low, high: v > low),
+    "between": Operator(("low", "high"), (), "low <= output <= high", lambda c: (c.low, c.high), _inside),
+    "about": Operator(("value",), ("rel", "factor"),
+                      "value (1 - rel) <= output <= value (1 + rel), i.e. |output / value - 1| <= rel; or "
+                      "value / factor <= output <= value x factor", _about, _inside),
+}
+#: The keys that give a claim's numbers; each operator needs some of them (:attr:`Operator.needs`).
+OPERANDS = ("value", "low", "high", "rel", "factor")
+CLAIM_KEYS = ("name", "text", "output", "op", *OPERANDS, "users", "reading_of")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A statement about one output, e.g. ``payback_months <= 12``.
+    """A statement about one output, e.g. ``payback_months <= 12`` or ``payback_months between 6 and 18``.
+
+    Parameters
+    ----------
+    name, text, output, op
+        The claim's name, its words (for reports), the output it is about and its operator, a key
+        of :data:`OPERATORS`.
+    value, low, high, rel, factor : float or None
+        The numbers its operator needs: ``value`` for ``<=``, ``<``, ``>=`` and ``>``; ``low`` and
+        ``high`` for ``between``; ``value`` and ``rel`` or ``factor`` for ``about``.
+    users : float or None
+        For an output over the users grid: at which users.
+    reading_of : str or None
+        The name of an earlier claim of the run this one is another reading of.
 
     Raises
     ------
@@ -41,31 +122,65 @@ class Claim:
     >>> claim = Claim("cheap", "a prompt costs at most a cent", "cost_per_prompt", "<=", 0.01)
     >>> claim.holds(np.array([0.005, 0.02]))
     array([ True, False])
+    >>> Claim("near", "", "cost_per_prompt", "about", 0.01, rel=0.25).bounds
+    (0.0075, 0.0125)
     """
 
     name: str
     text: str
     output: str
     op: str
-    value: float
+    value: float | None = None
     users: float | None = None  # for an output over the users grid: at which users
+    low: float | None = None
+    high: float | None = None
+    rel: float | None = None
+    factor: float | None = None
+    reading_of: str | None = None
 
     def __post_init__(self) -> None:
         check_fields(check_claim, fields_of(self), claim_where(self.name))
-        object.__setattr__(self, "value", float(self.value))
-        if self.users is not None:
-            object.__setattr__(self, "users", float(self.users))
+        for key in (*OPERANDS, "users"):
+            if getattr(self, key) is not None:
+                object.__setattr__(self, key, float(getattr(self, key)))
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether the claim holds on a bounded range of its output (``between``, ``about``)."""
+        return OPERATORS[self.op].two_sided
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range of the output where the claim holds, ``(low, high)``; one end is infinite for ``<=``, ``>``...
+
+        Both ends belong to the range, except ``value`` for ``<`` and ``>``.
+        """
+        return OPERATORS[self.op].bounds(self)
+
+    @property
+    def thresholds(self) -> tuple[float, ...]:
+        """The finite ends of :attr:`bounds`: the values of the output at which the claim flips."""
+        return tuple(end for end in self.bounds if math.isfinite(end))
 
     def holds(self, values: Any) -> np.ndarray:
         """Whether the claim holds for each of ``values``, the output's values (at the claim's users)."""
-        return OPERATORS[self.op](np.asarray(values), self.value)
+        return OPERATORS[self.op].test(np.asarray(values), *self.bounds)
 
     def describe(self) -> str:
+        """The claim's test, e.g. ``break_even_users <= 6e+06``, ``break_even_users between 4.5e+06 and 7.5e+06``."""
         at = f" at {self.users:,.0f} users" if self.users is not None else ""
-        return f"{self.output}{at} {self.op} {self.value:,.6g}"
+        low, high = self.bounds
+        if self.op == "between":
+            test = f"between {low:,.6g} and {high:,.6g}"
+        elif self.op == "about":
+            within = f"{100 * self.rel:g} %" if self.rel is not None else f"a factor of {self.factor:g}"
+            test = f"about {self.value:,.6g} (within {within}: {low:,.6g} to {high:,.6g})"
+        else:
+            test = f"{self.op} {self.value:,.6g}"
+        return f"{self.output}{at} {test}"
 
 
-def claim_where(name: Any, index: int | None = None, seen: frozenset[str] | set[str] = frozenset()) -> str:
+def claim_where(name: Any, index: int | None = None, seen: Collection[str] = ()) -> str:
     """A claim's place in messages: ``[[claims]] "name"``, or ``[[claims]] #index`` while its name is not usable."""
     if isinstance(name, str) and name.isidentifier() and name not in seen:
         return f'[[claims]] "{name}"'
@@ -73,7 +188,7 @@ def claim_where(name: Any, index: int | None = None, seen: frozenset[str] | set[
 
 
 def check_claim(claim: Table) -> None:
-    """Check a claim on its own: its name, text, output, operator, value and users."""
+    """Check a claim on its own: its name, text, output, operator, the numbers it needs, users and reading."""
     name = claim.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         claim.invalid("name", "must be a name of letters, digits and underscores")
@@ -84,28 +199,78 @@ def check_claim(claim: Table) -> None:
         claim.add(None, "is missing 'output' (the output the claim is about)")
     elif not isinstance(output, str):
         claim.invalid("output", "must be the name of an output of the run's model")
+    numbers = {}
+    for key in OPERANDS:
+        value = claim.get(key)
+        if value is not None and not (is_number(value) and math.isfinite(value)):
+            claim.invalid(key, "must be a finite number")
+        elif value is not None:
+            numbers[key] = float(value)
     op = claim.get("op")
     if not (isinstance(op, str) and op in OPERATORS):
-        claim.add("op", f"= {show(op)} is invalid (allowed: {', '.join(OPERATORS)})")
-    value = claim.get("value")
-    if not (is_number(value) and math.isfinite(value)):
-        claim.invalid("value", "must be a finite number")
+        close = _did_you_mean_op(op) if isinstance(op, str) else ""
+        claim.add("op", f"= {show(op)} is invalid{close} (allowed: {', '.join(OPERATORS)})")
+    else:
+        _check_operands(claim, op, numbers)
     users = claim.get("users")
     if users is not None and not (is_number(users) and math.isfinite(users) and users > 0):
         claim.invalid("users", "must be a number of users")
+    reading_of = claim.get("reading_of")
+    if reading_of is not None and not (isinstance(reading_of, str) and reading_of.isidentifier()):
+        claim.invalid("reading_of", "must be the name of an earlier claim of the run")
+    elif reading_of is not None and reading_of == name:
+        claim.invalid("reading_of", "a claim cannot be a reading of itself")
 
 
-def check_claim_in_run(claim: Table, model: Model | None, users: Sequence[float] | None, seen: set[str]) -> None:
-    """Check a claim against the run: a name of its own, an output of ``model``, users in the run's grid.
+def _did_you_mean_op(op: str) -> str:
+    """'; did you mean "<="?' for "=<"; a word operator for a word close to it ("betwen")."""
+    if op[::-1] in OPERATORS:
+        return f'; did you mean "{op[::-1]}"?'
+    return did_you_mean(op, [key for key in OPERATORS if key.isalpha()])
 
-    ``users`` is the run's users grid, None when it is invalid (and reported); ``seen`` the names
-    of the run's claims before this one (this one's name is added).
+
+def _check_operands(claim: Table, op: str, numbers: Mapping[str, float]) -> None:
+    """The numbers ``op`` needs are given, those it does not use are not, and they make a range."""
+    operator = OPERATORS[op]
+    needs = f'(op = "{op}" needs {operator.needs_words()})'
+    for key in operator.needs:
+        if claim.get(key) is None:
+            claim.add(None, f"is missing '{key}' {needs}")
+    given = [key for key in operator.one_of if claim.get(key) is not None]
+    if operator.one_of and not given:
+        claim.add(None, f"is missing {' or '.join(repr(key) for key in operator.one_of)} {needs}")
+    for key in given[1:]:
+        claim.add(key, f"= {show(claim.get(key))} is invalid: give {given[0]} or {key}, not both")
+    for key in OPERANDS:
+        if key not in operator.needs + operator.one_of and claim.get(key) is not None:
+            claim.add(key, f"= {show(claim.get(key))} is not used by op = \"{op}\" (it needs {operator.needs_words()})")
+    low, high, value = numbers.get("low"), numbers.get("high"), numbers.get("value")
+    if op == "between" and low is not None and high is not None and not high > low:
+        claim.invalid("high", f"must be greater than low = {show(low)}")
+    if op == "about" and given == ["rel"] and "rel" in numbers:
+        claim.check(numbers["rel"] > 0, "rel", "must be a number > 0 (0.25: within 25 % of value)")
+        if value == 0:
+            claim.invalid("value", "must not be 0 with rel (the range is a share of value)")
+    if op == "about" and given == ["factor"] and "factor" in numbers:
+        claim.check(numbers["factor"] > 1, "factor", "must be a number > 1 (2: from value / 2 to value x 2)")
+        if value is not None and value <= 0:
+            claim.invalid("value", "must be > 0 with factor (the range runs from value / factor to value x factor)")
+
+
+def check_claim_in_run(claim: Table, model: Model | None, users: Sequence[float] | None,
+                       seen: dict[str, Mapping[str, Any]]) -> None:
+    """Check a claim against the run: a name of its own, an output of ``model``, users in the run's grid,
+    and the claim it is a reading of.
+
+    ``users`` is the run's users grid, None when it is invalid (and reported); ``seen`` the
+    claims of the run before this one, by name (this one is added).
     """
     name, output, at = claim.get("name"), claim.get("output"), claim.get("users")
+    _check_reading(claim, seen)
     if isinstance(name, str) and name in seen:
         claim.add("name", f"= {show(name)} repeats an earlier claim's name")
     elif isinstance(name, str) and name.isidentifier():
-        seen.add(name)
+        seen[name] = claim.values
     if model is None or not isinstance(output, str):
         return
     if output not in model.output_names:
@@ -122,9 +287,31 @@ def check_claim_in_run(claim: Table, model: Model | None, users: Sequence[float]
         claim.invalid("users", f"{output} does not vary with users")
 
 
+def _check_reading(claim: Table, earlier: Mapping[str, Mapping[str, Any]]) -> None:
+    """A reading names an earlier claim that is no reading itself, on the same output (at the same users)."""
+    of = claim.get("reading_of")
+    if not (isinstance(of, str) and of.isidentifier()) or of == claim.get("name"):
+        return  # reported by check_claim
+    root = earlier.get(of)
+    if root is None:
+        listed = ", ".join(earlier) if earlier else "none"
+        claim.add("reading_of", f"= {show(of)} is not the name of an earlier claim{did_you_mean(of, earlier)} "
+                  f"(earlier claims: {listed})")
+    elif root.get("reading_of") is not None:
+        claim.add("reading_of", f"= {show(of)} is itself a reading of {show(root['reading_of'])}: name that claim")
+    elif (root.get("output"), root.get("users")) != (claim.get("output"), claim.get("users")):
+        claim.add("reading_of", f"= {show(of)} is a claim on {_about_what(root)}; a reading is about the same "
+                  f"output ({_about_what(claim.values)})")
+
+
+def _about_what(claim: Mapping[str, Any]) -> str:
+    at = claim.get("users")
+    return f"{claim.get('output')}" + (f" at {show(at)} users" if at is not None else "")
+
+
 def check_claims(claims: Sequence[Any], model: Model, users: Sequence[float], problems: Problems) -> None:
     """Check a run's claims against its model and users grid (each claim is already valid on its own)."""
-    seen: set[str] = set()
+    seen: dict[str, Mapping[str, Any]] = {}
     for index, claim in enumerate(claims, start=1):
         if not isinstance(claim, Claim):
             problems.add(f"[[claims]] #{index}", f"= {show(claim)} is invalid: must be a Claim")
@@ -144,7 +331,7 @@ def parse_claims(entries: Any, model: Model | None, users: Sequence[float] | Non
         problems.add("[[claims]]", "must be an array of tables ([[claims]])")
         return ()
     claims = []
-    seen: set[str] = set()
+    seen: dict[str, Mapping[str, Any]] = {}
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             problems.add(f"[[claims]] #{index}", "must be a table")

@@ -9,7 +9,7 @@ messages a file would get, under the file :data:`~mcsim.inputs.errors.PYTHON`::
     >>> Claim(name="x", text="", output="payback_months", op="~", value=1)
     Traceback (most recent call last):
     ...
-    mcsim.inputs.errors.InputError: <python>: [[claims]] "x" op = "~" is invalid (allowed: <=, <, >=, >)
+    mcsim.inputs.errors.InputError: <python>: [[claims]] "x" op = "~" is invalid (allowed: <=, <, >=, >, between, about)
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from mcsim import __version__
 from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
 from mcsim.report.likelihood import TERMS, term
-from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent
+from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent, reading_words
 from mcsim.report.verdict import ordinal
 
 __all__ = ["build_comparison", "focus", "render_comparison", "write_comparison"]
@@ -48,7 +48,9 @@ def focus(scenarios) -> dict[str, Any] | None:
     out = spec.model.output(name)
     published = spec.published.value(name) if spec.published is not None else None
     return {"output": name, "label": out.label, "unit": out.unit, "infinite_means": out.infinite_means,
-            "claim": None if claim is None else {"name": claim.name, "op": claim.op, "value": claim.value},
+            "claim": None if claim is None else {"name": claim.name, "op": claim.op, "value": claim.value,
+                                                 "thresholds": list(claim.thresholds),
+                                                 "words": reading_words(claim, format_count)},
             "published": None if published is None else {"value": published[0], "label": published[1]}}
 
 
@@ -238,7 +240,7 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
         if o.get("p50"):
             ax.plot(np.log10(o["p50"]), y, "o", color=LINE, ms=6)
         said = row["claims"].get(claim["name"]) if claim else None
-        label = (f"P({claim['op']} {format_count(claim['value'])}) {said['probability']:.3f}"
+        label = (f"P({claim['words']}) {said['probability']:.3f}"
                  if said and said.get("probability") is not None else "")
         if o.get("p_never"):
             label += f"; infinite {o['p_never']:.1%}"
@@ -246,9 +248,8 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
     ax.set_xlim(right=right + 0.1)
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([row["stem"] for row in reversed(shown)], fontsize=9)
-    if claim and claim["value"] > 0:
-        ax.axvline(np.log10(claim["value"]), color=CLAIM, ls=":", lw=1.5,
-                   label=f"claim: {claim['op']} {format_count(claim['value'])}")
+    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if t > 0):
+        ax.axvline(np.log10(threshold), color=CLAIM, ls=":", lw=1.5, label=None if k else f"claim: {claim['words']}")
     if published and published["value"] > 0:
         ax.axvline(np.log10(published["value"]), color=REFERENCE, ls="--", lw=1, label=published["label"])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
@@ -261,7 +262,7 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
     stem = f"{name}_by_scenario"
     save(fig, directory, stem)
     marks = "; ".join(part for part in (
-        f"the claim's {format_count(claim['value'])} (dotted)" if claim else "",
+        f"the claim's {' and '.join(format_count(t) for t in claim['thresholds'])} (dotted)" if claim else "",
         f"{published['label']} (dashed)" if published else "") if part)
     return Figure(stem, f"{chosen['label']} by scenario: violins of each run's kept samples (finite values), the "
                         "median (dot) and 90 % interval (bar) over all samples" + (f"; {marks}" if marks else "")

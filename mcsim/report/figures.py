@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from mcsim.report.text import headline_outputs
+from mcsim.report.text import headline_outputs, reading_words
 from mcsim.result import Result
 
 __all__ = ["Figure", "format_count", "plot_run", "save"]
@@ -79,9 +79,10 @@ def _distribution(result: Result, out, directory: Path) -> Figure:
     if reference is not None:
         ax.axvline(reference[0], color=REFERENCE, lw=1.5, ls="--", label=reference[1])
     for claim in result.claims.values():
-        if claim.claim.output == out.name:
-            ax.axvline(claim.claim.value, color=CLAIM, lw=1.2, ls=":",
-                       label=f"claim {claim.claim.op} {format_count(claim.claim.value)}: P = {claim.probability:.3f}")
+        if claim.claim.output == out.name and claim.claim.reading_of is None:  # a reading's lines would crowd it
+            for k, threshold in enumerate(claim.claim.thresholds):
+                ax.axvline(threshold, color=CLAIM, lw=1.2, ls=":", label=None if k else
+                           f"claim {reading_words(claim.claim, format_count)}: P = {claim.probability:.3f}")
     ax.xaxis.set_major_formatter(FuncFormatter(format_count))
     ax.set_xlabel(f"{out.label} ({out.unit})")
     ax.set_ylabel("share of samples")

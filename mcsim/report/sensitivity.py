@@ -35,7 +35,7 @@ def target_words(target: Target) -> str:
     claim = target.claim
     if target.kind != "claim" or claim is None:
         return target.describe()
-    test = condition(target.label or target.output, target.unit, claim.op, claim.value, claim.users)
+    test = condition(target.label or target.output, target.unit, claim)
     named = f" “{claim.text}”" if claim.text else ""
     return f"indicator of the claim{named}: 1 where {test}, 0 elsewhere"
 

@@ -1,8 +1,9 @@
 """Figures of the sensitivity analysis, each saved as PNG (for the HTML report) and PDF (for a paper).
 
-Per target: Sobol S1 and ST bars with their interval whiskers. Per output: the tornado (one input
-at a time at its p05 and p95, the output at the point values as the axis) and the convergence of the indices
-as the base sample doubles.
+Per target: Sobol S1 and ST bars with their interval whiskers, hatched where the interval is
+wider than the tolerance (not converged). Per output: the tornado (one input at a time at its p05
+and p95, the output at the point values as the axis) and, when the base sample was doubled, the
+convergence of the indices as it doubled.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def plot_sensitivity(result: SensitivityResult, figures_dir: Path) -> list[str]:
         stems.append(_indices(result, target, figures_dir))
         if target.tornado is not None and target.tornado.bars:
             stems.append(_tornado(result, target, figures_dir))
-        if target.target.kind == "output":
+        if target.target.kind == "output" and len(target.convergence) > 1:  # one N has nothing to converge
             stems.append(_convergence(result, target, figures_dir))
     return stems
 
@@ -70,16 +71,24 @@ def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
     y = np.arange(len(order))
     fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.62 * len(order)))
     level = f"{100 * result.spec.conf_level:g} %"
-    ax.barh(y + 0.2, ix.S1[order], 0.38, xerr=ix.S1_conf[order], color=S1_COLOUR, capsize=3,
-            label=f"S1, first order (alone), {level} interval")
-    ax.barh(y - 0.2, ix.ST[order], 0.38, xerr=ix.ST_conf[order], color=ST_COLOUR, capsize=3,
-            label=f"ST, total (with interactions), {level} interval")
+    wide, handles = tr.not_converged, []
+    for kind, values, conf, colour, hatch_colour, shift, said in (
+            ("S1", ix.S1, ix.S1_conf, S1_COLOUR, LOW_COLOUR, 0.2, "S1, first order (alone)"),
+            ("ST", ix.ST, ix.ST_conf, ST_COLOUR, ST_COLOUR, -0.2, "ST, total (with interactions)")):
+        bars = ax.barh(y + shift, values[order], 0.38, xerr=conf[order], color=colour, capsize=3)
+        for bar, j in zip(bars, order, strict=True):
+            if ix.names[j] in wide[kind]:  # hollow and hatched: its interval is wider than the tolerance
+                bar.set(facecolor="white", edgecolor=hatch_colour, hatch="///")
+        handles.append(Patch(color=colour, label=f"{said}, {level} interval"))
+    if wide["S1"] or wide["ST"]:
+        handles.append(Patch(facecolor="white", edgecolor="grey", hatch="///",
+                             label=f"hatched: interval at least {tr.tolerance:g} wide, not converged"))
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, [_name(result, ix.names[j]) for j in order], fontsize=8)
     ax.set_xlabel("Sobol index (share of the target's variance)")
     ax.set_xlim(min(-0.05, float(np.min(ix.S1 - ix.S1_conf)) - 0.02), 1.0)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.set_title(f"What drives {_what(tr)}\nSobol indices, N = {ix.base_samples:,} ({ix.evaluations:,} model runs)",
                  fontsize=10)
     return save(fig, directory, f"sensitivity_{tr.target.key}_indices")
@@ -154,7 +163,8 @@ def sensitivity_caption(stem: str, result: SensitivityResult) -> str:
         captions = {
             "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
                        f"({result.spec.intervals}); an S1 below zero whose interval covers zero is estimation "
-                       "noise around 0.",
+                       "noise around 0." + (f" A hollow, hatched bar is not converged: its interval is at least "
+                                            f"{tr.tolerance:g} wide." if any(tr.not_converged.values()) else ""),
             "tornado": f"Tornado of the {what}: each input alone at its p05 and at its p95, the others at their "
                        "point values, bars sorted by swing; the axis is the value at the points.",
             "convergence": f"Total indices of the {what} as the base sample N doubles, and the widest {level} "

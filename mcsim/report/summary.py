@@ -131,6 +131,7 @@ def build_summary(result: Result) -> dict[str, Any]:
             "likelihood": term(c.probability),
             "likelihood_straddles": " and ".join(straddle(c.probability, c.ci95)) or None,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
+            **({"reading_of": c.claim.reading_of} if c.claim.reading_of is not None else {}),
         }
         for name, c in result.claims.items()
     }

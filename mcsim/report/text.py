@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 __all__ = ["OPERATOR_WORDS", "condition", "count", "format_value", "headline_outputs", "lower_first", "md_cell",
-           "md_code", "md_text", "money", "names_its_unit", "number", "p_value", "percent"]
+           "md_code", "md_text", "money", "names_its_unit", "number", "p_value", "percent", "reading_words"]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
 _MARKUP = re.compile(r"([\\`*\[\]#|])")
@@ -158,14 +159,30 @@ def lower_first(label: str) -> str:
 OPERATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
 
 
-def condition(label: str, unit: str, op: str, value: float, users: float | None = None) -> str:
+def condition(label: str, unit: str, claim) -> str:
     """A claim's test in words: 'break-even monthly users at most 6 million' (not Markdown-escaped).
 
-    The threshold keeps up to 7 significant digits: the claim's value, not a rounding of it.
+    A two-sided claim reads 'between 4.5 million and 7.5 million', 'about 6 million, within 25 %'
+    or 'within a factor of 2 of 6 million'. A threshold keeps up to 7 significant digits: the
+    claim's value, not a rounding of it.
     """
-    what = lower_first(label) + (f" at {count(users, 7)} users" if users is not None else "")
-    said = format_value(value, unit, 7, unit_shown=not names_its_unit(label, unit))
-    return f"{what} {OPERATOR_WORDS.get(op, op)} {said}"
+    what = lower_first(label) + (f" at {count(claim.users, 7)} users" if claim.users is not None else "")
+    shown = not names_its_unit(label, unit)
+    return f"{what} {reading_words(claim, lambda v: format_value(v, unit, 7, unit_shown=shown))}"
+
+
+def reading_words(claim, number: Callable[[float], str] = lambda v: f"{v:,.15g}") -> str:
+    """A claim's test as a reading of a value, without its output: 'at most 6,000,000',
+    'between 4,500,000 and 7,500,000', 'about 6,000,000, within 25 %', 'within a factor of 2 of
+    6,000,000'; ``number`` writes each number (in full by default).
+    """
+    if claim.op in OPERATOR_WORDS:
+        return f"{OPERATOR_WORDS[claim.op]} {number(claim.value)}"
+    if claim.op == "between":
+        return f"between {number(claim.low)} and {number(claim.high)}"
+    if claim.rel is not None:
+        return f"about {number(claim.value)}, within {100 * claim.rel:g} %"
+    return f"within a factor of {claim.factor:g} of {number(claim.value)}"
 
 
 def headline_outputs(spec) -> list[str]:

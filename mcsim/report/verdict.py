@@ -14,6 +14,7 @@ from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
 from mcsim.report.likelihood import describe_scale, phrase, straddle, term
+from mcsim.report.readings import reading_groups
 from mcsim.report.text import (
     condition,
     format_value,
@@ -24,6 +25,7 @@ from mcsim.report.text import (
     names_its_unit,
     p_value,
     percent,
+    reading_words,
 )
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
@@ -73,20 +75,33 @@ def claim_condition(c: ClaimResult, result: Result) -> str:
     """A claim's test in words, with its output's label: 'break-even monthly users at most 6 million'."""
     claim = c.claim
     out = result.spec.model.output(claim.output)
-    return condition(out.label or out.name, out.unit, claim.op, claim.value, claim.users)
+    return condition(out.label or out.name, out.unit, claim)
 
 
-def readings(c: ClaimResult) -> list[tuple[str, ClaimResult]]:
+def readings(c: ClaimResult, result: Result) -> list[tuple[str, ClaimResult]]:
     """A claim's readings, each named, with its probability: one, unnamed, for a claim with a single reading.
 
-    A claim whose words admit several readings is worded once per reading wherever its
-    probability is said (the answer that opens the report and the claim's own section).
+    A claim that other claims read another way (their ``reading_of``) is worded once per reading
+    wherever its probability is said (the answer that opens the report and the claim's own section).
     """
-    return [("", c)]
+    group = reading_groups(result.claims).get(c.claim.name)
+    if not group:
+        return [("", c)]
+    out = result.spec.model.output(c.claim.output)
+    shown = not names_its_unit(out.label, out.unit)
+    return [(f"read as “{reading_words(r.claim, lambda v: format_value(v, out.unit, unit_shown=shown))}”", r)
+            for r in group]
 
 
 def _under(reading: str) -> str:
-    return f"under {md_text(reading)}, " if reading else ""
+    return f"{md_text(reading)}, " if reading else ""
+
+
+def _worded(c: ClaimResult, result: Result, say) -> str:
+    """'**about as likely as not** (...)', or, for a claim with readings, ', read as “...”, ... ; read as ...'."""
+    found = readings(c, result)
+    worded = "; ".join(_under(reading) + say(r) for reading, r in found)
+    return f", {worded}," if len(found) > 1 else f" {worded}"
 
 
 def _probability(c: ClaimResult) -> str:
@@ -181,9 +196,9 @@ def answer_markdown(result: Result) -> list[str]:
     c, cv = result.claims[names[0]], result.verdict.claims[names[0]]
     test = md_text(claim_condition(c, result))
     said = f"“{md_text(c.claim.text)}” ({test})" if c.claim.text else _capital(test)
-    worded = "; ".join(_under(reading) + _probability(r) for reading, r in readings(c))
     point = "holds" if c.holds_at_point else "fails"
-    lines = [f"- **Is the claim robust?** {said} is {worded} under these priors; it {point} at their point values."]
+    lines = [f"- **Is the claim robust?** {said} is{_worded(c, result, _probability)} under these priors; it "
+             f"{point} at their point values."]
     driver, tipping = _driver(cv, labels, result, c)
     lines.append(f"- **What drives it:** {driver}.")
     if tipping:
@@ -191,8 +206,10 @@ def answer_markdown(result: Result) -> list[str]:
     lines.append(f"- **What would make it fail:** {_failure(cv, labels)}.")
     others = []
     for other in (result.claims[name] for name in names[1:]):
-        worded = "; ".join(_under(reading) + _compact(r) for reading, r in readings(other))
-        others.append(f"“{md_text(other.claim.text or claim_condition(other, result))}” is {worded}")
+        if other.claim.reading_of is not None:
+            continue  # said with the claim it reads
+        others.append(f"“{md_text(other.claim.text or claim_condition(other, result))}” is"
+                      f"{_worded(other, result, _compact).rstrip(',')}")
     if others:
         lines.append(f"- **The other claims:** {'; '.join(others)}.")
     return [*lines, ""]
@@ -270,7 +287,7 @@ def verdict_markdown(result: Result) -> list[str]:
 def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Result) -> list[str]:
     point = "holds" if c.holds_at_point else "fails"
     test = md_text(claim_condition(c, result))
-    worded = "; ".join(_under(reading) + _probability(r) for reading, r in readings(c))
+    worded = "; ".join(_under(reading) + _probability(r) for reading, r in readings(c, result))
     lines = [f"### {md_text(c.claim.text) if c.claim.text else _capital(test)}", "",
              f"{_capital(test)}: {worded}, over {c.samples:,} samples. It {point} at the priors' point values.", ""]
     if cv.drivers:

@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from mcsim.report.figures import CLAIM, REFERENCE, Figure, format_count, save
 from mcsim.report.text import count, format_value, lower_first
-from mcsim.result import ClaimVerdict, Result
+from mcsim.result import ClaimResult, ClaimVerdict, Result
 
 __all__ = ["plot_verdict"]
 
@@ -76,11 +76,10 @@ def _map(result: Result, directory: Path) -> Figure:
         ax.contour(m.x, m.y, never.astype(float), levels=[0.5], colors="grey", linewidths=0.8)
     bar = fig.colorbar(mesh, ax=ax, format=FuncFormatter(format_count))
     bar.set_label(f"{out.label} ({out.unit})")
-    if claim is not None:
-        level = claim.claim.value
-        if finite.size and finite.min() < level < finite.max():
-            lines = ax.contour(m.x, m.y, values, levels=[level], colors=CLAIM, linewidths=2)
-            ax.clabel(lines, fmt={level: format_count(level)}, fontsize=8)
+    levels = [t for t in claim.claim.thresholds if finite.size and finite.min() < t < finite.max()] if claim else []
+    if levels:
+        lines = ax.contour(m.x, m.y, values, levels=levels, colors=CLAIM, linewidths=2)
+        ax.clabel(lines, fmt={level: format_count(level) for level in levels}, fontsize=8)
     ax.plot(m.points[m.x_name], m.points[m.y_name], "o", color=REFERENCE, ms=6, label="the priors' point values")
     if m.x_log:
         ax.set_xscale("log")
@@ -91,7 +90,7 @@ def _map(result: Result, directory: Path) -> Figure:
     ax.set_ylabel(_label(result, m.y_name))
     title = f"{out.label} over the two inputs that matter most"
     if claim is not None:
-        title += f"\nline: {format_count(claim.claim.value)} ({claim.claim.name})"
+        title += f"\n{'lines' if claim.claim.two_sided else 'line'}: {_thresholds(claim)} ({claim.claim.name})"
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     stem = f"map_{m.output}"
@@ -99,10 +98,16 @@ def _map(result: Result, directory: Path) -> Figure:
     caption = (f"{out.label} over the central 99 % of the priors of the {_words(result, m.x_name)} and the "
                f"{_words(result, m.y_name)} (chosen by {verdict.map_chosen_by}), the other inputs at their point "
                "values"
-               + (f"; the orange line is at {count(claim.claim.value)}, where the claim “{_claim_words(claim)}” flips"
+               + (f"; the orange {'lines are at' if claim.claim.two_sided else 'line is at'} {_thresholds(claim)}, "
+                  f"where the claim “{_claim_words(claim)}” flips"
                   if claim is not None else "")
                + ("; hatched: never reached" if never.any() else "") + ".")
     return Figure(stem, caption)
+
+
+def _thresholds(claim: ClaimResult) -> str:
+    """Where a claim flips, for the map: 6M, or 4.5M and 7.5M for a two-sided claim (two lines)."""
+    return " and ".join(count(t) for t in claim.claim.thresholds)
 
 
 def _box(result: Result, cv: ClaimVerdict, box, directory: Path) -> Figure:

@@ -46,11 +46,11 @@ class ClaimLike(Protocol):
     name: str
     text: str
     output: str
-    op: str
-    value: float
     users: float | None
 
     def holds(self, values: np.ndarray) -> np.ndarray: ...
+
+    def describe(self) -> str: ...
 
 
 def mid_rank_cdf(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
@@ -185,10 +185,7 @@ class Target:
         among all samples (its cumulative distribution from 0 to 1), so that ...``.
         """
         if self.kind == "claim":
-            claim = self.claim
-            at = f" at {claim.users:,.0f} users" if claim.users is not None else ""
-            return (f"indicator of claim {claim.name}: 1 where {claim.output}{at} {claim.op} {claim.value:,.6g}, "
-                    "0 elsewhere")
+            return f"indicator of claim {self.claim.name}: 1 where {self.claim.describe()}, 0 elsewhere"
         what = self.label[:1].lower() + self.label[1:] if self.label else self.output
         if self.transform == "rank":
             text = f"rank of {what} among all samples (its cumulative distribution from 0 to 1), so that the ranking "

@@ -5,6 +5,7 @@ users is a condition ``E >= 0`` with ``E`` linear in the conversion rate, the pr
 training cost and the product ``prompts x cost per 1000 tokens x tokens``, and linear in
 ``1 / lifetime``; each input's threshold is then one division. The direction of the flip is
 read from the model afterwards (:mod:`mcsim.analysis.tipping`), so only the root matters here.
+A two-sided claim (``between``, ``about``) is not covered: its flips are found by root finding.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ __all__ = ["closed_form"]
 
 def _coefficients(claim) -> tuple[float, float, float, float] | None:
     """(alpha, beta, gamma, delta) with E = alpha r P - beta q c t / 1000 - gamma T / L - delta."""
+    if claim.two_sided:
+        return None  # two conditions, one per end of the range: root finding finds both flips
     v = claim.value
     if claim.output == "break_even_users" and v > 0:
         return 1.0, 1.0, 1.0 / v, 0.0  # B = F / m <= V  <=>  m - F / V >= 0
@@ -39,7 +42,7 @@ def closed_form(claim, name: str, points: Mapping[str, float]) -> float | bool |
     -------
     float, None or False
         The threshold; None when the claim does not depend on ``name`` or the threshold is not a
-        finite number; False when no closed form covers this claim or input.
+        finite number; False when no closed form covers this claim or input (a two-sided claim).
     """
     coefficients = _coefficients(claim)
     if coefficients is None:

@@ -1,0 +1,126 @@
+"""A claim's readings: grouped by reading_of, said in one sentence, and a run whose claims are two-sided."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from mcsim.batch import run_batch
+from mcsim.compute.stats import ClaimResult
+from mcsim.inputs.claims import Claim
+from mcsim.inputs.runs import load_run
+from mcsim.pipeline import execute
+from mcsim.report import write_report
+from mcsim.report.readings import reading_groups, reading_words, readings_sentence
+
+PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
+
+
+def _result(claim: Claim, p: float) -> ClaimResult:
+    return ClaimResult(claim, p, 0.001, (p - 0.002, p + 0.002), 1 << 20, True)
+
+
+SIX = {"output": "break_even_users", "value": 6e6}
+CLAIMS = {c.claim.name: c for c in (
+    _result(Claim("at_most", "", op="<=", **SIX), 0.563),
+    _result(Claim("crossover", "", "crossover_users", "<=", 5.5e7), 0.7),
+    _result(Claim("at_least", "", op=">=", reading_of="at_most", **SIX), 0.437),
+    _result(Claim("about", "", op="about", rel=0.25, reading_of="at_most", **SIX), 0.214),
+    _result(Claim("factor", "", op="about", factor=2, reading_of="at_most", **SIX), 0.741),
+)}
+
+
+def _likelihood(p: float) -> str:
+    return "likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "about as likely as not"
+
+
+def test_readings_are_grouped_under_the_claim_they_read():
+    groups = reading_groups(CLAIMS)
+    assert list(groups) == ["at_most"]
+    assert [c.claim.name for c in groups["at_most"]] == ["at_most", "at_least", "about", "factor"]
+
+
+def test_the_readings_sentence_says_the_claim_under_each_reading():
+    sentence = readings_sentence(reading_groups(CLAIMS)["at_most"], term=_likelihood)
+    assert sentence == (
+        "Read as 'at most 6,000,000', the claim is about as likely as not (0.56); read as 'at least 6,000,000', "
+        "about as likely as not (0.44); read as 'about 6,000,000, within 25 %', unlikely (0.21); read as "
+        "'within a factor of 2 of 6,000,000', likely (0.74).")
+
+
+def test_without_words_the_sentence_gives_the_probabilities():
+    assert readings_sentence(reading_groups(CLAIMS)["at_most"][:2]) == (
+        "Read as 'at most 6,000,000', the claim holds with probability 0.56; read as 'at least 6,000,000', 0.44.")
+
+
+@pytest.mark.parametrize(("claim", "words"), [
+    (Claim("c", "", "x", "<", 1e6), "below 1M"),
+    (Claim("c", "", "x", ">", 0), "above 0"),
+    (Claim("c", "", "x", "between", low=4.5e6, high=7.5e6), "between 4.5M and 7.5M"),
+])
+def test_reading_words_take_the_report_s_numbers(claim, words):
+    assert reading_words(claim, lambda v: f"{v / 1e6:g}M" if v else "0") == words
+
+
+def test_extreme_probabilities_are_not_rounded_to_certainty():
+    group = (_result(CLAIMS["at_most"].claim, 0.9996), _result(CLAIMS["at_least"].claim, 0.0004))
+    assert readings_sentence(group) == ("Read as 'at most 6,000,000', the claim holds with probability above 0.99; "
+                                        "read as 'at least 6,000,000', below 0.01.")
+
+
+@pytest.fixture(scope="module")
+def two_sided_run(tmp_path_factory):
+    """A small run whose first claim is two-sided, with readings, a sensitivity analysis and a report."""
+    tmp = tmp_path_factory.mktemp("readings")
+    (tmp / "run.toml").write_text(
+        f'[run]\npriors = "{PRIORS}"\nsamples = 2048\nusers = [1e4, 5e7]\n'
+        '[[claims]]\nname = "about_6M"\noutput = "break_even_users"\nop = "about"\nvalue = 6e6\nrel = 0.25\n'
+        '[[claims]]\nname = "between"\noutput = "break_even_users"\nop = "between"\nlow = 4.5e6\nhigh = 7.5e6\n'
+        'reading_of = "about_6M"\n'
+        '[[claims]]\nname = "at_most"\noutput = "break_even_users"\nop = "<="\nvalue = 6e6\nreading_of = "about_6M"\n'
+        '[sensitivity]\noutputs = ["break_even_users"]\nbase_samples = 256\nmax_base_samples = 256\n')
+    result = execute(load_run(tmp / "run.toml"))
+    return result, write_report(result, tmp / "out")
+
+
+def test_a_two_sided_claim_through_a_run(two_sided_run):
+    result, _ = two_sided_run
+    about, between = result.claims["about_6M"], result.claims["between"]
+    assert about.probability == between.probability  # the same range, given two ways
+    kept = result.kept.outputs["break_even_users"]
+    assert about.probability == pytest.approx(np.mean((kept >= 4.5e6) & (kept <= 7.5e6)))  # every sample is kept
+    assert about.holds_at_point  # 5.83 million
+    tips = {t.input: t for t in result.verdict.claims["about_6M"].tipping}
+    assert tips["conversion_rate"].method == "root finding" and tips["conversion_rate"].other_flip is not None
+    indicator = result.sensitivity["about_6M"]
+    assert indicator.target.describe().startswith("indicator of claim about_6M: 1 where break_even_users about 6e+06")
+    fails = result.verdict.claims["about_6M"].fails
+    assert fails.tolist() == (~((kept >= 4.5e6) & (kept <= 7.5e6))).tolist()
+
+
+def test_summary_json_names_each_reading_s_claim(two_sided_run):
+    _, out = two_sided_run
+    claims = json.loads((out / "summary.json").read_text())["claims"]
+    assert "reading_of" not in claims["about_6M"]
+    assert claims["between"]["reading_of"] == claims["at_most"]["reading_of"] == "about_6M"
+    assert claims["between"]["test"] == "break_even_users between 4.5e+06 and 7.5e+06"
+
+
+def test_the_map_draws_both_ends_of_a_two_sided_claim(two_sided_run):
+    _, out = two_sided_run
+    report = (out / "report.md").read_text()
+    assert "the orange lines are 4.5M and 7.5M, where claim about" in report
+
+
+def test_the_comparison_marks_both_ends_of_a_two_sided_claim(tmp_path):
+    (tmp_path / "run.toml").write_text(
+        f'[run]\npriors = "{PRIORS}"\nsamples = 1024\nworkers = 1\nusers = [1e4, 5e7]\n'
+        '[[claims]]\nname = "about_6M"\noutput = "break_even_users"\nop = "about"\nvalue = 6e6\nfactor = 2\n')
+    run_batch([tmp_path / "run.toml"], reports=tmp_path / "reports", stream=io.StringIO())
+    out = tmp_path / "reports" / "comparison"
+    focus = json.loads((out / "summary.json").read_text())["focus"]
+    assert focus["claim"]["thresholds"] == [3e6, 1.2e7]
+    assert focus["claim"]["words"] == "within a factor of 2 of 6M"
+    assert "the claim's 3M and 12M (dotted)" in (out / "report.md").read_text()
