@@ -62,7 +62,9 @@ def _name(result: SensitivityResult, name: str) -> str:
 
 
 def _what(tr: TargetResult) -> str:
-    return _text(tr.target.describe().split(",")[0].split(":")[0])
+    """The target in a few words, for a title: 'the rank of break-even monthly users' (the caption says the rest)."""
+    short = tr.target.describe().split(",")[0].split(":")[0].split(" among all samples")[0].split(" (")[0]
+    return _text(("the " if short.startswith(("rank ", "log10 ", "indicator ")) else "") + short)
 
 
 def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
