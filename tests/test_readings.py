@@ -111,7 +111,7 @@ def test_summary_json_names_each_reading_s_claim(two_sided_run):
 def test_the_map_draws_both_ends_of_a_two_sided_claim(two_sided_run):
     _, out = two_sided_run
     report = (out / "report.md").read_text()
-    assert "the orange lines are 4.5M and 7.5M, where claim about" in report
+    assert "the orange lines are at 4.5 million and 7.5 million, where the claim" in report
 
 
 def test_the_comparison_marks_both_ends_of_a_two_sided_claim(tmp_path):

@@ -3,6 +3,7 @@
 import markdown
 import pytest
 
+from mcsim.inputs.claims import Claim
 from mcsim.report.text import condition, count, md_text, money, p_value
 
 
@@ -55,7 +56,13 @@ def test_p_values():
 
 
 def test_a_label_that_says_its_unit_is_not_followed_by_it():
-    assert condition("Break-even monthly users", "users", "<=", 6e6) == "break-even monthly users at most 6 million"
-    assert condition("Surplus", "USD per month", ">", 0, users=5e7) == "surplus at 50 million users above $0"
-    assert condition("Payback", "months", ">=", 18) == "payback at least 18 months"
-    assert condition("GPU hours", "hours", "<", 1.5e6) == "GPU hours below 1.5 million"
+    def claim(op, value, users=None):
+        return Claim("c", "", "x", op, value, users=users)
+
+    users = "break-even monthly users"
+    assert condition("Break-even monthly users", "users", claim("<=", 6e6)) == f"{users} at most 6 million"
+    assert condition("Surplus", "USD per month", claim(">", 0, users=5e7)) == "surplus at 50 million users above $0"
+    assert condition("Payback", "months", claim(">=", 18)) == "payback at least 18 months"
+    assert condition("GPU hours", "hours", claim("<", 1.5e6)) == "GPU hours below 1.5 million"
+    assert condition("Break-even monthly users", "users", Claim("c", "", "x", "between", low=4.5e6, high=7.5e6)) == \
+        "break-even monthly users between 4.5 million and 7.5 million"

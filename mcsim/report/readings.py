@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from mcsim.compute.stats import ClaimResult
 from mcsim.report.text import reading_words
-from mcsim.result import Result
+from mcsim.result import ClaimResult, Result
 
 __all__ = ["reading_groups", "reading_words", "readings_sentence", "readings_sentences"]
 
