@@ -211,15 +211,8 @@ def _scaled_beta_ppf(alpha: float, beta: float, low: float, high: float, u: Floa
     return low + (high - low) * np.clip(x, 0.0, 1.0)
 
 
-@dataclass(frozen=True)
-class Beta(Distribution):
-    """Beta(alpha, beta) rescaled from [0, 1] to [low, high]."""
-
-    alpha: float
-    beta: float
-    low: float = 0.0
-    high: float = 1.0
-    family: ClassVar[str] = "beta"
+class _ScaledBeta:
+    """A beta on [low, high]: the inverse CDF, support and scipy form of Beta and PERT alike."""
 
     def ppf(self, u):
         return _scaled_beta_ppf(self.alpha, self.beta, self.low, self.high, u)
@@ -231,13 +224,24 @@ class Beta(Distribution):
     def to_scipy(self):
         return stats.beta(self.alpha, self.beta, loc=self.low, scale=self.high - self.low)
 
+
+@dataclass(frozen=True)
+class Beta(_ScaledBeta, Distribution):
+    """Beta(alpha, beta) rescaled from [0, 1] to [low, high]."""
+
+    alpha: float
+    beta: float
+    low: float = 0.0
+    high: float = 1.0
+    family: ClassVar[str] = "beta"
+
     def describe(self):
         scale = "" if (self.low, self.high) == (0.0, 1.0) else f" on [{_g(self.low)}, {_g(self.high)}]"
         return f"beta({_g(self.alpha)}, {_g(self.beta)}){scale}"
 
 
 @dataclass(frozen=True)
-class Pert(Distribution):
+class Pert(_ScaledBeta, Distribution):
     """The (modified) PERT distribution: a beta on [low, high] with its mode at ``mode``.
 
     References
@@ -262,16 +266,6 @@ class Pert(Distribution):
     @property
     def beta(self) -> float:
         return 1.0 + self.shape * (self.high - self.mode) / (self.high - self.low)
-
-    def ppf(self, u):
-        return _scaled_beta_ppf(self.alpha, self.beta, self.low, self.high, u)
-
-    @property
-    def support(self):
-        return (self.low, self.high)
-
-    def to_scipy(self):
-        return stats.beta(self.alpha, self.beta, loc=self.low, scale=self.high - self.low)
 
     def describe(self):
         shape = "" if self.shape == 4.0 else f", shape={_g(self.shape)}"
