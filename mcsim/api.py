@@ -14,11 +14,10 @@ the :class:`~mcsim.result.Result`, and writes the report only when asked::
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from mcsim.inputs.priors import Priors
-from mcsim.inputs.runs import RunSpec, check_priors
+from mcsim.inputs.runs import RunSpec, check_priors, with_settings
 from mcsim.inputs.runs import load_run as _load_run
 from mcsim.result import Result
 
@@ -83,10 +82,7 @@ def run(run_or_path: RunSpec | str | Path, *, samples: int | None = None, seed: 
 
     changes = {key: value for key, value in (("samples", samples), ("seed", seed), ("workers", workers))
                if value is not None}
-    if isinstance(run_or_path, RunSpec):
-        spec = dataclasses.replace(run_or_path, **changes)  # a RunSpec checks itself, as a run file is checked
-    else:
-        spec = load_run(run_or_path, samples=samples, seed=seed)
-        if workers is not None:
-            spec = dataclasses.replace(spec, workers=workers)
+    spec = run_or_path if isinstance(run_or_path, RunSpec) else load_run(run_or_path)
+    if changes:  # checked again, a bad value named as this call's argument
+        spec = with_settings(spec, _ARGUMENT, **changes)
     return execute(spec)

@@ -55,8 +55,13 @@ def test_run_writes_nothing_and_matches_the_command_line(tmp_path, monkeypatch):
 
 
 def test_a_bad_argument_is_bad_input_named_as_such():
-    with pytest.raises(InputError, match=r"mcsim\.run: samples = -5 is invalid"):
-        mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=-5)
+    run = ROOT / "runs" / "paper-table1.toml"
+    with pytest.raises(InputError, match=r"^mcsim\.run: samples = -5 is invalid"):
+        mcsim.load_run(run, samples=-5)
+    with pytest.raises(InputError, match=r"^mcsim\.run: samples = -5 is invalid"):
+        mcsim.run(mcsim.load_run(run), samples=-5)
+    with pytest.raises(InputError, match=r"^mcsim\.run: workers = -1 is invalid"):
+        mcsim.run(run, workers=-1)
 
 
 def test_importing_mcsim_loads_nothing_heavy():
