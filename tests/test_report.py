@@ -377,3 +377,18 @@ def test_without_sensitivity_the_answer_names_the_likeliest_tipping_input(report
     assert "the share of users paying for Plus: of the inputs moved one at a time, it is the likeliest" in first
     assert "**Where it tips:** it fails when the share of users paying for Plus is below 4.88 %" in first
     assert not CODE_NAMES.search(first) and "e+0" not in first
+
+
+def test_pdf_figures_embed_truetype_fonts_not_type3(tmp_path):
+    """Journals' submission checks often refuse Type 3 fonts: every PDF figure embeds TrueType (Type 42)."""
+    import matplotlib.pyplot as plt
+
+    from mcsim.report.figures import save
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4], label="break-even 5.83 million")
+    ax.set_xlabel("monthly active users")
+    ax.legend()
+    save(fig, tmp_path, "fonts")
+    pdf = (tmp_path / "fonts.pdf").read_bytes()
+    assert b"/Type3" not in pdf and (b"/CIDFontType2" in pdf or b"/TrueType" in pdf)  # a TrueType outline font
