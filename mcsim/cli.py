@@ -117,13 +117,14 @@ def _table(args) -> int:
     from mcsim.models.points import format_points, users_of
 
     priors, model = check_priors(args.priors or _default_priors())  # against the model it names
+    users = users_of(model, priors)
     problems = Problems(priors.file)
-    for sentence in undefined_outputs(priors, model, [1.0, *users_of(model, priors)]):
+    for sentence in undefined_outputs(priors, model, [1.0, *users]):
         problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
     problems.raise_if_any()
     published = model.reference(priors.reference)
     print(published.table(priors) if published is not None and published.table else
-          format_points(model, priors, users_of(model, priors)))
+          format_points(model, priors, users))
     return EXIT_OK
 
 

@@ -75,7 +75,8 @@ class Distribution:
 
     @property
     def support(self) -> tuple[float, float]:
-        raise NotImplementedError
+        """The smallest and largest values it can draw: ``(low, high)`` for the families that have them."""
+        return (self.low, self.high)
 
     def to_scipy(self) -> Any:
         raise NotImplementedError
@@ -136,10 +137,6 @@ class Uniform(Distribution):
     def ppf(self, u):
         return self.low + np.asarray(u) * (self.high - self.low)
 
-    @property
-    def support(self):
-        return (self.low, self.high)
-
     def to_scipy(self):
         return stats.uniform(loc=self.low, scale=self.high - self.low)
 
@@ -156,10 +153,6 @@ class LogUniform(Distribution):
     def ppf(self, u):
         log_low, log_high = math.log(self.low), math.log(self.high)
         return np.exp(log_low + np.asarray(u) * (log_high - log_low))
-
-    @property
-    def support(self):
-        return (self.low, self.high)
 
     def to_scipy(self):
         return stats.loguniform(self.low, self.high)
@@ -182,10 +175,6 @@ class Triangular(Distribution):
         left = self.low + np.sqrt(u * width * (self.mode - self.low))
         right = self.high - np.sqrt((1.0 - u) * width * (self.high - self.mode))
         return np.where(u < split, left, right)
-
-    @property
-    def support(self):
-        return (self.low, self.high)
 
     def to_scipy(self):
         width = self.high - self.low
@@ -216,10 +205,6 @@ class _ScaledBeta:
 
     def ppf(self, u):
         return _scaled_beta_ppf(self.alpha, self.beta, self.low, self.high, u)
-
-    @property
-    def support(self):
-        return (self.low, self.high)
 
     def to_scipy(self):
         return stats.beta(self.alpha, self.beta, loc=self.low, scale=self.high - self.low)
@@ -292,10 +277,6 @@ class Normal(Distribution):
             cdf_a, cdf_b = special.ndtr(a), special.ndtr(b)
             z = special.ndtri(cdf_a + u * (cdf_b - cdf_a))
         return np.clip(self.mean + self.sd * z, self.low, self.high)
-
-    @property
-    def support(self):
-        return (self.low, self.high)
 
     def to_scipy(self):
         a = (self.low - self.mean) / self.sd

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from mcsim.report.text import reading_words
-from mcsim.result import ClaimResult, Result
+from mcsim.result import ClaimResult
 
-__all__ = ["reading_groups", "reading_words", "readings_sentence", "readings_sentences"]
+__all__ = ["reading_groups", "reading_words", "readings_sentence"]
 
 
 
@@ -78,10 +78,3 @@ def readings_sentence(group: Sequence[ClaimResult], *, term: Callable[[float], s
         parts.append(f"read as '{reading_words(c.claim, number)}', {said}")
     sentence = "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "."
-
-
-def readings_sentences(result: Result, *, term: Callable[[float], str] | None = None,
-                       number: Callable[[float], str] = _plain) -> dict[str, str]:
-    """:func:`readings_sentence` of each claim of ``result`` that has readings, by the claim's name."""
-    return {name: readings_sentence(group, term=term, number=number)
-            for name, group in reading_groups(result.claims).items()}
