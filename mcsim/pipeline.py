@@ -54,11 +54,13 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     medians = explain_medians(spec, outputs, kept, sensitivity)
     tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
              for name, stats in outputs.items() if stats.largest is not None}
+    published = spec.published
+    section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
     seconds["verdict"] = time.perf_counter() - start
     return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
-                  seconds=seconds, medians=medians, tails=tails)
+                  seconds=seconds, medians=medians, tails=tails, published=section)
 
 
 def _finite(stats: OutputStats, samples: int) -> int:

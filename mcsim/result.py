@@ -61,6 +61,9 @@ class Result:
     tails : mapping of str to TailIndex or None
         Per scalar output, the tail index of the whole run, which says whether its mean summarises
         it (None where too few values are finite and non-zero).
+    published : tuple of str
+        The model's section comparing the publication the run reproduces (``spec.published``)
+        with the model at the priors' points, as Markdown lines; empty for other priors.
     """
 
     spec: RunSpec
@@ -77,6 +80,7 @@ class Result:
     seconds: Mapping[str, float] = field(default_factory=dict)
     medians: Mapping[str, MedianAttribution] = field(default_factory=dict)
     tails: Mapping[str, TailIndex | None] = field(default_factory=dict)
+    published: tuple[str, ...] = ()  # Markdown: the publication the run reproduces, as printed, against the model
 
     @property
     def samples_requested(self) -> int:

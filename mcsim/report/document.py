@@ -91,12 +91,6 @@ def _figures(figures: list[Figure], numbers: Iterator[int], heading: str = "## F
     return lines
 
 
-def _published(result: Result) -> list[str]:
-    """The publication the run reproduces, as printed, against the model (the model's own section)."""
-    published = result.spec.published
-    return published.section(result.spec.priors) if published is not None and published.section else []
-
-
 def _priors(result: Result) -> list[str]:
     spec = result.spec
     lines = ["## Priors", "", f"From `{md_code(spec.priors.file)}` ({md_text(spec.priors.title)})"
@@ -148,7 +142,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity), "",
                   *_figures(list(sensitivity_figures), numbers, "### Sensitivity figures")]
-    lines += _published(result) + _methods(result) + _priors(result) + _reproduce(result)
+    lines += list(result.published) + _methods(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 
 
