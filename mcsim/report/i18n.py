@@ -1,0 +1,74 @@
+"""The language a report is written in: English by default, French with ``--lang fr``.
+
+Words go through gettext: every sentence, label and heading a reader sees is written in English
+inside :func:`_` (``_("Break-even monthly users")``, ``_("{term} ({p})").format(...)``) and
+looked up in the catalogue of the report's language, ``mcsim/locale/<lang>/LC_MESSAGES/mcsim.po``,
+compiled with Babel the first time it is needed. Numbers are formatted by Babel with the
+language's decimal mark and grouping (``5,41`` and ``1 234 567`` with a narrow no-break space in
+French). The language is a context variable set by :func:`speaking` around the writing of a
+report, so the code that writes words needs no argument for it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "_", "language", "ngettext", "speaking"]
+
+#: The languages a report can be written in; the first is the default.
+LANGUAGES = ("en", "fr")
+#: Babel's locale of each language (its decimal mark and grouping).
+LOCALES = {"en": "en_US", "fr": "fr_FR"}
+
+_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+_language: ContextVar[str] = ContextVar("mcsim_report_language", default=LANGUAGES[0])
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Write in ``lang`` (one of :data:`LANGUAGES`) within the ``with`` block."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not available (allowed: {', '.join(LANGUAGES)})")
+    token = _language.set(lang)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def language() -> str:
+    """The language being written: ``"en"`` or ``"fr"``."""
+    return _language.get()
+
+
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (English is the source text: no catalogue)."""
+    po = _LOCALE_DIR / lang / "LC_MESSAGES" / "mcsim.po"
+    if lang == LANGUAGES[0] or not po.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalogue = read_po(handle, locale=LOCALES[lang])
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _(message: str) -> str:
+    """``message`` in the report's language (itself where the catalogue has no translation)."""
+    return _catalogue(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message for ``n``, in the report's language."""
+    return _catalogue(language()).ngettext(singular, plural, n)
