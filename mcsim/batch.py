@@ -25,13 +25,13 @@ import numpy as np
 
 from mcsim import __version__
 from mcsim.inputs.errors import InputError, Problem
-from mcsim.inputs.runs import RunSpec, load_run
+from mcsim.inputs.runs import RunSpec, load_run, with_settings
 from mcsim.inputs.sources import code_sha256
 
 __all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "plan", "run_batch", "staleness"]
 
 COMPARISON = "comparison"
-SETTINGS = ("samples", "sampler", "seed")
+SETTINGS = ("samples", "sampler", "seed", "figures", "lang")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def fingerprint(spec: RunSpec) -> dict[str, Any]:
     return {"mcsim_version": __version__, "mcsim_sha256": code_sha256(), "run_sha256": spec.sha256,
             "priors_sha256": spec.priors.sha256,
             "model_sha256": spec.model_source.sha256 if spec.model_source is not None else None,
-            "samples": spec.samples, "sampler": spec.sampler, "seed": spec.seed}
+            **{key: getattr(spec, key) for key in SETTINGS}}
 
 
 def _at(tree: Any, *keys: str) -> Any:
@@ -99,13 +99,18 @@ def staleness(spec: RunSpec, out: Path) -> tuple[str, ...]:
 
 
 def plan(paths: list[str | Path], *, reports: str | Path = "reports", samples: int | None = None,
-         seed: int | None = None, force: bool = False) -> list[Job]:
-    """Load every run file (all problems of all files raised together) and decide what must run."""
+         seed: int | None = None, force: bool = False, **report: str | None) -> list[Job]:
+    """Load every run file (all problems of all files raised together) and decide what must run.
+
+    ``report`` replaces the run files' ``[report]`` settings (``figures``, ``lang``) where not None.
+    """
     problems: list[Problem] = []
     specs: list[RunSpec] = []
+    replaced = {key: value for key, value in report.items() if value is not None}
     for path in paths:
         try:
-            specs.append(load_run(path, samples=samples, seed=seed))
+            spec = load_run(path, samples=samples, seed=seed)
+            specs.append(with_settings(spec, **replaced) if replaced else spec)
         except InputError as error:
             problems.extend(error.problems)
     seen: dict[str, str] = {}
@@ -260,7 +265,8 @@ def _execute(spec: RunSpec, display: _Display):
 
 
 def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", samples: int | None = None,
-              seed: int | None = None, force: bool = False, stream: IO[str] | None = None) -> list[Scenario]:
+              seed: int | None = None, force: bool = False, stream: IO[str] | None = None,
+              **report: str | None) -> list[Scenario]:
     """Run every out-of-date run of ``paths``, then write ``reports/comparison/``.
 
     Returns
@@ -272,7 +278,7 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     from mcsim.report.comparison import write_comparison
 
     stream = stream if stream is not None else sys.stderr
-    jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force)
+    jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force, **report)
     _check_targets(jobs, reports)
     todo = [job for job in jobs if job.todo]
     for job in jobs:

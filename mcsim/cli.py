@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="rerun the report whose summary.json this is: its run file, checked by sha256, "
                      "with its samples, seed and settings")
     run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
+    _report_options(run)
     run.add_argument("--samples", default=None, help="number of samples, e.g. 1048576, 1_048_576 or 1e6 "
                      "(replaces the run file's)")
     run.add_argument("--seed", default=None, help="seed (replaces the run file's)")
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--samples", default=None, help="number of samples for every run, e.g. 1048576, "
                        "1_048_576 or 1e6")
     batch.add_argument("--seed", default=None, help="seed for every run")
+    _report_options(batch)
     batch.add_argument("--reports", type=Path, default=Path("reports"),
                        help="where the reports go: REPORTS/<run>/ and REPORTS/comparison/ (default: reports)")
 
@@ -68,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
                                    "anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _report_options(command) -> None:
+    """``--figures`` and ``--lang``: the run file's ``[report]`` settings, replaced (checked where they are used)."""
+    command.add_argument("--figures", default=None, metavar="STYLE",
+                         help="figure style: default (for the screen) or journal (sized for a paper's columns)")
+    command.add_argument("--lang", default=None, metavar="LANG", help="language of the report: en or fr")
 
 
 def _whole_numbers(args, options: Sequence[str]) -> dict[str, int | None]:
@@ -129,7 +138,7 @@ def _table(args) -> int:
 
 
 def _run(args) -> int:
-    from mcsim.inputs.runs import load_run
+    from mcsim.inputs.runs import load_run, with_settings
     from mcsim.pipeline import execute
     from mcsim.report import write_report
 
@@ -140,8 +149,10 @@ def _run(args) -> int:
     numbers = _whole_numbers(args, ("samples", "seed", "workers"))
     if args.from_summary is None:
         spec = load_run(args.run_file, samples=numbers["samples"], seed=numbers["seed"])
-    if numbers["workers"] is not None or args.scheduler is not None:
-        spec = _with_workers(spec, numbers["workers"], args.scheduler)
+    changes = {key: value for key, value in (("workers", numbers["workers"]), ("scheduler", args.scheduler),
+                                             ("figures", args.figures), ("lang", args.lang)) if value is not None}
+    if changes:
+        spec = with_settings(spec, **changes)  # a bad value is the command line's (--workers)
     out = args.out if args.out is not None else Path("reports") / spec.stem
     _check_out(out, spec, given=args.out is not None)
     start = time.perf_counter()
@@ -177,22 +188,13 @@ def _rerun(args):
     return load_rerun(args.from_summary)
 
 
-def _with_workers(spec, workers: int | None, scheduler: str | None):
-    from mcsim.inputs.runs import with_settings
-
-    changes = {"workers": workers} if workers is not None else {}
-    if scheduler is not None:
-        changes["scheduler"] = scheduler
-    return with_settings(spec, **changes)  # a bad value is the command line's (--workers)
-
-
 def _batch(args) -> int:
     from mcsim.batch import run_batch
 
     numbers = _whole_numbers(args, ("samples", "seed"))
     start = time.perf_counter()
     scenarios = run_batch(args.run_files, reports=args.reports, samples=numbers["samples"], seed=numbers["seed"],
-                          force=args.force)
+                          force=args.force, figures=args.figures, lang=args.lang)
     for s in scenarios:
         claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
                            for name, c in s.summary.get("claims", {}).items())

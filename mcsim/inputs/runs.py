@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mcsim.analysis.sensitivity.spec import SensitivitySpec, check_outputs, parse_sensitivity
+from mcsim.i18n import LANGUAGES
 from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
@@ -26,13 +27,16 @@ from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
 from mcsim.models.check import undefined_outputs
 from mcsim.models.points import DEFAULT_USERS
 
-__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "SAMPLERS", "SETTINGS", "Claim", "RunSpec",
+__all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "REPORT_SETTINGS", "SAMPLERS", "SETTINGS",
+           "Claim", "RunSpec",
            "check_computable", "check_fit", "check_priors", "check_reference", "check_same_model", "check_settings",
            "load_run", "with_settings"]
 
 RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
-TOP_KEYS = ("run", "overrides", "claims", "sensitivity")
+TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report")
+#: The settings of ``[report]``: how the report is written, with the values each allows (the first is the default).
+REPORT_SETTINGS: dict[str, tuple[str, ...]] = {"figures": ("default", "journal"), "lang": LANGUAGES}
 SAMPLERS = ("random", "lhs", "sobol")  # plain Monte Carlo, Latin hypercube, scrambled Sobol (compute.sampling)
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
@@ -73,11 +77,14 @@ class RunSpec:
     target_se: float | None = None  # stop once every claim's standard error is at most this
     model_source: ModelSource | None = None  # where the model was imported from, and its source's sha256
     reference: str = ""  # the publication the run reproduces ([run] reference), else its priors' [meta] reference
+    figures: str = "default"  # [report] figures: "default" (for the screen) or "journal" (sized for a paper)
+    lang: str = "en"  # [report] lang: the language the report is written in
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
         run = Table({key: getattr(self, key) for key in ("title", *SETTINGS)}, "[run]", problems)
         users = check_settings(run)
+        check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
         if not isinstance(self.priors, Priors):
             run.add("priors", f"= {show(self.priors)} is invalid: must be Priors (mcsim.inputs.priors)")
         if not isinstance(self.model, Model):
@@ -123,7 +130,8 @@ def with_settings(spec: RunSpec, given_by: tuple[str, str] = COMMAND_LINE, **set
     try:
         return replace(spec, **settings)
     except InputError as error:
-        moved = {f"[run] {key}": (given_by[0], f"{given_by[1]}{key}") for key in settings}
+        moved = {f"[{'report' if key in REPORT_SETTINGS else 'run'}] {key}": (given_by[0], f"{given_by[1]}{key}")
+                 for key in settings}
         raise InputError(Problem(*moved[p.field], p.message) if p.file == spec.file and p.field in moved else p
                          for p in error.problems) from None
 
@@ -164,6 +172,15 @@ def check_settings(run: Table) -> tuple[float, ...] | None:
     run.check(target_se is None or (is_number(target_se) and 0 < target_se < 0.5), "target_se", "must be a number "
               "in (0, 0.5) (the standard error at which every claim's probability is known well enough)")
     return _users_grid(run)
+
+
+def check_report(report: Table) -> None:
+    """Check the settings of ``[report]``: each one of the values :data:`REPORT_SETTINGS` allows."""
+    for key, allowed in REPORT_SETTINGS.items():
+        value = report.get(key)
+        if value not in allowed:
+            report.add(key, f"= {show(value)} is unknown{did_you_mean(str(value), allowed)} "
+                       f"(allowed: {', '.join(allowed)})")
 
 
 def _users_grid(run: Table) -> tuple[float, ...] | None:
@@ -255,6 +272,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     priors, overridden = _overrides(content.get("overrides", {}), priors, model if fits else None, problems)
     claims = parse_claims(content.get("claims", []), model, users, problems)
     sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
+    report = _report_table(content.get("report", {}), problems)
     if not problems and priors is not None and model is not None:
         check_computable(priors, model, users, problems)
     problems.raise_if_any()
@@ -263,7 +281,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    claims=claims, sensitivity=sensitivity, chunk_size=run.get("chunk_size"),
                    keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
-                   reference=run.get("reference"))
+                   reference=run.get("reference"), figures=report.get("figures"), lang=report.get("lang"))
 
 
 def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Problems) -> Table:
@@ -275,6 +293,17 @@ def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Prob
         problems.raise_if_any()
     unknown_keys(run, RUN_KEYS, "[run]", problems)
     return Table({"title": Path(problems.file).stem, **SETTINGS, **run, **replaced}, "[run]", problems)
+
+
+def _report_table(table: Any, problems: Problems) -> Table:
+    """The ``[report]`` table, checked, with the defaults of what it leaves out."""
+    if not isinstance(table, dict):
+        problems.add("[report]", "must be a table (figures, lang)")
+        table = {}
+    unknown_keys(table, tuple(REPORT_SETTINGS), "[report]", problems)
+    report = Table({**{key: allowed[0] for key, allowed in REPORT_SETTINGS.items()}, **table}, "[report]", problems)
+    check_report(report)
+    return report
 
 
 def _priors(run: Table, problems: Problems) -> tuple[Priors | None, str | None]:

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from mcsim.i18n import speaking
 from mcsim.interrupts import interrupted
 from mcsim.report.dataset import build_dataset
 from mcsim.report.document import render_html, render_markdown
@@ -55,7 +56,7 @@ def write_report(result: Result, target: str | Path) -> Path:
         is written then.
     """
     target = Path(target)
-    with replace_directory(target, inputs=run_inputs(result.spec)) as staging:
+    with replace_directory(target, inputs=run_inputs(result.spec)) as staging, speaking(result.spec.lang):
         figures_dir = staging / "figures"
         figures_dir.mkdir()
         figures = plot_run(result, figures_dir)

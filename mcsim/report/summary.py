@@ -150,6 +150,8 @@ def build_summary(result: Result) -> dict[str, Any]:
             "priors_file": spec.priors.file,
             "model": spec.model.name,
             "users": list(spec.users),
+            "figures": spec.figures,
+            "lang": spec.lang,
             "overrides": list(spec.overridden),
             "chunk_size": spec.chunk_size,
         },

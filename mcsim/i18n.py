@@ -26,7 +26,7 @@ LANGUAGES = ("en", "fr")
 #: Babel's locale of each language (its decimal mark and grouping).
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
 
-_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _language: ContextVar[str] = ContextVar("mcsim_report_language", default=LANGUAGES[0])
 
 
