@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "_", "language", "ngettext", "speaking"]
+__all__ = ["LANGUAGES", "LOCALES", "_", "language", "ngettext", "pgettext", "speaking"]
 
 #: The languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -67,6 +67,11 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` in the report's language (itself where the catalogue has no translation)."""
     return _catalogue(language()).gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the report's language, where the same English says different things in ``context``."""
+    return _catalogue(language()).pgettext(context, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -32,6 +32,9 @@ IPCC (2021). Climate Change 2021: The Physical Science Basis (AR6 WGI), Box 1.1.
 
 from __future__ import annotations
 
+from mcsim.i18n import _
+from mcsim.report.text import fixed
+
 __all__ = ["ABOUT_AS_LIKELY_AS_NOT", "SCALE", "TERMS", "describe_scale", "phrase", "straddle", "term"]
 
 ABOUT_AS_LIKELY_AS_NOT = "about as likely as not"
@@ -85,10 +88,11 @@ def straddle(probability: float, ci: tuple[float, float]) -> tuple[str, ...]:
 
 def phrase(probability: float, ci: tuple[float, float]) -> str:
     """The term with what its interval reaches: 'likely, though its interval reaches into about as likely as not'."""
-    said, reached = term(probability), straddle(probability, ci)
+    said, reached = _(term(probability)), straddle(probability, ci)
     if not reached:
         return said
-    return f"{said}, though its interval reaches into {' and '.join(reached)}"
+    return _("{term}, though its interval reaches into {terms}").format(
+        term=said, terms=_(" and ").join(_(t) for t in reached))
 
 
 def describe_scale() -> str:
@@ -98,12 +102,14 @@ def describe_scale() -> str:
     for said in reversed(TERMS):
         if said == ABOUT_AS_LIKELY_AS_NOT:
             low, high = thresholds["unlikely"][1], thresholds["likely"][1]
-            ranges.append(f"{said} between {low:.2f} and {high:.2f}")
+            ranges.append(_("{term} between {low} and {high}").format(term=_(said), low=fixed(low, 2),
+                                                                      high=fixed(high, 2)))
         else:
             side, threshold = thresholds[said]
-            ranges.append(f"{said} {'at least' if side == '>=' else 'at most'} {threshold:.2f}")
-    return (f"Probabilities are worded on the IPCC's calibrated likelihood scale (Mastrandrea et al. 2010): "
-            f"{'; '.join(ranges)}. Where ranges overlap the most specific term is "
-            "used, and a probability on a boundary takes the term nearer the end of the scale (0.66 is likely, "
-            "0.33 unlikely). The term is that of the estimate; when its 95 % interval reaches into another "
-            "term, the report says so.")
+            ranges.append((_("{term} at least {p}") if side == ">=" else _("{term} at most {p}")).format(
+                term=_(said), p=fixed(threshold, 2)))
+    return _("Probabilities are worded on the IPCC's calibrated likelihood scale (Mastrandrea et al. 2010): "
+             "{ranges}. Where ranges overlap the most specific term is used, and a probability on a boundary takes "
+             "the term nearer the end of the scale (0.66 is likely, 0.33 unlikely). The term is that of the "
+             "estimate; when its 95 % interval reaches into another term, the report says so.").format(
+        ranges="; ".join(ranges))

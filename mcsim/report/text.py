@@ -6,8 +6,13 @@ import math
 import re
 from collections.abc import Callable
 
-__all__ = ["OPERATOR_WORDS", "condition", "count", "format_value", "headline_outputs", "lower_first", "md_cell",
-           "md_code", "md_text", "money", "names_its_unit", "number", "p_value", "percent", "reading_words"]
+from babel.numbers import format_decimal
+
+from mcsim.i18n import LOCALES, _, language, pgettext
+
+__all__ = ["OPERATOR_WORDS", "condition", "count", "decimal", "fixed", "format_value", "headline_outputs",
+           "input_label", "lower_first", "md_cell", "md_code", "md_text", "money", "names_its_unit", "number",
+           "output_label", "p_value", "percent", "reading_words"]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
 _MARKUP = re.compile(r"([\\`*\[\]#|])")
@@ -54,24 +59,67 @@ def md_code(text: str) -> str:
     return " ".join(str(text).replace("`", "'").split())
 
 
+def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
+    """``value`` with ``places`` decimals in the report's language: ``1,234.5`` in English, ``1 234,5``
+    in French (Babel's grouping: a narrow no-break space)."""
+    lang = language()
+    if lang == "en":
+        return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang], group_separator=grouped)
+
+
+def fixed(value: float, places: int) -> str:
+    """``value`` with ``places`` decimals and no grouping: probabilities and indices (0.563; 0,563 in French)."""
+    return decimal(value, places, grouped=False)
+
+
+def input_label(prior) -> str:
+    """An input's label in the report's language: its ``label_fr`` in French where the priors give one."""
+    french = getattr(prior, "label_fr", None)
+    if language() == "fr" and french:
+        return french
+    return _(prior.label or prior.name)
+
+
+def output_label(spec) -> str:
+    """A model output's label in the report's language (the catalogue's, else the model's own)."""
+    return _(spec.label or spec.name)
+
+
+def _general(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits as Python's ``g`` format writes it, with the
+    language's decimal mark (e-notation kept where ``g`` uses it)."""
+    text = f"{value:.{digits}g}"
+    return text if language() == "en" else text.replace(".", ",")
+
+
 def number(value: float | None, digits: int = 4) -> str:
     """A readable number: thousands separators for large values, 4 significant digits otherwise."""
     if value is None:
-        return "n/a"
+        return _("n/a")
     if math.isinf(value):
-        return "never" if value > 0 else "-inf"
+        return _("never") if value > 0 else "-inf"
     if math.isnan(value):
-        return "n/a"
+        return _("n/a")
     if abs(value) >= 1e4:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
+        return decimal(value)
+    return _general(value, digits)
 
 
 def percent(value: float, digits: int = 1) -> str:
-    return f"{100 * value:.{digits}f} %"
+    return _("{number} %").format(number=decimal(100 * value, digits, grouped=False))
 
 
-_SIZES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+def _share(value: float, digits: int) -> str:
+    """A share as a percentage to ``digits`` significant digits: 0.0488 '4.88 %'."""
+    return _("{number} %").format(number=_general(100 * value, digits))
+
+
+def _sizes() -> tuple[tuple[float, str, str], ...]:
+    """The magnitudes said in words, largest first: (size, singular, plural) in the report's language."""
+    return ((1e12, _("trillion"), _("trillions")), (1e9, _("billion"), _("billions")),
+            (1e6, _("million"), _("millions")))
 
 
 def _significant(value: float, digits: int, *, zeros: bool) -> str:
@@ -79,18 +127,20 @@ def _significant(value: float, digits: int, *, zeros: bool) -> str:
     if value == 0:
         return "0"
     places = max(digits - 1 - math.floor(math.log10(value)), 0)
-    text = f"{value:,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text and not zeros else text
+    text = decimal(value, places)
+    point = "." if language() == "en" else ","
+    return text.rstrip("0").rstrip(point) if point in text and not zeros else text
 
 
 def _sized(value: float, digits: int, *, zeros: bool) -> str:
     """A magnitude in words: '6 million', '52.5 million', '1.2 billion'; below a million '42,678', '312.5'."""
     rounded = float(f"{value:.{digits}g}")  # 999,950,000 to 3 digits is a billion, not 1,000 million
-    for size, word in _SIZES:
+    for size, one, many in _sizes():
         if rounded >= size:
+            word = one if language() == "en" or rounded / size < 2 else many
             return f"{_significant(rounded / size, digits, zeros=zeros)} {word}"
     if rounded >= 1e4:
-        return f"{value:,.0f}"
+        return decimal(value)
     return _significant(value, digits, zeros=False)
 
 
@@ -98,12 +148,13 @@ def count(value: float | None, digits: int = 3) -> str:
     """A count (users, tokens, months) as a reader says it: 6 million, 52.5 million, 42,678, 11.7.
 
     ``digits`` significant digits, trailing zeros dropped, millions and more in words; whole
-    numbers with separators from 10,000 to a million. Never in e-notation.
+    numbers with separators from 10,000 to a million. Never in e-notation. In French: 6 millions,
+    52,5 millions, 42 678, 11,7.
     """
     if value is None or math.isnan(value):
-        return "n/a"
+        return _("n/a")
     if math.isinf(value):
-        return "never" if value > 0 else "minus infinity"
+        return _("never") if value > 0 else _("minus infinity")
     sign = "-" if value < 0 else ""
     return sign + _sized(abs(value), digits, zeros=False)
 
@@ -112,21 +163,23 @@ def money(value: float | None, digits: int = 3) -> str:
     """An amount of dollars: $40.0 million, $64.8 million, $12,345, $19.5, $0.00382, -$4.35 million.
 
     As :func:`count`, but millions and more keep their trailing zeros (``$40.0 million``: the
-    precision meant).
+    precision meant). In French: 40,0 millions de dollars, 12 345 $.
     """
     if value is None or math.isnan(value):
-        return "n/a"
+        return _("n/a")
     if math.isinf(value):
-        return "unbounded" if value > 0 else "minus unbounded"
+        return _("unbounded") if value > 0 else _("minus unbounded")
     sign = "-" if value < 0 else ""
-    return f"{sign}${_sized(abs(value), digits, zeros=True)}"
+    amount = _sized(abs(value), digits, zeros=True)
+    in_words = float(f"{abs(value):.{digits}g}") >= 1e6  # "40,0 millions de dollars", not "40,0 millions $"
+    return sign + (pgettext("in words", "${amount}") if in_words else _("${amount}")).format(amount=amount)
 
 
 def p_value(p: float) -> str:
     """A p-value to two significant digits; below 1e-10 said as '< 1e-10' (more digits are noise)."""
     if not math.isfinite(p):
         return ""
-    return "< 1e-10" if p < 1e-10 else f"{p:.2g}"
+    return "< 1e-10" if p < 1e-10 else _general(p, 2)
 
 
 def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool = True) -> str:
@@ -137,10 +190,10 @@ def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool =
     """
     unit = unit or ""
     if "share" in unit:
-        return f"{100 * value:.{digits}g} %"
+        return _share(value, digits)
     if unit.startswith("USD"):
         return money(value, digits)
-    short = unit if unit_shown and unit and len(unit) <= 8 else ""
+    short = _(unit) if unit_shown and unit and len(unit) <= 8 else ""
     return f"{count(value, digits)} {short}".strip()
 
 
@@ -155,8 +208,13 @@ def lower_first(label: str) -> str:
     return label if keep else label[:1].lower() + label[1:]
 
 
-#: A claim's operator in words; an operator missing here is shown as it is.
+#: A claim's operator in words (English; :func:`reading_words` says them in the report's language).
 OPERATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
+
+
+def _operator_words() -> dict[str, str]:
+    return {"<=": _("at most {value}"), "<": _("below {value}"), ">=": _("at least {value}"),
+            ">": _("above {value}")}
 
 
 def condition(label: str, unit: str, claim) -> str:
@@ -166,7 +224,9 @@ def condition(label: str, unit: str, claim) -> str:
     or 'within a factor of 2 of 6 million'. A threshold keeps up to 7 significant digits: the
     claim's value, not a rounding of it.
     """
-    what = lower_first(label) + (f" at {count(claim.users, 7)} users" if claim.users is not None else "")
+    what = lower_first(label)
+    if claim.users is not None:
+        what = _("{output} at {users} users").format(output=what, users=count(claim.users, 7))
     shown = not names_its_unit(label, unit)
     return f"{what} {reading_words(claim, lambda v: format_value(v, unit, 7, unit_shown=shown))}"
 
@@ -177,12 +237,13 @@ def reading_words(claim, number: Callable[[float], str] = lambda v: f"{v:,.15g}"
     6,000,000'; ``number`` writes each number (in full by default).
     """
     if claim.op in OPERATOR_WORDS:
-        return f"{OPERATOR_WORDS[claim.op]} {number(claim.value)}"
+        return _operator_words()[claim.op].format(value=number(claim.value))
     if claim.op == "between":
-        return f"between {number(claim.low)} and {number(claim.high)}"
+        return _("between {low} and {high}").format(low=number(claim.low), high=number(claim.high))
     if claim.rel is not None:
-        return f"about {number(claim.value)}, within {100 * claim.rel:g} %"
-    return f"within a factor of {claim.factor:g} of {number(claim.value)}"
+        return _("about {value}, within {share}").format(value=number(claim.value), share=_share(claim.rel, 6))
+    return _("within a factor of {factor} of {value}").format(factor=_general(claim.factor, 6),
+                                                               value=number(claim.value))
 
 
 def headline_outputs(spec) -> list[str]:

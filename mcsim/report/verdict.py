@@ -13,16 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
+from mcsim.i18n import _, language
 from mcsim.report.likelihood import describe_scale, phrase, straddle, term
 from mcsim.report.readings import reading_groups
 from mcsim.report.text import (
     condition,
+    decimal,
+    fixed,
     format_value,
     headline_outputs,
+    input_label,
     lower_first,
     md_cell,
     md_text,
     names_its_unit,
+    output_label,
     p_value,
     percent,
     reading_words,
@@ -59,7 +64,7 @@ def verdict_summary(result: Result) -> dict[str, Any]:
 # --- words ----------------------------------------------------------------------------------------
 
 def _labels(result: Result) -> dict[str, tuple[str, str]]:
-    return {p.name: (p.label or p.name, p.unit) for p in result.spec.priors.inputs}
+    return {p.name: (input_label(p), p.unit) for p in result.spec.priors.inputs}
 
 
 def _name(name: str, labels: dict[str, tuple[str, str]]) -> str:
@@ -75,7 +80,7 @@ def claim_condition(c: ClaimResult, result: Result) -> str:
     """A claim's test in words, with its output's label: 'break-even monthly users at most 6 million'."""
     claim = c.claim
     out = result.spec.model.output(claim.output)
-    return condition(out.label or out.name, out.unit, claim)
+    return condition(output_label(out), out.unit, claim)
 
 
 def readings(c: ClaimResult, result: Result) -> list[tuple[str, ClaimResult]]:
@@ -89,8 +94,8 @@ def readings(c: ClaimResult, result: Result) -> list[tuple[str, ClaimResult]]:
         return [("", c)]
     out = result.spec.model.output(c.claim.output)
     shown = not names_its_unit(out.label, out.unit)
-    return [(f"read as “{reading_words(r.claim, lambda v: format_value(v, out.unit, unit_shown=shown))}”", r)
-            for r in group]
+    return [(_("read as “{reading}”").format(
+        reading=reading_words(r.claim, lambda v: format_value(v, out.unit, unit_shown=shown))), r) for r in group]
 
 
 def _under(reading: str) -> str:
@@ -106,22 +111,26 @@ def _worded(c: ClaimResult, result: Result, say) -> str:
 
 def _probability(c: ClaimResult) -> str:
     """'**about as likely as not** (probability 0.563, 95 % interval 0.562 to 0.564)'."""
-    head, _, rest = phrase(c.probability, c.ci95).partition(",")
-    return (f"**{head}**{',' + rest if rest else ''} (probability {c.probability:.3f}, 95 % interval "
-            f"{c.ci95[0]:.3f} to {c.ci95[1]:.3f})")
+    said = phrase(c.probability, c.ci95)
+    term_said = _(term(c.probability))
+    rest = said[len(term_said):]
+    return _("**{term}**{rest} (probability {p}, 95 % interval {low} to {high})").format(
+        term=term_said, rest=rest, p=fixed(c.probability, 3), low=fixed(c.ci95[0], 3), high=fixed(c.ci95[1], 3))
 
 
 def ordinal(q: float) -> str:
     """Where a value sits in a prior: 'the 53rd percentile of its prior', the ends said plainly."""
     if q <= 0:
-        return "below the whole of its prior"
+        return _("below the whole of its prior")
     if q >= 1:
-        return "above the whole of its prior"
+        return _("above the whole of its prior")
     if q < 0.005:
-        return "below the 1st percentile of its prior"
+        return _("below the 1st percentile of its prior")
     if q > 0.995:
-        return "above the 99th percentile of its prior"
+        return _("above the 99th percentile of its prior")
     k = round(100 * q)
+    if language() != "en":
+        return _("the {k}th percentile of its prior").format(k=k)
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
     return f"the {k}{suffix} percentile of its prior"
 
@@ -143,10 +152,17 @@ def describe_tipping(t: TippingPoint, labels: dict[str, tuple[str, str]]) -> str
     """One tipping point in words (Markdown-safe)."""
     name = _name(t.input, labels)
     if t.value is None or t.fails in ("always", "never"):
-        return f"it {'fails' if t.fails == 'always' else 'holds'} whatever the {name}"
+        return (_("it fails whatever the {input}") if t.fails == "always" else
+                _("it holds whatever the {input}")).format(input=name)
     unit = labels.get(t.input, (t.input, ""))[1]
-    where = f" ({ordinal(t.quantile)})" if t.quantile is not None else " (a point in the priors)"
-    return f"it fails when the {name} is {t.fails} {md_text(format_value(t.value, unit))}{where}"
+    where = ordinal(t.quantile) if t.quantile is not None else _("a point in the priors")
+    return _fails_when(t.fails).format(input=name, value=md_text(format_value(t.value, unit))) + f" ({where})"
+
+
+def _fails_when(side: str) -> str:
+    """'it fails when the {input} is below {value}' (or above), to be formatted."""
+    return _("it fails when the {input} is below {value}") if side == "below" else \
+        _("it fails when the {input} is above {value}")
 
 
 def describe_box(box, labels: dict[str, tuple[str, str]]) -> str:
@@ -157,29 +173,31 @@ def describe_box(box, labels: dict[str, tuple[str, str]]) -> str:
         name = _name(r.input, labels)
         low, high = md_text(format_value(r.low, unit)), md_text(format_value(r.high, unit))
         if r.restricts_low and r.restricts_high:
-            parts.append(f"the {name} from {low} to {high}")
+            parts.append(_("the {input} from {low} to {high}").format(input=name, low=low, high=high))
         elif r.restricts_high:
-            parts.append(f"the {name} below {high}")
+            parts.append(_("the {input} below {value}").format(input=name, value=high))
         else:
-            parts.append(f"the {name} above {low}")
+            parts.append(_("the {input} above {value}").format(input=name, value=low))
     if len(parts) > 1:
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
-    return parts[0] if parts else "no restriction"
+        return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
+    return parts[0] if parts else _("no restriction")
 
 
 def _drivers_of(cv: ClaimVerdict, result: Result, c: ClaimResult) -> str:
     """What a claim's Sobol indices are of, in words."""
     if cv.drivers_of == c.claim.output:
         out = result.spec.model.output(c.claim.output)
-        return f"the {md_text(lower_first(out.label or out.name))}"
-    return md_text(cv.drivers_of)
+        return _("the {output}").format(output=md_text(lower_first(output_label(out))))
+    return md_text(_(cv.drivers_of))
 
 
 def _claim_sentence(c: ClaimResult, result: Result) -> str:
     text = c.claim.text or _capital(claim_condition(c, result))
-    point = "holds" if c.holds_at_point else "fails"
-    return (f"{text}: {phrase(c.probability, c.ci95)}, probability {c.probability:.3f} (95 % interval "
-            f"{c.ci95[0]:.3f} to {c.ci95[1]:.3f}); it {point} at the priors' point values.")
+    point = _("it holds at the priors' point values") if c.holds_at_point else \
+        _("it fails at the priors' point values")
+    return _("{claim}: {phrase}, probability {p} (95 % interval {low} to {high}); {point}.").format(
+        claim=text, phrase=phrase(c.probability, c.ci95), p=fixed(c.probability, 3), low=fixed(c.ci95[0], 3),
+        high=fixed(c.ci95[1], 3), point=point)
 
 
 # --- the answer that opens the report ---------------------------------------------------------------
@@ -196,30 +214,33 @@ def answer_markdown(result: Result) -> list[str]:
     c, cv = result.claims[names[0]], result.verdict.claims[names[0]]
     test = md_text(claim_condition(c, result))
     said = f"“{md_text(c.claim.text)}” ({test})" if c.claim.text else _capital(test)
-    point = "holds" if c.holds_at_point else "fails"
-    lines = [f"- **Is the claim robust?** {said} is{_worded(c, result, _probability)} under these priors; it "
-             f"{point} at their point values."]
+    point = _("it holds at their point values") if c.holds_at_point else _("it fails at their point values")
+    lines = [_("- **Is the claim robust?** {claim} is{worded} under these priors; {point}.").format(
+        claim=said, worded=_worded(c, result, _probability), point=point)]
     driver, tipping = _driver(cv, labels, result, c)
-    lines.append(f"- **What drives it:** {driver}.")
+    lines.append(_("- **What drives it:** {driver}.").format(driver=driver))
     if tipping:
-        lines.append(f"- **Where it tips:** {tipping}.")
-    lines.append(f"- **What would make it fail:** {_failure(cv, labels)}.")
+        lines.append(_("- **Where it tips:** {tipping}.").format(tipping=tipping))
+    lines.append(_("- **What would make it fail:** {failure}.").format(failure=_failure(cv, labels)))
     others = []
     for other in (result.claims[name] for name in names[1:]):
         if other.claim.reading_of is not None:
             continue  # said with the claim it reads
-        others.append(f"“{md_text(other.claim.text or claim_condition(other, result))}” is"
-                      f"{_worded(other, result, _compact).rstrip(',')}")
+        named = md_text(other.claim.text or claim_condition(other, result))
+        worded = _worded(other, result, _compact).rstrip(",")
+        others.append(_("“{claim}” is{worded}").format(claim=named, worded=worded))
     if others:
-        lines.append(f"- **The other claims:** {'; '.join(others)}.")
+        lines.append(_("- **The other claims:** {claims}.").format(claims="; ".join(others)))
     return [*lines, ""]
 
 
 def _compact(c: ClaimResult) -> str:
     """'very likely (0.989)', or 'virtually certain (0.990; its interval reaches into very likely)'."""
     reached = straddle(c.probability, c.ci95)
-    return f"{term(c.probability)} ({c.probability:.3f}" + (
-        f"; its interval reaches into {' and '.join(reached)})" if reached else ")")
+    if not reached:
+        return f"{_(term(c.probability))} ({fixed(c.probability, 3)})"
+    return _("{term} ({p}; its interval reaches into {terms})").format(
+        term=_(term(c.probability)), p=fixed(c.probability, 3), terms=_(" and ").join(_(t) for t in reached))
 
 
 def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> tuple[str, str]:
@@ -227,24 +248,27 @@ def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> t
     flips = _flips(cv)
     if cv.drivers:
         top = cv.drivers[0]
-        driver = f"the {_name(top.input, labels)} (total Sobol index {top.st:.2f} of {_drivers_of(cv, result, c)})"
+        driver = _("the {input} (total Sobol index {st} of {of})").format(
+            input=_name(top.input, labels), st=fixed(top.st, 2), of=_drivers_of(cv, result, c))
         found = next((t for t in cv.tipping if t.input == top.input), None)
     elif flips:
         found = flips[0]
-        driver = (f"the {_name(found.input, labels)}: of the inputs moved one at a time, it is the likeliest to "
-                  "tip the claim (the run has no sensitivity analysis, so no Sobol indices)")
+        driver = _("the {input}: of the inputs moved one at a time, it is the likeliest to tip the claim (the run "
+                   "has no sensitivity analysis, so no Sobol indices)").format(input=_name(found.input, labels))
     else:
-        return "no input tips the claim on its own, and the run has no sensitivity analysis", ""
+        return _("no input tips the claim on its own, and the run has no sensitivity analysis"), ""
     if found is None:
         return driver, ""
     name = _name(found.input, labels)
     if found.value is None or found.fails in ("always", "never"):
-        does = "fails" if found.fails == "always" else "holds"
-        return driver, f"moved on its own, the others at their point values, the {name} never tips it: it {does}"
+        said = (_("moved on its own, the others at their point values, the {input} never tips it: it fails")
+                if found.fails == "always" else
+                _("moved on its own, the others at their point values, the {input} never tips it: it holds"))
+        return driver, said.format(input=name)
     unit = labels.get(found.input, (found.input, ""))[1]
-    where = f", {ordinal(found.quantile)}" if found.quantile is not None else ", a point in the priors"
-    return driver, (f"it fails when the {name} is {found.fails} {md_text(format_value(found.value, unit))}"
-                    f"{where} (the other inputs at their point values)")
+    where = ordinal(found.quantile) if found.quantile is not None else _("a point in the priors")
+    fails = _fails_when(found.fails).format(input=name, value=md_text(format_value(found.value, unit)))
+    return driver, _("{fails}, {where} (the other inputs at their point values)").format(fails=fails, where=where)
 
 
 def _failure(cv: ClaimVerdict, labels: dict) -> str:
@@ -252,11 +276,13 @@ def _failure(cv: ClaimVerdict, labels: dict) -> str:
     d = cv.discovery
     if not d.boxes:
         if d.samples and not d.cases:
-            return f"it fails in none of the first {d.samples:,} samples, so no region where it fails can be told"
-        return f"no region of the inputs stands out ({md_text(d.note or 'no box found')})"
+            return _("it fails in none of the first {n} samples, so no region where it fails can be told").format(
+                n=decimal(d.samples))
+        return _("no region of the inputs stands out ({note})").format(note=md_text(_(d.note or "no box found")))
     box = d.boxes[0]
-    return (f"{describe_box(box, labels)}: {percent(box.density, 0)} of the samples there fail (against "
-            f"{percent(d.base_rate, 0)} overall), and they hold {percent(box.coverage, 0)} of all failures")
+    return _("{box}: {density} of the samples there fail (against {base} overall), and they hold {coverage} of "
+             "all failures").format(box=describe_box(box, labels), density=percent(box.density, 0),
+                                    base=percent(d.base_rate, 0), coverage=percent(box.coverage, 0))
 
 
 # --- the verdict's section ---------------------------------------------------------------------------
@@ -264,7 +290,7 @@ def _failure(cv: ClaimVerdict, labels: dict) -> str:
 def verdict_markdown(result: Result) -> list[str]:
     """The report's verdict section: the reference outputs, then each claim in words."""
     labels = _labels(result)
-    lines = ["## Verdict", ""]
+    lines = [_("## Verdict"), ""]
     published = result.spec.published
     for name in headline_outputs(result.spec):
         out = result.spec.model.output(name)
@@ -273,10 +299,12 @@ def verdict_markdown(result: Result) -> list[str]:
         never = float(s.p_never) if s.p_never is not None else 0.0
         shown = not names_its_unit(out.label, out.unit)
         p05, p50, p95 = (md_text(format_value(float(v), out.unit, unit_shown=shown)) for v in (s.p05, s.p50, s.p95))
-        line = (f"- **{md_text(out.label)}**: median {p50}, 90 % interval {p05} to {p95}"
-                + (f" ({md_text(reference[1])})" if reference is not None else ""))
+        line = _("- **{output}**: median {p50}, 90 % interval {p05} to {p95}").format(
+            output=md_text(output_label(out)), p50=p50, p05=p05, p95=p95)
+        line += f" ({md_text(_(reference[1]))})" if reference is not None else ""
         if never:
-            line += f"; in {percent(never)} of samples it is never reached ({md_text(out.infinite_means)})"
+            line += _("; in {share} of samples it is never reached ({means})").format(
+                share=percent(never), means=md_text(_(out.infinite_means)))
         lines.append(line + ".")
     lines.append("")
     for name, cv in result.verdict.claims.items():
@@ -285,60 +313,65 @@ def verdict_markdown(result: Result) -> list[str]:
 
 
 def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Result) -> list[str]:
-    point = "holds" if c.holds_at_point else "fails"
+    point = _("It holds at the priors' point values.") if c.holds_at_point else \
+        _("It fails at the priors' point values.")
     test = md_text(claim_condition(c, result))
     worded = "; ".join(_under(reading) + _probability(r) for reading, r in readings(c, result))
     lines = [f"### {md_text(c.claim.text) if c.claim.text else _capital(test)}", "",
-             f"{_capital(test)}: {worded}, over {c.samples:,} samples. It {point} at the priors' point values.", ""]
+             _("{test}: {worded}, over {n} samples.").format(test=_capital(test), worded=worded, n=decimal(c.samples))
+             + " " + point, ""]
     if cv.drivers:
-        top = [f"{_name(d.input, labels)} (ST {d.st:.2f} ± {d.st_conf:.2f})"
+        top = [f"{_name(d.input, labels)} (ST {fixed(d.st, 2)} ± {fixed(d.st_conf, 2)})"
                for d in cv.drivers[:3] if d.st - d.st_conf > 0.01] or [
-               f"{_name(cv.drivers[0].input, labels)} (ST {cv.drivers[0].st:.2f})"]
-        lines += [f"- **What drives it** (total Sobol indices of {_drivers_of(cv, result, c)}): "
-                  + ", ".join(top) + ".", ""]
+               f"{_name(cv.drivers[0].input, labels)} (ST {fixed(cv.drivers[0].st, 2)})"]
+        lines += [_("- **What drives it** (total Sobol indices of {of}): {inputs}.").format(
+            of=_drivers_of(cv, result, c), inputs=", ".join(top)), ""]
     else:
-        lines += ["- **What drives it**: the run file has no `[sensitivity]` table, so no Sobol indices; the "
-                  "tipping points and boxes below say which inputs decide it.", ""]
+        lines += [_("- **What drives it**: the run file has no `[sensitivity]` table, so no Sobol indices; the "
+                    "tipping points and boxes below say which inputs decide it."), ""]
     flips = _flips(cv)
     if flips:
         said = "; ".join(describe_tipping(t, labels) for t in flips[:3])
-        lines += [f"- **Tipping points** (one input moving, the others at their points): {said}.", ""]
+        lines += [_("- **Tipping points** (one input moving, the others at their points): {said}.").format(
+            said=said), ""]
     lines += _tipping_table(cv, labels)
     lines += _boxes_markdown(cv, labels)
     return lines
 
 
 def _tipping_table(cv: ClaimVerdict, labels: dict) -> list[str]:
-    lines = ["| input | the claim fails | at | percentile of its prior | P(failing side) | method |",
+    lines = [_("| input | the claim fails | at | percentile of its prior | P(failing side) | method |"),
              "|---|---|---:|---:|---:|---|"]
     for t in sorted(cv.tipping, key=_failing_share, reverse=True):
         label, unit = labels.get(t.input, (t.input, ""))
         if t.value is None or t.fails in ("always", "never"):
-            side, at, q = ("always" if t.fails == "always" else "never"), "", ""
+            side, at, q = (_("always") if t.fails == "always" else _("never")), "", ""
         else:
-            side, at = t.fails, md_text(format_value(t.value, unit, 4))
-            q = "" if t.quantile is None else f"{100 * t.quantile:.1f}"
-        share = "" if t.quantile is None and t.value is not None else f"{_failing_share(t):.3f}"
-        lines.append(f"| {md_cell(label)} | {side} | {at} | {q} | {share} | {t.method} |")
+            side, at = _(t.fails), md_text(format_value(t.value, unit, 4))
+            q = "" if t.quantile is None else fixed(100 * t.quantile, 1)
+        share = "" if t.quantile is None and t.value is not None else fixed(_failing_share(t), 3)
+        lines.append(f"| {md_cell(label)} | {side} | {at} | {q} | {share} | {_(t.method)} |")
     return [*lines, ""]
 
 
 def _boxes_markdown(cv: ClaimVerdict, labels: dict) -> list[str]:
     d = cv.discovery
     if not d.boxes:
-        return [f"- **Where it fails** (scenario discovery): {md_text(d.note or 'no box found')}.", ""]
-    lines = [f"- **Where it fails** (scenario discovery on the first {d.samples:,} samples, "
-             f"{d.cases:,} of which fail, {percent(d.base_rate)}):"]
+        return [_("- **Where it fails** (scenario discovery): {note}.").format(
+            note=md_text(_(d.note or "no box found"))), ""]
+    lines = [_("- **Where it fails** (scenario discovery on the first {n} samples, {cases} of which fail, "
+               "{share}):").format(n=decimal(d.samples), cases=decimal(d.cases), share=percent(d.base_rate))]
     for i, box in enumerate(d.boxes, start=1):
-        lines.append(f"  - box {i}: {describe_box(box, labels)}: it holds {percent(box.coverage, 0)} of the failures "
-                     f"(coverage) and {percent(box.density, 0)} of its samples fail (density); "
-                     f"{percent(box.mass, 0)} of all samples lie in it.")
-    detail = ["", "| box | input | from | to | quasi-p |", "|---:|---|---:|---:|---:|"]
+        lines.append(_("  - box {i}: {box}: it holds {coverage} of the failures (coverage) and {density} of its "
+                       "samples fail (density); {mass} of all samples lie in it.").format(
+            i=i, box=describe_box(box, labels), coverage=percent(box.coverage, 0), density=percent(box.density, 0),
+            mass=percent(box.mass, 0)))
+    detail = ["", _("| box | input | from | to | quasi-p |"), "|---:|---|---:|---:|---:|"]
     for i, box in enumerate(d.boxes, start=1):
         for r in box.restrictions:
             label, unit = labels.get(r.input, (r.input, ""))
-            low = md_text(format_value(r.low, unit)) if r.restricts_low else "(any)"
-            high = md_text(format_value(r.high, unit)) if r.restricts_high else "(any)"
+            low = md_text(format_value(r.low, unit)) if r.restricts_low else _("(any)")
+            high = md_text(format_value(r.high, unit)) if r.restricts_high else _("(any)")
             detail.append(f"| {i} | {md_cell(label)} | {low} | {high} | {p_value(r.quasi_p)} |")
     return [*lines, *detail, ""]
 
@@ -349,14 +382,14 @@ def methods_markdown(result: Result) -> list[str]:
     """How the verdict's words and numbers are made, said once for every claim."""
     if not result.claims:
         return []
-    lines = ["### The verdict", "", describe_scale(), "",
-             "Tipping points move one input at a time, the others at their point values, to where the claim "
-             "flips; the percentile is where that value sits in the input's prior, and P(failing side) the prior's "
-             "probability that the input alone lands where the claim fails.", ""]
+    lines = [_("### The verdict"), "", describe_scale(), "",
+             _("Tipping points move one input at a time, the others at their point values, to where the claim "
+               "flips; the percentile is where that value sits in the input's prior, and P(failing side) the "
+               "prior's probability that the input alone lands where the claim fails."), ""]
     methods = list(dict.fromkeys(cv.discovery.method for cv in result.verdict.claims.values() if cv.discovery.boxes))
     if methods:
-        lines += [f"Where a claim fails is found by scenario discovery: {md_text('; '.join(methods))}. A box's "
-                  "coverage is the share of all failures it holds, its density the share of its samples that "
-                  "fail. A quasi-p value near 0 means the restriction matters (Bryant and Lempert 2010); one "
-                  "below 1e-10 is given as < 1e-10.", ""]
+        lines += [_("Where a claim fails is found by scenario discovery: {methods}. A box's coverage is the share of "
+                    "all failures it holds, its density the share of its samples that fail. A quasi-p value near 0 "
+                    "means the restriction matters (Bryant and Lempert 2010); one below 1e-10 is given as "
+                    "< 1e-10.").format(methods=md_text("; ".join(_(m) for m in methods))), ""]
     return lines
