@@ -12,10 +12,11 @@ from pathlib import Path
 import markdown
 
 from mcsim import __version__
+from mcsim.i18n import _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
-from mcsim.report.text import md_cell, md_code, md_text, number, percent
+from mcsim.report.text import decimal, fixed, input_label, md_cell, md_code, md_text, number, output_label, percent
 from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
 
@@ -26,102 +27,112 @@ def _stopped(result: Result, *, why: bool = False) -> str:
     """Where a run that stopped early stopped, in words ("" for a run that evaluated every sample)."""
     if not result.stopped_early:
         return ""
-    said = f"stopped at {result.samples:,} of {result.samples_requested:,} requested"
+    said = _("stopped at {n} of {requested} requested").format(n=decimal(result.samples),
+                                                              requested=decimal(result.samples_requested))
     if why and result.spec.target_se is not None:
-        said += f", once every claim's standard error was at most {result.spec.target_se:g}"
+        said += _(", once every claim's standard error was at most {se}").format(se=number(result.spec.target_se))
     return said
 
 
 def _claims(result: Result) -> list[str]:
     if not result.claims:
         return []
-    lines = ["## Claims", "", "| claim | test | P(holds) | se | 95 % interval | at the points |",
+    lines = [_("## Claims"), "", _("| claim | test | P(holds) | se | 95 % interval | at the points |"),
              "|---|---|---:|---:|---|---|"]
     for c in result.claims.values():
+        interval = _("{low} to {high}").format(low=fixed(c.ci95[0], 4), high=fixed(c.ci95[1], 4))
         lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | {md_cell(claim_condition(c, result))} | "
-                     f"{c.probability:.4f} | {c.se:.4f} | {c.ci95[0]:.4f} to {c.ci95[1]:.4f} | "
-                     f"{'holds' if c.holds_at_point else 'fails'} |")
+                     f"{fixed(c.probability, 4)} | {fixed(c.se, 4)} | {interval} | "
+                     f"{_('holds') if c.holds_at_point else _('fails')} |")
     stopped = f" ({_stopped(result)})" if result.stopped_early else ""
-    lines += ["", "Standard errors are binomial; intervals are Wilson score intervals over "
-              f"{result.samples:,} samples{stopped}.", ""]
+    lines += ["", _("Standard errors are binomial; intervals are Wilson score intervals over {n} samples{stopped}.")
+              .format(n=decimal(result.samples), stopped=stopped), ""]
     return lines
 
 
 def _outputs(result: Result) -> list[str]:
-    lines = ["## Outputs", "", "| output | unit | median | p05 | p95 | P(infinite) | mean | sd |",
+    lines = [_("## Outputs"), "", _("| output | unit | median | p05 | p95 | P(infinite) | mean | sd |"),
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for out in result.spec.model.outputs:
         if out.per_user:
             continue
         s = result.outputs[out.name]
         never = percent(float(s.p_never)) if s.p_never is not None else ""
-        lines.append(f"| {md_cell(out.label)} | {md_cell(out.unit)} | {number(float(s.p50))} | "
+        lines.append(f"| {md_cell(output_label(out))} | {md_cell(_(out.unit))} | {number(float(s.p50))} | "
                      f"{number(float(s.p05))} | {number(float(s.p95))} | {never} | "
                      f"{mean_note(result, out.name, number(float(s.mean)))} | "
                      f"{mean_note(result, out.name, number(float(s.sd)))} |")
-    lines += ["", "Means and sds are over finite samples; quantiles over all samples, infinite included "
-              "(*never* marks an infinite quantile).", "", *tail_notes(result)]
+    lines += ["", _("Means and sds are over finite samples; quantiles over all samples, infinite included "
+                    "(*never* marks an infinite quantile)."), "", *tail_notes(result)]
     for out in result.spec.model.outputs:
         if not out.per_user:
             continue
         s = result.outputs[out.name]
         positive = "P(> 0) |" if s.p_positive is not None else ""
-        lines += [f"### {md_text(out.label)} ({md_text(out.unit)}) against users", "",
-                  f"| users | mean | p05 | median | p95 | {positive}",
+        lines += [_("### {output} ({unit}) against users").format(output=md_text(output_label(out)),
+                                                                  unit=md_text(_(out.unit))), "",
+                  _("| users | mean | p05 | median | p95 |") + f" {positive}",
                   "|---:|---:|---:|---:|---:|" + ("---:|" if positive else "")]
         for i, users in enumerate(result.spec.users):
-            row = (f"| {users:,.0f} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
+            row = (f"| {decimal(users)} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
                    f"{number(float(s.p50[i]))} | {number(float(s.p95[i]))} |")
             if positive:
-                row += f" {float(s.p_positive[i]):.4f} |"
+                row += f" {fixed(float(s.p_positive[i]), 4)} |"
             lines.append(row)
         lines.append("")
     return lines
 
 
-def _figures(figures: list[Figure], numbers: Iterator[int], heading: str = "## Figures") -> list[str]:
+def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None = None) -> list[str]:
     """Figures with their captions, numbered in the order the report shows them ("Figure 3. ...")."""
     if not figures:
         return []
-    lines = [heading, ""]
+    lines = [heading or _("## Figures"), ""]
     for fig in figures:
         n = next(numbers)
-        lines += [f"![Figure {n}](figures/{fig.stem}.png)", "",
-                  f"*Figure {n}. {md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+        figure = _("Figure {n}").format(n=n)
+        lines += [f"![{figure}](figures/{fig.stem}.png)", "",
+                  f"*{figure}. {md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
     return lines
 
 
 def _priors(result: Result) -> list[str]:
     spec = result.spec
-    lines = ["## Priors", "", f"From `{md_code(spec.priors.file)}` ({md_text(spec.priors.title)})"
-             + (f", with overrides from the run file for: {md_text(', '.join(spec.overridden))}" if spec.overridden
-                else "") + ".", "",
-             "| input | unit | point | distribution | source |", "|---|---|---:|---|---|"]
+    overrides = _(", with overrides from the run file for: {inputs}").format(
+        inputs=md_text(", ".join(spec.overridden))) if spec.overridden else ""
+    lines = [_("## Priors"), "", _("From `{file}` ({title}){overrides}.").format(
+        file=md_code(spec.priors.file), title=md_text(spec.priors.title), overrides=overrides), "",
+             _("| input | unit | point | distribution | source |"), "|---|---|---:|---|---|"]
     for prior in spec.priors.inputs:
-        lines.append(f"| {md_cell(prior.label or prior.name)} (`{md_code(prior.name)}`) | {md_cell(prior.unit)} | "
+        lines.append(f"| {md_cell(input_label(prior))} (`{md_code(prior.name)}`) | {md_cell(_(prior.unit))} | "
                      f"{number(prior.point)} | {md_cell(prior.distribution.describe())} | {md_cell(prior.source)} |")
     if spec.priors.correlations:
-        lines += ["", "Rank correlations (Gaussian copula): " + ", ".join(
-            f"{md_text(c.first)} and {md_text(c.second)}: {c.rank:g}" for c in spec.priors.correlations) + "."]
+        pairs = ", ".join(_("{first} and {second}: {rank}").format(
+            first=md_text(c.first), second=md_text(c.second), rank=number(c.rank)) for c in spec.priors.correlations)
+        lines += ["", _("Rank correlations (Gaussian copula): {pairs}.").format(pairs=pairs)]
     return [*lines, ""]
 
 
 def _reproduce(result: Result) -> list[str]:
     spec = result.spec
-    took = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
-    samples = f"{spec.samples:,} samples"
+    took = ", ".join(f"{_(name)} {fixed(seconds, 1)} s" for name, seconds in result.seconds.items())
+    samples = _("{n} samples").format(n=decimal(spec.samples))
     if result.stopped_early:
-        samples += f" requested, {result.samples:,} evaluated"
-    return ["## Reproducing this report", "",
-            f"`mcsim run {md_code(spec.file)} --samples {spec.samples} --seed {spec.seed}` with mcsim {__version__}: "
-            f"{samples}, sampler {spec.sampler}, model `{spec.model.name}`.",
-            f"Run file sha256 `{spec.sha256}`; priors file sha256 `{spec.priors.sha256}`. "
-            f"Time taken: {took}. `summary.json` lists the versions of every dependency.", ""]
+        samples = _("{n} samples requested, {evaluated} evaluated").format(n=decimal(spec.samples),
+                                                                           evaluated=decimal(result.samples))
+    options = "".join(f" --{key} {getattr(spec, key)}" for key, default in (("figures", "default"), ("lang", "en"))
+                      if getattr(spec, key) != default)
+    command = f"mcsim run {md_code(spec.file)} --samples {spec.samples} --seed {spec.seed}{options}"
+    return [_("## Reproducing this report"), "",
+            _("`{command}` with mcsim {version}: {samples}, sampler {sampler}, model `{model}`.").format(
+                command=command, version=__version__, samples=samples, sampler=spec.sampler, model=spec.model.name),
+            _("Run file sha256 `{run}`; priors file sha256 `{priors}`. Time taken: {took}. `summary.json` lists the "
+              "versions of every dependency.").format(run=spec.sha256, priors=spec.priors.sha256, took=took), ""]
 
 
 def _methods(result: Result) -> list[str]:
     said = methods_markdown(result)
-    return ["## Methods", "", *said] if said else []
+    return [_("## Methods"), "", *said] if said else []
 
 
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
@@ -133,15 +144,16 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     spec = result.spec
     numbers = itertools.count(1)
     stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
+    cited = f" ({md_text(spec.model.citation)})" if spec.model.citation else ""
     lines = [f"# {md_text(spec.title)}", "", *answer_markdown(result),
-             f"Model: {md_text(spec.model.description)}"
-             + (f" ({md_text(spec.model.citation)})" if spec.model.citation else "") + ". "
-             f"{result.samples:,} samples ({spec.sampler}, seed {spec.seed}){stopped}.", ""]
-    lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, "### Verdict figures")
+             _("Model: {description}{citation}. {n} samples ({sampler}, seed {seed}){stopped}.").format(
+                 description=md_text(_(spec.model.description)), citation=cited, n=decimal(result.samples),
+                 sampler=spec.sampler, seed=spec.seed, stopped=stopped), ""]
+    lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
     lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity), "",
-                  *_figures(list(sensitivity_figures), numbers, "### Sensitivity figures")]
+                  *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
     lines += list(result.published) + _methods(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 
@@ -149,8 +161,10 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
 _STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 60rem; margin: 2rem auto;
        padding: 0 1rem; line-height: 1.5; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; display: block; max-width: 100%;
+        overflow-x: auto; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; overflow-wrap: anywhere; }
+pre, code { white-space: pre-wrap; overflow-wrap: anywhere; }
 th { background: #f3f3f3; }
 img { max-width: 100%; }
 code { background: #f5f5f5; padding: 0 0.2rem; }
@@ -172,7 +186,7 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     contents = getattr(renderer, "toc", "")
     first = body.find("<h2")
     if first >= 0 and "<li>" in contents:
-        body = f'{body[:first]}<nav class="contents">\n<h2>Contents</h2>\n{contents}</nav>\n{body[first:]}'
+        body = f'{body[:first]}<nav class="contents">\n<h2>{_("Contents")}</h2>\n{contents}</nav>\n{body[first:]}'
 
     def embed(match: re.Match) -> str:
         png = (figures_dir / match.group(1)).read_bytes()
@@ -180,5 +194,6 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
 
     body = re.sub(r'src="figures/([\w.-]+\.png)"', embed, body)
     safe_title = html.escape(title)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{safe_title}</title>\n'
+    return (f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{safe_title}</title>\n"
             f"<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
