@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALES", "_", "language", "ngettext", "pgettext", "speaking"]
+__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "language", "ngettext", "pgettext", "speaking"]
 
 #: The languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -67,6 +67,12 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` in the report's language (itself where the catalogue has no translation)."""
     return _catalogue(language()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it: a model's labels and units, translated
+    where they are shown (``_(spec.label)``)."""
+    return message
 
 
 def pgettext(context: str, message: str) -> str:

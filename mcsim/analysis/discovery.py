@@ -29,11 +29,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mcsim.i18n import N_
+
 __all__ = ["Box", "Discovery", "Restriction", "discover"]
 
-METHOD = ("PRIM (Friedman and Fisher 1999) by the prim package, peel and paste alpha 0.05, minimum box mass "
+METHOD = N_("PRIM (Friedman and Fisher 1999) by the prim package, peel and paste alpha 0.05, minimum box mass "
           "0.05; each box taken at the step of its peeling trajectory with the largest harmonic mean of "
-          "coverage and density")
+          "coverage and density")  # said in the report's language where it is shown
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from mcsim.analysis.discovery import Discovery, discover
 from mcsim.analysis.sensitivity import SensitivityResult
 from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
 from mcsim.compute.stats import ClaimResult, KeptSamples, claim_holds
+from mcsim.i18n import N_
 from mcsim.inputs.runs import Claim, RunSpec
 
 __all__ = ["PRIORS_ORDER", "ClaimVerdict", "Driver", "Verdict", "judge", "rank_inputs"]
@@ -97,7 +98,7 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
     if not scalar or len(uncertain) < 2:
         return Verdict(judged)
     claim = scalar[0]
-    order, chosen_by = rank_inputs(spec, sensitivity, ((claim.name, "the claim's indicator"),
+    order, chosen_by = rank_inputs(spec, sensitivity, ((claim.name, N_("the claim's indicator")),
                                                         (claim.output, "the claim's output")), claim.output, kept)
     order = [name for name in order if name in uncertain]
     the_map = output_map(spec.model, spec.priors, claim.output, order[0], order[1])
@@ -107,7 +108,7 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
 def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple[Driver, ...], str]:
     if sensitivity is None:
         return (), ""
-    for key, of in ((claim.name, "the claim's indicator"), (claim.output, f"{claim.output}")):
+    for key, of in ((claim.name, N_("the claim's indicator")), (claim.output, f"{claim.output}")):
         try:
             target = sensitivity[key]
         except KeyError:

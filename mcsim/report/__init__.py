@@ -65,7 +65,8 @@ def write_report(result: Result, target: str | Path) -> Path:
             sensitivity_figures = [Figure(stem, sensitivity_caption(stem, result.sensitivity))
                                    for stem in plot_sensitivity(result.sensitivity, figures_dir)]
         verdict_figures = plot_verdict(result, figures_dir)
-        summary = build_summary(result)
+        with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
+            summary = build_summary(result)
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
         text = render_markdown(result, figures, sensitivity_figures, verdict_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")

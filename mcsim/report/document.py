@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown
 
 from mcsim import __version__
-from mcsim.i18n import _, language
+from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
@@ -21,6 +21,9 @@ from mcsim.report.verdict import answer_markdown, claim_condition, methods_markd
 from mcsim.result import Result
 
 __all__ = ["render_html", "render_markdown"]
+
+#: The steps a run times (Result.seconds), said in the report's language.
+STEPS = (N_("simulation"), N_("statistics"), N_("sensitivity"), N_("verdict"))
 
 
 def _stopped(result: Result, *, why: bool = False) -> str:
@@ -39,11 +42,12 @@ def _claims(result: Result) -> list[str]:
         return []
     lines = [_("## Claims"), "", _("| claim | test | P(holds) | se | 95 % interval | at the points |"),
              "|---|---|---:|---:|---|---|"]
+    holds, fails = _("holds"), _("fails")
     for c in result.claims.values():
         interval = _("{low} to {high}").format(low=fixed(c.ci95[0], 4), high=fixed(c.ci95[1], 4))
         lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | {md_cell(claim_condition(c, result))} | "
                      f"{fixed(c.probability, 4)} | {fixed(c.se, 4)} | {interval} | "
-                     f"{_('holds') if c.holds_at_point else _('fails')} |")
+                     f"{holds if c.holds_at_point else fails} |")
     stopped = f" ({_stopped(result)})" if result.stopped_early else ""
     lines += ["", _("Standard errors are binomial; intervals are Wilson score intervals over {n} samples{stopped}.")
               .format(n=decimal(result.samples), stopped=stopped), ""]

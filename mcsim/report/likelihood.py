@@ -32,22 +32,22 @@ IPCC (2021). Climate Change 2021: The Physical Science Basis (AR6 WGI), Box 1.1.
 
 from __future__ import annotations
 
-from mcsim.i18n import _
+from mcsim.i18n import N_, _
 from mcsim.report.text import fixed
 
 __all__ = ["ABOUT_AS_LIKELY_AS_NOT", "SCALE", "TERMS", "describe_scale", "phrase", "straddle", "term"]
 
-ABOUT_AS_LIKELY_AS_NOT = "about as likely as not"
+ABOUT_AS_LIKELY_AS_NOT = N_("about as likely as not")
 
 #: (term, side, threshold): a probability at or above (">=") or at or below ("<=") the threshold
 #: earns the term; the first that applies is the one given.
 SCALE: tuple[tuple[str, str, float], ...] = (
-    ("virtually certain", ">=", 0.99),
-    ("very likely", ">=", 0.90),
-    ("likely", ">=", 0.66),
-    ("exceptionally unlikely", "<=", 0.01),
-    ("very unlikely", "<=", 0.10),
-    ("unlikely", "<=", 0.33),
+    (N_("virtually certain"), ">=", 0.99),
+    (N_("very likely"), ">=", 0.90),
+    (N_("likely"), ">=", 0.66),
+    (N_("exceptionally unlikely"), "<=", 0.01),
+    (N_("very unlikely"), "<=", 0.10),
+    (N_("unlikely"), "<=", 0.33),
 )
 
 #: Every term, from the least likely to the most likely.

@@ -227,7 +227,7 @@ def condition(label: str, unit: str, claim) -> str:
     what = lower_first(label)
     if claim.users is not None:
         what = _("{output} at {users} users").format(output=what, users=count(claim.users, 7))
-    shown = not names_its_unit(label, unit)
+    shown = not names_its_unit(label, _(unit))
     return f"{what} {reading_words(claim, lambda v: format_value(v, unit, 7, unit_shown=shown))}"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
-from mcsim.i18n import _, language
+from mcsim.i18n import N_, _, language
 from mcsim.report.likelihood import describe_scale, phrase, straddle, term
 from mcsim.report.readings import reading_groups
 from mcsim.report.text import (
@@ -61,6 +61,10 @@ def verdict_summary(result: Result) -> dict[str, Any]:
     return summary
 
 
+#: Words the analysis records in English, said in the report's language: the tipping points' methods and sides.
+WORDS = (N_("closed form"), N_("root finding"), N_("none"), N_("below"), N_("above"))
+
+
 # --- words ----------------------------------------------------------------------------------------
 
 def _labels(result: Result) -> dict[str, tuple[str, str]]:
@@ -93,7 +97,7 @@ def readings(c: ClaimResult, result: Result) -> list[tuple[str, ClaimResult]]:
     if not group:
         return [("", c)]
     out = result.spec.model.output(c.claim.output)
-    shown = not names_its_unit(out.label, out.unit)
+    shown = not names_its_unit(output_label(out), _(out.unit))
     return [(_("read as “{reading}”").format(
         reading=reading_words(r.claim, lambda v: format_value(v, out.unit, unit_shown=shown))), r) for r in group]
 
@@ -105,7 +109,7 @@ def _under(reading: str) -> str:
 def _worded(c: ClaimResult, result: Result, say) -> str:
     """'**about as likely as not** (...)', or, for a claim with readings, ', read as “...”, ... ; read as ...'."""
     found = readings(c, result)
-    worded = "; ".join(_under(reading) + say(r) for reading, r in found)
+    worded = _("; ").join(_under(reading) + say(r) for reading, r in found)
     return f", {worded}," if len(found) > 1 else f" {worded}"
 
 
@@ -230,7 +234,7 @@ def answer_markdown(result: Result) -> list[str]:
         worded = _worded(other, result, _compact).rstrip(",")
         others.append(_("“{claim}” is{worded}").format(claim=named, worded=worded))
     if others:
-        lines.append(_("- **The other claims:** {claims}.").format(claims="; ".join(others)))
+        lines.append(_("- **The other claims:** {claims}.").format(claims=_("; ").join(others)))
     return [*lines, ""]
 
 
@@ -297,7 +301,7 @@ def verdict_markdown(result: Result) -> list[str]:
         reference = published.value(name) if published is not None else None
         s = result.outputs[out.name]
         never = float(s.p_never) if s.p_never is not None else 0.0
-        shown = not names_its_unit(out.label, out.unit)
+        shown = not names_its_unit(output_label(out), _(out.unit))
         p05, p50, p95 = (md_text(format_value(float(v), out.unit, unit_shown=shown)) for v in (s.p05, s.p50, s.p95))
         line = _("- **{output}**: median {p50}, 90 % interval {p05} to {p95}").format(
             output=md_text(output_label(out)), p50=p50, p05=p05, p95=p95)
@@ -316,7 +320,7 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
     point = _("It holds at the priors' point values.") if c.holds_at_point else \
         _("It fails at the priors' point values.")
     test = md_text(claim_condition(c, result))
-    worded = "; ".join(_under(reading) + _probability(r) for reading, r in readings(c, result))
+    worded = _("; ").join(_under(reading) + _probability(r) for reading, r in readings(c, result))
     lines = [f"### {md_text(c.claim.text) if c.claim.text else _capital(test)}", "",
              _("{test}: {worded}, over {n} samples.").format(test=_capital(test), worded=worded, n=decimal(c.samples))
              + " " + point, ""]
@@ -331,7 +335,7 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
                     "tipping points and boxes below say which inputs decide it."), ""]
     flips = _flips(cv)
     if flips:
-        said = "; ".join(describe_tipping(t, labels) for t in flips[:3])
+        said = _("; ").join(describe_tipping(t, labels) for t in flips[:3])
         lines += [_("- **Tipping points** (one input moving, the others at their points): {said}.").format(
             said=said), ""]
     lines += _tipping_table(cv, labels)
@@ -391,5 +395,5 @@ def methods_markdown(result: Result) -> list[str]:
         lines += [_("Where a claim fails is found by scenario discovery: {methods}. A box's coverage is the share of "
                     "all failures it holds, its density the share of its samples that fail. A quasi-p value near 0 "
                     "means the restriction matters (Bryant and Lempert 2010); one below 1e-10 is given as "
-                    "< 1e-10.").format(methods=md_text("; ".join(_(m) for m in methods))), ""]
+                    "< 1e-10.").format(methods=md_text(_("; ").join(_(m) for m in methods))), ""]
     return lines

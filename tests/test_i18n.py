@@ -1,0 +1,107 @@
+"""The report's languages: the French catalogue is complete and keeps every field; French numbers and words."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from mcsim.cli import main
+from mcsim.i18n import _, language, speaking
+from mcsim.models.tableau1 import paper
+from mcsim.report.text import count, decimal, fixed, format_value, money, percent
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "mcsim" / "locale" / "fr" / "LC_MESSAGES" / "mcsim.po"
+KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2)}
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def _messages() -> set[tuple[str | None, str]]:
+    """Every message of mcsim's code, as (context, English)."""
+    found = set()
+    for _file, _line, message, _comments, context in extract_from_dir(ROOT / "mcsim", keywords=KEYWORDS):
+        found.add((context, message if isinstance(message, str) else message[0]))
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    with PO.open("rb") as handle:
+        return {(m.context, m.id): m.string for m in read_po(handle) if m.id}
+
+
+def test_every_message_has_a_french_translation(catalogue):
+    missing = sorted(key for key in _messages() if not catalogue.get(key))
+    assert not missing, f"{len(missing)} messages without a French translation in {PO.name}, e.g. {missing[:5]}"
+
+
+def test_every_translation_keeps_the_fields_of_its_message(catalogue):
+    changed = {key: (sorted(_fields(key[1])), sorted(_fields(said))) for key, said in catalogue.items()
+               if said and _fields(key[1]) != _fields(said)}
+    assert not changed, f"fields differ: {changed}"
+
+
+def test_the_check_sees_a_lost_field():
+    assert _fields("{a} and {b}") != _fields("{a} et")
+
+
+def test_english_is_the_default_and_speaking_restores_it():
+    assert language() == "en"
+    with speaking("fr"):
+        assert language() == "fr"
+        assert _("## Claims") == "## Affirmations"
+    assert _("## Claims") == "## Claims"
+    with pytest.raises(ValueError, match="language 'de' is not available"):
+        with speaking("de"):
+            pass
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["5.41 million", "1.5 million", "2 billion", "$40.0 million", "$12,346", "$0.00382", "56.3 %", "0.563",
+            "1,234,567", "4.88 %", "11.7 months"]),
+    ("fr", ["5,41 millions", "1,5 million", "2 milliards", "40,0 millions de dollars", f"12{NNBSP}346{NBSP}$",
+            f"0,00382{NBSP}$", f"56,3{NBSP}%", "0,563", f"1{NNBSP}234{NNBSP}567", f"4,88{NBSP}%", "11,7 mois"]),
+])
+def test_numbers_in_each_language(lang, expected):
+    with speaking(lang):
+        got = [count(5.41e6), count(1.5e6), count(2e9), money(40e6), money(12345.6), money(0.00382),
+               percent(0.563), fixed(0.563, 3), decimal(1234567), format_value(0.0488, "share of users"),
+               format_value(11.7, "months")]
+    assert got == expected
+
+
+def test_tableau1s_published_break_even_label_matches_the_paper():
+    assert f"{paper.BREAK_EVEN_USERS / 1e6:.2f}" == "5.83"
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fr") / "report"
+    assert main(["run", str(ROOT / "runs" / "paper-table1.toml"), "--samples", "4096", "--lang", "fr",
+                 "--out", str(out)]) == 0
+    return out
+
+
+def test_a_french_report_is_in_french(french):
+    text = (french / "report.md").read_text(encoding="utf-8")
+    assert "**L'affirmation est-elle robuste" in text
+    assert re.search(r"probabilité 0,\d{3}, intervalle à 95\u00a0% de 0,\d{3} à 0,\d{3}", text)
+    assert "4\u202f096 tirages" in text
+    for english in ("Is the claim robust", " samples", "What drives it", "## Claims", "probability 0."):
+        assert english not in text
+    assert '<html lang="fr">' in (french / "report.html").read_text(encoding="utf-8")
+
+
+def test_summary_json_stays_english_in_a_french_report(french):
+    summary = (french / "summary.json").read_text(encoding="utf-8")
+    assert '"lang": "fr"' in summary
+    assert "probability 0." in summary and "probabilité" not in summary
