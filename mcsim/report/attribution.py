@@ -13,7 +13,20 @@ import math
 from typing import Any
 
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.report.text import format_value, headline_outputs, lower_first, md_cell, md_text, number, percent
+from mcsim.i18n import _
+from mcsim.report.text import (
+    decimal,
+    fixed,
+    format_value,
+    headline_outputs,
+    input_label,
+    lower_first,
+    md_cell,
+    md_text,
+    number,
+    output_label,
+    percent,
+)
 from mcsim.result import MedianAttribution, Result, TailIndex
 
 __all__ = ["HEAVY_TAIL_MEANS", "SHARES_MEAN", "heavy_tail_summary", "mean_note", "median_attribution_summary",
@@ -52,15 +65,18 @@ def median_attribution_summary(found: MedianAttribution) -> dict[str, Any]:
 def tail_why(index: TailIndex | None) -> str:
     """Why the mean is, or is not, a summary of the output, in one sentence (for the report and the summary)."""
     if index is None:
-        return "not judged: too few finite, non-zero values to estimate the tail"
-    said = (f"the tail index of the run's largest values is {index.alpha:.2f} ± {index.se:.2f} (fitted on the "
-            f"{index.tail:,} largest of {index.samples:,} finite samples)")
+        return _("not judged: too few finite, non-zero values to estimate the tail")
+    said = _("the tail index of the run's largest values is {alpha} ± {se} (fitted on the {tail} largest of {n} "
+             "finite samples)").format(alpha=fixed(index.alpha, 2), se=fixed(index.se, 2), tail=decimal(index.tail),
+                                       n=decimal(index.samples))
     if index.mean_is_summary:
-        return said + f", at least {SUMMARY_ALPHA:g}: a tail light enough for the mean and sd to summarise the output"
-    below = ("1: the mean itself may be infinite" if index.alpha < 1 else
-             f"{SUMMARY_ALPHA:g}: the variance may be infinite")
-    return (said + f", below {below}. A few of the largest values then rule the mean, which would change from one "
-            "run to the next, and the sd estimates nothing: the median and quantiles summarise the output")
+        return said + _(", at least {alpha}: a tail light enough for the mean and sd to summarise the output").format(
+            alpha=number(SUMMARY_ALPHA))
+    below = (_("1: the mean itself may be infinite") if index.alpha < 1 else
+             _("{alpha}: the variance may be infinite").format(alpha=number(SUMMARY_ALPHA)))
+    return said + _(", below {below}. A few of the largest values then rule the mean, which would change from one "
+                    "run to the next, and the sd estimates nothing: the median and quantiles summarise the "
+                    "output").format(below=below)
 
 
 def heavy_tail_summary(index: TailIndex | None) -> dict[str, Any]:
@@ -83,7 +99,7 @@ def _not_summary(result: Result, name: str) -> bool:
 
 def mean_note(result: Result, name: str, text: str) -> str:
     """A mean or sd cell of the outputs table, marked where the mean is not a summary."""
-    return f"{text} (no summary, see below)" if _not_summary(result, name) else text
+    return _("{value} (no summary, see below)").format(value=text) if _not_summary(result, name) else text
 
 
 def tail_notes(result: Result) -> list[str]:
@@ -92,30 +108,39 @@ def tail_notes(result: Result) -> list[str]:
     for out in result.spec.model.outputs:
         if not out.per_user and _not_summary(result, out.name):
             why = md_text(tail_why(result.tails[out.name]))
-            lines += [f"*{md_text(out.label)}*: the mean and sd are no summary. {why[:1].upper()}{why[1:]}.", ""]
+            lines += [_("*{output}*: the mean and sd are no summary. {why}.").format(
+                output=md_text(output_label(out)), why=why[:1].upper() + why[1:]), ""]
     return lines
 
 
 def _opening(result: Result, found: MedianAttribution, label: str) -> str:
     median, at_points = number(found.median), number(found.at_points)
+    label = md_text(label)
     if not math.isfinite(found.gap):
-        return (f"**{md_text(label)}**: its median is {median} and its value at the priors' points {at_points}; "
-                "with an infinite value no gap can be apportioned.")
+        return _("**{output}**: its median is {median} and its value at the priors' points {at_points}; with an "
+                 "infinite value no gap can be apportioned.").format(output=label, median=median, at_points=at_points)
     if median == at_points:
-        return f"**{md_text(label)}**: its median, {median}, is its value at the priors' points to the digits shown."
-    side = "below" if found.gap < 0 else "above"
-    said = f"**{md_text(label)}**: the median, {median}, is {side} the value at the priors' points, {at_points}"
+        return _("**{output}**: its median, {median}, is its value at the priors' points to the digits "
+                 "shown.").format(output=label, median=median)
+    said = (_("**{output}**: the median, {median}, is below the value at the priors' points, {at_points}")
+            if found.gap < 0 else
+            _("**{output}**: the median, {median}, is above the value at the priors' points, {at_points}")).format(
+        output=label, median=median, at_points=at_points)
     moved = found.moved_by
     if moved is None:
         if not any(s.shift for s in found.shifts):
-            return said + ": every prior's median is its point, or moving it there does not change the output."
-        return said + ": no input's median, moved alone, moves the output that way."
+            return said + _(": every prior's median is its point, or moving it there does not change the output.")
+        return said + _(": no input's median, moved alone, moves the output that way.")
     prior = result.spec.priors[moved.input]
     median, point = (md_text(format_value(value, prior.unit)) for value in (moved.median, moved.point))
-    return (said + f", mainly because of the {md_text(lower_first(prior.label or prior.name))}: its prior "
-            f"({md_text(prior.distribution.describe())}) has its median at {median}, "
-            f"{'above' if moved.median > moved.point else 'below'} its point of {point}; moved there alone, the "
-            f"others at their points, the output is {number(moved.output)}.")
+    because = (_(", mainly because of the {input}: its prior ({prior}) has its median at {median}, above its point "
+                 "of {point}; moved there alone, the others at their points, the output is {output}.")
+               if moved.median > moved.point else
+               _(", mainly because of the {input}: its prior ({prior}) has its median at {median}, below its point "
+                 "of {point}; moved there alone, the others at their points, the output is {output}."))
+    return said + because.format(input=md_text(lower_first(input_label(prior))),
+                                 prior=md_text(prior.distribution.describe()), median=median, point=point,
+                                 output=number(moved.output))
 
 
 def _second(result: Result, found: MedianAttribution) -> str:
@@ -123,36 +148,42 @@ def _second(result: Result, found: MedianAttribution) -> str:
     parts = []
     if math.isfinite(found.at_medians) and math.isfinite(found.gap):
         rest = found.median - found.at_medians
-        said = f"with every input at its prior's median it is {number(found.at_medians)}"
+        said = _("with every input at its prior's median it is {value}").format(value=number(found.at_medians))
         if rest:
-            said += (f", and the median over the samples lies {number(abs(rest))} {'above' if rest > 0 else 'below'} "
-                     "that, what the inputs' joint spread adds (the median of an output of several uncertain inputs "
-                     "is not the output at their medians)")
+            said += (_(", and the median over the samples lies {gap} above that, what the inputs' joint spread adds "
+                       "(the median of an output of several uncertain inputs is not the output at their medians)")
+                     if rest > 0 else
+                     _(", and the median over the samples lies {gap} below that, what the inputs' joint spread adds "
+                       "(the median of an output of several uncertain inputs is not the output at their "
+                       "medians)")).format(gap=number(abs(rest)))
         parts.append(said)
     if found.driver:
-        names = [lower_first(result.spec.priors[name].label or name) for name in (found.driver, *found.tied)]
-        who = " and the ".join(md_text(name) for name in names)
-        parts.append(f"the {who} {'drive' if found.tied else 'drives'} its spread most ("
-                     f"{'tied, ' if found.tied else ''}ranked first by {md_text(found.driver_by)})")
-    said = "; ".join(parts)
+        names = [md_text(lower_first(input_label(result.spec.priors[name]))) for name in (found.driver, *found.tied)]
+        if found.tied:
+            parts.append(_("the {inputs} drive its spread most (tied, ranked first by {by})").format(
+                inputs=_(" and the ").join(names), by=md_text(_(found.driver_by))))
+        else:
+            parts.append(_("the {input} drives its spread most (ranked first by {by})").format(
+                input=names[0], by=md_text(_(found.driver_by))))
+    said = _("; ").join(parts)
     return f"{said[:1].upper()}{said[1:]}." if said else ""
 
 
 def _share(value: float | None) -> str:
-    return percent(value, 0) if value is not None else "n/a"
+    return percent(value, 0) if value is not None else _("n/a")
 
 
 def _table(result: Result, found: MedianAttribution) -> list[str]:
-    lines = ["| input | point | prior's median | output, this input alone at its median | shift | share of the "
-             "shifts |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [_("| input | point | prior's median | output, this input alone at its median | shift | share of the "
+               "shifts |"), "|---|---:|---:|---:|---:|---:|"]
     for s in found.shifts:
         prior = result.spec.priors[s.input]
-        lines.append(f"| {md_cell(prior.label or prior.name)} | {md_cell(format_value(s.point, prior.unit))} | "
+        lines.append(f"| {md_cell(input_label(prior))} | {md_cell(format_value(s.point, prior.unit))} | "
                      f"{md_cell(format_value(s.median, prior.unit))} | {number(s.output)} | {number(s.shift)} | "
                      f"{_share(s.share)} |")
-    lines += [f"| every input at its median | | | {number(found.at_medians)} | "
-              f"{number(found.at_medians - found.at_points)} | |",
-              f"| the median over the samples | | | {number(found.median)} | {number(found.gap)} | |", ""]
+    at_medians, over_samples = _("every input at its median"), _("the median over the samples")
+    lines += [f"| {at_medians} | | | {number(found.at_medians)} | {number(found.at_medians - found.at_points)} | |",
+              f"| {over_samples} | | | {number(found.median)} | {number(found.gap)} | |", ""]
     return lines
 
 
@@ -161,15 +192,15 @@ def medians_markdown(result: Result) -> list[str]:
     names = [name for name in headline_outputs(result.spec) if name in result.medians]
     if not names or not result.spec.priors.uncertain:
         return []
-    lines = ["## Why the medians differ from the values at the points", ""]
+    lines = [_("## Why the medians differ from the values at the points"), ""]
     for name in names:
         found = result.medians[name]
-        label = result.spec.model.output(name).label
+        label = output_label(result.spec.model.output(name))
         lines += [f"{_opening(result, found, label)} {_second(result, found)}".strip(), ""]
         lines += _table(result, found)
-    lines += ["Shift: the output with one input at its prior's median, the others at their points, less the output at "
-              "the points. Share: the shift over the sum of every input's shift; shares sum to 100 %, and an input "
-              "that pulls the other way has a negative share. Effects need not add up: the last two rows give the "
-              "output with every input at its median and the median over the samples, each less the value at the "
-              "points.", ""]
+    lines += [_("Shift: the output with one input at its prior's median, the others at their points, less the output "
+                "at the points. Share: the shift over the sum of every input's shift; shares sum to 100 %, and an "
+                "input that pulls the other way has a negative share. Effects need not add up: the last two rows give "
+                "the output with every input at its median and the median over the samples, each less the value at "
+                "the points."), ""]
     return lines
