@@ -156,7 +156,8 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
     lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
     if result.sensitivity is not None:
-        lines += [sensitivity_markdown(result.sensitivity), "",
+        labels = {prior.name: input_label(prior) for prior in spec.priors.inputs}
+        lines += [sensitivity_markdown(result.sensitivity, labels), "",
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
     lines += list(result.published) + _methods(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)

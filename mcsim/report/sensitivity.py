@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import numpy as np
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
 from mcsim.analysis.sensitivity.targets import Target
-from mcsim.report.text import condition, count, md_cell, md_code, md_text
+from mcsim.i18n import _
+from mcsim.report.text import condition, count, decimal, fixed, md_cell, md_code, md_text, number, percent
 
 __all__ = ["sensitivity_markdown", "target_words"]
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return percent(value, 0)
 
 
 def _interval(value: float, half: float, as_percent: bool = False) -> str:
@@ -21,13 +25,21 @@ def _interval(value: float, half: float, as_percent: bool = False) -> str:
         # as few decimals as tell the interval's ends apart: 34.0 % (33.8 to 34.1 %), not 34 % (34 to 34 %)
         places = next((k for k in range(3) if f"{100 * lo:.{k}f}" != f"{100 * hi:.{k}f}"), None)
         if places is None:
-            return f"{100 * value:.2f} % (its interval narrower than 0.01 %)"
-        return f"{100 * value:.{places}f} % ({100 * lo:.{places}f} to {100 * hi:.{places}f} %)"
-    return f"{value:.3f} ({lo:.3f} to {hi:.3f})"
+            return _("{value} (its interval narrower than 0.01 %)").format(value=percent(value, 2))
+        return _("{value} ({low} to {high} %)").format(value=percent(value, places), low=fixed(100 * lo, places),
+                                                       high=fixed(100 * hi, places))
+    return _("{value} ({low} to {high})").format(value=fixed(value, 3), low=fixed(lo, 3), high=fixed(hi, 3))
 
 
 def _count(value: float) -> str:
-    return count(value) if np.isfinite(value) else "never"
+    return count(value) if np.isfinite(value) else _("never")
+
+
+def infinite_note(tr: TargetResult) -> str:
+    """The share of samples where the output is infinite, in words ("" when none is)."""
+    if not tr.infinite_share:
+        return ""
+    return _("{share} of the samples are infinite.").format(share=percent(tr.infinite_share, 2))
 
 
 def target_words(target: Target) -> str:
@@ -35,32 +47,41 @@ def target_words(target: Target) -> str:
     claim = target.claim
     if target.kind != "claim" or claim is None:
         return target.describe()
-    test = condition(target.label or target.output, target.unit, claim)
-    named = f" “{claim.text}”" if claim.text else ""
-    return f"indicator of the claim{named}: 1 where {test}, 0 elsewhere"
+    test = condition(_(target.label) if target.label else target.output, target.unit, claim)
+    if claim.text:
+        return _("indicator of the claim “{claim}”: 1 where {test}, 0 elsewhere").format(claim=claim.text, test=test)
+    return _("indicator of the claim: 1 where {test}, 0 elsewhere").format(test=test)
 
 
-def sensitivity_markdown(result: SensitivityResult) -> str:
-    """The report's sensitivity section, in plain words (headings level 2 and 3, tables)."""
+def sensitivity_markdown(result: SensitivityResult, labels: Mapping[str, str] | None = None) -> str:
+    """The report's sensitivity section, in plain words (headings level 2 and 3, tables).
+
+    ``labels`` gives the inputs' labels in the report's language (the analysis holds the priors' own).
+    """
+    if labels:
+        result = replace(result, labels={**result.labels, **labels})
     spec = result.spec
     names = ", ".join(_name(result, n) for n in result.names)
-    lines = ["## Sensitivity: which assumption matters most", "",
-             "Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
-             "index S1 is the share an input explains on its own, the total index ST the share it explains "
-             "including its interactions with the others (an input with ST near 0 could be fixed without "
-             "changing the output). They are estimated by SALib's estimators (Saltelli et al. 2010) on Saltelli's "
-             f"scheme over a scrambled Sobol sequence. The {100 * spec.conf_level:g} % intervals: "
-             f"{md_text(spec.intervals)}. The base sample N starts at "
-             f"{spec.base_samples:,} and doubles until the widest ST interval is narrower than {spec.tolerance:g}, "
-             f"or N reaches {spec.max_base_samples:,}. Seed {result.seed}.", "",
-             f"Inputs analysed: {names}.", *(f"Note: {md_text(note)}." for note in spec.notes)]
+    lines = [_("## Sensitivity: which assumption matters most"), "",
+             _("Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
+               "index S1 is the share an input explains on its own, the total index ST the share it explains "
+               "including its interactions with the others (an input with ST near 0 could be fixed without "
+               "changing the output). They are estimated by SALib's estimators (Saltelli et al. 2010) on Saltelli's "
+               "scheme over a scrambled Sobol sequence. The {level} intervals: {intervals}. The base sample N starts "
+               "at {base} and doubles until the widest ST interval is narrower than {tolerance}, or N reaches "
+               "{most}. Seed {seed}.").format(
+                 level=percent(spec.conf_level, 0), intervals=md_text(spec.intervals),
+                 base=decimal(spec.base_samples), tolerance=number(spec.tolerance),
+                 most=decimal(spec.max_base_samples), seed=result.seed), "",
+             _("Inputs analysed: {inputs}.").format(inputs=names),
+             *(_("Note: {note}.").format(note=md_text(note)) for note in spec.notes)]
     if result.left_out:
-        lines.append("Inputs that are points are left out (they have no variance to apportion): "
-                     + ", ".join(_name(result, n) for n in result.left_out) + ".")
+        lines.append(_("Inputs that are points are left out (they have no variance to apportion): {inputs}.").format(
+            inputs=", ".join(_name(result, n) for n in result.left_out)))
     if result.correlations:
-        lines.append("**Independence.** Sobol indices assume independent inputs, so the priors' rank correlations ("
-                     + md_text("; ".join(result.correlations)) + ") are ignored in this section: every input is "
-                     "drawn from its own marginal distribution.")
+        lines.append(_("**Independence.** Sobol indices assume independent inputs, so the priors' rank correlations "
+                       "({pairs}) are ignored in this section: every input is drawn from its own marginal "
+                       "distribution.").format(pairs=md_text("; ".join(result.correlations))))
     lines.append("")
     for target in result.targets:
         if target.target.kind == "output":
@@ -83,38 +104,43 @@ def _name(result: SensitivityResult, name: str) -> str:
 
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     t, ix = tr.target, tr.indices
-    lines = [f"### {md_text(t.label or t.output)}", "", f"Target: {md_text(target_words(t))}."]
-    if tr.infinite_note():
-        lines[-1] += f" {md_text(tr.infinite_note())}"
+    lines = [f"### {md_text(_(t.label) if t.label else t.output)}", "",
+             _("Target: {target}.").format(target=md_text(target_words(t)))]
+    if infinite_note(tr):
+        lines[-1] += f" {md_text(infinite_note(tr))}"
     if ix is None:
-        return [*lines, "", f"No indices: {md_text(tr.undefined)}.", ""]
+        return [*lines, "", _("No indices: {why}.").format(why=md_text(tr.undefined)), ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    what = f"the variance of the {md_text(target_words(t).split(',')[0])}"
-    lines += ["", f"**{_name(result, ranking.top)} explains {_interval(ix.S1[j], ix.S1_conf[j], True)} of {what} "
-              f"on its own (S1), and {_interval(ix.ST[j], ix.ST_conf[j], True)} with its interactions (ST).**"]
+    lines += ["", _("**{input} explains {s1} of the variance of the {target} on its own (S1), and {st} with its "
+                    "interactions (ST).**").format(input=_name(result, ranking.top),
+                                                    s1=_interval(ix.S1[j], ix.S1_conf[j], True),
+                                                    target=md_text(target_words(t).split(",")[0]),
+                                                    st=_interval(ix.ST[j], ix.ST_conf[j], True))]
     if len(ix.names) > 1:
         k = ix.names.index(ranking.order[1])
         second = f"{_name(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
         if ranking.top_tied:
             tied = ", ".join(_name(result, n) for n in ranking.top_group[1:])
-            lines.append(f"It shares the first rank with {tied}, ST {_interval(ix.ST[k], ix.ST_conf[k])}: tied, "
-                         "each ST estimate lies inside the other's interval.")
+            lines.append(_("It shares the first rank with {tied}, ST {st}: tied, each ST estimate lies inside the "
+                           "other's interval.").format(tied=tied, st=_interval(ix.ST[k], ix.ST_conf[k])))
         elif ranking.settled:
-            lines.append(f"Its first rank is settled: its ST interval lies above that of the second, {second}.")
+            lines.append(_("Its first rank is settled: its ST interval lies above that of the second, "
+                           "{second}.").format(second=second))
         else:
-            lines.append(f"Its first rank is **not settled**: its ST interval overlaps that of the second, {second}.")
-        lines[-1] += f" It comes first in {_pct(ranking.top_first_share)} of the {result.spec.resamples}."
+            lines.append(_("Its first rank is **not settled**: its ST interval overlaps that of the second, "
+                           "{second}.").format(second=second))
+        lines[-1] += " " + _("It comes first in {share} of the {resamples}.").format(
+            share=_pct(ranking.top_first_share), resamples=result.spec.resamples)
     s1_sum = float(np.sum(ix.S1))
-    lines.append(f"The S1 sum to {s1_sum:.2f}: interactions between inputs account for about "
-                 f"{_pct(max(0.0, 1.0 - s1_sum))} of the variance.")
+    lines.append(_("The S1 sum to {sum}: interactions between inputs account for about {share} of the "
+                   "variance.").format(sum=fixed(s1_sum, 2), share=_pct(max(0.0, 1.0 - s1_sum))))
     lines += ["", *_table(result, tr), ""]
     near_zero = [n for n, s, c in zip(ix.names, ix.S1, ix.S1_conf, strict=True) if s < 0 and s + c >= 0]
     if near_zero:
         names = ", ".join(_name(result, n) for n in near_zero)
-        lines += [f"Negative S1 estimates whose interval covers 0 ({names}) are "
-                  "shown as estimated: the true index is 0 or close to it, and the negative value is sampling "
-                  "error.", ""]
+        lines += [_("Negative S1 estimates whose interval covers 0 ({inputs}) are shown as estimated: the true index "
+                    "is 0 or close to it, and the negative value is sampling error.").format(inputs=names), ""]
     lines += _convergence(result, tr)
     lines += _crosschecks(result, tr)
     lines += _tornado(result, tr)
@@ -124,27 +150,29 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
 def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
     ix, cc, tor = tr.indices, tr.crosscheck, tr.tornado
     swings = {bar.name: bar.swing for bar in tor.bars} if tor is not None else {}
-    head = "| rank | input | S1 (interval) | ST (interval) |"
+    head = _("| rank | input | S1 (interval) | ST (interval) |")
     rule = "|---:|---|---|---|"
     if cc is not None:
         head += " Spearman ρ | PAWN |"
         rule += "---:|---:|"
     if swings:
-        head += " tornado swing |"
+        head += " " + _("tornado swing |")
         rule += "---:|"
     rows = [head, rule]
+    covers, not_converged = _(", covers 0"), _(", not converged")
     for rank, name in enumerate(tr.ranking.order, start=1):
         j = ix.names.index(name)
         s1 = _interval(ix.S1[j], ix.S1_conf[j])
         if ix.S1[j] - ix.S1_conf[j] <= 0 <= ix.S1[j] + ix.S1_conf[j]:
-            s1 += ", covers 0"
-        s1 += ", not converged" if name in tr.not_converged["S1"] else ""
-        st = _interval(ix.ST[j], ix.ST_conf[j]) + (", not converged" if name in tr.not_converged["ST"] else "")
+            s1 += covers
+        s1 += not_converged if name in tr.not_converged["S1"] else ""
+        st = _interval(ix.ST[j], ix.ST_conf[j]) + (not_converged if name in tr.not_converged["ST"] else "")
         row = f"| {rank} | {_label(result, name)} | {s1} | {st} |"
         if cc is not None:
-            row += f" {cc.spearman[j]:+.2f} | {cc.pawn[j]:.3f} |"
+            sign = "+" if cc.spearman[j] >= 0 else "-"
+            row += f" {sign}{fixed(abs(cc.spearman[j]), 2)} | {fixed(cc.pawn[j], 3)} |"
         if swings:
-            row += f" {swings[name]:.3g} |"
+            row += f" {number(swings[name], 3)} |"
         rows.append(row)
     return rows
 
@@ -154,19 +182,21 @@ def _convergence(result: SensitivityResult, tr: TargetResult) -> list[str]:
     last = spec_steps[-1]
     width, widest = last.widest_ST
     if tr.converged:
-        verdict = (f"Converged at N = {last.base_samples:,} ({last.evaluations:,} model runs): the widest ST "
-                   f"interval is {width:.3f} wide ({_name(result, widest)}).")
+        verdict = _("Converged at N = {n} ({runs} model runs): the widest ST interval is {width} wide "
+                    "({input}).").format(n=decimal(last.base_samples), runs=decimal(last.evaluations),
+                                         width=fixed(width, 3), input=_name(result, widest))
     else:
-        verdict = (f"**Not converged** within the cap: at N = {last.base_samples:,} ({last.evaluations:,} model "
-                   f"runs) the widest ST interval is still {width:.3f} wide ({_name(result, widest)}); read the "
-                   "ranking with that in mind.")
-    rows = ["| N | model runs | widest ST interval | input | top input's ST |", "|---:|---:|---:|---|---:|"]
+        verdict = _("**Not converged** within the cap: at N = {n} ({runs} model runs) the widest ST interval is "
+                    "still {width} wide ({input}); read the ranking with that in mind.").format(
+            n=decimal(last.base_samples), runs=decimal(last.evaluations), width=fixed(width, 3),
+            input=_name(result, widest))
+    rows = [_("| N | model runs | widest ST interval | input | top input's ST |"), "|---:|---:|---:|---|---:|"]
     top = tr.ranking.top
     for step in spec_steps:
         j = step.names.index(top)
         w, name = step.widest_ST
-        rows.append(f"| {step.base_samples:,} | {step.evaluations:,} | {w:.3f} | {_name(result, name)} | "
-                    f"{_interval(step.ST[j], step.ST_conf[j])} |")
+        rows.append(f"| {decimal(step.base_samples)} | {decimal(step.evaluations)} | {fixed(w, 3)} | "
+                    f"{_name(result, name)} | {_interval(step.ST[j], step.ST_conf[j])} |")
     return [verdict, "", *rows, ""]
 
 
@@ -175,14 +205,17 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if cc is None:
         return []
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
-    agree = "agree" if tr.top_agrees else "**disagree**"
-    first = " and ".join(_name(result, n) for n in tr.ranking.top_group)
-    first += ", tied first" if tr.ranking.top_tied else ""
-    text = (f"Cross-checks on a plain Monte Carlo sample of {cc.samples:,}: Spearman's rank correlation puts "
-            f"{_name(result, spearman)} first, PAWN (median Kolmogorov-Smirnov distance; below "
-            f"{cc.pawn_threshold:.3f} an input is indistinguishable from none) puts {_name(result, pawn)} first; "
-            f"with ST's {first}, the "
-            f"methods {agree} on the most influential input.")
+    first = _(" and ").join(_name(result, n) for n in tr.ranking.top_group)
+    first += _(", tied first") if tr.ranking.top_tied else ""
+    said = (_("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts {spearman} first, "
+              "PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input is indistinguishable from none) "
+              "puts {pawn} first; with ST's {first}, the methods agree on the most influential input.")
+            if tr.top_agrees else
+            _("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts {spearman} first, "
+              "PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input is indistinguishable from none) "
+              "puts {pawn} first; with ST's {first}, the methods **disagree** on the most influential input."))
+    text = said.format(n=decimal(cc.samples), spearman=_name(result, spearman), threshold=fixed(cc.pawn_threshold, 3),
+                       pawn=_name(result, pawn), first=first)
     return [text, ""]
 
 
@@ -191,21 +224,24 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if tor is None or not tor.bars:
         return []
     bar = tor.bars[0]
-    unit = md_text(tr.target.unit)
-    lo = "never" if bar.capped_low else f"{_count(bar.output_low)} {unit}"
-    hi = "never" if bar.capped_high else f"{_count(bar.output_high)} {unit}"
-    return [f"Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
-            f"values the output is {'never' if tor.baseline_infinite else _count(tor.baseline)} {unit}; "
-            f"{_name(result, bar.name)} moves it most, from "
-            f"{lo} to {hi}. The tornado ignores interactions; the indices above do not.", ""]
+    unit = md_text(_(tr.target.unit))
+    never = _("never")
+    lo = never if bar.capped_low else f"{_count(bar.output_low)} {unit}"
+    hi = never if bar.capped_high else f"{_count(bar.output_high)} {unit}"
+    at_points = never if tor.baseline_infinite else _count(tor.baseline)
+    return [_("Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
+              "values the output is {value} {unit}; {input} moves it most, from {low} to {high}. The tornado ignores "
+              "interactions; the indices above do not.").format(value=at_points, unit=unit,
+                                                               input=_name(result, bar.name), low=lo, high=hi), ""]
 
 
 def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> list[str]:
-    lines = ["### What decides the claims", "",
-             "Each claim's indicator (1 where the claim holds, 0 elsewhere) analysed like an output, once, on the "
-             "first base sample N where it varies (the claims do not steer the doubling).", "",
-             "| claim | N | most influential input | its ST (interval) | first rank settled | widest ST interval |",
+    lines = [_("### What decides the claims"), "",
+             _("Each claim's indicator (1 where the claim holds, 0 elsewhere) analysed like an output, once, on the "
+               "first base sample N where it varies (the claims do not steer the doubling)."), "",
+             _("| claim | N | most influential input | its ST (interval) | first rank settled | widest ST interval |"),
              "|---|---:|---|---|---|---:|"]
+    tied, yes, no, not_converged = _("tied"), _("yes"), _("no"), _(", not converged")
     for tr in claims:
         claim = tr.target.claim
         name = md_cell(claim.text if claim is not None and claim.text else tr.target.key)
@@ -214,8 +250,8 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
             continue
         ix, ranking = tr.indices, tr.ranking
         j = ix.names.index(ranking.top)
-        lines.append(f"| {name} | {ix.base_samples:,} | {_label(result, ranking.top)} | "
-                     f"{_interval(ix.ST[j], ix.ST_conf[j])} | "
-                     f"{'tied' if ranking.top_tied else 'yes' if ranking.settled else 'no'} | {ix.widest_ST[0]:.3f}"
-                     f"{', not converged' if tr.not_converged['ST'] else ''} |")
+        settled = tied if ranking.top_tied else yes if ranking.settled else no
+        lines.append(f"| {name} | {decimal(ix.base_samples)} | {_label(result, ranking.top)} | "
+                     f"{_interval(ix.ST[j], ix.ST_conf[j])} | {settled} | {fixed(ix.widest_ST[0], 3)}"
+                     f"{not_converged if tr.not_converged['ST'] else ''} |")
     return [*lines, ""]

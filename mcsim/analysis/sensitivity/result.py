@@ -115,12 +115,6 @@ class TargetResult:
         return {kind: tuple(n for n, half in zip(ix.names, conf, strict=True) if 2 * half >= self.tolerance)
                 for kind, conf in (("S1", ix.S1_conf), ("ST", ix.ST_conf))}
 
-    def infinite_note(self) -> str:
-        """The share of samples where the output is infinite, in words ("" when none is)."""
-        if not self.infinite_share:
-            return ""
-        return f"{100 * self.infinite_share:.2f} % of the samples are infinite."
-
     def to_summary(self, conf_level: float) -> dict:
         t = self.target
         entry: dict = {"target": {"description": t.describe(), "output": t.output, "transform": t.transform,

@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from mcsim.i18n import _
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, whole
 from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models import Model
@@ -115,16 +116,15 @@ class SensitivitySpec:
     def intervals(self) -> str:
         """How the intervals are made, in words (for reports and summary.json)."""
         if self.replicates > 1:
-            return (f"Student's t over {self.replicates} independently scrambled replicates of N / "
-                    f"{self.replicates} base points each: estimate +/- t * sd / sqrt({self.replicates}) of the "
-                    "replicates' own estimates")
-        return (f"SALib's bootstrap, {self.bootstrap} resamples: estimate +/- z * bootstrap sd (too wide on a "
-                "Sobol design)")
+            return _("Student's t over {r} independently scrambled replicates of N / {r} base points each: estimate "
+                     "+/- t * sd / sqrt({r}) of the replicates' own estimates").format(r=self.replicates)
+        return _("SALib's bootstrap, {resamples} resamples: estimate +/- z * bootstrap sd (too wide on a Sobol "
+                 "design)").format(resamples=self.bootstrap)
 
     @property
     def resamples(self) -> str:
         """What the resamples behind the ranking's share are."""
-        return f"{self.replicates} replicates" if self.replicates > 1 else "bootstrap resamples"
+        return _("{r} replicates").format(r=self.replicates) if self.replicates > 1 else _("bootstrap resamples")
 
 
 DEFAULT_MAX_BASE = 65536

@@ -29,6 +29,7 @@ from typing import Protocol
 import numpy as np
 
 from mcsim.analysis.sensitivity.spec import SensitivitySpec
+from mcsim.i18n import _
 from mcsim.inputs.errors import McsimError
 from mcsim.models import Model
 
@@ -185,17 +186,21 @@ class Target:
         among all samples (its cumulative distribution from 0 to 1), so that ...``.
         """
         if self.kind == "claim":
-            return f"indicator of claim {self.claim.name}: 1 where {self.claim.describe()}, 0 elsewhere"
-        what = self.label[:1].lower() + self.label[1:] if self.label else self.output
+            return _("indicator of claim {name}: 1 where {test}, 0 elsewhere").format(name=self.claim.name,
+                                                                                    test=self.claim.describe())
+        label = _(self.label) if self.label else ""
+        what = label[:1].lower() + label[1:] if label else self.output
         if self.transform == "rank":
-            text = f"rank of {what} among all samples (its cumulative distribution from 0 to 1), so that the ranking "
             if self.infinite_means:
-                return text + (f"of the inputs depends neither on the scale of {what} nor on where its infinite values "
-                               f"({self.infinite_means}) are put: they tie at the top")
-            return text + f"of the inputs does not depend on the scale of {what}"
-        text = f"log10 of {what}" if self.transform == "log10" else what
+                return _("rank of {output} among all samples (its cumulative distribution from 0 to 1), so that the "
+                         "ranking of the inputs depends neither on the scale of {output} nor on where its infinite "
+                         "values ({means}) are put: they tie at the top").format(output=what,
+                                                                                 means=_(self.infinite_means))
+            return _("rank of {output} among all samples (its cumulative distribution from 0 to 1), so that the "
+                     "ranking of the inputs does not depend on the scale of {output}").format(output=what)
+        text = _("log10 of {output}").format(output=what) if self.transform == "log10" else what
         if self.unit:
-            text += f" ({self.unit})"
+            text += f" ({_(self.unit)})"
         return text
 
 
