@@ -60,9 +60,8 @@ def test_english_is_the_default_and_speaking_restores_it():
         assert language() == "fr"
         assert _("## Claims") == "## Affirmations"
     assert _("## Claims") == "## Claims"
-    with pytest.raises(ValueError, match="language 'de' is not available"):
-        with speaking("de"):
-            pass
+    with pytest.raises(ValueError, match="language 'de' is not available"), speaking("de"):
+        pass
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -105,3 +104,39 @@ def test_summary_json_stays_english_in_a_french_report(french):
     summary = (french / "summary.json").read_text(encoding="utf-8")
     assert '"lang": "fr"' in summary
     assert "probability 0." in summary and "probabilité" not in summary
+
+
+def test_a_claims_french_words_are_used_in_french_only():
+    from mcsim.inputs.claims import Claim
+    from mcsim.report.text import claim_text
+
+    claim = Claim("c", "A surplus", "surplus", ">", 0.0, users=5e7, text_fr="Un surplus")
+    assert claim_text(claim) == "A surplus"
+    with speaking("fr"):
+        assert claim_text(claim) == "Un surplus"
+        assert claim_text(Claim("d", "Only English", "surplus", ">", 0.0, users=5e7)) == "Only English"
+
+
+def test_a_claims_french_words_must_be_a_string(tmp_path):
+    from mcsim.inputs.errors import InputError
+    from mcsim.inputs.runs import load_run
+
+    run = tmp_path / "run.toml"
+    run.write_text(f'[run]\npriors = "{ROOT / "priors" / "paper-table1.toml"}"\nusers = [1e6]\n\n[[claims]]\n'
+                   'name = "c"\noutput = "break_even_users"\nop = "<="\nvalue = 6e6\ntext_fr = 3\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[\[claims\]\] \"c\" text_fr = 3 is invalid: must be a string"):
+        load_run(run)
+
+
+def test_report_settings_are_checked_with_the_file_and_field(tmp_path, capsys):
+    run = tmp_path / "run.toml"
+    run.write_text(f'[run]\npriors = "{ROOT / "priors" / "paper-table1.toml"}"\n\n[report]\nlang = "de"\n'
+                   'figure = "journal"\n', encoding="utf-8")
+    assert main(["run", str(run), "--samples", "1024", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f'{run}: [report] lang = "de" is unknown (allowed: en, fr)' in err
+    assert f'{run}: [report] figure is not a known key; did you mean "figures"? (allowed: figures, lang)' in err
+    assert not (tmp_path / "out").exists()
+    assert main(["run", str(ROOT / "runs" / "paper-table1.toml"), "--lang", "english", "--out",
+                 str(tmp_path / "out")]) == 2
+    assert 'command line: --lang = "english" is unknown (allowed: en, fr)' in capsys.readouterr().err

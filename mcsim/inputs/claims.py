@@ -92,7 +92,7 @@ OPERATORS: dict[str, Operator] = {
 }
 #: The keys that give a claim's numbers; each operator needs some of them (:attr:`Operator.needs`).
 OPERANDS = ("value", "low", "high", "rel", "factor")
-CLAIM_KEYS = ("name", "text", "output", "op", *OPERANDS, "users", "reading_of")
+CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, "users", "reading_of")
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,8 @@ class Claim:
         For an output over the users grid: at which users.
     reading_of : str or None
         The name of an earlier claim of the run this one is another reading of.
+    text_fr : str
+        Its words in French, for reports written in French ("" : its ``text`` is used).
 
     Raises
     ------
@@ -137,6 +139,7 @@ class Claim:
     rel: float | None = None
     factor: float | None = None
     reading_of: str | None = None
+    text_fr: str = ""
 
     def __post_init__(self) -> None:
         check_fields(check_claim, fields_of(self), claim_where(self.name))
@@ -192,8 +195,9 @@ def check_claim(claim: Table) -> None:
     name = claim.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         claim.invalid("name", "must be a name of letters, digits and underscores")
-    if not isinstance(claim.get("text", ""), str):
-        claim.invalid("text", "must be a string")
+    for key in ("text", "text_fr"):
+        if not isinstance(claim.get(key, ""), str):
+            claim.invalid(key, "must be a string")
     output = claim.get("output")
     if output is None:
         claim.add(None, "is missing 'output' (the output the claim is about)")

@@ -16,7 +16,18 @@ from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
-from mcsim.report.text import decimal, fixed, input_label, md_cell, md_code, md_text, number, output_label, percent
+from mcsim.report.text import (
+    claim_text,
+    decimal,
+    fixed,
+    input_label,
+    md_cell,
+    md_code,
+    md_text,
+    number,
+    output_label,
+    percent,
+)
 from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
 
@@ -45,7 +56,7 @@ def _claims(result: Result) -> list[str]:
     holds, fails = _("holds"), _("fails")
     for c in result.claims.values():
         interval = _("{low} to {high}").format(low=fixed(c.ci95[0], 4), high=fixed(c.ci95[1], 4))
-        lines.append(f"| {md_cell(c.claim.text or c.claim.name)} | {md_cell(claim_condition(c, result))} | "
+        lines.append(f"| {md_cell(claim_text(c.claim) or c.claim.name)} | {md_cell(claim_condition(c, result))} | "
                      f"{fixed(c.probability, 4)} | {fixed(c.se, 4)} | {interval} | "
                      f"{holds if c.holds_at_point else fails} |")
     stopped = f" ({_stopped(result)})" if result.stopped_early else ""

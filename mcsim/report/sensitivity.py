@@ -10,7 +10,7 @@ import numpy as np
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.i18n import _
-from mcsim.report.text import condition, count, decimal, fixed, md_cell, md_code, md_text, number, percent
+from mcsim.report.text import claim_text, condition, count, decimal, fixed, md_cell, md_code, md_text, number, percent
 
 __all__ = ["sensitivity_markdown", "target_words"]
 
@@ -49,7 +49,8 @@ def target_words(target: Target) -> str:
         return target.describe()
     test = condition(_(target.label) if target.label else target.output, target.unit, claim)
     if claim.text:
-        return _("indicator of the claim “{claim}”: 1 where {test}, 0 elsewhere").format(claim=claim.text, test=test)
+        return _("indicator of the claim “{claim}”: 1 where {test}, 0 elsewhere").format(claim=claim_text(claim),
+                                                                                        test=test)
     return _("indicator of the claim: 1 where {test}, 0 elsewhere").format(test=test)
 
 
@@ -244,7 +245,7 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
     tied, yes, no, not_converged = _("tied"), _("yes"), _("no"), _(", not converged")
     for tr in claims:
         claim = tr.target.claim
-        name = md_cell(claim.text if claim is not None and claim.text else tr.target.key)
+        name = md_cell(claim_text(claim) if claim is not None and claim.text else tr.target.key)
         if tr.indices is None:
             lines.append(f"| {name} | | {md_cell(tr.undefined)} | | | |")
             continue

@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 
 from mcsim.i18n import LOCALES, _, language, pgettext
 
-__all__ = ["OPERATOR_WORDS", "condition", "count", "decimal", "fixed", "format_value", "headline_outputs",
+__all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "headline_outputs",
            "input_label", "lower_first", "md_cell", "md_code", "md_text", "money", "names_its_unit", "number",
            "output_label", "p_value", "percent", "reading_words"]
 
@@ -80,6 +80,12 @@ def input_label(prior) -> str:
     if language() == "fr" and french:
         return french
     return _(prior.label or prior.name)
+
+
+def claim_text(claim) -> str:
+    """A claim's words in the report's language: its ``text_fr`` in French where the run gives one."""
+    french = getattr(claim, "text_fr", "")
+    return french if language() == "fr" and french else claim.text
 
 
 def output_label(spec) -> str:
@@ -226,7 +232,9 @@ def condition(label: str, unit: str, claim) -> str:
     """
     what = lower_first(label)
     if claim.users is not None:
-        what = _("{output} at {users} users").format(output=what, users=count(claim.users, 7))
+        users = count(claim.users, 7)
+        at = pgettext("in words", "{output} at {users} users") if claim.users >= 1e6 else _("{output} at {users} users")
+        what = at.format(output=what, users=users)
     shown = not names_its_unit(label, _(unit))
     return f"{what} {reading_words(claim, lambda v: format_value(v, unit, 7, unit_shown=shown))}"
 

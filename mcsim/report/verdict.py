@@ -17,6 +17,7 @@ from mcsim.i18n import N_, _, language
 from mcsim.report.likelihood import describe_scale, phrase, straddle, term
 from mcsim.report.readings import reading_groups
 from mcsim.report.text import (
+    claim_text,
     condition,
     decimal,
     fixed,
@@ -217,7 +218,8 @@ def answer_markdown(result: Result) -> list[str]:
     names = list(result.claims)
     c, cv = result.claims[names[0]], result.verdict.claims[names[0]]
     test = md_text(claim_condition(c, result))
-    said = f"“{md_text(c.claim.text)}” ({test})" if c.claim.text else _capital(test)
+    said = _("“{claim}” ({test})").format(claim=md_text(claim_text(c.claim)), test=test) if c.claim.text else \
+        _capital(test)
     point = _("it holds at their point values") if c.holds_at_point else _("it fails at their point values")
     lines = [_("- **Is the claim robust?** {claim} is{worded} under these priors; {point}.").format(
         claim=said, worded=_worded(c, result, _probability), point=point)]
@@ -230,7 +232,7 @@ def answer_markdown(result: Result) -> list[str]:
     for other in (result.claims[name] for name in names[1:]):
         if other.claim.reading_of is not None:
             continue  # said with the claim it reads
-        named = md_text(other.claim.text or claim_condition(other, result))
+        named = md_text(claim_text(other.claim) or claim_condition(other, result))
         worded = _worded(other, result, _compact).rstrip(",")
         others.append(_("“{claim}” is{worded}").format(claim=named, worded=worded))
     if others:
@@ -321,7 +323,7 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
         _("It fails at the priors' point values.")
     test = md_text(claim_condition(c, result))
     worded = _("; ").join(_under(reading) + _probability(r) for reading, r in readings(c, result))
-    lines = [f"### {md_text(c.claim.text) if c.claim.text else _capital(test)}", "",
+    lines = [f"### {md_text(claim_text(c.claim)) if c.claim.text else _capital(test)}", "",
              _("{test}: {worded}, over {n} samples.").format(test=_capital(test), worded=worded, n=decimal(c.samples))
              + " " + point, ""]
     if cv.drivers:
