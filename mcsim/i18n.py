@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "language", "ngettext", "pgettext", "speaking"]
+__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "decimal", "language", "ngettext", "pgettext", "speaking"]
 
 #: The languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -67,6 +67,18 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """``message`` in the report's language (itself where the catalogue has no translation)."""
     return _catalogue(language()).gettext(message)
+
+
+def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
+    """``value`` with ``places`` decimals in the report's language: ``1,234.5`` in English, ``1 234,5``
+    in French (Babel's grouping: a narrow no-break space)."""
+    lang = language()
+    if lang == LANGUAGES[0]:
+        return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+    from babel.numbers import format_decimal
+
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang], group_separator=grouped)
 
 
 def N_(message: str) -> str:

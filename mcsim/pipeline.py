@@ -12,6 +12,7 @@ from mcsim.analysis.tails import tail_index
 from mcsim.analysis.verdict import judge
 from mcsim.compute.engine import Progress, simulate
 from mcsim.compute.stats import OutputStats, curves, evaluate_claims, histograms, kept_samples, summarise
+from mcsim.i18n import speaking
 from mcsim.inputs.runs import RunSpec
 from mcsim.result import Result
 
@@ -55,7 +56,8 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
              for name, stats in outputs.items() if stats.largest is not None}
     published = spec.published
-    section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
+    with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
+        section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
     seconds["verdict"] = time.perf_counter() - start
     return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,

@@ -6,9 +6,7 @@ import math
 import re
 from collections.abc import Callable
 
-from babel.numbers import format_decimal
-
-from mcsim.i18n import LOCALES, _, language, pgettext
+from mcsim.i18n import _, decimal, language, pgettext
 
 __all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "headline_outputs",
            "input_label", "lower_first", "md_cell", "md_code", "md_text", "money", "names_its_unit", "number",
@@ -57,16 +55,6 @@ def md_code(text: str) -> str:
     """Text for an inline code span: Markdown escapes do not apply there, so backticks and line
     breaks are removed; HTML inside a code span is escaped by the renderer."""
     return " ".join(str(text).replace("`", "'").split())
-
-
-def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
-    """``value`` with ``places`` decimals in the report's language: ``1,234.5`` in English, ``1 234,5``
-    in French (Babel's grouping: a narrow no-break space)."""
-    lang = language()
-    if lang == "en":
-        return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
-    pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALES[lang], group_separator=grouped)
 
 
 def fixed(value: float, places: int) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mcsim.i18n import _, decimal, language
 from mcsim.models.tableau1 import paper
 from mcsim.models.tableau1.model import evaluate
 
@@ -45,13 +46,13 @@ class TableRow:
             return []
         found = []
         if round(self.prompts) != self.printed.prompts:
-            found.append(f"prompts printed {self.printed.prompts:,.0f}")
+            found.append(_("prompts printed {n}").format(n=decimal(self.printed.prompts)))
         if round(self.users) != self.printed.users:
-            found.append(f"users printed {self.printed.users:,.0f}")
+            found.append(_("users printed {n}").format(n=decimal(self.printed.users)))
         if round_half_up(self.unit_cost_usd, 4) != self.printed.unit_cost_usd:
-            found.append(f"unit cost printed {self.printed.unit_cost_usd:.4f}")
+            found.append(_("unit cost printed {n}").format(n=decimal(self.printed.unit_cost_usd, 4)))
         if round(self.surplus_usd) != self.printed.surplus_usd:
-            found.append(f"surplus printed {self.printed.surplus_usd:,.0f}")
+            found.append(_("surplus printed {n}").format(n=decimal(self.printed.surplus_usd)))
         return found
 
 
@@ -93,8 +94,22 @@ def deterministic_table(priors: Priors) -> list[TableRow]:
     return rows
 
 
+def _usd(value: float, places: int) -> str:
+    return _("${amount}").format(amount=decimal(value, places))
+
+
+def _g(value: float) -> str:
+    """A stated figure as the paper writes it (0.002, 250), with the language's decimal mark."""
+    text = f"{value:g}"
+    return text if language() == "en" else text.replace(".", ",")
+
+
+def _percent(share: float) -> str:
+    return _("{number} %").format(number=decimal(100 * share, 0))
+
+
 def consistency_checks(priors: Priors) -> list[Check]:
-    """Compare the paper's stated figures with what its model gives, by computation."""
+    """Compare the paper's stated figures with what its model gives, by computation (in the report's language)."""
     points = priors.points()
     stated = paper.STATED
     base = point_outputs(points, [1.0])
@@ -104,52 +119,59 @@ def consistency_checks(priors: Priors) -> list[Check]:
     at_stated = point_outputs({**points, "cost_per_1k_tokens": stated["cost_per_1k_tokens"],
                                "tokens_per_prompt": stated["tokens_per_prompt"]}, [1.0])
     checks.append(Check(
-        "Cost per prompt",
+        _("Cost per prompt"),
         math.isclose(implied, stated["cost_per_prompt"]),
-        f"${stated['cost_per_1k_tokens']:g} per 1000 tokens x {stated['tokens_per_prompt']:g} tokens = "
-        f"${implied:.4f} per prompt, but the table uses ${stated['cost_per_prompt']:.4f} "
-        f"({stated['cost_per_prompt'] / implied:.3g}x). At ${implied:.4f} the break-even would be "
-        f"{_users(at_stated['break_even_users'])}, not {paper.BREAK_EVEN_USERS:,.0f}."))
+        _("{per_1k} per 1000 tokens x {tokens} tokens = {implied} per prompt, but the table uses {used} ({ratio}x). "
+          "At {implied} the break-even would be {at_stated}, not {printed}.").format(
+            per_1k=_("${amount}").format(amount=_g(stated["cost_per_1k_tokens"])),
+            tokens=_g(stated["tokens_per_prompt"]),
+            implied=_usd(implied, 4), used=_usd(stated["cost_per_prompt"], 4),
+            ratio=_g(float(f"{stated['cost_per_prompt'] / implied:.3g}")),
+            at_stated=_users(at_stated["break_even_users"]), printed=decimal(paper.BREAK_EVEN_USERS))))
 
     row = next(r for r in paper.TABLE1 if r.surplus_usd == 0)
     model_unit = float(point_outputs(points, [row.users])["unit_cost"][0])
     checks.append(Check(
-        "Unit cost at break-even",
+        _("Unit cost at break-even"),
         round_half_up(model_unit, 4) == row.unit_cost_usd,
-        f"the break-even row prints ${row.unit_cost_usd:.4f} per prompt; the model gives "
-        f"${model_unit:.4f} at {row.users:,.0f} users."))
+        _("the break-even row prints {printed} per prompt; the model gives {model} at {users} users.").format(
+            printed=_usd(row.unit_cost_usd, 4), model=_usd(model_unit, 4), users=decimal(row.users))))
 
     text_rate = paper.TEXT_CONVERSION_RATE
     at_text = point_outputs({**points, "conversion_rate": text_rate}, [1.0])
     checks.append(Check(
-        "Conversion rate",
+        _("Conversion rate"),
         math.isclose(text_rate, stated["conversion_rate"]),
-        f"section 5's text says {text_rate:.0%}, the table and footnote 7 {stated['conversion_rate']:.0%}. "
-        f"At {text_rate:.0%} the break-even moves from {_users(base['break_even_users'])} to "
-        f"{_users(at_text['break_even_users'])}."))
+        _("section 5's text says {text}, the table and footnote 7 {table}. At {text} the break-even moves from "
+          "{base} to {moved}.").format(text=_percent(text_rate), table=_percent(stated["conversion_rate"]),
+                                       base=_users(base["break_even_users"]),
+                                       moved=_users(at_text["break_even_users"]))))
 
     checks.append(Check(
-        "Source of the inference cost",
+        _("Source of the inference cost"),
         False,
-        f"${stated['cost_per_1k_tokens']:g} per 1000 tokens is the March-2023 API price of gpt-3.5-turbo, "
-        "not a cost estimate for GPT-4 (GPT-4 8k was priced $0.03 / $0.06 per 1000 input / output tokens)."))
+        _("{price} per 1000 tokens is the March-2023 API price of gpt-3.5-turbo, not a cost estimate for GPT-4 "
+          "(GPT-4 8k was priced $0.03 / $0.06 per 1000 input / output tokens).").format(
+            price=_("${amount}").format(amount=_g(stated["cost_per_1k_tokens"])))))
 
     crossover = float(base["crossover_users"])
-    stated_m = paper.CROSSOVER_USERS / 1e6
+    stated_m = decimal(paper.CROSSOVER_USERS / 1e6)
     # "about 50 million" is stated to the nearest 10 million: 45 to 55 million round to it
     within = math.isfinite(crossover) and round(crossover / 1e7) * 1e7 == paper.CROSSOVER_USERS
-    said = (f"{crossover / 1e6:.3g} million users, which rounds to the text's {stated_m:.0f} million (stated to the "
-            "nearest 10 million)" if within else f"{_users(crossover)}, outside the text's rounding (45 to 55 million)")
+    said = (_("{crossover} million users, which rounds to the text's {stated} million (stated to the nearest 10 "
+              "million)").format(crossover=_g(float(f"{crossover / 1e6:.3g}")), stated=stated_m) if within else
+            _("{crossover}, outside the text's rounding (45 to 55 million)").format(crossover=_users(crossover)))
     checks.append(Check(
-        "Crossover of inference and training costs",
+        _("Crossover of inference and training costs"),
         within,
-        f'the text says "beyond about {stated_m:.0f} million users" the monthly training cost falls below the '
-        f"inference cost; the model's crossover is {said}."))
+        _("the text says \"beyond about {stated} million users\" the monthly training cost falls below the inference "
+          "cost; the model's crossover is {said}.").format(stated=stated_m, said=said)))
     return checks
 
 
 def _users(value: float) -> str:
-    return f"{value:,.0f} users" if math.isfinite(value) else "never (margin per user <= 0)"
+    return _("{n} users").format(n=decimal(value)) if math.isfinite(value) else \
+        _("never (margin per user <= 0)")
 
 
 def format_table(priors: Priors) -> str:
@@ -175,18 +197,18 @@ def format_table(priors: Priors) -> str:
 
 def markdown_section(priors: Priors) -> list[str]:
     """The table and the checks as Markdown lines, for a run's report."""
-    lines = ["## Tableau 1 at the priors' point values", "",
-             "| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |",
+    lines = [_("## Tableau 1 at the priors' point values"), "",
+             _("| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |"),
              "|---:|---:|---:|---:|---|"]
     for row in deterministic_table(priors):
-        note = "; ".join(row.mismatches()) or "the same"
-        lines.append(f"| {row.prompts:,.0f} | {row.users:,.0f} | {round_half_up(row.unit_cost_usd, 4):.4f} | "
-                     f"{row.surplus_usd:,.0f} | {note} |")
+        note = _("; ").join(row.mismatches()) or _("the same")
+        lines.append(f"| {decimal(row.prompts)} | {decimal(row.users)} | "
+                     f"{decimal(round_half_up(row.unit_cost_usd, 4), 4)} | {decimal(row.surplus_usd)} | {note} |")
     checks = consistency_checks(priors)
-    lines += ["", "### The paper's figures checked", "",
-              f"Computed at the priors' point values: {sum(not c.consistent for c in checks)} of {len(checks)} "
-              "figures the paper states are inconsistent with its own model or sources.", ""]
+    lines += ["", _("### The paper's figures checked"), "",
+              _("Computed at the priors' point values: {n} of {total} figures the paper states are inconsistent with "
+                "its own model or sources.").format(n=sum(not c.consistent for c in checks), total=len(checks)), ""]
+    consistent, inconsistent = _("consistent"), _("inconsistent")
     for check in sorted(checks, key=lambda c: c.consistent):  # the inconsistencies first
-        status = "consistent" if check.consistent else "inconsistent"
-        lines.append(f"- **{check.title}** ({status}): {check.detail}")
+        lines.append(f"- **{check.title}** ({consistent if check.consistent else inconsistent}): {check.detail}")
     return [*lines, ""]
