@@ -93,6 +93,7 @@ class Discovery:
     boxes: tuple[Box, ...]
     note: str = ""  # why no box was sought, when none was
     method: str = METHOD
+    reason: str = ""  # the note as a key: "no samples", "all fail", "none fail", "all points", "no box"
 
     @property
     def base_rate(self) -> float:
@@ -136,12 +137,13 @@ def discover(inputs: dict[str, np.ndarray], interest: np.ndarray, *, max_boxes: 
     varying = {name: np.asarray(values, dtype=float) for name, values in inputs.items()
                if np.ptp(np.asarray(values, dtype=float)) > 0}
     if n == 0:
-        return Discovery(0, 0, (), "no per-sample values were kept")
+        return Discovery(0, 0, (), "no per-sample values were kept", reason="no samples")
     if cases == 0 or cases == n:
         return Discovery(n, cases, (), "the claim " + ("fails in every sample" if cases == n else "never fails")
-                         + " of those kept: there is no region to describe")
+                         + " of those kept: there is no region to describe",
+                         reason="all fail" if cases == n else "none fail")
     if not varying:
-        return Discovery(n, cases, (), "every input is a point: there is nothing to restrict")
+        return Discovery(n, cases, (), "every input is a point: there is nothing to restrict", reason="all points")
 
     import pandas as pd
     import prim
@@ -175,4 +177,4 @@ def discover(inputs: dict[str, np.ndarray], interest: np.ndarray, *, max_boxes: 
             boxes.append(Box(restrictions, coverage, density, len(inside) / n, len(inside)))
     note = "" if boxes else (f"no restriction of the inputs raises the share of failures above its {cases / n:.1%} "
                              "over all kept samples")
-    return Discovery(n, cases, tuple(boxes), note)
+    return Discovery(n, cases, tuple(boxes), note, reason="" if boxes else "no box")

@@ -188,6 +188,18 @@ def describe_box(box, labels: dict[str, tuple[str, str]]) -> str:
     return parts[0] if parts else _("no restriction")
 
 
+def discovery_note(d) -> str:
+    """Why scenario discovery found no box, in the report's language."""
+    said = {"no samples": _("no per-sample values were kept"),
+            "all fail": _("the claim fails in every sample of those kept: there is no region to describe"),
+            "none fail": _("the claim never fails in the samples kept: there is no region to describe"),
+            "all points": _("every input is a point: there is nothing to restrict")}
+    if d.reason == "no box":
+        return _("no restriction of the inputs raises the share of failures above its {share} over all kept "
+                 "samples").format(share=percent(d.base_rate))
+    return said.get(d.reason) or _(d.note or "no box found")
+
+
 def _drivers_of(cv: ClaimVerdict, result: Result, c: ClaimResult) -> str:
     """What a claim's Sobol indices are of, in words."""
     if cv.drivers_of == c.claim.output:
@@ -284,7 +296,7 @@ def _failure(cv: ClaimVerdict, labels: dict) -> str:
         if d.samples and not d.cases:
             return _("it fails in none of the first {n} samples, so no region where it fails can be told").format(
                 n=decimal(d.samples))
-        return _("no region of the inputs stands out ({note})").format(note=md_text(_(d.note or "no box found")))
+        return _("no region of the inputs stands out ({note})").format(note=md_text(discovery_note(d)))
     box = d.boxes[0]
     return _("{box}: {density} of the samples there fail (against {base} overall), and they hold {coverage} of "
              "all failures").format(box=describe_box(box, labels), density=percent(box.density, 0),
@@ -363,8 +375,7 @@ def _tipping_table(cv: ClaimVerdict, labels: dict) -> list[str]:
 def _boxes_markdown(cv: ClaimVerdict, labels: dict) -> list[str]:
     d = cv.discovery
     if not d.boxes:
-        return [_("- **Where it fails** (scenario discovery): {note}.").format(
-            note=md_text(_(d.note or "no box found"))), ""]
+        return [_("- **Where it fails** (scenario discovery): {note}.").format(note=md_text(discovery_note(d))), ""]
     lines = [_("- **Where it fails** (scenario discovery on the first {n} samples, {cases} of which fail, "
                "{share}):").format(n=decimal(d.samples), cases=decimal(d.cases), share=percent(d.base_rate))]
     for i, box in enumerate(d.boxes, start=1):
