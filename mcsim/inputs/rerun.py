@@ -88,6 +88,7 @@ def load_rerun(path: str | Path) -> RunSpec:
         problems.add("manifest.inputs.model", f"sha256 = {expected[:12]}… but {now}: the model's source changed "
                      "since the report was written; restore it, or run it afresh")
     problems.raise_if_any()
-    changes = {key: settings[key] for key in ("chunk_size", "keep_samples", "workers", "scheduler", "target_se")
+    changes = {key: settings[key] for key in ("chunk_size", "keep_samples", "workers", "scheduler", "target_se",
+                                              "figures", "lang")
                if key in settings and hasattr(spec, key)}
     return with_settings(spec, (file, "manifest.settings."), **changes)

@@ -16,6 +16,7 @@ from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
+from mcsim.report.summary import command
 from mcsim.report.text import (
     claim_text,
     decimal,
@@ -135,12 +136,10 @@ def _reproduce(result: Result) -> list[str]:
     if result.stopped_early:
         samples = _("{n} samples requested, {evaluated} evaluated").format(n=decimal(spec.samples),
                                                                            evaluated=decimal(result.samples))
-    options = "".join(f" --{key} {getattr(spec, key)}" for key, default in (("figures", "default"), ("lang", "en"))
-                      if getattr(spec, key) != default)
-    command = f"mcsim run {md_code(spec.file)} --samples {spec.samples} --seed {spec.seed}{options}"
     return [_("## Reproducing this report"), "",
             _("`{command}` with mcsim {version}: {samples}, sampler {sampler}, model `{model}`.").format(
-                command=command, version=__version__, samples=samples, sampler=spec.sampler, model=spec.model.name),
+                command=md_code(command(spec)), version=__version__, samples=samples, sampler=spec.sampler,
+                model=spec.model.name),
             _("Run file sha256 `{run}`; priors file sha256 `{priors}`. Time taken: {took}. `summary.json` lists the "
               "versions of every dependency.").format(run=spec.sha256, priors=spec.priors.sha256, took=took), ""]
 

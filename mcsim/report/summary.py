@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from mcsim import __version__
+from mcsim.inputs.runs import REPORT_SETTINGS
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
 from mcsim.report.attribution import HEAVY_TAIL_MEANS, SHARES_MEAN, heavy_tail_summary, median_attribution_summary
 from mcsim.report.likelihood import straddle, term
@@ -68,7 +69,7 @@ def manifest(result: Result) -> dict[str, Any]:
         inputs["model"] = {"name": source.name, "module": source.module, "path": source.path, "sha256": source.sha256}
     settings = {"samples": spec.samples, "seed": spec.seed, "sampler": spec.sampler, "model": spec.model.name,
                 "chunk_size": spec.chunk_size, "keep_samples": spec.keep_samples}
-    for key in ("workers", "scheduler", "target_se"):  # settings of the streaming engine, where present
+    for key in ("workers", "scheduler", "target_se", "figures", "lang"):  # the engine's and the report's
         if hasattr(spec, key):
             settings[key] = getattr(spec, key)
     return {
@@ -76,10 +77,17 @@ def manifest(result: Result) -> dict[str, Any]:
         "inputs": inputs,
         "settings": settings,
         "code": {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}},
-        "command": f"mcsim run {spec.file} --samples {spec.samples} --seed {spec.seed}",
+        "command": command(spec),
         "rerun": "mcsim run --from summary.json --out DIR checks the sha256 of every input file and of the "
                  "model's source, then reruns",
     }
+
+
+def command(spec) -> str:
+    """The command that runs ``spec`` again: its samples and seed, and its report settings where not the defaults."""
+    options = "".join(f" --{key} {getattr(spec, key)}" for key, allowed in REPORT_SETTINGS.items()
+                      if getattr(spec, key) != allowed[0])
+    return f"mcsim run {spec.file} --samples {spec.samples} --seed {spec.seed}{options}"
 
 
 def _undefined(entry: dict[str, Any], samples: int) -> dict[str, str]:
