@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcsim.analysis.sensitivity import SensitivityResult
-from mcsim.analysis.verdict import PRIORS_ORDER, rank_inputs
+from mcsim.analysis.verdict import PRIORS_ORDER, RankedBy, rank_inputs
 from mcsim.compute.stats import KeptSamples, OutputStats
 from mcsim.inputs.priors import Priors
 from mcsim.inputs.runs import RunSpec
@@ -80,7 +80,7 @@ class MedianAttribution:
     at_medians: float
     shifts: tuple[InputShift, ...]
     driver: str | None = None
-    driver_by: str = ""
+    driver_by: RankedBy | None = None
     tied: tuple[str, ...] = ()
 
     @property
@@ -174,7 +174,7 @@ def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: Kep
     drivers = {}
     if spec.priors.uncertain:
         for name in scalar:
-            order, by = rank_inputs(spec, sensitivity, ((name, spec.model.output(name).label.lower()),), name, kept)
+            order, by = rank_inputs(spec, sensitivity, ((name, spec.model.output(name).label),), name, kept)
             if by != PRIORS_ORDER:
                 drivers[name] = (order[0], by, _tied(sensitivity, name))
     medians = {name: float(outputs[name].p50) for name in scalar}

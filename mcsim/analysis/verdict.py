@@ -22,9 +22,28 @@ from mcsim.compute.stats import ClaimResult, KeptSamples, claim_holds
 from mcsim.i18n import N_
 from mcsim.inputs.runs import Claim, RunSpec
 
-__all__ = ["PRIORS_ORDER", "ClaimVerdict", "Driver", "Verdict", "judge", "rank_inputs"]
+__all__ = ["PRIORS_ORDER", "ClaimVerdict", "Driver", "RankedBy", "Verdict", "judge", "rank_inputs"]
 
-PRIORS_ORDER = "the priors' order"  # how rank_inputs ranks when it has neither Sobol indices nor samples
+@dataclass(frozen=True)
+class RankedBy:
+    """How :func:`rank_inputs` ranked the inputs: ``method`` "sobol" (their total index of ``of``), "spearman"
+    (|rank correlation| with ``of`` on ``samples`` samples) or "priors" (the priors' order)."""
+
+    method: str
+    of: str = ""
+    samples: int = 0
+
+    def __str__(self) -> str:
+        of = self.of[:1].lower() + self.of[1:]
+        if self.method == "sobol":
+            return f"their total Sobol index of {of}"
+        if self.method == "spearman":
+            return (f"their rank correlation (Spearman's, in absolute value) with {of} on the first "
+                    f"{self.samples:,} samples")
+        return "the priors' order"
+
+
+PRIORS_ORDER = RankedBy("priors")  # how rank_inputs ranks when it has neither Sobol indices nor samples
 
 
 @dataclass(frozen=True)
@@ -68,7 +87,7 @@ class Verdict:
     claims: Mapping[str, ClaimVerdict]
     map: OutputMap | None = None
     map_claim: str | None = None
-    map_chosen_by: str = ""
+    map_chosen_by: RankedBy | None = None
 
 
 def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
@@ -99,7 +118,7 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
         return Verdict(judged)
     claim = scalar[0]
     order, chosen_by = rank_inputs(spec, sensitivity, ((claim.name, N_("the claim's indicator")),
-                                                        (claim.output, "the claim's output")), claim.output, kept)
+                                                        (claim.output, N_("the claim's output"))), claim.output, kept)
     order = [name for name in order if name in uncertain]
     the_map = output_map(spec.model, spec.priors, claim.output, order[0], order[1])
     return Verdict(judged, the_map, claim.name, chosen_by)
@@ -122,7 +141,7 @@ def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple
 
 
 def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[tuple[str, str], ...],
-                output: str, kept: KeptSamples) -> tuple[list[str], str]:
+                output: str, kept: KeptSamples) -> tuple[list[str], RankedBy]:
     """Uncertain inputs by importance: Sobol ST of the first of ``keys`` analysed, else |Spearman| with ``output``.
 
     ``keys`` are (target, what it is in words); the words say how the inputs were ranked.
@@ -134,7 +153,7 @@ def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tupl
         except KeyError:
             ranking = None
         if ranking is not None:
-            return list(ranking.order), f"their total Sobol index of {words}"
+            return list(ranking.order), RankedBy("sobol", words)
     y = kept.outputs[output]
     if y.ndim != 1 or y.size < 3:
         return names, PRIORS_ORDER
@@ -142,5 +161,4 @@ def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tupl
     for name in names:
         value = scipy_stats.spearmanr(kept.inputs[name], y).statistic
         rho.append(0.0 if not np.isfinite(value) else abs(float(value)))
-    return [names[j] for j in np.argsort(rho)[::-1]], (f"their rank correlation (Spearman's, in absolute value) with "
-                                                       f"the claim's output on the first {y.size:,} samples")
+    return [names[j] for j in np.argsort(rho)[::-1]], RankedBy("spearman", keys[-1][1], y.size)

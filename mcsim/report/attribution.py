@@ -27,6 +27,7 @@ from mcsim.report.text import (
     output_label,
     percent,
 )
+from mcsim.report.verdict import ranked_by_words
 from mcsim.result import MedianAttribution, Result, TailIndex
 
 __all__ = ["HEAVY_TAIL_MEANS", "SHARES_MEAN", "heavy_tail_summary", "mean_note", "median_attribution_summary",
@@ -57,7 +58,7 @@ def median_attribution_summary(found: MedianAttribution) -> dict[str, Any]:
         "inputs": {s.input: {"point": s.point, "median": s.median, "output": s.output, "shift": s.shift,
                              "share": s.share} for s in found.shifts},
         "moved_by": moved.input if moved is not None else None,
-        "spread_driver": ({"input": found.driver, "ranked_by": found.driver_by, "tied_with": list(found.tied)}
+        "spread_driver": ({"input": found.driver, "ranked_by": str(found.driver_by), "tied_with": list(found.tied)}
                           if found.driver else None),
     }
 
@@ -161,10 +162,10 @@ def _second(result: Result, found: MedianAttribution) -> str:
         names = [md_text(lower_first(input_label(result.spec.priors[name]))) for name in (found.driver, *found.tied)]
         if found.tied:
             parts.append(_("the {inputs} drive its spread most (tied, ranked first by {by})").format(
-                inputs=_(" and the ").join(names), by=md_text(_(found.driver_by))))
+                inputs=_(" and the ").join(names), by=md_text(ranked_by_words(found.driver_by))))
         else:
             parts.append(_("the {input} drives its spread most (ranked first by {by})").format(
-                input=names[0], by=md_text(_(found.driver_by))))
+                input=names[0], by=md_text(ranked_by_words(found.driver_by))))
     said = _("; ").join(parts)
     return f"{said[:1].upper()}{said[1:]}." if said else ""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
+from mcsim.analysis.verdict import RankedBy
 from mcsim.i18n import N_, _, language
 from mcsim.report.likelihood import describe_scale, phrase, straddle, term
 from mcsim.report.readings import reading_groups
@@ -35,8 +36,18 @@ from mcsim.report.text import (
 )
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
-__all__ = ["answer_markdown", "claim_condition", "describe_box", "describe_tipping", "methods_markdown", "ordinal",
-           "readings", "verdict_markdown", "verdict_summary"]
+__all__ = [
+    "answer_markdown",
+    "claim_condition",
+    "describe_box",
+    "describe_tipping",
+    "methods_markdown",
+    "ordinal",
+    "ranked_by_words",
+    "readings",
+    "verdict_markdown",
+    "verdict_summary",
+]
 
 
 def verdict_summary(result: Result) -> dict[str, Any]:
@@ -57,7 +68,7 @@ def verdict_summary(result: Result) -> dict[str, Any]:
     if verdict.map is not None:
         the_map = verdict.map
         summary["map"] = {"output": the_map.output, "x": the_map.x_name, "y": the_map.y_name,
-                          "chosen_by": verdict.map_chosen_by,
+                          "chosen_by": str(verdict.map_chosen_by) if verdict.map_chosen_by else "",
                           "contour": result.claims[verdict.map_claim].claim.value if verdict.map_claim else None}
     return summary
 
@@ -186,6 +197,19 @@ def describe_box(box, labels: dict[str, tuple[str, str]]) -> str:
     if len(parts) > 1:
         return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
     return parts[0] if parts else _("no restriction")
+
+
+def ranked_by_words(ranked: RankedBy | None) -> str:
+    """How the inputs were ranked, in the report's language: 'their total Sobol index of the claim's indicator'."""
+    if ranked is None:
+        return ""
+    of = lower_first(_(ranked.of)) if ranked.of else ""
+    if ranked.method == "sobol":
+        return _("their total Sobol index of {of}").format(of=of)
+    if ranked.method == "spearman":
+        return _("their rank correlation (Spearman's, in absolute value) with {of} on the first {n} samples").format(
+            of=of, n=decimal(ranked.samples))
+    return _("the priors' order")
 
 
 def discovery_note(d) -> str:

@@ -15,6 +15,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from mcsim.report.figures import CLAIM, REFERENCE, Figure, format_count, save
 from mcsim.report.text import count, format_value, lower_first
+from mcsim.report.verdict import ranked_by_words
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
 __all__ = ["plot_verdict"]
@@ -96,8 +97,8 @@ def _map(result: Result, directory: Path) -> Figure:
     stem = f"map_{m.output}"
     save(fig, directory, stem)
     caption = (f"{out.label} over the central 99 % of the priors of the {_words(result, m.x_name)} and the "
-               f"{_words(result, m.y_name)} (chosen by {verdict.map_chosen_by}), the other inputs at their point "
-               "values"
+               f"{_words(result, m.y_name)} (chosen by {ranked_by_words(verdict.map_chosen_by)}), the other inputs at "
+               "their point values"
                + (f"; the orange {'lines are at' if claim.claim.two_sided else 'line is at'} {_thresholds(claim)}, "
                   f"where the claim “{_claim_words(claim)}” flips"
                   if claim is not None else "")
