@@ -9,7 +9,9 @@ from mcsim.cli import main
 from mcsim.inputs.errors import InputError
 from mcsim.inputs.runs import check_priors, load_run
 
-PAPER = (ROOT / "priors" / "paper-table1.toml").read_text(encoding="utf-8")
+# copied elsewhere, the shipped priors name their bibliography where it is
+PAPER = (ROOT / "priors" / "paper-table1.toml").read_text(encoding="utf-8").replace(
+    'bibliography = "sources.bib"', f'bibliography = "{(ROOT / "priors" / "sources.bib").as_posix()}"')
 MISSPELT = PAPER.replace("[inputs.conversion_rate]", "[inputs.conversion_rte]")
 ISHIGAMI_PRIORS = """
 [meta]

@@ -20,7 +20,7 @@ from mcsim.result import OutputStats, Result
 
 __all__ = ["build_summary", "dumps", "manifest", "plain"]
 
-DEPENDENCIES = ("numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib")
+DEPENDENCIES = ("numpy", "scipy", "SALib", "PRIM", "numba", "xarray", "netCDF4", "matplotlib")
 
 
 def plain(value: Any) -> Any:
@@ -63,6 +63,10 @@ def manifest(result: Result) -> dict[str, Any]:
     inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},
               "priors": {"path": spec.priors.file, "absolute": os.path.abspath(spec.priors.file),
                          "sha256": spec.priors.sha256}}
+    bibliography = spec.priors.bibliography
+    if bibliography is not None:
+        inputs["bibliography"] = {"path": bibliography.file, "absolute": os.path.abspath(bibliography.file),
+                                  "sha256": bibliography.sha256}
     source = spec.model_source
     if source is not None:
         inputs["model"] = {"name": source.name, "module": source.module, "path": source.path, "sha256": source.sha256}
