@@ -18,7 +18,7 @@ from mcsim.report.likelihood import straddle, term
 from mcsim.report.verdict import verdict_summary
 from mcsim.result import OutputStats, Result
 
-__all__ = ["build_summary", "dumps", "manifest", "plain"]
+__all__ = ["build_summary", "dumps", "manifest", "plain", "versions"]
 
 DEPENDENCIES = ("numpy", "scipy", "SALib", "PRIM", "numba", "xarray", "netCDF4", "matplotlib")
 
@@ -41,7 +41,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions of Python, mcsim and its dependencies (:data:`DEPENDENCIES`)."""
     found = {"python": platform.python_version(), "mcsim": __version__}
     for name in DEPENDENCIES:
         try:
@@ -76,7 +77,7 @@ def manifest(result: Result) -> dict[str, Any]:
         if hasattr(spec, key):
             settings[key] = getattr(spec, key)
     return {
-        "versions": _versions(),
+        "versions": versions(),
         "inputs": inputs,
         "settings": settings,
         "code": {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}},
