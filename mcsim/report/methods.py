@@ -151,8 +151,8 @@ def _model_and_sampling(methods: Methods, result: Result) -> None:
         methods.say(_("The model: {description}."), description=_(model.description))
     samples, seed = Number(f"{spec.samples:,}"), Number(str(spec.seed))
     if spec.sampler == "sobol":
-        methods.say(_("We drew {samples} samples of the uncertain inputs from a scrambled Sobol' sequence{sobol} "
-                      "(SciPy's implementation{scipy}) with seed {seed}, and mapped each coordinate onto its prior "
+        methods.say(_("We drew {samples} samples of the uncertain inputs from a scrambled Sobol' sequence{sobol}, "
+                      "as implemented in SciPy{scipy}, with seed {seed}, and mapped each coordinate onto its prior "
                       "through the prior's inverse distribution function."),
                     samples=samples, seed=seed, sobol=Cite(("sobol1967",)), scipy=Cite(("virtanen2020",)))
     elif spec.sampler == "lhs":
