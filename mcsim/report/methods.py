@@ -148,7 +148,8 @@ def _model_and_sampling(methods: Methods, result: Result) -> None:
         methods.say(_("The model is that of {citation}{cite}: {description}."), citation=model.citation,
                     cite=Cite(spec.priors.cite), description=_(model.description))
     else:
-        methods.say(_("The model: {description}."), description=_(model.description))
+        methods.say(_("The model: {description}{cite}."), description=_(model.description),
+                    cite=Cite(spec.priors.cite))
     samples, seed = Number(f"{spec.samples:,}"), Number(str(spec.seed))
     if spec.sampler == "sobol":
         methods.say(_("We drew {samples} samples of the uncertain inputs from a scrambled Sobol' sequence{sobol}, "
