@@ -181,7 +181,8 @@ def test_text_from_input_files_is_inert_in_latex(text):
 
 @settings(max_examples=100, deadline=None)
 @given(label=st.text(min_size=1, max_size=30).filter(str.strip),
-       source=st.text(min_size=1, max_size=80).filter(str.strip), unit=st.text(max_size=12))
+       source=st.text(min_size=1, max_size=80).filter(str.strip),
+       unit=st.text(max_size=12).filter(lambda unit: unit == "" or unit.strip()))
 def test_a_priors_table_of_hostile_texts_is_balanced_and_escaped(label, source, unit):
     priors = Priors(inputs=(Prior("x", 1.0, Uniform(0, 2), source=source, label=label, unit=unit),))
     table = tables_module._priors(SimpleNamespace(spec=SimpleNamespace(priors=priors)))
