@@ -52,6 +52,7 @@ def fingerprint(spec: RunSpec) -> dict[str, Any]:
     return {"mcsim_version": __version__, "mcsim_sha256": code_sha256(), "run_sha256": spec.sha256,
             "priors_sha256": spec.priors.sha256,
             "model_sha256": spec.model_source.sha256 if spec.model_source is not None else None,
+            "bibliography_sha256": spec.priors.bibliography.sha256 if spec.priors.bibliography is not None else None,
             **{key: getattr(spec, key) for key in SETTINGS}}
 
 
@@ -71,11 +72,13 @@ def _recorded(out: Path) -> dict[str, Any] | None:
     return {"mcsim_version": summary.get("mcsim_version"),
             "mcsim_sha256": _at(summary, "manifest", "code", "mcsim", "sha256"),
             "model_sha256": _at(summary, "manifest", "inputs", "model", "sha256"),
+            "bibliography_sha256": _at(summary, "manifest", "inputs", "bibliography", "sha256"),
             **{key: _at(summary, "run", key) for key in ("run_sha256", "priors_sha256", *SETTINGS)}}
 
 
 _SAID = {"mcsim_version": "mcsim version", "mcsim_sha256": "mcsim code changed", "run_sha256": "run file changed",
-         "priors_sha256": "priors file changed", "model_sha256": "model source changed"}
+         "priors_sha256": "priors file changed", "model_sha256": "model source changed",
+         "bibliography_sha256": "bibliography changed"}
 _UNRECORDED = {"mcsim_sha256": "no sha256 of mcsim's code recorded", "model_sha256": "no model sha256 recorded"}
 
 

@@ -49,6 +49,13 @@ source = "paper"
 """
 
 
+def shipped_priors(name: str = "paper-table1") -> str:
+    """The text of a shipped priors file, its bibliography named where it is (for a copy written elsewhere)."""
+    text = (ROOT / "priors" / f"{name}.toml").read_text(encoding="utf-8")
+    bib = (ROOT / "priors" / "sources.bib").as_posix()
+    return text.replace('bibliography = "sources.bib"', f'bibliography = "{bib}"')
+
+
 @pytest.fixture
 def write(tmp_path):
     """``write(name, text)`` writes a dedented file under tmp_path and returns its path."""

@@ -38,6 +38,7 @@ def batch_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("batch")
     shutil.copy(ROOT / "priors" / "paper-table1.toml", d / "a.priors.toml")
     shutil.copy(ROOT / "priors" / "evidence-2025.toml", d / "b.priors.toml")
+    shutil.copy(ROOT / "priors" / "sources.bib", d / "sources.bib")  # the references the priors cite
     (d / "one.toml").write_text(RUN.format(title="one", priors="a.priors.toml"))
     (d / "two.toml").write_text(RUN.format(title="two", priors="b.priors.toml"))
     first = _run(d)
@@ -117,6 +118,7 @@ def test_an_edited_model_file_makes_its_run_stale(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(code))  # how a user's model is found: on the Python path
     new_process(monkeypatch, "batch_user_model")
     shutil.copy(ROOT / "priors" / "paper-table1.toml", tmp_path / "a.priors.toml")
+    shutil.copy(ROOT / "priors" / "sources.bib", tmp_path / "sources.bib")
     run = tmp_path / "mine.toml"
     run.write_text(RUN.format(title="mine", priors="a.priors.toml").replace(
         "[run]\n", '[run]\nmodel = "batch_user_model:MODEL"\n'))

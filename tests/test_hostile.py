@@ -213,6 +213,7 @@ def test_paths_that_are_not_files(tmp_path, name):
 def test_validate_checks_without_running(tmp_path):
     priors = tmp_path / "p.toml"
     priors.write_text((Path(__file__).parent.parent / "priors" / "paper-table1.toml").read_text(), encoding="utf-8")
+    (tmp_path / "sources.bib").write_bytes((Path(__file__).parent.parent / "priors" / "sources.bib").read_bytes())
     run = tmp_path / "r.toml"
     run.write_text('[run]\npriors = "p.toml"\nsamples = 1073741824\n', encoding="utf-8")  # 2**30: a long run
     with _time_limit(20):

@@ -171,7 +171,8 @@ def test_a_folder_of_other_files_is_refused(root):
                              "folder, e.g. --out thesis-report")
 
 
-@pytest.mark.parametrize("foreign", ["thesis.tex", "figures/mine.png", "notes/"])
+@pytest.mark.parametrize("foreign", ["thesis.tex", "figures/mine.png", "notes/", "tables/mine.csv", "tables/mine.tex",
+                                     "tables/old/", "references.bib.orig"])
 def test_a_report_holding_a_file_mcsim_did_not_write_is_refused(root, template, foreign):
     shutil.copytree(template, root / "old")
     if foreign.endswith("/"):
@@ -180,6 +181,22 @@ def test_a_report_holding_a_file_mcsim_did_not_write_is_refused(root, template, 
         (root / "old" / foreign).write_text("mine")
     _refused(root, "old", f"command line: --out old holds a report and files mcsim did not write ({foreign}; "
                           "move them out to replace the report); give a new folder, e.g. --out old-report")
+
+
+def test_a_report_holds_its_tables_methods_and_references_and_lists_them(template):
+    listed = json.loads((template / "summary.json").read_text())["manifest"]["files"]
+    assert {"methods.md", "methods.tex", "references.bib", "tables/outputs.csv", "tables/outputs.tex",
+            "tables/priors.csv", "tables/priors.tex"} <= set(listed)
+    assert listed == report_files(template) and refusal(template) is None
+
+
+def test_a_report_whose_listed_table_was_edited_is_still_mcsims(root, template):
+    """A table the author edited in place is still a file the report lists: the report can be replaced."""
+    shutil.copytree(template, root / "old")
+    (root / "old" / "tables" / "outputs.tex").write_text("% edited")
+    status, _lines = _run("old")
+    assert status == 0 and _is_report(root / "old")
+    assert (root / "old" / "tables" / "outputs.tex").read_text().startswith("% Statistics of the outputs")
 
 
 def test_the_folder_of_the_inputs_is_refused(root):

@@ -81,6 +81,7 @@ def test_own_priors_on_tableau1_get_no_word_of_the_paper(tmp_path):
     priors = (ROOT / "priors" / "paper-table1.toml").read_text()
     priors = priors.replace('reference = "Viseur (2025), section 5, Tableau 1"', 'reference = "my own estimates"')
     (tmp_path / "own.toml").write_text(priors)
+    shutil.copy(ROOT / "priors" / "sources.bib", tmp_path / "sources.bib")
     (tmp_path / "run.toml").write_text('[run]\npriors = "own.toml"\nsamples = 2048\nusers = [1e6, 5e7]\n'
                                        '[[claims]]\nname = "small"\noutput = "break_even_users"\nop = "<="\n'
                                        'value = 6e6\n')

@@ -19,7 +19,8 @@ BLOCK = re.compile(r"<!-- readme-test: (\S+) -->\n```\w*\n(.*?)```", re.DOTALL)
 def folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("readme")
     blocks = BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert sorted(name for name, _ in blocks) == ["api-priors.toml", "api.toml", "api_model.py", "try_it.py"]
+    assert sorted(name for name, _ in blocks) == ["api-priors.toml", "api-sources.bib", "api.toml", "api_model.py",
+                                                  "try_it.py"]
     for name, text in blocks:
         (folder / name).write_text(text, encoding="utf-8")
     return folder
@@ -45,6 +46,9 @@ def test_the_readmes_run_runs(folder):
     assert 0 < summary["claims"]["breaks_even_below_300k"]["probability"] < 1
     assert summary["sensitivity"]["break_even_users"]["ST"]
     assert "memo: 200,000" in (folder / "report" / "report.md").read_text(encoding="utf-8")  # [meta] reference
+    references = (folder / "report" / "references.bib").read_text(encoding="utf-8")
+    assert "@misc{pricelist2025," in references and "@misc{memo2025," in references  # the priors' cite keys
+    assert "~\\cite{memo2025}" in (folder / "report" / "methods.tex").read_text(encoding="utf-8")
 
 
 def test_the_readmes_python_does_what_it_says(folder):

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import ROOT
+from conftest import ROOT, shipped_priors
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +80,7 @@ def test_results_netcdf_round_trips(report):
 
 
 def test_infinite_values_become_null_with_a_reason(write, tmp_path):
-    write("p.toml", (ROOT / "priors" / "paper-table1.toml").read_text().replace(
+    write("p.toml", shipped_priors().replace(
         "alpha = 5\nbeta = 95", "alpha = 1\nbeta = 50"))  # 22 % never break even
     result = execute(_spec(write, priors="p.toml"))
     out = write_report(result, tmp_path / "out")
@@ -108,7 +108,7 @@ def test_chunk_size_does_not_change_the_numbers(write, tmp_path):
 
 
 def test_text_from_input_files_is_escaped(write, tmp_path):
-    text = (ROOT / "priors" / "paper-table1.toml").read_text().replace(
+    text = shipped_priors().replace(
         'title = "GPT-4 through ChatGPT, as in Tableau 1"', 'title = "<script>alert(1)</script> | x"')
     text = text.replace('label = "Total training cost"', 'label = "cost <img src=x onerror=alert(2)> | broken"')
     write("p.toml", text)

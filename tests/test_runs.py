@@ -169,7 +169,8 @@ def test_a_whole_number_written_as_a_toml_float_is_taken(write):
 
 def _python_run(**changes) -> RunSpec:
     spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
-    priors = Priors(inputs=spec.priors.inputs, title="mine")  # built in Python: its problems name <python>
+    # built in Python: its problems name <python>; the shipped priors cite their sources' bibliography
+    priors = Priors(inputs=spec.priors.inputs, title="mine", bibliography=spec.priors.bibliography)
     return RunSpec(**{"title": "mine", "file": "mine.toml", "sha256": "", "priors": priors, "model": TABLEAU1,
                       "samples": 1024, "sampler": "sobol", "seed": 1, "users": (1e6, 1e7), **changes})
 
@@ -283,7 +284,8 @@ def test_an_override_naming_dist_replaces_the_distribution(write):
     ('source = ""', 'source = "" is invalid: must be a non-empty string'),
     ('dist = "normal"\nmean = 0.05\nsd = 0.1', "dist = normal(0.05, sd=0.1) is invalid: it can draw values in "
      "[-inf, inf] but conversion_rate must lie in [0, 1]; truncate it with low/high"),
-    ("poynt = 0.06", 'poynt is not a known key; did you mean "point"? (allowed: label, unit, point, dist, source)'),
+    ("poynt = 0.06", 'poynt is not a known key; did you mean "point"? (allowed: label, label_fr, unit, point, dist, '
+                     "source, cite)"),
 ])
 def test_what_an_override_cannot_do(write, entry, message):
     errors, path = _errors(write, f'[run]\npriors = "{PRIORS}"\nsamples = 1024\n[overrides.conversion_rate]\n{entry}\n')

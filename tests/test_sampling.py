@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import ROOT, points_with
+from conftest import ROOT, points_with, shipped_priors
 from scipy import stats
 
 from mcsim.cli import main
@@ -89,7 +89,7 @@ def test_rank_correlation_is_imposed(write):
 def correlated(tmp_path_factory):
     """The paper's priors with tokens per prompt and cost per 1000 tokens rank-correlated at 0.6."""
     path = tmp_path_factory.mktemp("correlated") / "priors.toml"
-    path.write_text(PAPER.read_text(encoding="utf-8") + CORRELATION, encoding="utf-8")
+    path.write_text(shipped_priors() + CORRELATION, encoding="utf-8")
     return load_priors(path)
 
 
@@ -140,7 +140,7 @@ def test_the_check_before_a_run_covers_every_correlated_draw(correlated):
 @pytest.mark.slow
 def test_a_correlated_sobol_run_of_2_to_the_23_samples_completes(write):
     """The run that once stopped on sample 7,855,665 (a Sobol point at exactly 0)."""
-    write("priors.toml", PAPER.read_text(encoding="utf-8") + CORRELATION)
+    write("priors.toml", shipped_priors() + CORRELATION)
     run = write("run.toml", '[run]\npriors = "priors.toml"\nsamples = 8388608\nsampler = "sobol"\nseed = 7\n'
                 'users = [1e4, 1e6, 5.833333e6, 5e7, 5e8, 5e9]\n')
     assert main(["run", str(run), "--out", str(run.parent / "report")]) == 0

@@ -1,10 +1,10 @@
 """Merged statistics against a single pass; invariance to the chunk size and the number of workers."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streaming_helpers import PAPER, single_pass, spec, summary_of
+from conftest import shipped_priors
+from streaming_helpers import single_pass, spec, summary_of
 
 from mcsim.compute import streaming
 from mcsim.compute.engine import simulate
@@ -46,7 +46,7 @@ def test_merged_statistics_equal_a_single_pass(write, sampler, samples):
 
 def test_infinite_quantiles_stay_order_statistics(write):
     # the paper's priors with a conversion rate that often leaves no margin: break-even is often +inf
-    text = Path(PAPER).read_text().replace("alpha = 5\nbeta = 95", "alpha = 1\nbeta = 12")
+    text = shipped_priors().replace("alpha = 5\nbeta = 95", "alpha = 1\nbeta = 12")
     write("p.toml", text)
     run = spec(write, samples=20_000, priors="p.toml", chunk=STAT_BLOCK)
     summary = summarise(simulate(run, workers=1))["break_even_users"]

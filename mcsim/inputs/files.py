@@ -10,7 +10,7 @@ from typing import Any
 
 from mcsim.inputs.errors import InputError, Problem
 
-__all__ = ["MAX_INPUT_BYTES", "MISSING", "read_json", "read_toml"]
+__all__ = ["MAX_INPUT_BYTES", "MISSING", "read_json", "read_text", "read_toml"]
 
 MAX_INPUT_BYTES = 1_000_000  # a priors or run file is a few kilobytes; more is a mistake
 MISSING = "does not exist"  # the message of a file that is not there, for callers that say more
@@ -46,6 +46,17 @@ def _read_text(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> tup
     if not text.strip():
         raise fail(f"is empty: a {kind} file is expected")
     return text, raw
+
+
+def read_text(path: str | Path, kind: str) -> str:
+    """The UTF-8 text of an input file of the given ``kind`` (e.g. ``"BibTeX"``), for messages.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist, cannot be read, is too large, is empty or is not UTF-8.
+    """
+    return _read_text(path, kind)[0]
 
 
 def read_json(path: str | Path) -> dict[str, Any]:

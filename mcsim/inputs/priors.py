@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from mcsim.inputs.bibliography import Bibliography
+from mcsim.inputs.citations import check_cite, check_label_fr, cite_keys, find_bibliography, resolve_cites
 from mcsim.inputs.distributions import FAMILIES, Distribution, parse
 from mcsim.inputs.errors import PYTHON, Problems, did_you_mean, is_number, show, unknown_keys
 from mcsim.inputs.files import read_toml
@@ -25,9 +27,9 @@ from mcsim.models import Model, resolve
 __all__ = ["Correlation", "Prior", "Priors", "check_against_model", "check_correlation", "check_correlation_inputs",
            "check_meta", "check_positive_definite", "check_prior", "load_priors", "override_prior", "parse_prior"]
 
-PRIOR_KEYS = ("label", "unit", "point", "dist", "source")
+PRIOR_KEYS = ("label", "label_fr", "unit", "point", "dist", "source", "cite")
 TOP_KEYS = ("meta", "inputs", "correlations")
-META_KEYS = ("title", "reference", "description", "model")
+META_KEYS = ("title", "reference", "description", "model", "bibliography", "cite")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ support [0, 25] of uniform(0, 25)
     source: str
     label: str = ""
     unit: str = ""
+    label_fr: str | None = None  # the label in French, for reports written in French
+    cite: tuple[str, ...] = ()  # keys of the priors' bibliography that ``source`` quotes
 
     def __post_init__(self) -> None:
         def check(prior: Table) -> None:
@@ -62,6 +66,7 @@ support [0, 25] of uniform(0, 25)
         check_fields(check, fields_of(self), f"[inputs.{self.name}]")
         object.__setattr__(self, "point", float(self.point))
         object.__setattr__(self, "source", self.source.strip())
+        object.__setattr__(self, "cite", cite_keys(self.cite))
 
     @property
     def is_point(self) -> bool:
@@ -100,16 +105,30 @@ class Priors:
     inputs: tuple[Prior, ...]
     correlations: tuple[Correlation, ...] = ()
     model: str = ""  # the model the file is for ([meta] model, as written); "" when it names none
+    bibliography: Bibliography | None = None  # the .bib file the priors' cite keys name
+    cite: tuple[str, ...] = ()  # [meta] cite: keys of the publication the priors reproduce
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
-        check_meta(Table({"title": self.title, "reference": self.reference, "model": self.model}, "[meta]",
-                         problems), Path(self.file).parent)
+        check_meta(Table({"title": self.title, "reference": self.reference, "model": self.model, "cite": self.cite},
+                         "[meta]", problems), Path(self.file).parent)
         _check_inputs(self.inputs, problems)
         _check_correlations(self.correlations, self.inputs, problems)
+        if not problems:
+            resolve_cites(self._citing(), self.bibliography, problems)
         problems.raise_if_any()
         object.__setattr__(self, "inputs", tuple(self.inputs))
         object.__setattr__(self, "correlations", tuple(self.correlations))
+        object.__setattr__(self, "cite", cite_keys(self.cite))
+
+    def _citing(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(field, keys) of every ``cite``: ``[meta]``'s, then each input's."""
+        return [("[meta] cite", cite_keys(self.cite))] + [(f"[inputs.{p.name}] cite", p.cite) for p in self.inputs]
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Every key the priors cite, once each, in the order they are first cited."""
+        return tuple(dict.fromkeys(key for _, keys in self._citing() for key in keys))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -162,8 +181,9 @@ NO_INPUTS = "is missing or empty: a priors file needs at least one [inputs.NAME]
 def check_meta(meta: Table, folder: Path) -> None:
     """Check ``[meta]``: its values are strings, and the model it names (if any) resolves from ``folder``."""
     for key in META_KEYS:
-        if key in meta and not isinstance(meta.get(key), str):
+        if key != "cite" and key in meta and not isinstance(meta.get(key), str):
             meta.invalid(key, "must be a string")
+    check_cite(meta)
     model = meta.get("model", "")
     if isinstance(model, str) and model:
         try:
@@ -184,6 +204,8 @@ def check_prior(prior: Table, distribution: Distribution | None) -> None:
         prior.invalid("source", "must be a non-empty string")
     prior.text("label")
     prior.text("unit")
+    check_label_fr(prior)
+    check_cite(prior)
     point = prior.get("point")
     if point is None:
         prior.add(None, "is missing 'point' (the point estimate `mcsim table` uses)")
@@ -290,19 +312,23 @@ def parse_prior(name: str, table: Any, where: str, problems: Problems) -> Prior 
     if distribution is None or not prior.ok:
         return None
     return Prior(name=name, point=table["point"], distribution=distribution, source=table["source"],
-                 label=table.get("label", ""), unit=table.get("unit", ""))
+                 label=table.get("label", ""), unit=table.get("unit", ""), label_fr=table.get("label_fr"),
+                 cite=cite_keys(table.get("cite", ())))
 
 
 _ALL_PARAMS = {key for keys in FAMILIES.values() for key in keys}
 
 
-def override_prior(prior: Prior | None, table: Any, where: str, problems: Problems) -> Prior | None:
+def override_prior(prior: Prior | None, table: Any, where: str, problems: Problems, *,
+                   bibliography: Bibliography | None = None) -> Prior | None:
     """``prior`` as a run file's ``[overrides.NAME]`` table changes it: only what the table names.
 
     ``point`` alone moves the point (a point prior's value with it) and keeps the distribution;
     ``dist`` with its family's parameters replaces the distribution and keeps the point (``dist =
-    "point"`` alone makes the prior its point); ``source``, ``label`` and ``unit`` replace theirs.
-    The result is checked as a priors file's table is (the point in the support, ...).
+    "point"`` alone makes the prior its point); ``source``, ``label``, ``label_fr``, ``unit`` and
+    ``cite`` replace theirs; a new ``source`` without a ``cite`` drops the prior's ``cite`` (its
+    keys were for the old source). The result is checked as a priors file's table is (the point
+    in the support, ...), its ``cite`` keys against ``bibliography`` (the priors' own).
 
     Returns
     -------
@@ -323,8 +349,9 @@ def override_prior(prior: Prior | None, table: Any, where: str, problems: Proble
                              "unless it names dist, with that family's parameters")
     if prior is None or not override.ok:
         return None
+    cite = () if "source" in table else prior.cite
     merged = Table({"point": prior.point, "source": prior.source, "label": prior.label, "unit": prior.unit,
-                    **table}, where, problems)
+                    "label_fr": prior.label_fr, "cite": cite, **table}, where, problems)
     if "dist" in table:
         distribution = parse(merged.values, where, problems)
     elif prior.is_point and "point" in table:
@@ -332,10 +359,16 @@ def override_prior(prior: Prior | None, table: Any, where: str, problems: Proble
     else:
         distribution = prior.distribution
     check_prior(merged, distribution)
+    if merged.ok and "cite" in table:
+        before = len(problems.items)
+        resolve_cites([(f"{where} cite", cite_keys(table["cite"]))], bibliography, problems,
+                      missing=" to resolve it (see the priors file's [meta] bibliography)")
+        merged.ok = len(problems.items) == before
     if distribution is None or not merged.ok:
         return None
     return Prior(name=prior.name, point=merged.get("point"), distribution=distribution, source=merged.get("source"),
-                 label=merged.get("label"), unit=merged.get("unit"))
+                 label=merged.get("label"), unit=merged.get("unit"), label_fr=merged.get("label_fr"),
+                 cite=cite_keys(merged.get("cite")))
 
 
 def _unknown_prior_keys(prior: Table) -> None:
@@ -383,9 +416,16 @@ def load_priors(path: str | Path) -> Priors:
             priors.append(prior)
     correlations = _parse_correlations(content.get("correlations", []), list(inputs_table), priors, problems)
     problems.raise_if_any()
+    citing = [("[meta] cite", cite_keys(meta.get("cite", ())))] + [(f"[inputs.{p.name}] cite", p.cite) for p in priors]
+    before = len(problems.items)
+    bibliography = find_bibliography(Path(file), meta.get("bibliography"), citing, problems)
+    if len(problems.items) == before:  # a bibliography that cannot be read is one problem, not one per key
+        resolve_cites(citing, bibliography, problems)
+    problems.raise_if_any()
     title = meta.get("title") if isinstance(meta.get("title"), str) else Path(file).stem
     return Priors(title=title, reference=meta.get("reference", ""), file=file, sha256=sha256,
-                  inputs=tuple(priors), correlations=correlations, model=meta.get("model", ""))
+                  inputs=tuple(priors), correlations=correlations, model=meta.get("model", ""),
+                  bibliography=bibliography, cite=cite_keys(meta.get("cite", ())))
 
 
 def _parse_meta(meta: Any, folder: Path, problems: Problems) -> dict[str, Any]:

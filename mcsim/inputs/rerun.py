@@ -75,8 +75,13 @@ def load_rerun(path: str | Path) -> RunSpec:
         problems.raise_if_any()
     spec = load_run(found, samples=int(settings["samples"]), seed=int(settings["seed"]),
                     given_by=(file, "manifest.settings."))
-    for role, actual, name in (("run", spec.sha256, found), ("priors", spec.priors.sha256, spec.priors.file)):
-        expected = inputs[role]["sha256"]
+    bibliography = spec.priors.bibliography
+    checked = [("run", spec.sha256, found), ("priors", spec.priors.sha256, spec.priors.file)]
+    if isinstance(inputs.get("bibliography"), dict) or bibliography is not None:
+        checked.append(("bibliography", bibliography.sha256 if bibliography is not None else "(none)",
+                        bibliography.file if bibliography is not None else "the priors"))
+    for role, actual, name in checked:
+        expected = str((inputs.get(role) or {}).get("sha256"))
         if actual != expected:
             problems.add(f"manifest.inputs.{role}", f"sha256 = {expected[:12]}… but {name} now has {actual[:12]}…: "
                          "the file changed since the report was written; restore it, or run it afresh")

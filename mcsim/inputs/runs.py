@@ -364,8 +364,10 @@ def _overrides(table: Any, priors: Priors | None, model: Model | None,
         problems.add("[overrides]", "must be a table of [overrides.NAME] tables")
         return priors, ()
     names = priors.names if priors is not None else ()
+    bibliography = priors.bibliography if priors is not None else None
     changed = [prior for name, entry in table.items() if (prior := override_prior(
-        priors[name] if name in names else None, entry, f"[overrides.{name}]", problems)) is not None]
+        priors[name] if name in names else None, entry, f"[overrides.{name}]", problems,
+        bibliography=bibliography)) is not None]
     overridden = tuple(table)
     if priors is None or model is None:
         return priors, overridden

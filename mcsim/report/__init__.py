@@ -20,8 +20,10 @@ from mcsim.interrupts import interrupted
 from mcsim.report.dataset import build_dataset
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.figures import Figure, plot_run
+from mcsim.report.methods import build_methods
 from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
 from mcsim.report.summary import build_summary, dumps
+from mcsim.report.tables import TABLES, run_tables, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
 from mcsim.report.verdict_figures import plot_verdict
 from mcsim.result import Result
@@ -32,7 +34,8 @@ _STAGING, _RETIRED = ".staging-", ".retired-"
 
 
 def write_report(result: Result, target: str | Path) -> Path:
-    """Write ``summary.json``, ``results.nc``, ``report.md``, ``report.html`` and ``figures/``.
+    """Write ``summary.json``, ``results.nc``, ``report.md``, ``report.html``, ``figures/``, ``tables/``,
+    ``methods.md``, ``methods.tex`` and ``references.bib``.
 
     Every file is a view of ``result``, computed in full by :func:`mcsim.pipeline.execute`.
 
@@ -67,6 +70,11 @@ def write_report(result: Result, target: str | Path) -> Path:
         verdict_figures = plot_verdict(result, figures_dir)
         with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
             summary = build_summary(result)
+        write_tables(run_tables(result), staging / TABLES)
+        methods_md, methods_tex, bib = build_methods(result, summary["manifest"]["versions"])
+        (staging / "methods.md").write_text(methods_md, encoding="utf-8")
+        (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
+        (staging / "references.bib").write_text(bib, encoding="utf-8")
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
         text = render_markdown(result, figures, sensitivity_figures, verdict_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")

@@ -1,7 +1,8 @@
 """``reports/comparison/``: the scenarios of a batch side by side, and how the verdict moves.
 
 Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
-self-contained ``report.html``, ``summary.json`` and ``figures/`` (PNG and PDF). Its
+self-contained ``report.html``, ``summary.json``, ``figures/`` (PNG and PDF) and ``tables/`` (CSV
+and LaTeX, :func:`mcsim.report.tables.comparison_tables`). Its
 ``summary.json`` ends with a ``manifest`` naming it a comparison and listing its files: what a
 later batch may replace, and nothing else.
 """
@@ -307,6 +308,7 @@ def write_comparison(scenarios, target: str | Path) -> Path:
     from mcsim.report import replace_directory
     from mcsim.report.document import render_html
     from mcsim.report.summary import dumps, plain
+    from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
 
     target = Path(target)
@@ -315,6 +317,7 @@ def write_comparison(scenarios, target: str | Path) -> Path:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
         figures = [f for f in (_plot_focus(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
+        write_tables(comparison_tables(data), staging / TABLES)
         text = render_comparison(data, figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),

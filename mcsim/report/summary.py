@@ -19,9 +19,9 @@ from mcsim.report.likelihood import straddle, term
 from mcsim.report.verdict import verdict_summary
 from mcsim.result import OutputStats, Result
 
-__all__ = ["build_summary", "dumps", "manifest", "plain"]
+__all__ = ["build_summary", "dumps", "manifest", "plain", "versions"]
 
-DEPENDENCIES = ("numpy", "scipy", "SALib", "xarray", "netCDF4", "matplotlib")
+DEPENDENCIES = ("numpy", "scipy", "SALib", "PRIM", "numba", "xarray", "netCDF4", "matplotlib")
 
 
 def plain(value: Any) -> Any:
@@ -42,7 +42,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions of Python, mcsim and its dependencies (:data:`DEPENDENCIES`)."""
     found = {"python": platform.python_version(), "mcsim": __version__}
     for name in DEPENDENCIES:
         try:
@@ -64,6 +65,10 @@ def manifest(result: Result) -> dict[str, Any]:
     inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},
               "priors": {"path": spec.priors.file, "absolute": os.path.abspath(spec.priors.file),
                          "sha256": spec.priors.sha256}}
+    bibliography = spec.priors.bibliography
+    if bibliography is not None:
+        inputs["bibliography"] = {"path": bibliography.file, "absolute": os.path.abspath(bibliography.file),
+                                  "sha256": bibliography.sha256}
     source = spec.model_source
     if source is not None:
         inputs["model"] = {"name": source.name, "module": source.module, "path": source.path, "sha256": source.sha256}
@@ -73,7 +78,7 @@ def manifest(result: Result) -> dict[str, Any]:
         if hasattr(spec, key):
             settings[key] = getattr(spec, key)
     return {
-        "versions": _versions(),
+        "versions": versions(),
         "inputs": inputs,
         "settings": settings,
         "code": {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}},

@@ -3,9 +3,10 @@
 mcsim replaces a report folder whole, so it writes only where that loses nothing of anyone
 else's. A folder is a report mcsim wrote when its ``summary.json`` is one of mcsim's (a run's,
 with its ``manifest``, or a comparison's) and the folder holds nothing but a report's files:
-``summary.json``, ``results.nc``, ``report.md``, ``report.html`` and PNG and PDF figures in
-``figures/``, each listed in the manifest's ``files`` (reports written before mcsim listed
-its files are recognised by those names alone). A file dropped into an old report makes it
+``summary.json``, ``results.nc``, ``report.md``, ``report.html``, ``methods.md``,
+``methods.tex``, ``references.bib``, PNG and PDF figures in ``figures/`` and CSV and LaTeX
+tables in ``tables/``, each listed in the manifest's ``files`` (reports written before mcsim
+listed its files are recognised by those names alone). A file dropped into an old report makes it
 someone else's folder: mcsim refuses it rather than delete the file.
 
 A folder is refused too when it is, or holds, the current folder (it could not be renamed
@@ -26,8 +27,8 @@ from mcsim.inputs.errors import InputError, Problem
 __all__ = ["FILES_KEY", "Refusal", "check_target", "new_folder", "refusal", "report_files", "run_inputs"]
 
 FILES_KEY = "files"  # in summary.json's manifest: every file of the report, relative to its folder
-_TOP = ("summary.json", "results.nc", "report.md", "report.html")
-_FIGURES, _FIGURE_TYPES = "figures", (".png", ".pdf")
+_TOP = ("summary.json", "results.nc", "report.md", "report.html", "methods.md", "methods.tex", "references.bib")
+_FOLDERS = {"figures": (".png", ".pdf"), "tables": (".csv", ".tex")}  # a report's folders, and their files' types
 _SHOWN = 3  # foreign files named in a message
 
 
@@ -137,10 +138,10 @@ def _foreign(folder: Path) -> tuple[list[str], bool]:
         return [entry.name + ("/" if entry.is_dir(follow_symlinks=False) else "") for entry in top], False
     foreign = []
     for entry in top:
-        if entry.name == _FIGURES and entry.is_dir(follow_symlinks=False):
-            for figure in sorted(os.scandir(entry.path), key=lambda entry: entry.name):
-                if not _belongs(f"{_FIGURES}/{figure.name}", figure, listed):
-                    foreign.append(f"{_FIGURES}/{figure.name}")
+        if entry.name in _FOLDERS and entry.is_dir(follow_symlinks=False):
+            for inner in sorted(os.scandir(entry.path), key=lambda entry: entry.name):
+                if not _belongs(f"{entry.name}/{inner.name}", inner, listed):
+                    foreign.append(f"{entry.name}/{inner.name}" + ("/" if inner.is_dir(follow_symlinks=False) else ""))
         elif not _belongs(entry.name, entry, listed):
             foreign.append(entry.name + ("/" if entry.is_dir(follow_symlinks=False) else ""))
     return foreign, True
@@ -151,7 +152,7 @@ def _belongs(name: str, entry: os.DirEntry, listed: frozenset[str]) -> bool:
     if not entry.is_file(follow_symlinks=False) or (listed and name not in listed):
         return False
     folder, _, leaf = name.rpartition("/")
-    return (not folder and leaf in _TOP) or (folder == _FIGURES and leaf.endswith(_FIGURE_TYPES))
+    return (not folder and leaf in _TOP) or (folder in _FOLDERS and leaf.endswith(_FOLDERS[folder]))
 
 
 def _listed(summary: Path) -> frozenset[str] | None:

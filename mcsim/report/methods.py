@@ -1,0 +1,327 @@
+"""``methods.md`` and ``methods.tex``: a methods section generated from the run, for a paper to take as it stands.
+
+It says what mcsim did for this run and nothing else: the model and its citation, the sampler,
+sample size and seed, each prior in a sentence with its sources, how the statistics, the claims'
+probabilities and intervals, the Sobol indices and their intervals and convergence, the tipping
+points and the PRIM boxes are made, and the software with its versions. Each sentence goes
+through gettext; a citation is ``\\cite{key}`` in the ``.tex`` (keys of the report's
+``references.bib``) and ``(Author Year)`` in the ``.md``, which ends with the references in full.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mcsim.i18n import _
+from mcsim.inputs.bibliography import Entry
+from mcsim.report.bibliography import author_year, format_reference, lookup, references, render_bib
+from mcsim.report.latex import tex_number, tex_text
+from mcsim.report.likelihood import ABOUT_AS_LIKELY_AS_NOT, SCALE, TERMS
+from mcsim.report.priors_words import describe_distribution, input_label
+from mcsim.report.text import format_value, md_text
+from mcsim.result import Result
+
+__all__ = ["Cite", "Methods", "Number", "build_methods"]
+
+
+@dataclass(frozen=True)
+class Cite:
+    """Keys of the references a sentence cites at this place."""
+
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as the report writes it (already formatted): escaped for Markdown, turned into LaTeX for TeX."""
+
+    text: str
+
+
+@dataclass
+class Methods:
+    """The paragraphs, as (template, values) sentences, and the keys they cite in order."""
+
+    paragraphs: list[list[tuple[str, dict]]] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)
+
+    def paragraph(self) -> list[tuple[str, dict]]:
+        self.paragraphs.append([])
+        return self.paragraphs[-1]
+
+    def say(self, template: str, **values) -> None:
+        """Add a sentence: ``template`` (translated) with ``{name}`` fields: text, :class:`Number` or :class:`Cite`."""
+        for value in values.values():
+            if isinstance(value, Cite):
+                self.cited += [key for key in value.keys if key not in self.cited]
+        self.paragraphs[-1].append((template, values))
+
+    def render(self, kind: str, labels: Mapping[str, str]) -> str:
+        """The paragraphs as Markdown (``kind="md"``) or LaTeX (``"tex"``), one blank line between them."""
+        return "\n\n".join(" ".join(_render(template, values, kind, labels) for template, values in sentences)
+                           for sentences in self.paragraphs if sentences)
+
+
+def _render(template: str, values: dict, kind: str, labels: Mapping[str, str]) -> str:
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        out.append(_escaped(literal, kind))
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, Cite):
+            if not value.keys:
+                continue
+            if kind == "md":
+                out.append(" (" + "; ".join(labels[key] for key in value.keys) + ")")
+            else:
+                out.append(f"~\\cite{{{','.join(value.keys)}}}")
+        elif isinstance(value, Number):
+            out.append(md_text(value.text) if kind == "md" else tex_number(value.text))
+        else:
+            out.append(md_text(str(value)) if kind == "md" else tex_text(str(value)))
+    return "".join(out).strip()
+
+
+def _escaped(literal: str, kind: str) -> str:
+    """A literal part of a sentence, escaped, keeping the spaces at its edges (the escapers trim them)."""
+    if not literal.strip():
+        return " " if literal else ""
+    lead = " " if literal[0].isspace() else ""
+    trail = " " if literal[-1].isspace() else ""
+    return lead + (md_text(literal) if kind == "md" else tex_text(literal)) + trail
+
+
+def _labels(entries: Sequence[Entry]) -> dict[str, str]:
+    """Author-year labels, with a, b, ... where two entries would read the same (OpenAI 2023a, 2023b)."""
+    said = {entry.key: author_year(entry) for entry in entries}
+    counts: dict[str, list[str]] = {}
+    for key, label in said.items():
+        counts.setdefault(label, []).append(key)
+    for label, keys in counts.items():
+        if len(keys) > 1:
+            for letter, key in zip("abcdefghijklmnopqrstuvwxyz", keys, strict=False):
+                said[key] = label + letter
+    return said
+
+
+def build_methods(result: Result, versions: Mapping[str, str]) -> tuple[str, str, str]:
+    """``methods.md``, ``methods.tex`` and ``references.bib`` of a run, as texts.
+
+    Parameters
+    ----------
+    result : Result
+    versions : mapping of str to str
+        The versions of Python, mcsim and its dependencies (``summary.json``'s manifest).
+    """
+    methods = Methods()
+    _model_and_sampling(methods, result)
+    _priors(methods, result)
+    _statistics(methods, result)
+    if result.sensitivity is not None:
+        _sensitivity(methods, result)
+    if result.claims:
+        _verdict(methods, result)
+    _software(methods, versions)
+    priors = result.spec.priors
+    entries = [e for e in (lookup(key, priors) for key in methods.cited) if e is not None]
+    entries += [e for e in references(priors, ()) if e.key not in methods.cited]
+    labels = _labels(entries)
+    title = _("Methods")
+    md = f"# {md_text(title)}\n\n{methods.render('md', labels)}\n\n## {md_text(_('References'))}\n\n" + "\n".join(
+        f"- {md_text(format_reference(entry))}" for entry in sorted(entries, key=lambda e: labels[e.key].lower())
+    ) + "\n"
+    tex = ("% " + _("Methods generated by mcsim from the run; \\input{methods.tex} it into a paper whose "
+                    "bibliography is references.bib (\\bibliography{references}).") + "\n"
+           + methods.render("tex", labels) + "\n")
+    bib = render_bib(entries, _("References of the methods and of the sources the priors cite, written by mcsim."))
+    return md, tex, bib
+
+
+def _model_and_sampling(methods: Methods, result: Result) -> None:
+    spec = result.spec
+    methods.paragraph()
+    model = spec.model
+    if model.citation:
+        methods.say(_("The model is that of {citation}{cite}: {description}."), citation=model.citation,
+                    cite=Cite(spec.priors.cite), description=_(model.description))
+    else:
+        methods.say(_("The model: {description}{cite}."), description=_(model.description),
+                    cite=Cite(spec.priors.cite))
+    samples, seed = Number(f"{spec.samples:,}"), Number(str(spec.seed))
+    if spec.sampler == "sobol":
+        methods.say(_("We drew {samples} samples of the uncertain inputs from a scrambled Sobol' sequence{sobol}, "
+                      "as implemented in SciPy{scipy}, with seed {seed}, and mapped each coordinate onto its prior "
+                      "through the prior's inverse distribution function."),
+                    samples=samples, seed=seed, sobol=Cite(("sobol1967",)), scipy=Cite(("virtanen2020",)))
+    elif spec.sampler == "lhs":
+        methods.say(_("We drew {samples} samples of the uncertain inputs by Latin hypercube sampling{lhs} (one random "
+                      "permutation of the strata per input, a uniform draw within each stratum) with seed {seed}, "
+                      "and mapped each coordinate onto its prior through the prior's inverse distribution function."),
+                    samples=samples, seed=seed, lhs=Cite(("mckay1979",)))
+    else:
+        methods.say(_("We drew {samples} samples of the uncertain inputs by plain Monte Carlo sampling (independent "
+                      "uniforms from NumPy's PCG64 generator{numpy}) with seed {seed}, and mapped each onto its prior "
+                      "through the prior's inverse distribution function."),
+                    samples=samples, seed=seed, numpy=Cite(("harris2020",)))
+    methods.say(_("Every random stream derives from that seed through NumPy's SeedSequence, so the results do not "
+                  "depend on how the run is split into chunks or workers."))
+    if spec.priors.correlations:
+        pairs = _(", ").join(_("{first} and {second} ({rank})").format(
+            first=_label(spec, c.first), second=_label(spec, c.second), rank=f"{c.rank:g}")
+            for c in spec.priors.correlations)
+        methods.say(_("Rank correlations between inputs are imposed with a Gaussian copula: {pairs}."), pairs=pairs)
+    if result.stopped_early and spec.target_se is not None:
+        methods.say(_("Sampling stopped after {samples} of the {requested} samples requested, once every claim's "
+                      "binomial standard error was at most {target}."),
+                    samples=Number(f"{result.samples:,}"), requested=Number(f"{spec.samples:,}"),
+                    target=Number(f"{spec.target_se:g}"))
+
+
+def _label(spec, name: str) -> str:
+    try:
+        return input_label(spec.priors[name])
+    except KeyError:
+        return name
+
+
+def _priors(methods: Methods, result: Result) -> None:
+    spec = result.spec
+    methods.paragraph()
+    uncertain = [p for p in spec.priors.inputs if not p.is_point]
+    points = [p for p in spec.priors.inputs if p.is_point]
+    methods.say(_("The priors: {uncertain} uncertain inputs and {points} fixed at a value.").format(
+        uncertain=len(uncertain), points=len(points)))
+    for prior in spec.priors.inputs:
+        unit = prior.unit
+        words = describe_distribution(prior.distribution, unit)
+        label = input_label(prior)
+        if prior.is_point:
+            template = _("{label}: {distribution}{cite}.")
+        else:
+            template = _("{label}: {distribution}, with the point value {point}{cite}.")
+        values = {"label": label, "distribution": Number(words), "point": Number(format_value(prior.point, unit)),
+                  "cite": Cite(prior.cite)}
+        if not prior.cite:
+            template = template[:-1] + _(" (source: {source}).")
+            values["source"] = prior.source
+        methods.say(template, **values)
+
+
+def _statistics(methods: Methods, result: Result) -> None:
+    spec = result.spec
+    methods.paragraph()
+    methods.say(_("Quantiles are order statistics over all samples, infinite values included; means and standard "
+                  "deviations are over the finite samples, and the share of infinite samples is given beside them."))
+    if result.tails:
+        methods.say(_("Each output's tail index is estimated by Hill's estimator on the tail whose Pareto fit is "
+                      "closest{clauset}; a mean is given as a summary only where the index is at least 2 (a finite "
+                      "variance)."), clauset=Cite(("clauset2009",)))
+    if not spec.claims:
+        return
+    methods.say(_("The probability of a claim is the share of samples in which it holds, with its binomial standard "
+                  "error and Wilson's 95 % score interval{wilson}."), wilson=Cite(("wilson1927",)))
+    thresholds = {said: (side, threshold) for said, side, threshold in SCALE}
+    ranges = []
+    for said in reversed(TERMS):
+        if said == ABOUT_AS_LIKELY_AS_NOT:
+            ranges.append(_("{term} between {low} and {high}").format(
+                term=_(said), low=f"{thresholds['unlikely'][1]:.2f}", high=f"{thresholds['likely'][1]:.2f}"))
+        else:
+            side, threshold = thresholds[said]
+            template = _("{term} at least {p}") if side == ">=" else _("{term} at most {p}")
+            ranges.append(template.format(term=_(said), p=f"{threshold:.2f}"))
+    methods.say(_("Probabilities are worded on the IPCC's calibrated likelihood scale{ipcc}: {ranges}; where ranges "
+                  "overlap the most specific term is used, and a probability on a boundary takes the term nearer the "
+                  "end of the scale."), ipcc=Cite(("mastrandrea2010",)), ranges=_("; ").join(ranges))
+
+
+def _sensitivity(methods: Methods, result: Result) -> None:
+    sensitivity = result.sensitivity
+    spec = sensitivity.spec
+    methods.paragraph()
+    methods.say(_("First-order (S1) and total (ST) Sobol' indices{sobol} were computed with SALib{salib} on "
+                  "Saltelli's sampling scheme{scheme} over a scrambled Sobol' sequence, with the first-order estimator "
+                  "of Saltelli et al. and Jansen's total-order estimator{estimators}."),
+                sobol=Cite(("sobol2001",)), salib=Cite(("herman2017", "iwanaga2022")), scheme=Cite(("saltelli2002",)),
+                estimators=Cite(("saltelli2010", "jansen1999")))
+    if spec.second_order:
+        methods.say(_("Second-order indices use the estimator of Saltelli (2002)."))
+    outputs = [t for t in sensitivity.targets if t.target.kind == "output"]
+    ranked = [t.target for t in outputs if t.target.transform == "rank"]
+    logged = [t.target for t in outputs if t.target.transform == "log10"]
+    if ranked:
+        methods.say(_("{outputs} enter through their rank among the samples{rank} (their empirical distribution "
+                      "function, ties at the mid-rank), so that infinite values tie at the top and need no cap."),
+                    outputs=_(", ").join(_(t.label or t.output) for t in ranked), rank=Cite(("saltelli1995",)))
+    if logged:
+        methods.say(_("{outputs} enter on a log10 scale."),
+                    outputs=_(", ").join(_(t.label or t.output) for t in logged))
+    if any(t.target.kind == "claim" for t in sensitivity.targets):
+        methods.say(_("A claim enters through its indicator (1 where it holds, 0 elsewhere)."))
+    level = Number(f"{100 * spec.conf_level:g}")
+    if spec.replicates > 1:
+        methods.say(_("The base sample is split into {k} independently scrambled replicates; each index's {level} % "
+                      "interval is Student's t on the spread of the replicates' own estimates, as in replicated "
+                      "randomised quasi-Monte Carlo{owen}."), k=Number(str(spec.replicates)), level=level,
+                    owen=Cite(("owen2013",)))
+    else:
+        methods.say(_("Each index's {level} % interval is SALib's bootstrap with {b} resamples (z times the bootstrap "
+                      "standard deviation)."), level=level, b=Number(f"{spec.bootstrap:,}"))
+    finals = sorted({t.indices.base_samples for t in outputs if t.indices is not None})
+    if finals:
+        final = Number(f"{finals[0]:,}") if len(finals) == 1 else Number(f"{finals[0]:,}–{finals[-1]:,}")
+        methods.say(_("The base sample N started at {base} and was doubled, up to {cap}, until the widest total-index "
+                      "interval of each output was narrower than {tolerance}, each output keeping the indices of the "
+                      "first N that met it (a claim's indices are estimated once); the final N was {final}, with "
+                      "N (D + 2) model evaluations for D = {d} uncertain inputs."),
+                    base=Number(f"{spec.base_samples:,}"), cap=Number(f"{spec.max_base_samples:,}"),
+                    tolerance=Number(f"{spec.tolerance:g}"), final=final, d=Number(str(len(sensitivity.names))))
+        late = [_(t.target.label or t.target.output) for t in outputs if t.indices is not None and not t.converged]
+        if late:
+            methods.say(_("The indices of {outputs} had not converged by that criterion at the cap."),
+                        outputs=_(", ").join(late))
+        else:
+            methods.say(_("Every output's indices met that criterion."))
+    if sensitivity.correlations:
+        methods.say(_("The indices assume independent inputs: the priors' rank correlations are left out of them."))
+
+
+def _verdict(methods: Methods, result: Result) -> None:
+    methods.paragraph()
+    used = {t.method for cv in result.verdict.claims.values() for t in cv.tipping}
+    if "closed form" in used and "root finding" in used:
+        how = _("in closed form where the model gives one, otherwise by bracketing the sign change of a continuous "
+                "margin on a grid and refining it with Brent's method")
+    elif "closed form" in used:
+        how = _("in closed form, as the model gives it")
+    else:
+        how = _("by bracketing the sign change of a continuous margin on a grid and refining it with Brent's method")
+    methods.say(_("A claim's tipping points move one input at a time, every other input at its point value, to the "
+                  "value at which the claim flips ({how}); the report gives where that value sits in the input's "
+                  "prior."), how=how)
+    discoveries = [cv.discovery for cv in result.verdict.claims.values() if cv.discovery.samples]
+    if discoveries:
+        kept = Number(f"{max(d.samples for d in discoveries):,}")
+        methods.say(_("The regions of the inputs where a claim fails are described as boxes by the Patient Rule "
+                      "Induction Method{prim} as scenario discovery uses it{discovery}, with the prim package{package} "
+                      "(peeling and pasting alpha 0.05, minimum box mass 0.05) on the first {kept} samples; each box "
+                      "is read off its peeling trajectory at the step with the largest harmonic mean of coverage and "
+                      "density, further boxes are sought among the samples outside the earlier ones, and a quasi-p "
+                      "value says whether each restriction matters."),
+                    prim=Cite(("friedman1999",)), discovery=Cite(("bryant2010",)),
+                    package=Cite(("hadka_prim", "kwakkel2017")), kept=kept)
+
+
+def _software(methods: Methods, versions: Mapping[str, str]) -> None:
+    methods.paragraph()
+    methods.say(_("Computations used mcsim {mcsim} with Python {python}, NumPy {numpy}{numpy_cite}, SciPy "
+                  "{scipy}{scipy_cite}, SALib {salib}{salib_cite} and PRIM {prim}."),
+                mcsim=Number(versions.get("mcsim", "?")), python=Number(versions.get("python", "?")),
+                numpy=Number(versions.get("numpy", "?")), numpy_cite=Cite(("harris2020",)),
+                scipy=Number(versions.get("scipy", "?")), scipy_cite=Cite(("virtanen2020",)),
+                salib=Number(versions.get("SALib", "?")), salib_cite=Cite(("herman2017", "iwanaga2022")),
+                prim=Number(versions.get("PRIM", "?")))
+

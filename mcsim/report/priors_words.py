@@ -1,0 +1,73 @@
+"""A prior in words, for tables and the methods paragraph: its label, and its distribution with its parameters.
+
+``lognormal with median $63.0 million, 90 % between $40.0 million and $100 million``, in the
+report's language (each sentence goes through gettext), the numbers as the report writes them
+(:func:`mcsim.report.text.format_value`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from mcsim.i18n import _, language
+from mcsim.inputs.distributions import Z95, Distribution
+from mcsim.inputs.priors import Prior
+from mcsim.report.text import format_value
+
+__all__ = ["describe_distribution", "input_label"]
+
+
+def input_label(prior: Prior) -> str:
+    """The input's label in the report's language: ``label_fr`` in French where given, else ``label``, else its name."""
+    if language() == "fr" and prior.label_fr:
+        return prior.label_fr
+    return prior.label or prior.name
+
+
+def describe_distribution(distribution: Distribution, unit: str) -> str:
+    """The distribution in words with its parameters, each in ``unit``.
+
+    Examples: ``fixed at $20``; ``triangular from 8 to 25 months, mode 12 months``;
+    ``beta(5, 95): mean 5 %, 90 % between 2.00 % and 9.00 %``.
+    """
+    def v(value: float) -> str:
+        return format_value(value, unit)
+
+    p = distribution.parameters()
+    family = distribution.family
+    if family == "point":
+        return _("fixed at {value}").format(value=v(p["point"]))
+    if family == "uniform":
+        return _("uniform from {low} to {high}").format(low=v(p["low"]), high=v(p["high"]))
+    if family == "loguniform":
+        return _("log-uniform from {low} to {high}").format(low=v(p["low"]), high=v(p["high"]))
+    if family == "triangular":
+        return _("triangular from {low} to {high}, mode {mode}").format(low=v(p["low"]), high=v(p["high"]),
+                                                                       mode=v(p["mode"]))
+    if family == "pert":
+        said = _("PERT from {low} to {high}, mode {mode}").format(low=v(p["low"]), high=v(p["high"]), mode=v(p["mode"]))
+        if p["shape"] != 4:
+            said += _(", shape {shape}").format(shape=f"{p['shape']:g}")
+        return said
+    if family == "normal":
+        said = _("normal with mean {mean} and standard deviation {sd}").format(mean=v(p["mean"]), sd=v(p["sd"]))
+        if math.isfinite(p["low"]) or math.isfinite(p["high"]):
+            said += _(", truncated to [{low}, {high}]").format(low=v(p["low"]), high=v(p["high"]))
+        return said
+    if family == "lognormal":
+        median, sigma = p["median"], p["sigma"]
+        return _("lognormal with median {median}, 90 % between {p05} and {p95}").format(
+            median=v(median), p05=v(median * math.exp(-Z95 * sigma)), p95=v(median * math.exp(Z95 * sigma)))
+    if family == "beta":
+        scipy = distribution.to_scipy()
+        said = _("beta({alpha}, {beta}): mean {mean}, 90 % between {p05} and {p95}").format(
+            alpha=f"{p['alpha']:g}", beta=f"{p['beta']:g}", mean=v(float(scipy.mean())), p05=v(float(scipy.ppf(0.05))),
+            p95=v(float(scipy.ppf(0.95))))
+        if (p["low"], p["high"]) != (0.0, 1.0):
+            said += _(", on [{low}, {high}]").format(low=v(p["low"]), high=v(p["high"]))
+        return said
+    if family == "discrete":
+        pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=f"{weight:g}")
+                          for value, weight in zip(p["values"], p["weights"], strict=True))
+        return _("discrete: {pairs}").format(pairs=pairs)
+    return distribution.describe()

@@ -1,0 +1,331 @@
+"""tables/, methods.md/.tex and references.bib: the numbers read back, the LaTeX compiles, the methods tell the run.
+
+The CSV files are read back and compared with the Result they were written from, bit for bit.
+Every .tex file of a run and of a batch's comparison is compiled inside a minimal document with
+booktabs by ``pdflatex`` where it is installed (the test says so and is skipped where it is
+not); balanced braces and escaped special characters are checked everywhere, on hostile labels
+and sources too (Hypothesis).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mcsim
+from mcsim.inputs.bibliography import load_bibliography
+from mcsim.inputs.distributions import LogNormal, Point, Uniform
+from mcsim.inputs.priors import Prior, Priors
+from mcsim.report import tables as tables_module
+from mcsim.report import write_report
+from mcsim.report.comparison import build_comparison
+from mcsim.report.latex import tabular, tex_number, tex_text
+from mcsim.report.methods import build_methods
+from mcsim.report.summary import plain, versions
+from mcsim.report.tables import comparison_tables, csv_number
+
+PDFLATEX = shutil.which("pdflatex")
+HOSTILE = r"50 % & $20 # x_y {z} ~ ^ \ \\ \end{document} \input{/etc/passwd} <tag> | ≤ ≥ − × … é ’ « »"
+
+
+@pytest.fixture(scope="module")
+def result():
+    spec = mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=2048)
+    sensitivity = dataclasses.replace(spec.sensitivity, base_samples=256, max_base_samples=256, crosscheck_samples=256)
+    return mcsim.run(dataclasses.replace(spec, sensitivity=sensitivity))
+
+
+@pytest.fixture(scope="module")
+def report(result, tmp_path_factory) -> Path:
+    return write_report(result, tmp_path_factory.mktemp("tables") / "report")
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    text = path.read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _float(cell: str) -> float:
+    return float("nan") if cell == "" else float(cell)
+
+
+def _same(cell: str, value) -> bool:
+    """A CSV cell is the value written, to the last bit (NaN and None are an empty cell)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return cell == ""
+    return _float(cell) == float(value)
+
+
+# --- CSV: the Result's numbers, read back ----------------------------------------------------------------
+
+def test_outputs_csv_holds_the_results_statistics(result, report):
+    rows = {row["output"]: row for row in _csv(report / "tables" / "outputs.csv")}
+    scalar = [out for out in result.spec.model.outputs if not out.per_user]
+    assert list(rows) == [out.name for out in scalar]
+    for out in scalar:
+        s, row = result.outputs[out.name], rows[out.name]
+        assert row["unit"] == out.unit and row["label"] == out.label
+        for key, value in (("mean", s.mean), ("sd", s.sd), ("median", s.p50), ("p05", s.p05), ("p95", s.p95),
+                           ("share_infinite", s.p_never)):
+            assert _same(row[key], value), (out.name, key, row[key], value)
+    assert float(rows["break_even_users"]["share_infinite"]) > 0
+
+
+def test_per_user_csv_holds_every_users_value(result, report):
+    for out in (o for o in result.spec.model.outputs if o.per_user):
+        rows = _csv(report / "tables" / f"outputs_by_users_{out.name}.csv")
+        s = result.outputs[out.name]
+        assert [float(r["users"]) for r in rows] == list(result.spec.users)
+        for i, row in enumerate(rows):
+            assert row["unit"] == out.unit
+            assert all(_same(row[k], v[i]) for k, v in (("mean", s.mean), ("sd", s.sd), ("median", s.p50),
+                                                         ("p05", s.p05), ("p95", s.p95)))
+            if s.p_positive is not None:
+                assert _same(row["share_positive"], s.p_positive[i])
+
+
+def test_claims_csv_holds_probabilities_intervals_and_terms(result, report):
+    rows = {row["claim"]: row for row in _csv(report / "tables" / "claims.csv")}
+    assert list(rows) == list(result.claims)
+    summary = result.summary["claims"]
+    for name, c in result.claims.items():
+        row = rows[name]
+        assert _same(row["probability"], c.probability) and _same(row["se"], c.se)
+        assert _same(row["ci95_low"], c.ci95[0]) and _same(row["ci95_high"], c.ci95[1])
+        assert row["likelihood"] == summary[name]["likelihood"]
+        assert row["holds_at_point"] == ("true" if c.holds_at_point else "false") and int(row["samples"]) == c.samples
+
+
+def test_sobol_csv_holds_every_index_with_its_interval(result, report):
+    rows = _csv(report / "tables" / "sobol_indices.csv")
+    seen = 0
+    for target in result.sensitivity.targets:
+        ix = target.indices
+        mine = {r["input"]: r for r in rows if r["target"] == target.target.key}
+        assert set(mine) == set(ix.names)
+        for j, name in enumerate(ix.names):
+            row = mine[name]
+            assert _same(row["S1"], ix.S1[j]) and _same(row["ST"], ix.ST[j])
+            assert _same(row["S1_low"], ix.S1[j] - ix.S1_conf[j]) and _same(row["S1_high"], ix.S1[j] + ix.S1_conf[j])
+            assert _same(row["ST_low"], ix.ST[j] - ix.ST_conf[j]) and _same(row["ST_high"], ix.ST[j] + ix.ST_conf[j])
+            assert int(row["base_samples"]) == ix.base_samples and row["kind"] == target.target.kind
+            seen += 1
+    assert seen == len(rows) > 0
+
+
+def test_tipping_and_priors_csv(result, report):
+    rows = _csv(report / "tables" / "tipping_points.csv")
+    tipping = [t for cv in result.verdict.claims.values() for t in cv.tipping]
+    assert len(rows) == len(tipping)
+    for row, t in zip(rows, tipping, strict=True):
+        assert (row["claim"], row["input"], row["fails"], row["method"]) == (t.claim, t.input, t.fails, t.method)
+        assert _same(row["value"], t.value) and _same(row["quantile"], t.quantile)
+        if t.value is not None and t.quantile is not None:
+            assert _same(row["failing_share"], t.quantile if t.fails == "below" else 1 - t.quantile)
+    priors = _csv(report / "tables" / "priors.csv")
+    assert [r["input"] for r in priors] == list(result.spec.priors.names)
+    for row, prior in zip(priors, result.spec.priors.inputs, strict=True):
+        assert _same(row["point"], prior.point) and row["source"] == prior.source
+        assert row["dist"] == prior.distribution.family
+        assert row["cite"].split() == list(prior.cite) and row["unit"] == prior.unit
+
+
+@pytest.mark.parametrize(("value", "cell"), [(0.1 + 0.2, "0.30000000000000004"), (float("inf"), "inf"),
+                                             (float("-inf"), "-inf"), (float("nan"), ""), (None, ""), (3, "3"),
+                                             (np.float64(5.41e6), "5410000.0"), (True, "true")])
+def test_csv_numbers_are_full_precision(value, cell):
+    assert csv_number(value) == cell
+
+
+# --- LaTeX: escaped, balanced, and compiled -----------------------------------------------------------------
+
+_ESCAPES = re.compile(r"\\(?:[&%$#_{}]|textasciitilde\{\}|textasciicircum\{\}|textbackslash\{\}|textless\{\}|"
+                      r"textgreater\{\}|textbar\{\}|ldots\{\}|,)|\$(?:\\leq|\\geq|-|\\times|\\approx|\\pm|\\rightarrow|"
+                      r"\\mu)\$|~")
+
+
+def _inert(tex: str) -> bool:
+    """No special character is left unescaped, and the braces that remain are balanced (none, here)."""
+    rest = _ESCAPES.sub("", tex)
+    return not re.search(r"[&%$#_{}~^\\]", rest)
+
+
+def _balanced(tex: str) -> bool:
+    depth = 0
+    for match in re.finditer(r"\\[{}]|[{}]", tex):
+        if match.group() in ("{", "}"):
+            depth += 1 if match.group() == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("&%$#_{}~^\\ abc-1.<>|\n\t\u202f\u00a0≤≥−×éç’")), max_size=60))
+def test_text_from_input_files_is_inert_in_latex(text):
+    tex = tex_text(text)
+    assert _inert(tex) and _balanced(tex) and "\n" not in tex
+
+
+@settings(max_examples=100, deadline=None)
+@given(label=st.text(min_size=1, max_size=30).filter(str.strip),
+       source=st.text(min_size=1, max_size=80).filter(str.strip),
+       unit=st.text(max_size=12).filter(lambda unit: unit == "" or unit.strip()))
+def test_a_priors_table_of_hostile_texts_is_balanced_and_escaped(label, source, unit):
+    priors = Priors(inputs=(Prior("x", 1.0, Uniform(0, 2), source=source, label=label, unit=unit),))
+    table = tables_module._priors(SimpleNamespace(spec=SimpleNamespace(priors=priors)))
+    body = table.tex.split("\\midrule\n", 1)[1].split("\\bottomrule", 1)[0]
+    label_cell, _unit, _distribution, _point, source_cell = body.strip("\n").removesuffix(" \\\\").split(" & ")
+    assert _balanced(table.tex)
+    for cell in (label_cell, source_cell):
+        assert _inert(cell)
+
+
+def test_numbers_read_as_a_paper_writes_them():
+    assert tex_number("6 million") == "6 million"
+    assert tex_number("$40.0 million") == r"\$40.0 million"
+    assert tex_number("56.3 %") == r"56.3\,\%"
+    assert tex_number("-$4.35 million") == r"$-$\$4.35 million"
+    assert tex_number("1e-05") == r"$1\times10^{-5}$" and tex_number("2.5e+07") == r"$2.5\times10^{7}$"
+    assert tex_number("5,41\u202fmillions") == r"5,41\,millions"
+
+
+def _tex_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("tables/*.tex"))
+
+
+def test_every_tex_table_is_a_booktabs_tabular(report):
+    files = _tex_files(report)
+    assert {f.stem for f in files} >= {"outputs", "claims", "sobol_indices", "tipping_points", "priors"}
+    for path in files:
+        tex = path.read_text(encoding="utf-8")
+        code = "\n".join(line for line in tex.splitlines() if not line.startswith("%"))
+        assert code.startswith("\\begin{tabular}") and code.rstrip().endswith("\\end{tabular}")
+        assert code.index("\\toprule") < code.index("\\midrule") < code.index("\\bottomrule")
+        assert _balanced(code) and not re.search(r"\de[+-]?\d", code), path.name
+
+
+def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None, bib: Path | None = None) -> str:
+    """pdflatex (and bibtex) on a minimal document that \\inputs every file; the log on failure."""
+    work = folder / "latex"
+    work.mkdir(exist_ok=True)
+    body = []
+    for i, path in enumerate(tex_files):
+        shutil.copy(path, work / f"t{i}.tex")
+        body.append(f"\\begin{{table}}\\centering\\tiny\\input{{t{i}.tex}}\\caption{{Table {i}}}\\end{{table}}"
+                    "\\clearpage")
+    if methods is not None:
+        shutil.copy(methods, work / "methods.tex")
+        body.append("\\section{Methods}\\input{methods.tex}")
+    if bib is not None:
+        shutil.copy(bib, work / "references.bib")
+        body.append("\\bibliographystyle{plain}\\bibliography{references}")
+    (work / "paper.tex").write_text("\\documentclass[a4paper,landscape]{article}\n\\usepackage[T1]{fontenc}\n"
+                                    "\\usepackage{booktabs}\n\\begin{document}\n" + "\n".join(body) +
+                                    "\n\\end{document}\n", encoding="utf-8")
+    steps = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]]
+    if bib is not None:
+        steps += [["bibtex", "paper"], steps[0], steps[0]]
+    for step in steps:
+        done = subprocess.run(step, cwd=work, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            return done.stdout[-3000:]
+    log = (work / "paper.log").read_text(encoding="latin-1")
+    undefined = re.findall(r"Citation `([^']+)' .*undefined", log)
+    return f"undefined citations: {undefined}" if undefined else ""
+
+
+needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not installed (Debian: apt-get install "
+                                    "texlive-latex-recommended); the LaTeX is checked for balance and escapes only")
+
+
+@needs_pdflatex
+def test_every_tex_file_of_a_run_compiles_with_its_references(report, tmp_path):
+    assert _compile(tmp_path, _tex_files(report), methods=report / "methods.tex", bib=report / "references.bib") == ""
+
+
+@needs_pdflatex
+def test_tables_of_hostile_texts_compile(tmp_path):
+    priors = Priors(inputs=(Prior("x", 1.0, Uniform(0, 2), source=HOSTILE, label=HOSTILE, unit="USD"),
+                            Prior("y", 0.5, LogNormal(0.5, 0.3), source=HOSTILE, label_fr=HOSTILE, unit=HOSTILE),
+                            Prior("z", 3.0, Point(3.0), source=HOSTILE)))
+    table = tables_module._priors(SimpleNamespace(spec=SimpleNamespace(priors=priors)))
+    (tmp_path / "priors.tex").write_text(table.tex, encoding="utf-8")
+    hostile = tabular("ll", [tex_text(HOSTILE), tex_number("-1e-05 %")], [[tex_text(HOSTILE), tex_number(HOSTILE)]],
+                      caption=HOSTILE)
+    (tmp_path / "hostile.tex").write_text(hostile, encoding="utf-8")
+    assert _compile(tmp_path, [tmp_path / "priors.tex", tmp_path / "hostile.tex"]) == ""
+
+
+# --- the comparison's tables ------------------------------------------------------------------------------
+
+def test_comparison_tables_hold_each_scenarios_numbers(result, report, tmp_path):
+    summary = result.summary
+    scenario = SimpleNamespace(stem="paper", title=HOSTILE, summary=summary, report=report, ran=True, spec=result.spec,
+                               kept={})
+    data = plain(build_comparison([scenario]))
+    tables = {t.stem: t for t in comparison_tables(data)}
+    rows = list(csv.DictReader(io.StringIO(tables["claims_by_scenario"].to_csv())))
+    expected = {(name, c.probability) for name, c in result.claims.items()}
+    assert {(r["claim"], float(r["probability"])) for r in rows} == expected
+    focus = list(csv.DictReader(io.StringIO(tables["break_even_users_by_scenario"].to_csv())))
+    assert _same(focus[0]["median"], result.outputs["break_even_users"].p50)
+    assert _same(focus[0]["share_infinite"], result.outputs["break_even_users"].p_never)
+    for table in tables.values():
+        (tmp_path / f"{table.stem}.tex").write_text(table.tex, encoding="utf-8")
+        assert _balanced(table.tex)
+    if PDFLATEX is not None:
+        assert _compile(tmp_path, sorted(tmp_path.glob("*.tex"))) == ""
+
+
+# --- methods and references ------------------------------------------------------------------------------------
+
+def test_methods_tell_the_runs_sampler_sample_size_and_seed(result, report):
+    md = (report / "methods.md").read_text(encoding="utf-8")
+    tex = (report / "methods.tex").read_text(encoding="utf-8")
+    for text in (md, tex):
+        assert "2,048 samples" in text and "seed 2025" in text and "scrambled Sobol' sequence" in text
+        assert "Wilson" in text and "16 independently scrambled replicates" in text
+        assert f"SALib {versions()['SALib']}" in text and f"mcsim {mcsim.__version__}" in text
+    assert "(Saltelli et al. 2010; Jansen 1999)" in md and r"\cite{saltelli2010,jansen1999}" in tex
+    for said in ("(Mastrandrea et al. 2010)", "(Friedman and Fisher 1999)", "(Bryant and Lempert 2010)"):
+        assert said in md
+    for prior in result.spec.priors.inputs:
+        assert prior.label in md and f"\\cite{{{','.join(prior.cite)}}}" in tex
+
+
+@pytest.mark.parametrize(("sampler", "samples", "said"), [
+    ("lhs", 1000, "Latin hypercube sampling"), ("random", 999, "plain Monte Carlo sampling"),
+    ("sobol", 512, "scrambled Sobol' sequence")])
+def test_methods_name_each_sampler(sampler, samples, said):
+    spec = mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=512, seed=7)
+    spec = dataclasses.replace(spec, sampler=sampler, samples=samples, sensitivity=None)
+    md, tex, _bib = build_methods(mcsim.run(spec), versions())
+    for text in (md, tex):
+        assert said in text and f"{samples:,} samples" in text and "seed 7" in text
+        assert "Sobol' indices" not in text  # no sensitivity analysis in this run: not a word of it
+
+
+def test_every_cited_key_resolves_in_references_bib(report):
+    bib = load_bibliography(report / "references.bib")
+    cited = set()
+    for path in [report / "methods.tex", *_tex_files(report)]:
+        for keys in re.findall(r"\\cite\{([^}]*)\}", path.read_text(encoding="utf-8")):
+            cited |= set(keys.split(","))
+    assert cited and cited <= set(bib.keys)
+    assert {"saltelli2010", "sobol2001", "friedman1999", "bryant2010", "mastrandrea2010", "herman2017",
+            "iwanaga2022", "hadka_prim", "viseur2025", "mcguinness2023"} <= set(bib.keys)
+    md = (report / "methods.md").read_text(encoding="utf-8")
+    assert md.count("\n- ") == len(bib.entries)  # the Markdown lists every reference in full
