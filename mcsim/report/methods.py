@@ -19,8 +19,8 @@ from mcsim.inputs.bibliography import Entry
 from mcsim.report.bibliography import author_year, format_reference, lookup, references, render_bib
 from mcsim.report.latex import tex_number, tex_text
 from mcsim.report.likelihood import ABOUT_AS_LIKELY_AS_NOT, SCALE, TERMS
-from mcsim.report.priors_words import describe_distribution, input_label
-from mcsim.report.text import format_value, md_text
+from mcsim.report.priors_words import describe_distribution
+from mcsim.report.text import decimal, fixed, format_value, input_label, md_text, number
 from mcsim.result import Result
 
 __all__ = ["Cite", "Methods", "Number", "build_methods"]
@@ -150,7 +150,7 @@ def _model_and_sampling(methods: Methods, result: Result) -> None:
     else:
         methods.say(_("The model: {description}{cite}."), description=_(model.description),
                     cite=Cite(spec.priors.cite))
-    samples, seed = Number(f"{spec.samples:,}"), Number(str(spec.seed))
+    samples, seed = Number(decimal(spec.samples)), Number(str(spec.seed))
     if spec.sampler == "sobol":
         methods.say(_("We drew {samples} samples of the uncertain inputs from a scrambled Sobol' sequence{sobol}, "
                       "as implemented in SciPy{scipy}, with seed {seed}, and mapped each coordinate onto its prior "
@@ -170,14 +170,14 @@ def _model_and_sampling(methods: Methods, result: Result) -> None:
                   "depend on how the run is split into chunks or workers."))
     if spec.priors.correlations:
         pairs = _(", ").join(_("{first} and {second} ({rank})").format(
-            first=_label(spec, c.first), second=_label(spec, c.second), rank=f"{c.rank:g}")
+            first=_label(spec, c.first), second=_label(spec, c.second), rank=number(c.rank))
             for c in spec.priors.correlations)
         methods.say(_("Rank correlations between inputs are imposed with a Gaussian copula: {pairs}."), pairs=pairs)
     if result.stopped_early and spec.target_se is not None:
         methods.say(_("Sampling stopped after {samples} of the {requested} samples requested, once every claim's "
                       "binomial standard error was at most {target}."),
-                    samples=Number(f"{result.samples:,}"), requested=Number(f"{spec.samples:,}"),
-                    target=Number(f"{spec.target_se:g}"))
+                    samples=Number(decimal(result.samples)), requested=Number(decimal(spec.samples)),
+                    target=Number(number(spec.target_se)))
 
 
 def _label(spec, name: str) -> str:
@@ -228,11 +228,11 @@ def _statistics(methods: Methods, result: Result) -> None:
     for said in reversed(TERMS):
         if said == ABOUT_AS_LIKELY_AS_NOT:
             ranges.append(_("{term} between {low} and {high}").format(
-                term=_(said), low=f"{thresholds['unlikely'][1]:.2f}", high=f"{thresholds['likely'][1]:.2f}"))
+                term=_(said), low=fixed(thresholds['unlikely'][1], 2), high=fixed(thresholds['likely'][1], 2)))
         else:
             side, threshold = thresholds[said]
             template = _("{term} at least {p}") if side == ">=" else _("{term} at most {p}")
-            ranges.append(template.format(term=_(said), p=f"{threshold:.2f}"))
+            ranges.append(template.format(term=_(said), p=fixed(threshold, 2)))
     methods.say(_("Probabilities are worded on the IPCC's calibrated likelihood scale{ipcc}: {ranges}; where ranges "
                   "overlap the most specific term is used, and a probability on a boundary takes the term nearer the "
                   "end of the scale."), ipcc=Cite(("mastrandrea2010",)), ranges=_("; ").join(ranges))
@@ -261,7 +261,7 @@ def _sensitivity(methods: Methods, result: Result) -> None:
                     outputs=_(", ").join(_(t.label or t.output) for t in logged))
     if any(t.target.kind == "claim" for t in sensitivity.targets):
         methods.say(_("A claim enters through its indicator (1 where it holds, 0 elsewhere)."))
-    level = Number(f"{100 * spec.conf_level:g}")
+    level = Number(number(100 * spec.conf_level))
     if spec.replicates > 1:
         methods.say(_("The base sample is split into {k} independently scrambled replicates; each index's {level} % "
                       "interval is Student's t on the spread of the replicates' own estimates, as in replicated "
@@ -269,16 +269,16 @@ def _sensitivity(methods: Methods, result: Result) -> None:
                     owen=Cite(("owen2013",)))
     else:
         methods.say(_("Each index's {level} % interval is SALib's bootstrap with {b} resamples (z times the bootstrap "
-                      "standard deviation)."), level=level, b=Number(f"{spec.bootstrap:,}"))
+                      "standard deviation)."), level=level, b=Number(decimal(spec.bootstrap)))
     finals = sorted({t.indices.base_samples for t in outputs if t.indices is not None})
     if finals:
-        final = Number(f"{finals[0]:,}") if len(finals) == 1 else Number(f"{finals[0]:,}–{finals[-1]:,}")
+        final = Number(decimal(finals[0]) if len(finals) == 1 else f"{decimal(finals[0])}–{decimal(finals[-1])}")
         methods.say(_("The base sample N started at {base} and was doubled, up to {cap}, until the widest total-index "
                       "interval of each output was narrower than {tolerance}, each output keeping the indices of the "
                       "first N that met it (a claim's indices are estimated once); the final N was {final}, with "
                       "N (D + 2) model evaluations for D = {d} uncertain inputs."),
-                    base=Number(f"{spec.base_samples:,}"), cap=Number(f"{spec.max_base_samples:,}"),
-                    tolerance=Number(f"{spec.tolerance:g}"), final=final, d=Number(str(len(sensitivity.names))))
+                    base=Number(decimal(spec.base_samples)), cap=Number(decimal(spec.max_base_samples)),
+                    tolerance=Number(number(spec.tolerance)), final=final, d=Number(str(len(sensitivity.names))))
         late = [_(t.target.label or t.target.output) for t in outputs if t.indices is not None and not t.converged]
         if late:
             methods.say(_("The indices of {outputs} had not converged by that criterion at the cap."),
@@ -304,7 +304,7 @@ def _verdict(methods: Methods, result: Result) -> None:
                   "prior."), how=how)
     discoveries = [cv.discovery for cv in result.verdict.claims.values() if cv.discovery.samples]
     if discoveries:
-        kept = Number(f"{max(d.samples for d in discoveries):,}")
+        kept = Number(decimal(max(d.samples for d in discoveries)))
         methods.say(_("The regions of the inputs where a claim fails are described as boxes by the Patient Rule "
                       "Induction Method{prim} as scenario discovery uses it{discovery}, with the prim package{package} "
                       "(peeling and pasting alpha 0.05, minimum box mass 0.05) on the first {kept} samples; each box "

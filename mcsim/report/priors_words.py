@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import math
 
-from mcsim.i18n import _, language
+from mcsim.i18n import _
 from mcsim.inputs.distributions import Z95, Distribution
-from mcsim.inputs.priors import Prior
-from mcsim.report.text import format_value
+from mcsim.report.text import format_value, input_label, number
 
 __all__ = ["describe_distribution", "input_label"]
-
-
-def input_label(prior: Prior) -> str:
-    """The input's label in the report's language: ``label_fr`` in French where given, else ``label``, else its name."""
-    if language() == "fr" and prior.label_fr:
-        return prior.label_fr
-    return prior.label or prior.name
 
 
 def describe_distribution(distribution: Distribution, unit: str) -> str:
@@ -47,7 +39,7 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
     if family == "pert":
         said = _("PERT from {low} to {high}, mode {mode}").format(low=v(p["low"]), high=v(p["high"]), mode=v(p["mode"]))
         if p["shape"] != 4:
-            said += _(", shape {shape}").format(shape=f"{p['shape']:g}")
+            said += _(", shape {shape}").format(shape=number(p['shape']))
         return said
     if family == "normal":
         said = _("normal with mean {mean} and standard deviation {sd}").format(mean=v(p["mean"]), sd=v(p["sd"]))
@@ -61,13 +53,13 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
     if family == "beta":
         scipy = distribution.to_scipy()
         said = _("beta({alpha}, {beta}): mean {mean}, 90 % between {p05} and {p95}").format(
-            alpha=f"{p['alpha']:g}", beta=f"{p['beta']:g}", mean=v(float(scipy.mean())), p05=v(float(scipy.ppf(0.05))),
-            p95=v(float(scipy.ppf(0.95))))
+            alpha=number(p["alpha"]), beta=number(p["beta"]), mean=v(float(scipy.mean())),
+            p05=v(float(scipy.ppf(0.05))), p95=v(float(scipy.ppf(0.95))))
         if (p["low"], p["high"]) != (0.0, 1.0):
             said += _(", on [{low}, {high}]").format(low=v(p["low"]), high=v(p["high"]))
         return said
     if family == "discrete":
-        pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=f"{weight:g}")
+        pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=number(weight))
                           for value, weight in zip(p["values"], p["weights"], strict=True))
         return _("discrete: {pairs}").format(pairs=pairs)
     return distribution.describe()

@@ -28,8 +28,8 @@ import numpy as np
 from mcsim.i18n import _
 from mcsim.report.latex import tabular, tex_number, tex_text
 from mcsim.report.likelihood import straddle, term
-from mcsim.report.priors_words import describe_distribution, input_label
-from mcsim.report.text import format_value, names_its_unit
+from mcsim.report.priors_words import describe_distribution
+from mcsim.report.text import decimal, fixed, format_value, input_label, names_its_unit, number, percent
 from mcsim.report.verdict import claim_condition
 from mcsim.result import Result
 
@@ -92,11 +92,11 @@ def _share(value: float | None, digits: int = 1) -> str:
     """A share as a percentage in LaTeX: '26.1\\,\\%'."""
     if value is None or math.isnan(value):
         return "---"
-    return tex_number(f"{100 * value:.{digits}f} %")
+    return tex_number(percent(value, digits))
 
 
 def _probability(value: float) -> str:
-    return tex_number(f"{value:.3f}")
+    return tex_number(fixed(value, 3))
 
 
 def _label_with_unit(label: str, unit: str) -> str:
@@ -134,7 +134,7 @@ def _outputs(result: Result) -> Table:
                          _value(s.sd, out.unit) + mark, never])
     caption = _("Statistics of the outputs over {samples} samples. Quantiles are over every sample, infinite "
                 "values included; means and standard deviations are over the finite samples.").format(
-                    samples=f"{result.samples:,}")
+                    samples=decimal(result.samples))
     if marked:
         caption += " " + _("(a) The tail of this output is too heavy for its mean to summarise it.")
     header_tex = [tex_text(_(h)) for h in ("Output", "Median", "5th percentile", "95th percentile", "Mean",
@@ -159,7 +159,7 @@ def _per_user(result: Result) -> list[Table]:
         heads = ["Monthly users", "Median", "5th percentile", "95th percentile", "Mean"] + (
             ["Share above zero"] if positive else [])
         caption = _("{label} ({unit}) at each number of monthly users of the run, over {samples} samples.").format(
-            label=_(out.label), unit=_(out.unit), samples=f"{result.samples:,}")
+            label=_(out.label), unit=_(out.unit), samples=decimal(result.samples))
         tables.append(Table(f"outputs_by_users_{out.name}", header, tuple(rows),
                             tabular("r" * len(heads), [tex_text(_(h)) for h in heads], tex_rows, caption=caption)))
     return tables
@@ -181,7 +181,7 @@ def _claims(result: Result) -> Table:
                          tex_text(words), tex_text(_("holds") if c.holds_at_point else _("fails"))])
     caption = _("Probability of each claim over {samples} samples, with its 95 % Wilson score interval, in words on "
                 "the IPCC's calibrated likelihood scale (Mastrandrea et al. 2010), and whether it holds with every "
-                "input at its point value.").format(samples=f"{result.samples:,}")
+                "input at its point value.").format(samples=decimal(result.samples))
     heads = ["Claim", "Test", "Probability", "95 % interval", "Likelihood", "At the points"]
     return Table("claims", header, tuple(rows),
                  tabular("p{4cm}p{4cm}rlp{2.6cm}l", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
@@ -233,7 +233,7 @@ def _tipping(result: Result) -> Table:
             fails = {"below": _("below"), "above": _("above"), "always": _("always"), "never": _("never")}[t.fails]
             flips = t.value is not None and t.fails in ("below", "above")
             at = _value(t.value, unit, unit_shown=True) if flips else "---"
-            percentile = tex_number(f"{100 * t.quantile:.1f}") if t.quantile is not None else "---"
+            percentile = tex_number(fixed(100 * t.quantile, 1)) if t.quantile is not None else "---"
             tex_rows.append([r"\quad " + tex_text(label), tex_text(fails), at, percentile,
                              _probability(share) if share is not None else "---"])
         tex_rows.append(r"\addlinespace")
@@ -277,7 +277,7 @@ def _sobol(result: Result) -> Table:
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
     caption = _("First-order (S1) and total (ST) Sobol indices with their {level} % intervals, by output and by "
-                "claim (a claim through its indicator), inputs by decreasing ST.").format(level=f"{100 * conf:g}")
+                "claim (a claim through its indicator), inputs by decreasing ST.").format(level=number(100 * conf))
     heads = ["Input", "S1", "Interval", "ST", "Interval"]
     return Table("sobol_indices", header, tuple(rows),
                  tabular("lrcrc", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
@@ -285,7 +285,7 @@ def _sobol(result: Result) -> Table:
 
 def _index(value: float) -> str:
     """A Sobol index to two decimals, a minus sign in math mode."""
-    text = f"{value:.2f}"
+    text = fixed(value, 2)
     return f"${text}$" if text.startswith("-") else text
 
 
