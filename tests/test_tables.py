@@ -239,7 +239,7 @@ def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None
     if bib is not None:
         steps += [["bibtex", "paper"], steps[0], steps[0]]
     for step in steps:
-        done = subprocess.run(step, cwd=work, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(step, cwd=work, capture_output=True, text=True, errors="replace", timeout=120)
         if done.returncode != 0:
             return done.stdout[-3000:]
     log = (work / "paper.log").read_text(encoding="latin-1")
@@ -253,6 +253,14 @@ needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not in
 
 @needs_pdflatex
 def test_every_tex_file_of_a_run_compiles_with_its_references(report, tmp_path):
+    assert _compile(tmp_path, _tex_files(report), methods=report / "methods.tex", bib=report / "references.bib") == ""
+
+
+@needs_pdflatex
+def test_a_french_reports_tex_files_compile(result, tmp_path_factory, tmp_path):
+    french = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang="fr"))
+    report = write_report(french, tmp_path_factory.mktemp("tables-fr") / "report")
+    assert "Nous avons tiré" in (report / "methods.tex").read_text(encoding="utf-8")
     assert _compile(tmp_path, _tex_files(report), methods=report / "methods.tex", bib=report / "references.bib") == ""
 
 
