@@ -42,8 +42,9 @@ def spec_with(r: float, samples: int = 1 << 20, claims=()) -> RunSpec:
     inputs = (Prior("margin", MARGIN[0], Normal(*MARGIN), source="test"),
               Prior("fixed", FIXED[0], Normal(*FIXED), source="test"))
     correlations = (Correlation("margin", "fixed", 6 / math.pi * math.asin(r / 2)),) if r else ()
-    return RunSpec(title="linear", file="linear.toml", sha256="", priors=Priors(inputs=inputs, correlations=correlations),
-                   model=LINEAR_SURPLUS, samples=1024, sampler="random", seed=12, users=USERS, claims=tuple(claims),
+    priors = Priors(inputs=inputs, correlations=correlations)
+    return RunSpec(title="linear", file="linear.toml", sha256="", priors=priors, model=LINEAR_SURPLUS, samples=1024,
+                   sampler="random", seed=12, users=USERS, claims=tuple(claims),
                    value_of_information=ValueOfInformationSpec(USERS, samples=samples))
 
 
@@ -122,15 +123,19 @@ def _run(write, table: str) -> Path:
                              f"[value_of_information]\n{table}\n")
 
 
+PROFIT = '\noutput = "profit"'
+
+
 @pytest.mark.parametrize(("table", "message"), [
-    ("users = []\noutput = \"profit\"", r"\[value_of_information\] users = \[\] is invalid: must be a non-empty, strictly increasing"),
-    ("users = [1e6, 1e5]\noutput = \"profit\"", r"users = \[1e\+06, 100000\] is invalid"),
-    ("users = [1e5]\nsamples = 10\noutput = \"profit\"", r"\[value_of_information\] samples = 10 is invalid: must be a whole number from "
-                                    r"1024 to 16777216"),
-    ("users = [1e5]\nbins = 3\noutput = \"profit\"", r"\[value_of_information\] bins is not a known key \(allowed: users, output, samples\)"),
-    ("users = [1e5]\noutput = \"proft\"", r'output = "proft" is not an output of model subscription; did you mean '
-                                          r'"profit"\? \(outputs over users: profit\)'),
-    ("users = [1e5]\noutput = \"margin_per_user\"", r'output = "margin_per_user" does not vary with users'),
+    ("users = []" + PROFIT, r"\[value_of_information\] users = \[\] is invalid: must be a non-empty, strictly "),
+    ("users = [1e6, 1e5]" + PROFIT, r"users = \[1e\+06, 100000\] is invalid"),
+    ("users = [1e5]\nsamples = 10" + PROFIT, r"\[value_of_information\] samples = 10 is invalid: must be a whole "
+                                           r"number from 1024 to 16777216"),
+    ("users = [1e5]\nbins = 3" + PROFIT, r"\[value_of_information\] bins is not a known key \(allowed: users, "
+                                       r"output, samples\)"),
+    ('users = [1e5]\noutput = "proft"', r'output = "proft" is not an output of model subscription; did you mean '
+                                        r'"profit"\? \(outputs over users: profit\)'),
+    ('users = [1e5]\noutput = "margin_per_user"', r'output = "margin_per_user" does not vary with users'),
     ("users = [1e5]", r'\[value_of_information\] output is missing: model subscription has no output "surplus" over '
                       r"users to take as the payoff, so name one \(outputs over users: profit\)"),
 ])

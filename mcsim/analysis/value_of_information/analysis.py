@@ -1,4 +1,4 @@
-"""The value of information of a run: EVPI and each input's EVPPI over users, and what each input would do for each claim.
+"""The value of information of a run: EVPI and each input's EVPPI over users, and each input's worth to each claim.
 
 :func:`assess` draws a dedicated plain Monte Carlo sample of the priors (their rank correlations
 included, by the run's Gaussian copula), evaluates the model on it, and estimates
@@ -133,9 +133,9 @@ class ValueOfInformation:
                 "samples": self.samples, "sampler": "random (plain Monte Carlo), the priors' correlations included",
                 "seed": self.seed, "bins": self.bins, "inputs": list(self.names),
                 "evpi": "E[max(payoff, 0)] - max(E[payoff], 0); se of the mean regret",
-                "evppi": f"Strong and Oakley (2013): the payoff's mean in {self.bins} bins of equal counts of the input "
-                         "(grouped by value where it has no more distinct values), the upward bias of max over noisy "
-                         "bin means subtracted; se by the delta method",
+                "evppi": f"Strong and Oakley (2013): the payoff's mean in {self.bins} bins of equal counts of the "
+                         "input (grouped by value where it has no more distinct values), the upward bias of max over "
+                         "noisy bin means subtracted; se by the delta method",
                 "claims": "reduction_if_known: min(p, 1 - p) - E[min(p(X), 1 - p(X))], the expected fall in the "
                           "probability that the likelier verdict is wrong if the input X were known exactly, with "
                           "p(X) = P(claim | X); p_wrong_verdict = min(p, 1 - p) is its value with every input known",

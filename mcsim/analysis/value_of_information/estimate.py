@@ -136,5 +136,6 @@ def _noise_bias(means: np.ndarray, noise: np.ndarray) -> np.ndarray:
     bias = np.zeros_like(means)
     noisy = noise > 0
     t = np.abs(means[noisy]) / noise[noisy]
-    bias[noisy] = noise[noisy] * (np.exp(-0.5 * t * t) / math.sqrt(2 * math.pi) - t * 0.5 * special.erfc(t / math.sqrt(2)))
+    density, tail = np.exp(-0.5 * t * t) / math.sqrt(2 * math.pi), 0.5 * special.erfc(t / math.sqrt(2))
+    bias[noisy] = noise[noisy] * (density - t * tail)
     return bias
