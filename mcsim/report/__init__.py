@@ -23,6 +23,7 @@ from mcsim.report.figures import Figure, plot_run
 from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
 from mcsim.report.summary import build_summary, dumps
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
+from mcsim.report.value_of_information import plot_value_of_information
 from mcsim.report.verdict_figures import plot_verdict
 from mcsim.result import Result
 
@@ -65,9 +66,10 @@ def write_report(result: Result, target: str | Path) -> Path:
             sensitivity_figures = [Figure(stem, sensitivity_caption(stem, result.sensitivity))
                                    for stem in plot_sensitivity(result.sensitivity, figures_dir)]
         verdict_figures = plot_verdict(result, figures_dir)
+        information_figures = plot_value_of_information(result, figures_dir)
         summary = build_summary(result)
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
-        text = render_markdown(result, figures, sensitivity_figures, verdict_figures)
+        text = render_markdown(result, figures, sensitivity_figures, verdict_figures, information_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
         # written last, listing every file: what a later run may replace, and nothing else

@@ -16,6 +16,7 @@ from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.text import md_cell, md_code, md_text, number, percent
+from mcsim.report.value_of_information import value_of_information_markdown
 from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
 
@@ -125,7 +126,7 @@ def _methods(result: Result) -> list[str]:
 
 
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
-                    verdict_figures: list[Figure] = ()) -> str:
+                    verdict_figures: list[Figure] = (), information_figures: list[Figure] = ()) -> str:
     """The whole report as Markdown, every text from an input file escaped; it computes nothing.
 
     It opens with the answer (:func:`~mcsim.report.verdict.answer_markdown`), then the details.
@@ -142,6 +143,8 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity), "",
                   *_figures(list(sensitivity_figures), numbers, "### Sensitivity figures")]
+    lines += value_of_information_markdown(result) + _figures(list(information_figures), numbers,
+                                                              "### Value of information figures")
     lines += list(result.published) + _methods(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 

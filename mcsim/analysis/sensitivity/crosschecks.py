@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from SALib.analyze import delta, pawn
 from scipy import special, stats
+from threadpoolctl import threadpool_limits
 
 __all__ = ["DELTA_RESAMPLES", "PAWN_SLICES", "CrossCheck", "borgonovo", "cross_check"]
 
@@ -93,7 +94,9 @@ def borgonovo(x: np.ndarray, y: np.ndarray, *, conf_level: float, seed: int) -> 
                "bounds": [[0.0, 1.0]] * x.shape[1]}
     state, formatter = np.random.get_state(), warnings.formatwarning
     try:
-        with warnings.catch_warnings(record=True):  # its notices are recorded here, and dropped
+        # its notices are recorded here, and dropped; BLAS on one thread: SALib's kernel densities make thousands of
+        # tiny LAPACK calls, each of which waits on BLAS's threads when the machine is busy (5 to 10 times slower)
+        with warnings.catch_warnings(record=True), threadpool_limits(limits=1, user_api="blas"):
             found = delta.analyze(problem, x, np.asarray(y, dtype=float), num_resamples=DELTA_RESAMPLES,
                                   conf_level=conf_level, seed=seed, method="delta")
     finally:

@@ -34,7 +34,7 @@ from mcsim.inputs.runs import RunSpec
 __all__ = ["ClaimValue", "DecisionValue", "ValueOfInformation", "assess", "curve_users"]
 
 VOI_STREAM = 0x5E06  # spawn_key tag of the dedicated sample's seed, apart from the run's and the analyses'
-CURVE_POINTS = 17  # users values of the figure's curves (with the table's)
+CURVE_POINTS = 33  # users values of the figure's curves (with the table's)
 CURVE_SPAN = 10.0  # the curves run from the smallest users / this to the largest x this
 COLUMNS = 8  # users values evaluated at a time, to bound memory
 
