@@ -103,7 +103,7 @@ def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
     ax.grid(axis="x", alpha=0.3)
     ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.set_title(f"What drives {_what(tr)}\nSobol indices, N = {ix.base_samples:,} ({ix.evaluations:,} model runs)"
-                 + (_("\nShapley effects, {runs} model runs").format(runs=f"{sh.evaluations:,}") if sh is not None
+                 + ("\n" + _("Shapley effects, {runs} model runs").format(runs=f"{sh.evaluations:,}") if sh is not None
                     else ""), fontsize=10)
     return save(fig, directory, f"sensitivity_{tr.target.key}_indices")
 
