@@ -133,7 +133,9 @@ def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tupl
         except KeyError:
             ranking = None
         if ranking is not None:
-            return list(ranking.order), f"their total Sobol index of {words}"
+            measure = "Shapley effect (with the priors' correlations)" if ranking.by == "shapley" else \
+                "total Sobol index"
+            return list(ranking.order), f"their {measure} of {words}"
     y = kept.outputs[output]
     if y.ndim != 1 or y.size < 3:
         return names, PRIORS_ORDER

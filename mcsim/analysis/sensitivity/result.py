@@ -284,8 +284,9 @@ class SensitivityResult:
             "borgonovo_delta": "SALib.analyze.delta's delta_raw (Plischke, Borgonovo and Smith 2013) on the "
                                f"cross-check sample, with {DELTA_RESAMPLES} bootstrap resamples",
             "shapley": shapley_method(spec) if spec.shapley else None,
-            "independence": ("inputs are sampled independently for these indices; the priors' rank correlations ("
-                             + "; ".join(self.correlations) + ") are ignored here") if self.correlations else
-                            "inputs are independent",
+            "independence": ("inputs are sampled independently for the Sobol indices and the cross-checks; the "
+                             "priors' rank correlations (" + "; ".join(self.correlations) + ") are ignored by them"
+                             + (", taken in by the Shapley effects, which rank the inputs" if spec.shapley else "")
+                             ) if self.correlations else "inputs are independent",
             "samples_means": "base samples N of the final step; the model ran N (D + 2) times, N (2D + 2) with S2"}
         return summary
