@@ -9,6 +9,7 @@ from collections.abc import Callable
 from mcsim.analysis.attribution import explain_medians
 from mcsim.analysis.sensitivity import analyse
 from mcsim.analysis.tails import tail_index
+from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
 from mcsim.compute.engine import Progress, simulate
 from mcsim.compute.stats import OutputStats, curves, evaluate_claims, histograms, kept_samples, summarise
@@ -50,6 +51,11 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         start = time.perf_counter()
         sensitivity = analyse(spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims)
         seconds["sensitivity"] = time.perf_counter() - start
+    value_of_information = None
+    if spec.value_of_information is not None:
+        start = time.perf_counter()
+        value_of_information = assess(spec)
+        seconds["value of information"] = time.perf_counter() - start
     start = time.perf_counter()
     verdict = judge(spec, claims, kept, sensitivity)
     medians = explain_medians(spec, outputs, kept, sensitivity)
@@ -62,7 +68,8 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
-                  seconds=seconds, medians=medians, tails=tails, published=section)
+                  seconds=seconds, medians=medians, tails=tails, published=section,
+                  value_of_information=value_of_information)
 
 
 def _finite(stats: OutputStats, samples: int) -> int:

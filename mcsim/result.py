@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from mcsim.analysis.attribution import MedianAttribution
 from mcsim.analysis.sensitivity import SensitivityResult
 from mcsim.analysis.tails import TailIndex
+from mcsim.analysis.value_of_information import ValueOfInformation
 from mcsim.analysis.verdict import ClaimVerdict, Driver, Verdict
 from mcsim.compute.stats import QUANTILES, ClaimResult, Curves, Histogram, KeptSamples, OutputStats
 from mcsim.inputs.runs import RunSpec
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     import xarray
 
 __all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "Histogram", "KeptSamples",
-           "MedianAttribution", "OutputStats", "Result", "TailIndex", "Verdict"]
+           "MedianAttribution", "OutputStats", "Result", "TailIndex", "ValueOfInformation", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Result:
     published : tuple of str
         The model's section comparing the publication the run reproduces (``spec.published``)
         with the model at the priors' points, as Markdown lines; empty for other priors.
+    value_of_information : ValueOfInformation or None
+        EVPI and EVPPI of the decision at each users value, and what each input would do for
+        each claim's verdict, when the run file has a ``[value_of_information]`` table.
     """
 
     spec: RunSpec
@@ -81,6 +85,7 @@ class Result:
     medians: Mapping[str, MedianAttribution] = field(default_factory=dict)
     tails: Mapping[str, TailIndex | None] = field(default_factory=dict)
     published: tuple[str, ...] = ()  # Markdown: the publication the run reproduces, as printed, against the model
+    value_of_information: ValueOfInformation | None = None
 
     @property
     def samples_requested(self) -> int:

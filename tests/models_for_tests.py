@@ -60,3 +60,16 @@ PAYBACK = Model(name="payback", description="exp(L / 4) months, infinite where L
                          OutputSpec("rare_payback_months", "months", "Months to pay back, rarely never",
                                     log_scale=True, infinite_means="never pays back")),
                 function=_payback)
+
+
+def _linear_surplus(inputs, users):
+    margin, fixed = inputs["margin"], inputs["fixed"]
+    return {"margin": margin, "surplus": users[np.newaxis, :] * margin[:, np.newaxis] - fixed[:, np.newaxis]}
+
+
+#: A payoff linear in two inputs: surplus(U) = U margin - fixed (normal priors make EVPI and EVPPI closed forms)
+LINEAR_SURPLUS = Model(name="linear_surplus", description="U margin - fixed",
+                       inputs=(InputSpec("margin", "USD per user"), InputSpec("fixed", "USD")),
+                       outputs=(OutputSpec("margin", "USD per user", "Margin per user"),
+                                OutputSpec("surplus", "USD per month", "Surplus", per_user=True)),
+                       function=_linear_surplus)

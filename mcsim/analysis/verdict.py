@@ -26,8 +26,9 @@ __all__ = ["PRIORS_ORDER", "ClaimVerdict", "Driver", "RankedBy", "Verdict", "jud
 
 @dataclass(frozen=True)
 class RankedBy:
-    """How :func:`rank_inputs` ranked the inputs: ``method`` "sobol" (their total index of ``of``), "spearman"
-    (|rank correlation| with ``of`` on ``samples`` samples) or "priors" (the priors' order)."""
+    """How :func:`rank_inputs` ranked the inputs: ``method`` "sobol" (their total index of ``of``), "shapley"
+    (their Shapley effect of ``of``, with the priors' correlations), "spearman" (|rank correlation| with ``of``
+    on ``samples`` samples) or "priors" (the priors' order)."""
 
     method: str
     of: str = ""
@@ -37,6 +38,8 @@ class RankedBy:
         of = self.of[:1].lower() + self.of[1:]
         if self.method == "sobol":
             return f"their total Sobol index of {of}"
+        if self.method == "shapley":
+            return f"their Shapley effect (with the priors' correlations) of {of}"
         if self.method == "spearman":
             return (f"their rank correlation (Spearman's, in absolute value) with {of} on the first "
                     f"{self.samples:,} samples")
@@ -153,7 +156,7 @@ def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tupl
         except KeyError:
             ranking = None
         if ranking is not None:
-            return list(ranking.order), RankedBy("sobol", words)
+            return list(ranking.order), RankedBy("shapley" if ranking.by == "shapley" else "sobol", words)
     y = kept.outputs[output]
     if y.ndim != 1 or y.size < 3:
         return names, PRIORS_ORDER

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mcsim.analysis.sensitivity.spec import SensitivitySpec, check_outputs, parse_sensitivity
+from mcsim.analysis.value_of_information.spec import ValueOfInformationSpec, check_payoff, parse_value_of_information
 from mcsim.i18n import LANGUAGES
 from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
@@ -34,7 +35,7 @@ __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "REPOR
 
 RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
-TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report")
+TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report", "value_of_information")
 #: The settings of ``[report]``: how the report is written, with the values each allows (the first is the default).
 REPORT_SETTINGS: dict[str, tuple[str, ...]] = {"figures": ("default", "journal"), "lang": LANGUAGES}
 SAMPLERS = ("random", "lhs", "sobol")  # plain Monte Carlo, Latin hypercube, scrambled Sobol (compute.sampling)
@@ -79,6 +80,7 @@ class RunSpec:
     reference: str = ""  # the publication the run reproduces ([run] reference), else its priors' [meta] reference
     figures: str = "default"  # [report] figures: "default" (for the screen) or "journal" (sized for a paper)
     lang: str = "en"  # [report] lang: the language the report is written in
+    value_of_information: ValueOfInformationSpec | None = None  # [value_of_information]: EVPI and EVPPI
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
@@ -97,6 +99,8 @@ class RunSpec:
             check_claims(self.claims, self.model, users, problems)
             if self.sensitivity is not None:
                 check_outputs(list(self.sensitivity.outputs), self.model, problems)
+            if self.value_of_information is not None:
+                check_payoff(self.value_of_information.output, self.model, problems)
             if not problems:
                 check_computable(self.priors, self.model, users, problems)
         problems.raise_if_any()
@@ -272,6 +276,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     priors, overridden = _overrides(content.get("overrides", {}), priors, model if fits else None, problems)
     claims = parse_claims(content.get("claims", []), model, users, problems)
     sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
+    voi = parse_value_of_information(content.get("value_of_information"), model, problems)
     report = _report_table(content.get("report", {}), problems)
     if not problems and priors is not None and model is not None:
         check_computable(priors, model, users, problems)
@@ -281,7 +286,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    claims=claims, sensitivity=sensitivity, chunk_size=run.get("chunk_size"),
                    keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
-                   reference=run.get("reference"), figures=report.get("figures"), lang=report.get("lang"))
+                   reference=run.get("reference"), figures=report.get("figures"), lang=report.get("lang"),
+                   value_of_information=voi)
 
 
 def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Problems) -> Table:

@@ -25,6 +25,7 @@ from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_capti
 from mcsim.report.summary import build_summary, dumps
 from mcsim.report.tables import TABLES, run_tables, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
+from mcsim.report.value_of_information import plot_value_of_information
 from mcsim.report.verdict_figures import plot_verdict
 from mcsim.result import Result
 
@@ -68,6 +69,7 @@ def write_report(result: Result, target: str | Path) -> Path:
             sensitivity_figures = [Figure(stem, sensitivity_caption(stem, result.sensitivity))
                                    for stem in plot_sensitivity(result.sensitivity, figures_dir)]
         verdict_figures = plot_verdict(result, figures_dir)
+        information_figures = plot_value_of_information(result, figures_dir)
         with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
             summary = build_summary(result)
         write_tables(run_tables(result), staging / TABLES)
@@ -76,7 +78,7 @@ def write_report(result: Result, target: str | Path) -> Path:
         (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
         (staging / "references.bib").write_text(bib, encoding="utf-8")
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
-        text = render_markdown(result, figures, sensitivity_figures, verdict_figures)
+        text = render_markdown(result, figures, sensitivity_figures, verdict_figures, information_figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
         # written last, listing every file: what a later run may replace, and nothing else

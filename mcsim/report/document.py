@@ -29,6 +29,7 @@ from mcsim.report.text import (
     output_label,
     percent,
 )
+from mcsim.report.value_of_information import value_of_information_markdown
 from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
 
@@ -150,7 +151,7 @@ def _methods(result: Result) -> list[str]:
 
 
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
-                    verdict_figures: list[Figure] = ()) -> str:
+                    verdict_figures: list[Figure] = (), information_figures: list[Figure] = ()) -> str:
     """The whole report as Markdown, every text from an input file escaped; it computes nothing.
 
     It opens with the answer (:func:`~mcsim.report.verdict.answer_markdown`), then the details.
@@ -169,6 +170,8 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
         labels = {prior.name: input_label(prior) for prior in spec.priors.inputs}
         lines += [sensitivity_markdown(result.sensitivity, labels), "",
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
+    lines += value_of_information_markdown(result) + _figures(list(information_figures), numbers,
+                                                              _("### Value of information figures"))
     lines += list(result.published) + _methods(result) + _priors(result) + _reproduce(result)
     return "\n".join(lines)
 

@@ -76,10 +76,24 @@ def sensitivity_markdown(result: SensitivityResult, labels: Mapping[str, str] | 
                  most=decimal(spec.max_base_samples), seed=result.seed), "",
              _("Inputs analysed: {inputs}.").format(inputs=names),
              *(_("Note: {note}.").format(note=md_text(note)) for note in spec.notes)]
+    if spec.shapley:
+        lines[4:4] = [_("Shapley effects (Owen 2014) share the same variance out among the inputs whether or not "
+                        "they are correlated: each input gets the average, over every order in which the inputs "
+                        "could be learned, of the variance its arrival explains; they sum to 1 and, with "
+                        "independent inputs, lie between S1 and ST. They are estimated by Song, Nelson and Staum's "
+                        "(2016) algorithm with exact conditional sampling under the priors' Gaussian copula, "
+                        "{outer} outer draws, 3 inner draws and {variance} draws for the variance; their intervals "
+                        "are Student's t over 16 independent replicates.").format(
+                            outer=decimal(spec.shapley_samples), variance=decimal(2 * spec.shapley_samples)), ""]
     if result.left_out:
         lines.append(_("Inputs that are points are left out (they have no variance to apportion): {inputs}.").format(
             inputs=", ".join(_name(result, n) for n in result.left_out)))
-    if result.correlations:
+    if result.correlations and spec.shapley:
+        lines.append(_("**Independence.** Sobol indices assume independent inputs, so they ignore the priors' rank "
+                       "correlations ({correlations}): every input is drawn from its own marginal distribution. The "
+                       "Shapley effects take the correlations in, and rank the inputs here.").format(
+                           correlations=md_text("; ".join(result.correlations))))
+    elif result.correlations:
         lines.append(_("**Independence.** Sobol indices assume independent inputs, so the priors' rank correlations "
                        "({pairs}) are ignored in this section: every input is drawn from its own marginal "
                        "distribution.").format(pairs=md_text("; ".join(result.correlations))))
@@ -118,7 +132,9 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
                                                     s1=_interval(ix.S1[j], ix.S1_conf[j], True),
                                                     target=md_text(target_words(t).split(",")[0]),
                                                     st=_interval(ix.ST[j], ix.ST_conf[j], True))]
-    if len(ix.names) > 1:
+    if ranking.by == "shapley":
+        lines += _shapley_lead(result, tr)
+    elif len(ix.names) > 1:
         k = ix.names.index(ranking.order[1])
         second = f"{_name(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
         if ranking.top_tied:
@@ -148,14 +164,46 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     return lines
 
 
+def _shapley_lead(result: SensitivityResult, tr: TargetResult) -> list[str]:
+    """With correlated priors: the first input by Shapley effect, and how settled its rank is."""
+    sh, ranking = tr.shapley, tr.ranking
+    j = sh.names.index(ranking.top)
+    lines = [_("With the priors' correlations, its Shapley effect is {value}; the Shapley effects rank the inputs "
+               "(Sobol's ranking, which ignores the correlations: {sobol}).").format(
+                   value=_interval(sh.effects[j], sh.conf[j], True),
+                   sobol=", ".join(_name(result, n) for n in _st_order(tr)))]
+    if len(sh.names) > 1:
+        k = sh.names.index(ranking.order[1])
+        second = _("{input}, Shapley effect {value}").format(input=_name(result, ranking.order[1]),
+                                                            value=_interval(sh.effects[k], sh.conf[k]))
+        if ranking.settled:
+            lines.append(_("Its first rank is settled: its interval lies above that of the second, {second}.").format(
+                second=second))
+        else:
+            lines.append(_("Its first rank is **not settled**: its interval overlaps that of the second, "
+                           "{second}.").format(second=second))
+    return lines
+
+
+def _st_order(tr: TargetResult) -> list[str]:
+    ix = tr.indices
+    return [ix.names[j] for j in np.argsort(-ix.ST, kind="stable")]
+
+
 def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
-    ix, cc, tor = tr.indices, tr.crosscheck, tr.tornado
+    ix, cc, tor, sh = tr.indices, tr.crosscheck, tr.tornado, tr.shapley
     swings = {bar.name: bar.swing for bar in tor.bars} if tor is not None else {}
     head = _("| rank | input | S1 (interval) | ST (interval) |")
     rule = "|---:|---|---|---|"
+    if sh is not None:
+        head += " " + _("Shapley (interval)") + " |"
+        rule += "---|"
     if cc is not None:
         head += " Spearman ρ | PAWN |"
         rule += "---:|---:|"
+        if cc.delta.size:
+            head += " " + _("Borgonovo δ") + " |"
+            rule += "---:|"
     if swings:
         head += " " + _("tornado swing |")
         rule += "---:|"
@@ -169,9 +217,13 @@ def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
         s1 += not_converged if name in tr.not_converged["S1"] else ""
         st = _interval(ix.ST[j], ix.ST_conf[j]) + (not_converged if name in tr.not_converged["ST"] else "")
         row = f"| {rank} | {_label(result, name)} | {s1} | {st} |"
+        if sh is not None:
+            row += f" {_interval(sh.effects[j], sh.conf[j])} |"
         if cc is not None:
             sign = "+" if cc.spearman[j] >= 0 else "-"
             row += f" {sign}{fixed(abs(cc.spearman[j]), 2)} | {fixed(cc.pawn[j], 3)} |"
+            if cc.delta.size:
+                row += f" {fixed(cc.delta[j], 3)} |"
         if swings:
             row += f" {number(swings[name], 3)} |"
         rows.append(row)
@@ -217,6 +269,9 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
               "puts {pawn} first; with ST's {first}, the methods **disagree** on the most influential input."))
     text = said.format(n=decimal(cc.samples), spearman=_name(result, spearman), threshold=fixed(cc.pawn_threshold, 3),
                        pawn=_name(result, pawn), first=first)
+    if cc.delta.size:
+        text += " " + _("Borgonovo's moment-independent delta (SALib's estimator, on the same sample) puts {input} "
+                        "first.").format(input=_name(result, cc.order("delta")[0]))
     return [text, ""]
 
 

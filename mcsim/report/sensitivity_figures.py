@@ -20,12 +20,14 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
+from mcsim.i18n import _
 from mcsim.report.figures import format_count, save
 from mcsim.report.sensitivity import target_words
 
 __all__ = ["plot_sensitivity"]
 
 S1_COLOUR, ST_COLOUR, LOW_COLOUR, HIGH_COLOUR, AXIS_COLOUR = "#9ecae1", "#08519c", "#6baed6", "#fd8d3c", "#d62728"
+SHAPLEY_COLOUR = "#31a354"
 
 
 def plot_sensitivity(result: SensitivityResult, figures_dir: Path) -> list[str]:
@@ -68,18 +70,25 @@ def _what(tr: TargetResult) -> str:
 
 
 def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
-    ix = tr.indices
+    ix, sh = tr.indices, tr.shapley
     order = list(np.argsort(ix.ST, kind="stable"))  # largest at the top of a horizontal chart
+    if tr.ranking.by == "shapley":
+        order = [ix.names.index(name) for name in reversed(tr.ranking.order)]
     y = np.arange(len(order))
-    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.62 * len(order)))
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + (0.8 if sh is not None else 0.62) * len(order)))
     level = f"{100 * result.spec.conf_level:g} %"
     wide, handles = tr.not_converged, []
-    for kind, values, conf, colour, hatch_colour, shift, said in (
-            ("S1", ix.S1, ix.S1_conf, S1_COLOUR, LOW_COLOUR, 0.2, "S1, first order (alone)"),
-            ("ST", ix.ST, ix.ST_conf, ST_COLOUR, ST_COLOUR, -0.2, "ST, total (with interactions)")):
-        bars = ax.barh(y + shift, values[order], 0.38, xerr=conf[order], color=colour, capsize=3)
+    kinds = [("S1", ix.S1, ix.S1_conf, S1_COLOUR, LOW_COLOUR, "S1, first order (alone)"),
+             ("ST", ix.ST, ix.ST_conf, ST_COLOUR, ST_COLOUR, "ST, total (with interactions)")]
+    if sh is not None:
+        kinds.append(("Shapley", sh.effects, sh.conf, SHAPLEY_COLOUR, SHAPLEY_COLOUR,
+                      _("Shapley effect (with the priors' correlations)")))
+    height = 0.76 / len(kinds)
+    for k, (kind, values, conf, colour, hatch_colour, said) in enumerate(kinds):
+        shift = (len(kinds) - 1) / 2 * height - k * height
+        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=conf[order], color=colour, capsize=3)
         for bar, j in zip(bars, order, strict=True):
-            if ix.names[j] in wide[kind]:  # hollow and hatched: its interval is wider than the tolerance
+            if ix.names[j] in wide.get(kind, ()):  # hollow and hatched: its interval is wider than the tolerance
                 bar.set(facecolor="white", edgecolor=hatch_colour, hatch="///")
         handles.append(Patch(color=colour, label=f"{said}, {level} interval"))
     if wide["S1"] or wide["ST"]:
@@ -87,12 +96,15 @@ def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> st
                              label=f"hatched: interval at least {tr.tolerance:g} wide, not converged"))
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, [_name(result, ix.names[j]) for j in order], fontsize=8)
-    ax.set_xlabel("Sobol index (share of the target's variance)")
-    ax.set_xlim(min(-0.05, float(np.min(ix.S1 - ix.S1_conf)) - 0.02), 1.0)
+    ax.set_xlabel("Sobol index (share of the target's variance)" if sh is None else
+                  _("Sobol index or Shapley effect (share of the target's variance)"))
+    low = min(float(np.min(ix.S1 - ix.S1_conf)), float(np.min(sh.effects - sh.conf)) if sh is not None else 0.0)
+    ax.set_xlim(min(-0.05, low - 0.02), 1.0)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(handles=handles, fontsize=8, loc="lower right")
-    ax.set_title(f"What drives {_what(tr)}\nSobol indices, N = {ix.base_samples:,} ({ix.evaluations:,} model runs)",
-                 fontsize=10)
+    ax.set_title(f"What drives {_what(tr)}\nSobol indices, N = {ix.base_samples:,} ({ix.evaluations:,} model runs)"
+                 + ("\n" + _("Shapley effects, {runs} model runs").format(runs=f"{sh.evaluations:,}") if sh is not None
+                    else ""), fontsize=10)
     return save(fig, directory, f"sensitivity_{tr.target.key}_indices")
 
 
@@ -166,7 +178,12 @@ def sensitivity_caption(stem: str, result: SensitivityResult) -> str:
             "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
                        f"({result.spec.intervals}); an S1 below zero whose interval covers zero is estimation "
                        "noise around 0." + (f" A hollow, hatched bar is not converged: its interval is at least "
-                                            f"{tr.tolerance:g} wide." if any(tr.not_converged.values()) else ""),
+                                            f"{tr.tolerance:g} wide." if any(tr.not_converged.values()) else "")
+                       + (" " + _("Beside them, each input's Shapley effect with its {level} interval (16 replicates), "
+                                  "which takes the priors' correlations in{ranks}.").format(
+                                      level=level, ranks=_(" and ranks the inputs (top to bottom)")
+                                      if tr.ranking is not None and tr.ranking.by == "shapley" else "")
+                          if tr.shapley is not None else ""),
             "tornado": f"Tornado of the {what}: each input alone at its p05 and at its p95, the others at their "
                        "point values, bars sorted by swing; the axis is the value at the points.",
             "convergence": f"Total indices of the {what} as the base sample N doubles, and the widest {level} "

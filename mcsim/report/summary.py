@@ -186,6 +186,8 @@ def build_summary(result: Result) -> dict[str, Any]:
     }
     if result.sensitivity is not None:
         summary["sensitivity"] = result.sensitivity.to_summary()
+    if result.value_of_information is not None:
+        summary["value_of_information"] = result.value_of_information.to_summary()
     summary["verdict"] = verdict_summary(result)
     return plain(summary)
 

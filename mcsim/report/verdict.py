@@ -206,6 +206,8 @@ def ranked_by_words(ranked: RankedBy | None) -> str:
     of = lower_first(_(ranked.of)) if ranked.of else ""
     if ranked.method == "sobol":
         return _("their total Sobol index of {of}").format(of=of)
+    if ranked.method == "shapley":
+        return _("their Shapley effect (with the priors' correlations) of {of}").format(of=of)
     if ranked.method == "spearman":
         return _("their rank correlation (Spearman's, in absolute value) with {of} on the first {n} samples").format(
             of=of, n=decimal(ranked.samples))

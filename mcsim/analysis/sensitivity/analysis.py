@@ -10,10 +10,13 @@ import numpy as np
 
 from mcsim.analysis.sensitivity.crosschecks import cross_check
 from mcsim.analysis.sensitivity.result import SensitivityResult, TargetResult
+from mcsim.analysis.sensitivity.shapley import ShapleyDesign, ShapleyEffects, ShapleySettings, evaluate_design
 from mcsim.analysis.sensitivity.sobol import (
     BOOTSTRAP,
     CROSSCHECK,
+    DELTA,
     SAMPLE,
+    SHAPLEY,
     Indices,
     estimate,
     estimate_replicated,
@@ -22,11 +25,18 @@ from mcsim.analysis.sensitivity.sobol import (
     unit_sample,
 )
 from mcsim.analysis.sensitivity.spec import SensitivitySpec
-from mcsim.analysis.sensitivity.targets import ClaimLike, Target, make_targets, mid_rank_cdf, raw_values
+from mcsim.analysis.sensitivity.targets import (
+    ClaimLike,
+    Target,
+    UndefinedOutputError,
+    make_targets,
+    mid_rank_cdf,
+    raw_values,
+)
 from mcsim.analysis.sensitivity.tornado import tornado
 from mcsim.compute.sampling import Design
 from mcsim.inputs.errors import InputError, Problem
-from mcsim.inputs.priors import Priors
+from mcsim.inputs.priors import Priors, gaussian_copula_matrix
 from mcsim.models import Model
 
 __all__ = ["analyse"]
@@ -88,8 +98,11 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
     only at a later N is settled again on the rank, and its earlier steps estimated again on it,
     so that every step of a target is on one scale.
 
-    Sobol indices assume independent inputs. Rank correlations between priors are ignored here
+    Sobol indices assume independent inputs. Rank correlations between priors are ignored by them
     (each input is drawn from its own marginal), and the result says so in its summary and report.
+    Shapley effects (``spec.shapley``, :mod:`.shapley`) take the correlations into account; they are
+    estimated on each target's settled scale (the rank's CDF being that of the Shapley sample), and
+    with correlations they rank the inputs.
     """
     started = time.perf_counter()
     names = priors.uncertain
@@ -110,6 +123,10 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
         sample.base *= 2
     x_check, raw_check = _crosscheck_sample(priors, model, spec, seed, users, sample.needed)
     results = tuple(track.result(sample, x_check, raw_check) for track in tracks)
+    if spec.shapley:
+        shapley = _shapley(priors, model, spec, seed, users, results)
+        results = tuple(replace(r, shapley=shapley.get(r.target.key), correlated=bool(priors.correlations),
+                                shapley_undefined=shapley.get(f"{r.target.key}!")) for r in results)
     correlations = tuple(f"{c.first} and {c.second}: {c.rank:g}" for c in priors.correlations)
     return SensitivityResult(
         spec=spec, seed=seed, names=names,
@@ -197,7 +214,9 @@ class _Track:
         # Spearman and PAWN depend only on the order of the values: computed on their ranks, they are
         # the numbers of any target scale, and defined where the check sample has infinite values
         check = mid_rank_cdf(raw_values(target, raw_check, sample.users))
-        crosscheck = cross_check(x_check, check, sample.names, conf_level=spec.conf_level) if np.ptp(check) else None
+        crosscheck = (cross_check(x_check, check, sample.names, conf_level=spec.conf_level,
+                                  seed=salib_seed(sample.seed, DELTA, hash_key(target.key)))
+                      if np.ptp(check) else None)
         return TargetResult(target, steps[-1], steps, self.finished, spec.tolerance, share, crosscheck=crosscheck,
                             tornado=tornado(sample.priors, sample.model, target, sample.users, pooled))
 
@@ -260,6 +279,41 @@ def _crosscheck_sample(priors: Priors, model: Model, spec: SensitivitySpec, seed
     out = model.evaluate(inputs, users)
     x = np.column_stack([inputs[name] for name in priors.uncertain])
     return x, {name: np.asarray(out[name], dtype=float) for name in needed}
+
+
+def hash_key(key: str) -> int:
+    """A stable small integer for a target's key (a seed's spawn key; Python's hash() varies by process)."""
+    return sum((k + 1) * ord(c) for k, c in enumerate(key)) % (1 << 30)
+
+
+def _shapley(priors: Priors, model: Model, spec: SensitivitySpec, seed: int, users: np.ndarray,
+             results: tuple[TargetResult, ...]) -> dict[str, ShapleyEffects | str]:
+    """Shapley effects of every target that has Sobol indices, on its settled scale, with the priors' correlations.
+
+    Keys: a target's key for its effects; the key followed by ``!`` for why it has none.
+    """
+    targets = [r.target for r in results if r.indices is not None]
+    if not targets:
+        return {}
+    n = spec.shapley_samples
+    design = ShapleyDesign(gaussian_copula_matrix(priors.rank_correlation_matrix()),
+                           ShapleySettings(outer=n, variance=2 * n, permutations=8 * n),
+                           np.random.SeedSequence(seed, spawn_key=(SHAPLEY,)))
+    mapper = Design(replace(priors, correlations=()), n=1, sampler="random", seed=0)
+    needed = sorted({t.output for t in targets})
+    raw = evaluate_design(design, lambda u: _evaluate(model, mapper, u, users, needed), needed)
+    found: dict[str, ShapleyEffects | str] = {}
+    for target in targets:
+        try:
+            y = target.values(raw_values(target, raw, users)).y
+        except UndefinedOutputError as error:
+            found[f"{target.key}!"] = str(error)
+            continue
+        if np.ptp(y) == 0:
+            found[f"{target.key}!"] = "the target is constant in the Shapley sample: there is no variance to apportion"
+            continue
+        found[target.key] = design.estimate(y, conf_level=spec.conf_level, names=priors.uncertain)
+    return found
 
 
 def _constant(target: Target, value: float, output: float) -> str:

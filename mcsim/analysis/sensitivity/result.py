@@ -8,7 +8,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from mcsim.analysis.sensitivity.crosschecks import CrossCheck
+from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, CrossCheck
+from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES, ShapleyEffects
 from mcsim.analysis.sensitivity.sobol import Indices
 from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import Target
@@ -47,6 +48,7 @@ class Ranking:
     settled: bool
     top_first_share: float
     ties: tuple[tuple[str, ...], ...] = ()
+    by: str = "ST"  # "ST", or "shapley" where the priors are correlated and Shapley effects were estimated
 
     @property
     def top(self) -> str:
@@ -87,12 +89,21 @@ class TargetResult:
     undefined: str | None = None
     crosscheck: CrossCheck | None = None
     tornado: Tornado | None = None
+    shapley: ShapleyEffects | None = None  # with the priors' correlations; None when not estimated
+    correlated: bool = False  # the priors have rank correlations: Shapley effects rank the inputs
+    shapley_undefined: str | None = None  # why there are no Shapley effects, when they were asked for
 
     @property
     def ranking(self) -> Ranking | None:
+        """Inputs ranked by ST, or by Shapley effect where the priors are correlated (Sobol indices ignore that)."""
         ix = self.indices
         if ix is None:
             return None
+        sh = self.shapley
+        if self.correlated and sh is not None:
+            order = [int(j) for j in np.argsort(-sh.effects, kind="stable")]
+            return Ranking(tuple(sh.names[j] for j in order), sh.settled, sh.top_first_share,
+                           _ties(order, sh.effects, sh.conf, sh.names), by="shapley")
         order = [int(j) for j in np.argsort(-ix.ST, kind="stable")]
         top = order[0]
         if len(order) == 1:
@@ -142,13 +153,21 @@ class TargetResult:
              "S1": _by_name(names, step.S1), "S1_conf": _by_name(names, step.S1_conf),
              "ST": _by_name(names, step.ST), "ST_conf": _by_name(names, step.ST_conf)}
             for step in self.convergence]
+        sh = self.shapley
+        entry["shapley"] = _by_name(sh.names, sh.effects) if sh is not None else None
+        entry["shapley_conf"] = _by_name(sh.names, sh.conf) if sh is not None else None
+        if sh is None and self.shapley_undefined:
+            entry["shapley_undefined"] = self.shapley_undefined
         ranking = self.ranking
         entry["ranking"] = {
-            "by": "ST", "order": list(ranking.order), "top": ranking.top, "settled": ranking.settled,
+            "by": ranking.by, "order": list(ranking.order), "top": ranking.top, "settled": ranking.settled,
             "top_first_share": ranking.top_first_share, "ties": [list(group) for group in ranking.ties],
             "top_tied": ranking.top_tied, "ties_mean": TIES_MEAN,
             "ST_interval": {name: [_num(ix.ST[j] - ix.ST_conf[j]), _num(ix.ST[j] + ix.ST_conf[j])]
                             for j, name in enumerate(names)}}
+        if sh is not None:
+            entry["ranking"]["sobol_order"] = [names[j] for j in np.argsort(-ix.ST, kind="stable")]
+            entry["ranking"]["shapley_order"] = list(sh.order)
         if self.crosscheck is not None:
             cc = self.crosscheck
             entry["crosschecks"] = {
@@ -156,8 +175,11 @@ class TargetResult:
                 "spearman_interval": {n: [_num(lo), _num(hi)] for n, lo, hi in
                                       zip(names, cc.spearman_low, cc.spearman_high, strict=True)},
                 "pawn_median_ks": _by_name(names, cc.pawn), "pawn_threshold": _num(cc.pawn_threshold),
-                "order": {"sobol_ST": list(ranking.order), "spearman": list(cc.order("spearman")),
-                          "pawn": list(cc.order("pawn"))},
+                **({"borgonovo_delta": _by_name(names, cc.delta),
+                    "borgonovo_delta_conf": _by_name(names, cc.delta_conf)} if cc.delta.size else {}),
+                "order": {"sobol_ST": [names[j] for j in np.argsort(-ix.ST, kind="stable")],
+                          "spearman": list(cc.order("spearman")), "pawn": list(cc.order("pawn")),
+                          **({"borgonovo_delta": list(cc.order("delta"))} if cc.delta.size else {})},
                 "top_agrees": self.top_agrees}
         if self.tornado is not None:
             tor = self.tornado
@@ -179,6 +201,19 @@ class TargetResult:
             return None
         first = self.ranking.top_group
         return self.crosscheck.order("spearman")[0] in first and self.crosscheck.order("pawn")[0] in first
+
+
+def shapley_method(spec: SensitivitySpec) -> dict:
+    """How the Shapley effects are estimated, for summary.json."""
+    n = spec.shapley_samples
+    return {"estimator": "Song, Nelson and Staum (2016), cost E[Var(Y | X_-J)], exact conditional sampling under "
+                         "the Gaussian copula of the priors' rank correlations",
+            "permutations": f"all of them up to {EXACT_UP_TO} inputs (every subset's cost estimated once, with "
+                            f"common outer draws), else {8 * n} random ones",
+            "outer_samples": n, "inner_samples": INNER, "variance_samples": 2 * n,
+            "intervals": f"Student's t over {REPLICATES} replicates: the outer draws (or permutations) and the "
+                         f"variance draws split into {REPLICATES} independent groups, each estimating the effects",
+            "target": "the Sobol target's scale: the rank (CDF over the Shapley sample's rows), log10 or the output"}
 
 
 @dataclass(frozen=True)
@@ -240,8 +275,12 @@ class SensitivityResult:
             "bootstrap": spec.bootstrap if spec.replicates == 1 else None, "intervals": spec.intervals,
             "second_order": spec.second_order, "transform": spec.transform, "notes": list(spec.notes),
             "crosscheck_samples": spec.crosscheck_samples,
-            "independence": ("inputs are sampled independently for these indices; the priors' rank correlations ("
-                             + "; ".join(self.correlations) + ") are ignored here") if self.correlations else
-                            "inputs are independent",
+            "borgonovo_delta": "SALib.analyze.delta's delta_raw (Plischke, Borgonovo and Smith 2013) on the "
+                               f"cross-check sample, with {DELTA_RESAMPLES} bootstrap resamples",
+            "shapley": shapley_method(spec) if spec.shapley else None,
+            "independence": ("inputs are sampled independently for the Sobol indices and the cross-checks; the "
+                             "priors' rank correlations (" + "; ".join(self.correlations) + ") are ignored by them"
+                             + (", taken in by the Shapley effects, which rank the inputs" if spec.shapley else "")
+                             ) if self.correlations else "inputs are independent",
             "samples_means": "base samples N of the final step; the model ran N (D + 2) times, N (2D + 2) with S2"}
         return summary

@@ -53,7 +53,7 @@ from mcsim.inputs.distributions import inside_unit
 __all__ = ["Indices", "estimate", "estimate_replicated", "evaluations", "salib_seed", "unit_sample"]
 
 # spawn_key tags of the analysis' random streams, apart from the run sampler's (0-3)
-SAMPLE, BOOTSTRAP, CROSSCHECK = 0x5E01, 0x5E02, 0x5E03
+SAMPLE, BOOTSTRAP, CROSSCHECK, DELTA, SHAPLEY = 0x5E01, 0x5E02, 0x5E03, 0x5E04, 0x5E05
 
 
 def salib_seed(seed: int, purpose: int, *more: int) -> int:

@@ -20,7 +20,8 @@ __all__ = ["NO_LONGER_USED", "SENSITIVITY_KEYS", "TRANSFORMS", "SensitivitySpec"
            "parse_sensitivity"]
 
 SENSITIVITY_KEYS = ("outputs", "base_samples", "max_base_samples", "tolerance", "conf_level", "replicates", "bootstrap",
-                    "second_order", "horizon_users", "transform", "claims", "crosscheck_samples")
+                    "second_order", "horizon_users", "transform", "claims", "crosscheck_samples", "shapley",
+                    "shapley_samples")
 TRANSFORMS = ("auto", "rank", "log10", "identity")
 #: Keys a run file may still set that no longer do anything: accepted, and said so in the report
 NO_LONGER_USED = {
@@ -68,7 +69,13 @@ class SensitivitySpec:
     claims : bool
         Also analyse each claim's indicator (1 where the claim holds, 0 elsewhere).
     crosscheck_samples : int
-        Size of the plain Monte Carlo sample for the Spearman and PAWN cross-checks.
+        Size of the plain Monte Carlo sample for the Spearman, PAWN and Borgonovo cross-checks.
+    shapley : bool
+        Also estimate Shapley effects, which hold with correlated priors
+        (:mod:`mcsim.analysis.sensitivity.shapley`).
+    shapley_samples : int
+        Their outer sample ``N_O`` (a power of 2); ``N_V = 2 N_O`` draws for the variance, ``N_I = 3``
+        inner draws per outer draw, and ``8 N_O`` random permutations beyond 7 inputs.
 
     Raises
     ------
@@ -89,6 +96,8 @@ class SensitivitySpec:
     transform: str = "auto"
     claims: bool = True
     crosscheck_samples: int = 4096
+    shapley: bool = True
+    shapley_samples: int = 8192
 
     def __post_init__(self) -> None:
         given = {key: value for key, value in fields_of(self).items()
@@ -96,7 +105,8 @@ class SensitivitySpec:
         check_fields(lambda table: check_sensitivity(table, None), given, "[sensitivity]")
         if self.max_base_samples is None:
             object.__setattr__(self, "max_base_samples", max(int(self.base_samples), DEFAULT_MAX_BASE))
-        for key in ("base_samples", "max_base_samples", "replicates", "bootstrap", "crosscheck_samples"):
+        for key in ("base_samples", "max_base_samples", "replicates", "bootstrap", "crosscheck_samples",
+                    "shapley_samples"):
             object.__setattr__(self, key, int(getattr(self, key)))
         for key in ("tolerance", "conf_level"):
             object.__setattr__(self, key, float(getattr(self, key)))
@@ -194,7 +204,7 @@ def check_sensitivity(table: Table, model: Model | None) -> None:
     elif "bootstrap" in table and get["replicates"] != 1:
         table.invalid("bootstrap", f"has no effect with replicates = {show(get['replicates'])}: the intervals come "
                       "from the replicates; set replicates = 1 for SALib's bootstrap intervals")
-    for key in ("second_order", "claims"):
+    for key in ("second_order", "claims", "shapley"):
         table.check(key not in table or isinstance(get[key], bool), key, "must be true or false")
     transform = get["transform"]
     if transform not in TRANSFORMS:
@@ -208,6 +218,10 @@ def check_sensitivity(table: Table, model: Model | None) -> None:
                   f"{MAX_BOOTSTRAP_VALUES:,} are allowed")
     table.check("crosscheck_samples" not in table or whole(get["crosscheck_samples"], 100, 1 << 22),
                 "crosscheck_samples", "must be a whole number from 100 to 4194304")
+    table.check("shapley_samples" not in table or (_power_of_two(get["shapley_samples"], 32) and
+                                                    int(get["shapley_samples"]) <= 1 << 20),
+                "shapley_samples", "must be a power of 2 from 32 to 1048576 (outer samples of the Shapley effects, "
+                "split among 16 replicates)")
 
 
 def check_outputs(outputs: Any, model: Model | None, problems: Problems) -> tuple[str, ...] | None:

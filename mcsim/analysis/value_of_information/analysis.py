@@ -1,0 +1,220 @@
+"""The value of information of a run: EVPI and each input's EVPPI over users, and each input's worth to each claim.
+
+:func:`assess` draws a dedicated plain Monte Carlo sample of the priors (their rank correlations
+included, by the run's Gaussian copula), evaluates the model on it, and estimates
+(:mod:`.estimate`):
+
+- for the decision at each users value U of ``[value_of_information] users`` (act, with payoff
+  the model's ``output`` at U, e.g. the surplus in USD per month; or not, payoff 0): the EVPI and
+  the EVPPI of each uncertain input, with standard errors; the same on a fine grid of users for
+  the figure;
+- for each claim: the expected reduction in the probability of a wrong verdict if an input were
+  known exactly. The verdict is the likelier answer: the claim holds if its probability ``p`` is
+  at least 1/2, fails otherwise, and is wrong with probability ``min(p, 1 - p)``. Knowing input
+  X exactly, the verdict would be taken on ``p(X) = P(claim | X)`` and be wrong with probability
+  ``E[min(p(X), 1 - p(X))]``. The reduction is the difference: ``min(p, 1 - p) - E[min(p(X),
+  1 - p(X))]``, between 0 and ``min(p, 1 - p)`` (all inputs known: the verdict is never wrong,
+  the model being deterministic). It is the EVPPI of the decision "say the claim holds" (payoff
+  ``2 H - 1``, H = 1 where it holds) against "say it fails" (payoff 0), and is estimated so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mcsim.analysis.value_of_information.estimate import Bins, Estimate, bins_for, evpi, evppi
+from mcsim.analysis.value_of_information.spec import ValueOfInformationSpec
+from mcsim.compute.sampling import Design
+from mcsim.inputs.runs import RunSpec
+
+__all__ = ["ClaimValue", "DecisionValue", "ValueOfInformation", "assess", "curve_users"]
+
+VOI_STREAM = 0x5E06  # spawn_key tag of the dedicated sample's seed, apart from the run's and the analyses'
+CURVE_POINTS = 33  # users values of the figure's curves (with the table's)
+CURVE_SPAN = 10.0  # the curves run from the smallest users / this to the largest x this
+COLUMNS = 8  # users values evaluated at a time, to bound memory
+
+
+@dataclass(frozen=True)
+class DecisionValue:
+    """The value of information of the decision at one users value.
+
+    ``mean`` is the payoff's expected value (the decision now: act if > 0); ``positive`` the
+    probability that acting pays (payoff > 0); ``evppi`` by input, in the priors' order.
+    """
+
+    users: float
+    mean: float
+    positive: float
+    evpi: Estimate
+    evppi: Mapping[str, Estimate]
+
+    @property
+    def acts(self) -> bool:
+        return self.mean > 0
+
+
+@dataclass(frozen=True)
+class ClaimValue:
+    """What knowing each input would do for a claim's verdict (see the module's notes)."""
+
+    claim: str
+    probability: float  # on the dedicated sample
+    wrong: float  # min(p, 1 - p): the probability that the verdict is wrong now
+    reduction: Mapping[str, Estimate]  # by input: the expected reduction in that probability
+
+    @property
+    def verdict_holds(self) -> bool:
+        return self.probability >= 0.5
+
+
+@dataclass(frozen=True)
+class ValueOfInformation:
+    """The value of information of a run (``[value_of_information]``); computed by :func:`assess`.
+
+    Attributes
+    ----------
+    spec : ValueOfInformationSpec
+    label, unit : str
+        The payoff output's label and unit (e.g. "Surplus", "USD per month").
+    names : tuple of str
+        The uncertain inputs, in the priors' order (a point has no value of information).
+    samples, bins : int
+        The dedicated sample's size, and the bins of equal counts each input's EVPPI is estimated
+        on (inputs with at most that many distinct values are grouped by value).
+    decisions : tuple of DecisionValue
+        At each of ``spec.users``.
+    curve : tuple of DecisionValue
+        On :func:`curve_users`, for the figure.
+    claims : tuple of ClaimValue
+        For each of the run's claims.
+    seed : int
+        The dedicated sample's seed (derived from the run's).
+    """
+
+    spec: ValueOfInformationSpec
+    label: str
+    unit: str
+    names: tuple[str, ...]
+    samples: int
+    bins: int
+    decisions: tuple[DecisionValue, ...]
+    curve: tuple[DecisionValue, ...]
+    claims: tuple[ClaimValue, ...]
+    seed: int
+    elapsed_seconds: float = field(default=0.0, compare=False)
+
+    def to_summary(self) -> dict:
+        """The ``value_of_information`` section of ``summary.json`` (plain floats)."""
+        def estimates(values: Mapping[str, Estimate]) -> dict:
+            return {name: {"value": e.value, "se": e.se} for name, e in values.items()}
+
+        def decision(d: DecisionValue) -> dict:
+            return {"users": d.users, "mean_payoff": d.mean, "p_positive": d.positive,
+                    "decision_now": "act" if d.acts else "do not act",
+                    "evpi": {"value": d.evpi.value, "se": d.evpi.se}, "evppi": estimates(d.evppi)}
+
+        return {
+            "payoff": {"output": self.spec.output, "label": self.label, "unit": self.unit},
+            "decision": f"at each users value: act (payoff {self.spec.output} at those users) or not (payoff 0), "
+                        "taken on the payoff's expected value",
+            "users": list(self.spec.users),
+            "decisions": [decision(d) for d in self.decisions],
+            "curve": {"users": [d.users for d in self.curve], "evpi": [d.evpi.value for d in self.curve],
+                      "evppi": {name: [d.evppi[name].value for d in self.curve] for name in self.names}},
+            "claims": {c.claim: {"probability": c.probability, "verdict": "holds" if c.verdict_holds else "fails",
+                                 "p_wrong_verdict": c.wrong, "reduction_if_known": estimates(c.reduction)}
+                       for c in self.claims},
+            "method": {
+                "samples": self.samples, "sampler": "random (plain Monte Carlo), the priors' correlations included",
+                "seed": self.seed, "bins": self.bins, "inputs": list(self.names),
+                "evpi": "E[max(payoff, 0)] - max(E[payoff], 0); se of the mean regret",
+                "evppi": f"Strong and Oakley (2013): the payoff's mean in {self.bins} bins of equal counts of the "
+                         "input (grouped by value where it has no more distinct values), the upward bias of max over "
+                         "noisy bin means subtracted; se by the delta method",
+                "claims": "reduction_if_known: min(p, 1 - p) - E[min(p(X), 1 - p(X))], the expected fall in the "
+                          "probability that the likelier verdict is wrong if the input X were known exactly, with "
+                          "p(X) = P(claim | X); p_wrong_verdict = min(p, 1 - p) is its value with every input known",
+            },
+        }
+
+    def best(self) -> tuple[DecisionValue, str] | None:
+        """The decision with the largest EVPI and the input worth most to it (None without uncertain inputs)."""
+        if not self.names or not self.decisions:
+            return None
+        decision = max(self.decisions, key=lambda d: d.evpi.value)
+        return decision, max(self.names, key=lambda n: decision.evppi[n].value)
+
+
+def dedicated_seed(seed: int) -> int:
+    """The seed of the value of information's own sample, derived from the run's (never the run's own stream)."""
+    return int(np.random.SeedSequence(seed, spawn_key=(VOI_STREAM,)).generate_state(1, dtype=np.uint32)[0])
+
+
+def curve_users(users: tuple[float, ...]) -> np.ndarray:
+    """The figure's users grid: :data:`CURVE_POINTS` values evenly spaced in log, with ``users`` among them."""
+    low, high = min(users) / CURVE_SPAN, max(users) * CURVE_SPAN
+    return np.unique(np.concatenate([np.geomspace(low, high, CURVE_POINTS), users]))
+
+
+def assess(spec: RunSpec, voi: ValueOfInformationSpec | None = None) -> ValueOfInformation:
+    """The value of information of ``spec``'s decision (``voi``, by default its ``[value_of_information]``).
+
+    Parameters
+    ----------
+    spec : RunSpec
+    voi : ValueOfInformationSpec, optional
+
+    Returns
+    -------
+    ValueOfInformation
+    """
+    started = time.perf_counter()
+    voi = voi if voi is not None else spec.value_of_information
+    model, priors, n = spec.model, spec.priors, voi.samples
+    seed = dedicated_seed(spec.seed)
+    inputs = Design(priors, n=n, sampler="random", seed=seed).draw(0, n)
+    names = priors.uncertain
+    k = bins_for(n)
+    grouped = {name: Bins.of(inputs[name], k) for name in names}
+    table = _decisions(model, inputs, voi.output, np.asarray(voi.users), grouped)
+    curve = _decisions(model, inputs, voi.output, curve_users(voi.users), grouped)
+    claims = _claims(spec, inputs, grouped)
+    out = model.output(voi.output)
+    return ValueOfInformation(voi, out.label, out.unit, names, n, k, table, curve, claims, seed,
+                              time.perf_counter() - started)
+
+
+def _decisions(model, inputs: Mapping[str, np.ndarray], output: str, users: np.ndarray,
+               grouped: Mapping[str, Bins]) -> tuple[DecisionValue, ...]:
+    found = []
+    for start in range(0, len(users), COLUMNS):
+        at = users[start:start + COLUMNS]
+        payoff = np.asarray(model.evaluate(inputs, at)[output], dtype=float)
+        for j, u in enumerate(at):
+            y = np.ascontiguousarray(payoff[:, j])
+            found.append(DecisionValue(float(u), float(y.mean()), float(np.mean(y > 0)), evpi(y),
+                                       {name: evppi(y, bins) for name, bins in grouped.items()}))
+    return tuple(found)
+
+
+def _claims(spec: RunSpec, inputs: Mapping[str, np.ndarray], grouped: Mapping[str, Bins]) -> tuple[ClaimValue, ...]:
+    if not spec.claims:
+        return ()
+    users = tuple(sorted({c.users for c in spec.claims if c.users is not None})) or (1.0,)
+    outputs = spec.model.evaluate(inputs, np.asarray(users))
+    found = []
+    for claim in spec.claims:
+        values = np.asarray(outputs[claim.output], dtype=float)
+        if values.ndim == 2:
+            values = values[:, users.index(claim.users)]
+        y = np.where(claim.holds(values), 1.0, -1.0)  # say it holds: +1 if right, -1 if wrong; say it fails: 0
+        p = float(np.mean(y > 0))
+        # EVPPI of that decision, in units of the payoff 2 H - 1: the reduction in P(wrong verdict)
+        found.append(ClaimValue(claim.name, p, min(p, 1.0 - p),
+                                {name: evppi(y, bins) for name, bins in grouped.items()}))
+    return tuple(found)

@@ -1,0 +1,116 @@
+"""The ``[value_of_information]`` table of a run file: at which users, on which payoff, with how many samples.
+
+Every key is validated and every problem recorded in the house style, e.g.::
+
+    runs/x.toml: [value_of_information] users = [] is invalid: must be a non-empty, strictly increasing list of
+    numbers > 0 (monthly users at which the decision is taken)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, whole
+from mcsim.inputs.tables import Table, check_fields, fields_of
+from mcsim.models import Model
+
+__all__ = ["DEFAULT_PAYOFF", "VOI_KEYS", "ValueOfInformationSpec", "check_payoff", "check_value_of_information",
+           "parse_value_of_information"]
+
+VOI_KEYS = ("users", "output", "samples")
+DEFAULT_PAYOFF = "surplus"  # the output a model's payoff is, when the run file names none
+MIN_SAMPLES, MAX_SAMPLES = 1 << 10, 1 << 24
+
+
+@dataclass(frozen=True)
+class ValueOfInformationSpec:
+    """The decision whose value of information is computed (a run file's ``[value_of_information]``).
+
+    At each of :attr:`users` monthly users the decision is to act (run the service), with payoff
+    :attr:`output` at those users, or not, with payoff 0.
+
+    Parameters
+    ----------
+    users : tuple of float
+        Monthly users at which the decision is taken (numbers > 0, strictly increasing).
+    output : str
+        The payoff: an output of the model over the users grid (``per_user``), ``"surplus"`` by
+        default (Tableau 1's surplus, USD per month).
+    samples : int
+        Plain Monte Carlo samples of the priors (their correlations included) the estimates are
+        made on, from 1024 to 2**24; 2**20 by default.
+
+    Raises
+    ------
+    InputError
+        If a value is invalid, with the message a run file's table would get.
+    """
+
+    users: tuple[float, ...]
+    output: str = DEFAULT_PAYOFF
+    samples: int = 1 << 20
+
+    def __post_init__(self) -> None:
+        check_fields(lambda table: check_value_of_information(table), fields_of(self), "[value_of_information]")
+        object.__setattr__(self, "users", tuple(float(u) for u in self.users))
+        object.__setattr__(self, "samples", int(self.samples))
+
+
+_DEFAULTS = {field.name: field.default for field in dataclasses.fields(ValueOfInformationSpec)}
+
+
+def parse_value_of_information(table: Any, model: Model | None, problems: Problems) -> ValueOfInformationSpec | None:
+    """Validate a run file's ``[value_of_information]`` table (None when there is none, or it has problems)."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        problems.add("[value_of_information]", "must be a table (users, output, samples)")
+        return None
+    read = Table(table, "[value_of_information]", problems)
+    read.unknown_keys(VOI_KEYS)
+    check_value_of_information(read)
+    if model is not None:
+        check_payoff(table.get("output"), model, problems)
+    before = len(problems.items)
+    return ValueOfInformationSpec(**table) if read.ok and len(problems.items) == before else None
+
+
+def check_value_of_information(table: Table) -> None:
+    """Check the keys a ``[value_of_information]`` table gives (the others take their defaults)."""
+    users = table.get("users")
+    if not (isinstance(users, list | tuple) and users and all(is_number(u) and math.isfinite(u) and u > 0
+                                                              for u in users) and sorted(set(users)) == list(users)):
+        table.invalid("users", "must be a non-empty, strictly increasing list of numbers > 0 (monthly users at "
+                      "which the decision is taken)")
+    output = table.get("output", _DEFAULTS["output"])
+    if not (isinstance(output, str) and output):
+        table.invalid("output", "must be the name of an output of the model over users")
+    samples = table.get("samples", _DEFAULTS["samples"])
+    table.check(whole(samples, MIN_SAMPLES, MAX_SAMPLES), "samples",
+                f"must be a whole number from {MIN_SAMPLES} to {MAX_SAMPLES} (2**24)")
+
+
+def check_payoff(output: Any, model: Model, problems: Problems) -> bool:
+    """Check that the payoff ``output`` (None: :data:`DEFAULT_PAYOFF`) is an output of ``model`` over users."""
+    over_users = [o.name for o in model.outputs if o.per_user]
+    allowed = f"outputs over users: {', '.join(over_users)}" if over_users else "it has no output over users"
+    if output is None:
+        if DEFAULT_PAYOFF in over_users:
+            return True
+        problems.add("[value_of_information] output", f'is missing: model {model.name} has no output '
+                     f'"{DEFAULT_PAYOFF}" over users to take as the payoff, so name one ({allowed})')
+        return False
+    if not isinstance(output, str):
+        return False  # reported by check_value_of_information
+    if output not in model.output_names:
+        problems.add("[value_of_information] output", f"= {show(output)} is not an output of model {model.name}"
+                     f"{did_you_mean(output, model.output_names)} ({allowed})")
+        return False
+    if output not in over_users:
+        problems.add("[value_of_information] output", f"= {show(output)} does not vary with users, so it is no "
+                     f"payoff of a decision at some users ({allowed})")
+        return False
+    return True

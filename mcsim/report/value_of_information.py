@@ -1,0 +1,154 @@
+"""The report's value-of-information section: which uncertainty is worth resolving, in the payoff's unit.
+
+A table of EVPI and each input's EVPPI at the run's decision users, a sentence on what knowing the
+input that matters most would be worth, a table of what each input would do for each claim's
+verdict, and a figure of EVPI and each EVPPI over users.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from mcsim.analysis.value_of_information import ValueOfInformation
+from mcsim.analysis.value_of_information.estimate import Estimate
+from mcsim.i18n import _
+from mcsim.report.figures import Figure, format_count, save
+from mcsim.report.text import (
+    claim_text,
+    count,
+    fixed,
+    format_value,
+    input_label,
+    lower_first,
+    md_cell,
+    md_text,
+    percent,
+)
+from mcsim.result import Result
+
+__all__ = ["plot_value_of_information", "value_of_information_markdown"]
+
+STEM = "value_of_information"
+EVPI_COLOUR = "#222222"
+
+
+def _label(result: Result, name: str) -> str:
+    return input_label(result.spec.priors[name])
+
+
+def _amount(voi: ValueOfInformation, value: float) -> str:
+    """An amount in the payoff's unit, as a reader says it ($950,000, $1.2 million)."""
+    return format_value(value, voi.unit, 2)
+
+
+def _cell(voi: ValueOfInformation, estimate: Estimate) -> str:
+    if estimate.value == 0 and estimate.se == 0:
+        return "0"
+    return _("{value} ± {se}").format(value=_amount(voi, estimate.value), se=_amount(voi, estimate.se))
+
+
+def value_of_information_markdown(result: Result) -> list[str]:
+    """The section, as Markdown lines (empty without a ``[value_of_information]`` table)."""
+    voi = result.value_of_information
+    if voi is None:
+        return []
+    unit = md_text(_(voi.unit))
+    payoff = md_text(lower_first(_(voi.label)))
+    lines = [_("## Value of information: which uncertainty is worth resolving"), "",
+             _("The decision at each users value: run the service, with its {payoff} as payoff ({unit}), or not "
+               "(payoff 0), taken on the payoff's expected value. The expected value of perfect information (EVPI) "
+               "is what knowing every input exactly would be worth to that decision; the EVPPI of an input, what "
+               "knowing that input alone would be worth: the expected gain from deciding once it is known. Both are "
+               "in {unit}, with their standard errors, from {samples} samples of the priors (their correlations "
+               "included), each input's EVPPI by the payoff's mean in {bins} bins of that input (Strong and Oakley "
+               "2013).").format(payoff=payoff, unit=unit, samples=count(voi.samples), bins=count(voi.bins)), ""]
+    best = voi.best()
+    if best is not None:
+        decision, name = best
+        lines += [_("**Knowing the {input} exactly would be worth about {amount} a month to a decision at {users} "
+                    "users**, out of {evpi} for knowing every input.").format(
+            input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
+            users=count(decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
+    head = "| " + " | ".join([_("users"), _("expected {payoff}").format(payoff=payoff), _("P(> 0)"),
+                              _("decision now"), _("EVPI (every input)")]
+                             + [md_cell(_label(result, n)) for n in voi.names]) + " |"
+    lines += [head, "|" + "---:|" * 3 + "---|" + "---:|" * (1 + len(voi.names))]
+    for d in voi.decisions:
+        lines.append("| " + " | ".join([count(d.users), _amount(voi, d.mean), percent(d.positive),
+                                        _("run it") if d.acts else _("do not run it"), _cell(voi, d.evpi)]
+                                       + [_cell(voi, d.evppi[n]) for n in voi.names]) + " |")
+    lines += ["", _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value "
+                    "could not change the decision is worth 0.").format(unit=unit), ""]
+    lines += _claims(result, voi)
+    return lines
+
+
+def _claims(result: Result, voi: ValueOfInformation) -> list[str]:
+    if not voi.claims:
+        return []
+    lines = [_("### What knowing an input would do for each claim"), "",
+             _("The verdict on a claim is the likelier answer (it holds if its probability is at least 1/2), wrong "
+               "with probability min(p, 1 - p). Knowing an input exactly, the verdict would be taken on the claim's "
+               "probability given that input; each cell is the expected fall in the probability of a wrong verdict, "
+               "in percentage points, with its standard error."), "",
+             "| " + " | ".join([_("claim"), _("verdict"), _("P(wrong verdict) now")]
+                               + [md_cell(_label(result, n)) for n in voi.names]) + " |",
+             "|---|---|---:|" + "---:|" * len(voi.names)]
+    texts = {c.name: claim_text(c) or c.name for c in result.spec.claims}
+    for c in voi.claims:
+        cells = [_points(c.reduction[n]) for n in voi.names]
+        verdict = _("holds") if c.verdict_holds else _("fails")
+        row = [md_cell(texts.get(c.claim, c.claim)), verdict, percent(c.wrong), *cells]
+        lines.append("| " + " | ".join(row) + " |")
+    return [*lines, ""]
+
+
+def _points(estimate: Estimate) -> str:
+    """A change in probability in percentage points, with its standard error ("0" where neither shows)."""
+    if round(100 * estimate.value, 1) == 0 and round(100 * estimate.se, 1) == 0:
+        return "0"
+    return _("{value} ± {se}").format(value=fixed(100 * estimate.value, 1), se=fixed(100 * estimate.se, 1))
+
+
+def plot_value_of_information(result: Result, figures_dir: Path) -> list[Figure]:
+    """The figure of EVPI and each input's EVPPI over users (none without a ``[value_of_information]`` table)."""
+    voi = result.value_of_information
+    if voi is None or not voi.names:
+        return []
+    users = np.array([d.users for d in voi.curve])
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    ax.plot(users, [d.evpi.value for d in voi.curve], color=EVPI_COLOUR, lw=2, label=_("EVPI: every input known"))
+    for name in voi.names:
+        values = np.array([d.evppi[name].value for d in voi.curve])
+        if values.max() > 0:
+            ax.plot(users, values, lw=1.3, label=_("EVPPI: {input}").format(input=_text(_label(result, name))))
+    for d in voi.decisions:
+        ax.axvline(d.users, color="grey", lw=0.6, ls=":")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
+    ax.yaxis.set_major_formatter(FuncFormatter(format_count))
+    ax.set_xlabel(_("monthly users at which the decision is taken"))
+    ax.set_ylabel(_text(_("value of information ({unit})").format(unit=_(voi.unit))))
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title(_text(_("What knowing an input is worth to the decision to run the service")), fontsize=10)
+    stem = save(fig, Path(figures_dir), STEM)
+    caption = _("Expected value of perfect information (EVPI, every input known) and of each input alone (EVPPI) "
+                "to the decision to run the service at each number of monthly users ({unit}); dotted lines mark the "
+                "users of the table. The value is highest where the decision is closest to break-even, and 0 where "
+                "no value of the input could change it.").format(unit=voi.unit)
+    return [Figure(stem, caption)]
+
+
+def _text(text: str) -> str:
+    """Text shown literally by matplotlib (a ``$`` would start its mathtext)."""
+    return str(text).replace("$", r"\$")
+

@@ -1,0 +1,162 @@
+"""Value of information: EVPI and EVPPI against the closed forms of a linear payoff of normal inputs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from models_for_tests import LINEAR_SURPLUS
+from scipy import integrate, stats
+
+from mcsim.analysis.value_of_information import ValueOfInformationSpec, assess
+from mcsim.analysis.value_of_information.estimate import Bins, evpi, evppi
+from mcsim.inputs.claims import Claim
+from mcsim.inputs.distributions import Normal
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.priors import Correlation, Prior, Priors
+from mcsim.inputs.runs import RunSpec, load_run
+
+MARGIN, FIXED = (1.0, 0.5), (5e6, 1.5e6)  # (mean, sd): break-even at 5 million users
+USERS = (2e6, 5e6, 8e6)
+
+
+def expected_positive_part(m: float, s: float) -> float:
+    """E[max(Y, 0)] - max(E[Y], 0) for Y ~ N(m, s^2): s phi(m / s) + m Phi(m / s) - max(m, 0)."""
+    if s == 0:
+        return 0.0
+    return s * stats.norm.pdf(m / s) + m * stats.norm.cdf(m / s) - max(m, 0.0)
+
+
+def truth(users: float, r: float) -> tuple[float, float, float, float]:
+    """The payoff's mean and sd, and the sds of its conditional means given the margin and given the fixed cost."""
+    (mm, sm), (mf, sf) = MARGIN, FIXED
+    mean = users * mm - mf
+    sd = math.sqrt((users * sm) ** 2 + sf**2 - 2 * users * r * sm * sf)
+    return mean, sd, abs(users * sm - r * sf), abs(users * r * sm - sf)
+
+
+def spec_with(r: float, samples: int = 1 << 20, claims=()) -> RunSpec:
+    inputs = (Prior("margin", MARGIN[0], Normal(*MARGIN), source="test"),
+              Prior("fixed", FIXED[0], Normal(*FIXED), source="test"))
+    correlations = (Correlation("margin", "fixed", 6 / math.pi * math.asin(r / 2)),) if r else ()
+    priors = Priors(inputs=inputs, correlations=correlations)
+    return RunSpec(title="linear", file="linear.toml", sha256="", priors=priors, model=LINEAR_SURPLUS, samples=1024,
+                   sampler="random", seed=12, users=USERS, claims=tuple(claims),
+                   value_of_information=ValueOfInformationSpec(USERS, samples=samples))
+
+
+@pytest.mark.parametrize("r", [0.0, 0.5])
+def test_evpi_and_evppi_match_the_closed_forms(r):
+    found = assess(spec_with(r))
+    assert [d.users for d in found.decisions] == list(USERS)
+    for decision in found.decisions:
+        mean, sd, given_margin, given_fixed = truth(decision.users, r)
+        assert decision.mean == pytest.approx(mean, abs=4 * sd / 1000)
+        # 99.7 % intervals (three standard errors): six values per correlation, each missed 3 times in 1000
+        for estimate, s in ((decision.evpi, sd), (decision.evppi["margin"], given_margin),
+                            (decision.evppi["fixed"], given_fixed)):
+            exact = expected_positive_part(mean, s)
+            # (1e-9 sd: where the input explains nothing of the decision, both are 0 to rounding)
+            assert abs(estimate.value - exact) <= 3 * estimate.se + 1e-9 * sd, (decision.users, estimate, exact)
+            assert estimate.se <= 0.01 * sd  # an interval narrow enough for the check to mean something
+
+
+def test_the_estimators_on_a_plain_sample_cover_the_truth_about_as_often_as_they_say():
+    hits, total = 0, 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        a, b = rng.normal(0.1, 1.0, 1 << 16), rng.normal(0.0, 2.0, 1 << 16)
+        y = 5 * a - b
+        for estimate, s in ((evpi(y), math.sqrt(29.0)), (evppi(y, Bins.of(a, 256)), 5.0),
+                            (evppi(y, Bins.of(b, 256)), 2.0)):
+            hits += abs(estimate.value - expected_positive_part(0.5, s)) <= 1.96 * estimate.se
+            total += 1
+    assert 0.88 <= hits / total <= 0.99, hits / total  # 95 % intervals: 108 to 119 of 120 expected
+
+
+def test_the_noise_in_bin_means_is_not_counted_as_value():
+    # an input that moves the payoff little: uncorrected, the convex max over noisy bin means adds about 0.01 here,
+    # several times the spread of the mean error over 40 seeds
+    errors = []
+    for seed in range(40):
+        rng = np.random.default_rng(100 + seed)
+        a, b, c = rng.normal(0.1, 1.0, 1 << 16), rng.normal(0.3, 2.0, 1 << 16), rng.normal(0.0, 0.5, 1 << 16)
+        errors.append(evppi(5 * a - b + 2 * c, Bins.of(c, 256)).value - expected_positive_part(0.2, 1.0))
+    assert abs(np.mean(errors)) <= 3 * np.std(errors, ddof=1) / math.sqrt(len(errors)), np.mean(errors)
+
+
+def test_an_input_with_few_values_is_grouped_by_value():
+    x = np.repeat([1.0, 2.0, 3.0], 1000)
+    bins = Bins.of(x, 64)
+    assert bins.exact and list(bins.counts) == [1000, 1000, 1000]
+    y = np.where(x == 3.0, 2.0, -1.0)  # acting pays only when x = 3
+    assert evppi(y, bins).value == pytest.approx(2.0 / 3.0, abs=1e-12)  # E[max(E[y|x], 0)] - max(0, 0)
+
+
+def _reduction(users: float, r: float, known: str) -> float:
+    """Expected fall in P(wrong verdict) on 'surplus > 0 at users' if ``known`` were known: by quadrature."""
+    mean, sd, given_margin, given_fixed = truth(users, r)
+    s_known = given_margin if known == "margin" else given_fixed
+    rest = math.sqrt(sd**2 - s_known**2)
+    p = stats.norm.cdf(mean / sd)
+
+    def wrong(z):  # the conditional mean is mean + s_known z
+        q = stats.norm.cdf((mean + s_known * z) / rest)
+        return min(q, 1 - q) * stats.norm.pdf(z)
+
+    return min(p, 1 - p) - integrate.quad(wrong, -10, 10, points=[-mean / s_known], limit=200)[0]
+
+
+def test_the_claims_reduction_in_wrong_verdicts_matches_quadrature():
+    claim = Claim("pays_at_8M", "pays at 8 million users", "surplus", ">", 0.0, users=8e6)
+    found = assess(spec_with(-0.4, samples=1 << 19, claims=[claim]))
+    value = found.claims[0]
+    mean, sd, _, _ = truth(8e6, -0.4)
+    assert value.probability == pytest.approx(stats.norm.cdf(mean / sd), abs=0.003)
+    for name in ("margin", "fixed"):
+        estimate = value.reduction[name]
+        assert abs(estimate.value - _reduction(8e6, -0.4, name)) <= 3 * estimate.se, (name, estimate)
+        assert 0 < estimate.value <= value.wrong
+
+
+def test_the_default_run_has_a_value_of_information():
+    spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
+    assert spec.value_of_information.users == (1e6, 6e6, 5e7)
+    assert spec.value_of_information.output == "surplus"
+
+
+def _run(write, table: str) -> Path:
+    priors = (ROOT / "tests" / "plugin" / "subscription-priors.toml").as_posix()
+    return write("voi.toml", f'[run]\npriors = "{priors}"\nsamples = 1024\nusers = [1e4, 1e5]\n\n'
+                             f"[value_of_information]\n{table}\n")
+
+
+PROFIT = '\noutput = "profit"'
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("users = []" + PROFIT, r"\[value_of_information\] users = \[\] is invalid: must be a non-empty, strictly "),
+    ("users = [1e6, 1e5]" + PROFIT, r"users = \[1e\+06, 100000\] is invalid"),
+    ("users = [1e5]\nsamples = 10" + PROFIT, r"\[value_of_information\] samples = 10 is invalid: must be a whole "
+                                           r"number from 1024 to 16777216"),
+    ("users = [1e5]\nbins = 3" + PROFIT, r"\[value_of_information\] bins is not a known key \(allowed: users, "
+                                       r"output, samples\)"),
+    ('users = [1e5]\noutput = "proft"', r'output = "proft" is not an output of model subscription; did you mean '
+                                        r'"profit"\? \(outputs over users: profit\)'),
+    ('users = [1e5]\noutput = "margin_per_user"', r'output = "margin_per_user" does not vary with users'),
+    ("users = [1e5]", r'\[value_of_information\] output is missing: model subscription has no output "surplus" over '
+                      r"users to take as the payoff, so name one \(outputs over users: profit\)"),
+])
+def test_bad_tables_are_refused_in_one_line(write, table, message):
+    with pytest.raises(InputError, match=message) as raised:
+        load_run(_run(write, table))
+    assert len(str(raised.value).splitlines()) == 1
+
+
+def test_a_model_without_surplus_names_its_payoff(write):
+    spec = load_run(_run(write, 'users = [1e5]\noutput = "profit"'))
+    assert spec.value_of_information.output == "profit"
+    assert assess(spec, ValueOfInformationSpec((1e5,), "profit", samples=4096)).label == "Profit"
