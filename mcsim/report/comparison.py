@@ -1,5 +1,9 @@
 """``reports/comparison/``: the scenarios of a batch side by side, and how the verdict moves.
 
+Scenarios are compared like with like: those of one model together (:func:`groups`), each group
+with its own claims, focus output and figures, so that no claim or output of one model is set
+beside another model's namesake.
+
 Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
 self-contained ``report.html``, ``summary.json`` and ``figures/`` (PNG and PDF). Its
 ``summary.json`` ends with a ``manifest`` naming it a comparison and listing its files: what a
@@ -22,10 +26,10 @@ from matplotlib.ticker import FuncFormatter
 from mcsim import __version__
 from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
 from mcsim.report.likelihood import TERMS, term
-from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent, reading_words
+from mcsim.report.text import headline_outputs, md_cell, md_code, md_text, number, percent, reading_words
 from mcsim.report.verdict import ordinal
 
-__all__ = ["build_comparison", "focus", "render_comparison", "write_comparison"]
+__all__ = ["build_comparison", "focus", "groups", "model_of", "render_comparison", "write_comparison"]
 
 # matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
 _HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
@@ -54,8 +58,28 @@ def focus(scenarios) -> dict[str, Any] | None:
             "published": None if published is None else {"value": published[0], "label": published[1]}}
 
 
+def model_of(scenario) -> str:
+    """The model of a scenario, as its run file names it (``"tableau1"``, ``"mymodel:MODEL"``)."""
+    spec = scenario.spec
+    if spec is None:
+        return scenario.summary.get("manifest", {}).get("model", {}).get("name", "")
+    return spec.model_source.name if spec.model_source is not None else spec.model.name
+
+
+def groups(scenarios) -> list[tuple[str, list]]:
+    """The scenarios by model, in the order each model first appears: ``[(model, [scenario, ...]), ...]``."""
+    found: dict[str, list] = {}
+    for s in scenarios:
+        found.setdefault(model_of(s), []).append(s)
+    return list(found.items())
+
+
 def build_comparison(scenarios) -> dict[str, Any]:
-    """The comparison's ``summary.json``: per scenario its claims, scalar outputs and verdict's key points."""
+    """The comparison's ``summary.json``: per scenario its model, claims, scalar outputs and verdict's key points.
+
+    ``groups`` lists the scenarios of each model with the output they are compared on (``focus``);
+    the top-level ``focus`` is the first group's.
+    """
     rows = []
     for s in scenarios:
         verdict = s.summary.get("verdict", {}).get("claims", {})
@@ -68,10 +92,13 @@ def build_comparison(scenarios) -> dict[str, Any]:
                             "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
                             "no_box": v.get("discovery", {}).get("note", "")}
         outputs = {name: {k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}
-                   for name, o in s.summary.get("outputs", {}).items() if "users" not in o}
-        rows.append({"stem": s.stem, "title": s.title, "report": str(s.report), "ran": s.ran,
+                   for name, o in s.summary.get("outputs", {}).items() if not isinstance(o.get("p50"), list)}
+        rows.append({"stem": s.stem, "title": s.title, "model": model_of(s), "report": str(s.report), "ran": s.ran,
                      "run": s.summary.get("run", {}), "claims": claims, "outputs": outputs})
-    return {"mcsim_version": __version__, "focus": focus(scenarios), "scenarios": rows,
+    grouped = [{"model": model, "scenarios": [s.stem for s in members], "focus": focus(members)}
+               for model, members in groups(scenarios)]
+    return {"mcsim_version": __version__, "focus": grouped[0]["focus"] if grouped else None, "groups": grouped,
+            "scenarios": rows,
             "notes": {"null": "null stands for an infinite value (see each run's null_means) or a missing one.",
                       "ci95": "Wilson score interval of each claim's probability over the run's samples."}}
 
@@ -180,16 +207,40 @@ def _tables(data: dict) -> list[str]:
     return [*lines, ""]
 
 
-def render_comparison(data: dict, figures: list[Figure]) -> str:
+def _subset(data: dict, group: dict) -> dict:
+    """The comparison's data restricted to one model's scenarios."""
+    return {"scenarios": [row for row in data["scenarios"] if row["stem"] in group["scenarios"]],
+            "focus": group["focus"]}
+
+
+def _figure_lines(figures: list[Figure]) -> list[str]:
+    lines = []
+    for fig in figures:
+        lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
+                  f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    return lines
+
+
+def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]]) -> str:
+    """The comparison's Markdown; ``figures`` by model (a list: the figures of a batch of one model)."""
+    grouped = data.get("groups") or [{"model": "", "scenarios": [r["stem"] for r in data["scenarios"]],
+                                      "focus": data.get("focus")}]
+    by_model = figures if isinstance(figures, dict) else {grouped[0]["model"]: figures}
     lines = ["# Comparison of scenarios", "",
              f"{len(data['scenarios'])} scenarios, each run with its own priors and overrides; each one's "
              "report is in `reports/<scenario>/`.", ""]
-    lines += _verdict_moves(data) + _tables(data)
-    if figures:
-        lines += ["## Figures", ""]
-        for fig in figures:
-            lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
-                      f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    if len(grouped) > 1:
+        said = "; ".join(f"`{md_code(g['model'])}`: {', '.join(f'`{stem}`' for stem in g['scenarios'])}"
+                         for g in grouped)
+        lines += [f"They run {len(grouped)} models, compared each with its own scenarios only: {said}.", ""]
+    for group in grouped:
+        part = _verdict_moves(_subset(data, group)) + _tables(_subset(data, group))
+        if by_model.get(group["model"]):
+            part += ["## Figures", "", *_figure_lines(by_model[group["model"]])]
+        if len(grouped) > 1:  # one section per model, its own sections one level down
+            part = [f"#{line}" if line.startswith("## ") else line for line in part]
+            part = [f"## Model `{md_code(group['model'])}`", "", *part]
+        lines += part
     lines += ["## Scenarios", ""]
     for s in data["scenarios"]:
         run = s["run"]
@@ -200,7 +251,7 @@ def render_comparison(data: dict, figures: list[Figure]) -> str:
     return "\n".join([*lines, "", f"Made by mcsim {__version__} (`mcsim batch`)."]) + "\n"
 
 
-def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
+def _plot_focus(scenarios, data: dict, directory: Path, suffix: str = "") -> Figure | None:
     """The focus output by scenario: violins of the kept samples, median and 90 % interval of all."""
     chosen = data.get("focus")
     if chosen is None:
@@ -259,7 +310,7 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
     if claim or published:
         ax.legend(fontsize=8, loc="upper right", framealpha=0.9)
     ax.grid(axis="x", alpha=0.3)
-    stem = f"{name}_by_scenario"
+    stem = f"{name}_by_scenario{suffix}"
     save(fig, directory, stem)
     marks = "; ".join(part for part in (
         f"the claim's {' and '.join(format_count(t) for t in claim['thresholds'])} (dotted)" if claim else "",
@@ -271,7 +322,7 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
                         + ". A bar ending in an arrow has an infinite p95.")
 
 
-def _plot_claims(data: dict, directory: Path) -> Figure | None:
+def _plot_claims(data: dict, directory: Path, suffix: str = "") -> Figure | None:
     scenarios = data["scenarios"]
     names = []
     for s in scenarios:
@@ -296,10 +347,15 @@ def _plot_claims(data: dict, directory: Path) -> Figure | None:
         ax.grid(axis="x", alpha=0.3)
     axes[0][0].set_yticks(ys)
     axes[0][0].set_yticklabels([s["stem"] for s in scenarios], fontsize=9)
-    stem = "claims_by_scenario"
+    stem = f"claims_by_scenario{suffix}"
     save(fig, directory, stem)
     return Figure(stem, "Each claim's probability by scenario with its 95 % Wilson interval (often narrower than "
                         "the dot); filled dots: the claim holds at the scenario's point values, open: it fails.")
+
+
+def _stem_part(model: str) -> str:
+    """A model's name as part of a file name: ``mymodel:MODEL`` -> ``mymodel_MODEL``."""
+    return "".join(c if c.isalnum() else "_" for c in model)
 
 
 def write_comparison(scenarios, target: str | Path) -> Path:
@@ -314,7 +370,13 @@ def write_comparison(scenarios, target: str | Path) -> Path:
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
-        figures = [f for f in (_plot_focus(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
+        figures = {}
+        for group in data["groups"]:
+            members = [s for s in scenarios if s.stem in group["scenarios"]]
+            suffix = "" if len(data["groups"]) == 1 else "_" + _stem_part(group["model"])
+            subset = _subset(data, group)
+            figures[group["model"]] = [f for f in (_plot_focus(members, subset, figures_dir, suffix),
+                                                   _plot_claims(subset, figures_dir, suffix)) if f]
         text = render_comparison(data, figures)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),
