@@ -15,7 +15,7 @@ from mcsim import __version__
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.sensitivity import sensitivity_markdown
-from mcsim.report.text import md_cell, md_code, md_text, number, percent
+from mcsim.report.text import count, grid_against, grid_column, md_cell, md_code, md_text, number, percent
 from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
 
@@ -66,11 +66,13 @@ def _outputs(result: Result) -> list[str]:
             continue
         s = result.outputs[out.name]
         positive = "P(> 0) |" if s.p_positive is not None else ""
-        lines += [f"### {md_text(out.label)} ({md_text(out.unit)}) against users", "",
-                  f"| users | mean | p05 | median | p95 | {positive}",
+        grid = result.spec.grid
+        lines += [f"### {grid_against(f'{md_text(out.label)} ({md_text(out.unit)})', grid)}", "",
+                  f"| {grid_column(grid)} | mean | p05 | median | p95 | {positive}",
                   "|---:|---:|---:|---:|---:|" + ("---:|" if positive else "")]
-        for i, users in enumerate(result.spec.users):
-            row = (f"| {users:,.0f} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
+        for i, at in enumerate(result.spec.grid_values):
+            shown = f"{at:,.0f}" if grid.log_scale else count(at)
+            row = (f"| {shown} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
                    f"{number(float(s.p50[i]))} | {number(float(s.p95[i]))} |")
             if positive:
                 row += f" {float(s.p_positive[i]):.4f} |"
