@@ -52,6 +52,7 @@ def focus(scenarios) -> dict[str, Any] | None:
     out = spec.model.output(name)
     published = spec.published.value(name) if spec.published is not None else None
     return {"output": name, "label": out.label, "unit": out.unit, "infinite_means": out.infinite_means,
+            "log_scale": out.log_scale,
             "claim": None if claim is None else {"name": claim.name, "op": claim.op, "value": claim.value,
                                                  "thresholds": list(claim.thresholds),
                                                  "words": reading_words(claim, format_count)},
@@ -258,9 +259,19 @@ def _plot_focus(scenarios, data: dict, directory: Path, suffix: str = "") -> Fig
         return None
     name, claim, published = chosen["output"], chosen["claim"], chosen["published"]
     kept = {s.stem: s.kept.get(name) for s in scenarios}
+    log = chosen.get("log_scale", True)  # a log axis only for an output the model draws on one
+
+    def tx(value):
+        return np.log10(value) if log else np.asarray(value, dtype=float)
 
     def positive(values):
-        return values[np.isfinite(values) & (values > 0)] if values is not None else np.array([])
+        """The values the axis can show: finite, and positive on a log axis."""
+        if values is None:
+            return np.array([])
+        return values[np.isfinite(values) & ((values > 0) if log else True)]
+
+    def shown_value(v):
+        return v is not None and (v > 0 if log else True)
 
     shown = [row for row in data["scenarios"] if row["outputs"].get(name, {}).get("p50") is not None
              or positive(kept[row["stem"]]).size]
@@ -270,41 +281,44 @@ def _plot_focus(scenarios, data: dict, directory: Path, suffix: str = "") -> Fig
     edges = []
     for row in shown:
         o = row["outputs"].get(name, {})
-        edges += [np.log10(v) for v in (o.get("p05"), o.get("p95")) if v and v > 0]
+        edges += [float(tx(v)) for v in (o.get("p05"), o.get("p95")) if shown_value(v)]
         finite = positive(kept[row["stem"]])
-        edges += [float(np.log10(finite.min())), float(np.log10(finite.max()))] if finite.size else []
-    right = max(edges) + 0.3 if edges else 10.0
+        edges += [float(tx(finite.min())), float(tx(finite.max()))] if finite.size else []
+    pad = 0.3 if log else 0.05 * ((max(edges) - min(edges)) if edges else 1.0)
+    right = max(edges) + pad if edges else 10.0
     for i, row in enumerate(shown):
         y = len(shown) - 1 - i
         finite = positive(kept[row["stem"]])
         if finite.size > 2:
-            parts = ax.violinplot(np.log10(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
+            parts = ax.violinplot(tx(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
             for body in parts["bodies"]:
                 body.set_facecolor("#9ecae1")
                 body.set_alpha(0.7)
         o = row["outputs"].get(name, {})
-        if o.get("p05"):
-            x1 = np.log10(o["p95"]) if o.get("p95") else right
-            ax.plot([np.log10(o["p05"]), x1], [y, y], color=LINE, lw=2.5)
+        if shown_value(o.get("p05")):
+            x1 = float(tx(o["p95"])) if shown_value(o.get("p95")) else right
+            ax.plot([float(tx(o["p05"])), x1], [y, y], color=LINE, lw=2.5)
             if o.get("p95") is None:  # an infinite p95: more than 5 % of samples are infinite
                 ax.plot(right, y, ">", color=LINE, ms=7)
-        if o.get("p50"):
-            ax.plot(np.log10(o["p50"]), y, "o", color=LINE, ms=6)
+        if shown_value(o.get("p50")):
+            ax.plot(float(tx(o["p50"])), y, "o", color=LINE, ms=6)
         said = row["claims"].get(claim["name"]) if claim else None
         label = (f"P({claim['words']}) {said['probability']:.3f}"
                  if said and said.get("probability") is not None else "")
         if o.get("p_never"):
             label += f"; infinite {o['p_never']:.1%}"
         ax.text(1.01, y, label, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
-    ax.set_xlim(right=right + 0.1)
+    ax.set_xlim(right=right + (0.1 if log else pad / 3))
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([row["stem"] for row in reversed(shown)], fontsize=9)
-    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if t > 0):
-        ax.axvline(np.log10(threshold), color=CLAIM, ls=":", lw=1.5, label=None if k else f"claim: {claim['words']}")
-    if published and published["value"] > 0:
-        ax.axvline(np.log10(published["value"]), color=REFERENCE, ls="--", lw=1, label=published["label"])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
-    ax.set_xlabel(f"{chosen['label']} ({chosen['unit']}, log scale)")
+    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shown_value(t)):
+        ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.5, label=None if k else f"claim: {claim['words']}")
+    if published and shown_value(published["value"]):
+        ax.axvline(float(tx(published["value"])), color=REFERENCE, ls="--", lw=1, label=published["label"])
+    if log:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
+    scale = ", log scale" if log else ""
+    ax.set_xlabel(f"{chosen['label']} ({chosen['unit']}{scale})")
     ax.set_title(f"{chosen['label']} by scenario: kept samples (violins), median and 90 % interval of all samples",
                  fontsize=10)
     if claim or published:
