@@ -223,8 +223,8 @@ def test_priors_built_in_python_are_checked_as_a_file_is(write):
     assert _refused(lambda: Correlation("a", "b", 1.5)) == [
         "<python>: [[correlations]] rank = 1.5 is invalid: must be a number in (-1, 1)"]
     assert _refused(lambda: Priors(inputs=(a,), model="tableu1")) == [
-        '<python>: [meta] model = "tableu1" is not a built-in model; did you mean "tableau1"? (built-in: tableau1) '
-        "nor 'package.module:attribute'"]
+        '<python>: [meta] model = "tableu1" is not a built-in model; did you mean "tableau1"? '
+        "(built-in: tableau1, footprint, dynamics) nor 'package.module:attribute'"]
     priors = Priors(inputs=(a, b), correlations=(Correlation("a", "b", 0.5),))
     assert pickle.loads(pickle.dumps(priors)) == priors
     with pytest.raises(InputError, match="repeats an earlier pair"):

@@ -134,4 +134,4 @@ def test_a_misspelt_model_in_a_priors_file(write, capsys):
     status, _, err = _validate(capsys, priors)
     assert status == 2
     assert err == [f'{priors}: [meta] model = "tableu1" is not a built-in model; did you mean "tableau1"? '
-                   "(built-in: tableau1) nor 'package.module:attribute'"]
+                   "(built-in: tableau1, footprint, dynamics) nor 'package.module:attribute'"]

@@ -178,4 +178,4 @@ def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: Kep
             if by != PRIORS_ORDER:
                 drivers[name] = (order[0], by, _tied(sensitivity, name))
     medians = {name: float(outputs[name].p50) for name in scalar}
-    return attribute_medians(spec.model, spec.priors, medians, users=spec.users, drivers=drivers)
+    return attribute_medians(spec.model, spec.priors, medians, users=spec.grid_values, drivers=drivers)

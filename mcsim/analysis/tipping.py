@@ -83,9 +83,9 @@ class TippingPoint:
 
 
 def _evaluate_claim(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
-    users = (claim.users,) if claim.users is not None else (1.0,)
-    outputs = model.evaluate(inputs, np.asarray(users))
-    return claim_holds(claim, outputs, users)
+    grid = (claim.at,) if claim.at is not None else (1.0,)
+    outputs = model.evaluate(inputs, np.asarray(grid))
+    return claim_holds(claim, outputs, grid)
 
 
 def claim_margin(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -98,9 +98,9 @@ def claim_margin(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> n
     that the margin stays continuous as break-even grows without bound; it is capped at +/- 1000
     where an output is infinite.
     """
-    users = np.asarray((claim.users,) if claim.users is not None else (1.0,))
-    values = model.evaluate(inputs, users)[claim.output]
-    if claim.users is not None:
+    grid = np.asarray((claim.at,) if claim.at is not None else (1.0,))
+    values = model.evaluate(inputs, grid)[claim.output]
+    if claim.at is not None:
         values = values[:, 0]
     ends = [(sign, end) for sign, end in zip((1.0, -1.0), claim.bounds, strict=True) if math.isfinite(end)]
     log = model.output(claim.output).log_scale and all(end > 0 for _, end in ends)

@@ -112,7 +112,7 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
     for name, cr in claims.items():
         claim = cr.claim
         tipping = tuple(tipping_points(spec.model, spec.priors, [claim]))
-        fails = ~claim_holds(claim, kept.outputs, spec.users) if kept.size else np.zeros(0, dtype=bool)
+        fails = ~claim_holds(claim, kept.outputs, spec.grid_values) if kept.size else np.zeros(0, dtype=bool)
         discovery = discover({input_: kept.inputs[input_] for input_ in uncertain}, fails)
         drivers, of = _drivers(sensitivity, claim)
         judged[name] = ClaimVerdict(name, tipping, discovery, drivers, of, fails)

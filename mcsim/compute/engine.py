@@ -88,7 +88,7 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
 
     design = _design(spec)
     drawn = design.draw(start, stop)
-    users = np.asarray(spec.users)
+    users = np.asarray(spec.grid_values)  # the run's grid (users, or months)
     parts = []
     for s in range(0, stop - start, plan.block):  # block by block: the outputs of one block at a time in memory
         tile = {name: values[s:s + plan.block] for name, values in drawn.items()}
@@ -138,8 +138,8 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     design = Design(spec.priors, n, spec.sampler, spec.seed)
     pilot_n = min(n, max(PILOT, spec.keep_samples))
     inputs = design.draw(0, pilot_n)
-    pilot = spec.model.evaluate(inputs, np.asarray(spec.users))
-    plan = make_plan(pilot, spec.model, spec.claims, spec.users, n, budget=streaming.QUANTILE_BUDGET)
+    pilot = spec.model.evaluate(inputs, np.asarray(spec.grid_values))
+    plan = make_plan(pilot, spec.model, spec.claims, spec.grid_values, n, budget=streaming.QUANTILE_BUDGET)
     kept = min(n, spec.keep_samples)
     head = Head(inputs,
                 {o.name: np.asarray(pilot[o.name][:kept]) for o in spec.model.outputs})

@@ -98,7 +98,7 @@ def summarise(sim: Simulation) -> dict[str, OutputStats]:
             mean=pick(mean), sd=pick(sd), p05=p05, p50=p50, p95=p95, quantile_error=pick(errors),
             p_never=pick((n - totals.finite) / n) if spec.infinite_means is not None else None,
             p_positive=pick(totals.positive / n) if spec.per_user and spec.share_positive else None,
-            users=np.asarray(sim.spec.users) if spec.per_user else None,
+            users=np.asarray(sim.spec.grid_values) if spec.per_user else None,
             largest=None if spec.per_user else totals.largest.get(spec.name, np.empty(0)))
     return result
 
@@ -115,11 +115,11 @@ class ClaimResult:
     holds_at_point: bool  # does the claim hold at the priors' point values?
 
 
-def claim_holds(claim: Claim, outputs: dict[str, np.ndarray], users: tuple[float, ...]) -> np.ndarray:
-    """A boolean per sample: does the claim hold?"""
+def claim_holds(claim: Claim, outputs: dict[str, np.ndarray], grid: tuple[float, ...]) -> np.ndarray:
+    """A boolean per sample: does the claim hold? ``grid``: the points the gridded outputs were evaluated at."""
     values = outputs[claim.output]
-    if claim.users is not None:
-        values = values[:, users.index(claim.users)]
+    if claim.at is not None:
+        values = values[:, tuple(grid).index(claim.at)]
     return claim.holds(values)
 
 
@@ -141,7 +141,7 @@ def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
     """
     spec = sim.spec
     points = {name: np.array([value]) for name, value in spec.priors.points().items()}
-    at_point = spec.model.evaluate(points, np.asarray(spec.users))
+    at_point = spec.model.evaluate(points, np.asarray(spec.grid_values))
     results = []
     for claim, held in zip(sim.totals.plan.claims, sim.totals.claims, strict=True):
         n, k = sim.n, int(held)
@@ -149,30 +149,31 @@ def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
         interval = scipy_stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
         results.append(ClaimResult(claim, p, float(np.sqrt(p * (1 - p) / n)),
                                    (float(interval.low), float(interval.high)), n,
-                                   bool(claim_holds(claim, at_point, spec.users)[0])))
+                                   bool(claim_holds(claim, at_point, spec.grid_values)[0])))
     return results
 
 
 @dataclass(frozen=True)
 class Curves:
-    """Quantiles (and the share above zero) of the per-user outputs on a fine users grid."""
+    """Quantiles (and the share above zero) of the gridded outputs on a fine grid (of users or months)."""
 
-    users: np.ndarray
+    users: np.ndarray  # the fine grid's values (users, or months for a model over months)
     samples: int  # how many of the run's samples the curves use
     quantiles: dict[str, np.ndarray]  # output -> (3, len(users)): p05, p50, p95
     share_positive: dict[str, np.ndarray]  # output -> (len(users),)
 
 
 def curves(sim: Simulation, *, points: int = 61, max_samples: int = 1 << 16) -> Curves:
-    """Evaluate the per-user outputs on a fine log-spaced users grid, for figures.
+    """Evaluate the gridded outputs on a fine grid, for figures: log-spaced for users, even for months.
 
     The run's own grid is exact over every sample; this grid uses the run's first
     ``max_samples`` samples (a balanced subset for Sobol and random designs), enough for a
     smooth curve, and the figure's caption says so.
     """
     spec = sim.spec
-    low, high = min(spec.users), max(spec.users)
-    users = np.geomspace(low, high, points) if high > low else np.array([low])
+    low, high = min(spec.grid_values), max(spec.grid_values)
+    spaced = np.geomspace if spec.grid.log_scale and low > 0 else np.linspace
+    users = spaced(low, high, points) if high > low else np.array([low])
     m = min(sim.n, max_samples, len(next(iter(sim.head.inputs.values()))))
     head = {name: values[:m] for name, values in sim.head.inputs.items()}
     outputs = spec.model.evaluate(head, users)

@@ -72,7 +72,7 @@ class Plan:
     top: np.ndarray  # (3, K) upper end of the histogram's finite bins: hi, or the pilot's largest finite value
     mode: str  # "exact" or "histogram"
     claims: tuple  # Claim objects
-    users: tuple[float, ...]
+    users: tuple[float, ...]  # the run's grid (users, or months for a model over months)
     figure_edges: dict[str, tuple[float, float, bool]]  # scalar output -> (low, high, log bins)
 
     @property

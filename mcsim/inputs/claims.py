@@ -3,8 +3,9 @@
 A claim reads ``output op value``, e.g. ``payback_months <= 12``, or names a range of the output:
 ``op = "between"`` with ``low`` and ``high``, ``op = "about"`` with ``value`` and either ``rel``
 (within 25 % of it: ``rel = 0.25``) or ``factor`` (within a factor of 2: ``factor = 2``). An
-output over the users grid is read at one users value of the run's grid (``surplus at
-50,000,000 users > 0``). A claim may be one reading of another (``reading_of``): the same
+output over the model's grid is read at one point of the run's grid, named by the grid's name
+(``users = 5e7``: ``surplus at 50,000,000 users > 0``; ``months = 24`` for a model over months).
+A claim may be one reading of another (``reading_of``): the same
 statement about the same output, tested another way. :data:`OPERATORS` is the one table of the
 comparisons a claim may make, with what each needs.
 """
@@ -21,8 +22,9 @@ import numpy as np
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
 from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models.base import Model
+from mcsim.models.grid import GRIDS
 
-__all__ = ["CLAIM_KEYS", "OPERANDS", "OPERATORS", "Claim", "Operator", "check_claim", "check_claim_in_run",
+__all__ = ["CLAIM_KEYS", "GRID_KEYS", "OPERANDS", "OPERATORS", "Claim", "Operator", "check_claim", "check_claim_in_run",
            "check_claims", "claim_where", "parse_claims"]
 
 
@@ -92,7 +94,9 @@ OPERATORS: dict[str, Operator] = {
 }
 #: The keys that give a claim's numbers; each operator needs some of them (:attr:`Operator.needs`).
 OPERANDS = ("value", "low", "high", "rel", "factor")
-CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, "users", "reading_of")
+#: The keys that name a claim's point on its model's grid, one per kind of grid.
+GRID_KEYS = tuple(GRIDS)
+CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, *GRID_KEYS, "reading_of")
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,8 @@ class Claim:
     value, low, high, rel, factor : float or None
         The numbers its operator needs: ``value`` for ``<=``, ``<``, ``>=`` and ``>``; ``low`` and
         ``high`` for ``between``; ``value`` and ``rel`` or ``factor`` for ``about``.
-    users : float or None
-        For an output over the users grid: at which users.
+    users, months : float or None
+        For an output over the model's grid: at which point of it (the key is the grid's name).
     reading_of : str or None
         The name of an earlier claim of the run this one is another reading of.
     text_fr : str
@@ -139,13 +143,24 @@ class Claim:
     rel: float | None = None
     factor: float | None = None
     reading_of: str | None = None
+    months: float | None = None  # for an output over a months grid: at which month
     text_fr: str = ""
 
     def __post_init__(self) -> None:
         check_fields(check_claim, fields_of(self), claim_where(self.name))
-        for key in (*OPERANDS, "users"):
+        for key in (*OPERANDS, *GRID_KEYS):
             if getattr(self, key) is not None:
                 object.__setattr__(self, key, float(getattr(self, key)))
+
+    @property
+    def at(self) -> float | None:
+        """The point of the grid the claim reads its output at (users or months); None for a scalar output."""
+        return next((getattr(self, key) for key in GRID_KEYS if getattr(self, key) is not None), None)
+
+    @property
+    def grid(self) -> str | None:
+        """The name of the grid :attr:`at` is a point of (``"users"``, ``"months"``), or None."""
+        return next((key for key in GRID_KEYS if getattr(self, key) is not None), None)
 
     @property
     def two_sided(self) -> bool:
@@ -166,12 +181,12 @@ class Claim:
         return tuple(end for end in self.bounds if math.isfinite(end))
 
     def holds(self, values: Any) -> np.ndarray:
-        """Whether the claim holds for each of ``values``, the output's values (at the claim's users)."""
+        """Whether the claim holds for each of ``values``, the output's values (at the claim's grid point)."""
         return OPERATORS[self.op].test(np.asarray(values), *self.bounds)
 
     def describe(self) -> str:
         """The claim's test, e.g. ``break_even_users <= 6e+06``, ``break_even_users between 4.5e+06 and 7.5e+06``."""
-        at = f" at {self.users:,.0f} users" if self.users is not None else ""
+        at = f" at {self.at:,.6g} {self.grid}" if self.at is not None else ""
         low, high = self.bounds
         if self.op == "between":
             test = f"between {low:,.6g} and {high:,.6g}"
@@ -191,7 +206,7 @@ def claim_where(name: Any, index: int | None = None, seen: Collection[str] = ())
 
 
 def check_claim(claim: Table) -> None:
-    """Check a claim on its own: its name, text, output, operator, the numbers it needs, users and reading."""
+    """Check a claim on its own: its name, text, output, operator, the numbers it needs, its grid point and reading."""
     name = claim.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         claim.invalid("name", "must be a name of letters, digits and underscores")
@@ -216,9 +231,14 @@ def check_claim(claim: Table) -> None:
         claim.add("op", f"= {show(op)} is invalid{close} (allowed: {', '.join(OPERATORS)})")
     else:
         _check_operands(claim, op, numbers)
-    users = claim.get("users")
-    if users is not None and not (is_number(users) and math.isfinite(users) and users > 0):
-        claim.invalid("users", "must be a number of users")
+    given = [key for key in GRID_KEYS if claim.get(key) is not None]
+    for key in given:
+        grid, value = GRIDS[key], claim.get(key)
+        if not (is_number(value) and grid.admits(float(value))):
+            within = "" if math.isinf(grid.high) else f" from {grid.low:g} to {grid.high:g}"
+            claim.invalid(key, f"must be a number of {key}{within}")
+    for key in given[1:]:
+        claim.add(key, f"= {show(claim.get(key))} is invalid: give {given[0]} or {key}, not both")
     reading_of = claim.get("reading_of")
     if reading_of is not None and not (isinstance(reading_of, str) and reading_of.isidentifier()):
         claim.invalid("reading_of", "must be the name of an earlier claim of the run")
@@ -261,15 +281,16 @@ def _check_operands(claim: Table, op: str, numbers: Mapping[str, float]) -> None
             claim.invalid("value", "must be > 0 with factor (the range runs from value / factor to value x factor)")
 
 
-def check_claim_in_run(claim: Table, model: Model | None, users: Sequence[float] | None,
+def check_claim_in_run(claim: Table, model: Model | None, grid: Sequence[float] | None,
                        seen: dict[str, Mapping[str, Any]]) -> None:
-    """Check a claim against the run: a name of its own, an output of ``model``, users in the run's grid,
+    """Check a claim against the run: a name of its own, an output of ``model``, a point of the run's grid,
     and the claim it is a reading of.
 
-    ``users`` is the run's users grid, None when it is invalid (and reported); ``seen`` the
-    claims of the run before this one, by name (this one is added).
+    ``grid`` is the run's grid (of users, or of months for a model over months), None when it is
+    invalid (and reported); ``seen`` the claims of the run before this one, by name (this one is
+    added).
     """
-    name, output, at = claim.get("name"), claim.get("output"), claim.get("users")
+    name, output = claim.get("name"), claim.get("output")
     _check_reading(claim, seen)
     if isinstance(name, str) and name in seen:
         claim.add("name", f"= {show(name)} repeats an earlier claim's name")
@@ -281,18 +302,25 @@ def check_claim_in_run(claim: Table, model: Model | None, users: Sequence[float]
         claim.add("output", f"= {show(output)} is not an output of model {model.name}"
                   f"{did_you_mean(output, model.output_names)} (outputs: {', '.join(model.output_names)})")
         return
+    key = model.grid.name
+    at = claim.get(key)
+    for other in GRID_KEYS:
+        if other != key and claim.get(other) is not None:
+            named = f"; name {key} = ... instead" if model.output(output).per_user else ""
+            claim.add(other, f"= {show(claim.get(other))} is invalid: model {model.name} runs over {key}, "
+                      f"not {other}{named}")
     if model.output(output).per_user:
-        grid = f" ({', '.join(f'{u:g}' for u in users)})" if users is not None else ""
+        points = f" ({', '.join(f'{u:g}' for u in grid)})" if grid is not None else ""
         if at is None:
-            claim.add(None, f"is missing 'users': {output} varies with users; name one of the run's users grid{grid}")
-        elif users is not None and is_number(at) and at not in users:
-            claim.add("users", f"= {show(at)} is not in the run's users grid{grid}")
+            claim.add(None, f"is missing '{key}': {output} varies with {key}; name one of the run's {key} grid{points}")
+        elif grid is not None and is_number(at) and at not in grid:
+            claim.add(key, f"= {show(at)} is not in the run's {key} grid{points}")
     elif at is not None:
-        claim.invalid("users", f"{output} does not vary with users")
+        claim.invalid(key, f"{output} does not vary with {key}")
 
 
 def _check_reading(claim: Table, earlier: Mapping[str, Mapping[str, Any]]) -> None:
-    """A reading names an earlier claim that is no reading itself, on the same output (at the same users)."""
+    """A reading names an earlier claim that is no reading itself, on the same output (at the same grid point)."""
     of = claim.get("reading_of")
     if not (isinstance(of, str) and of.isidentifier()) or of == claim.get("name"):
         return  # reported by check_claim
@@ -303,32 +331,32 @@ def _check_reading(claim: Table, earlier: Mapping[str, Mapping[str, Any]]) -> No
                   f"(earlier claims: {listed})")
     elif root.get("reading_of") is not None:
         claim.add("reading_of", f"= {show(of)} is itself a reading of {show(root['reading_of'])}: name that claim")
-    elif (root.get("output"), root.get("users")) != (claim.get("output"), claim.get("users")):
+    elif [root.get(k) for k in ("output", *GRID_KEYS)] != [claim.get(k) for k in ("output", *GRID_KEYS)]:
         claim.add("reading_of", f"= {show(of)} is a claim on {_about_what(root)}; a reading is about the same "
                   f"output ({_about_what(claim.values)})")
 
 
 def _about_what(claim: Mapping[str, Any]) -> str:
-    at = claim.get("users")
-    return f"{claim.get('output')}" + (f" at {show(at)} users" if at is not None else "")
+    key = next((k for k in GRID_KEYS if claim.get(k) is not None), None)
+    return f"{claim.get('output')}" + (f" at {show(claim.get(key))} {key}" if key is not None else "")
 
 
-def check_claims(claims: Sequence[Any], model: Model, users: Sequence[float], problems: Problems) -> None:
-    """Check a run's claims against its model and users grid (each claim is already valid on its own)."""
+def check_claims(claims: Sequence[Any], model: Model, grid: Sequence[float], problems: Problems) -> None:
+    """Check a run's claims against its model and grid (each claim is already valid on its own)."""
     seen: dict[str, Mapping[str, Any]] = {}
     for index, claim in enumerate(claims, start=1):
         if not isinstance(claim, Claim):
             problems.add(f"[[claims]] #{index}", f"= {show(claim)} is invalid: must be a Claim")
             continue
-        check_claim_in_run(Table(fields_of(claim), claim_where(claim.name, index, seen), problems), model, users,
+        check_claim_in_run(Table(fields_of(claim), claim_where(claim.name, index, seen), problems), model, grid,
                            seen)
 
 
-def parse_claims(entries: Any, model: Model | None, users: Sequence[float] | None,
+def parse_claims(entries: Any, model: Model | None, grid: Sequence[float] | None,
                  problems: Problems) -> tuple[Claim, ...]:
     """The claims of a run file's ``[[claims]]`` tables, each checked alone and against the run.
 
-    ``model`` is the run's model and ``users`` its users grid, None when they are invalid (and
+    ``model`` is the run's model and ``grid`` its grid, None when they are invalid (and
     reported); no claim is returned without a model to check it against.
     """
     if not isinstance(entries, list):
@@ -343,7 +371,7 @@ def parse_claims(entries: Any, model: Model | None, users: Sequence[float] | Non
         claim = Table(entry, claim_where(entry.get("name"), index, seen), problems)
         claim.unknown_keys(CLAIM_KEYS)
         check_claim(claim)
-        check_claim_in_run(claim, model, users, seen)
+        check_claim_in_run(claim, model, grid, seen)
         if claim.ok and model is not None:  # then its keys are all CLAIM_KEYS
             claims.append(Claim(**{"text": "", **entry}))
     return tuple(claims)

@@ -8,7 +8,6 @@ same functions, with the same messages.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,14 +25,16 @@ from mcsim.inputs.sources import ModelSource, model_source
 from mcsim.inputs.tables import Table
 from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
 from mcsim.models.check import undefined_outputs
+from mcsim.models.grid import GRIDS, USERS, Grid
 from mcsim.models.points import DEFAULT_USERS
 
 __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "REPORT_SETTINGS", "SAMPLERS", "SETTINGS",
            "Claim", "RunSpec",
-           "check_computable", "check_fit", "check_priors", "check_reference", "check_same_model", "check_settings",
+           "check_computable", "check_fit", "check_grid", "check_priors", "check_reference", "check_same_model",
+           "check_settings",
            "load_run", "with_settings"]
 
-RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", "users", "chunk_size",
+RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", *GRIDS, "chunk_size",
             "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report", "value_of_information")
 #: The settings of ``[report]``: how the report is written, with the values each allows (the first is the default).
@@ -44,7 +45,7 @@ DEFAULT_KEEP = 1 << 12
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
 #: The settings of ``[run]`` besides its title, priors and model, with their values when a run file leaves them out.
 SETTINGS: dict[str, Any] = {"samples": 1 << 16, "sampler": "sobol", "seed": 0, "users": list(DEFAULT_USERS),
-                            "chunk_size": DEFAULT_CHUNK, "keep_samples": DEFAULT_KEEP, "workers": 0,
+                            "months": None, "chunk_size": DEFAULT_CHUNK, "keep_samples": DEFAULT_KEEP, "workers": 0,
                             "scheduler": "local", "target_se": None, "reference": ""}
 
 
@@ -67,7 +68,7 @@ class RunSpec:
     samples: int
     sampler: str
     seed: int
-    users: tuple[float, ...]
+    users: tuple[float, ...]  # the users grid (of a model over users; see grid_values)
     claims: tuple[Claim, ...] = ()
     sensitivity: SensitivitySpec | None = None
     chunk_size: int = DEFAULT_CHUNK
@@ -81,11 +82,13 @@ class RunSpec:
     figures: str = "default"  # [report] figures: "default" (for the screen) or "journal" (sized for a paper)
     lang: str = "en"  # [report] lang: the language the report is written in
     value_of_information: ValueOfInformationSpec | None = None  # [value_of_information]: EVPI and EVPPI
+    months: tuple[float, ...] | None = None  # the months grid of a model over months (None: its default)
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
         run = Table({key: getattr(self, key) for key in ("title", *SETTINGS)}, "[run]", problems)
-        users = check_settings(run)
+        check_settings(run)
+        grid = check_grid(run, self.model.grid if isinstance(self.model, Model) else USERS)
         check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
         if not isinstance(self.priors, Priors):
             run.add("priors", f"= {show(self.priors)} is invalid: must be Priors (mcsim.inputs.priors)")
@@ -96,16 +99,17 @@ class RunSpec:
             check_reference(run, self.model)
             if check_same_model(run, named, self.model, self.priors):
                 check_fit(self.priors, self.model, self.overridden, problems)
-            check_claims(self.claims, self.model, users, problems)
+            check_claims(self.claims, self.model, grid, problems)
             if self.sensitivity is not None:
                 check_outputs(list(self.sensitivity.outputs), self.model, problems)
             if self.value_of_information is not None:
                 check_payoff(self.value_of_information.output, self.model, problems)
             if not problems:
-                check_computable(self.priors, self.model, users, problems)
+                check_computable(self.priors, self.model, grid, problems)
         problems.raise_if_any()
         for name, value in (("title", self.title.strip()), ("samples", int(self.samples)), ("seed", int(self.seed)),
                             ("users", tuple(float(u) for u in self.users)), ("claims", tuple(self.claims)),
+                            ("months", None if self.months is None else tuple(float(m) for m in self.months)),
                             ("chunk_size", int(self.chunk_size)), ("keep_samples", int(self.keep_samples)),
                             ("overridden", tuple(self.overridden)), ("workers", int(self.workers)),
                             ("scheduler", self.scheduler.strip()),
@@ -115,6 +119,17 @@ class RunSpec:
     @property
     def stem(self) -> str:
         return Path(self.file).stem
+
+    @property
+    def grid(self) -> Grid:
+        """What the model's gridded outputs vary over (users, or months)."""
+        return self.model.grid
+
+    @property
+    def grid_values(self) -> tuple[float, ...]:
+        """The run's grid: ``[run] users``, or ``[run] months`` for a model over months (its default if none)."""
+        values = getattr(self, self.grid.name)
+        return tuple(values) if values is not None else self.grid.default
 
     @property
     def published(self) -> Reference | None:
@@ -145,8 +160,8 @@ def with_settings(spec: RunSpec, given_by: tuple[str, str] = COMMAND_LINE, **set
 # where a part of it is invalid, and reported), RunSpec on its own fields.
 
 
-def check_settings(run: Table) -> tuple[float, ...] | None:
-    """Check the settings of ``[run]`` (title, samples, sampler, seed, ...); return its users grid, None if invalid."""
+def check_settings(run: Table) -> None:
+    """Check the settings of ``[run]`` (title, samples, sampler, seed, ...) but its grid (:func:`check_grid`)."""
     title = run.get("title")
     if not isinstance(title, str) or not title.strip():
         run.invalid("title", "must be a non-empty string")
@@ -175,7 +190,6 @@ def check_settings(run: Table) -> tuple[float, ...] | None:
     target_se = run.get("target_se")
     run.check(target_se is None or (is_number(target_se) and 0 < target_se < 0.5), "target_se", "must be a number "
               "in (0, 0.5) (the standard error at which every claim's probability is known well enough)")
-    return _users_grid(run)
 
 
 def check_report(report: Table) -> None:
@@ -187,16 +201,31 @@ def check_report(report: Table) -> None:
                        f"(allowed: {', '.join(allowed)})")
 
 
-def _users_grid(run: Table) -> tuple[float, ...] | None:
-    users = run.get("users")
-    if not (isinstance(users, list | tuple) and users and all(is_number(u) and math.isfinite(u) and u > 0
-                                                              for u in users)):
-        run.invalid("users", "must be a non-empty list of numbers > 0")
+def check_grid(run: Table, grid: Grid, given: Iterable[str] | None = None) -> tuple[float, ...] | None:
+    """The run's grid for a model over ``grid``, checked (the grid's default if none); None if invalid.
+
+    ``given`` names the keys the run file gives; without it (a :class:`RunSpec` built in Python)
+    a grid of another kind counts as given when it is not its default. A grid of another kind
+    than the model's is refused.
+    """
+    defaults = {"users": list(DEFAULT_USERS), "months": None}
+    for other in GRIDS:
+        value = run.get(other)
+        named = other in given if given is not None else (value is not None and list(value) != defaults.get(other))
+        if other != grid.name and named:
+            run.add(other, f"= {show(value)} is invalid: the model runs over {grid.name}, not {other} "
+                    f"(give [run] {grid.name} = [...] instead)")
+    values = run.get(grid.name)
+    if values is None:
+        return grid.default
+    if not (isinstance(values, list | tuple) and values and all(is_number(v) and grid.admits(float(v))
+                                                                for v in values)):
+        run.invalid(grid.name, f"must be a non-empty list of {grid.allowed()}")
         return None
-    if sorted(set(users)) != list(users):
-        run.invalid("users", "must be strictly increasing")
+    if sorted(set(values)) != list(values):
+        run.invalid(grid.name, "must be strictly increasing")
         return None
-    return tuple(float(u) for u in users)
+    return tuple(float(v) for v in values)
 
 
 def check_reference(run: Table, model: Model | None) -> None:
@@ -232,11 +261,11 @@ def check_fit(priors: Priors, model: Model, overridden: Iterable[str], problems:
     problems.extend(model_problems.items)
 
 
-def check_computable(priors: Priors, model: Model, users: Sequence[float], problems: Problems) -> None:
+def check_computable(priors: Priors, model: Model, grid: Sequence[float], problems: Problems) -> None:
     """Check that ``model`` computes every output over the whole range of ``priors`` (models.check)."""
-    for sentence in undefined_outputs(priors, model, users):
+    for sentence in undefined_outputs(priors, model, grid):
         problems.add("[run]", f"cannot be computed in double precision: {sentence} (model {model.name}); "
-                     "narrow the priors or the users grid")
+                     f"narrow the priors or the {model.grid.name} grid")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,22 +296,25 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     replaced = {key: value for key, value in (("samples", samples), ("seed", seed)) if value is not None}
     problems = Problems(file, moved={f"[run] {key}": (given_by[0], f"{given_by[1]}{key}") for key in replaced})
     run = _run_table(content, replaced, problems)
-    users = check_settings(run)
+    check_settings(run)
     priors, priors_path = _priors(run, problems)
     model, named = _model(run, priors, priors_path)
+    grid = model.grid if model is not None else USERS
+    values = check_grid(run, grid, given=content["run"] if model is not None else ())  # no model: no kind to check
     check_reference(run, model)
     source = _source(named, model, problems)
     fits = model is not None and priors is not None and check_same_model(run, named, model, priors)
     priors, overridden = _overrides(content.get("overrides", {}), priors, model if fits else None, problems)
-    claims = parse_claims(content.get("claims", []), model, users, problems)
+    claims = parse_claims(content.get("claims", []), model, values, problems)
     sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
     voi = parse_value_of_information(content.get("value_of_information"), model, problems)
     report = _report_table(content.get("report", {}), problems)
     if not problems and priors is not None and model is not None:
-        check_computable(priors, model, users, problems)
+        check_computable(priors, model, values, problems)
     problems.raise_if_any()
+    on_grid = {"users": DEFAULT_USERS, grid.name: values}
     return RunSpec(title=run.get("title"), file=file, sha256=sha256, priors=priors, model=model,
-                   samples=run.get("samples"), sampler=run.get("sampler"), seed=run.get("seed"), users=users,
+                   samples=run.get("samples"), sampler=run.get("sampler"), seed=run.get("seed"), **on_grid,
                    claims=claims, sensitivity=sensitivity, chunk_size=run.get("chunk_size"),
                    keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
@@ -386,7 +418,7 @@ def check_priors(path: str | Path) -> tuple[Priors, Model]:
     """Load a priors file and check it as a run of it would be checked before sampling.
 
     The priors are checked against the model they name (``[meta] model``, else
-    :data:`DEFAULT_MODEL`) and, as a run with the default users grid would be, for outputs the
+    :data:`DEFAULT_MODEL`) and, as a run with the model's default grid would be, for outputs the
     model cannot compute anywhere in their range (:func:`mcsim.models.check.undefined_outputs`).
 
     Raises
@@ -400,10 +432,10 @@ def check_priors(path: str | Path) -> tuple[Priors, Model]:
     problems = Problems(priors.file)
     check_against_model(priors, model, problems)
     if not problems:
-        grid = ", ".join(f"{u:g}" for u in DEFAULT_USERS)
-        for sentence in undefined_outputs(priors, model, DEFAULT_USERS):
+        grid = ", ".join(f"{u:g}" for u in model.grid.default)
+        for sentence in undefined_outputs(priors, model, model.grid.default):
             problems.add("[inputs]", f"cannot be computed in double precision: {sentence} (model {model.name}, "
-                         f"users {grid}); narrow the priors")
+                         f"{model.grid.name} {grid}); narrow the priors")
     problems.raise_if_any()
     return priors, model
 

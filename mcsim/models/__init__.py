@@ -8,15 +8,18 @@ import sys
 from pathlib import Path
 
 from mcsim.inputs.errors import did_you_mean
-from mcsim.models import tableau1
-from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
+from mcsim.models import dynamics, footprint, tableau1
+from mcsim.models.base import Grid, InputSpec, Model, OutputSpec, Reference
+from mcsim.models.dynamics import DYNAMICS
+from mcsim.models.footprint import FOOTPRINT
 from mcsim.models.tableau1 import TABLEAU1
 
-__all__ = ["BUILTIN", "DEFAULT_MODEL", "InputSpec", "Model", "OutputSpec", "Reference", "module_of", "resolve"]
+__all__ = ["BUILTIN", "DEFAULT_MODEL", "Grid", "InputSpec", "Model", "OutputSpec", "Reference", "module_of", "resolve"]
 
-BUILTIN: dict[str, Model] = {TABLEAU1.name: TABLEAU1}
+BUILTIN: dict[str, Model] = {TABLEAU1.name: TABLEAU1, FOOTPRINT.name: FOOTPRINT, DYNAMICS.name: DYNAMICS}
 DEFAULT_MODEL = TABLEAU1.name  # the model of a run or priors file that names none
-_BUILTIN_MODULES = {TABLEAU1.name: tableau1.__name__}
+_BUILTIN_MODULES = {TABLEAU1.name: tableau1.__name__, FOOTPRINT.name: footprint.__name__,
+                    DYNAMICS.name: dynamics.__name__}
 _MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -26,7 +29,7 @@ def resolve(name: str, *, near: str | Path | None = None) -> Model:
     Parameters
     ----------
     name : str
-        A built-in model (``"tableau1"``) or ``"package.module:attribute"`` naming a
+        A built-in model (``"tableau1"``, ``"footprint"``, ``"dynamics"``) or ``"package.module:attribute"`` naming a
         :class:`Model` object: a module importable from the current environment, or a module
         (or package) in the folder ``near``.
     near : path, optional

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mcsim.models.grid import USERS, Grid
+
 if TYPE_CHECKING:
     from mcsim.inputs.claims import Claim
     from mcsim.inputs.priors import Priors
 
-__all__ = ["InputSpec", "Model", "OutputSpec", "Reference"]
+__all__ = ["Grid", "InputSpec", "Model", "OutputSpec", "Reference"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class InputSpec:
 
 @dataclass(frozen=True)
 class OutputSpec:
-    """An output: its unit, whether it varies over the users grid, how to show it.
+    """An output: its unit, whether it varies over the model's grid (``per_user``), how to show it.
 
     ``infinite_means`` says what an infinite value stands for (e.g. "never breaks even"), so
     that reports can name it; None where an infinite value would be a bug.
@@ -60,7 +62,7 @@ class OutputSpec:
     per_user: bool = False
     log_scale: bool = False
     infinite_means: str | None = None
-    share_positive: bool = False  # report P(value > 0) at each users value
+    share_positive: bool = False  # report P(value > 0) at each point of the grid
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,13 @@ class Reference:
 
 @dataclass(frozen=True)
 class Model:
-    """A named model: ``function(inputs, users)`` returns ``{output: array}``.
+    """A named model: ``function(inputs, grid)`` returns ``{output: array}``.
 
-    Scalar outputs have shape ``(n,)``; outputs with ``per_user`` have shape ``(n, len(users))``.
-    The function must be pure and vectorised: it sees a chunk of samples at a time.
+    Scalar outputs have shape ``(n,)``; outputs with ``per_user`` vary over the model's
+    :attr:`grid` (monthly users unless the model says otherwise, e.g. months) and have shape
+    ``(n, len(grid))``. The function must be pure and vectorised: it sees a chunk of samples at a
+    time. A scalar output must not depend on the grid's values (the analyses evaluate the model on
+    parts of the run's grid).
     """
 
     name: str
@@ -126,6 +131,7 @@ class Model:
     citation: str = ""  # where the model's formulas come from
     tipping: Callable[[Claim, str, Mapping[str, float]], float | bool | None] | None = None
     references: tuple[Reference, ...] = ()
+    grid: Grid = USERS  # what the outputs with per_user vary over (mcsim.models.grid)
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -142,13 +148,13 @@ class Model:
         """The publication called ``name`` that this model reproduces, or None."""
         return next((r for r in self.references if r.name == name), None)
 
-    def evaluate(self, inputs: Mapping[str, np.ndarray], users: np.ndarray) -> dict[str, np.ndarray]:
-        """Evaluate the model on a chunk of samples and check the shapes it returns."""
+    def evaluate(self, inputs: Mapping[str, np.ndarray], grid: np.ndarray) -> dict[str, np.ndarray]:
+        """Evaluate the model on a chunk of samples at the points of its ``grid``; check the shapes it returns."""
         values = {name: np.asarray(inputs[name], dtype=float) for name in self.input_names}
         n = len(next(iter(values.values()))) if values else 0
-        out = self.function(values, np.asarray(users, dtype=float))
+        out = self.function(values, np.asarray(grid, dtype=float))
         for spec in self.outputs:
-            expected = (n, len(users)) if spec.per_user else (n,)
+            expected = (n, len(grid)) if spec.per_user else (n,)
             got = np.shape(out[spec.name])
             if got != expected:
                 raise RuntimeError(f"model {self.name} returned {spec.name} of shape {got}, expected {expected}")

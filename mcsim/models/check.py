@@ -46,7 +46,7 @@ def undefined_outputs(priors, model: Model, users: Sequence[float]) -> list[str]
         Validated priors (after overrides) that fit ``model``.
     model : Model
     users : sequence of float
-        The run's users grid.
+        The run's grid (of users, or of months for a model over months).
 
     Returns
     -------
@@ -93,7 +93,7 @@ def undefined_outputs(priors, model: Model, users: Sequence[float]) -> list[str]
         row = int(index[0])
         at = ", ".join(f"{name} = {inputs[name][row]:g}" for name in names)
         if spec.per_user:
-            at += f"; users = {grid[int(index[1])]:g}"
+            at += f"; {model.grid.name} = {grid[int(index[1])]:g}"
         what = "NaN" if np.isnan(values[tuple(index)]) else f"{values[tuple(index)]:g}"
         found.append(f"{spec.name} is {what} at {at}")
     return found[:1]  # the first is enough to act on; the others usually share its cause

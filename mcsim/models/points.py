@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mcsim.models.base import Model
+from mcsim.models.grid import USERS
 
 if TYPE_CHECKING:
     from mcsim.inputs.priors import Priors
@@ -16,11 +17,13 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_USERS", "format_points", "users_of"]
 
 #: The users grid of a run file that gives none, and of ``mcsim table``.
-DEFAULT_USERS = (1e4, 1e6, 1e7, 1e8, 1e9)
+DEFAULT_USERS = USERS.default
 
 
 def users_of(model: Model, priors: Priors) -> list[float]:
-    """The users at which ``mcsim table`` evaluates the model: the default grid and any published users."""
+    """The grid ``mcsim table`` evaluates the model on: the model's default grid and any published points."""
+    if model.grid.name != "users":
+        return list(model.grid.default)
     published = model.reference(priors.reference)
     extra = [users for output in model.output_names for users, _ in
              (published.points_of(output) if published is not None else ())]
@@ -59,8 +62,9 @@ def format_points(model: Model, priors: Priors, users: Sequence[float] = DEFAULT
         lines.append(f"{spec.label}: {said}")
     per_user = [spec for spec in model.outputs if spec.per_user]
     if per_user:
-        titles = ["users", *(f"{s.label} ({s.unit})" for s in per_user)]
-        rows = [[f"{u:,.0f}", *(_number(float(out[s.name][0, j])) for s in per_user)] for j, u in enumerate(grid)]
+        titles = [model.grid.name, *(f"{s.label} ({s.unit})" for s in per_user)]
+        shown = [f"{u:,.0f}" if model.grid.log_scale else f"{u:g}" for u in grid]
+        rows = [[shown[j], *(_number(float(out[s.name][0, j])) for s in per_user)] for j, u in enumerate(grid)]
         widths = [max(len(row[i]) for row in [titles, *rows]) for i in range(len(titles))]
         header = "  ".join(t.rjust(w) for t, w in zip(titles, widths, strict=True))
         lines += ["", header, "-" * len(header)]

@@ -1,5 +1,9 @@
 """``reports/comparison/``: the scenarios of a batch side by side, and how the verdict moves.
 
+Scenarios are compared like with like: those of one model together (:func:`groups`), each group
+with its own claims, focus output and figures, so that no claim or output of one model is set
+beside another model's namesake.
+
 Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
 self-contained ``report.html``, ``summary.json``, ``figures/`` (PNG and PDF) and ``tables/`` (CSV
 and LaTeX, :func:`mcsim.report.tables.comparison_tables`). Its
@@ -23,10 +27,10 @@ from matplotlib.ticker import FuncFormatter
 from mcsim import __version__
 from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
 from mcsim.report.likelihood import TERMS, term
-from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent, reading_words
+from mcsim.report.text import headline_outputs, md_cell, md_code, md_text, number, percent, reading_words
 from mcsim.report.verdict import ordinal
 
-__all__ = ["build_comparison", "focus", "render_comparison", "write_comparison"]
+__all__ = ["build_comparison", "focus", "groups", "model_of", "render_comparison", "write_comparison"]
 
 # matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
 _HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
@@ -49,14 +53,35 @@ def focus(scenarios) -> dict[str, Any] | None:
     out = spec.model.output(name)
     published = spec.published.value(name) if spec.published is not None else None
     return {"output": name, "label": out.label, "unit": out.unit, "infinite_means": out.infinite_means,
+            "log_scale": out.log_scale,
             "claim": None if claim is None else {"name": claim.name, "op": claim.op, "value": claim.value,
                                                  "thresholds": list(claim.thresholds),
                                                  "words": reading_words(claim, format_count)},
             "published": None if published is None else {"value": published[0], "label": published[1]}}
 
 
+def model_of(scenario) -> str:
+    """The model of a scenario, as its run file names it (``"tableau1"``, ``"mymodel:MODEL"``)."""
+    spec = scenario.spec
+    if spec is None:
+        return scenario.summary.get("manifest", {}).get("model", {}).get("name", "")
+    return spec.model_source.name if spec.model_source is not None else spec.model.name
+
+
+def groups(scenarios) -> list[tuple[str, list]]:
+    """The scenarios by model, in the order each model first appears: ``[(model, [scenario, ...]), ...]``."""
+    found: dict[str, list] = {}
+    for s in scenarios:
+        found.setdefault(model_of(s), []).append(s)
+    return list(found.items())
+
+
 def build_comparison(scenarios) -> dict[str, Any]:
-    """The comparison's ``summary.json``: per scenario its claims, scalar outputs and verdict's key points."""
+    """The comparison's ``summary.json``: per scenario its model, claims, scalar outputs and verdict's key points.
+
+    ``groups`` lists the scenarios of each model with the output they are compared on (``focus``);
+    the top-level ``focus`` is the first group's.
+    """
     rows = []
     for s in scenarios:
         verdict = s.summary.get("verdict", {}).get("claims", {})
@@ -69,10 +94,13 @@ def build_comparison(scenarios) -> dict[str, Any]:
                             "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
                             "no_box": v.get("discovery", {}).get("note", "")}
         outputs = {name: {k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}
-                   for name, o in s.summary.get("outputs", {}).items() if "users" not in o}
-        rows.append({"stem": s.stem, "title": s.title, "report": str(s.report), "ran": s.ran,
+                   for name, o in s.summary.get("outputs", {}).items() if not isinstance(o.get("p50"), list)}
+        rows.append({"stem": s.stem, "title": s.title, "model": model_of(s), "report": str(s.report), "ran": s.ran,
                      "run": s.summary.get("run", {}), "claims": claims, "outputs": outputs})
-    return {"mcsim_version": __version__, "focus": focus(scenarios), "scenarios": rows,
+    grouped = [{"model": model, "scenarios": [s.stem for s in members], "focus": focus(members)}
+               for model, members in groups(scenarios)]
+    return {"mcsim_version": __version__, "focus": grouped[0]["focus"] if grouped else None, "groups": grouped,
+            "scenarios": rows,
             "notes": {"null": "null stands for an infinite value (see each run's null_means) or a missing one.",
                       "ci95": "Wilson score interval of each claim's probability over the run's samples."}}
 
@@ -181,16 +209,40 @@ def _tables(data: dict) -> list[str]:
     return [*lines, ""]
 
 
-def render_comparison(data: dict, figures: list[Figure]) -> str:
+def _subset(data: dict, group: dict) -> dict:
+    """The comparison's data restricted to one model's scenarios."""
+    return {"scenarios": [row for row in data["scenarios"] if row["stem"] in group["scenarios"]],
+            "focus": group["focus"]}
+
+
+def _figure_lines(figures: list[Figure]) -> list[str]:
+    lines = []
+    for fig in figures:
+        lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
+                  f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    return lines
+
+
+def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]]) -> str:
+    """The comparison's Markdown; ``figures`` by model (a list: the figures of a batch of one model)."""
+    grouped = data.get("groups") or [{"model": "", "scenarios": [r["stem"] for r in data["scenarios"]],
+                                      "focus": data.get("focus")}]
+    by_model = figures if isinstance(figures, dict) else {grouped[0]["model"]: figures}
     lines = ["# Comparison of scenarios", "",
              f"{len(data['scenarios'])} scenarios, each run with its own priors and overrides; each one's "
              "report is in `reports/<scenario>/`.", ""]
-    lines += _verdict_moves(data) + _tables(data)
-    if figures:
-        lines += ["## Figures", ""]
-        for fig in figures:
-            lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
-                      f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    if len(grouped) > 1:
+        said = "; ".join(f"`{md_code(g['model'])}`: {', '.join(f'`{stem}`' for stem in g['scenarios'])}"
+                         for g in grouped)
+        lines += [f"They run {len(grouped)} models, compared each with its own scenarios only: {said}.", ""]
+    for group in grouped:
+        part = _verdict_moves(_subset(data, group)) + _tables(_subset(data, group))
+        if by_model.get(group["model"]):
+            part += ["## Figures", "", *_figure_lines(by_model[group["model"]])]
+        if len(grouped) > 1:  # one section per model, its own sections one level down
+            part = [f"#{line}" if line.startswith("## ") else line for line in part]
+            part = [f"## Model `{md_code(group['model'])}`", "", *part]
+        lines += part
     lines += ["## Scenarios", ""]
     for s in data["scenarios"]:
         run = s["run"]
@@ -201,16 +253,26 @@ def render_comparison(data: dict, figures: list[Figure]) -> str:
     return "\n".join([*lines, "", f"Made by mcsim {__version__} (`mcsim batch`)."]) + "\n"
 
 
-def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
+def _plot_focus(scenarios, data: dict, directory: Path, suffix: str = "") -> Figure | None:
     """The focus output by scenario: violins of the kept samples, median and 90 % interval of all."""
     chosen = data.get("focus")
     if chosen is None:
         return None
     name, claim, published = chosen["output"], chosen["claim"], chosen["published"]
     kept = {s.stem: s.kept.get(name) for s in scenarios}
+    log = chosen.get("log_scale", True)  # a log axis only for an output the model draws on one
+
+    def tx(value):
+        return np.log10(value) if log else np.asarray(value, dtype=float)
 
     def positive(values):
-        return values[np.isfinite(values) & (values > 0)] if values is not None else np.array([])
+        """The values the axis can show: finite, and positive on a log axis."""
+        if values is None:
+            return np.array([])
+        return values[np.isfinite(values) & ((values > 0) if log else True)]
+
+    def shown_value(v):
+        return v is not None and (v > 0 if log else True)
 
     shown = [row for row in data["scenarios"] if row["outputs"].get(name, {}).get("p50") is not None
              or positive(kept[row["stem"]]).size]
@@ -220,47 +282,50 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
     edges = []
     for row in shown:
         o = row["outputs"].get(name, {})
-        edges += [np.log10(v) for v in (o.get("p05"), o.get("p95")) if v and v > 0]
+        edges += [float(tx(v)) for v in (o.get("p05"), o.get("p95")) if shown_value(v)]
         finite = positive(kept[row["stem"]])
-        edges += [float(np.log10(finite.min())), float(np.log10(finite.max()))] if finite.size else []
-    right = max(edges) + 0.3 if edges else 10.0
+        edges += [float(tx(finite.min())), float(tx(finite.max()))] if finite.size else []
+    pad = 0.3 if log else 0.05 * ((max(edges) - min(edges)) if edges else 1.0)
+    right = max(edges) + pad if edges else 10.0
     for i, row in enumerate(shown):
         y = len(shown) - 1 - i
         finite = positive(kept[row["stem"]])
         if finite.size > 2:
-            parts = ax.violinplot(np.log10(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
+            parts = ax.violinplot(tx(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
             for body in parts["bodies"]:
                 body.set_facecolor("#9ecae1")
                 body.set_alpha(0.7)
         o = row["outputs"].get(name, {})
-        if o.get("p05"):
-            x1 = np.log10(o["p95"]) if o.get("p95") else right
-            ax.plot([np.log10(o["p05"]), x1], [y, y], color=LINE, lw=2.5)
+        if shown_value(o.get("p05")):
+            x1 = float(tx(o["p95"])) if shown_value(o.get("p95")) else right
+            ax.plot([float(tx(o["p05"])), x1], [y, y], color=LINE, lw=2.5)
             if o.get("p95") is None:  # an infinite p95: more than 5 % of samples are infinite
                 ax.plot(right, y, ">", color=LINE, ms=7)
-        if o.get("p50"):
-            ax.plot(np.log10(o["p50"]), y, "o", color=LINE, ms=6)
+        if shown_value(o.get("p50")):
+            ax.plot(float(tx(o["p50"])), y, "o", color=LINE, ms=6)
         said = row["claims"].get(claim["name"]) if claim else None
         label = (f"P({claim['words']}) {said['probability']:.3f}"
                  if said and said.get("probability") is not None else "")
         if o.get("p_never"):
             label += f"; infinite {o['p_never']:.1%}"
         ax.text(1.01, y, label, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
-    ax.set_xlim(right=right + 0.1)
+    ax.set_xlim(right=right + (0.1 if log else pad / 3))
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([row["stem"] for row in reversed(shown)], fontsize=9)
-    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if t > 0):
-        ax.axvline(np.log10(threshold), color=CLAIM, ls=":", lw=1.5, label=None if k else f"claim: {claim['words']}")
-    if published and published["value"] > 0:
-        ax.axvline(np.log10(published["value"]), color=REFERENCE, ls="--", lw=1, label=published["label"])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
-    ax.set_xlabel(f"{chosen['label']} ({chosen['unit']}, log scale)")
+    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shown_value(t)):
+        ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.5, label=None if k else f"claim: {claim['words']}")
+    if published and shown_value(published["value"]):
+        ax.axvline(float(tx(published["value"])), color=REFERENCE, ls="--", lw=1, label=published["label"])
+    if log:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
+    scale = ", log scale" if log else ""
+    ax.set_xlabel(f"{chosen['label']} ({chosen['unit']}{scale})")
     ax.set_title(f"{chosen['label']} by scenario: kept samples (violins), median and 90 % interval of all samples",
                  fontsize=10)
     if claim or published:
         ax.legend(fontsize=8, loc="upper right", framealpha=0.9)
     ax.grid(axis="x", alpha=0.3)
-    stem = f"{name}_by_scenario"
+    stem = f"{name}_by_scenario{suffix}"
     save(fig, directory, stem)
     marks = "; ".join(part for part in (
         f"the claim's {' and '.join(format_count(t) for t in claim['thresholds'])} (dotted)" if claim else "",
@@ -272,7 +337,7 @@ def _plot_focus(scenarios, data: dict, directory: Path) -> Figure | None:
                         + ". A bar ending in an arrow has an infinite p95.")
 
 
-def _plot_claims(data: dict, directory: Path) -> Figure | None:
+def _plot_claims(data: dict, directory: Path, suffix: str = "") -> Figure | None:
     scenarios = data["scenarios"]
     names = []
     for s in scenarios:
@@ -297,10 +362,15 @@ def _plot_claims(data: dict, directory: Path) -> Figure | None:
         ax.grid(axis="x", alpha=0.3)
     axes[0][0].set_yticks(ys)
     axes[0][0].set_yticklabels([s["stem"] for s in scenarios], fontsize=9)
-    stem = "claims_by_scenario"
+    stem = f"claims_by_scenario{suffix}"
     save(fig, directory, stem)
     return Figure(stem, "Each claim's probability by scenario with its 95 % Wilson interval (often narrower than "
                         "the dot); filled dots: the claim holds at the scenario's point values, open: it fails.")
+
+
+def _stem_part(model: str) -> str:
+    """A model's name as part of a file name: ``mymodel:MODEL`` -> ``mymodel_MODEL``."""
+    return "".join(c if c.isalnum() else "_" for c in model)
 
 
 def write_comparison(scenarios, target: str | Path) -> Path:
@@ -316,7 +386,13 @@ def write_comparison(scenarios, target: str | Path) -> Path:
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
-        figures = [f for f in (_plot_focus(scenarios, data, figures_dir), _plot_claims(data, figures_dir)) if f]
+        figures = {}
+        for group in data["groups"]:
+            members = [s for s in scenarios if s.stem in group["scenarios"]]
+            suffix = "" if len(data["groups"]) == 1 else "_" + _stem_part(group["model"])
+            subset = _subset(data, group)
+            figures[group["model"]] = [f for f in (_plot_focus(members, subset, figures_dir, suffix),
+                                                   _plot_claims(subset, figures_dir, suffix)) if f]
         write_tables(comparison_tables(data), staging / TABLES)
         text = render_comparison(data, figures)
         (staging / "report.md").write_text(text, encoding="utf-8")

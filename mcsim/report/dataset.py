@@ -10,7 +10,7 @@ from mcsim.result import QUANTILES, Result
 
 __all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]
 
-SAMPLE, USERS, QUANTILE = "sample", "users", "quantile"
+SAMPLE, USERS, QUANTILE = "sample", "users", "quantile"  # USERS: the grid's dimension of a model over users
 
 
 def build_dataset(result: Result) -> xr.Dataset:
@@ -24,9 +24,10 @@ def build_dataset(result: Result) -> xr.Dataset:
     """
     spec, samples = result.spec, result.samples
     kept = result.kept.size
+    grid = spec.grid.name  # the dimension of the gridded outputs: "users", or "months" for a model over months
     coords = {
         SAMPLE: np.arange(kept),
-        USERS: (USERS, np.asarray(spec.users), {"units": "monthly active users"}),
+        grid: (grid, np.asarray(spec.grid_values), {"units": spec.grid.label}),
         QUANTILE: (QUANTILE, np.asarray(QUANTILES), {"long_name": "probability level"}),
     }
     method = ("exact order statistics" if result.quantiles == "exact" else
@@ -39,22 +40,22 @@ def build_dataset(result: Result) -> xr.Dataset:
             "overridden_by_run": int(prior.name in spec.overridden),
         })
     for out in spec.model.outputs:
-        dims = (SAMPLE, USERS) if out.per_user else (SAMPLE,)
+        dims = (SAMPLE, grid) if out.per_user else (SAMPLE,)
         attrs = {"units": out.unit, "long_name": out.label}
         if out.infinite_means is not None:
             attrs["infinity_means"] = out.infinite_means
         data[out.name] = (dims, result.kept.outputs[out.name], attrs)
         stats = result.outputs[out.name]
-        grid = (USERS,) if out.per_user else ()
-        data[f"{out.name}_quantiles"] = ((QUANTILE, *grid), stats.quantiles,
+        over = (grid,) if out.per_user else ()
+        data[f"{out.name}_quantiles"] = ((QUANTILE, *over), stats.quantiles,
                                          {**attrs, "over": "all samples", "method": method})
         if result.quantiles != "exact":
-            data[f"{out.name}_quantile_error"] = ((QUANTILE, *grid), stats.quantile_error,
+            data[f"{out.name}_quantile_error"] = ((QUANTILE, *over), stats.quantile_error,
                                                   {"units": out.unit, "long_name": "error bound of the quantile"})
         for key, value in (("mean", stats.mean), ("sd", stats.sd), ("p_never", stats.p_never),
                            ("p_positive", stats.p_positive)):
             if value is not None:
-                data[f"{out.name}_{key}"] = (grid, np.asarray(value), {"over": "all samples"})
+                data[f"{out.name}_{key}"] = (over, np.asarray(value), {"over": "all samples"})
     dataset = xr.Dataset(data, coords=coords)
     dataset.attrs = {
         "title": spec.title,

@@ -19,8 +19,11 @@ from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.summary import command
 from mcsim.report.text import (
     claim_text,
+    count,
     decimal,
     fixed,
+    grid_against,
+    grid_column,
     input_label,
     md_cell,
     md_code,
@@ -86,12 +89,14 @@ def _outputs(result: Result) -> list[str]:
             continue
         s = result.outputs[out.name]
         positive = "P(> 0) |" if s.p_positive is not None else ""
-        lines += [_("### {output} ({unit}) against users").format(output=md_text(output_label(out)),
-                                                                  unit=md_text(_(out.unit))), "",
-                  _("| users | mean | p05 | median | p95 |") + f" {positive}",
+        grid = result.spec.grid
+        titled = f"{md_text(output_label(out))} ({md_text(_(out.unit))})"
+        lines += [f"### {grid_against(titled, grid)}", "",
+                  f"| {grid_column(grid)} | " + _("mean | p05 | median | p95 |") + f" {positive}",
                   "|---:|---:|---:|---:|---:|" + ("---:|" if positive else "")]
-        for i, users in enumerate(result.spec.users):
-            row = (f"| {decimal(users)} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
+        for i, at in enumerate(result.spec.grid_values):
+            shown = decimal(at) if grid.log_scale else count(at)
+            row = (f"| {shown} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
                    f"{number(float(s.p50[i]))} | {number(float(s.p95[i]))} |")
             if positive:
                 row += f" {fixed(float(s.p_positive[i]), 4)} |"

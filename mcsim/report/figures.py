@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from mcsim.report.text import headline_outputs, reading_words
+from mcsim.report.text import grid_against, grid_axis, headline_outputs, reading_words
 from mcsim.result import Result
 
 __all__ = ["Figure", "format_count", "plot_run", "save"]
@@ -110,12 +110,12 @@ def _fan(result: Result, out, directory: Path) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.fill_between(curves.users, low, high, color=BAND, alpha=0.7, label="90 % interval (p05 to p95)")
     ax.plot(curves.users, mid, color=LINE, lw=1.8, label="median")
-    ax.plot(result.spec.users, stats.p50, "o", color=LINE, ms=4, label="median at the run's users grid")
+    ax.plot(result.spec.grid_values, stats.p50, "o", color=LINE, ms=4, label="median at the run's grid")
     published = result.spec.published
     if published is not None and published.points_of(out.name):
         x, y = zip(*published.points_of(out.name), strict=True)
         ax.plot(x, y, "x", color=REFERENCE, ms=7, mew=2, label=published.points_label)
-    ax.set_xscale("log")
+    ax.set_xscale("log" if result.spec.grid.log_scale else "linear")
     if out.log_scale:
         ax.set_yscale("log")
     else:
@@ -123,16 +123,17 @@ def _fan(result: Result, out, directory: Path) -> Figure:
         ax.axhline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(FuncFormatter(format_count))
     ax.yaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.set_xlabel("monthly active users")
+    ax.set_xlabel(grid_axis(result.spec.grid))
     ax.set_ylabel(f"{out.label} ({out.unit})")
-    ax.set_title(f"{out.label} against users", fontsize=10)
+    ax.set_title(grid_against(out.label, result.spec.grid), fontsize=10)
     ax.grid(alpha=0.3, which="major")
     ax.legend(fontsize=8)
     stem = f"{out.name}_fan"
     save(fig, directory, stem)
     scale = "log" if out.log_scale else "symmetric-log (linear near zero)"
-    caption = (f"{out.label} against users: median and 90 % band from the first {curves.samples:,} samples on a "
-               f"fine grid; dots at the run's grid use all {result.samples:,} samples. Axes: log users, "
+    axis = (f"log {result.spec.grid.name}" if result.spec.grid.log_scale else result.spec.grid.name)
+    caption = (f"{grid_against(out.label, result.spec.grid)}: median and 90 % band from the first {curves.samples:,} "
+               f"samples on a fine grid; dots at the run's grid use all {result.samples:,} samples. Axes: {axis}, "
                f"{scale} {out.unit}.")
     return Figure(stem, caption)
 
@@ -153,20 +154,21 @@ def _share_positive(result: Result, out, directory: Path) -> Figure:
     stats = result.outputs[out.name]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.plot(curves.users, curves.share_positive[out.name], color=LINE, lw=1.8, label=f"P({out.name} > 0)")
-    ax.plot(result.spec.users, stats.p_positive, "o", color=LINE, ms=4, label="at the run's users grid")
+    ax.plot(result.spec.grid_values, stats.p_positive, "o", color=LINE, ms=4, label="at the run's grid")
     published = result.spec.published
     for users, label in published.marks_of(out.name) if published is not None else ():
         ax.axvline(users, color=REFERENCE, ls="--", lw=1.2, label=label)
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
-    ax.set_xscale("log")
+    ax.set_xscale("log" if result.spec.grid.log_scale else "linear")
     ax.set_ylim(-0.02, 1.02)
     ax.xaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.set_xlabel("monthly active users")
+    ax.set_xlabel(grid_axis(result.spec.grid))
     ax.set_ylabel("probability")
     ax.set_title(f"Probability of a positive {out.label.lower()}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     stem = f"{out.name}_positive"
     save(fig, directory, stem)
-    return Figure(stem, f"Probability that the {out.label.lower()} is positive, against users (first "
+    return Figure(stem, f"Probability that the {out.label.lower()} is positive, "
+                        f"{grid_against('', result.spec.grid).strip()} (first "
                         f"{curves.samples:,} samples on a fine grid; dots: all samples).")

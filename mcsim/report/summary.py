@@ -111,8 +111,9 @@ def _undefined(entry: dict[str, Any], samples: int) -> dict[str, str]:
     return found
 
 
-def _statistics(stats: OutputStats) -> dict[str, Any]:
-    entry: dict[str, Any] = {} if stats.users is None else {"users": stats.users}
+def _statistics(stats: OutputStats, grid: str = "users") -> dict[str, Any]:
+    """An output's statistics; a gridded output's under the name of its grid (``users``, ``months``)."""
+    entry: dict[str, Any] = {} if stats.users is None else {grid: stats.users}
     entry.update({"mean": stats.mean, "sd": stats.sd, "p05": stats.p05, "p50": stats.p50, "p95": stats.p95})
     if stats.p_never is not None:
         entry["p_never"] = stats.p_never
@@ -126,7 +127,7 @@ def build_summary(result: Result) -> dict[str, Any]:
     spec = result.spec
     outputs = {}
     for out in spec.model.outputs:
-        entry = _statistics(result.outputs[out.name])
+        entry = _statistics(result.outputs[out.name], spec.grid.name)
         entry["unit"] = out.unit
         if out.infinite_means is not None:
             entry["null_means"] = f"+infinity: {out.infinite_means}"
@@ -145,6 +146,7 @@ def build_summary(result: Result) -> dict[str, Any]:
             "likelihood_straddles": " and ".join(straddle(c.probability, c.ci95)) or None,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
             **({"reading_of": c.claim.reading_of} if c.claim.reading_of is not None else {}),
+            **({c.claim.grid: c.claim.at} if c.claim.at is not None else {}),
         }
         for name, c in result.claims.items()
     }
@@ -162,7 +164,7 @@ def build_summary(result: Result) -> dict[str, Any]:
             "run_sha256": spec.sha256,
             "priors_file": spec.priors.file,
             "model": spec.model.name,
-            "users": list(spec.users),
+            spec.grid.name: list(spec.grid_values),
             "figures": spec.figures,
             "lang": spec.lang,
             "overrides": list(spec.overridden),

@@ -319,9 +319,11 @@ def comparison_tables(data: dict) -> list[Table]:
     heads = ["Scenario", "Probability", "95 % interval", "Likelihood"]
     tables = [Table("claims_by_scenario", header, tuple(rows),
                     tabular("lrll", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))]
-    focus = data.get("focus")
-    if focus is not None:
-        tables.append(_focus_by_scenario(scenarios, focus))
+    groups = data.get("groups") or [{"scenarios": [s["stem"] for s in scenarios], "focus": data.get("focus")}]
+    for group in groups:  # one model's scenarios each (a batch may run several models)
+        if group["focus"] is not None:
+            members = [s for s in scenarios if s["stem"] in group["scenarios"]]
+            tables.append(_focus_by_scenario(members, group["focus"]))
     return tables
 
 

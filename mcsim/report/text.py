@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 from mcsim.i18n import _, decimal, language, pgettext
 
-__all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "headline_outputs",
-           "input_label", "lower_first", "md_cell", "md_code", "md_text", "money", "names_its_unit", "number",
-           "output_label", "p_value", "percent", "reading_words"]
+__all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "grid_against",
+           "grid_axis", "grid_column", "grid_point", "headline_outputs", "input_label", "lower_first", "md_cell",
+           "md_code", "md_text", "money", "names_its_unit", "number", "output_label", "p_value", "percent",
+           "reading_words"]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
 _MARKUP = re.compile(r"([\\`*\[\]#|])")
@@ -219,10 +220,8 @@ def condition(label: str, unit: str, claim) -> str:
     claim's value, not a rounding of it.
     """
     what = lower_first(label)
-    if claim.users is not None:
-        users = count(claim.users, 7)
-        at = pgettext("in words", "{output} at {users} users") if claim.users >= 1e6 else _("{output} at {users} users")
-        what = at.format(output=what, users=users)
+    if claim.at is not None:
+        what = f"{what} {grid_point(claim.grid, claim.at)}"
     shown = not names_its_unit(label, _(unit))
     return f"{what} {reading_words(claim, lambda v: format_value(v, unit, 7, unit_shown=shown))}"
 
@@ -254,3 +253,34 @@ def headline_outputs(spec) -> list[str]:
     named |= set(spec.sensitivity.outputs) if spec.sensitivity is not None else set()
     named |= {name for name in scalar if published is not None and published.value(name) is not None}
     return [name for name in scalar if name in named] or scalar
+
+
+# --- the model's grid in words: users, or months (mcsim.models.grid) ---------------------------------
+
+def _grid_name(grid) -> str:
+    return grid if isinstance(grid, str) else grid.name
+
+
+def grid_axis(grid) -> str:
+    """The grid as an axis is labelled: 'monthly active users', 'months'."""
+    return _("months") if _grid_name(grid) == "months" else _("monthly active users")
+
+
+def grid_column(grid) -> str:
+    """The grid as a table's column is headed: 'users', 'months'."""
+    return _("months") if _grid_name(grid) == "months" else _("users")
+
+
+def grid_against(label: str, grid) -> str:
+    """An output drawn over the grid: 'Surplus against users', 'Inference energy against months'."""
+    if _grid_name(grid) == "months":
+        return _("{label} against months").format(label=label)
+    return _("{label} against users").format(label=label)
+
+
+def grid_point(grid, value: float) -> str:
+    """A point of the grid inside a sentence: 'at 50 million users', 'at 24 months'."""
+    if _grid_name(grid) == "months":
+        return _("at {value} months").format(value=count(value, 7))
+    at = pgettext("in words", "at {value} users") if value >= 1e6 else _("at {value} users")  # "de" in French
+    return at.format(value=count(value, 7))

@@ -111,7 +111,7 @@ def analyse(priors: Priors, model: Model, spec: SensitivitySpec, *, seed: int,
                                   "there is no variance to apportion, so [sensitivity] cannot run")])
     claims = tuple(claims)
     targets = make_targets(model, spec, claims)
-    users = np.array(sorted({c.users for c in claims if c.users is not None}) or [1.0])
+    users = np.array(sorted({c.at for c in claims if c.at is not None}) or [1.0])  # the claims' grid points
     sample = _Sample(priors, model, spec, seed, users, sorted({t.output for t in targets}))
     tracks = [_Track(target) for target in targets]
     while True:

@@ -240,7 +240,7 @@ def check_outputs(outputs: Any, model: Model | None, problems: Problems) -> tupl
                              f"{did_you_mean(name, model.output_names)} (outputs: {', '.join(model.output_names)})")
                 ok = False
             elif model.output(name).per_user:
-                problems.add("[sensitivity] outputs", f'names "{name}", which varies with users: '
+                problems.add("[sensitivity] outputs", f'names "{name}", which varies with {model.grid.name}: '
                              "only outputs with one value per sample are analysed")
                 ok = False
     return tuple(outputs) if ok else None

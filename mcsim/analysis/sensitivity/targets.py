@@ -47,7 +47,7 @@ class ClaimLike(Protocol):
     name: str
     text: str
     output: str
-    users: float | None
+    at: float | None  # the grid point (users, months) of a claim on a gridded output
 
     def holds(self, values: np.ndarray) -> np.ndarray: ...
 
@@ -220,9 +220,9 @@ def make_targets(model: Model, spec: SensitivitySpec, claims: Iterable[ClaimLike
 
 
 def raw_values(target: Target, outputs: Mapping[str, np.ndarray], users: np.ndarray) -> np.ndarray:
-    """The output a target is computed from, at the claim's users for an output over users."""
+    """The output a target is computed from, at the claim's grid point for a gridded output (``users``: the grid)."""
     values = np.asarray(outputs[target.output], dtype=float)
     if values.ndim == 2:
-        column = int(np.flatnonzero(users == target.claim.users)[0])
+        column = int(np.flatnonzero(users == target.claim.at)[0])
         values = values[:, column]
     return values

@@ -27,8 +27,8 @@ def _coefficients(claim) -> tuple[float, float, float, float] | None:
         return 1.0, 1.0, 1.0 / v, 0.0  # B = F / m <= V  <=>  m - F / V >= 0
     if claim.output == "crossover_users" and v > 0:
         return 0.0, -1.0, 1.0 / v, 0.0  # X = F / (q k) <= V  <=>  q k - F / V >= 0
-    if claim.output == "surplus" and claim.users is not None and claim.users > 0:
-        u = claim.users
+    if claim.output == "surplus" and claim.at is not None and claim.at > 0:
+        u = claim.at
         return 1.0, 1.0, 1.0 / u, v / u  # U m - F > s  <=>  m - F / U - s / U > 0
     if claim.output == "margin_per_user":
         return 1.0, 1.0, 0.0, v  # m >= v

@@ -1,0 +1,64 @@
+"""The energy and carbon footprint of a language model in service (Viseur, 2025, sections 1 and 2).
+
+The model (:mod:`.model`), its tipping points in closed form (:mod:`.tipping`), and the figures
+the paper states on GPT-3's training (:mod:`.paper`), checked against the model
+(:mod:`.checks`) for priors whose ``[meta] reference`` is :data:`GPT3_TRAINING`.
+"""
+
+from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
+from mcsim.models.footprint import paper
+from mcsim.models.footprint.checks import format_checks, markdown_section
+from mcsim.models.footprint.model import evaluate
+from mcsim.models.footprint.tipping import closed_form
+
+__all__ = ["FOOTPRINT", "GPT3_TRAINING", "evaluate"]
+
+#: What a priors file's ``[meta] reference`` says to be checked against the paper's GPT-3 figures.
+GPT3_TRAINING = "Viseur (2025), section 1, the training of GPT-3"
+
+
+def _table(priors) -> str:
+    return format_checks(FOOTPRINT, priors)
+
+
+FOOTPRINT = Model(
+    name="footprint",
+    description="The energy and carbon footprint of a language model in service: its training amortised "
+    "over its lifetime's requests, inference per request at the facility, the grid's carbon intensity",
+    citation="Viseur (2025), sections 1 and 2; Patterson et al. (2021)",
+    inputs=(
+        InputSpec("training_energy", "MWh", 0.0, low_open=True),
+        InputSpec("lifetime_months", "months", 0.0, low_open=True),
+        InputSpec("energy_per_prompt", "Wh per request at the servers", 0.0, low_open=True),
+        InputSpec("pue", "facility energy over IT energy", 1.0),
+        InputSpec("grid_intensity", "g CO2e per kWh", 0.0, low_open=True),
+        InputSpec("prompts_per_user", "prompts per user per month", 0.0, low_open=True),
+        InputSpec("search_energy", "Wh per web search", 0.0, low_open=True),
+    ),
+    outputs=(
+        OutputSpec("training_co2", "t CO2e", "Training emissions", log_scale=True),
+        OutputSpec("energy_crossover_users", "users",
+                   "Users at which monthly inference energy equals monthly training energy", log_scale=True,
+                   infinite_means="inference takes no energy"),
+        OutputSpec("inference_energy_per_request", "Wh per request", "Inference energy per request",
+                   log_scale=True),
+        OutputSpec("monthly_training_energy", "MWh per month", "Training energy per month", log_scale=True),
+        OutputSpec("energy_per_request", "Wh per request", "Energy per request", per_user=True, log_scale=True),
+        OutputSpec("co2_per_request", "g CO2e per request", "Emissions per request", per_user=True,
+                   log_scale=True),
+        OutputSpec("inference_share", "share of the month's energy", "Inference's share of the energy",
+                   per_user=True),
+        OutputSpec("search_ratio", "web searches", "Energy of a request in web searches", per_user=True,
+                   log_scale=True),
+    ),
+    function=evaluate,
+    tipping=closed_form,
+    references=(
+        Reference(
+            name=GPT3_TRAINING,
+            values=(("training_co2", paper.PAPER_TRAINING_CO2_T, "paper: 522 t"),),
+            section=markdown_section,
+            table=_table,
+        ),
+    ),
+)

@@ -1,0 +1,157 @@
+"""A model's grid (users or months): run files, claims, data and reports name it; a batch of several models."""
+
+import dataclasses
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from mcsim.batch import run_batch
+from mcsim.i18n import speaking
+from mcsim.inputs.claims import Claim
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.runs import load_run
+from mcsim.models.grid import MONTHS, USERS
+from mcsim.report.text import condition, grid_against, grid_axis, grid_point
+
+DYNAMICS_PRIORS = (ROOT / "priors" / "dynamics-2025.toml").as_posix()
+FOOTPRINT_PRIORS = (ROOT / "priors" / "footprint-gpt3.toml").as_posix()
+
+
+def _problems(write, body):
+    path = write("r.toml", body)
+    with pytest.raises(InputError) as info:
+        load_run(path)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\nusers = [1e6, 1e7]',
+     r"\[run\] users = \[1e\+06, 1e\+07\] is invalid: the model runs over months, not users "
+     r"\(give \[run\] months = \[\.\.\.\] instead\)"),
+    (f'[run]\npriors = "{FOOTPRINT_PRIORS}"\nmonths = [0, 12]',
+     r"\[run\] months = \[0, 12\] is invalid: the model runs over users, not months"),
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\nmonths = [0, 200]',
+     r"\[run\] months = \[0, 200\] is invalid: must be a non-empty list of numbers from 0 to 120"),
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\nmonths = [12, 0]',
+     r"months = \[12, 0\] is invalid: must be strictly increasing"),
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\nmonths = [0, 24]\n[[claims]]\nname = "c"\noutput = "energy_ratio"\n'
+     'op = ">"\nvalue = 1\nusers = 24',
+     r'\[\[claims\]\] "c" users = 24 is invalid: model dynamics runs over months, not users; name months = \.\.\. '
+     r"instead"),
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\nmonths = [0, 24]\n[[claims]]\nname = "c"\noutput = "energy_ratio"\n'
+     'op = ">"\nvalue = 1',
+     r"\[\[claims\]\] \"c\" is missing 'months': energy_ratio varies with months; name one of the run's months grid "
+     r"\(0, 24\)"),
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\nmonths = [0, 24]\n[[claims]]\nname = "c"\noutput = "energy_ratio"\n'
+     'op = ">"\nvalue = 1\nmonths = 12', r"months = 12 is not in the run's months grid \(0, 24\)"),
+    (f'[run]\npriors = "{DYNAMICS_PRIORS}"\n[[claims]]\nname = "c"\noutput = "break_even_month"\n'
+     'op = "<="\nvalue = 12\nmonths = -3', r"months = -3 is invalid: must be a number of months from 0 to 120"),
+    (f'[run]\npriors = "{FOOTPRINT_PRIORS}"\n[[claims]]\nname = "c"\noutput = "training_co2"\n'
+     'op = "<="\nvalue = 600\nmonths = 3', r"months = 3 is invalid: model footprint runs over users, not months"),
+])
+def test_a_grid_of_the_wrong_kind_is_named(write, body, message):
+    problems = _problems(write, body)
+    assert any(re.search(message, p) for p in problems), problems
+
+
+def test_the_command_line_refuses_the_wrong_grid(write):
+    path = write("r.toml", f'[run]\npriors = "{DYNAMICS_PRIORS}"\nusers = [1e6]')
+    done = subprocess.run([sys.executable, "-m", "mcsim", "validate", str(path)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"{path}: [run] users = [1e+06] is invalid: the model runs over "
+                                                "months, not users (give [run] months = [...] instead)"]
+
+
+def test_a_months_run_without_a_grid_takes_the_default(write):
+    spec = load_run(write("r.toml", f'[run]\npriors = "{DYNAMICS_PRIORS}"'))
+    assert spec.grid is MONTHS and spec.grid_values == MONTHS.default
+    users = load_run(ROOT / "runs" / "footprint-gpt3.toml")
+    assert users.grid is USERS and users.grid_values == users.users == (1e5, 1e6, 1e7, 1e8)
+    with pytest.raises(InputError, match=r"months = \[0, 24\] is invalid: the model runs over users"):
+        dataclasses.replace(users, months=(0.0, 24.0))
+
+
+def test_words_follow_the_grid():
+    claim = Claim("c", "", "energy_ratio", ">", 1.0, months=24)
+    assert claim.at == 24 and claim.grid == "months" and claim.describe() == "energy_ratio at 24 months > 1"
+    assert condition("Inference energy relative to month 0", "times month 0", claim).startswith(
+        "inference energy relative to month 0 at 24 months above 1")
+    assert grid_point(USERS, 5e7) == "at 50 million users" and grid_point(MONTHS, 24) == "at 24 months"
+    assert grid_axis(MONTHS) == "months" and grid_axis(USERS) == "monthly active users"
+    assert grid_against("Surplus", MONTHS) == "Surplus against months"
+    with speaking("fr"):
+        assert grid_point(MONTHS, 24).endswith("24 months") or "24" in grid_point(MONTHS, 24)
+
+
+def _small(path, tmp):
+    """A copy of a shipped run file with few samples and a small sensitivity design, its priors path absolute."""
+    priors = (ROOT / "priors").as_posix()
+    text = path.read_text(encoding="utf-8").replace('priors = "../priors/', f'priors = "{priors}/')
+    text = re.sub(r"(?m)^samples = .*$", "samples = 4096\nworkers = 1", text)
+    text = re.sub(r"(?m)^base_samples = .*$", "base_samples = 512\nmax_base_samples = 512", text)
+    copy = tmp / path.name
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("models")
+    runs = [_small(ROOT / "runs" / name, tmp) for name in
+            ("paper-table1.toml", "footprint-gpt3.toml", "footprint-chatgpt.toml", "dynamics-rebound.toml")]
+    run_batch(runs, reports=tmp / "reports", stream=io.StringIO())
+    return tmp / "reports"
+
+
+def test_months_name_the_data_and_the_report(batch):
+    summary = json.loads((batch / "dynamics-rebound" / "summary.json").read_text())
+    assert summary["run"]["months"] == [0, 6, 12, 18, 24, 36] and "users" not in summary["run"]
+    assert summary["outputs"]["energy_ratio"]["months"] == [0, 6, 12, 18, 24, 36]
+    assert summary["claims"]["rebound_at_24_months"]["months"] == 24
+    import xarray as xr
+
+    with xr.open_dataset(batch / "dynamics-rebound" / "results.nc", engine="netcdf4") as data:
+        assert data["energy_ratio"].dims == ("sample", "months") and "users" not in data.dims
+    text = (batch / "dynamics-rebound" / "report.md").read_text()
+    assert "at 24 months" in text and "against months" in text
+    assert not re.search(r"\b24 users\b|against users|monthly active users", text)
+    users = json.loads((batch / "footprint-gpt3" / "summary.json").read_text())
+    assert users["run"]["users"] == [1e5, 1e6, 1e7, 1e8] and "users" in users["outputs"]["search_ratio"]
+
+
+@pytest.mark.parametrize("stem", ["footprint-gpt3", "footprint-chatgpt", "dynamics-rebound"])
+def test_reports_of_the_environmental_models_say_nothing_of_tableau1(batch, stem):
+    text = (batch / stem / "report.md").read_text()
+    assert not re.search(r"Tableau|break-even monthly users|Plus subscription\b.*Tableau", text)
+    summary = json.loads((batch / stem / "summary.json").read_text())
+    assert summary["claims"] and summary["sensitivity"]
+    assert all(c["likelihood"] for c in summary["claims"].values())
+    assert any(t["value"] is not None for t in summary["verdict"]["claims"][next(iter(summary["claims"]))]
+               ["tipping_points"])
+
+
+def test_the_gpt3_report_flags_the_papers_522_t(batch):
+    text = (batch / "footprint-gpt3" / "report.md").read_text()
+    assert "**Training CO2 of GPT-3** (inconsistent)" in text and "552" in text
+
+
+def test_the_comparison_groups_scenarios_by_model(batch):
+    summary = json.loads((batch / "comparison" / "summary.json").read_text())
+    groups = {g["model"]: g["scenarios"] for g in summary["groups"]}
+    assert groups == {"tableau1": ["paper-table1"], "footprint": ["footprint-gpt3", "footprint-chatgpt"],
+                      "dynamics": ["dynamics-rebound"]}
+    assert [g["focus"]["output"] for g in summary["groups"]] == ["break_even_users", "training_co2",
+                                                                 "annual_energy_growth"]
+    text = (batch / "comparison" / "report.md").read_text()
+    sections = re.split(r"(?m)^## Model ", text)
+    assert len(sections) == 4
+    footprint = next(s for s in sections if s.startswith("`footprint`"))
+    assert "break_even" not in footprint and "energy_ratio" not in footprint
+    figures = sorted(p.name for p in (batch / "comparison" / "figures").glob("*.png"))
+    assert "claims_by_scenario_dynamics.png" in figures and "training_co2_by_scenario_footprint.png" in figures
