@@ -5,6 +5,7 @@ the paper states on GPT-3's training (:mod:`.paper`), checked against the model
 (:mod:`.checks`) for priors whose ``[meta] reference`` is :data:`GPT3_TRAINING`.
 """
 
+from mcsim.i18n import N_
 from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
 from mcsim.models.footprint import paper
 from mcsim.models.footprint.checks import format_checks, markdown_section
@@ -23,32 +24,33 @@ def _table(priors) -> str:
 
 FOOTPRINT = Model(
     name="footprint",
-    description="The energy and carbon footprint of a language model in service: its training amortised "
-    "over its lifetime's requests, inference per request at the facility, the grid's carbon intensity",
+    description=N_("The energy and carbon footprint of a language model in service: its training amortised "
+                   "over its lifetime's requests, inference per request at the facility, the grid's carbon "
+                   "intensity"),
     citation="Viseur (2025), sections 1 and 2; Patterson et al. (2021)",
     inputs=(
-        InputSpec("training_energy", "MWh", 0.0, low_open=True),
-        InputSpec("lifetime_months", "months", 0.0, low_open=True),
-        InputSpec("energy_per_prompt", "Wh per request at the servers", 0.0, low_open=True),
-        InputSpec("pue", "facility energy over IT energy", 1.0),
-        InputSpec("grid_intensity", "g CO2e per kWh", 0.0, low_open=True),
-        InputSpec("prompts_per_user", "prompts per user per month", 0.0, low_open=True),
-        InputSpec("search_energy", "Wh per web search", 0.0, low_open=True),
+        InputSpec("training_energy", N_("MWh"), 0.0, low_open=True),
+        InputSpec("lifetime_months", N_("months"), 0.0, low_open=True),
+        InputSpec("energy_per_prompt", N_("Wh per request at the servers"), 0.0, low_open=True),
+        InputSpec("pue", N_("facility energy over IT energy"), 1.0),
+        InputSpec("grid_intensity", N_("g CO2e per kWh"), 0.0, low_open=True),
+        InputSpec("prompts_per_user", N_("prompts per user per month"), 0.0, low_open=True),
+        InputSpec("search_energy", N_("Wh per web search"), 0.0, low_open=True),
     ),
     outputs=(
-        OutputSpec("training_co2", "t CO2e", "Training emissions", log_scale=True),
-        OutputSpec("energy_crossover_users", "users",
-                   "Users at which monthly inference energy equals monthly training energy", log_scale=True,
-                   infinite_means="inference takes no energy"),
-        OutputSpec("inference_energy_per_request", "Wh per request", "Inference energy per request",
+        OutputSpec("training_co2", N_("t CO2e"), N_("Training emissions"), log_scale=True),
+        OutputSpec("energy_crossover_users", N_("users"),
+                   N_("Users at which monthly inference energy equals monthly training energy"), log_scale=True,
+                   infinite_means=N_("inference takes no energy")),
+        OutputSpec("inference_energy_per_request", N_("Wh per request"), N_("Inference energy per request"),
                    log_scale=True),
-        OutputSpec("monthly_training_energy", "MWh per month", "Training energy per month", log_scale=True),
-        OutputSpec("energy_per_request", "Wh per request", "Energy per request", per_user=True, log_scale=True),
-        OutputSpec("co2_per_request", "g CO2e per request", "Emissions per request", per_user=True,
+        OutputSpec("monthly_training_energy", N_("MWh per month"), N_("Training energy per month"), log_scale=True),
+        OutputSpec("energy_per_request", N_("Wh per request"), N_("Energy per request"), per_user=True, log_scale=True),
+        OutputSpec("co2_per_request", N_("g CO2e per request"), N_("Emissions per request"), per_user=True,
                    log_scale=True),
-        OutputSpec("inference_share", "share of the month's energy", "Inference's share of the energy",
+        OutputSpec("inference_share", N_("share of the month's energy"), N_("Inference's share of the energy"),
                    per_user=True),
-        OutputSpec("search_ratio", "web searches", "Energy of a request in web searches", per_user=True,
+        OutputSpec("search_ratio", N_("web searches"), N_("Energy of a request in web searches"), per_user=True,
                    log_scale=True),
     ),
     function=evaluate,
@@ -56,7 +58,7 @@ FOOTPRINT = Model(
     references=(
         Reference(
             name=GPT3_TRAINING,
-            values=(("training_co2", paper.PAPER_TRAINING_CO2_T, "paper: 522 t"),),
+            values=(("training_co2", paper.PAPER_TRAINING_CO2_T, N_("paper: 522 t")),),
             section=markdown_section,
             table=_table,
         ),
