@@ -22,7 +22,7 @@ from matplotlib.transforms import blended_transform_factory
 from mcsim.i18n import _
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
 from mcsim.report.text import headline_outputs, lower_first, reading_words
-from mcsim.report.ticks import compact, format_axis, span
+from mcsim.report.ticks import compact, format_axis, span, whole
 from mcsim.result import Result
 
 __all__ = ["Figure", "run_figures", "save"]
@@ -79,7 +79,7 @@ def _distribution_figure(result: Result, out, look: Look) -> Figure:
     reference = result.spec.published.value(out.name) if result.spec.published is not None else None
     never = float(stats.p_never) if stats.p_never is not None else 0.0
     caption = _("Distribution of {what} over {n} samples, with its median and 90 % interval").format(
-        what=lower_first(out.label), n=f"{n:,}")
+        what=lower_first(out.label), n=whole(n))
     if reference is not None:
         caption += _("; the triangle marks {reference}").format(reference=_(reference[1]))
     if never:
@@ -129,7 +129,7 @@ def _distribution(result: Result, out, look: Look) -> plt.Figure:
     ax.set_xlabel(look.wrap(axis_label(out.label, out.unit), 7.5))
     ax.set_ylabel(_("share of samples"))
     never = float(stats.p_never) if stats.p_never is not None else 0.0
-    title = _("{label}: {n} samples").format(label=out.label, n=f"{n:,}")
+    title = _("{label}: {n} samples").format(label=out.label, n=whole(n))
     if never > 0:
         title += _("; {share} infinite ({meaning})").format(share=compact(never, "share", 2),
                                                            meaning=_(out.infinite_means or ""))
@@ -145,7 +145,7 @@ def _fan_figure(result: Result, out, look: Look) -> Figure:
     scale = _("log") if out.log_scale else _("symmetric-log (linear near zero)")
     caption = _("{label} against users: median and 90 % band from the first {m} samples on a fine grid; dots at "
                 "the run's grid use all {n} samples. Axes: log users, {scale} {unit}.").format(
-        label=out.label, m=f"{curves.samples:,}", n=f"{result.samples:,}", scale=scale, unit=out.unit)
+        label=out.label, m=whole(curves.samples), n=whole(result.samples), scale=scale, unit=out.unit)
     published = result.spec.published
     for users, note in published.notes_of(out.name) if published is not None else ():
         caption += " " + _("The circled cross at {users} users: {note}.").format(users=compact(users, "users"),
@@ -221,7 +221,7 @@ def _symlog(ax, values: np.ndarray) -> None:
 
 def _share_figure(result: Result, out, look: Look) -> Figure:
     caption = _("Probability that the {what} is positive, against users (first {m} samples on a fine grid; dots: "
-                "all samples).").format(what=lower_first(out.label), m=f"{result.curves.samples:,}")
+                "all samples).").format(what=lower_first(out.label), m=whole(result.curves.samples))
     return Figure(f"{out.name}_positive", caption, functools.partial(_share_positive, result, out, look))
 
 

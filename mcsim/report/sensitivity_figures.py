@@ -26,7 +26,7 @@ from mcsim.report.rendering import render
 from mcsim.report.sensitivity import target_words
 from mcsim.report.style import BLACK, BLUE, HIGH, LOW, SKY, VERMILLION, Look, axis_label, claim_name, look, plain
 from mcsim.report.text import lower_first, names_its_unit
-from mcsim.report.ticks import compact, format_axis, span
+from mcsim.report.ticks import compact, format_axis, span, whole
 
 __all__ = ["plot_sensitivity", "sensitivity_caption", "sensitivity_figures"]
 
@@ -104,7 +104,7 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
     ax.grid(axis="x", alpha=0.3)
     style.legend(ax, handles)
     style.title(fig, plain(_("What drives {what}: Sobol indices, N = {n} ({runs} model runs)").format(
-        what=_what(tr), n=f"{ix.base_samples:,}", runs=f"{ix.evaluations:,}")))
+        what=_what(tr), n=whole(ix.base_samples), runs=whole(ix.evaluations))))
     return fig
 
 
@@ -154,7 +154,7 @@ def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> pl
         left.errorbar(n * (1 + 0.03 * (j - len(names) / 2)), st, yerr=conf, marker="o", ms=3, lw=1.0,
                       label=plain(result.labels.get(name) or name))
     left.set_xscale("log", base=2)
-    left.set_xticks(n, [f"{v:,}" for v in n])
+    left.set_xticks(n, [whole(v) for v in n])
     left.set_xlabel(_("base sample N"))
     left.set_ylabel(_("total index ST ({level} interval)").format(level=f"{100 * result.spec.conf_level:g} %"))
     left.grid(alpha=0.3)
@@ -164,7 +164,7 @@ def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> pl
     right.axhline(result.spec.tolerance, color=VERMILLION, ls="--", label=_("tolerance {tolerance}").format(
         tolerance=f"{result.spec.tolerance:g}"))
     right.set_xscale("log", base=2)
-    right.set_xticks(n, [f"{v:,}" for v in n])
+    right.set_xticks(n, [whole(v) for v in n])
     right.set_xlabel(_("base sample N"))
     right.set_ylabel(_("width of the widest ST interval"))
     right.set_ylim(0, max(float(widths.max()), result.spec.tolerance) * 1.15)

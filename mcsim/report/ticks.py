@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from babel.numbers import get_decimal_symbol
+from babel.numbers import format_decimal, get_decimal_symbol
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullFormatter
 
 from mcsim.i18n import LOCALES, _, language
 
-__all__ = ["LogTicks", "compact", "format_axis", "formatter", "span"]
+__all__ = ["LogTicks", "compact", "format_axis", "formatter", "span", "whole"]
 
 MINUS = "\u2212"  # a typographic minus, as matplotlib writes it
 
@@ -34,6 +34,11 @@ def _digits(value: float, digits: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", get_decimal_symbol(LOCALES[language()]))
+
+
+def whole(n: int) -> str:
+    """A whole number with the language's thousands separator: 4,096 (or 4 096 in French)."""
+    return format_decimal(int(n), locale=LOCALES[language()])
 
 
 def _kind(unit: str) -> str:

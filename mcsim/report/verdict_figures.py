@@ -16,7 +16,7 @@ from mcsim.i18n import _
 from mcsim.report.figures import Figure
 from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain
 from mcsim.report.text import format_value, lower_first
-from mcsim.report.ticks import compact, format_axis
+from mcsim.report.ticks import compact, format_axis, whole
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
 __all__ = ["verdict_figures"]
@@ -145,7 +145,7 @@ def _box_caption(result: Result, cv: ClaimVerdict, box) -> str:
              "those where it holds), with PRIM's first box (it restricts the {restricted}; coverage {coverage}, "
              "density {density}); a side the box leaves open is not drawn, and the star marks the priors' point "
              "values. Restrictions on inputs not drawn here also apply; the legend names them.").format(
-        n=f"{cv.discovery.samples:,}", x=_words(result, x_name), y=_words(result, y_name),
+        n=whole(cv.discovery.samples), x=_words(result, x_name), y=_words(result, y_name),
         claim=_claim_words(result, result.claims[cv.claim]), restricted=restricted,
         coverage=compact(box.coverage, "share", 2), density=compact(box.density, "share", 2))
 
@@ -199,7 +199,7 @@ def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> plt.Figure:
     ax.plot(*point, "*", color=PAPER, ms=9, mec="black", mew=0.5, zorder=5)
     handles = [Line2D([], [], ls="none", marker="o", color=HOLDS, ms=3, label=_("claim holds")),
                Line2D([], [], ls="none", marker="o", color=FAILS, ms=3, label=_("claim fails ({n} of {total})").format(
-                   n=f"{n_fail:,}", total=f"{fails.size:,}")),
+                   n=whole(n_fail), total=whole(fails.size))),
                Line2D([], [], color=BLACK, lw=1.3, label=_("box 1: coverage {coverage}, density {density}").format(
                    coverage=compact(box.coverage, "share", 2), density=compact(box.density, "share", 2))),
                Line2D([], [], ls="none", marker="*", color=PAPER, ms=9, mec="black", mew=0.5,
