@@ -116,7 +116,8 @@ def _distribution(result: Result, out, look: Look) -> plt.Figure:
             words = reading_words(claim.claim, lambda v: compact(v, out.unit))
             for k, threshold in enumerate(claim.claim.thresholds):
                 ax.axvline(threshold, color=CLAIM, lw=1.1, ls=":", label=None if k else plain(
-                    _("claim: {words} (P = {p})").format(words=words, p=f"{claim.probability:.3f}")))
+                    _("claim: {words} (P = {p})").format(words=words, p=f"{claim.probability:.3f}").replace(
+                        "P = ", "P\u00a0=\u00a0")))
     reference = result.spec.published.value(out.name) if result.spec.published is not None else None
     if reference is not None:
         # a marker on the top edge, not a line: it stays visible where it coincides with the claim's line
