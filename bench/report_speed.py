@@ -8,13 +8,15 @@ Times ``mcsim run runs/paper-table1.toml --out DIR`` (wall time of the whole com
 waits for it) with this tree's code in each figure style, and, with ``--before REF``, with the
 code of git revision ``REF`` (exported into a temporary folder; its own default style). Each
 command runs ``R`` times; the best time counts, as the machine may be shared, and the median is
-shown beside it. Prints the times and the ratio of each to the earlier code's.
+shown beside it, and the CPU time the run's processes used (less sensitive to a shared machine's
+load). Prints the times and the ratio of each to the earlier code's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,16 +39,23 @@ def _export(ref: str, into: Path) -> Path:
     return tree
 
 
-def _time(code: Path, out: Path, options: list[str], repeat: int) -> list[float]:
-    """Wall times of ``mcsim run`` with the package at ``code``, run from this tree (its run and priors files)."""
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _time(code: Path, out: Path, options: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU times of ``mcsim run`` with the package at ``code``, run from this tree (its run and priors
+    files); the CPU time is that of the run's processes, its workers included."""
     env = {**os.environ, "PYTHONPATH": str(code)}
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         subprocess.run([sys.executable, "-m", "mcsim", "run", RUN, "--out", str(out), *options], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - cpu)
+    return walls, cpus
 
 
 def main() -> None:
@@ -65,11 +74,13 @@ def main() -> None:
         for style in ("default", "journal"):
             rows.append((f"this tree, --figures {style}", _time(ROOT, folder / style, [*extra, "--figures", style],
                                                                  args.repeat)))
-    reference = min(rows[0][1])
-    print(f"{RUN}, {os.cpu_count()} cores, best of {args.repeat} (median):")
-    for name, times in rows:
-        print(f"  {name:32s} {min(times):6.2f} s ({statistics.median(times):6.2f} s)"
-              f"  ratio {min(times) / reference:5.2f}")
+    reference = min(rows[0][1][0])
+    print(f"{RUN}, {os.cpu_count()} cores, {os.getloadavg()[0]:.1f} load; wall time best of {args.repeat} (median), "
+          "ratio of the best to the first row's, CPU time of the best:")
+    for name, (walls, cpus) in rows:
+        best = walls.index(min(walls))
+        print(f"  {name:32s} {walls[best]:6.2f} s ({statistics.median(walls):6.2f} s)  ratio "
+              f"{walls[best] / reference:5.2f}  CPU {cpus[best]:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ def save(fig: plt.Figure, directory: Path, stem: str) -> str:
             with plt.rc_context({"pdf.fonttype": 42}):
                 fig.savefig(Path(directory) / f"{stem}.{extension}",
                             metadata={"CreationDate": None} if extension == "pdf" else None)
+            fig.set_layout_engine("none")  # laid out once, for the PNG: the PDF keeps the same positions
     finally:
         plt.close(fig)
     return stem

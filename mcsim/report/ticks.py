@@ -96,7 +96,9 @@ def span(low: float, high: float, unit: str = "", tolerance: float = 0.01) -> st
         digits = _shortest(value, tolerance)
         magnitude = abs(value) / (size or 1)
         ends.append((MINUS if value < 0 else "") + _digits(magnitude, max(digits, _shortest(magnitude, tolerance))))
-    joined = "\u2013".join(ends)  # an en dash, as a range is typeset
+    # a hyphen, as ranges are written in figures: a character beyond Latin-1 would cost every PDF a second
+    # embedded font (and a second pass of font subsetting)
+    joined = "-".join(ends)
     if size is not None:
         joined = next(words for limit, words in _suffixes() if limit == size).format(number=joined)
     if kind == "share":
