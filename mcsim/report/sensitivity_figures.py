@@ -24,7 +24,8 @@ from mcsim.i18n import _
 from mcsim.report.figures import Figure
 from mcsim.report.rendering import render
 from mcsim.report.sensitivity import target_words
-from mcsim.report.style import BLACK, BLUE, HIGH, LOW, SKY, VERMILLION, Look, axis_label, claim_name, look, plain
+from mcsim.report.style import BLACK, BLUE, HIGH, LOW, SKY, VERMILLION, Look, axis_label, claim_name, plain, readable
+from mcsim.report.style import look as default_look
 from mcsim.report.text import lower_first, names_its_unit
 from mcsim.report.ticks import compact, format_axis, span, whole
 
@@ -56,12 +57,12 @@ def plot_sensitivity(result: SensitivityResult, figures_dir: Path, style: Look |
     """Draw the sensitivity figures of ``result`` into ``figures_dir`` (PNG and PDF); return their stems."""
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
-    return render(sensitivity_figures(result, style or look()), figures_dir, style or look(), workers=1)
+    return render(sensitivity_figures(result, style or default_look()), figures_dir, style or default_look(), workers=1)
 
 
 def _name(result: SensitivityResult, name: str, style: Look, width_cm: float = 3.4) -> str:
     """An input's label, wrapped to ``width_cm``."""
-    return plain(style.wrap(result.labels.get(name) or name, width_cm))
+    return plain(style.wrap(readable(result.labels.get(name), name), width_cm))
 
 
 def _what(tr: TargetResult) -> str:
@@ -69,7 +70,7 @@ def _what(tr: TargetResult) -> str:
     t = tr.target
     if t.kind == "claim" and t.claim is not None:
         return _("whether “{claim}” holds").format(claim=claim_name(t.claim, t.label, t.unit))
-    what = lower_first(t.label or t.output)
+    what = lower_first(readable(t.label, t.output))
     if t.transform == "rank":
         return _("the rank of {what}").format(what=what)
     if t.transform == "log10":
@@ -127,7 +128,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
                    value=compact(base, t.unit))))]
     labels = []
     for bar in bars:
-        label, unit = result.labels.get(bar.name) or bar.name, result.units.get(bar.name, "")
+        label, unit = readable(result.labels.get(bar.name), bar.name), result.units.get(bar.name, "")
         ends = span(bar.input_low, bar.input_high, unit)
         if unit and not names_its_unit(label, unit) and "share" not in unit and not unit.startswith("USD"):
             ends = _("{range} {unit}").format(range=ends, unit=unit)
@@ -136,11 +137,11 @@ def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
     if tor.log_scale:
         ax.set_xscale("log")
     format_axis(ax.xaxis, t.unit)
-    ax.set_xlabel(style.wrap(axis_label(t.label, t.unit) if t.label else plain(t.output), 4.5))
+    ax.set_xlabel(style.wrap(axis_label(readable(t.label, t.output), t.unit), 4.5))
     ax.grid(axis="x", alpha=0.3)
     style.legend(ax, handles)
     style.title(fig, plain(_("Tornado of {what}: one input at a time from its p05 to its p95, the others at their "
-                             "point values").format(what=lower_first(t.label or t.output))))
+                             "point values").format(what=lower_first(readable(t.label, t.output)))))
     return fig
 
 
@@ -152,7 +153,7 @@ def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> pl
         st = np.array([s.ST[j] for s in steps])
         conf = np.array([s.ST_conf[j] for s in steps])
         left.errorbar(n * (1 + 0.03 * (j - len(names) / 2)), st, yerr=conf, marker="o", ms=3, lw=1.0,
-                      label=plain(result.labels.get(name) or name))
+                      label=plain(readable(result.labels.get(name), name)))
     left.set_xscale("log", base=2)
     left.set_xticks(n, [whole(v) for v in n])
     left.set_xlabel(_("base sample N"))

@@ -28,7 +28,7 @@ from mcsim.i18n import _
 from mcsim.report.text import condition, names_its_unit
 
 __all__ = ["BAND", "BLACK", "BLUE", "CLAIM", "FAILS", "HIGH", "HOLDS", "LOOKS", "LOW", "MEDIAN", "ORANGE", "PAPER",
-           "SKY", "STYLES", "VERMILLION", "Look", "axis_label", "claim_name", "look", "plain"]
+           "SKY", "STYLES", "VERMILLION", "Look", "axis_label", "claim_name", "look", "plain", "readable"]
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
 CM = 1 / 2.54  # inches per centimetre
@@ -138,6 +138,11 @@ def plain(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
+def readable(label: str | None, name: str) -> str:
+    """An input's or output's label, or, where its file gives none, its name in words ('cost per 1k')."""
+    return label or name.replace("_", " ").strip().capitalize()
+
+
 def axis_label(label: str, unit: str = "") -> str:
     """An axis label: 'Total training cost (USD)'; a label that already says its unit goes alone."""
     if not unit or names_its_unit(label, unit):
@@ -151,4 +156,4 @@ def claim_name(claim, label: str = "", unit: str = "") -> str:
     ``label`` and ``unit`` are those of the output the claim is about.
     """
     text = getattr(claim, "text", "") or ""
-    return text or condition(label or claim.output, unit, claim)
+    return text or condition(readable(label, claim.output), unit, claim)

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from mcsim.i18n import _
 from mcsim.report.figures import Figure
-from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain
+from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain, readable
 from mcsim.report.text import format_value, lower_first
 from mcsim.report.ticks import compact, format_axis, whole
 from mcsim.result import ClaimResult, ClaimVerdict, Result
@@ -38,12 +38,12 @@ def verdict_figures(result: Result, style: Look) -> list[Figure]:
 
 def _label(result: Result, name: str) -> str:
     prior = result.spec.priors[name]
-    return axis_label(prior.label or name, prior.unit)
+    return axis_label(readable(prior.label, name), prior.unit)
 
 
 def _words(result: Result, name: str) -> str:
     """An input's label inside a caption."""
-    return lower_first(result.spec.priors[name].label or name)
+    return lower_first(readable(result.spec.priors[name].label, name))
 
 
 def _claim_words(result: Result, c: ClaimResult) -> str:
@@ -130,7 +130,7 @@ def _restriction_words(result: Result, r) -> str:
     """A restriction of a box on an input not drawn: 'months a model is in service at least 11.2'."""
     prior = result.spec.priors[r.input]
     said = lambda v: format_value(v, prior.unit)  # noqa: E731
-    label = lower_first(prior.label or r.input)
+    label = lower_first(readable(prior.label, r.input))
     if r.restricts_low and r.restricts_high:
         return _("{label} from {low} to {high}").format(label=label, low=said(r.low), high=said(r.high))
     if r.restricts_low:
