@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -335,3 +340,48 @@ def test_parallel_and_serial_rendering_write_the_same_files(result, tmp_path):
 def test_an_unknown_style_is_refused():
     with pytest.raises(ValueError, match="allowed: default, journal"):
         look("poster")
+
+
+KILLED = """
+import os, sys, threading, time
+from pathlib import Path
+from mcsim.report.figures import Figure
+from mcsim.report.rendering import render
+from mcsim.report.style import look
+
+folder = Path(sys.argv[1])
+
+def slow():
+    (folder / f"{os.getpid()}.pid").write_text("")
+    time.sleep(120)
+
+def kill_me():  # once both workers draw, the run is killed outright
+    while len(list(folder.glob("*.pid"))) < 2:
+        time.sleep(0.05)
+    os.kill(os.getpid(), 9)
+
+threading.Thread(target=kill_me, daemon=True).start()
+render([Figure("a", "", slow), Figure("b", "", slow)], folder, look(), workers=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "zombie" in status.read_text())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="figures are drawn in forked workers only where fork exists")
+def test_the_workers_drawing_figures_end_with_a_run_killed_outright(tmp_path):
+    done = subprocess.run([sys.executable, "-c", KILLED, str(tmp_path)], cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == -signal.SIGKILL
+    workers = [int(p.stem) for p in tmp_path.glob("*.pid")]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
