@@ -27,7 +27,7 @@ from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, look, plain
-from mcsim.report.text import headline_outputs, md_cell, md_text, number, percent, reading_words
+from mcsim.report.text import format_value, headline_outputs, md_cell, md_text, number, percent, reading_words
 from mcsim.report.ticks import LogTicks, compact
 from mcsim.report.verdict import ordinal
 
@@ -225,7 +225,7 @@ def _focus_figure(scenarios, data: dict, style: Look) -> Figure | None:
         return None
     marks = "; ".join(part for part in (
         _("the claim's {values} (dotted)").format(values=_(" and ").join(
-            compact(t, chosen["unit"]) for t in claim["thresholds"])) if claim else "",
+            format_value(t, chosen["unit"]) for t in claim["thresholds"])) if claim else "",
         _("{label} (triangle)").format(label=_(published["label"])) if published else "") if part)
     caption = _("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
                 "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "

@@ -71,8 +71,11 @@ def _map_caption(result: Result) -> str:
                 "inputs at their point values; the star marks the priors' point values").format(
         label=out.label, x=_words(result, m.x_name), y=_words(result, m.y_name), how=verdict.map_chosen_by)
     if claim is not None:
-        caption += _("; the black line is at {values}, where the claim “{claim}” flips").format(
-            values=_thresholds(result, claim), claim=_claim_words(result, claim))
+        unit = result.spec.model.output(claim.claim.output).unit
+        values = _(" and ").join(format_value(t, unit) for t in claim.claim.thresholds)
+        said = (_("; the black lines are at {values}, where the claim “{claim}” flips") if claim.claim.two_sided else
+                _("; the black line is at {values}, where the claim “{claim}” flips"))
+        caption += said.format(values=values, claim=_claim_words(result, claim))
     if not np.isfinite(m.values).all():
         caption += _("; hatched: never reached")
     return caption + "."
