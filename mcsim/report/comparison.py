@@ -225,7 +225,7 @@ def _focus_figure(scenarios, data: dict, style: Look) -> Figure | None:
         return None
     marks = "; ".join(part for part in (
         _("the claim's {values} (dotted)").format(values=_(" and ").join(
-            format_value(t, chosen["unit"]) for t in claim["thresholds"])) if claim else "",
+            format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])) if claim else "",
         _("{label} (triangle)").format(label=_(published["label"])) if published else "") if part)
     caption = _("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
                 "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "

@@ -72,7 +72,7 @@ def _map_caption(result: Result) -> str:
         label=out.label, x=_words(result, m.x_name), y=_words(result, m.y_name), how=verdict.map_chosen_by)
     if claim is not None:
         unit = result.spec.model.output(claim.claim.output).unit
-        values = _(" and ").join(format_value(t, unit) for t in claim.claim.thresholds)
+        values = _(" and ").join(format_value(t, unit, unit_shown=False) for t in claim.claim.thresholds)
         said = (_("; the black lines are at {values}, where the claim “{claim}” flips") if claim.claim.two_sided else
                 _("; the black line is at {values}, where the claim “{claim}” flips"))
         caption += said.format(values=values, claim=_claim_words(result, claim))
