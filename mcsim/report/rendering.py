@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from mcsim.compute import lifeline
+from mcsim.compute.lifeline import end_with_parent
 from mcsim.i18n import language, speaking
 from mcsim.report.figures import Figure, save
 from mcsim.report.style import Look
@@ -46,7 +46,7 @@ def _render_one(figure: Figure, directory: Path, look: Look) -> str:
 
 def _start_worker(figures, directory, look, lang, parent_pid) -> None:
     global _WORK
-    lifeline.end_with_parent(parent_pid)  # a run killed outright leaves no worker behind
+    end_with_parent(parent_pid)  # a run killed outright leaves no worker behind
     _WORK = (figures, directory, look, lang)
 
 
