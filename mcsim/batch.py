@@ -298,5 +298,6 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     finally:
         display.close()
     scenarios = [load_scenario(job, ran=job.todo) for job in jobs]
-    write_comparison(scenarios, Path(reports) / COMPARISON)
+    figures = report.get("figures") or jobs[0].spec.figures  # the style asked for, else the baseline's
+    write_comparison(scenarios, Path(reports) / COMPARISON, figures=figures)
     return scenarios

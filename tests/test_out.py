@@ -33,14 +33,19 @@ from mcsim.report.target import refusal, report_files
 RUN = '[run]\ntitle = "{title}"\npriors = "priors.toml"\nsamples = 64\nseed = 1\nusers = [1e6]\n'
 
 
-def _one_figure(result, directory: Path) -> list:
-    (directory / "stub.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+def _one_figure(figures, directory: Path, style, **options) -> list:
+    (Path(directory) / "stub.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     return []
+
+
+def _no_figures(result):
+    return [], [], []
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(report_module, "plot_run", _one_figure)
+    monkeypatch.setattr(report_module, "render", _one_figure)
+    monkeypatch.setattr(report_module, "plan_figures", _no_figures)
 
 
 def _inputs(folder: Path, *stems: str) -> list[Path]:
@@ -57,7 +62,8 @@ def template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     (run,) = _inputs(folder / "in", "run")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report_module, "plot_run", _one_figure)
+        patch.setattr(report_module, "render", _one_figure)
+        patch.setattr(report_module, "plan_figures", _no_figures)
         return write_report(execute(load_run(run)), folder / "report")
 
 

@@ -111,7 +111,7 @@ def test_summary_json_names_each_reading_s_claim(two_sided_run):
 def test_the_map_draws_both_ends_of_a_two_sided_claim(two_sided_run):
     _, out = two_sided_run
     report = (out / "report.md").read_text()
-    assert "the orange lines are at 4.5 million and 7.5 million, where the claim" in report
+    assert "the black lines are at 4.5 million and 7.5 million, where the claim" in report
 
 
 def test_the_comparison_marks_both_ends_of_a_two_sided_claim(tmp_path):
@@ -122,5 +122,5 @@ def test_the_comparison_marks_both_ends_of_a_two_sided_claim(tmp_path):
     out = tmp_path / "reports" / "comparison"
     focus = json.loads((out / "summary.json").read_text())["focus"]
     assert focus["claim"]["thresholds"] == [3e6, 1.2e7]
-    assert focus["claim"]["words"] == "within a factor of 2 of 6M"
-    assert "the claim's 3M and 12M (dotted)" in (out / "report.md").read_text()
+    assert focus["claim"]["words"] == "within a factor of 2 of 6 M"
+    assert "the claim's 3 million and 12 million (dotted)" in (out / "report.md").read_text()

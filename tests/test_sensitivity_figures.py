@@ -8,7 +8,7 @@ from models_for_tests import ISHIGAMI
 
 from mcsim.analysis.sensitivity import SensitivitySpec, analyse
 from mcsim.inputs.priors import load_priors
-from mcsim.report import sensitivity_figures
+from mcsim.report import rendering
 from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
 
 PRIORS = load_priors(Path(__file__).parent / "data" / "ishigami.toml")
@@ -41,7 +41,7 @@ def drawn(monkeypatch):
         figures[stem] = fig
         return stem
 
-    monkeypatch.setattr(sensitivity_figures, "save", keep)
+    monkeypatch.setattr(rendering, "save", keep)
     yield figures
     for fig in figures.values():
         plt.close(fig)

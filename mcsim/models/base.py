@@ -86,6 +86,9 @@ class Reference:
     users_marks : tuple of (output, users, label)
         Published users values to mark on the figures of an output over the users grid (e.g.
         the published break-even on the probability of a positive surplus).
+    notes : tuple of (output, users, note)
+        Points of :attr:`points` the publication misprinted, with a note saying so and what the
+        model gives there; the figures mark them apart and their captions give the note.
     section : callable, optional
         ``section(priors) -> list of str``: Markdown lines comparing the published table with
         the model at the priors' point values, for the report.
@@ -98,6 +101,7 @@ class Reference:
     points: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = ()
     points_label: str = ""
     users_marks: tuple[tuple[str, float, str], ...] = ()
+    notes: tuple[tuple[str, float, str], ...] = ()
     section: Callable[[Priors], list[str]] | None = None
     table: Callable[[Priors], str] | None = None
 
@@ -110,6 +114,10 @@ class Reference:
 
     def marks_of(self, output: str) -> tuple[tuple[float, str], ...]:
         return tuple((users, label) for name, users, label in self.users_marks if name == output)
+
+    def notes_of(self, output: str) -> tuple[tuple[float, str], ...]:
+        """The misprinted points of ``output``: (users, note)."""
+        return tuple((users, note) for name, users, note in self.notes if name == output)
 
 
 @dataclass(frozen=True)

@@ -13,23 +13,42 @@ import re
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from mcsim.i18n import speaking
 from mcsim.interrupts import interrupted
 from mcsim.report.dataset import build_dataset
 from mcsim.report.document import render_html, render_markdown
-from mcsim.report.figures import Figure, plot_run
+from mcsim.report.figures import Figure, run_figures
 from mcsim.report.methods import build_methods
-from mcsim.report.sensitivity_figures import plot_sensitivity, sensitivity_caption
+from mcsim.report.rendering import render
+from mcsim.report.sensitivity_figures import sensitivity_figures
+from mcsim.report.style import look
 from mcsim.report.summary import build_summary, dumps
 from mcsim.report.tables import TABLES, run_tables, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
-from mcsim.report.value_of_information import plot_value_of_information
-from mcsim.report.verdict_figures import plot_verdict
+from mcsim.report.text import input_label
+from mcsim.report.value_of_information import value_of_information_figures
+from mcsim.report.verdict_figures import verdict_figures
 from mcsim.result import Result
 
-__all__ = ["replace_directory", "write_report"]
+__all__ = ["plan_figures", "replace_directory", "write_report"]
+
+
+def plan_figures(result: Result) -> tuple[list[Figure], list[Figure], list[Figure], list[Figure]]:
+    """The report's figures, in the run's figure style, undrawn: the outputs', the sensitivity's, the verdict's
+    and the value of information's.
+
+    Each :class:`~mcsim.report.figures.Figure` draws itself; :func:`write_report` saves them.
+    """
+    style = look(result.spec.figures)
+    sensitivity = []
+    if result.sensitivity is not None:  # the inputs named in the report's language
+        labels = {prior.name: input_label(prior) for prior in result.spec.priors.inputs}
+        sensitivity = sensitivity_figures(replace(result.sensitivity, labels=labels), style)
+    return (run_figures(result, style), sensitivity, verdict_figures(result, style),
+            value_of_information_figures(result, style))
 
 _STAGING, _RETIRED = ".staging-", ".retired-"
 
@@ -63,13 +82,10 @@ def write_report(result: Result, target: str | Path) -> Path:
     with replace_directory(target, inputs=run_inputs(result.spec)) as staging, speaking(result.spec.lang):
         figures_dir = staging / "figures"
         figures_dir.mkdir()
-        figures = plot_run(result, figures_dir)
-        sensitivity_figures = []
-        if result.sensitivity is not None:
-            sensitivity_figures = [Figure(stem, sensitivity_caption(stem, result.sensitivity))
-                                   for stem in plot_sensitivity(result.sensitivity, figures_dir)]
-        verdict_figures = plot_verdict(result, figures_dir)
-        information_figures = plot_value_of_information(result, figures_dir)
+        figures, sensitivity, verdict, information = plan_figures(result)
+        # the slowest first: the pool's workers then finish together
+        render([*sensitivity, *verdict, *figures, *information], figures_dir, look(result.spec.figures),
+               workers=result.spec.workers)
         with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
             summary = build_summary(result)
         write_tables(run_tables(result), staging / TABLES)
@@ -78,7 +94,7 @@ def write_report(result: Result, target: str | Path) -> Path:
         (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
         (staging / "references.bib").write_text(bib, encoding="utf-8")
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
-        text = render_markdown(result, figures, sensitivity_figures, verdict_figures, information_figures)
+        text = render_markdown(result, figures, sensitivity, verdict, information)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
         # written last, listing every file: what a later run may replace, and nothing else

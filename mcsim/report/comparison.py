@@ -13,28 +13,21 @@ later batch may replace, and nothing else.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-from matplotlib.ticker import FuncFormatter
-
 from mcsim import __version__
-from mcsim.report.figures import CLAIM, LINE, REFERENCE, Figure, format_count, save
+from mcsim.report.comparison_figures import comparison_figures
+from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
+from mcsim.report.rendering import render
+from mcsim.report.style import look
 from mcsim.report.text import headline_outputs, md_cell, md_code, md_text, number, percent, reading_words
+from mcsim.report.ticks import compact
 from mcsim.report.verdict import ordinal
 
-__all__ = ["build_comparison", "focus", "groups", "model_of", "render_comparison", "write_comparison"]
-
-# matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
-_HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
-               else {"vert": False})
+__all__ = ["build_comparison", "comparison_figures", "focus", "groups", "model_of", "render_comparison",
+           "write_comparison"]
 
 
 def focus(scenarios) -> dict[str, Any] | None:
@@ -56,7 +49,7 @@ def focus(scenarios) -> dict[str, Any] | None:
             "log_scale": out.log_scale,
             "claim": None if claim is None else {"name": claim.name, "op": claim.op, "value": claim.value,
                                                  "thresholds": list(claim.thresholds),
-                                                 "words": reading_words(claim, format_count)},
+                                                 "words": reading_words(claim, lambda v: compact(v, out.unit))},
             "published": None if published is None else {"value": published[0], "label": published[1]}}
 
 
@@ -253,128 +246,17 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
     return "\n".join([*lines, "", f"Made by mcsim {__version__} (`mcsim batch`)."]) + "\n"
 
 
-def _plot_focus(scenarios, data: dict, directory: Path, suffix: str = "") -> Figure | None:
-    """The focus output by scenario: violins of the kept samples, median and 90 % interval of all."""
-    chosen = data.get("focus")
-    if chosen is None:
-        return None
-    name, claim, published = chosen["output"], chosen["claim"], chosen["published"]
-    kept = {s.stem: s.kept.get(name) for s in scenarios}
-    log = chosen.get("log_scale", True)  # a log axis only for an output the model draws on one
-
-    def tx(value):
-        return np.log10(value) if log else np.asarray(value, dtype=float)
-
-    def positive(values):
-        """The values the axis can show: finite, and positive on a log axis."""
-        if values is None:
-            return np.array([])
-        return values[np.isfinite(values) & ((values > 0) if log else True)]
-
-    def shown_value(v):
-        return v is not None and (v > 0 if log else True)
-
-    shown = [row for row in data["scenarios"] if row["outputs"].get(name, {}).get("p50") is not None
-             or positive(kept[row["stem"]]).size]
-    if not shown:
-        return None
-    fig, ax = plt.subplots(figsize=(8.5, 0.7 * len(shown) + 2.0))
-    edges = []
-    for row in shown:
-        o = row["outputs"].get(name, {})
-        edges += [float(tx(v)) for v in (o.get("p05"), o.get("p95")) if shown_value(v)]
-        finite = positive(kept[row["stem"]])
-        edges += [float(tx(finite.min())), float(tx(finite.max()))] if finite.size else []
-    pad = 0.3 if log else 0.05 * ((max(edges) - min(edges)) if edges else 1.0)
-    right = max(edges) + pad if edges else 10.0
-    for i, row in enumerate(shown):
-        y = len(shown) - 1 - i
-        finite = positive(kept[row["stem"]])
-        if finite.size > 2:
-            parts = ax.violinplot(tx(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
-            for body in parts["bodies"]:
-                body.set_facecolor("#9ecae1")
-                body.set_alpha(0.7)
-        o = row["outputs"].get(name, {})
-        if shown_value(o.get("p05")):
-            x1 = float(tx(o["p95"])) if shown_value(o.get("p95")) else right
-            ax.plot([float(tx(o["p05"])), x1], [y, y], color=LINE, lw=2.5)
-            if o.get("p95") is None:  # an infinite p95: more than 5 % of samples are infinite
-                ax.plot(right, y, ">", color=LINE, ms=7)
-        if shown_value(o.get("p50")):
-            ax.plot(float(tx(o["p50"])), y, "o", color=LINE, ms=6)
-        said = row["claims"].get(claim["name"]) if claim else None
-        label = (f"P({claim['words']}) {said['probability']:.3f}"
-                 if said and said.get("probability") is not None else "")
-        if o.get("p_never"):
-            label += f"; infinite {o['p_never']:.1%}"
-        ax.text(1.01, y, label, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
-    ax.set_xlim(right=right + (0.1 if log else pad / 3))
-    ax.set_yticks(range(len(shown)))
-    ax.set_yticklabels([row["stem"] for row in reversed(shown)], fontsize=9)
-    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shown_value(t)):
-        ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.5, label=None if k else f"claim: {claim['words']}")
-    if published and shown_value(published["value"]):
-        ax.axvline(float(tx(published["value"])), color=REFERENCE, ls="--", lw=1, label=published["label"])
-    if log:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: format_count(10 ** x)))
-    scale = ", log scale" if log else ""
-    ax.set_xlabel(f"{chosen['label']} ({chosen['unit']}{scale})")
-    ax.set_title(f"{chosen['label']} by scenario: kept samples (violins), median and 90 % interval of all samples",
-                 fontsize=10)
-    if claim or published:
-        ax.legend(fontsize=8, loc="upper right", framealpha=0.9)
-    ax.grid(axis="x", alpha=0.3)
-    stem = f"{name}_by_scenario{suffix}"
-    save(fig, directory, stem)
-    marks = "; ".join(part for part in (
-        f"the claim's {' and '.join(format_count(t) for t in claim['thresholds'])} (dotted)" if claim else "",
-        f"{published['label']} (dashed)" if published else "") if part)
-    return Figure(stem, f"{chosen['label']} by scenario: violins of each run's kept samples (finite values), the "
-                        "median (dot) and 90 % interval (bar) over all samples" + (f"; {marks}" if marks else "")
-                        + (f"; at right P(claim) and the share that is infinite ({chosen['infinite_means']})"
-                           if chosen.get("infinite_means") else "")
-                        + ". A bar ending in an arrow has an infinite p95.")
-
-
-def _plot_claims(data: dict, directory: Path, suffix: str = "") -> Figure | None:
-    scenarios = data["scenarios"]
-    names = []
-    for s in scenarios:
-        names += [n for n in s["claims"] if n not in names]
-    if not names:
-        return None
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names) + 1.8, 0.45 * len(scenarios) + 1.8),
-                             sharey=True, squeeze=False)
-    ys = np.arange(len(scenarios))[::-1]
-    for ax, name in zip(axes[0], names, strict=True):
-        for y, s in zip(ys, scenarios, strict=True):
-            c = s["claims"].get(name)
-            if c is None or c.get("probability") is None:
-                continue
-            p, (lo, hi) = c["probability"], c["ci95"]
-            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="o", color=LINE, capsize=3,
-                        mfc=LINE if c["holds_at_point"] else "white")
-        ax.axvline(0.5, color="grey", lw=0.8, ls=":")
-        ax.set_xlim(-0.03, 1.03)
-        ax.set_title(name, fontsize=9)
-        ax.set_xlabel("P(claim holds)")
-        ax.grid(axis="x", alpha=0.3)
-    axes[0][0].set_yticks(ys)
-    axes[0][0].set_yticklabels([s["stem"] for s in scenarios], fontsize=9)
-    stem = f"claims_by_scenario{suffix}"
-    save(fig, directory, stem)
-    return Figure(stem, "Each claim's probability by scenario with its 95 % Wilson interval (often narrower than "
-                        "the dot); filled dots: the claim holds at the scenario's point values, open: it fails.")
-
-
 def _stem_part(model: str) -> str:
     """A model's name as part of a file name: ``mymodel:MODEL`` -> ``mymodel_MODEL``."""
     return "".join(c if c.isalnum() else "_" for c in model)
 
 
-def write_comparison(scenarios, target: str | Path) -> Path:
-    """Write the comparison of ``scenarios`` (see :class:`mcsim.batch.Scenario`) into ``target``."""
+def write_comparison(scenarios, target: str | Path, *, figures: str = "default") -> Path:
+    """Write the comparison of ``scenarios`` (see :class:`mcsim.batch.Scenario`) into ``target``.
+
+    The scenarios are shown in their order, the first as the baseline; ``figures`` is the figure
+    style (see :mod:`mcsim.report.style`).
+    """
     from mcsim.report import replace_directory
     from mcsim.report.document import render_html
     from mcsim.report.summary import dumps, plain
@@ -386,15 +268,15 @@ def write_comparison(scenarios, target: str | Path) -> Path:
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
-        figures = {}
+        style = look(figures)
+        drawn = {}
         for group in data["groups"]:
             members = [s for s in scenarios if s.stem in group["scenarios"]]
             suffix = "" if len(data["groups"]) == 1 else "_" + _stem_part(group["model"])
-            subset = _subset(data, group)
-            figures[group["model"]] = [f for f in (_plot_focus(members, subset, figures_dir, suffix),
-                                                   _plot_claims(subset, figures_dir, suffix)) if f]
+            drawn[group["model"]] = comparison_figures(members, _subset(data, group), style, suffix)
+        render([f for group in drawn.values() for f in group], figures_dir, style)
         write_tables(comparison_tables(data), staging / TABLES)
-        text = render_comparison(data, figures)
+        text = render_comparison(data, drawn)
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),
                                              encoding="utf-8")

@@ -1,8 +1,15 @@
-"""The run's figures, each saved as PNG (for the HTML report) and PDF (for a paper)."""
+"""The run's figures: each one a :class:`Figure` that draws itself, saved as PNG and PDF by :func:`save`.
+
+The figure functions build matplotlib figures and return them unsaved: what
+:mod:`mcsim.report.rendering` writes, and what :mod:`mcsim.report.figure_check` checks, is the
+same figure. Sizes, fonts and colours come from the report's :class:`~mcsim.report.style.Look`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -10,165 +17,250 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import blended_transform_factory
 
-from mcsim.report.text import grid_against, grid_axis, headline_outputs, reading_words
+from mcsim.i18n import _
+from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
+from mcsim.report.text import (
+    grid_against,
+    grid_axis,
+    grid_column,
+    headline_outputs,
+    lower_first,
+    output_label,
+    reading_words,
+)
+from mcsim.report.ticks import compact, format_axis, span, whole
 from mcsim.result import Result
 
-__all__ = ["Figure", "format_count", "plot_run", "save"]
-
-BAND, LINE, REFERENCE, CLAIM = "#9ecae1", "#08519c", "#d62728", "#ff7f0e"
+__all__ = ["Figure", "run_figures", "save"]
 
 
 @dataclass(frozen=True)
 class Figure:
-    stem: str  # file name without extension, in figures/
+    """A figure of the report: its file name without extension (in ``figures/``), caption, and how to draw it.
+
+    ``draw()`` returns the matplotlib figure, laid out and unsaved; call it within the report's
+    look (:meth:`~mcsim.report.style.Look.context`).
+    """
+
+    stem: str
     caption: str
+    draw: Callable[[], plt.Figure] | None = field(default=None, compare=False, repr=False)
 
 
 def save(fig: plt.Figure, directory: Path, stem: str) -> str:
-    """Save as PNG and PDF (with no creation date, so that the same run gives the same file); return ``stem``."""
-    fig.tight_layout()
-    for extension in ("png", "pdf"):
-        # TrueType (Type 42) fonts in the PDF: journals' checks often refuse matplotlib's default Type 3
-        with plt.rc_context({"pdf.fonttype": 42}):
-            fig.savefig(directory / f"{stem}.{extension}", dpi=150, metadata={"CreationDate": None}
-                        if extension == "pdf" else None)
-    plt.close(fig)
+    """Save ``fig`` as PNG and PDF at its own size, in the current style; close it; return ``stem``.
+
+    The PDF has no creation date (the same run gives the same file) and embeds TrueType (Type 42)
+    fonts, not the Type 3 fonts journals' checks often refuse; the PNG's resolution, and that of
+    any rasterised layer of the PDF, is the style's ``savefig.dpi``.
+    """
+    try:
+        for extension in ("png", "pdf"):
+            with plt.rc_context({"pdf.fonttype": 42}):
+                fig.savefig(Path(directory) / f"{stem}.{extension}",
+                            metadata={"CreationDate": None} if extension == "pdf" else None)
+            fig.set_layout_engine("none")  # laid out once, for the PNG: the PDF keeps the same positions
+    finally:
+        plt.close(fig)
     return stem
 
 
-def format_count(x: float, _pos=None) -> str:
-    """Users and dollars in words a reader scans: 5M, 2.5B, -4M."""
-    sign, x = ("-" if x < 0 else ""), abs(x)
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if x >= size:
-            return f"{sign}{x / size:.3g}{suffix}"
-    return f"{sign}{x:.3g}"
-
-
-def plot_run(result: Result, directory: Path) -> list[Figure]:
-    """Draw every figure of ``result`` into ``directory``; return them with captions."""
+def run_figures(result: Result, look: Look) -> list[Figure]:
+    """The figures of the run's outputs: each headline output's distribution, each per-user output's fan."""
     figures = []
     shown = headline_outputs(result.spec)
     for out in result.spec.model.outputs:
         if out.per_user:
-            figures.append(_fan(result, out, directory))
+            figures.append(_fan_figure(result, out, look))
             if out.share_positive:
-                figures.append(_share_positive(result, out, directory))
+                figures.append(_share_figure(result, out, look))
         elif out.name in shown:
-            figures.append(_distribution(result, out, directory))
+            figures.append(_distribution_figure(result, out, look))
     return figures
 
 
-def _distribution(result: Result, out, directory: Path) -> Figure:
-    n = result.samples
-    stats = result.outputs[out.name]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    # the axis spans the central 99.8 % of finite samples (from the pilot); the tails beyond are in the end bins
+# --- distributions ------------------------------------------------------------------------------
+
+def _distribution_figure(result: Result, out, look: Look) -> Figure:
+    n, stats = result.samples, result.outputs[out.name]
+    reference = result.spec.published.value(out.name) if result.spec.published is not None else None
+    never = float(stats.p_never) if stats.p_never is not None else 0.0
+    caption = _("Distribution of {what} over {n} samples, with its median and 90 % interval").format(
+        what=lower_first(output_label(out)), n=whole(n))
+    if reference is not None:
+        caption += _("; the triangle marks {reference}").format(reference=_(reference[1]))
+    if never:
+        caption += _(". {share} of samples are infinite ({meaning}) and not drawn").format(
+            share=compact(never, "share", 2), meaning=_(out.infinite_means or ""))
+    caption += _(". The axis spans the central 99.8 % of finite values; the hatched end bins hold the values "
+                 "beyond it.")
+    return Figure(f"{out.name}_distribution", caption, functools.partial(_distribution, result, out, look))
+
+
+def _distribution(result: Result, out, look: Look) -> plt.Figure:
+    n, stats = result.samples, result.outputs[out.name]
+    fig, ax = look.figure(1, 7.2)
     histogram = result.histograms.get(out.name)
     if histogram is not None and np.sum(histogram.counts):
         if histogram.log:
             ax.set_xscale("log")
-        ax.hist(histogram.edges[:-1], bins=histogram.edges, weights=histogram.counts / n, color=BAND,
-                edgecolor="none", label="share of samples")
+        shares = histogram.counts / n
+        edges = histogram.edges
+        ax.hist(edges[1:-2], bins=edges[1:-1], weights=shares[1:-1], color=BAND, edgecolor="none",
+                label=_("share of samples"))
+        # the end bins also hold every value beyond the axis: hatched, so that they do not read as spikes
+        ax.bar([edges[0], edges[-2]], [shares[0], shares[-1]], width=[edges[1] - edges[0], edges[-1] - edges[-2]],
+               align="edge", color="white", edgecolor=BAND, hatch="/////", linewidth=0.6,
+               label=_("end bins: with the values beyond the axis"))
     p05, p50, p95 = float(stats.p05), float(stats.p50), float(stats.p95)
     if np.isfinite(p05) and np.isfinite(p95):
-        ax.axvspan(p05, p95, color=LINE, alpha=0.08, label=f"90 % interval {format_count(p05)} to {format_count(p95)}")
+        ax.axvspan(p05, p95, color=MEDIAN, alpha=0.08, lw=0,
+                   label=_("90 % interval: {span}").format(span=plain(span(p05, p95, out.unit))))
     if np.isfinite(p50):
-        ax.axvline(p50, color=LINE, lw=1.5, label=f"median {format_count(p50)}")
-    reference = result.spec.published.value(out.name) if result.spec.published is not None else None
-    if reference is not None:
-        ax.axvline(reference[0], color=REFERENCE, lw=1.5, ls="--", label=reference[1])
+        ax.axvline(p50, color=MEDIAN, lw=1.4, label=_("median: {value}").format(value=plain(compact(p50, out.unit))))
     for claim in result.claims.values():
         if claim.claim.output == out.name and claim.claim.reading_of is None:  # a reading's lines would crowd it
+            words = reading_words(claim.claim, lambda v: compact(v, out.unit))
             for k, threshold in enumerate(claim.claim.thresholds):
-                ax.axvline(threshold, color=CLAIM, lw=1.2, ls=":", label=None if k else
-                           f"claim {reading_words(claim.claim, format_count)}: P = {claim.probability:.3f}")
-    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.set_xlabel(f"{out.label} ({out.unit})")
-    ax.set_ylabel("share of samples")
+                ax.axvline(threshold, color=CLAIM, lw=1.1, ls=":", label=None if k else plain(
+                    _("claim: {words} (P = {p})").format(words=words, p=f"{claim.probability:.3f}").replace(
+                        "P = ", "P\u00a0=\u00a0")))
+    reference = result.spec.published.value(out.name) if result.spec.published is not None else None
+    if reference is not None:
+        # a marker on the top edge, not a line: it stays visible where it coincides with the claim's line
+        top = blended_transform_factory(ax.transData, ax.transAxes)
+        ax.plot([reference[0]], [1.0], "v", color=PAPER, ms=6, mec="black", mew=0.5, transform=top,
+                clip_on=False, zorder=5, label=plain(_(reference[1])))
+    ax.set_ylim(0, None)
+    format_axis(ax.xaxis, out.unit)
+    format_axis(ax.yaxis, "share")
+    ax.set_xlabel(look.wrap(axis_label(out.label, out.unit), 7.5))
+    ax.set_ylabel(_("share of samples"))
     never = float(stats.p_never) if stats.p_never is not None else 0.0
-    title = f"{out.label}\n{n:,} samples"
+    title = _("{label}: {n} samples").format(label=output_label(out), n=whole(n))
     if never > 0:
-        title += f"; {never:.1%} infinite: {out.infinite_means}"
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
-    stem = f"{out.name}_distribution"
-    save(fig, directory, stem)
-    caption = (f"Distribution of {out.label.lower()} over {n:,} samples, with its median and 90 % "
-               "interval" + (f"; {reference[1]}" if reference is not None else "")
-               + (f". {never:.1%} of samples are infinite ({out.infinite_means}) and not drawn." if never else ".")
-               + " The axis spans the central 99.8 % of finite values; the rest are in the end bins.")
-    return Figure(stem, caption)
+        title += _("; {share} infinite ({meaning})").format(share=compact(never, "share", 2),
+                                                           meaning=_(out.infinite_means or ""))
+    look.title(fig, plain(title))
+    look.legend(ax, ncols=2, width_cm=3.6)
+    return fig
 
 
-def _fan(result: Result, out, directory: Path) -> Figure:
+# --- fans over the users grid -------------------------------------------------------------------
+
+def _fan_figure(result: Result, out, look: Look) -> Figure:
+    curves = result.curves
+    scale = _("log") if out.log_scale else _("symmetric-log (linear near zero)")
+    grid = result.spec.grid
+    axis = _("log {grid}").format(grid=grid_column(grid)) if grid.log_scale else grid_column(grid)
+    caption = _("{against}: median and 90 % band from the first {m} samples on a fine grid; dots at the run's grid "
+                "use all {n} samples. Axes: {axis}, {scale} {unit}.").format(
+        against=grid_against(output_label(out), grid), m=whole(curves.samples), n=whole(result.samples), axis=axis,
+        scale=scale, unit=_(out.unit))
+    published = result.spec.published
+    for users, note in published.notes_of(out.name) if published is not None else ():
+        caption += " " + _("The circled cross at {users} users: {note}.").format(users=compact(users, "users"),
+                                                                             note=_(note))
+    return Figure(f"{out.name}_fan", caption, functools.partial(_fan, result, out, look))
+
+
+def _fan(result: Result, out, look: Look) -> plt.Figure:
     curves = result.curves
     low, mid, high = curves.quantiles[out.name]
+    grid = result.spec.grid
+    users = np.asarray(curves.users, dtype=float)
+    if not out.log_scale and users.size > 1:
+        # on a symmetric-log axis a straight segment between grid points bends: draw the segments
+        # (each output is linear in users between them) through many points, so they stay straight in data
+        spaced = np.geomspace if grid.log_scale and users[0] > 0 else np.linspace
+        dense = spaced(users[0], users[-1], 16 * users.size)
+        low, mid, high = (np.interp(dense, users, v) for v in (low, mid, high))
+        users = dense
     stats = result.outputs[out.name]
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.fill_between(curves.users, low, high, color=BAND, alpha=0.7, label="90 % interval (p05 to p95)")
-    ax.plot(curves.users, mid, color=LINE, lw=1.8, label="median")
-    ax.plot(result.spec.grid_values, stats.p50, "o", color=LINE, ms=4, label="median at the run's grid")
+    fig, ax = look.figure(1, 6.0)
+    ax.fill_between(users, low, high, color=BAND, alpha=0.6, lw=0, label=_("90 % interval (p05 to p95)"))
+    ax.plot(users, mid, color=MEDIAN, ls="-", lw=1.4, label=_("median"))
+    ax.plot(result.spec.grid_values, stats.p50, "o", color=MEDIAN, ms=3.5, label=_("median at the run's grid"))
     published = result.spec.published
-    if published is not None and published.points_of(out.name):
-        x, y = zip(*published.points_of(out.name), strict=True)
-        ax.plot(x, y, "x", color=REFERENCE, ms=7, mew=2, label=published.points_label)
-    ax.set_xscale("log" if result.spec.grid.log_scale else "linear")
+    points = published.points_of(out.name) if published is not None else ()
+    notes = dict(published.notes_of(out.name)) if published is not None else {}
+    if points:
+        kept = [(x, y) for x, y in points if x not in notes]
+        if kept:
+            xs, ys = zip(*kept, strict=True)
+            ax.plot(xs, ys, "x", color=PAPER, ms=5, mew=1.4, label=plain(_(published.points_label)))
+        for x, y in points:
+            if x in notes:  # a value the publication misprinted: marked as such, with what the model gives
+                ax.plot([x], [y], "x", color=PAPER, ms=5, mew=1.4)
+                ax.plot([x], [y], "o", mfc="none", mec=PAPER, ms=9, mew=0.8,
+                        label=plain(_("misprint (see the caption)")))
+    ax.set_xscale("log" if grid.log_scale else "linear")
+    values = np.concatenate([low, high, [y for _x, y in points]])
     if out.log_scale:
         ax.set_yscale("log")
     else:
-        _symlog(ax, np.concatenate([low, high]))
-        ax.axhline(0, color="black", lw=0.8)
-    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.yaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.set_xlabel(grid_axis(result.spec.grid))
-    ax.set_ylabel(f"{out.label} ({out.unit})")
-    ax.set_title(grid_against(out.label, result.spec.grid), fontsize=10)
+        _symlog(ax, values)
+        ax.axhline(0, color="black", lw=0.6)
+    format_axis(ax.xaxis, grid.name)
+    format_axis(ax.yaxis, out.unit, digits=2)
+    ax.set_xlabel(grid_axis(grid))
+    ax.set_ylabel(look.wrap(axis_label(out.label, out.unit), 5.0))
+    look.title(fig, plain(grid_against(output_label(out), grid)))
     ax.grid(alpha=0.3, which="major")
-    ax.legend(fontsize=8)
-    stem = f"{out.name}_fan"
-    save(fig, directory, stem)
-    scale = "log" if out.log_scale else "symmetric-log (linear near zero)"
-    axis = (f"log {result.spec.grid.name}" if result.spec.grid.log_scale else result.spec.grid.name)
-    caption = (f"{grid_against(out.label, result.spec.grid)}: median and 90 % band from the first {curves.samples:,} "
-               f"samples on a fine grid; dots at the run's grid use all {result.samples:,} samples. Axes: {axis}, "
-               f"{scale} {out.unit}.")
-    return Figure(stem, caption)
+    look.legend(ax, loc="upper left" if not out.log_scale else "upper right", width_cm=4.0)
+    return fig
 
 
 def _symlog(ax, values: np.ndarray) -> None:
-    """A symmetric-log y axis, linear within three decades below the largest value, ticks at decades."""
-    top = float(np.nanmax(np.abs(values))) or 1.0
+    """A symmetric-log y axis, linear within three decades below the largest value, labelled ticks at decades
+    within the data: no empty band beyond the data, no unlabelled tick."""
+    values = values[np.isfinite(values)]
+    top = float(np.max(np.abs(values))) or 1.0
     linthresh = 10 ** np.floor(np.log10(top)) / 1e3
     ax.set_yscale("symlog", linthresh=linthresh, linscale=0.5)
+    lowest, highest = float(values.min()), float(values.max())
     decades = 10.0 ** np.arange(np.log10(linthresh), np.ceil(np.log10(top)) + 1)
-    lowest = float(np.nanmin(values))
-    negative = -decades[decades <= 10 * abs(lowest)][::-1] if lowest < 0 else np.array([])
-    ax.set_yticks(np.concatenate([negative, [0.0], decades[decades <= 10 * top]]))
+    # down to the decade just beyond the lowest value: labelled, with no empty band below it
+    bottom = -float(decades[np.searchsorted(decades, -lowest)]) if lowest < -linthresh else min(lowest, 0.0)
+    ticks = [0.0, *(d for d in decades if d <= highest), *(-d for d in decades if -d >= bottom)]
+    ax.set_yticks(sorted(ticks))
+    ax.set_yticks([], minor=True)
+    pad = 0.08  # of the axis, in its own (symmetric-log) coordinates
+    transform = ax.yaxis.get_transform()
+    inner = transform.transform(np.array([min(bottom, 0.0), max(highest, 0.0)]))
+    room = (inner[1] - inner[0]) * pad
+    ax.set_ylim(transform.inverted().transform(np.array([inner[0] - room, inner[1] + room])))
 
 
-def _share_positive(result: Result, out, directory: Path) -> Figure:
+def _share_figure(result: Result, out, look: Look) -> Figure:
+    caption = _("Probability that the {what} is positive, {against} (first {m} samples on a fine grid; dots: "
+                "all samples).").format(what=lower_first(output_label(out)),
+                                        against=grid_against("", result.spec.grid).strip(),
+                                        m=whole(result.curves.samples))
+    return Figure(f"{out.name}_positive", caption, functools.partial(_share_positive, result, out, look))
+
+
+def _share_positive(result: Result, out, look: Look) -> plt.Figure:
     curves = result.curves
     stats = result.outputs[out.name]
-    fig, ax = plt.subplots(figsize=(7, 3.8))
-    ax.plot(curves.users, curves.share_positive[out.name], color=LINE, lw=1.8, label=f"P({out.name} > 0)")
-    ax.plot(result.spec.grid_values, stats.p_positive, "o", color=LINE, ms=4, label="at the run's grid")
+    fig, ax = look.figure(1, 5.0)
+    what = lower_first(output_label(out))
+    grid = result.spec.grid
+    ax.plot(curves.users, curves.share_positive[out.name], color=MEDIAN, ls="-", lw=1.4,
+            label=plain(_("probability of a positive {what}").format(what=what)))
+    ax.plot(result.spec.grid_values, stats.p_positive, "o", color=MEDIAN, ms=3.5, label=_("at the run's grid"))
     published = result.spec.published
     for users, label in published.marks_of(out.name) if published is not None else ():
-        ax.axvline(users, color=REFERENCE, ls="--", lw=1.2, label=label)
-    ax.axhline(0.5, color="grey", lw=0.8, ls=":")
-    ax.set_xscale("log" if result.spec.grid.log_scale else "linear")
+        ax.axvline(users, color=PAPER, ls="--", lw=1.1, label=plain(_(label)))
+    ax.axhline(0.5, color="grey", lw=0.6, ls=":")
+    ax.set_xscale("log" if grid.log_scale else "linear")
     ax.set_ylim(-0.02, 1.02)
-    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.set_xlabel(grid_axis(result.spec.grid))
-    ax.set_ylabel("probability")
-    ax.set_title(f"Probability of a positive {out.label.lower()}", fontsize=10)
+    format_axis(ax.xaxis, grid.name)
+    ax.set_xlabel(grid_axis(grid))
+    ax.set_ylabel(_("probability"))
+    look.title(fig, plain(_("Probability of a positive {what}").format(what=what)))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    stem = f"{out.name}_positive"
-    save(fig, directory, stem)
-    return Figure(stem, f"Probability that the {out.label.lower()} is positive, "
-                        f"{grid_against('', result.spec.grid).strip()} (first "
-                        f"{curves.samples:,} samples on a fine grid; dots: all samples).")
+    look.legend(ax, ncols=2, width_cm=3.6)
+    return fig

@@ -1,13 +1,14 @@
-"""Figures of the sensitivity analysis, each saved as PNG (for the HTML report) and PDF (for a paper).
+"""Figures of the sensitivity analysis, each a :class:`~mcsim.report.figures.Figure` that draws itself.
 
 Per target: Sobol S1 and ST bars with their interval whiskers, hatched where the interval is
 wider than the tolerance (not converged). Per output: the tornado (one input at a time at its p05
 and p95, the output at the point values as the axis) and, when the base sample was doubled, the
-convergence of the indices as it doubled.
+convergence of the indices as it doubled. Inputs and targets are named by their labels.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import matplotlib
@@ -17,179 +18,214 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
 from mcsim.i18n import _
-from mcsim.report.figures import format_count, save
+from mcsim.report.figures import Figure
+from mcsim.report.rendering import render
 from mcsim.report.sensitivity import target_words
+from mcsim.report.style import (
+    BLACK,
+    BLUE,
+    GREEN,
+    HIGH,
+    LOW,
+    SKY,
+    VERMILLION,
+    Look,
+    axis_label,
+    claim_name,
+    plain,
+    readable,
+)
+from mcsim.report.style import look as default_look
+from mcsim.report.text import lower_first, names_its_unit, number, percent
+from mcsim.report.ticks import compact, format_axis, span, whole
 
-__all__ = ["plot_sensitivity"]
+__all__ = ["plot_sensitivity", "sensitivity_caption", "sensitivity_figures"]
 
-S1_COLOUR, ST_COLOUR, LOW_COLOUR, HIGH_COLOUR, AXIS_COLOUR = "#9ecae1", "#08519c", "#6baed6", "#fd8d3c", "#d62728"
-SHAPLEY_COLOUR = "#31a354"
+S1_COLOUR, ST_COLOUR, SHAPLEY_COLOUR = SKY, BLUE, GREEN  # apart in greyscale too
 
 
-def plot_sensitivity(result: SensitivityResult, figures_dir: Path) -> list[str]:
-    """Draw the sensitivity figures of ``result`` into ``figures_dir`` (PNG and PDF).
-
-    Returns
-    -------
-    list of str
-        The stems written (file names without extension), e.g.
-        ``sensitivity_<output>_indices``, ``..._tornado``, ``..._convergence``.
-    """
-    figures_dir = Path(figures_dir)
-    figures_dir.mkdir(parents=True, exist_ok=True)
-    stems = []
+def sensitivity_figures(result: SensitivityResult, style: Look) -> list[Figure]:
+    """The sensitivity figures of ``result``, with captions: ``sensitivity_<target>_indices``, ``..._tornado``
+    and ``..._convergence``."""
+    figures = []
     for target in result.targets:
         if target.indices is None:
             continue
-        stems.append(_indices(result, target, figures_dir))
+        key = target.target.key
+        figures.append(Figure(f"sensitivity_{key}_indices", _caption(result, target, "indices"),
+                              functools.partial(_indices, result, target, style)))
         if target.tornado is not None and target.tornado.bars:
-            stems.append(_tornado(result, target, figures_dir))
+            figures.append(Figure(f"sensitivity_{key}_tornado", _caption(result, target, "tornado"),
+                                  functools.partial(_tornado, result, target, style)))
         if target.target.kind == "output" and len(target.convergence) > 1:  # one N has nothing to converge
-            stems.append(_convergence(result, target, figures_dir))
-    return stems
+            figures.append(Figure(f"sensitivity_{key}_convergence", _caption(result, target, "convergence"),
+                                  functools.partial(_convergence, result, target, style)))
+    return figures
 
 
-def _text(text: str) -> str:
-    """Text from a user file, shown literally (a ``$`` would start matplotlib's mathtext)."""
-    return str(text).replace("$", r"\$")
+def plot_sensitivity(result: SensitivityResult, figures_dir: Path, style: Look | None = None) -> list[str]:
+    """Draw the sensitivity figures of ``result`` into ``figures_dir`` (PNG and PDF); return their stems."""
+    figures_dir = Path(figures_dir)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    return render(sensitivity_figures(result, style or default_look()), figures_dir, style or default_look(), workers=1)
 
 
-def _name(result: SensitivityResult, name: str) -> str:
-    label = result.labels.get(name, name)
-    return _text(f"{label}\n({name})" if label != name else name)
+def _name(result: SensitivityResult, name: str, style: Look, width_cm: float = 3.4) -> str:
+    """An input's label, wrapped to ``width_cm``."""
+    return plain(style.wrap(readable(result.labels.get(name), name), width_cm))
 
 
 def _what(tr: TargetResult) -> str:
     """The target in a few words, for a title: 'the rank of break-even monthly users' (the caption says the rest)."""
-    short = tr.target.describe().split(",")[0].split(":")[0].split(" among all samples")[0].split(" (")[0]
-    return _text(("the " if short.startswith(("rank ", "log10 ", "indicator ")) else "") + short)
+    t = tr.target
+    if t.kind == "claim" and t.claim is not None:
+        return _("whether “{claim}” holds").format(claim=claim_name(t.claim, t.label, t.unit))
+    what = lower_first(readable(t.label, t.output))
+    if t.transform == "rank":
+        return _("the rank of {what}").format(what=what)
+    if t.transform == "log10":
+        return _("the log10 of {what}").format(what=what)
+    return what
 
 
-def _indices(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
+def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Figure:
     ix, sh = tr.indices, tr.shapley
     order = list(np.argsort(ix.ST, kind="stable"))  # largest at the top of a horizontal chart
-    if tr.ranking.by == "shapley":
+    if tr.ranking is not None and tr.ranking.by == "shapley":
         order = [ix.names.index(name) for name in reversed(tr.ranking.order)]
     y = np.arange(len(order))
-    fig, ax = plt.subplots(figsize=(7.5, 1.2 + (0.8 if sh is not None else 0.62) * len(order)))
-    level = f"{100 * result.spec.conf_level:g} %"
-    wide, handles = tr.not_converged, []
-    kinds = [("S1", ix.S1, ix.S1_conf, S1_COLOUR, LOW_COLOUR, "S1, first order (alone)"),
-             ("ST", ix.ST, ix.ST_conf, ST_COLOUR, ST_COLOUR, "ST, total (with interactions)")]
+    kinds = [("S1", ix.S1, ix.S1_conf, S1_COLOUR, BLUE, _("S1, first order (alone)")),
+             ("ST", ix.ST, ix.ST_conf, ST_COLOUR, ST_COLOUR, _("ST, total (with interactions)"))]
     if sh is not None:
         kinds.append(("Shapley", sh.effects, sh.conf, SHAPLEY_COLOUR, SHAPLEY_COLOUR,
                       _("Shapley effect (with the priors' correlations)")))
+    fig, ax = style.figure(1, 3.0 + (0.85 + 0.35 * (sh is not None)) * len(order))
+    wide, handles = tr.not_converged, []
     height = 0.76 / len(kinds)
     for k, (kind, values, conf, colour, hatch_colour, said) in enumerate(kinds):
         shift = (len(kinds) - 1) / 2 * height - k * height
-        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=conf[order], color=colour, capsize=3)
+        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=conf[order], color=colour,
+                       error_kw={"elinewidth": 0.8, "capthick": 0.8})
         for bar, j in zip(bars, order, strict=True):
             if ix.names[j] in wide.get(kind, ()):  # hollow and hatched: its interval is wider than the tolerance
                 bar.set(facecolor="white", edgecolor=hatch_colour, hatch="///")
-        handles.append(Patch(color=colour, label=f"{said}, {level} interval"))
+        handles.append(Patch(color=colour, label=said))
     if wide["S1"] or wide["ST"]:
         handles.append(Patch(facecolor="white", edgecolor="grey", hatch="///",
-                             label=f"hatched: interval at least {tr.tolerance:g} wide, not converged"))
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, [_name(result, ix.names[j]) for j in order], fontsize=8)
-    ax.set_xlabel("Sobol index (share of the target's variance)" if sh is None else
-                  _("Sobol index or Shapley effect (share of the target's variance)"))
-    low = min(float(np.min(ix.S1 - ix.S1_conf)), float(np.min(sh.effects - sh.conf)) if sh is not None else 0.0)
-    ax.set_xlim(min(-0.05, low - 0.02), 1.0)
+                             label=_("hatched: interval at least {tolerance} wide, not converged").format(
+                                 tolerance=number(tr.tolerance))))
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_yticks(y, [_name(result, ix.names[j], style) for j in order])
+    ax.set_xlabel(style.wrap(_("Sobol index (share of the target's variance)") if sh is None else
+                             _("Sobol index or Shapley effect (share of the target's variance)"), 4.5))
+    reach = [float(np.max(values + conf)) for _k, values, conf, *_rest in kinds]
+    low = min(float(np.min(values - conf)) for _k, values, conf, *_rest in kinds)
+    ax.set_xlim(min(-0.05, low - 0.02), max(1.0, max(reach) + 0.03))
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(handles=handles, fontsize=8, loc="lower right")
-    ax.set_title(f"What drives {_what(tr)}\nSobol indices, N = {ix.base_samples:,} ({ix.evaluations:,} model runs)"
-                 + ("\n" + _("Shapley effects, {runs} model runs").format(runs=f"{sh.evaluations:,}") if sh is not None
-                    else ""), fontsize=10)
-    return save(fig, directory, f"sensitivity_{tr.target.key}_indices")
+    style.legend(ax, handles)
+    style.title(fig, plain(_("What drives {what}: Sobol indices, N = {n} ({runs} model runs)").format(
+        what=_what(tr), n=whole(ix.base_samples), runs=whole(ix.evaluations))))
+    return fig
 
 
-def _tornado(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
+def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Figure:
     tor, t = tr.tornado, tr.target
     bars = list(reversed(tor.bars))  # largest swing at the top
     y = np.arange(len(bars))
-    fig, ax = plt.subplots(figsize=(7.5, 1.4 + 0.55 * len(bars)))
+    fig, ax = style.figure(1, 3.0 + 1.1 * len(bars))
     base = tor.baseline
     for k, bar in enumerate(bars):
-        for value, colour in ((bar.output_low, LOW_COLOUR), (bar.output_high, HIGH_COLOUR)):
+        for value, colour in ((bar.output_low, LOW), (bar.output_high, HIGH)):
             ax.barh(y[k], value - base, left=base, color=colour, height=0.6)
         for value, capped in ((bar.output_low, bar.capped_low), (bar.output_high, bar.capped_high)):
             if capped:
-                ax.annotate("cap", (value, y[k]), fontsize=7, ha="left", va="center")
-    ax.axvline(base, color=AXIS_COLOUR, lw=1.5)
-    handles = [Patch(color=LOW_COLOUR, label="input at its p05"), Patch(color=HIGH_COLOUR, label="input at its p95"),
-               Line2D([], [], color=AXIS_COLOUR, lw=1.5, label=f"every input at its point value: {format_count(base)}")]
+                ax.annotate(_("never"), (value, y[k]), xytext=(2, 0), textcoords="offset points", ha="left",
+                            va="center")
+    ax.axvline(base, color=BLACK, lw=1.1)
+    handles = [Patch(color=LOW, label=_("input at its p05")), Patch(color=HIGH, label=_("input at its p95")),
+               Line2D([], [], color=BLACK, lw=1.1, label=plain(_("every input at its point value: {value}").format(
+                   value=compact(base, t.unit))))]
     labels = []
     for bar in bars:
-        unit = result.units.get(bar.name, "")
-        labels.append(f"{_name(result, bar.name)}\n{bar.input_low:.3g} to {bar.input_high:.3g} {_text(unit)}")
-    ax.set_yticks(y, labels, fontsize=7)
+        label, unit = readable(result.labels.get(bar.name), bar.name), result.units.get(bar.name, "")
+        ends = span(bar.input_low, bar.input_high, unit)
+        if unit and not names_its_unit(label, unit) and "share" not in unit and not unit.startswith("USD"):
+            ends = _("{range} {unit}").format(range=ends, unit=unit)
+        labels.append(plain(f"{style.wrap(label, 3.4)}\n{ends}"))
+    ax.set_yticks(y, labels)
     if tor.log_scale:
         ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.xaxis.set_minor_formatter(FuncFormatter(format_count))
-    ax.set_xlabel(_text(f"{t.label} ({t.unit})" if t.unit else t.label))
-    ax.grid(axis="x", alpha=0.3, which="both")
-    ax.legend(handles=handles, fontsize=8, loc="best")
-    ax.set_title(_text(f"Tornado of {t.label.lower()}:\none input at a time from its p05 to its p95, "
-                       "the others at their point values"), fontsize=10)
-    return save(fig, directory, f"sensitivity_{t.key}_tornado")
+    format_axis(ax.xaxis, t.unit)
+    ax.set_xlabel(style.wrap(axis_label(readable(t.label, t.output), t.unit), 4.5))
+    ax.grid(axis="x", alpha=0.3)
+    style.legend(ax, handles)
+    style.title(fig, plain(_("Tornado of {what}: one input at a time from its p05 to its p95, the others at their "
+                             "point values").format(what=lower_first(readable(t.label, t.output)))))
+    return fig
 
 
-def _convergence(result: SensitivityResult, tr: TargetResult, directory: Path) -> str:
+def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Figure:
     steps, names = tr.convergence, tr.indices.names
     n = np.array([s.base_samples for s in steps])
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (left, right) = style.figure(2, 7.0, ncols=2, gridspec_kw={"width_ratios": [3, 2]})
     for j, name in enumerate(names):
         st = np.array([s.ST[j] for s in steps])
         conf = np.array([s.ST_conf[j] for s in steps])
-        left.errorbar(n * (1 + 0.03 * (j - len(names) / 2)), st, yerr=conf, marker="o", ms=4, capsize=3,
-                      label=_text(name))
+        left.errorbar(n * (1 + 0.03 * (j - len(names) / 2)), st, yerr=conf, marker="o", ms=3, lw=1.0,
+                      label=plain(readable(result.labels.get(name), name)))
     left.set_xscale("log", base=2)
-    left.set_xlabel("base sample N")
-    left.set_ylabel(f"total index ST ({100 * result.spec.conf_level:g} % interval)")
-    left.set_title(_text(f"ST of {_what(tr)} as N doubles"), fontsize=10)
+    left.set_xticks(n, [whole(v) for v in n])
+    left.set_xlabel(_("base sample N"))
+    left.set_ylabel(_("total index ST ({level} interval)").format(level=percent(result.spec.conf_level, 0)))
     left.grid(alpha=0.3)
-    left.legend(fontsize=7)
+    style.legend(left, loc="center left", bbox_to_anchor=(1.0, 0.5), width_cm=3.5)
     widths = np.array([s.widest_ST[0] for s in steps])
-    right.plot(n, widths, "o-", color=ST_COLOUR, label="widest ST interval")
-    right.axhline(result.spec.tolerance, color=AXIS_COLOUR, ls="--", label=f"tolerance {result.spec.tolerance:g}")
+    right.plot(n, widths, marker="o", color=ST_COLOUR, ls="-", label=_("widest ST interval"))
+    right.axhline(result.spec.tolerance, color=VERMILLION, ls="--", label=_("tolerance {tolerance}").format(
+        tolerance=number(result.spec.tolerance)))
     right.set_xscale("log", base=2)
-    right.set_xlabel("base sample N")
-    right.set_ylabel("width of the widest ST interval")
-    verdict = "converged" if tr.converged else "not converged at the cap"
-    right.set_title(f"Convergence: {verdict}", fontsize=10)
+    right.set_xticks(n, [whole(v) for v in n])
+    right.set_xlabel(_("base sample N"))
+    right.set_ylabel(_("width of the widest ST interval"))
     right.set_ylim(0, max(float(widths.max()), result.spec.tolerance) * 1.15)
     right.grid(alpha=0.3)
-    right.legend(fontsize=8)
-    return save(fig, directory, f"sensitivity_{tr.target.key}_convergence")
+    style.legend(right, loc="upper right", width_cm=3.0)
+    verdict = _("converged") if tr.converged else _("not converged at the cap")
+    style.title(fig, plain(_("Total indices of {what} as N doubles: {verdict}").format(what=_what(tr),
+                                                                                       verdict=verdict)), 2)
+    return fig
+
+
+def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
+    level = percent(result.spec.conf_level, 0)
+    what = target_words(tr.target)
+    if kind == "indices":
+        caption = _("Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
+                    "({intervals}); an S1 below zero whose interval covers zero is estimation noise around 0.").format(
+            what=what, level=level, intervals=result.spec.intervals)
+        if any(tr.not_converged.values()):
+            caption += " " + _("A hollow, hatched bar is not converged: its interval is at least {tolerance} "
+                               "wide.").format(tolerance=number(tr.tolerance))
+        if tr.shapley is not None:
+            ranks = tr.ranking is not None and tr.ranking.by == "shapley"
+            caption += " " + _("Beside them, each input's Shapley effect with its {level} interval (16 replicates), "
+                               "which takes the priors' correlations in{ranks}.").format(
+                level=level, ranks=_(" and ranks the inputs (top to bottom)") if ranks else "")
+        return caption
+    if kind == "tornado":
+        return _("Tornado of the {what}: each input alone at its p05 and at its p95, the others at their point "
+                 "values, bars sorted by swing; the axis is the value at the points.").format(what=what)
+    return _("Total indices of the {what} as the base sample N doubles, and the widest {level} interval against "
+             "the tolerance.").format(what=what, level=level)
 
 
 def sensitivity_caption(stem: str, result: SensitivityResult) -> str:
-    """The caption of a figure that :func:`plot_sensitivity` wrote under ``stem``."""
-    level = f"{100 * result.spec.conf_level:g} %"
+    """The caption of the figure written under ``stem``."""
     for tr in result.targets:
-        what = target_words(tr.target)
-        captions = {
-            "indices": f"Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
-                       f"({result.spec.intervals}); an S1 below zero whose interval covers zero is estimation "
-                       "noise around 0." + (f" A hollow, hatched bar is not converged: its interval is at least "
-                                            f"{tr.tolerance:g} wide." if any(tr.not_converged.values()) else "")
-                       + (" " + _("Beside them, each input's Shapley effect with its {level} interval (16 replicates), "
-                                  "which takes the priors' correlations in{ranks}.").format(
-                                      level=level, ranks=_(" and ranks the inputs (top to bottom)")
-                                      if tr.ranking is not None and tr.ranking.by == "shapley" else "")
-                          if tr.shapley is not None else ""),
-            "tornado": f"Tornado of the {what}: each input alone at its p05 and at its p95, the others at their "
-                       "point values, bars sorted by swing; the axis is the value at the points.",
-            "convergence": f"Total indices of the {what} as the base sample N doubles, and the widest {level} "
-                           "interval against the tolerance.",
-        }
-        for kind, caption in captions.items():
+        for kind in ("indices", "tornado", "convergence"):
             if stem == f"sensitivity_{tr.target.key}_{kind}":
-                return caption
+                return _caption(result, tr, kind)
     return stem

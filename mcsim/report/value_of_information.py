@@ -7,19 +7,19 @@ verdict, and a figure of EVPI and each EVPPI over users.
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter
 
 from mcsim.analysis.value_of_information import ValueOfInformation
 from mcsim.analysis.value_of_information.estimate import Estimate
 from mcsim.i18n import _
-from mcsim.report.figures import Figure, format_count, save
+from mcsim.report.figures import Figure
+from mcsim.report.style import BLACK, Look, plain
 from mcsim.report.text import (
     claim_text,
     count,
@@ -31,12 +31,12 @@ from mcsim.report.text import (
     md_text,
     percent,
 )
+from mcsim.report.ticks import format_axis
 from mcsim.result import Result
 
-__all__ = ["plot_value_of_information", "value_of_information_markdown"]
+__all__ = ["value_of_information_figures", "value_of_information_markdown"]
 
 STEM = "value_of_information"
-EVPI_COLOUR = "#222222"
 
 
 def _label(result: Result, name: str) -> str:
@@ -117,38 +117,37 @@ def _points(estimate: Estimate) -> str:
     return _("{value} ± {se}").format(value=fixed(100 * estimate.value, 1), se=fixed(100 * estimate.se, 1))
 
 
-def plot_value_of_information(result: Result, figures_dir: Path) -> list[Figure]:
-    """The figure of EVPI and each input's EVPPI over users (none without a ``[value_of_information]`` table)."""
+def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
+    """The figure of EVPI and each input's EVPPI over users, undrawn (none without a ``[value_of_information]``)."""
     voi = result.value_of_information
     if voi is None or not voi.names:
         return []
-    users = np.array([d.users for d in voi.curve])
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    ax.plot(users, [d.evpi.value for d in voi.curve], color=EVPI_COLOUR, lw=2, label=_("EVPI: every input known"))
-    for name in voi.names:
-        values = np.array([d.evppi[name].value for d in voi.curve])
-        if values.max() > 0:
-            ax.plot(users, values, lw=1.3, label=_("EVPPI: {input}").format(input=_text(_label(result, name))))
-    for d in voi.decisions:
-        ax.axvline(d.users, color="grey", lw=0.6, ls=":")
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.yaxis.set_major_formatter(FuncFormatter(format_count))
-    ax.set_xlabel(_("monthly users at which the decision is taken"))
-    ax.set_ylabel(_text(_("value of information ({unit})").format(unit=_(voi.unit))))
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper right")
-    ax.set_title(_text(_("What knowing an input is worth to the decision to run the service")), fontsize=10)
-    stem = save(fig, Path(figures_dir), STEM)
     caption = _("Expected value of perfect information (EVPI, every input known) and of each input alone (EVPPI) "
                 "to the decision to run the service at each number of monthly users ({unit}); dotted lines mark the "
                 "users of the table. The value is highest where the decision is closest to break-even, and 0 where "
-                "no value of the input could change it.").format(unit=voi.unit)
-    return [Figure(stem, caption)]
+                "no value of the input could change it.").format(unit=_(voi.unit))
+    return [Figure(STEM, caption, functools.partial(_draw, result, style))]
 
 
-def _text(text: str) -> str:
-    """Text shown literally by matplotlib (a ``$`` would start its mathtext)."""
-    return str(text).replace("$", r"\$")
-
+def _draw(result: Result, style: Look) -> plt.Figure:
+    voi = result.value_of_information
+    users = np.array([d.users for d in voi.curve])
+    fig, ax = style.figure(1, 6.5)
+    ax.plot(users, [d.evpi.value for d in voi.curve], color=BLACK, ls="-", lw=1.6,
+            label=_("EVPI: every input known"))
+    for name in voi.names:
+        values = np.array([d.evppi[name].value for d in voi.curve])
+        if values.max() > 0:  # the palette's colours, each with its own line style (see the style files)
+            ax.plot(users, values, lw=1.1, label=plain(_("EVPPI: {input}").format(input=_label(result, name))))
+    for d in voi.decisions:
+        ax.axvline(d.users, color="grey", lw=0.6, ls=":")
+    ax.set_xscale("log")
+    format_axis(ax.xaxis, "users")
+    format_axis(ax.yaxis, voi.unit)
+    ax.set_xlabel(style.wrap(_("monthly users at which the decision is taken"), 7.5))
+    ax.set_ylabel(style.wrap(plain(_("value of information ({unit})").format(unit=_(voi.unit))), 5.0))
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    style.legend(ax, width_cm=5.0)
+    style.title(fig, plain(_("What knowing an input is worth to the decision to run the service")))
+    return fig

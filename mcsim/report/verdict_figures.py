@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 
 import matplotlib
 
@@ -10,63 +10,85 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.lines import Line2D
 
-from mcsim.report.figures import CLAIM, REFERENCE, Figure, format_count, save
-from mcsim.report.text import count, format_value, lower_first
+from mcsim.i18n import _
+from mcsim.report.figures import Figure
+from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain, readable
+from mcsim.report.text import format_value, input_label, lower_first, output_label
+from mcsim.report.ticks import compact, format_axis, whole
 from mcsim.report.verdict import ranked_by_words
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
-__all__ = ["plot_verdict"]
+__all__ = ["verdict_figures"]
 
 
-def plot_verdict(result: Result, directory: Path) -> list[Figure]:
-    """Draw the map and the box figures of ``result.verdict`` into ``directory``; return them with captions."""
+def verdict_figures(result: Result, style: Look) -> list[Figure]:
+    """The map and the box figures of ``result.verdict``, with captions."""
     figures = []
     if result.verdict.map is not None:
-        figures.append(_map(result, directory))
+        figures.append(Figure(f"map_{result.verdict.map.output}", _map_caption(result),
+                              functools.partial(_map, result, style)))
     for cv in result.verdict.claims.values():
         box = cv.discovery.boxes[0] if cv.discovery.boxes else None
         if box is not None and box.restrictions:
-            figures.append(_box(result, cv, box, directory))
+            figures.append(Figure(f"box_{cv.claim}", _box_caption(result, cv, box),
+                                  functools.partial(_box, result, cv, box, style)))
     return figures
 
 
 def _label(result: Result, name: str) -> str:
     prior = result.spec.priors[name]
-    return f"{prior.label or name} ({prior.unit})" if prior.unit else (prior.label or name)
+    return axis_label(input_label(prior), prior.unit)
 
 
 def _words(result: Result, name: str) -> str:
     """An input's label inside a caption."""
-    return lower_first(result.spec.priors[name].label or name)
+    return lower_first(input_label(result.spec.priors[name]))
 
 
-def _claim_words(c) -> str:
-    return c.claim.text or c.claim.name
+def _claim_words(result: Result, c: ClaimResult) -> str:
+    out = result.spec.model.output(c.claim.output)
+    return claim_name(c.claim, out.label, out.unit)
 
 
-def _formatter(result: Result, name: str) -> FuncFormatter:
-    unit = result.spec.priors[name].unit
-    return FuncFormatter(lambda x, _pos=None: format_value(x, unit) if "share" in unit else format_count(x))
+def _thresholds(result: Result, claim: ClaimResult) -> str:
+    """Where a claim flips: 6 M, or 4.5 M and 7.5 M for a two-sided claim (two lines)."""
+    unit = result.spec.model.output(claim.claim.output).unit
+    return _(" and ").join(compact(t, unit) for t in claim.claim.thresholds)
 
 
-def _axes_format(result: Result, ax, x_name: str, y_name: str) -> None:
-    """Tick labels in the inputs' units; on log axes, labelled ticks at 1, 2 and 5 of each decade."""
-    for axis, name in ((ax.xaxis, x_name), (ax.yaxis, y_name)):
-        if axis.get_scale() == "log":
-            axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-            axis.set_minor_formatter(NullFormatter())
-        axis.set_major_formatter(_formatter(result, name))
+def _point_label(result: Result) -> str:
+    return _("the priors' point values (the paper's)") if result.spec.published is not None else \
+        _("the priors' point values")
 
 
-def _map(result: Result, directory: Path) -> Figure:
+def _map_caption(result: Result) -> str:
     verdict = result.verdict
     m = verdict.map
     claim = result.claims[verdict.map_claim] if verdict.map_claim is not None else None
     out = result.spec.model.output(m.output)
-    fig, ax = plt.subplots(figsize=(7, 5.2))
+    caption = _("{label} over the central 99 % of the priors of the {x} and the {y} (chosen by {how}), the other "
+                "inputs at their point values; the star marks the priors' point values").format(
+        label=output_label(out), x=_words(result, m.x_name), y=_words(result, m.y_name),
+        how=ranked_by_words(verdict.map_chosen_by))
+    if claim is not None:
+        unit = result.spec.model.output(claim.claim.output).unit
+        values = _(" and ").join(format_value(t, unit, unit_shown=False) for t in claim.claim.thresholds)
+        said = (_("; the black lines are at {values}, where the claim “{claim}” flips") if claim.claim.two_sided else
+                _("; the black line is at {values}, where the claim “{claim}” flips"))
+        caption += said.format(values=values, claim=_claim_words(result, claim))
+    if not np.isfinite(m.values).all():
+        caption += _("; hatched: never reached")
+    return caption + "."
+
+
+def _map(result: Result, style: Look) -> plt.Figure:
+    verdict = result.verdict
+    m = verdict.map
+    claim = result.claims[verdict.map_claim] if verdict.map_claim is not None else None
+    out = result.spec.model.output(m.output)
+    fig, ax = style.figure(1, 7.4)
     values = np.where(np.isfinite(m.values), m.values, np.nan)
     finite = values[np.isfinite(values) & (values > 0)]
     norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if out.log_scale and finite.size else None
@@ -75,73 +97,135 @@ def _map(result: Result, directory: Path) -> Figure:
     if never.any():
         ax.contourf(m.x, m.y, never.astype(float), levels=[0.5, 1.5], colors="none", hatches=["///"])
         ax.contour(m.x, m.y, never.astype(float), levels=[0.5], colors="grey", linewidths=0.8)
-    bar = fig.colorbar(mesh, ax=ax, format=FuncFormatter(format_count))
-    bar.set_label(f"{out.label} ({out.unit})")
+    bar = fig.colorbar(mesh, ax=ax, pad=0.02)
+    format_axis(bar.ax.yaxis, out.unit)
+    bar.set_label(style.wrap(axis_label(out.label, out.unit), 6.0))
+    handles = []
     levels = [t for t in claim.claim.thresholds if finite.size and finite.min() < t < finite.max()] if claim else []
     if levels:
-        lines = ax.contour(m.x, m.y, values, levels=levels, colors=CLAIM, linewidths=2)
-        ax.clabel(lines, fmt={level: format_count(level) for level in levels}, fontsize=8)
-    ax.plot(m.points[m.x_name], m.points[m.y_name], "o", color=REFERENCE, ms=6, label="the priors' point values")
+        # black on the colour map, its labels on a white ground: legible over any colour
+        lines = ax.contour(m.x, m.y, values, levels=levels, colors=BLACK, linewidths=1.2)
+        for text in ax.clabel(lines, fmt={level: plain(compact(level, out.unit)) for level in levels},
+                              inline=True, inline_spacing=2):
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
+        handles.append(Line2D([], [], color=BLACK, lw=1.2, label=plain(_("claim flips: {values}").format(
+            values=_thresholds(result, claim)))))
+    ax.plot(m.points[m.x_name], m.points[m.y_name], "*", color=PAPER, ms=9, mec="black", mew=0.5, zorder=5)
+    handles.append(Line2D([], [], ls="none", marker="*", color=PAPER, ms=9, mec="black", mew=0.5,
+                          label=_point_label(result)))
     if m.x_log:
         ax.set_xscale("log")
     if m.y_log:
         ax.set_yscale("log")
     _axes_format(result, ax, m.x_name, m.y_name)
-    ax.set_xlabel(_label(result, m.x_name))
-    ax.set_ylabel(_label(result, m.y_name))
-    title = f"{out.label} over the two inputs that matter most"
-    if claim is not None:
-        title += f"\n{'lines' if claim.claim.two_sided else 'line'}: {_thresholds(claim)} ({claim.claim.name})"
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
-    stem = f"map_{m.output}"
-    save(fig, directory, stem)
-    caption = (f"{out.label} over the central 99 % of the priors of the {_words(result, m.x_name)} and the "
-               f"{_words(result, m.y_name)} (chosen by {ranked_by_words(verdict.map_chosen_by)}), the other inputs at "
-               "their point values"
-               + (f"; the orange {'lines are at' if claim.claim.two_sided else 'line is at'} {_thresholds(claim)}, "
-                  f"where the claim “{_claim_words(claim)}” flips"
-                  if claim is not None else "")
-               + ("; hatched: never reached" if never.any() else "") + ".")
-    return Figure(stem, caption)
+    ax.set_xlabel(style.wrap(_label(result, m.x_name), 6.0))
+    ax.set_ylabel(style.wrap(_label(result, m.y_name), 6.0))
+    # above the map, not on it: nothing of the map hides under the legend
+    style.legend(ax, handles)
+    style.title(fig, plain(_("{label} over the two inputs that matter most").format(label=output_label(out))))
+    return fig
 
 
-def _thresholds(claim: ClaimResult) -> str:
-    """Where a claim flips, for the map: 6M, or 4.5M and 7.5M for a two-sided claim (two lines)."""
-    return " and ".join(count(t) for t in claim.claim.thresholds)
+def _axes_format(result: Result, ax, x_name: str, y_name: str) -> None:
+    for axis, name in ((ax.xaxis, x_name), (ax.yaxis, y_name)):
+        format_axis(axis, result.spec.priors[name].unit)
 
 
-def _box(result: Result, cv: ClaimVerdict, box, directory: Path) -> Figure:
-    spec = result.spec
-    inputs, fails = result.kept.inputs, cv.fails
+def _restriction_words(result: Result, r) -> str:
+    """A restriction of a box on an input not drawn: 'months a model is in service at least 11.2'."""
+    prior = result.spec.priors[r.input]
+    said = lambda v: format_value(v, prior.unit)  # noqa: E731
+    label = lower_first(readable(prior.label, r.input))
+    if r.restricts_low and r.restricts_high:
+        return _("{label} from {low} to {high}").format(label=label, low=said(r.low), high=said(r.high))
+    if r.restricts_low:
+        return _("{label} at least {low}").format(label=label, low=said(r.low))
+    return _("{label} at most {high}").format(label=label, high=said(r.high))
+
+
+def _box_caption(result: Result, cv: ClaimVerdict, box) -> str:
+    x_name, y_name = _axes_of(result, box)
+    restricted = ", ".join(_words(result, r.input) for r in box.restrictions)
+    return _("The first {n} samples over the {x} and the {y}, dark where the claim “{claim}” fails (drawn over "
+             "those where it holds), with PRIM's first box (it restricts the {restricted}; coverage {coverage}, "
+             "density {density}); a side the box leaves open is not drawn, and the star marks the priors' point "
+             "values. Restrictions on inputs not drawn here also apply; the legend names them.").format(
+        n=whole(cv.discovery.samples), x=_words(result, x_name), y=_words(result, y_name),
+        claim=_claim_words(result, result.claims[cv.claim]), restricted=restricted,
+        coverage=compact(box.coverage, "share", 2), density=compact(box.density, "share", 2))
+
+
+def _axes_of(result: Result, box) -> tuple[str, str]:
     ranked = sorted(box.restrictions, key=lambda r: r.quasi_p)
     x_name = ranked[0].input
-    others = [n for n in spec.priors.uncertain if n != x_name]
+    others = [n for n in result.spec.priors.uncertain if n != x_name]
     y_name = ranked[1].input if len(ranked) > 1 else (others[0] if others else x_name)
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    return x_name, y_name
+
+
+def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> plt.Figure:
+    spec = result.spec
+    inputs, fails = result.kept.inputs, cv.fails
+    x_name, y_name = _axes_of(result, box)
+    fig, ax = style.figure(1, 7.6)
     x, y = inputs[x_name], inputs[y_name]
-    ax.scatter(x[~fails], y[~fails], s=4, color="#6baed6", alpha=0.5, label="claim holds",
-               rasterized=True)
-    ax.scatter(x[fails], y[fails], s=4, color="#d62728", alpha=0.4, label="claim fails", rasterized=True)
-    limits = {r.input: (r.low, r.high) for r in box.restrictions}
-    x0, x1 = limits.get(x_name, (x.min(), x.max()))
-    y0, y1 = limits.get(y_name, (y.min(), y.max()))
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="black", lw=1.8, label="box 1"))
+    n_fail = int(fails.sum())
+    # the failures on top, larger and opaque: a few among thousands stay visible
+    ax.scatter(x[~fails], y[~fails], s=2, color=HOLDS, alpha=0.45, lw=0, rasterized=True)
+    ax.scatter(x[fails], y[fails], s=5 if n_fail < 200 else 3, color=FAILS, alpha=0.9 if n_fail < 200 else 0.6,
+               lw=0, rasterized=True, zorder=3)
     for name, setter in ((x_name, ax.set_xscale), (y_name, ax.set_yscale)):
         values = inputs[name]
         if values.min() > 0 and values.max() / values.min() > 4:
             setter("log")
+    ax.autoscale_view()
+    x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
+    limits = {r.input: r for r in box.restrictions}
+    # only the sides the box restricts: an open side is no edge of the box
+    sides = []
+    for name, vertical in ((x_name, True), (y_name, False)):
+        r = limits.get(name)
+        if r is None:
+            continue
+        for value, restricts in ((r.low, r.restricts_low), (r.high, r.restricts_high)):
+            if restricts:
+                sides.append((value, vertical))
+    box_x = _span(limits.get(x_name), x_lim)
+    box_y = _span(limits.get(y_name), y_lim)
+    ax.fill_between(box_x, box_y[0], box_y[1], color="black", alpha=0.06, lw=0, zorder=1)
+    for value, vertical in sides:
+        if vertical:
+            ax.plot([value, value], box_y, color=BLACK, ls="-", lw=1.3, zorder=4)
+        else:
+            ax.plot(box_x, [value, value], color=BLACK, ls="-", lw=1.3, zorder=4)
+    ax.set_xlim(x_lim)
+    ax.set_ylim(y_lim)
+    point = spec.priors[x_name].point, spec.priors[y_name].point
+    ax.plot(*point, "*", color=PAPER, ms=9, mec="black", mew=0.5, zorder=5)
+    handles = [Line2D([], [], ls="none", marker="o", color=HOLDS, ms=3, label=_("claim holds")),
+               Line2D([], [], ls="none", marker="o", color=FAILS, ms=3, label=_("claim fails ({n} of {total})").format(
+                   n=whole(n_fail), total=whole(fails.size))),
+               Line2D([], [], color=BLACK, lw=1.3, label=_("box 1: coverage {coverage}, density {density}").format(
+                   coverage=compact(box.coverage, "share", 2), density=compact(box.density, "share", 2))),
+               Line2D([], [], ls="none", marker="*", color=PAPER, ms=9, mec="black", mew=0.5,
+                      label=_point_label(result))]
+    for r in box.restrictions:
+        if r.input not in (x_name, y_name):
+            handles.append(Line2D([], [], ls="none", label=plain(style.wrap(
+                _("box also restricts: {restriction}").format(restriction=_restriction_words(result, r)), 7.5))))
     _axes_format(result, ax, x_name, y_name)
-    ax.set_xlabel(_label(result, x_name))
-    ax.set_ylabel(_label(result, y_name))
-    ax.set_title(f"Where '{cv.claim}' fails: box 1 (coverage {box.coverage:.0%}, density "
-                 f"{box.density:.0%})", fontsize=10)
-    ax.legend(fontsize=8, loc="best", markerscale=3)
-    stem = f"box_{cv.claim}"
-    save(fig, directory, stem)
-    restricted = ", ".join(_words(result, r.input) for r in box.restrictions)
-    caption = (f"The first {cv.discovery.samples:,} samples over the {_words(result, x_name)} and the "
-               f"{_words(result, y_name)}, red where the claim “{_claim_words(result.claims[cv.claim])}” fails, with "
-               f"PRIM's first box (it restricts the {restricted}; coverage {box.coverage:.0%}, density "
-               f"{box.density:.0%}). Restrictions on inputs not drawn here also apply.")
-    return Figure(stem, caption)
+    ax.set_xlabel(style.wrap(_label(result, x_name), 7.5))
+    ax.set_ylabel(style.wrap(_label(result, y_name), 6.0))
+    style.legend(ax, handles)
+    style.title(fig, plain(_("Where “{claim}” fails: PRIM's first box").format(
+        claim=_claim_words(result, result.claims[cv.claim]))))
+    return fig
+
+
+def _span(r, lim: tuple[float, float]) -> list[float]:
+    """The box's extent along one axis: its restricted sides, the axis's limits where it is open."""
+    low, high = lim
+    if r is not None:
+        low = r.low if r.restricts_low else low
+        high = r.high if r.restricts_high else high
+    return [low, high]

@@ -43,7 +43,7 @@ TABLEAU1 = Model(
         OutputSpec("cost_per_prompt", N_("USD per prompt"), N_("Inference cost per prompt"), log_scale=True),
         OutputSpec("monthly_fixed_cost", N_("USD per month"), N_("Training cost per month"), log_scale=True),
         OutputSpec("surplus", N_("USD per month"), N_("Surplus"), per_user=True, share_positive=True),
-        OutputSpec("unit_cost", N_("USD per prompt"), N_("Unit cost (prix de revient)"), per_user=True, log_scale=True),
+        OutputSpec("unit_cost", N_("USD per prompt"), N_("Unit cost"), per_user=True, log_scale=True),
     ),
     function=evaluate,
     tipping=closed_form,
@@ -56,6 +56,9 @@ TABLEAU1 = Model(
                     ("unit_cost", tuple((row.users, row.unit_cost_usd) for row in paper.TABLE1))),
             points_label=N_("Tableau 1 as printed"),
             users_marks=(("surplus", paper.BREAK_EVEN_USERS, N_("break-even, paper: 5.83 million")),),
+            notes=(("unit_cost", paper.BREAK_EVEN_USERS,
+                    N_("Tableau 1 prints 0.1090 USD per prompt at break-even, where its own figures give 0.0100 "
+                       "(a misprint)")),),
             section=markdown_section,
             table=format_table,
         ),

@@ -1,0 +1,232 @@
+"""The comparison's figures: the focus output by scenario, and each claim's probability by scenario.
+
+Scenarios are shown in the order of the batch's run files, by their titles, the first marked
+as the baseline. Each figure is a :class:`~mcsim.report.figures.Figure` that draws itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
+
+from mcsim.i18n import _
+from mcsim.report.figures import Figure
+from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
+from mcsim.report.text import format_value
+from mcsim.report.ticks import LogTicks, compact
+
+__all__ = ["comparison_figures"]
+
+# matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
+_HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
+               else {"vert": False})
+
+
+def _baseline_marked(titles: list[str], style: Look, width_cm: float) -> list[str]:
+    """Scenario titles for an axis, wrapped; the first (the baseline) says so."""
+    marked = [_("{title} (baseline)").format(title=t) if k == 0 else t for k, t in enumerate(titles)]
+    return [plain(style.wrap(t, width_cm)) for t in marked]
+
+
+def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figure | None:
+    """The focus output by scenario: violins of the kept samples, median and 90 % interval of all, the share never."""
+    chosen = data.get("focus")
+    if chosen is None:
+        return None
+    name, claim, published = chosen["output"], chosen["claim"], chosen["published"]
+    kept = {s.stem: s.kept.get(name) for s in scenarios}
+    log = chosen.get("log_scale", True)
+    shown = [row for row in data["scenarios"] if row["outputs"].get(name, {}).get("p50") is not None
+             or _positive(kept[row["stem"]], log).size]
+    if not shown:
+        return None
+    marks = "; ".join(part for part in (
+        _("the claim's {values} (dotted)").format(values=_(" and ").join(
+            format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])) if claim else "",
+        _("{label} (triangle)").format(label=_(published["label"])) if published else "") if part)
+    caption = _("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
+                "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "
+                "samples").format(label=_(chosen["label"]))
+    caption += (f"; {marks}" if marks else "")
+    if chosen.get("infinite_means"):
+        caption += _("; at right, the share of samples that is infinite ({meaning})").format(
+            meaning=_(chosen["infinite_means"]))
+    caption += _(". A bar ending in an arrow has an infinite p95.")
+    return Figure(f"{name}_by_scenario{suffix}", caption, functools.partial(_focus, scenarios, data, shown, style))
+
+
+def _positive(values, log: bool = True) -> np.ndarray:
+    """The values an axis can show: finite, and positive on a log axis."""
+    if values is None:
+        return np.array([])
+    return values[np.isfinite(values) & (values > 0)] if log else values[np.isfinite(values)]
+
+
+def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> plt.Figure:
+    chosen = data["focus"]
+    name, claim, published, unit = chosen["output"], chosen["claim"], chosen["published"], chosen["unit"]
+    kept = {s.stem: s.kept.get(name) for s in scenarios}
+    infinite = bool(chosen.get("infinite_means"))
+    log = chosen.get("log_scale", True)  # a log axis only for an output its model draws on one
+
+    def tx(value):
+        return np.log10(value) if log else np.asarray(value, dtype=float)
+
+    def shows(value) -> bool:
+        return value is not None and (value > 0 if log else np.isfinite(value))
+
+    fig, axes = style.figure(2, 2.6 + 1.0 * len(shown), ncols=2 if infinite else 1, sharey=True, squeeze=False,
+                             gridspec_kw={"width_ratios": [5, 1.3] if infinite else [1]})
+    ax = axes[0][0]
+    ends = []
+    for row in shown:
+        o = row["outputs"].get(name, {})
+        ends += [v for v in (o.get("p05"), o.get("p50"), o.get("p95")) if shows(v)]
+    ends += [t for t in (claim["thresholds"] if claim else []) if shows(t)]
+    ends += [published["value"]] if published and shows(published["value"]) else []
+    pad = 0.35 if log else 0.06 * ((max(ends) - min(ends)) or abs(max(ends)) or 1.0)
+    left, right = float(tx(min(ends))) - pad, float(tx(max(ends))) + pad
+    for i, row in enumerate(shown):
+        y = len(shown) - 1 - i
+        finite = _positive(kept[row["stem"]], log)
+        if finite.size > 2:
+            # the whole distribution, cut by the axis (not piled at its edge)
+            parts = ax.violinplot(tx(finite), positions=[y], widths=0.8, showextrema=False, **_HORIZONTAL)
+            for body in parts["bodies"]:
+                body.set_facecolor(BAND)
+                body.set_alpha(0.6)
+        o = row["outputs"].get(name, {})
+        if shows(o.get("p05")):
+            x1 = float(tx(o["p95"])) if shows(o.get("p95")) else right
+            ax.plot([float(tx(o["p05"])), x1], [y, y], color=MEDIAN, ls="-", lw=2.0)
+            if o.get("p95") is None:  # an infinite p95: more than 5 % of samples are infinite
+                ax.plot(right, y, ">", color=MEDIAN, ms=5, clip_on=False)
+        if shows(o.get("p50")):
+            ax.plot(float(tx(o["p50"])), y, "o", color=MEDIAN, ms=4.5)
+    if len(shown) > 1:
+        ax.axhspan(len(shown) - 1.5, len(shown) - 0.5, color="black", alpha=0.05, lw=0)  # the baseline's row
+    ax.set_xlim(left, right)
+    ax.set_ylim(-0.6, len(shown) - 0.4)
+    ax.set_yticks(range(len(shown)), list(reversed(_baseline_marked([row["title"] for row in shown], style, 4.0))))
+    handles = []
+    for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shows(t)):
+        line = ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.1)
+        if not k:
+            line.set_label(plain(_("claim: {words}").format(words=claim["words"])))
+            handles.append(line)
+    if published and shows(published["value"]):
+        top = blended_transform_factory(ax.transData, ax.transAxes)
+        handles += ax.plot([float(tx(published["value"]))], [1.0], "v", color=PAPER, ms=6, mec="black", mew=0.5,
+                           transform=top, clip_on=False, zorder=5, label=plain(_(published["label"])))
+    if log:
+        ticks = LogTicks().tick_values(10 ** left, 10 ** right)
+        ax.set_xticks(np.log10(ticks), [plain(compact(t, unit)) for t in ticks])
+    else:
+        ticks = [t for t in MaxNLocator(5).tick_values(left, right) if left <= t <= right]
+        ax.set_xticks(ticks, [plain(compact(t, unit)) for t in ticks])
+    ax.set_xlabel(style.wrap(axis_label(chosen["label"], unit), 9.0))
+    ax.grid(axis="x", alpha=0.3)
+    if handles:
+        style.legend(ax, handles, ncols=2, width_cm=5.0)
+    if infinite:
+        never_ax = axes[0][1]
+        for i, row in enumerate(shown):
+            y = len(shown) - 1 - i
+            share = row["outputs"].get(name, {}).get("p_never") or 0.0
+            never_ax.barh(y, share, height=0.5, color=PAPER, alpha=0.8)
+            inside = share > 0.6
+            never_ax.text(share + (-0.03 if inside else 0.03), y, plain(compact(share, "share", 2)),
+                          ha="right" if inside else "left", va="center", color="white" if inside else "black")
+        never_ax.set_xlim(0, 1)
+        never_ax.set_xticks([0, 0.5, 1], [plain(compact(v, "share")) for v in (0, 0.5, 1)])
+        never_ax.set_xlabel(style.wrap(plain(_("share infinite: {meaning}").format(
+            meaning=_(chosen["infinite_means"]))), 2.6))
+        never_ax.tick_params(axis="y", left=False)
+    style.title(fig, plain(_("{label} by scenario").format(label=_(chosen["label"]))), 2)
+    return fig
+
+
+def _claims_figure(data: dict, style: Look, suffix: str = "") -> Figure | None:
+    names = _claim_names(data)
+    if not names:
+        return None
+    caption = _("Each claim's probability by scenario, in the order of the batch's run files (the first is the "
+                "baseline), with its 95 % Wilson interval (often narrower than the dot); filled dots: the claim holds "
+                "at the scenario's point values, open: it fails there.")
+    return Figure(f"claims_by_scenario{suffix}", caption, functools.partial(_claims, data, names, style))
+
+
+def _claim_names(data: dict) -> list[str]:
+    names = []
+    for s in data["scenarios"]:
+        names += [n for n in s["claims"] if n not in names]
+    return names
+
+
+def _claim_text(data: dict, name: str) -> str:
+    """A claim by its words in the first scenario that has them, else by its test (never by its code name)."""
+    for s in data["scenarios"]:
+        c = s["claims"].get(name) or {}
+        if c.get("text") or c.get("test"):
+            return c.get("text") or c.get("test")
+    return name
+
+
+def _claims(data: dict, names: list[str], style: Look) -> plt.Figure:
+    scenarios = data["scenarios"]
+    columns = min(3, len(names))
+    rows = -(-len(names) // columns)
+    fig, axes = style.figure(2, rows * (2.0 + 0.8 * len(scenarios)) + 1.0, nrows=rows, ncols=columns,
+                             sharey=True, sharex=True, squeeze=False)
+    ys = np.arange(len(scenarios))[::-1]
+    panel_cm = (style.two_column_cm / style.scale - 4.6) / columns
+    for k, ax in enumerate(axes.flat):
+        if k >= len(names):
+            ax.set_visible(False)
+            continue
+        name = names[k]
+        for y, s in zip(ys, scenarios, strict=True):
+            c = s["claims"].get(name)
+            if c is None or c.get("probability") is None:
+                continue
+            p, (lo, hi) = c["probability"], c["ci95"]
+            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="o", color=MEDIAN, ms=4, capsize=2,
+                        mfc=MEDIAN if c["holds_at_point"] else "white")
+        if len(scenarios) > 1:
+            ax.axhspan(ys[0] - 0.5, ys[0] + 0.5, color="black", alpha=0.05, lw=0)  # the baseline's row
+        ax.axvline(0.5, color="grey", lw=0.6, ls=":")
+        ax.set_xlim(-0.04, 1.04)
+        ax.set_ylim(-0.6, len(scenarios) - 0.4)
+        ax.set_title(plain(style.wrap(_claim_text(data, name), panel_cm)), loc="left", fontsize=plt.rcParams[
+            "font.size"])
+        if k // columns == rows - 1 or k + columns >= len(names):
+            ax.set_xlabel(_("P(claim holds)"))
+            ax.xaxis.set_tick_params(labelbottom=True)
+        ax.grid(axis="x", alpha=0.3)
+    for row in axes:
+        row[0].set_yticks(ys, _baseline_marked([s["title"] for s in scenarios], style, 4.2))
+    handles = [Line2D([], [], ls="none", marker="o", color=MEDIAN, ms=4, label=_("holds at the point values")),
+               Line2D([], [], ls="none", marker="o", color=MEDIAN, mfc="white", ms=4,
+                      label=_("fails at the point values")),
+               Line2D([], [], color=MEDIAN, ls="-", label=_("95 % interval"))]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3)
+    style.title(fig, _("Each claim's probability by scenario"), 2)
+    return fig
+
+
+def comparison_figures(scenarios, data: dict, style: Look, suffix: str = "") -> list[Figure]:
+    """The comparison's figures, undrawn: the focus output by scenario, each claim's probability by scenario.
+
+    ``data`` holds one model's scenarios; ``suffix`` ends the figures' stems where a batch runs several models.
+    """
+    return [f for f in (_focus_figure(scenarios, data, style, suffix), _claims_figure(data, style, suffix))
+            if f is not None]

@@ -1,0 +1,387 @@
+"""Every figure of the default run and of a comparison, in both styles, passes the figure check.
+
+The check (:mod:`mcsim.report.figure_check`) draws each figure as it is written and looks at
+every text: none beyond the canvas, no two overlapping or run together, none under 6 pt; no
+PDF with a Type 3 font. Journal figures are 8.5 or 17.4 cm wide with 7 to 9 pt text, PDF
+(vector) and PNG at 300 dpi; no figure names an input, output or claim by its code name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from conftest import ROOT
+from models_for_tests import ISHIGAMI
+from PIL import Image
+
+import mcsim
+from mcsim.analysis.sensitivity import SensitivitySpec, analyse
+from mcsim.batch import run_batch
+from mcsim.i18n import speaking
+from mcsim.inputs.priors import load_priors
+from mcsim.report import plan_figures, write_report
+from mcsim.report.comparison import comparison_figures
+from mcsim.report.figure_check import drawn_texts, problems, type3_fonts
+from mcsim.report.rendering import draw, render
+from mcsim.report.sensitivity_figures import sensitivity_figures
+from mcsim.report.style import STYLES, look
+from mcsim.report.summary import plain
+
+STYLE_NAMES = list(STYLES)
+
+
+@pytest.fixture(scope="module")
+def result():
+    """The default run at 4096 samples (its sensitivity analysis as the run file asks)."""
+    return mcsim.run(mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=4096))
+
+
+def _styled(result, name: str):
+    return dataclasses.replace(result, spec=dataclasses.replace(result.spec, figures=name))
+
+
+@pytest.fixture(scope="module")
+def reports(result, tmp_path_factory) -> dict[str, Path]:
+    """The default run's report written in each style."""
+    folder = tmp_path_factory.mktemp("styles")
+    return {name: write_report(_styled(result, name), folder / name) for name in STYLE_NAMES}
+
+
+RUN = """
+[run]
+title = "{title}"
+priors = "{priors}"
+samples = 2048
+seed = 7
+workers = 1
+users = [1e6, 5e7]
+{override}
+[[claims]]
+name = "break_even_within_6M"
+text = "A surplus appears only beyond about 6 million monthly users"
+output = "break_even_users"
+op = "<="
+value = 6e6
+
+[[claims]]
+name = "surplus_at_50M_users"
+text = "At 50 million users the service makes a surplus (Tableau 1's fourth row)"
+output = "surplus"
+users = 5e7
+op = ">"
+value = 0
+"""
+
+CONVERSION = '[overrides.conversion_rate]\ndist = "point"\npoint = 0.01\nsource = "section 5\'s text"\n'
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """A batch of three scenarios (the baseline not first in alphabetical order), and its comparison's data."""
+    d = tmp_path_factory.mktemp("comparison")
+    for name in ("paper-table1", "evidence-2025"):
+        shutil.copy(ROOT / "priors" / f"{name}.toml", d / f"{name}.priors.toml")
+    files = {"zz-baseline": ("Tableau 1 with uncertainty, the baseline", "paper-table1", ""),
+             "conversion": ("Tableau 1 at the 1 % conversion rate of section 5's text", "paper-table1", CONVERSION),
+             "evidence": ("Tableau 1 with priors from public evidence (2025)", "evidence-2025", "")}
+    paths = []
+    for stem, (title, priors, override) in files.items():
+        (d / f"{stem}.toml").write_text(RUN.format(title=title, priors=f"{priors}.priors.toml", override=override))
+        paths.append(d / f"{stem}.toml")
+    scenarios = run_batch(paths, reports=d / "reports", stream=io.StringIO(), figures="journal")
+    from mcsim.report.comparison import build_comparison
+
+    return scenarios, plain(build_comparison(scenarios)), d / "reports" / "comparison"
+
+
+def _all_figures(result, batch, name: str):
+    style = look(name)
+    run, sensitivity, verdict = plan_figures(_styled(result, name))
+    return [*run, *sensitivity, *verdict, *comparison_figures(batch[0], batch[1], style)]
+
+
+def _each_drawn(figures, name: str):
+    for figure in figures:
+        fig = draw(figure, look(name))
+        try:
+            yield figure.stem, fig
+        finally:
+            plt.close(fig)
+
+
+# --- the check itself -----------------------------------------------------------------------------
+
+def test_the_check_finds_what_a_journal_refuses():
+    """Proof that it can fail: overlapping texts, a text beyond the canvas, a 5 pt text, tick labels run together."""
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.text(0.5, 0.5, "first label")
+    ax.text(0.52, 0.5, "second label")
+    fig.text(0.9, 0.5, "a long text that runs off the right edge")
+    ax.set_xlabel("small", fontsize=5)
+    ax.set_xticks([1.0, 1.01], ["90M", "100M"])
+    ax.set_xlim(0.9, 1.1)
+    found = "\n".join(problems(fig))
+    plt.close(fig)
+    assert "'first label' and 'second label' overlap" in found
+    assert "'a long text that runs off the right edge' reaches outside the canvas" in found
+    assert "'small' is 5 pt, under 6 pt" in found
+    assert re.search(r"'90M' and '100M' (overlap|are [\d.]+ pt apart)", found)
+
+
+def test_the_check_finds_type3_fonts(tmp_path):
+    fig, ax = plt.subplots()
+    ax.set_title("Type 3")
+    with plt.rc_context({"pdf.fonttype": 3}):
+        fig.savefig(tmp_path / "type3.pdf")
+    plt.close(fig)
+    assert type3_fonts(tmp_path / "type3.pdf")
+
+
+# --- every figure, both styles ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", STYLE_NAMES)
+def test_every_figure_passes_the_check(result, batch, name):
+    found = {stem: said for stem, fig in _each_drawn(_all_figures(result, batch, name), name)
+             if (said := problems(fig))}
+    assert found == {}
+
+
+@pytest.mark.parametrize("name", STYLE_NAMES)
+def test_the_convergence_figure_passes_the_check(name):
+    """No shipped run doubles its base sample; a small analysis that does draws the convergence figure too."""
+    priors = load_priors(Path(__file__).parent / "data" / "ishigami.toml")
+    analysis = analyse(priors, ISHIGAMI, SensitivitySpec(("y",), base_samples=64, max_base_samples=256,
+                                                         tolerance=1e-6), seed=2025)
+    figures = sensitivity_figures(analysis, look(name))
+    assert [f.stem for f in figures][-1] == "sensitivity_y_convergence"
+    assert {stem: said for stem, fig in _each_drawn(figures, name) if (said := problems(fig))} == {}
+
+
+CODE_NAME = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+@pytest.mark.parametrize("name", STYLE_NAMES)
+def test_no_figure_says_a_code_name_or_e_notation(result, batch, name):
+    spec = result.spec
+    names = {n for n in (*spec.model.input_names, *spec.model.output_names, *(c.name for c in spec.claims))
+             if "_" in n}  # 'surplus' is a word as well as a name
+    for stem, fig in _each_drawn(_all_figures(result, batch, name), name):
+        for text in drawn_texts(fig):
+            said = text.get_text()
+            assert not CODE_NAME.search(said), (stem, said)
+            assert not any(n in said for n in names), (stem, said)
+            assert not re.search(r"\d[eE][+-]?\d|\\times|10\^", said), (stem, said)
+
+
+def test_journal_figures_are_one_or_two_columns_with_7_to_9_pt_text(result, batch, reports):
+    for stem, fig in _each_drawn(_all_figures(result, batch, "journal"), "journal"):
+        assert round(fig.get_figwidth() * 2.54, 2) in (8.5, 17.4), stem
+        sizes = {text.get_fontsize() for text in drawn_texts(fig)}
+        assert min(sizes) >= 7 and max(sizes) <= 9, (stem, sizes)
+        assert fig._suptitle is None, stem  # the caption carries the title
+    pdfs = sorted((reports["journal"] / "figures").glob("*.pdf"))
+    assert pdfs
+    for pdf in pdfs:
+        box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+        assert round(float(box.group(1)) / 72 * 2.54, 1) in (8.5, 17.4), pdf.name
+        png = Image.open(pdf.with_suffix(".png"))
+        assert round(png.info["dpi"][0]) >= 300, pdf.name
+
+
+def test_no_pdf_written_has_a_type3_font(reports, batch):
+    pdfs = [*reports["default"].glob("figures/*.pdf"), *reports["journal"].glob("figures/*.pdf"),
+            *batch[2].glob("figures/*.pdf")]
+    assert len(pdfs) > 40
+    assert {pdf.name: found for pdf in pdfs if (found := type3_fonts(pdf))} == {}
+
+
+def test_the_stems_stay_what_the_report_names(reports):
+    for name in STYLE_NAMES:
+        stems = {p.stem for p in (reports[name] / "figures").glob("*.png")}
+        assert {"break_even_users_distribution", "map_break_even_users", "surplus_fan", "unit_cost_fan",
+                "sensitivity_crossover_users_tornado", "box_surplus_at_50M_users"} <= stems
+        text = (reports[name] / "report.md").read_text()
+        assert all(f"figures/{stem}.png" in text for stem in stems)
+
+
+# --- the defects, fixed ------------------------------------------------------------------------
+
+def _figure(result, name: str, stem: str):
+    figures = [f for group in plan_figures(_styled(result, name)) for f in group]
+    return draw(next(f for f in figures if f.stem == stem), look(name))
+
+
+def _tick_labels(axis) -> list[str]:
+    return [t.get_text() for t in axis.get_ticklabels() if t.get_text() and t.get_visible()]
+
+
+def test_the_crossover_tornado_labels_its_ticks_apart(result):
+    fig = _figure(result, "journal", "sensitivity_crossover_users_tornado")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    shown = [t.get_text() for t, v in zip(ax.xaxis.get_ticklabels(), ax.xaxis.get_ticklocs(), strict=True)
+             if low <= v <= high]
+    assert shown == ["30 M", "50 M", "70 M", "100 M"]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any(label.endswith("\\$40-100 M") for label in labels)  # not '4e+07 to 1e+08 USD'
+    assert any(label.endswith("2-9 %") for label in labels)  # not '0.0201 to 0.0901 share of users'
+    plt.close(fig)
+
+
+def test_the_break_even_tornado_labels_a_tick_beyond_10_million(result):
+    fig = _figure(result, "journal", "sensitivity_break_even_users_tornado")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    shown = [v for v in ax.xaxis.get_ticklocs() if low <= v <= high]
+    assert max(shown) > 10e6 and len(shown) >= 4
+    plt.close(fig)
+
+
+def test_the_distribution_marks_the_paper_apart_from_the_claim(result):
+    fig = _figure(result, "journal", "break_even_users_distribution")
+    legend = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),
+                                              fig.axes[0].get_legend().legend_handles, strict=True)}
+    paper = next(h for t, h in legend.items() if t.startswith("paper"))
+    claim = next(h for t, h in legend.items() if t.startswith("claim"))
+    assert paper.get_marker() == "v" and paper.get_linestyle() == "None"  # a marker, not a line under the claim's
+    assert claim.get_linestyle() == ":"
+    hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
+    assert len(hatched) == 2  # the end bins, hatched: the values beyond the axis are no spike
+    plt.close(fig)
+
+
+def test_the_unit_cost_fan_marks_the_misprint(result):
+    fig = _figure(result, "journal", "unit_cost_fan")
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "misprint (see the caption)" in texts
+    assert fig.axes[0].get_ylabel() == "Unit cost (USD per prompt)"
+    plt.close(fig)
+    caption = next(f.caption for f in plan_figures(result)[0] if f.stem == "unit_cost_fan")
+    assert "prints 0.1090 USD per prompt at break-even" in caption
+
+
+def test_the_surplus_fan_has_no_empty_band_below_its_data(result):
+    fig = _figure(result, "journal", "surplus_fan")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    lowest = min(v for v in ax.get_yticks())
+    assert ax.get_ylim()[0] < lowest < 0  # the lowest tick is labelled and the axis ends just below it
+    assert all(t.get_text() for t in ax.get_yticklabels())
+    plt.close(fig)
+
+
+def test_a_box_draws_only_the_sides_it_restricts_and_names_the_other_inputs(result):
+    fig = _figure(result, "journal", "box_crossover_within_55M")
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any(t.startswith("box also restricts") for t in texts)
+    assert any("priors' point values" in t for t in texts)
+    assert any(t.startswith("claim fails (") for t in texts)
+    plt.close(fig)
+
+
+def test_indices_whiskers_are_not_cut_at_1(result):
+    fig = _figure(result, "journal", "sensitivity_surplus_at_50M_users_indices")
+    ax = fig.axes[0]
+    reach = max(float(np.max(c.get_segments()[k][:, 0])) for c in ax.collections for k in range(len(c.get_segments())))
+    assert ax.get_xlim()[1] >= reach
+    plt.close(fig)
+
+
+def test_the_comparison_keeps_the_batch_order_and_marks_the_baseline(batch):
+    scenarios, data, folder = batch
+    fig = draw(comparison_figures(scenarios, data, look("journal"))[0], look("journal"))
+    labels = [t.get_text().replace("\n", " ") for t in reversed(fig.axes[0].get_yticklabels())]
+    assert labels[0] == "Tableau 1 with uncertainty, the baseline (baseline)"
+    assert labels[1].startswith("Tableau 1 at the 1 % conversion")
+    shares = [t.get_text() for t in fig.axes[1].texts]
+    assert len(shares) == 3 and any(s != "0 %" for s in shares)  # the share that never breaks even, shown
+    assert fig.axes[0].get_xlim()[1] < np.log10(2e9)  # not out to 10 billion
+    plt.close(fig)
+    assert (folder / "figures" / "claims_by_scenario.pdf").is_file()
+
+
+# --- styles, numbers, rendering ---------------------------------------------------------------
+
+def test_tick_numbers_read_as_people_write_them_in_english_and_french():
+    from mcsim.report.ticks import compact, span
+
+    assert [compact(6e6, "users"), compact(4e7, "USD"), compact(0.025, "share of users"), compact(-4e6, "USD")] == \
+        ["6 M", "$40 M", "2.5 %", "\u2212$4 M"]
+    assert [span(4e7, 1e8, "USD"), span(0.0201, 0.0901, "share"), span(125, 500), span(9.84, 21.7)] == \
+        ["$40-100 M", "2-9 %", "125-500", "9.8-21.7"]
+    with speaking("fr"):
+        assert compact(5.41e6, "users") == "5,41 M"
+
+
+def test_parallel_and_serial_rendering_write_the_same_files(result, tmp_path):
+    figures = plan_figures(result)[0][:3]
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial.mkdir()
+    parallel.mkdir()
+    assert render(figures, serial, look(), workers=1) == render(figures, parallel, look(), workers=2)
+    for path in serial.iterdir():
+        assert path.read_bytes() == (parallel / path.name).read_bytes(), path.name
+
+
+def test_an_unknown_style_is_refused():
+    with pytest.raises(ValueError, match="allowed: default, journal"):
+        look("poster")
+
+
+KILLED = """
+import os, sys, threading, time
+from pathlib import Path
+from mcsim.report.figures import Figure
+from mcsim.report.rendering import render
+from mcsim.report.style import look
+
+folder = Path(sys.argv[1])
+
+def slow():
+    (folder / f"{os.getpid()}.pid").write_text("")
+    time.sleep(120)
+
+def kill_me():  # once both workers draw, the run is killed outright
+    while len(list(folder.glob("*.pid"))) < 2:
+        time.sleep(0.05)
+    os.kill(os.getpid(), 9)
+
+threading.Thread(target=kill_me, daemon=True).start()
+render([Figure("a", "", slow), Figure("b", "", slow)], folder, look(), workers=2)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "zombie" in status.read_text())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="figures are drawn in forked workers only where fork exists")
+def test_the_workers_drawing_figures_end_with_a_run_killed_outright(tmp_path):
+    done = subprocess.run([sys.executable, "-c", KILLED, str(tmp_path)], cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == -signal.SIGKILL
+    workers = [int(p.stem) for p in tmp_path.glob("*.pid")]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
