@@ -14,6 +14,7 @@ from typing import Any
 
 from mcsim.analysis.tails import SUMMARY_ALPHA
 from mcsim.i18n import _
+from mcsim.report.priors_words import describe_distribution
 from mcsim.report.text import (
     decimal,
     fixed,
@@ -140,8 +141,8 @@ def _opening(result: Result, found: MedianAttribution, label: str) -> str:
                _(", mainly because of the {input}: its prior ({prior}) has its median at {median}, below its point "
                  "of {point}; moved there alone, the others at their points, the output is {output}."))
     return said + because.format(input=md_text(lower_first(input_label(prior))),
-                                 prior=md_text(prior.distribution.describe()), median=median, point=point,
-                                 output=number(moved.output))
+                                 prior=md_text(describe_distribution(prior.distribution, prior.unit)),
+                                 median=median, point=point, output=number(moved.output))
 
 
 def _second(result: Result, found: MedianAttribution) -> str:

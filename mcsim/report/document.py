@@ -15,6 +15,7 @@ from mcsim import __version__
 from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
+from mcsim.report.priors_words import describe_distribution
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.summary import command
 from mcsim.report.text import (
@@ -126,8 +127,9 @@ def _priors(result: Result) -> list[str]:
         file=md_code(spec.priors.file), title=md_text(spec.priors.title), overrides=overrides), "",
              _("| input | unit | point | distribution | source |"), "|---|---|---:|---|---|"]
     for prior in spec.priors.inputs:
+        said = describe_distribution(prior.distribution, prior.unit)
         lines.append(f"| {md_cell(input_label(prior))} (`{md_code(prior.name)}`) | {md_cell(_(prior.unit))} | "
-                     f"{number(prior.point)} | {md_cell(prior.distribution.describe())} | {md_cell(prior.source)} |")
+                     f"{number(prior.point)} | {md_cell(said)} | {md_cell(prior.source)} |")
     if spec.priors.correlations:
         pairs = ", ".join(_("{first} and {second}: {rank}").format(
             first=md_text(c.first), second=md_text(c.second), rank=number(c.rank)) for c in spec.priors.correlations)
