@@ -29,7 +29,7 @@ from PIL import Image
 import mcsim
 from mcsim.analysis.sensitivity import SensitivitySpec, analyse
 from mcsim.batch import run_batch
-from mcsim.i18n import speaking
+from mcsim.i18n import LANGUAGES, speaking
 from mcsim.inputs.priors import load_priors
 from mcsim.report import plan_figures, write_report
 from mcsim.report.comparison import comparison_figures
@@ -93,6 +93,7 @@ def batch(tmp_path_factory):
     d = tmp_path_factory.mktemp("comparison")
     for name in ("paper-table1", "evidence-2025"):
         shutil.copy(ROOT / "priors" / f"{name}.toml", d / f"{name}.priors.toml")
+    shutil.copy(ROOT / "priors" / "sources.bib", d / "sources.bib")  # what the shipped priors cite
     files = {"zz-baseline": ("Tableau 1 with uncertainty, the baseline", "paper-table1", ""),
              "conversion": ("Tableau 1 at the 1 % conversion rate of section 5's text", "paper-table1", CONVERSION),
              "evidence": ("Tableau 1 with priors from public evidence (2025)", "evidence-2025", "")}
@@ -108,8 +109,8 @@ def batch(tmp_path_factory):
 
 def _all_figures(result, batch, name: str):
     style = look(name)
-    run, sensitivity, verdict = plan_figures(_styled(result, name))
-    return [*run, *sensitivity, *verdict, *comparison_figures(batch[0], batch[1], style)]
+    planned = [f for group in plan_figures(_styled(result, name)) for f in group]
+    return [*planned, *comparison_figures(batch[0], batch[1], style)]
 
 
 def _each_drawn(figures, name: str):
@@ -152,9 +153,13 @@ def test_the_check_finds_type3_fonts(tmp_path):
 # --- every figure, both styles ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", STYLE_NAMES)
-def test_every_figure_passes_the_check(result, batch, name):
-    found = {stem: said for stem, fig in _each_drawn(_all_figures(result, batch, name), name)
-             if (said := problems(fig))}
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_figure_passes_the_check(result, batch, name, lang):
+    """In each language too: French words are longer, and a label that fits in English may not."""
+    french = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang=lang))
+    with speaking(lang):
+        found = {stem: said for stem, fig in _each_drawn(_all_figures(french, batch, name), name)
+                 if (said := problems(fig))}
     assert found == {}
 
 
@@ -323,8 +328,9 @@ def test_tick_numbers_read_as_people_write_them_in_english_and_french():
         ["6 M", "$40 M", "2.5 %", "\u2212$4 M"]
     assert [span(4e7, 1e8, "USD"), span(0.0201, 0.0901, "share"), span(125, 500), span(9.84, 21.7)] == \
         ["$40-100 M", "2-9 %", "125-500", "9.8-21.7"]
-    with speaking("fr"):
-        assert compact(5.41e6, "users") == "5,41 M"
+    with speaking("fr"):  # a no-break space keeps the number with its unit
+        assert [compact(5.41e6, "users"), compact(4e7, "USD"), compact(0.025, "share of users")] == \
+            ["5,41\u00a0M", "40\u00a0M\u00a0$", "2,5\u00a0%"]
 
 
 def test_parallel_and_serial_rendering_write_the_same_files(result, tmp_path):

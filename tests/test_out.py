@@ -39,7 +39,7 @@ def _one_figure(figures, directory: Path, style, **options) -> list:
 
 
 def _no_figures(result):
-    return [], [], []
+    return [], [], [], []
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from matplotlib.transforms import blended_transform_factory
 from mcsim.i18n import _
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
 from mcsim.report.text import (
+    fixed,
     grid_against,
     grid_axis,
     grid_column,
@@ -125,7 +126,7 @@ def _distribution(result: Result, out, look: Look) -> plt.Figure:
             words = reading_words(claim.claim, lambda v: compact(v, out.unit))
             for k, threshold in enumerate(claim.claim.thresholds):
                 ax.axvline(threshold, color=CLAIM, lw=1.1, ls=":", label=None if k else plain(
-                    _("claim: {words} (P = {p})").format(words=words, p=f"{claim.probability:.3f}").replace(
+                    _("claim: {words} (P = {p})").format(words=words, p=fixed(claim.probability, 3)).replace(
                         "P = ", "P\u00a0=\u00a0")))
     reference = result.spec.published.value(out.name) if result.spec.published is not None else None
     if reference is not None:

@@ -119,6 +119,7 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
                                  tolerance=number(tr.tolerance))))
     ax.axvline(0, color="black", lw=0.6)
     ax.set_yticks(y, [_name(result, ix.names[j], style) for j in order])
+    format_axis(ax.xaxis)
     ax.set_xlabel(style.wrap(_("Sobol index (share of the target's variance)") if sh is None else
                              _("Sobol index or Shapley effect (share of the target's variance)"), 4.5))
     reach = [float(np.max(values + conf)) for _k, values, conf, *_rest in kinds]

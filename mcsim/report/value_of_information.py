@@ -132,7 +132,7 @@ def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
 def _draw(result: Result, style: Look) -> plt.Figure:
     voi = result.value_of_information
     users = np.array([d.users for d in voi.curve])
-    fig, ax = style.figure(1, 6.5)
+    fig, ax = style.figure(2, 6.5)
     ax.plot(users, [d.evpi.value for d in voi.curve], color=BLACK, ls="-", lw=1.6,
             label=_("EVPI: every input known"))
     for name in voi.names:
@@ -145,9 +145,9 @@ def _draw(result: Result, style: Look) -> plt.Figure:
     format_axis(ax.xaxis, "users")
     format_axis(ax.yaxis, voi.unit)
     ax.set_xlabel(style.wrap(_("monthly users at which the decision is taken"), 7.5))
-    ax.set_ylabel(style.wrap(plain(_("value of information ({unit})").format(unit=_(voi.unit))), 5.0))
+    ax.set_ylabel(style.wrap(plain(_("value of information ({unit})").format(unit=_(voi.unit))), 3.5))
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    style.legend(ax, width_cm=5.0)
-    style.title(fig, plain(_("What knowing an input is worth to the decision to run the service")))
+    style.legend(ax, loc="upper left", bbox_to_anchor=(1.02, 1.0), width_cm=5.0)  # beside the curves
+    style.title(fig, plain(_("What knowing an input is worth to the decision to run the service")), 2)
     return fig

@@ -215,7 +215,7 @@ def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> plt.Figure:
                 _("box also restricts: {restriction}").format(restriction=_restriction_words(result, r)), 7.5))))
     _axes_format(result, ax, x_name, y_name)
     ax.set_xlabel(style.wrap(_label(result, x_name), 7.5))
-    ax.set_ylabel(style.wrap(_label(result, y_name), 6.0))
+    ax.set_ylabel(style.wrap(_label(result, y_name), 4.0))
     style.legend(ax, handles)
     style.title(fig, plain(_("Where “{claim}” fails: PRIM's first box").format(
         claim=_claim_words(result, result.claims[cv.claim]))))
