@@ -56,3 +56,12 @@ def test_the_readmes_python_does_what_it_says(folder):
     assert done.returncode == 0, done.stderr
     said = re.search(r"print\(error\)  # (.*?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
     assert done.stdout.split() == said.group(1).replace("#", " ").split()
+
+
+def test_every_image_the_readme_shows_is_committed():
+    """The gallery shows figures of the committed reports: each path it names exists."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert images, "the README shows no figure"
+    missing = [path for path in images if not (ROOT / path).is_file()]
+    assert not missing, f"the README shows figures that are not in the repository: {missing}"
