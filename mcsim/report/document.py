@@ -40,7 +40,7 @@ from mcsim.result import Result
 __all__ = ["render_html", "render_markdown"]
 
 #: The steps a run times (Result.seconds), said in the report's language.
-STEPS = (N_("simulation"), N_("statistics"), N_("sensitivity"), N_("verdict"))
+STEPS = (N_("simulation"), N_("statistics"), N_("sensitivity"), N_("value of information"), N_("verdict"))
 
 
 def _stopped(result: Result, *, why: bool = False) -> str:
