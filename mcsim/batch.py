@@ -15,6 +15,7 @@ This module reads the reports it compares (``summary.json``, the kept samples of
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -110,6 +111,11 @@ def plan(paths: list[str | Path], *, reports: str | Path = "reports", samples: i
     problems: list[Problem] = []
     specs: list[RunSpec] = []
     replaced = {key: value for key, value in report.items() if value is not None}
+    # a file named twice runs once, where first named: `batch runs/base.toml runs/*.toml` puts the baseline first
+    first: dict[str, str | Path] = {}
+    for path in paths:
+        first.setdefault(os.path.realpath(path), path)
+    paths = list(first.values())
     for path in paths:
         try:
             spec = load_run(path, samples=samples, seed=seed)

@@ -112,6 +112,13 @@ def test_reserved_and_repeated_names_are_refused(batch_dir):
     assert "'comparison' is reserved" in message and "same stem" in message
 
 
+def test_a_run_file_named_twice_runs_once_where_first_named(batch_dir):
+    """`mcsim batch runs/base.toml runs/*.toml` puts the baseline first without running it twice."""
+    d = batch_dir
+    jobs = plan([d / "two.toml", d / "one.toml", d / "two.toml", d / "." / "one.toml"], reports=d / "reports")
+    assert [job.spec.stem for job in jobs] == ["two", "one"]
+
+
 def test_an_edited_model_file_makes_its_run_stale(tmp_path, monkeypatch):
     code = tmp_path / "code"
     model_file = user_model(code, "batch_user_model")
