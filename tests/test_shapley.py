@@ -176,3 +176,24 @@ def test_the_design_is_reproducible():
 def test_bad_shapley_settings_are_refused(key, value, message):
     with pytest.raises(InputError, match=message):
         SensitivitySpec(("y",), **{key: value})
+
+
+def test_with_correlated_priors_the_verdict_names_drivers_by_their_shapley_effects():
+    """The report's answer ranks what drives a claim by the Shapley effects when the priors are correlated."""
+    import dataclasses
+
+    import mcsim
+    from mcsim.report.document import render_markdown
+
+    root = Path(__file__).resolve().parents[1]
+    spec = mcsim.load_run(root / "runs" / "correlated-costs.toml", samples=4096)
+    small = dataclasses.replace(spec.sensitivity, base_samples=512, max_base_samples=512, shapley_samples=512,
+                                crosscheck_samples=512)
+    result = mcsim.run(dataclasses.replace(spec, sensitivity=small, value_of_information=None))
+    drivers = result.verdict.claims["break_even_within_6M"].drivers
+    effects = [d.shapley for d in drivers]
+    assert None not in effects and effects == sorted(effects, reverse=True)
+    assert drivers[0].measure[0] == "Shapley"
+    text = render_markdown(result, [])
+    assert "(Shapley effect 0." in text and "with the priors' correlations" in text
+    assert result.summary["verdict"]["claims"]["break_even_within_6M"]["drivers"]["by"] == "Shapley"

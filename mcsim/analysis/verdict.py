@@ -51,11 +51,21 @@ PRIORS_ORDER = RankedBy("priors")  # how rank_inputs ranks when it has neither S
 
 @dataclass(frozen=True)
 class Driver:
-    """An input's total Sobol index for a claim (or its output), with the interval's half-width."""
+    """An input's total Sobol index for a claim (or its output), with the interval's half-width; and its
+    Shapley effect where the priors' correlations make the Shapley effects rank the inputs."""
 
     input: str
     st: float
     st_conf: float
+    shapley: float | None = None
+    shapley_conf: float | None = None
+
+    @property
+    def measure(self) -> tuple[str, float, float]:
+        """What ranks this input: ("Shapley", effect, half-width) or ("ST", index, half-width)."""
+        if self.shapley is not None:
+            return "Shapley", self.shapley, float(self.shapley_conf)
+        return "ST", self.st, self.st_conf
 
 
 @dataclass(frozen=True)
@@ -138,6 +148,11 @@ def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple
         ix = target.indices
         if ix is None:
             continue
+        sh = target.shapley if target.ranking is not None and target.ranking.by == "shapley" else None
+        if sh is not None:  # correlated priors: the Shapley effects rank the inputs
+            order = np.argsort(-sh.effects, kind="stable")
+            return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j]), float(sh.effects[j]),
+                                float(sh.conf[j])) for j in order), of
         order = np.argsort(-ix.ST, kind="stable")
         return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j])) for j in order), of
     return (), ""

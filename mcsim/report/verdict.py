@@ -58,8 +58,10 @@ def verdict_summary(result: Result) -> dict[str, Any]:
         c = result.claims[name]
         claims[name] = {
             "probability": c.probability, "ci95": list(c.ci95), "holds_at_point": c.holds_at_point,
-            "drivers": {"of": cv.drivers_of, "ST": [{"input": d.input, "ST": d.st, "ST_conf": d.st_conf}
-                                                   for d in cv.drivers]},
+            "drivers": {"of": cv.drivers_of, "by": cv.drivers[0].measure[0] if cv.drivers else None,
+                        "ST": [{"input": d.input, "ST": d.st, "ST_conf": d.st_conf,
+                                **({"shapley": d.shapley, "shapley_conf": d.shapley_conf}
+                                   if d.shapley is not None else {})} for d in cv.drivers]},
             "tipping_points": [t.to_summary() for t in cv.tipping],
             "discovery": cv.discovery.to_summary(),
             "sentence": _claim_sentence(c, result),
@@ -292,8 +294,10 @@ def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> t
     flips = _flips(cv)
     if cv.drivers:
         top = cv.drivers[0]
-        driver = _("the {input} (total Sobol index {st} of {of})").format(
-            input=_name(top.input, labels), st=fixed(top.st, 2), of=_drivers_of(cv, result, c))
+        measure, value, _conf = top.measure
+        driver = (_("the {input} (Shapley effect {st} of {of}, with the priors' correlations)") if measure == "Shapley"
+                  else _("the {input} (total Sobol index {st} of {of})")).format(
+            input=_name(top.input, labels), st=fixed(value, 2), of=_drivers_of(cv, result, c))
         found = next((t for t in cv.tipping if t.input == top.input), None)
     elif flips:
         found = flips[0]
@@ -365,11 +369,13 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
              _("{test}: {worded}, over {n} samples.").format(test=_capital(test), worded=worded, n=decimal(c.samples))
              + " " + point, ""]
     if cv.drivers:
-        top = [f"{_name(d.input, labels)} (ST {fixed(d.st, 2)} ± {fixed(d.st_conf, 2)})"
-               for d in cv.drivers[:3] if d.st - d.st_conf > 0.01] or [
-               f"{_name(cv.drivers[0].input, labels)} (ST {fixed(cv.drivers[0].st, 2)})"]
-        lines += [_("- **What drives it** (total Sobol indices of {of}): {inputs}.").format(
-            of=_drivers_of(cv, result, c), inputs=", ".join(top)), ""]
+        measure = cv.drivers[0].measure[0]
+        top = [f"{_name(d.input, labels)} ({measure} {fixed(value, 2)} ± {fixed(conf, 2)})"
+               for d in cv.drivers[:3] for _m, value, conf in [d.measure] if value - conf > 0.01] or [
+               f"{_name(cv.drivers[0].input, labels)} ({measure} {fixed(cv.drivers[0].measure[1], 2)})"]
+        heading = (_("- **What drives it** (Shapley effects of {of}, with the priors' correlations): {inputs}.")
+                   if measure == "Shapley" else _("- **What drives it** (total Sobol indices of {of}): {inputs}."))
+        lines += [heading.format(of=_drivers_of(cv, result, c), inputs=", ".join(top)), ""]
     else:
         lines += [_("- **What drives it**: the run file has no `[sensitivity]` table, so no Sobol indices; the "
                     "tipping points and boxes below say which inputs decide it."), ""]
