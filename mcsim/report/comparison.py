@@ -88,8 +88,9 @@ def build_comparison(scenarios) -> dict[str, Any]:
                             "no_box": v.get("discovery", {}).get("note", "")}
         outputs = {name: {k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}
                    for name, o in s.summary.get("outputs", {}).items() if not isinstance(o.get("p50"), list)}
+        labels = {p.name: p.label or p.name for p in s.spec.priors.inputs} if s.spec is not None else {}
         rows.append({"stem": s.stem, "title": s.title, "model": model_of(s), "report": str(s.report), "ran": s.ran,
-                     "run": s.summary.get("run", {}), "claims": claims, "outputs": outputs})
+                     "run": s.summary.get("run", {}), "claims": claims, "outputs": outputs, "labels": labels})
     grouped = [{"model": model, "scenarios": [s.stem for s in members], "focus": focus(members)}
                for model, members in groups(scenarios)]
     return {"mcsim_version": __version__, "focus": grouped[0]["focus"] if grouped else None, "groups": grouped,
@@ -140,11 +141,16 @@ def _verdict_moves(data: dict) -> list[str]:
         drivers = {}
         for s, c in entries:
             if c.get("top_driver"):
-                drivers.setdefault(c["top_driver"]["input"], []).append(s["stem"])
+                drivers.setdefault(_input(s, c["top_driver"]["input"]), []).append(s["stem"])
         if drivers:
             said = "; ".join(f"{md_text(k)} in {md_text(', '.join(v))}" for k, v in drivers.items())
             lines += [f"What drives it most (largest total Sobol index): {said}.", ""]
     return lines
+
+
+def _input(scenario: dict, name: str) -> str:
+    """An input of a scenario by its label (its name where the priors give none, or the data predate labels)."""
+    return scenario.get("labels", {}).get(name) or name
 
 
 def _fmt(value) -> str:
@@ -191,14 +197,14 @@ def _tables(data: dict) -> list[str]:
     for s in scenarios:
         for n, c in s["claims"].items():
             t = c.get("most_likely_tipping_point")
-            tip = (f"fails {t['fails']} {md_text(t['input'])} = {number(t['value'])} ({ordinal(t['quantile'])})"
-                   if t else "")
+            tip = (f"fails {t['fails']} {md_text(_input(s, t['input']))} = {number(t['value'])} "
+                   f"({ordinal(t['quantile'])})" if t else "")
             share = f"{t['failing_share']:.3f}" if t else ""
             box = c.get("first_box")
-            boxed = (", ".join(md_text(r["input"]) for r in box["restrictions"])
+            boxed = (", ".join(md_text(_input(s, r["input"])) for r in box["restrictions"])
                      + f" ({box['coverage']:.0%}, {box['density']:.0%})") if box else md_text(c.get("no_box") or
                                                                                           "no box")
-            lines.append(f"| `{s['stem']}` | `{n}` | {tip} | {share} | {boxed} |")
+            lines.append(f"| {md_cell(s['title'])} | {md_cell(c.get('text') or n)} | {tip} | {share} | {boxed} |")
     return [*lines, ""]
 
 
