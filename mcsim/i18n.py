@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "decimal", "language", "ngettext", "pgettext", "speaking"]
+__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "decimal", "general", "language", "ngettext", "pgettext", "speaking"]
 
 #: The languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -79,6 +79,13 @@ def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
 
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places > 0 else "")
     return format_decimal(value, format=pattern, locale=LOCALES[lang], group_separator=grouped)
+
+
+def general(value: float, digits: int = 6) -> str:
+    """``value`` to ``digits`` significant digits as Python's ``g`` format writes it, with the
+    language's decimal mark (e-notation kept where ``g`` uses it): ``0.002``, ``0,002``."""
+    text = f"{value:.{digits}g}"
+    return text if language() == LANGUAGES[0] else text.replace(".", ",")
 
 
 def N_(message: str) -> str:

@@ -28,7 +28,7 @@ from mcsim.report.style import look
 from mcsim.report.summary import build_summary, dumps
 from mcsim.report.tables import TABLES, run_tables, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
-from mcsim.report.text import input_label
+from mcsim.report.text import input_labels
 from mcsim.report.value_of_information import value_of_information_figures
 from mcsim.report.verdict_figures import verdict_figures
 from mcsim.result import Result
@@ -45,8 +45,7 @@ def plan_figures(result: Result) -> tuple[list[Figure], list[Figure], list[Figur
     style = look(result.spec.figures)
     sensitivity = []
     if result.sensitivity is not None:  # the inputs named in the report's language
-        labels = {prior.name: input_label(prior) for prior in result.spec.priors.inputs}
-        sensitivity = sensitivity_figures(replace(result.sensitivity, labels=labels), style)
+        sensitivity = sensitivity_figures(replace(result.sensitivity, labels=input_labels(result.spec.priors)), style)
     return (run_figures(result, style), sensitivity, verdict_figures(result, style),
             value_of_information_figures(result, style))
 

@@ -26,6 +26,7 @@ from mcsim.report.text import (
     grid_against,
     grid_column,
     input_label,
+    input_labels,
     md_cell,
     md_code,
     md_text,
@@ -174,8 +175,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
     lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
     if result.sensitivity is not None:
-        labels = {prior.name: input_label(prior) for prior in spec.priors.inputs}
-        lines += [sensitivity_markdown(result.sensitivity, labels), "",
+        lines += [sensitivity_markdown(result.sensitivity, input_labels(spec.priors)), "",
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
     lines += value_of_information_markdown(result) + _figures(list(information_figures), numbers,
                                                               _("### Value of information figures"))

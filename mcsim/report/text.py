@@ -6,11 +6,11 @@ import math
 import re
 from collections.abc import Callable
 
-from mcsim.i18n import _, decimal, language, pgettext
+from mcsim.i18n import _, decimal, general, language, pgettext
 
 __all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "grid_against",
-           "grid_axis", "grid_column", "grid_point", "headline_outputs", "input_label", "lower_first", "md_cell",
-           "md_code", "md_text", "money", "names_its_unit", "number", "output_label", "p_value", "percent",
+           "grid_axis", "grid_column", "grid_point", "headline_outputs", "input_label", "input_labels", "lower_first",
+           "md_cell", "md_code", "md_text", "money", "names_its_unit", "number", "output_label", "p_value", "percent",
            "reading_words"]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
@@ -77,16 +77,14 @@ def claim_text(claim) -> str:
     return french if language() == "fr" and french else claim.text
 
 
+def input_labels(priors) -> dict[str, str]:
+    """Every input's label in the report's language, by name."""
+    return {prior.name: input_label(prior) for prior in priors.inputs}
+
+
 def output_label(spec) -> str:
     """A model output's label in the report's language (the catalogue's, else the model's own)."""
     return _(spec.label or spec.name)
-
-
-def _general(value: float, digits: int) -> str:
-    """``value`` to ``digits`` significant digits as Python's ``g`` format writes it, with the
-    language's decimal mark (e-notation kept where ``g`` uses it)."""
-    text = f"{value:.{digits}g}"
-    return text if language() == "en" else text.replace(".", ",")
 
 
 def number(value: float | None, digits: int = 4) -> str:
@@ -99,7 +97,7 @@ def number(value: float | None, digits: int = 4) -> str:
         return _("n/a")
     if abs(value) >= 1e4:
         return decimal(value)
-    return _general(value, digits)
+    return general(value, digits)
 
 
 def percent(value: float, digits: int = 1) -> str:
@@ -108,7 +106,7 @@ def percent(value: float, digits: int = 1) -> str:
 
 def _share(value: float, digits: int) -> str:
     """A share as a percentage to ``digits`` significant digits: 0.0488 '4.88 %'."""
-    return _("{number} %").format(number=_general(100 * value, digits))
+    return _("{number} %").format(number=general(100 * value, digits))
 
 
 def _sizes() -> tuple[tuple[float, str, str], ...]:
@@ -174,7 +172,7 @@ def p_value(p: float) -> str:
     """A p-value to two significant digits; below 1e-10 said as '< 1e-10' (more digits are noise)."""
     if not math.isfinite(p):
         return ""
-    return "< 1e-10" if p < 1e-10 else _general(p, 2)
+    return "< 1e-10" if p < 1e-10 else general(p, 2)
 
 
 def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool = True) -> str:
@@ -237,7 +235,7 @@ def reading_words(claim, number: Callable[[float], str] = lambda v: f"{v:,.15g}"
         return _("between {low} and {high}").format(low=number(claim.low), high=number(claim.high))
     if claim.rel is not None:
         return _("about {value}, within {share}").format(value=number(claim.value), share=_share(claim.rel, 6))
-    return _("within a factor of {factor} of {value}").format(factor=_general(claim.factor, 6),
+    return _("within a factor of {factor} of {value}").format(factor=general(claim.factor, 6),
                                                                value=number(claim.value))
 
 

@@ -6,9 +6,6 @@ models, "deep search") by ``request_growth`` a month. Month 0 is the start of th
 
 References
 ----------
-Viseur, R. (2025). Coûts de l'IA générative : explosion ou frugalité ? Section 2 (compute needs
-halving about every 8 months) and section 3 (the rebound effect: more users, heavier requests);
-Tableau 1 for the economics.
 Ho, A. et al. (2024). Algorithmic progress in language models. arXiv:2403.05812.
 """
 
@@ -41,7 +38,7 @@ def evaluate(inputs: Mapping[str, np.ndarray], months: np.ndarray) -> dict[str, 
     inputs : mapping of str to array of shape (n,)
         ``users_start`` (monthly users at month 0), ``user_growth`` and ``request_growth`` (shares
         a month), ``halving_months``, ``energy_per_prompt`` (Wh at the servers), ``prompts_per_user``
-        (a month), ``pue``, and Tableau 1's ``training_cost`` (USD), ``lifetime_months``,
+        (a month), ``pue``, and the economics of a subscription service: ``training_cost`` (USD), ``lifetime_months``,
         ``cost_per_1k_tokens`` (USD at month 0), ``tokens_per_prompt`` (at month 0),
         ``conversion_rate`` and ``price`` (USD per paying user a month).
     months : array of shape (k,)

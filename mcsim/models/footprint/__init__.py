@@ -1,8 +1,8 @@
-"""The energy and carbon footprint of a language model in service (Viseur, 2025, sections 1 and 2).
+"""The energy and carbon footprint of a language model in service.
 
 The model (:mod:`.model`), its tipping points in closed form (:mod:`.tipping`), and the figures
-the paper states on GPT-3's training (:mod:`.paper`), checked against the model
-(:mod:`.checks`) for priors whose ``[meta] reference`` is :data:`GPT3_TRAINING`.
+a publication states on GPT-3's training (:mod:`.paper`), checked against the model
+(:mod:`.checks`) only for priors whose ``[meta] reference`` is :data:`GPT3_TRAINING`.
 """
 
 from mcsim.i18n import N_
@@ -14,7 +14,7 @@ from mcsim.models.footprint.tipping import closed_form
 
 __all__ = ["FOOTPRINT", "GPT3_TRAINING", "evaluate"]
 
-#: What a priors file's ``[meta] reference`` says to be checked against the paper's GPT-3 figures.
+#: What a priors file's ``[meta] reference`` says to be checked against the publication's GPT-3 figures.
 GPT3_TRAINING = "Viseur (2025), section 1, the training of GPT-3"
 
 

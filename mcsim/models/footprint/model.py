@@ -3,9 +3,6 @@ lifetime's requests, inference per request at the facility, and the grid's carbo
 
 References
 ----------
-Viseur, R. (2025). Coûts de l'IA générative : explosion ou frugalité ? Sections 1 and 2 (the
-training of GPT-3, a request against a web search, the PUE, the split of AI's energy between
-training and inference, economies of scale).
 Patterson, D. et al. (2021). Carbon emissions and large neural network training.
 arXiv:2104.10350 (energy = processor-hours x power x PUE; CO2e = energy x grid intensity).
 """

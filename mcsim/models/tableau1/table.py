@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcsim.i18n import _, decimal, language
+from mcsim.i18n import _, decimal, general
 from mcsim.models.tableau1 import paper
 from mcsim.models.tableau1.model import evaluate
 
@@ -98,12 +98,6 @@ def _usd(value: float, places: int) -> str:
     return _("${amount}").format(amount=decimal(value, places))
 
 
-def _g(value: float) -> str:
-    """A stated figure as the paper writes it (0.002, 250), with the language's decimal mark."""
-    text = f"{value:g}"
-    return text if language() == "en" else text.replace(".", ",")
-
-
 def _percent(share: float) -> str:
     return _("{number} %").format(number=decimal(100 * share, 0))
 
@@ -123,10 +117,10 @@ def consistency_checks(priors: Priors) -> list[Check]:
         math.isclose(implied, stated["cost_per_prompt"]),
         _("{per_1k} per 1000 tokens x {tokens} tokens = {implied} per prompt, but the table uses {used} ({ratio}x). "
           "At {implied} the break-even would be {at_stated}, not {printed}.").format(
-            per_1k=_("${amount}").format(amount=_g(stated["cost_per_1k_tokens"])),
-            tokens=_g(stated["tokens_per_prompt"]),
+            per_1k=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])),
+            tokens=general(stated["tokens_per_prompt"]),
             implied=_usd(implied, 4), used=_usd(stated["cost_per_prompt"], 4),
-            ratio=_g(float(f"{stated['cost_per_prompt'] / implied:.3g}")),
+            ratio=general(float(f"{stated['cost_per_prompt'] / implied:.3g}")),
             at_stated=_users(at_stated["break_even_users"]), printed=decimal(paper.BREAK_EVEN_USERS))))
 
     row = next(r for r in paper.TABLE1 if r.surplus_usd == 0)
@@ -152,14 +146,14 @@ def consistency_checks(priors: Priors) -> list[Check]:
         False,
         _("{price} per 1000 tokens is the March-2023 API price of gpt-3.5-turbo, not a cost estimate for GPT-4 "
           "(GPT-4 8k was priced $0.03 / $0.06 per 1000 input / output tokens).").format(
-            price=_("${amount}").format(amount=_g(stated["cost_per_1k_tokens"])))))
+            price=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])))))
 
     crossover = float(base["crossover_users"])
     stated_m = decimal(paper.CROSSOVER_USERS / 1e6)
     # "about 50 million" is stated to the nearest 10 million: 45 to 55 million round to it
     within = math.isfinite(crossover) and round(crossover / 1e7) * 1e7 == paper.CROSSOVER_USERS
     said = (_("{crossover} million users, which rounds to the text's {stated} million (stated to the nearest 10 "
-              "million)").format(crossover=_g(float(f"{crossover / 1e6:.3g}")), stated=stated_m) if within else
+              "million)").format(crossover=general(float(f"{crossover / 1e6:.3g}")), stated=stated_m) if within else
             _("{crossover}, outside the text's rounding (45 to 55 million)").format(crossover=_users(crossover)))
     checks.append(Check(
         _("Crossover of inference and training costs"),
