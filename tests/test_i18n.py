@@ -97,7 +97,8 @@ def test_a_french_report_is_in_french(french):
     assert "4\u202f096 tirages" in text
     for english in ("Is the claim robust", " samples", "What drives it", "## Claims", "probability 0."):
         assert english not in text
-    assert '<html lang="fr">' in (french / "report.html").read_text(encoding="utf-8")
+    page = (french / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "<h2>Sommaire</h2>" in page
 
 
 def test_summary_json_stays_english_in_a_french_report(french):

@@ -211,7 +211,8 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     contents = getattr(renderer, "toc", "")
     first = body.find("<h2")
     if first >= 0 and "<li>" in contents:
-        body = f'{body[:first]}<nav class="contents">\n<h2>{_("Contents")}</h2>\n{contents}</nav>\n{body[first:]}'
+        heading = html.escape(_("Contents"))
+        body = f'{body[:first]}<nav class="contents">\n<h2>{heading}</h2>\n{contents}</nav>\n{body[first:]}'
 
     def embed(match: re.Match) -> str:
         png = (figures_dir / match.group(1)).read_bytes()

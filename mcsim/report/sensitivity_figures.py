@@ -154,7 +154,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
         label, unit = readable(result.labels.get(bar.name), bar.name), result.units.get(bar.name, "")
         ends = span(bar.input_low, bar.input_high, unit)
         if unit and not names_its_unit(label, unit) and "share" not in unit and not unit.startswith("USD"):
-            ends = _("{range} {unit}").format(range=ends, unit=unit)
+            ends = _("{range} {unit}").format(range=ends, unit=_(unit))
         labels.append(plain(f"{style.wrap(label, 3.4)}\n{ends}"))
     ax.set_yticks(y, labels)
     if tor.log_scale:

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable
 
-from mcsim.i18n import _, decimal, general, language, pgettext
+from mcsim.i18n import N_, _, decimal, general, language, pgettext
 
 __all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "grid_against",
            "grid_axis", "grid_column", "grid_point", "headline_outputs", "input_label", "input_labels", "lower_first",
@@ -69,6 +69,10 @@ def input_label(prior) -> str:
     if language() == "fr" and french:
         return french
     return _(prior.label or prior.name)
+
+
+#: Units the shipped priors write in words, said in the report's language where they are shown (``_(unit)``).
+UNIT_WORDS = (N_("prompts"), N_("tokens"), N_("months"), N_("users"))
 
 
 def claim_text(claim) -> str:

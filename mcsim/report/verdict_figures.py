@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from mcsim.i18n import _
 from mcsim.report.figures import Figure
-from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain, readable
+from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain
 from mcsim.report.text import format_value, input_label, lower_first, output_label
 from mcsim.report.ticks import compact, format_axis, whole
 from mcsim.report.verdict import ranked_by_words
@@ -135,7 +135,7 @@ def _restriction_words(result: Result, r) -> str:
     """A restriction of a box on an input not drawn: 'months a model is in service at least 11.2'."""
     prior = result.spec.priors[r.input]
     said = lambda v: format_value(v, prior.unit)  # noqa: E731
-    label = lower_first(readable(prior.label, r.input))
+    label = lower_first(input_label(prior))
     if r.restricts_low and r.restricts_high:
         return _("{label} from {low} to {high}").format(label=label, low=said(r.low), high=said(r.high))
     if r.restricts_low:
