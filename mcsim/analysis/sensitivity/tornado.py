@@ -15,7 +15,9 @@ from mcsim.analysis.sensitivity.targets import Target
 from mcsim.inputs.priors import Priors
 from mcsim.models import Model
 
-__all__ = ["Tornado", "TornadoBar", "tornado"]
+__all__ = ["QUANTILES", "Tornado", "TornadoBar", "tornado"]
+
+QUANTILES = (0.05, 0.95)  # each input's low and high value: these quantiles of its prior
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,8 @@ def tornado(priors: Priors, model: Model, target: Target, users: np.ndarray, ref
     rows = 1 + 2 * len(names)
     inputs = {name: np.full(rows, value) for name, value in points.items()}
     for j, name in enumerate(names):
-        inputs[name][1 + 2 * j] = float(priors[name].distribution.ppf(np.array([0.05]))[0])
-        inputs[name][2 + 2 * j] = float(priors[name].distribution.ppf(np.array([0.95]))[0])
+        low, high = priors[name].distribution.ppf(np.array(QUANTILES))
+        inputs[name][1 + 2 * j], inputs[name][2 + 2 * j] = float(low), float(high)
     raw = np.asarray(model.evaluate(inputs, users)[target.output], dtype=float)
     if raw.ndim == 2:
         raw = raw[:, 0]
