@@ -376,8 +376,8 @@ def _shapley(methods: Methods, result: Result) -> None:
         methods.say(_("Beyond {exact} inputs the effects average over {permutations} random permutations."),
                     exact=Number(str(EXACT_UP_TO)), permutations=Number(decimal(8 * outer)))
     methods.say(_("The design had {outer} outer draws, {inner} inner draws per outer draw and {variance} draws for the "
-                  "variance, {evaluations} model evaluations per target, from streams derived from seed {seed}; each "
-                  "effect's {level} % interval is Student's t over {replicates} independent replicates."),
+                  "variance, {evaluations} model evaluations shared by every target, from streams derived from seed "
+                  "{seed}; each effect's {level} % interval is Student's t over {replicates} independent replicates."),
                 outer=Number(decimal(outer)), inner=Number(str(INNER)), variance=Number(decimal(2 * outer)),
                 evaluations=Number(decimal(max(sh.evaluations for sh in found))), seed=Number(str(sensitivity.seed)),
                 level=Number(number(100 * spec.conf_level)), replicates=Number(str(REPLICATES)))
