@@ -65,8 +65,10 @@ def consistency_checks(priors: Priors) -> list[Check]:
               _("the paper prints {stated} for GPT-3's training (quoting Sundberg, 2023); {energy} MWh at "
                 "{grid} g CO2e/kWh give {computed}, the {patterson} of Patterson et al. (2021), whose energy "
                 "and grid intensity these priors take. {stated} at {paper_energy} would need {implied} g "
-                "CO2e/kWh: the printed figure is most likely a misprint of 552.").format(
-                  stated=_tonnes(stated_t), energy=_count(energy, 5), grid=_count(grid, 4),
+                "CO2e/kWh: the printed figure, one digit away from Patterson et al.'s, is likely a misprint of "
+                "it, by the paper or by the source it quotes.").format(
+                  stated=_("{value} tonnes of CO2").format(value=_count(stated_t)), energy=_count(energy, 5),
+                  grid=_count(grid, 4),
                   computed=_tonnes(at["training_co2"]), patterson=_tonnes(paper.PATTERSON["training_co2"]),
                   paper_energy=_("{value} GWh").format(value=_count(stated_mwh / 1000.0, 2)),
                   implied=_count(implied, 4))),
