@@ -141,3 +141,15 @@ def test_report_settings_are_checked_with_the_file_and_field(tmp_path, capsys):
     assert main(["run", str(ROOT / "runs" / "paper-table1.toml"), "--lang", "english", "--out",
                  str(tmp_path / "out")]) == 2
     assert 'command line: --lang = "english" is unknown (allowed: en, fr)' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("module", "priors"), [
+    ("tableau1.table", "paper-table1"), ("footprint.checks", "footprint-gpt3"), ("dynamics.checks", "dynamics-2025")])
+def test_the_checks_of_the_paper_put_a_no_break_space_before_their_colon_in_french(module, priors):
+    from importlib import import_module
+
+    from mcsim.inputs.priors import load_priors
+    section = import_module(f"mcsim.models.{module}").markdown_section
+    with speaking("fr"):
+        text = "\n".join(section(load_priors(ROOT / "priors" / f"{priors}.toml")))
+    assert f"(incohérent){NBSP}: " in text and "cohérent):" not in text

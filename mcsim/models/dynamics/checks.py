@@ -50,7 +50,8 @@ def markdown_section(priors: Priors) -> list[str]:
              _("{bad} of {total} figures the paper states are inconsistent with arithmetic or with these priors' "
                "point values.").format(bad=sum(not ok for _title, ok, _detail in checks), total=len(checks)), ""]
     for title, ok, detail in sorted(checks, key=lambda c: c[1]):
-        lines.append(f"- **{title}** ({_('consistent') if ok else _('inconsistent')}): {detail}")
+        lines.append(_("- **{title}** ({status}): {detail}").format(
+            title=title, status=_("consistent") if ok else _("inconsistent"), detail=detail))
     return [*lines, ""]
 
 

@@ -92,7 +92,8 @@ def markdown_section(priors: Priors) -> list[str]:
                                                             total=len(checks)), ""]
     for check in sorted(checks, key=lambda c: c.consistent):  # the inconsistencies first
         status = _("consistent") if check.consistent else _("inconsistent")
-        lines.append(f"- **{check.title}** ({status}): {check.detail}")
+        lines.append(_("- **{title}** ({status}): {detail}").format(title=check.title, status=status,
+                                                                   detail=check.detail))
     return [*lines, ""]
 
 

@@ -223,5 +223,6 @@ def markdown_section(priors: Priors) -> list[str]:
                 "its own model or sources.").format(n=sum(not c.consistent for c in checks), total=len(checks)), ""]
     consistent, inconsistent = _("consistent"), _("inconsistent")
     for check in sorted(checks, key=lambda c: c.consistent):  # the inconsistencies first
-        lines.append(f"- **{check.title}** ({consistent if check.consistent else inconsistent}): {check.detail}")
+        lines.append(_("- **{title}** ({status}): {detail}").format(
+            title=check.title, status=consistent if check.consistent else inconsistent, detail=check.detail))
     return [*lines, ""]
