@@ -83,6 +83,9 @@ def test_nothing_shipped_points_outside_the_project_or_puts_about_in_the_papers_
         assert "DESIGN" not in text, path
         comments = "\n".join(line.split("#", 1)[1] for line in text.splitlines() if "#" in line)
         assert '"about 50 million"' not in comments and '"beyond about' not in text, path
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")  # « au-delà des 6 millions d'utilisateurs mensuels »
+    assert "surplus appears only beyond about" not in readme.replace("\n", " ")
+    assert "au-delà des 6 millions d'utilisateurs mensuels" in readme.replace("\n", " ")
 
 
 def test_statements_about_the_paper_in_priors_say_what_it_says():
