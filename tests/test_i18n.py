@@ -153,3 +153,15 @@ def test_the_checks_of_the_paper_put_a_no_break_space_before_their_colon_in_fren
     with speaking("fr"):
         text = "\n".join(section(load_priors(ROOT / "priors" / f"{priors}.toml")))
     assert f"(incohérent){NBSP}: " in text and "cohérent):" not in text
+
+
+def test_the_footprint_and_rebound_checks_write_french_numbers_in_french():
+    """1,287 MWh and 401.5 g are « 1 287 MWh » and « 401,5 g » in French; 1.05^10 = 1.63 is « 1,63 »."""
+    from mcsim.inputs.priors import load_priors
+    from mcsim.models.dynamics.checks import markdown_section as rebound
+    from mcsim.models.footprint.checks import markdown_section as footprint
+    with speaking("fr"):
+        text = "\n".join(footprint(load_priors(ROOT / "priors" / "footprint-gpt3.toml")))
+        growth = "\n".join(rebound(load_priors(ROOT / "priors" / "dynamics-2025.toml")))
+    assert f"1{NNBSP}287 MWh" in text and "401,5 g" in text and "1,3 GWh" in text and "1.3 GWh" not in text
+    assert "multiplie la consommation par 1,63" in growth and "11,6" in growth and "11.6" not in growth

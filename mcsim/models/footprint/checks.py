@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcsim.i18n import _
+from mcsim.i18n import _, language
 from mcsim.models.footprint import paper
 from mcsim.models.footprint.model import evaluate
 from mcsim.models.points import format_points
@@ -41,11 +41,15 @@ def _at_points(priors: Priors) -> dict[str, float]:
 
 
 def _count(value: float, digits: int = 4) -> str:
-    """``value`` to ``digits`` significant digits, millions in words (``mcsim table`` loads no report
-    module, so the report's number helpers are not used here)."""
+    """``value`` to ``digits`` significant digits, millions in words, in the report's language (``mcsim
+    table`` loads no report module, so the report's number helpers are not used here)."""
+    def figures(number: float) -> str:
+        text = f"{number:,.{digits}g}"  # French: a narrow no-break space between thousands, a decimal comma
+        return text if language() == "en" else text.replace(",", "\u202f").replace(".", ",")
+
     if abs(value) >= 1e6:
-        return _("{value} million").format(value=f"{value / 1e6:,.{digits}g}")
-    return f"{value:,.{digits}g}"
+        return _("{value} million").format(value=figures(value / 1e6))
+    return figures(value)
 
 
 def _tonnes(value: float) -> str:
