@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from mcsim.i18n import _
+from mcsim.i18n import _, decimal, general
 from mcsim.models.dynamics import paper
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def consistency_checks(priors: Priors) -> list[tuple[str, bool, str]]:
         _("Growth of 5 % a year over 10 years"), math.isclose(grown, multiple, rel_tol=0.05),
         _("the paper says the IEA's growth of about 5 % a year over 10 years would triple consumption; "
           "1.05^10 = {grown}: it multiplies consumption by {grown}, and tripling it in 10 years takes "
-          "{needed} % a year.").format(grown=f"{grown:.2f}", needed=f"{100 * needed:.1f}"))]
+          "{needed} % a year.").format(grown=decimal(grown, 2), needed=decimal(100 * needed, 1)))]
     g, r = points["user_growth"], points["request_growth"]
     usage = math.log1p(g) + math.log1p(r)
     if usage > 0:
@@ -37,7 +37,7 @@ def consistency_checks(priors: Priors) -> list[tuple[str, bool, str]]:
             _("Halving every 8 months against the growth of use"), tipping >= paper.HALVING_MONTHS,
             _("at these points (users growing {g} % and the work per request {r} % a month) the energy grows "
               "unless it halves at least every {tipping} months; the paper's 8 months (Ho et al., 2024) "
-              "{verdict}.").format(g=f"{100 * g:.3g}", r=f"{100 * r:.3g}", tipping=f"{tipping:.3g}",
+              "{verdict}.").format(g=general(100 * g, 3), r=general(100 * r, 3), tipping=general(tipping, 3),
                                    verdict=_("outpaces the growth") if tipping >= paper.HALVING_MONTHS
                                    else _("does not keep up"))))
     return checks
@@ -50,7 +50,8 @@ def markdown_section(priors: Priors) -> list[str]:
              _("{bad} of {total} figures the paper states are inconsistent with arithmetic or with these priors' "
                "point values.").format(bad=sum(not ok for _title, ok, _detail in checks), total=len(checks)), ""]
     for title, ok, detail in sorted(checks, key=lambda c: c[1]):
-        lines.append(f"- **{title}** ({_('consistent') if ok else _('inconsistent')}): {detail}")
+        lines.append(_("- **{title}** ({status}): {detail}").format(
+            title=title, status=_("consistent") if ok else _("inconsistent"), detail=detail))
     return [*lines, ""]
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcsim.i18n import _
+from mcsim.i18n import _, language
 from mcsim.models.footprint import paper
 from mcsim.models.footprint.model import evaluate
 from mcsim.models.points import format_points
@@ -41,11 +41,15 @@ def _at_points(priors: Priors) -> dict[str, float]:
 
 
 def _count(value: float, digits: int = 4) -> str:
-    """``value`` to ``digits`` significant digits, millions in words (``mcsim table`` loads no report
-    module, so the report's number helpers are not used here)."""
+    """``value`` to ``digits`` significant digits, millions in words, in the report's language (``mcsim
+    table`` loads no report module, so the report's number helpers are not used here)."""
+    def figures(number: float) -> str:
+        text = f"{number:,.{digits}g}"  # French: a narrow no-break space between thousands, a decimal comma
+        return text if language() == "en" else text.replace(",", "\u202f").replace(".", ",")
+
     if abs(value) >= 1e6:
-        return _("{value} million").format(value=f"{value / 1e6:,.{digits}g}")
-    return f"{value:,.{digits}g}"
+        return _("{value} million").format(value=figures(value / 1e6))
+    return figures(value)
 
 
 def _tonnes(value: float) -> str:
@@ -65,8 +69,10 @@ def consistency_checks(priors: Priors) -> list[Check]:
               _("the paper prints {stated} for GPT-3's training (quoting Sundberg, 2023); {energy} MWh at "
                 "{grid} g CO2e/kWh give {computed}, the {patterson} of Patterson et al. (2021), whose energy "
                 "and grid intensity these priors take. {stated} at {paper_energy} would need {implied} g "
-                "CO2e/kWh: the printed figure is most likely a misprint of 552.").format(
-                  stated=_tonnes(stated_t), energy=_count(energy, 5), grid=_count(grid, 4),
+                "CO2e/kWh: the printed figure, one digit away from Patterson et al.'s, is likely a misprint of "
+                "it, by the paper or by the source it quotes.").format(
+                  stated=_("{value} tonnes of CO2").format(value=_count(stated_t)), energy=_count(energy, 5),
+                  grid=_count(grid, 4),
                   computed=_tonnes(at["training_co2"]), patterson=_tonnes(paper.PATTERSON["training_co2"]),
                   paper_energy=_("{value} GWh").format(value=_count(stated_mwh / 1000.0, 2)),
                   implied=_count(implied, 4))),
@@ -90,7 +96,8 @@ def markdown_section(priors: Priors) -> list[str]:
                                                             total=len(checks)), ""]
     for check in sorted(checks, key=lambda c: c.consistent):  # the inconsistencies first
         status = _("consistent") if check.consistent else _("inconsistent")
-        lines.append(f"- **{check.title}** ({status}): {check.detail}")
+        lines.append(_("- **{title}** ({status}): {detail}").format(title=check.title, status=status,
+                                                                   detail=check.detail))
     return [*lines, ""]
 
 

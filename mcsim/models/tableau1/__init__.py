@@ -51,7 +51,7 @@ TABLEAU1 = Model(
         Reference(
             name=PAPER,
             values=(("break_even_users", paper.BREAK_EVEN_USERS, _BREAK_EVEN),
-                    ("crossover_users", paper.CROSSOVER_USERS, N_("paper: about 50 million"))),
+                    ("crossover_users", paper.CROSSOVER_USERS, N_("paper: 50 million"))),
             points=(("surplus", tuple((row.users, row.surplus_usd) for row in paper.TABLE1)),
                     ("unit_cost", tuple((row.users, row.unit_cost_usd) for row in paper.TABLE1))),
             points_label=N_("Tableau 1 as printed"),

@@ -2,8 +2,8 @@
 
 References
 ----------
-Viseur, R. (2025). Coûts de l'IA générative : explosion ou frugalité ? Section 5,
-"Rationalité économique", Tableau 1 "Simulation de prix de revient".
+Viseur, R. (2025). Section 5, "Rationalité économique", Tableau 1 "Simulation de prix de
+revient" (an article in French; the text at hand gives no title).
 """
 
 from __future__ import annotations

@@ -6,14 +6,18 @@ recomputes every row from the priors' point values and compares.
 References
 ----------
 Viseur, R. (2025). Section 5, "Rationalité économique", Tableau 1 "Simulation de prix de
-revient", and footnote 7.
+revient", and footnotes 4 to 7.
+McGuinness, P. (2023). GPT-4 details revealed. Substack, July 2023 (the source of footnote 4),
+after Patel, D. and Wong, G. (2023), "GPT-4 architecture, infrastructure, training dataset, costs,
+vision, MoE", SemiAnalysis, 11 July 2023.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["BREAK_EVEN_USERS", "CROSSOVER_USERS", "STATED", "TABLE1", "Row"]
+__all__ = ["BREAK_EVEN_USERS", "CROSSOVER_USERS", "SOURCE_COST_PER_1K", "STATED", "TABLE1", "TEXT_CONVERSION_RATE",
+           "Row"]
 
 
 class Row(NamedTuple):
@@ -38,6 +42,11 @@ STATED = {
 #: Section 5's text gives this conversion rate, the table 5 %.
 TEXT_CONVERSION_RATE = 0.01
 
+#: GPT-4's inference cost per 1000 tokens (8k context) in the source footnote 4 cites, by GPU: the
+#: $0.002 above is its H100 figure. SemiAnalysis writes "$0.0021 cents", which the paper reads as
+#: dollars. That gpt-3.5-turbo's API list price (March 2023) was also $0.002 is a coincidence.
+SOURCE_COST_PER_1K = {"H100": 0.0021, "A100": 0.0049}
+
 #: Tableau 1, row by row, as printed.
 TABLE1 = (
     Row(1_000_000, 10_000, 5.2510, -5_241_000),
@@ -48,7 +57,10 @@ TABLE1 = (
     Row(500_000_000_000, 5_000_000_000, 0.0010, 4_494_750_000),
 )
 
-#: The break-even row of the table, and the text's "beyond about 6 million monthly users".
+#: The break-even row of the table; the text: "un surplus n'est dégagé qu'au-delà des 6 millions
+#: d'utilisateurs mensuels" (a surplus appears only beyond 6 million monthly users).
 BREAK_EVEN_USERS = 5_833_333.0
-#: The text: "beyond about 50 million users the monthly training cost falls below inference".
+#: The text: "Au-delà des 50 millions d'utilisateurs, le coût d'entraînement (mensualisé) devient en
+#: effet inférieur au coût d'inférence" (beyond 50 million users the monthly training cost falls below
+#: the inference cost).
 CROSSOVER_USERS = 50e6

@@ -1,4 +1,4 @@
-"""Tableau 1 as printed against the model at the priors' point values, and the paper's inconsistencies.
+"""Tableau 1 as printed against the model at the priors' point values, and the paper's figures checked.
 
 Every number here is computed by the model from the priors' points; the paper's printed
 values (:mod:`mcsim.models.tableau1.paper`) are only compared against. Shown for priors that
@@ -141,25 +141,44 @@ def consistency_checks(priors: Priors) -> list[Check]:
                                        base=_users(base["break_even_users"]),
                                        moved=_users(at_text["break_even_users"]))))
 
+    source = paper.SOURCE_COST_PER_1K
     checks.append(Check(
         _("Source of the inference cost"),
-        False,
-        _("{price} per 1000 tokens is the March-2023 API price of gpt-3.5-turbo, not a cost estimate for GPT-4 "
-          "(GPT-4 8k was priced $0.03 / $0.06 per 1000 input / output tokens).").format(
-            price=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])))))
+        float(f"{source['H100']:.1g}") == stated["cost_per_1k_tokens"],
+        _("{stated} per 1000 tokens is the estimate of the source footnote 4 cites (McGuinness, 2023, after "
+          "SemiAnalysis): GPT-4's inference at about {h100} per 1000 tokens on H100s, {a100} on A100s. That "
+          "gpt-3.5-turbo's API list price (March 2023) was also {stated} is a coincidence, not the source.").format(
+            stated=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])),
+            h100=_("${amount}").format(amount=general(source["H100"])),
+            a100=_("${amount}").format(amount=general(source["A100"])))))
 
     crossover = float(base["crossover_users"])
-    stated_m = decimal(paper.CROSSOVER_USERS / 1e6)
-    # "about 50 million" is stated to the nearest 10 million: 45 to 55 million round to it
-    within = math.isfinite(crossover) and round(crossover / 1e7) * 1e7 == paper.CROSSOVER_USERS
-    said = (_("{crossover} million users, which rounds to the text's {stated} million (stated to the nearest 10 "
-              "million)").format(crossover=general(float(f"{crossover / 1e6:.3g}")), stated=stated_m) if within else
-            _("{crossover}, outside the text's rounding (45 to 55 million)").format(crossover=_users(crossover)))
+    stated_users = paper.CROSSOVER_USERS
+    stated_m = decimal(stated_users / 1e6)
+    # "Au-delà des 50 millions": a round figure, to the nearest 10 million (45 to 55 million round to it)
+    within = math.isfinite(crossover) and round(crossover / 1e7) * 1e7 == stated_users
+    crossover_m = general(float(f"{crossover / 1e6:.3g}")) if math.isfinite(crossover) else ""
+    if within and crossover > stated_users:  # the sentence read literally fails between the two
+        at = point_outputs(points, [stated_users])
+        inference = stated_users * points["prompts_per_user"] * float(at["cost_per_prompt"])
+        said = _("the model's crossover is {crossover} million users. Read literally the sentence fails from "
+                 "{stated} to {crossover} million users (at {stated} million users training costs {training} a "
+                 "month and inference {inference}); read as a round figure, to the nearest 10 million, it "
+                 "holds.").format(crossover=crossover_m, stated=stated_m,
+                                  training=_usd(float(at["monthly_fixed_cost"]), 0), inference=_usd(inference, 0))
+    elif within:
+        said = _("the model's crossover is {crossover} million users, which rounds to the text's {stated} million "
+                 "(to the nearest 10 million); read literally the sentence holds too.").format(
+                     crossover=crossover_m, stated=stated_m)
+    else:
+        said = _("the model's crossover is {crossover}, outside the text's rounding (45 to 55 million).").format(
+            crossover=_users(crossover))
     checks.append(Check(
         _("Crossover of inference and training costs"),
         within,
-        _("the text says \"beyond about {stated} million users\" the monthly training cost falls below the inference "
-          "cost; the model's crossover is {said}.").format(stated=stated_m, said=said)))
+        _("the text says \"Au-delà des {stated} millions d'utilisateurs, le coût d'entraînement (mensualisé) devient "
+          "en effet inférieur au coût d'inférence\" (beyond {stated} million users the monthly training cost falls "
+          "below the inference cost); {said}").format(stated=stated_m, said=said)))
     return checks
 
 
@@ -182,7 +201,7 @@ def format_table(priors: Priors) -> str:
                      f"{row.surplus_usd:>18,.0f}  {note}")
     lines += ["", f"Break-even users: {_users(base['break_even_users'])}",
               f"Crossover users (monthly inference cost = monthly training cost): {_users(base['crossover_users'])}",
-              "", "Where the paper is inconsistent (computed at these points):"]
+              "", "The paper's figures checked (computed at these points):"]
     for number, check in enumerate(consistency_checks(priors), start=1):
         status = "consistent" if check.consistent else "INCONSISTENT"
         lines.append(f"{number}. {check.title} [{status}]: {check.detail}")
@@ -204,5 +223,6 @@ def markdown_section(priors: Priors) -> list[str]:
                 "its own model or sources.").format(n=sum(not c.consistent for c in checks), total=len(checks)), ""]
     consistent, inconsistent = _("consistent"), _("inconsistent")
     for check in sorted(checks, key=lambda c: c.consistent):  # the inconsistencies first
-        lines.append(f"- **{check.title}** ({consistent if check.consistent else inconsistent}): {check.detail}")
+        lines.append(_("- **{title}** ({status}): {detail}").format(
+            title=check.title, status=consistent if check.consistent else inconsistent, detail=check.detail))
     return [*lines, ""]
