@@ -39,7 +39,7 @@ from mcsim.report.style import (
     readable,
 )
 from mcsim.report.style import look as default_look
-from mcsim.report.text import lower_first, names_its_unit, number, percent
+from mcsim.report.text import decimal, lower_first, names_its_unit, number, percent
 from mcsim.report.ticks import compact, format_axis, span, whole
 
 __all__ = ["plot_sensitivity", "sensitivity_caption", "sensitivity_figures"]
@@ -207,6 +207,10 @@ def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
         caption = _("Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
                     "({intervals}); an S1 below zero whose interval covers zero is estimation noise around 0.").format(
             what=what, level=level, intervals=result.spec.intervals)
+        if tr.indices is not None:
+            caption += " " + _("On a Saltelli design of its own: N = {n} base points, {runs} model runs, seed "
+                               "{seed}.").format(n=decimal(tr.indices.base_samples),
+                                                 runs=decimal(tr.indices.evaluations), seed=result.seed)
         if any(tr.not_converged.values()):
             caption += " " + _("A hollow, hatched bar is not converged: its interval is at least {tolerance} "
                                "wide.").format(tolerance=number(tr.tolerance))
@@ -215,12 +219,15 @@ def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
             caption += " " + _("Beside them, each input's Shapley effect with its {level} interval (16 replicates), "
                                "which takes the priors' correlations in{ranks}.").format(
                 level=level, ranks=_(" and ranks the inputs (top to bottom)") if ranks else "")
+            caption += " " + _("The Shapley effects are on a sample of their own: {runs} model runs, seed "
+                               "{seed}.").format(runs=decimal(tr.shapley.evaluations), seed=result.seed)
         return caption
     if kind == "tornado":
         return _("Tornado of the {what}: each input alone at its p05 and at its p95, the others at their point "
                  "values, bars sorted by swing; the axis is the value at the points.").format(what=what)
     return _("Total indices of the {what} as the base sample N doubles, and the widest {level} interval against "
-             "the tolerance.").format(what=what, level=level)
+             "the tolerance; each N a Saltelli design of its own, seed {seed}.").format(what=what, level=level,
+                                                                                   seed=result.seed)
 
 
 def sensitivity_caption(stem: str, result: SensitivityResult) -> str:

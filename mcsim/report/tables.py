@@ -273,19 +273,27 @@ def _sobol(result: Result) -> Table:
         for j in np.argsort(-ix.ST, kind="stable"):
             name = ix.names[j]
             s1, s1c, st, stc = (float(ix.S1[j]), float(ix.S1_conf[j]), float(ix.ST[j]), float(ix.ST_conf[j]))
-            rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1 - s1c, s1 + s1c,
-                         st, st - stc, st + stc, conf, ix.base_samples, target.converged))
+            (s1_low, s1_high), (st_low, st_high) = index_interval(s1, s1c), index_interval(st, stc)
+            rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1_low, s1_high,
+                         st, st_low, st_high, conf, ix.base_samples, target.converged))
             tex_rows.append([r"\quad " + tex_text(names.get(name, (name, ""))[0]), _index(s1),
-                             f"{_index(s1 - s1c)} -- {_index(s1 + s1c)}", _index(st),
-                             f"{_index(st - stc)} -- {_index(st + stc)}"])
+                             f"{_index(s1_low)} -- {_index(s1_high)}", _index(st),
+                             f"{_index(st_low)} -- {_index(st_high)}"])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
     caption = _("First-order (S1) and total (ST) Sobol indices with their {level} % intervals, by output and by "
-                "claim (a claim through its indicator), inputs by decreasing ST.").format(level=number(100 * conf))
+                "claim (a claim through its indicator), inputs by decreasing ST; an interval is clipped to [0, 1], "
+                "where an index lies. On a Saltelli design of its own, seed {seed}.").format(
+                    level=number(100 * conf), seed=sensitivity.seed)
     heads = ["Input", "S1", "Interval", "ST", "Interval"]
     return Table("sobol_indices", header, tuple(rows),
                  tabular("lrcrc", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
+
+
+def index_interval(value: float, half: float) -> tuple[float, float]:
+    """An index's interval, ``value`` +/- ``half``, clipped to [0, 1]: an index is a share of a variance."""
+    return max(value - half, 0.0), min(value + half, 1.0)
 
 
 def _index(value: float) -> str:

@@ -93,8 +93,8 @@ class ValueOfInformation:
     names : tuple of str
         The uncertain inputs, in the priors' order (a point has no value of information).
     samples, bins : int
-        The run's samples the analysis is over (all it evaluated), and the bins of equal counts each input's EVPPI is estimated
-        on (inputs with at most that many distinct values are grouped by value).
+        The run's samples the analysis is over (all it evaluated), and the bins of equal counts each
+        input's EVPPI is estimated on (inputs with at most that many distinct values are grouped by value).
     decisions : tuple of DecisionValue
         At each of ``spec.users``.
     curve : tuple of DecisionValue
@@ -142,8 +142,9 @@ class ValueOfInformation:
                                  "p_wrong_verdict": c.wrong, "reduction_if_known": estimates(c.reduction)}
                        for c in self.claims},
             "method": {
-                "samples": self.samples, "sampler": f"the run's own sample: {SAMPLER_WORDS.get(self.sampler, self.sampler)}, "
-                                                 "the priors' correlations included",
+                "samples": self.samples,
+                "sampler": f"the run's own sample: {SAMPLER_WORDS.get(self.sampler, self.sampler)}, the priors' "
+                           "correlations included",
                 "seed": self.seed, "bins": self.bins, "inputs": list(self.names),
                 "evpi": "E[max(payoff, 0)] - max(E[payoff], 0); se of the mean regret",
                 "evppi": f"Strong and Oakley (2013): the payoff's mean in {self.bins} bins of equal counts of the "
