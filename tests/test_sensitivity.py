@@ -6,6 +6,7 @@ import json
 import math
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ from mcsim.inputs.errors import InputError, Problems
 from mcsim.inputs.priors import Correlation, load_priors, parse_prior
 from mcsim.inputs.runs import Claim
 from mcsim.models import TABLEAU1
-from mcsim.report.sensitivity import _interval, sensitivity_markdown
+from mcsim.report.sensitivity import _claims_section, _interval, sensitivity_markdown
 from mcsim.report.text import md_text
 
 DATA = Path(__file__).parent / "data"
@@ -653,6 +654,10 @@ def test_a_claim_constant_in_a_replicates_a_and_b_rows_has_undefined_indices_not
     tr = TargetResult(target, ix, (ix,), True, 0.05, 0.0)
     assert tr.no_driver is not None and "constant in the A and B rows of 1" in tr.no_driver
     assert tr.to_summary(0.95)["no_driver"] == tr.no_driver
+    said = "\n".join(_claims_section(SimpleNamespace(labels={}), [tr]))
+    assert "| none: its indices are undefined (below) |" in said  # no most influential input named
+    assert ("The Sobol indices of the indicator of the claim “the claim” are undefined in 1 of the 5 estimates (the "
+            "replicates and their pool)") in said
     fine = TargetResult(target, replace(ix, undefined_replicates=0, ST_conf=np.full(3, 0.01)), (ix,), True, 0.05, 0.0)
     assert fine.no_driver is None
     wide = TargetResult(target, replace(ix, undefined_replicates=0, ST_conf=np.full(3, 0.2)), (ix,), False, 0.05, 0.0)

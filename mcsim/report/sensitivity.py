@@ -327,6 +327,13 @@ def _undefined_replicates(tr: TargetResult, target: str) -> list[str]:
     return lines
 
 
+def _claim_subject(tr: TargetResult) -> str:
+    """A claim's indicator named by the claim's words (its name where it has none), for inside a sentence."""
+    claim = tr.target.claim
+    words = claim_text(claim) if claim is not None and claim.text else tr.target.key
+    return _("indicator of the claim “{claim}”").format(claim=words)
+
+
 def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> list[str]:
     lines = [_("### What decides the claims"), "",
              _("Each claim's indicator (1 where the claim holds, 0 elsewhere) analysed like an output, once, on the "
@@ -344,14 +351,14 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
             continue
         ix, ranking = tr.indices, tr.ranking
         j = ix.names.index(ranking.top)
+        subject = md_text(_claim_subject(tr))
         if ix.undefined_replicates:
-            notes += _undefined_replicates(tr, md_text(target_words(tr.target).split(",")[0]))
+            notes += _undefined_replicates(tr, subject)
             lines.append(f"| {name} | {decimal(ix.base_samples)} | {undefined} | | | |")
             continue
         settled = tied if ranking.top_tied else yes if ranking.settled else no
         lines.append(f"| {name} | {decimal(ix.base_samples)} | {_label(result, ranking.top)} | "
                      f"{_interval(ix.ST[j], ix.ST_conf[j])} | {settled} | {fixed(ix.widest_ST[0], 3)}"
                      f"{not_converged if tr.not_converged['ST'] else ''} |")
-        notes += _undefined_replicates(replace(tr, indices=replace(ix, undefined_replicates=0)),
-                                       md_text(target_words(tr.target).split(",")[0]))
+        notes += _undefined_replicates(replace(tr, indices=replace(ix, undefined_replicates=0)), subject)
     return [*lines, "", *notes]
