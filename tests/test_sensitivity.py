@@ -662,3 +662,16 @@ def test_a_claim_constant_in_a_replicates_a_and_b_rows_has_undefined_indices_not
     assert fine.no_driver is None
     wide = TargetResult(target, replace(ix, undefined_replicates=0, ST_conf=np.full(3, 0.2)), (ix,), False, 0.05, 0.0)
     assert "not converged" in wide.no_driver
+
+
+def test_an_input_whose_index_overlaps_the_firsts_is_not_said_second_to_it():
+    """0.47 +/- 0.02 is not inside 0.50 +/- 0.02 (so not tied by the ranking's rule), but the two intervals overlap:
+    the run cannot say which drives the spread more, so the medians' sentence names both."""
+    from mcsim.analysis.attribution import _tied
+
+    target = Target("y", "output", "y", "Y", "", "identity")
+    tr = TargetResult(target, _indices([0.50, 0.47, 0.20, 0.0], [0.02, 0.02, 0.01, 0.0]), (), True, 0.05, 0.0)
+    assert tr.ranking.top_group == ("a",) and not tr.ranking.settled
+    assert _tied({"y": tr}, "y") == ("b",)
+    apart = TargetResult(target, _indices([0.50, 0.44, 0.20, 0.0], [0.02, 0.02, 0.01, 0.0]), (), True, 0.05, 0.0)
+    assert _tied({"y": apart}, "y") == ()
