@@ -9,6 +9,7 @@ and sources too (Hypothesis).
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import io
@@ -303,6 +304,20 @@ def test_comparison_tables_hold_each_scenarios_numbers(result, report, tmp_path)
         assert _balanced(table.tex)
     if PDFLATEX is not None:
         assert _compile(tmp_path, sorted(tmp_path.glob("*.tex"))) == ""
+
+
+@pytest.mark.parametrize("summarises", [True, False])
+def test_the_comparisons_csv_gives_no_number_for_a_mean_that_is_no_summary(result, report, summarises):
+    summary = copy.deepcopy(result.summary)
+    summary["outputs"]["break_even_users"]["heavy_tail"]["mean_is_summary"] = summarises
+    scenario = SimpleNamespace(stem="paper", title="paper", summary=summary, report=report, ran=True, spec=result.spec,
+                               kept={})
+    tables = {t.stem: t for t in comparison_tables(plain(build_comparison([scenario])))}
+    focus = list(csv.DictReader(io.StringIO(tables["break_even_users_by_scenario"].to_csv())))
+    if summarises:
+        assert _same(focus[0]["mean"], result.outputs["break_even_users"].mean)
+    else:
+        assert focus[0]["mean"] == ""
 
 
 # --- methods and references ------------------------------------------------------------------------------------
