@@ -675,3 +675,10 @@ def test_an_input_whose_index_overlaps_the_firsts_is_not_said_second_to_it():
     assert _tied({"y": tr}, "y") == ("b",)
     apart = TargetResult(target, _indices([0.50, 0.44, 0.20, 0.0], [0.02, 0.02, 0.01, 0.0]), (), True, 0.05, 0.0)
     assert _tied({"y": apart}, "y") == ()
+
+
+def test_the_figures_error_bars_stop_at_zero_and_one():
+    from mcsim.report.sensitivity_figures import _clipped_errors
+
+    errors = _clipped_errors(np.array([0.95, 0.01, 0.5]), np.array([0.12, 0.03, float("nan")]))
+    assert np.allclose(errors, [[0.12, 0.01, 0.0], [0.05, 0.03, 0.0]])

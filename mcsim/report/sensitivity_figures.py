@@ -107,8 +107,8 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
     height = 0.76 / len(kinds)
     for k, (kind, values, conf, colour, hatch_colour, said) in enumerate(kinds):
         shift = (len(kinds) - 1) / 2 * height - k * height
-        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=conf[order], color=colour,
-                       error_kw={"elinewidth": 0.8, "capthick": 0.8})
+        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=_clipped_errors(values, conf)[:, order],
+                       color=colour, error_kw={"elinewidth": 0.8, "capthick": 0.8})
         for bar, j in zip(bars, order, strict=True):
             if ix.names[j] in wide.get(kind, ()):  # hollow and hatched: its interval is wider than the tolerance
                 bar.set(facecolor="white", edgecolor=hatch_colour, hatch="///")
@@ -198,6 +198,14 @@ def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> pl
     style.title(fig, plain(_("Total indices of {what} as N doubles: {verdict}").format(what=_what(tr),
                                                                                        verdict=verdict)), 2)
     return fig
+
+
+def _clipped_errors(values: np.ndarray, conf: np.ndarray) -> np.ndarray:
+    """Error bars (2, d) from ``values`` to their intervals' ends clipped to [0, 1]; none where undefined (NaN)."""
+    half = np.nan_to_num(conf)
+    low = np.clip(values - np.clip(values - half, 0.0, 1.0), 0.0, None)
+    high = np.clip(np.clip(values + half, 0.0, 1.0) - values, 0.0, None)
+    return np.vstack([low, high])
 
 
 def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
