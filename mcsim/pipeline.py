@@ -54,7 +54,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     value_of_information = None
     if spec.value_of_information is not None:
         start = time.perf_counter()
-        value_of_information = assess(spec)
+        value_of_information = assess(spec, samples=simulation.n)  # on the run's own sample
         seconds["value of information"] = time.perf_counter() - start
     start = time.perf_counter()
     verdict = judge(spec, claims, kept, sensitivity)

@@ -1,18 +1,23 @@
 """The report and summary.json on why medians differ from the points, and on means that are no summary."""
 
+import csv
 import dataclasses
+import io
 import json
 import math
+import re
 
 import numpy as np
 import pytest
 from conftest import ROOT
 
+from mcsim.analysis.sensitivity import indices_distinguishable
 from mcsim.compute.streaming import TAIL_KEPT
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
 from mcsim.report.attribution import medians_markdown
+from mcsim.report.tables import run_tables
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 LIFETIME_MEDIAN = 25 - math.sqrt(0.5 * 17 * 13)  # triangular 8-12-25
@@ -88,7 +93,9 @@ def test_the_report_leads_with_the_median_and_says_why_it_is_not_the_points(repo
     _, text, _ = report
     assert "| output | unit | median | p05 | p95 | P(infinite) | mean | sd |" in text
     row = next(line for line in text.splitlines() if line.startswith("| Break-even monthly users |"))
-    assert row.count("(no summary, see below)") == 2
+    # a mean and sd that are no summary are not printed as numbers beside the quantiles: a word stands for them
+    assert row.endswith("| no summary (see below) | no summary (see below) |"), row
+    assert len(re.findall(r"\d", row.rsplit("|", 3)[1] + row.rsplit("|", 3)[2])) == 0, row
     crossover = next(line for line in text.splitlines() if line.startswith("| Users at which monthly inference"))
     assert "no summary" not in crossover
     assert "*Break-even monthly users*: the mean and sd are no summary." in text
@@ -117,10 +124,29 @@ def test_the_spread_driver_comes_from_the_sobol_ranking_ties_included(write):
     ranking = result.sensitivity["crossover_users"].ranking
     crossover = "users at which monthly inference cost equals monthly training cost"
     assert str(found.driver_by) == f"their total Sobol index of {crossover}"
-    assert found.driver == ranking.top and (found.driver, *found.tied) == ranking.top_group
+    assert found.driver == ranking.top and set(ranking.top_group) <= {found.driver, *found.tied}
+    # named with it: every input whose interval overlaps the first one's, tied or not (no order the run cannot tell)
+    ix = result.sensitivity["crossover_users"].indices
+    j = ix.names.index(ranking.top)
+    assert found.tied == tuple(n for n in ranking.order[1:] if not indices_distinguishable(
+        ix.ST[j], ix.ST_conf[j], ix.ST[ix.names.index(n)], ix.ST_conf[ix.names.index(n)]))
     assert "Spearman" in str(result.medians["break_even_users"].driver_by)  # not in the sensitivity analysis
     # two inputs the ranking cannot tell apart are named together
     tied = dataclasses.replace(found, driver="cost_per_1k_tokens", tied=("tokens_per_prompt",))
     text = "\n".join(medians_markdown(dataclasses.replace(result, medians={"crossover_users": tied})))
     assert ("the inference cost per 1000 tokens and the tokens per request (prompt + response) drive its spread "
             f"most (tied, ranked first by their total Sobol index of {crossover})") in text
+
+
+def test_the_tables_give_no_number_for_a_mean_that_is_no_summary(report):
+    """outputs.csv leaves the mean and sd of a heavy-tailed output empty (mean_is_summary false), and the LaTeX
+    table says "no summary" there; summary.json keeps the numbers."""
+    summary, _, result = report
+    table = next(t for t in run_tables(result) if t.stem == "outputs")
+    rows = {row["output"]: row for row in csv.DictReader(io.StringIO(table.to_csv()))}
+    heavy = rows["break_even_users"]
+    assert heavy["mean_is_summary"] == "false" and heavy["mean"] == "" and heavy["sd"] == ""
+    assert float(rows["crossover_users"]["mean"]) > 0
+    assert summary["outputs"]["break_even_users"]["mean"] > 0
+    line = next(line for line in table.tex.splitlines() if line.startswith("Break-even monthly users"))
+    assert line.count(r"no summary\textsuperscript{a}") == 2, line

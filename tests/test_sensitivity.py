@@ -6,13 +6,20 @@ import json
 import math
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from models_for_tests import ISHIGAMI, ISHIGAMI_S1, ISHIGAMI_ST, LINEAR, PAYBACK, PAYBACK_NEVER
 from scipy import integrate, stats
 
-from mcsim.analysis.sensitivity import SensitivitySpec, UndefinedOutputError, analyse, parse_sensitivity
+from mcsim.analysis.sensitivity import (
+    SensitivitySpec,
+    UndefinedOutputError,
+    analyse,
+    indices_distinguishable,
+    parse_sensitivity,
+)
 from mcsim.analysis.sensitivity import sobol as sobol_module
 from mcsim.analysis.sensitivity.result import TargetResult
 from mcsim.analysis.sensitivity.sobol import Indices
@@ -21,7 +28,7 @@ from mcsim.inputs.errors import InputError, Problems
 from mcsim.inputs.priors import Correlation, load_priors, parse_prior
 from mcsim.inputs.runs import Claim
 from mcsim.models import TABLEAU1
-from mcsim.report.sensitivity import _interval, sensitivity_markdown
+from mcsim.report.sensitivity import _claims_section, _interval, sensitivity_markdown
 from mcsim.report.text import md_text
 
 DATA = Path(__file__).parent / "data"
@@ -197,7 +204,10 @@ def test_infinite_outputs_are_ranked_and_never_passed_to_salib(monkeypatch):
                                              "distribution from 0 to 1), so that the ranking of the inputs depends "
                                              "neither on the scale of break-even monthly users nor on where its "
                                              "infinite values (never breaks even")
-    assert f"{100 * target.infinite_share:.2f} % of the samples are infinite" in sensitivity_markdown(result)
+    # the share is of the Saltelli design's samples, not of the run's: the report says which, how many and its seed
+    ix = target.indices
+    assert (f"{100 * target.infinite_share:.2f} % of the samples of the Saltelli design (N = {ix.base_samples:,}, "
+            f"{ix.evaluations:,} model runs, seed 1) are infinite") in sensitivity_markdown(result)
 
 
 def test_estimate_refuses_infinite_values_before_salib(monkeypatch):
@@ -436,7 +446,8 @@ def test_correlations_are_stated_and_ignored():
     correlated = replace(priors, correlations=(Correlation("x1", "x2", 0.5),))
     result = analyse(correlated, ISHIGAMI, spec(["y"], n=256), seed=1)
     plain = analyse(priors, ISHIGAMI, spec(["y"], n=256), seed=1)
-    shapley = ("shapley", "shapley_conf", "ranking")  # the Shapley effects, which rank, take the correlations in
+    # the Shapley effects, which rank, take the correlations in (and so does whether the top one is converged)
+    shapley = ("shapley", "shapley_conf", "ranking", "no_driver")
     assert ({k: v for k, v in result.to_summary()["y"].items() if k not in shapley}
             == {k: v for k, v in plain.to_summary()["y"].items() if k not in shapley})
     assert result.to_summary()["y"]["shapley"] != plain.to_summary()["y"]["shapley"]
@@ -590,3 +601,84 @@ def test_a_narrow_interval_in_percent_shows_its_ends_apart():
     assert _interval(0.3393, 0.0015, as_percent=True) == "33.9 % (33.8 to 34.1 %)"
     assert _interval(0.63, 0.02, as_percent=True) == "63 % (61 to 65 %)"
     assert _interval(0.34, 0.00001, as_percent=True) == "34.00 % (its interval narrower than 0.01 %)"
+
+
+def test_indices_are_told_apart_only_where_their_intervals_do_not_overlap():
+    assert indices_distinguishable(0.66, 0.005, 0.63, 0.005)
+    assert not indices_distinguishable(0.341, 0.0035, 0.339, 0.0015)  # the crossover's S1 and ST of one input
+    assert not indices_distinguishable(0.5, 0.1, 0.3, 0.1)  # touching intervals do not tell
+    assert not indices_distinguishable(float("nan"), 0.1, 0.3, 0.1)
+
+
+def test_an_s1_and_st_their_intervals_cannot_tell_apart_are_said_indistinguishable(paper):
+    """The crossover is nearly additive in the log: its top input's S1 and ST differ by noise, so the report
+    gives no order between them (an S1 above the ST would be noise stated as fact)."""
+    _, result = paper
+    text = sensitivity_markdown(result)
+    for key in ("crossover_users", "break_even_users"):
+        tr = result[key]
+        ix = tr.indices
+        j = ix.names.index(tr.ranking.top)
+        apart = indices_distinguishable(ix.S1[j], ix.S1_conf[j], ix.ST[j], ix.ST_conf[j])
+        assert apart == (key == "break_even_users"), key
+    lead = [line for line in text.splitlines() if line.startswith("**") and " explains " in line]
+    assert len(lead) == 2
+    assert "on its own (S1), and" in lead[0] and "indistinguishable" not in lead[0]  # break-even: S1 < ST, apart
+    assert "the two are indistinguishable at this sample size" in lead[1]
+
+
+def test_index_intervals_are_clipped_to_zero_and_one():
+    assert _interval(0.951, 0.124) == "0.951 (0.827 to 1.000)"
+    assert _interval(0.002, 0.004) == "0.002 (0.000 to 0.006)"
+    assert _interval(0.90, 0.18, as_percent=True) == "90 % (72 to 100 %)"
+    assert _interval(0.5, float("nan")) == "undefined"
+
+
+def test_a_claim_constant_in_a_replicates_a_and_b_rows_has_undefined_indices_not_a_warning():
+    """A claim that holds in every A and B row of a replicate (but not in every AB row): Saltelli's estimators
+    divide by a variance of 0. SALib warns and returns 0; mcsim says the indices are undefined, names no driver
+    for the claim, and lets no warning through."""
+    import warnings
+
+    d, base = 3, 64
+    rng = np.random.default_rng(3)
+    ys = [(rng.random((base, d + 2)) < 0.7).astype(float) for _ in range(4)]
+    ys[0][:, 0] = ys[0][:, -1] = 1.0  # SALib's layout per base point: A, AB_1 .. AB_d, B
+    ys = [y.ravel() for y in ys]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ix = sobol_module.estimate_replicated(ys, ("a", "b", "c"), second_order=False, conf_level=0.95)
+    assert ix.undefined_replicates == 1
+    claim = Claim("c", "the claim", "y", ">", 0.0)
+    target = Target("claim:c", "claim", "y", "Y", "", "identity", claim=claim)
+    tr = TargetResult(target, ix, (ix,), True, 0.05, 0.0)
+    assert tr.no_driver is not None and "constant in the A and B rows of 1" in tr.no_driver
+    assert tr.to_summary(0.95)["no_driver"] == tr.no_driver
+    said = "\n".join(_claims_section(SimpleNamespace(labels={}), [tr]))
+    assert "| none: its indices are undefined (below) |" in said  # no most influential input named
+    assert ("The Sobol indices of the indicator of the claim “the claim” are undefined in 1 of the 5 estimates (the "
+            "replicates and their pool)") in said
+    fine = TargetResult(target, replace(ix, undefined_replicates=0, ST_conf=np.full(3, 0.01)), (ix,), True, 0.05, 0.0)
+    assert fine.no_driver is None
+    wide = TargetResult(target, replace(ix, undefined_replicates=0, ST_conf=np.full(3, 0.2)), (ix,), False, 0.05, 0.0)
+    assert "not converged" in wide.no_driver
+
+
+def test_an_input_whose_index_overlaps_the_firsts_is_not_said_second_to_it():
+    """0.47 +/- 0.02 is not inside 0.50 +/- 0.02 (so not tied by the ranking's rule), but the two intervals overlap:
+    the run cannot say which drives the spread more, so the medians' sentence names both."""
+    from mcsim.analysis.attribution import _tied
+
+    target = Target("y", "output", "y", "Y", "", "identity")
+    tr = TargetResult(target, _indices([0.50, 0.47, 0.20, 0.0], [0.02, 0.02, 0.01, 0.0]), (), True, 0.05, 0.0)
+    assert tr.ranking.top_group == ("a",) and not tr.ranking.settled
+    assert _tied({"y": tr}, "y") == ("b",)
+    apart = TargetResult(target, _indices([0.50, 0.44, 0.20, 0.0], [0.02, 0.02, 0.01, 0.0]), (), True, 0.05, 0.0)
+    assert _tied({"y": apart}, "y") == ()
+
+
+def test_the_figures_error_bars_stop_at_zero_and_one():
+    from mcsim.report.sensitivity_figures import _clipped_errors
+
+    errors = _clipped_errors(np.array([0.95, 0.01, 0.5]), np.array([0.12, 0.03, float("nan")]))
+    assert np.allclose(errors, [[0.12, 0.01, 0.0], [0.05, 0.03, 0.0]])

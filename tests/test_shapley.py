@@ -197,3 +197,19 @@ def test_with_correlated_priors_the_verdict_names_drivers_by_their_shapley_effec
     text = render_markdown(result, [])
     assert "(Shapley effect 0." in text and "with the priors' correlations" in text
     assert result.summary["verdict"]["claims"]["break_even_within_6M"]["drivers"]["by"] == "Shapley"
+
+
+def test_a_replicate_whose_target_is_constant_is_counted_undefined_not_warned_of():
+    """A claim that holds in all of a replicate's variance sample leaves it no variance to share out: its
+    effects are undefined (NaN), counted, and nothing is divided by zero in the user's terminal."""
+    import warnings
+
+    design = ShapleyDesign(np.eye(3), ShapleySettings(outer=64, variance=64), seed=4)
+    y = np.random.default_rng(1).normal(size=design.rows)
+    y[:design.settings.variance // design.settings.replicates] = 1.0  # the first replicate's variance rows
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning (divide by zero) would fail the test
+        found = design.estimate(y, conf_level=0.95)
+    assert found.undefined_replicates == 1
+    assert np.isnan(found.replicates[0]).all() and np.isfinite(found.replicates[1:]).all()
+    assert np.isfinite(found.effects).all() and np.isnan(found.conf).all()

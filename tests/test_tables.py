@@ -9,6 +9,7 @@ and sources too (Hypothesis).
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import io
@@ -110,7 +111,7 @@ def test_claims_csv_holds_probabilities_intervals_and_terms(result, report):
 
 def test_sobol_csv_holds_every_index_with_its_interval(result, report):
     rows = _csv(report / "tables" / "sobol_indices.csv")
-    seen = 0
+    seen = clipped = 0
     for target in result.sensitivity.targets:
         ix = target.indices
         mine = {r["input"]: r for r in rows if r["target"] == target.target.key}
@@ -118,11 +119,18 @@ def test_sobol_csv_holds_every_index_with_its_interval(result, report):
         for j, name in enumerate(ix.names):
             row = mine[name]
             assert _same(row["S1"], ix.S1[j]) and _same(row["ST"], ix.ST[j])
-            assert _same(row["S1_low"], ix.S1[j] - ix.S1_conf[j]) and _same(row["S1_high"], ix.S1[j] + ix.S1_conf[j])
-            assert _same(row["ST_low"], ix.ST[j] - ix.ST_conf[j]) and _same(row["ST_high"], ix.ST[j] + ix.ST_conf[j])
+            # the intervals clipped to [0, 1], where an index lies
+            for kind, value, half in (("S1", ix.S1[j], ix.S1_conf[j]), ("ST", ix.ST[j], ix.ST_conf[j])):
+                assert _same(row[f"{kind}_low"], max(value - half, 0.0)), (name, kind)
+                assert _same(row[f"{kind}_high"], min(value + half, 1.0)), (name, kind)
+                clipped += value - half < 0 or value + half > 1
             assert int(row["base_samples"]) == ix.base_samples and row["kind"] == target.target.kind
             seen += 1
     assert seen == len(rows) > 0
+    assert clipped  # at this small a design some interval reaches past 0 or 1: the clipping is exercised
+    tex = (report / "tables" / "sobol_indices.tex").read_text(encoding="utf-8")
+    ends = [float(v.strip("$")) for pair in re.findall(r"(\$?-?[\d.]+\$?) -- (\$?-?[\d.]+\$?)", tex) for v in pair]
+    assert ends and all(0.0 <= v <= 1.0 for v in ends), ends
 
 
 def test_tipping_and_priors_csv(result, report):
@@ -296,6 +304,20 @@ def test_comparison_tables_hold_each_scenarios_numbers(result, report, tmp_path)
         assert _balanced(table.tex)
     if PDFLATEX is not None:
         assert _compile(tmp_path, sorted(tmp_path.glob("*.tex"))) == ""
+
+
+@pytest.mark.parametrize("summarises", [True, False])
+def test_the_comparisons_csv_gives_no_number_for_a_mean_that_is_no_summary(result, report, summarises):
+    summary = copy.deepcopy(result.summary)
+    summary["outputs"]["break_even_users"]["heavy_tail"]["mean_is_summary"] = summarises
+    scenario = SimpleNamespace(stem="paper", title="paper", summary=summary, report=report, ran=True, spec=result.spec,
+                               kept={})
+    tables = {t.stem: t for t in comparison_tables(plain(build_comparison([scenario])))}
+    focus = list(csv.DictReader(io.StringIO(tables["break_even_users_by_scenario"].to_csv())))
+    if summarises:
+        assert _same(focus[0]["mean"], result.outputs["break_even_users"].mean)
+    else:
+        assert focus[0]["mean"] == ""
 
 
 # --- methods and references ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -38,19 +39,20 @@ def truth(users: float, r: float) -> tuple[float, float, float, float]:
     return mean, sd, abs(users * sm - r * sf), abs(users * r * sm - sf)
 
 
-def spec_with(r: float, samples: int = 1 << 20, claims=()) -> RunSpec:
+def spec_with(r: float, samples: int = 1 << 20, claims=(), sampler: str = "random") -> RunSpec:
     inputs = (Prior("margin", MARGIN[0], Normal(*MARGIN), source="test"),
               Prior("fixed", FIXED[0], Normal(*FIXED), source="test"))
     correlations = (Correlation("margin", "fixed", 6 / math.pi * math.asin(r / 2)),) if r else ()
     priors = Priors(inputs=inputs, correlations=correlations)
-    return RunSpec(title="linear", file="linear.toml", sha256="", priors=priors, model=LINEAR_SURPLUS, samples=1024,
-                   sampler="random", seed=12, users=USERS, claims=tuple(claims),
-                   value_of_information=ValueOfInformationSpec(USERS, samples=samples))
+    return RunSpec(title="linear", file="linear.toml", sha256="", priors=priors, model=LINEAR_SURPLUS,
+                   samples=samples, sampler=sampler, seed=12, users=USERS, claims=tuple(claims),
+                   value_of_information=ValueOfInformationSpec(USERS))
 
 
-@pytest.mark.parametrize("r", [0.0, 0.5])
-def test_evpi_and_evppi_match_the_closed_forms(r):
-    found = assess(spec_with(r))
+@pytest.mark.parametrize(("r", "sampler"), [(0.0, "random"), (0.5, "random"), (0.5, "sobol"), (0.0, "lhs")])
+def test_evpi_and_evppi_match_the_closed_forms(r, sampler):
+    # on the run's own design: the binned estimator and its standard error hold on a Sobol or Latin hypercube design
+    found = assess(spec_with(r, sampler=sampler))
     assert [d.users for d in found.decisions] == list(USERS)
     for decision in found.decisions:
         mean, sd, given_margin, given_fixed = truth(decision.users, r)
@@ -140,10 +142,10 @@ PROFIT = '\noutput = "profit"'
 @pytest.mark.parametrize(("table", "message"), [
     ("users = []" + PROFIT, r"\[value_of_information\] users = \[\] is invalid: must be a non-empty, strictly "),
     ("users = [1e6, 1e5]" + PROFIT, r"users = \[1e\+06, 100000\] is invalid"),
-    ("users = [1e5]\nsamples = 10" + PROFIT, r"\[value_of_information\] samples = 10 is invalid: must be a whole "
-                                           r"number from 1024 to 16777216"),
+    ("users = [1e5]\nsamples = 4096" + PROFIT, r"\[value_of_information\] samples is not a key: the value of "
+                                             r"information is computed on the run's own samples"),
     ("users = [1e5]\nbins = 3" + PROFIT, r"\[value_of_information\] bins is not a known key \(allowed: users, "
-                                       r"output, samples\)"),
+                                       r"output\)"),
     ('users = [1e5]\noutput = "proft"', r'output = "proft" is not an output of model subscription; did you mean '
                                         r'"profit"\? \(outputs over users: profit\)'),
     ('users = [1e5]\noutput = "margin_per_user"', r'output = "margin_per_user" does not vary with users'),
@@ -159,4 +161,42 @@ def test_bad_tables_are_refused_in_one_line(write, table, message):
 def test_a_model_without_surplus_names_its_payoff(write):
     spec = load_run(_run(write, 'users = [1e5]\noutput = "profit"'))
     assert spec.value_of_information.output == "profit"
-    assert assess(spec, ValueOfInformationSpec((1e5,), "profit", samples=4096)).label == "Profit"
+    assert assess(spec, ValueOfInformationSpec((1e5,), "profit")).label == "Profit"
+
+
+RUNS = ROOT / "runs"
+
+
+@pytest.mark.parametrize("run", ["paper-table1.toml", "correlated-costs.toml"])
+def test_the_claims_base_probabilities_are_the_runs_own(run):
+    # the value of information is on the run's own sample: each claim's probability there is the run's, exactly
+    from mcsim.pipeline import execute
+
+    spec = load_run(RUNS / run, samples=1 << 13)
+    spec = dataclasses.replace(spec, sensitivity=None)
+    result = execute(spec)
+    voi = result.value_of_information
+    assert (voi.samples, voi.sampler, voi.seed) == (result.samples, spec.sampler, spec.seed)
+    assert voi.to_summary()["method"]["seed"] == spec.seed
+    assert {c.claim: c.probability for c in voi.claims} == {name: c.probability for name, c in result.claims.items()}
+
+
+def test_a_run_that_stops_early_has_its_value_of_information_on_the_samples_it_drew():
+    from mcsim.pipeline import execute
+
+    # more samples than the pilot's, so that the quantiles' brackets hold a run stopped early
+    spec = dataclasses.replace(load_run(RUNS / "paper-table1.toml", samples=1 << 17), sensitivity=None,
+                               chunk_size=1 << 13)
+    result = execute(spec, stop_when=lambda progress: progress.samples >= 3 << 13)
+    assert result.stopped_early and result.value_of_information.samples == result.samples == 3 << 13
+    assert {c.claim: c.probability for c in result.value_of_information.claims} == {
+        name: c.probability for name, c in result.claims.items()}
+
+
+def test_the_value_of_information_does_not_depend_on_chunks_or_workers():
+    from mcsim.pipeline import execute
+
+    spec = dataclasses.replace(load_run(RUNS / "correlated-costs.toml", samples=1 << 14), sensitivity=None)
+    one = execute(dataclasses.replace(spec, chunk_size=1 << 13, workers=1)).value_of_information
+    two = execute(dataclasses.replace(spec, chunk_size=1 << 14, workers=2)).value_of_information
+    assert one.to_summary() == two.to_summary()

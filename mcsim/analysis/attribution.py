@@ -155,12 +155,26 @@ def attribute_medians(model: Model, priors: Priors, medians: Mapping[str, float]
 
 
 def _tied(sensitivity: SensitivityResult | None, output: str) -> tuple[str, ...]:
-    """The inputs whose total Sobol index the run cannot tell from the first one's (none without indices)."""
+    """The inputs whose index (total Sobol index, or Shapley effect where those rank) the run cannot tell from the
+    first one's: their intervals overlap (:func:`~mcsim.analysis.sensitivity.indices_distinguishable`), so no
+    order between them is stated (none without indices)."""
+    from mcsim.analysis.sensitivity import indices_distinguishable
+
     try:
-        ranking = sensitivity[output].ranking if sensitivity is not None else None
+        target = sensitivity[output] if sensitivity is not None else None
     except KeyError:
         return ()
-    return ranking.top_group[1:] if ranking is not None else ()
+    ranking = target.ranking if target is not None else None
+    if ranking is None:
+        return ()
+    if ranking.by == "shapley":
+        names, values, conf = target.shapley.names, target.shapley.effects, target.shapley.conf
+    else:
+        names, values, conf = target.indices.names, target.indices.ST, target.indices.ST_conf
+    top = names.index(ranking.top)
+    return tuple(name for name in ranking.order[1:]
+                 if not indices_distinguishable(values[top], conf[top], values[names.index(name)],
+                                                conf[names.index(name)]))
 
 
 def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: KeptSamples,

@@ -100,8 +100,12 @@ def _not_summary(result: Result, name: str) -> bool:
 
 
 def mean_note(result: Result, name: str, text: str) -> str:
-    """A mean or sd cell of the outputs table, marked where the mean is not a summary."""
-    return _("{value} (no summary, see below)").format(value=text) if _not_summary(result, name) else text
+    """A mean or sd cell of the outputs table: ``text``, or where the mean is not a summary, no number but a word.
+
+    A mean ruled by a few of the largest values is not shown beside the quantiles as if it were one
+    (``summary.json`` keeps it, with ``heavy_tail``).
+    """
+    return _("no summary (see below)") if _not_summary(result, name) else text
 
 
 def tail_notes(result: Result) -> list[str]:

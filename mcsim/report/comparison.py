@@ -86,7 +86,8 @@ def build_comparison(scenarios) -> dict[str, Any]:
                             "top_driver": _top_driver(v), "most_likely_tipping_point": _fragile(v),
                             "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
                             "no_box": v.get("discovery", {}).get("note", "")}
-        outputs = {name: {k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")}
+        outputs = {name: {**{k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")},
+                          "mean_is_summary": (o.get("heavy_tail") or {}).get("mean_is_summary")}
                    for name, o in s.summary.get("outputs", {}).items() if not isinstance(o.get("p50"), list)}
         labels = {p.name: p.label or p.name for p in s.spec.priors.inputs} if s.spec is not None else {}
         rows.append({"stem": s.stem, "title": s.title, "model": model_of(s), "report": str(s.report), "ran": s.ran,

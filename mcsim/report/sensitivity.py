@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
+from mcsim.analysis.sensitivity import SensitivityResult, TargetResult, indices_distinguishable
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.i18n import _
 from mcsim.report.text import claim_text, condition, count, decimal, fixed, md_cell, md_code, md_text, number, percent
@@ -20,7 +20,10 @@ def _pct(value: float) -> str:
 
 
 def _interval(value: float, half: float, as_percent: bool = False) -> str:
-    lo, hi = value - half, value + half
+    """An index and its interval, the interval clipped to [0, 1] (an index is a share of a variance)."""
+    if not (np.isfinite(value) and np.isfinite(half)):
+        return _("undefined")
+    lo, hi = max(value - half, 0.0), min(value + half, 1.0)
     if as_percent:
         # as few decimals as tell the interval's ends apart: 34.0 % (33.8 to 34.1 %), not 34 % (34 to 34 %)
         places = next((k for k in range(3) if f"{100 * lo:.{k}f}" != f"{100 * hi:.{k}f}"), None)
@@ -35,11 +38,21 @@ def _count(value: float) -> str:
     return count(value) if np.isfinite(value) else _("never")
 
 
-def infinite_note(tr: TargetResult) -> str:
-    """The share of samples where the output is infinite, in words ("" when none is)."""
+def infinite_note(tr: TargetResult, seed: int | None = None) -> str:
+    """The share of the Saltelli design's samples where the output is infinite, in words ("" when none is).
+
+    It is the share in the design the indices are estimated on, not in the run's own sample, so it
+    names that design (which differs from the run's share by its own sampling error).
+    """
     if not tr.infinite_share:
         return ""
-    return _("{share} of the samples are infinite.").format(share=percent(tr.infinite_share, 2))
+    ix = tr.indices if tr.indices is not None else (tr.convergence[-1] if tr.convergence else None)
+    if ix is None or seed is None:
+        return _("{share} of the samples of the Saltelli design are infinite.").format(
+            share=percent(tr.infinite_share, 2))
+    return _("{share} of the samples of the Saltelli design (N = {n}, {runs} model runs, seed {seed}) are "
+             "infinite.").format(share=percent(tr.infinite_share, 2), n=decimal(ix.base_samples),
+                                 runs=decimal(ix.evaluations), seed=seed)
 
 
 def target_words(target: Target) -> str:
@@ -70,7 +83,8 @@ def sensitivity_markdown(result: SensitivityResult, labels: Mapping[str, str] | 
                "changing the output). They are estimated by SALib's estimators (Saltelli et al. 2010) on Saltelli's "
                "scheme over a scrambled Sobol sequence. The {level} intervals: {intervals}. The base sample N starts "
                "at {base} and doubles until the widest ST interval is narrower than {tolerance}, or N reaches "
-               "{most}. Seed {seed}.").format(
+               "{most}. Seed {seed}: the Saltelli design, and the samples of the Shapley effects and of the "
+               "cross-checks below, are drawn from it for this section, apart from the run's own samples.").format(
                  level=percent(spec.conf_level, 0), intervals=md_text(spec.intervals),
                  base=decimal(spec.base_samples), tolerance=number(spec.tolerance),
                  most=decimal(spec.max_base_samples), seed=result.seed), "",
@@ -122,16 +136,20 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     lines = [f"### {md_text(_(t.label) if t.label else t.output)}", "",
              _("Target: {target}.").format(target=md_text(target_words(t)))]
     if infinite_note(tr):
-        lines[-1] += f" {md_text(infinite_note(tr))}"
+        lines[-1] += f" {md_text(infinite_note(tr, result.seed))}"
     if ix is None:
         return [*lines, "", _("No indices: {why}.").format(why=md_text(tr.undefined)), ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    lines += ["", _("**{input} explains {s1} of the variance of the {target} on its own (S1), and {st} with its "
-                    "interactions (ST).**").format(input=_name(result, ranking.top),
-                                                    s1=_interval(ix.S1[j], ix.S1_conf[j], True),
-                                                    target=md_text(target_words(t).split(",")[0]),
-                                                    st=_interval(ix.ST[j], ix.ST_conf[j], True))]
+    said = (_("**{input} explains {s1} of the variance of the {target} on its own (S1), and {st} with its "
+              "interactions (ST).**")
+            if indices_distinguishable(ix.S1[j], ix.S1_conf[j], ix.ST[j], ix.ST_conf[j]) else
+            _("**{input} explains {st} of the variance of the {target} with its interactions (ST), and {s1} on its "
+              "own (S1): the two are indistinguishable at this sample size, so its interactions with the other "
+              "inputs are too small to tell.**"))
+    lines += ["", said.format(input=_name(result, ranking.top), s1=_interval(ix.S1[j], ix.S1_conf[j], True),
+                              target=md_text(target_words(t).split(",")[0]),
+                              st=_interval(ix.ST[j], ix.ST_conf[j], True))]
     if ranking.by == "shapley":
         lines += _shapley_lead(result, tr)
     elif len(ix.names) > 1:
@@ -153,6 +171,7 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     lines.append(_("The S1 sum to {sum}: interactions between inputs account for about {share} of the "
                    "variance.").format(sum=fixed(s1_sum, 2), share=_pct(max(0.0, 1.0 - s1_sum))))
     lines += ["", *_table(result, tr), ""]
+    lines += _undefined_replicates(tr, md_text(target_words(t).split(",")[0]))
     near_zero = [n for n, s, c in zip(ix.names, ix.S1, ix.S1_conf, strict=True) if s < 0 and s + c >= 0]
     if near_zero:
         names = ", ".join(_name(result, n) for n in near_zero)
@@ -291,6 +310,30 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
                                                                input=_name(result, bar.name), low=lo, high=hi), ""]
 
 
+def _undefined_replicates(tr: TargetResult, target: str) -> list[str]:
+    """A sentence for each kind of index undefined in some replicate (the target constant there), or none."""
+    lines = []
+    ix, sh = tr.indices, tr.shapley
+    if ix is not None and ix.undefined_replicates:
+        lines += [_("The Sobol indices of the {target} are undefined in {count} of the {estimates} estimates (the "
+                    "replicates and their pool): it is the same in every one of their A and B samples, so those "
+                    "estimates are 0 by convention and the intervals measure nothing; they name no driver.").format(
+                        target=target, count=ix.undefined_replicates, estimates=len(ix.ST_resamples) + 1), ""]
+    if sh is not None and sh.undefined_replicates:
+        lines += [_("The Shapley effects of the {target} are undefined in {count} of the {estimates} estimates (the "
+                    "replicates and their pool): it is the same in every one of their samples for the variance, so "
+                    "there is no variance to share out and their intervals are undefined.").format(
+                        target=target, count=sh.undefined_replicates, estimates=len(sh.replicates) + 1), ""]
+    return lines
+
+
+def _claim_subject(tr: TargetResult) -> str:
+    """A claim's indicator named by the claim's words (its name where it has none), for inside a sentence."""
+    claim = tr.target.claim
+    words = claim_text(claim) if claim is not None and claim.text else tr.target.key
+    return _("indicator of the claim “{claim}”").format(claim=words)
+
+
 def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> list[str]:
     lines = [_("### What decides the claims"), "",
              _("Each claim's indicator (1 where the claim holds, 0 elsewhere) analysed like an output, once, on the "
@@ -298,6 +341,8 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
              _("| claim | N | most influential input | its ST (interval) | first rank settled | widest ST interval |"),
              "|---|---:|---|---|---|---:|"]
     tied, yes, no, not_converged = _("tied"), _("yes"), _("no"), _(", not converged")
+    undefined = _("none: its indices are undefined (below)")
+    notes: list[str] = []
     for tr in claims:
         claim = tr.target.claim
         name = md_cell(claim_text(claim) if claim is not None and claim.text else tr.target.key)
@@ -306,8 +351,14 @@ def _claims_section(result: SensitivityResult, claims: list[TargetResult]) -> li
             continue
         ix, ranking = tr.indices, tr.ranking
         j = ix.names.index(ranking.top)
+        subject = md_text(_claim_subject(tr))
+        if ix.undefined_replicates:
+            notes += _undefined_replicates(tr, subject)
+            lines.append(f"| {name} | {decimal(ix.base_samples)} | {undefined} | | | |")
+            continue
         settled = tied if ranking.top_tied else yes if ranking.settled else no
         lines.append(f"| {name} | {decimal(ix.base_samples)} | {_label(result, ranking.top)} | "
                      f"{_interval(ix.ST[j], ix.ST_conf[j])} | {settled} | {fixed(ix.widest_ST[0], 3)}"
                      f"{not_converged if tr.not_converged['ST'] else ''} |")
-    return [*lines, ""]
+        notes += _undefined_replicates(replace(tr, indices=replace(ix, undefined_replicates=0)), subject)
+    return [*lines, "", *notes]

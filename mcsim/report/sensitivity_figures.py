@@ -39,7 +39,7 @@ from mcsim.report.style import (
     readable,
 )
 from mcsim.report.style import look as default_look
-from mcsim.report.text import lower_first, names_its_unit, number, percent
+from mcsim.report.text import decimal, lower_first, names_its_unit, number, percent
 from mcsim.report.ticks import compact, format_axis, span, whole
 
 __all__ = ["plot_sensitivity", "sensitivity_caption", "sensitivity_figures"]
@@ -107,8 +107,8 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
     height = 0.76 / len(kinds)
     for k, (kind, values, conf, colour, hatch_colour, said) in enumerate(kinds):
         shift = (len(kinds) - 1) / 2 * height - k * height
-        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=conf[order], color=colour,
-                       error_kw={"elinewidth": 0.8, "capthick": 0.8})
+        bars = ax.barh(y + shift, values[order], height * 0.95, xerr=_clipped_errors(values, conf)[:, order],
+                       color=colour, error_kw={"elinewidth": 0.8, "capthick": 0.8})
         for bar, j in zip(bars, order, strict=True):
             if ix.names[j] in wide.get(kind, ()):  # hollow and hatched: its interval is wider than the tolerance
                 bar.set(facecolor="white", edgecolor=hatch_colour, hatch="///")
@@ -200,6 +200,14 @@ def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> pl
     return fig
 
 
+def _clipped_errors(values: np.ndarray, conf: np.ndarray) -> np.ndarray:
+    """Error bars (2, d) from ``values`` to their intervals' ends clipped to [0, 1]; none where undefined (NaN)."""
+    half = np.nan_to_num(conf)
+    low = np.clip(values - np.clip(values - half, 0.0, 1.0), 0.0, None)
+    high = np.clip(np.clip(values + half, 0.0, 1.0) - values, 0.0, None)
+    return np.vstack([low, high])
+
+
 def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
     level = percent(result.spec.conf_level, 0)
     what = target_words(tr.target)
@@ -207,6 +215,10 @@ def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
         caption = _("Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
                     "({intervals}); an S1 below zero whose interval covers zero is estimation noise around 0.").format(
             what=what, level=level, intervals=result.spec.intervals)
+        if tr.indices is not None:
+            caption += " " + _("On a Saltelli design of its own: N = {n} base points, {runs} model runs, seed "
+                               "{seed}.").format(n=decimal(tr.indices.base_samples),
+                                                 runs=decimal(tr.indices.evaluations), seed=result.seed)
         if any(tr.not_converged.values()):
             caption += " " + _("A hollow, hatched bar is not converged: its interval is at least {tolerance} "
                                "wide.").format(tolerance=number(tr.tolerance))
@@ -215,12 +227,15 @@ def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
             caption += " " + _("Beside them, each input's Shapley effect with its {level} interval (16 replicates), "
                                "which takes the priors' correlations in{ranks}.").format(
                 level=level, ranks=_(" and ranks the inputs (top to bottom)") if ranks else "")
+            caption += " " + _("The Shapley effects are on a sample of their own: {runs} model runs, seed "
+                               "{seed}.").format(runs=decimal(tr.shapley.evaluations), seed=result.seed)
         return caption
     if kind == "tornado":
         return _("Tornado of the {what}: each input alone at its p05 and at its p95, the others at their point "
                  "values, bars sorted by swing; the axis is the value at the points.").format(what=what)
     return _("Total indices of the {what} as the base sample N doubles, and the widest {level} interval against "
-             "the tolerance.").format(what=what, level=level)
+             "the tolerance; each N a Saltelli design of its own, seed {seed}.").format(what=what, level=level,
+                                                                                   seed=result.seed)
 
 
 def sensitivity_caption(stem: str, result: SensitivityResult) -> str:

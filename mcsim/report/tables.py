@@ -125,18 +125,23 @@ def _outputs(result: Result) -> Table:
         s = result.outputs[out.name]
         tail = result.tails.get(out.name)
         summary = None if tail is None else tail.mean_is_summary
-        rows.append((out.name, out.label, out.unit, s.mean, s.sd, s.p50, s.p05, s.p95, s.p_never, summary))
+        # a mean that is no summary (heavy tail) is not given as a number beside the quantiles (summary.json keeps it)
+        mean, sd = (None, None) if summary is False else (s.mean, s.sd)
+        rows.append((out.name, out.label, out.unit, mean, sd, s.p50, s.p05, s.p95, s.p_never, summary))
         mark = r"\textsuperscript{a}" if summary is False else ""
         marked = marked or bool(mark)
         never = _share(float(s.p_never)) if s.p_never is not None else "---"
+        none = tex_text(_("no summary")) + mark
         tex_rows.append([tex_text(_label_with_unit(_(out.label), _(out.unit))), _value(s.p50, out.unit),
-                         _value(s.p05, out.unit), _value(s.p95, out.unit), _value(s.mean, out.unit) + mark,
-                         _value(s.sd, out.unit) + mark, never])
+                         _value(s.p05, out.unit), _value(s.p95, out.unit),
+                         _value(mean, out.unit) if mark == "" else none, _value(sd, out.unit) if mark == "" else none,
+                         never])
     caption = _("Statistics of the outputs over {samples} samples. Quantiles are over every sample, infinite "
                 "values included; means and standard deviations are over the finite samples.").format(
                     samples=decimal(result.samples))
     if marked:
-        caption += " " + _("(a) The tail of this output is too heavy for its mean to summarise it.")
+        caption += " " + _("(a) The tail of this output is too heavy for its mean to summarise it: neither its mean "
+                           "nor its sd is given.")
     header_tex = [tex_text(_(h)) for h in ("Output", "Median", "5th percentile", "95th percentile", "Mean",
                                            "Standard deviation", "Infinite")]
     return Table("outputs", header, tuple(rows), tabular("p{4.4cm}rrrrrr", header_tex, tex_rows, caption=caption))
@@ -268,19 +273,27 @@ def _sobol(result: Result) -> Table:
         for j in np.argsort(-ix.ST, kind="stable"):
             name = ix.names[j]
             s1, s1c, st, stc = (float(ix.S1[j]), float(ix.S1_conf[j]), float(ix.ST[j]), float(ix.ST_conf[j]))
-            rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1 - s1c, s1 + s1c,
-                         st, st - stc, st + stc, conf, ix.base_samples, target.converged))
+            (s1_low, s1_high), (st_low, st_high) = index_interval(s1, s1c), index_interval(st, stc)
+            rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1_low, s1_high,
+                         st, st_low, st_high, conf, ix.base_samples, target.converged))
             tex_rows.append([r"\quad " + tex_text(names.get(name, (name, ""))[0]), _index(s1),
-                             f"{_index(s1 - s1c)} -- {_index(s1 + s1c)}", _index(st),
-                             f"{_index(st - stc)} -- {_index(st + stc)}"])
+                             f"{_index(s1_low)} -- {_index(s1_high)}", _index(st),
+                             f"{_index(st_low)} -- {_index(st_high)}"])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
     caption = _("First-order (S1) and total (ST) Sobol indices with their {level} % intervals, by output and by "
-                "claim (a claim through its indicator), inputs by decreasing ST.").format(level=number(100 * conf))
+                "claim (a claim through its indicator), inputs by decreasing ST; an interval is clipped to [0, 1], "
+                "where an index lies. On a Saltelli design of its own, seed {seed}.").format(
+                    level=number(100 * conf), seed=sensitivity.seed)
     heads = ["Input", "S1", "Interval", "ST", "Interval"]
     return Table("sobol_indices", header, tuple(rows),
                  tabular("lrcrc", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
+
+
+def index_interval(value: float, half: float) -> tuple[float, float]:
+    """An index's interval, ``value`` +/- ``half``, clipped to [0, 1]: an index is a share of a variance."""
+    return max(value - half, 0.0), min(value + half, 1.0)
 
 
 def _index(value: float) -> str:
@@ -340,7 +353,8 @@ def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
             # null in a summary stands for +infinity, except a share that is missing
             return None if v is None and key in ("p_never", "mean") else (math.inf if v is None else float(v))
 
-        rows.append((s["stem"], s["title"], unit, value("p50"), value("p05"), value("p95"), value("mean"),
+        mean = None if o.get("mean_is_summary") is False else value("mean")  # a heavy tail's mean is no summary
+        rows.append((s["stem"], s["title"], unit, value("p50"), value("p05"), value("p95"), mean,
                      value("p_never") if infinite else None))
         cells = [tex_text(s["title"]), _value(value("p50"), unit), _value(value("p05"), unit),
                  _value(value("p95"), unit)]

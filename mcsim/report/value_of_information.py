@@ -68,9 +68,11 @@ def value_of_information_markdown(result: Result) -> list[str]:
                "(payoff 0), taken on the payoff's expected value. The expected value of perfect information (EVPI) "
                "is what knowing every input exactly would be worth to that decision; the EVPPI of an input, what "
                "knowing that input alone would be worth: the expected gain from deciding once it is known. Both are "
-               "in {unit}, with their standard errors, from {samples} samples of the priors (their correlations "
-               "included), each input's EVPPI by the payoff's mean in {bins} bins of that input (Strong and Oakley "
-               "2013).").format(payoff=payoff, unit=unit, samples=count(voi.samples), bins=count(voi.bins)), ""]
+               "in {unit}, with their standard errors, on the run's own {samples} samples ({sampler}, seed {seed}; "
+               "the priors' correlations included), each input's EVPPI by the payoff's mean in {bins} bins of that "
+               "input (Strong and Oakley 2013).").format(payoff=payoff, unit=unit, samples=count(voi.samples),
+                                                         sampler=voi.sampler, seed=voi.seed, bins=count(voi.bins)),
+             ""]
     best = voi.best()
     if best is not None:
         decision, name = best
@@ -99,7 +101,8 @@ def _claims(result: Result, voi: ValueOfInformation) -> list[str]:
              _("The verdict on a claim is the likelier answer (it holds if its probability is at least 1/2), wrong "
                "with probability min(p, 1 - p). Knowing an input exactly, the verdict would be taken on the claim's "
                "probability given that input; each cell is the expected fall in the probability of a wrong verdict, "
-               "in percentage points, with its standard error."), "",
+               "in percentage points, with its standard error. The claims' probabilities are the run's, on the same "
+               "samples."), "",
              "| " + " | ".join([_("claim"), _("verdict"), _("P(wrong verdict) now")]
                                + [md_cell(_label(result, n)) for n in voi.names]) + " |",
              "|---|---|---:|" + "---:|" * len(voi.names)]
@@ -127,7 +130,8 @@ def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
     caption = _("Expected value of perfect information (EVPI, every input known) and of each input alone (EVPPI) "
                 "to the decision to run the service at each number of monthly users ({unit}); dotted lines mark the "
                 "users of the table. The value is highest where the decision is closest to break-even, and 0 where "
-                "no value of the input could change it.").format(unit=_(voi.unit))
+                "no value of the input could change it. On the run's own {samples} samples ({sampler}, seed "
+                "{seed}).").format(unit=_(voi.unit), samples=count(voi.samples), sampler=voi.sampler, seed=voi.seed)
     return [Figure(STEM, caption, functools.partial(_draw, result, style))]
 
 

@@ -17,9 +17,10 @@ from mcsim.analysis.sensitivity.spec import SENSITIVITY_KEYS, TRANSFORMS, Sensit
 from mcsim.analysis.sensitivity.targets import Target, UndefinedOutputError
 
 __all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
-           "TargetResult", "UndefinedOutputError", "analyse", "parse_sensitivity"]
+           "TargetResult", "UndefinedOutputError", "analyse", "indices_distinguishable", "parse_sensitivity"]
 
-_HEAVY = {"analyse": "analysis", "Ranking": "result", "SensitivityResult": "result", "TargetResult": "result"}
+_HEAVY = {"analyse": "analysis", "Ranking": "result", "SensitivityResult": "result", "TargetResult": "result",
+          "indices_distinguishable": "result"}
 
 
 def __getattr__(name: str):

@@ -15,7 +15,7 @@ from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.analysis.sensitivity.tornado import Tornado
 
-__all__ = ["Ranking", "SensitivityResult", "TargetResult"]
+__all__ = ["Ranking", "SensitivityResult", "TargetResult", "indices_distinguishable"]
 
 
 def _num(value: float) -> float | None:
@@ -62,6 +62,20 @@ class Ranking:
     @property
     def top_tied(self) -> bool:
         return len(self.top_group) > 1
+
+
+def indices_distinguishable(a: float, a_conf: float, b: float, b_conf: float) -> bool:
+    """Whether two indices (S1 and ST of one input, two inputs' ST or Shapley effects) tell apart.
+
+    ``a`` and ``b`` are estimates, ``a_conf`` and ``b_conf`` the half-widths of their intervals.
+    They do when their intervals do not overlap (``|a - b| > a_conf + b_conf``), the rule by which
+    a first rank is settled; otherwise the sample cannot say which is the larger, and a report says
+    they are indistinguishable rather than give an order or a difference. Undefined values (NaN)
+    never tell apart.
+    """
+    difference = abs(float(a) - float(b))
+    reach = float(a_conf) + float(b_conf)
+    return bool(math.isfinite(difference) and math.isfinite(reach) and difference > reach)
 
 
 def _ties(order: list[int], estimate: np.ndarray, half: np.ndarray, names: tuple[str, ...]) -> tuple:
@@ -126,6 +140,34 @@ class TargetResult:
         return {kind: tuple(n for n, half in zip(ix.names, conf, strict=True) if 2 * half >= self.tolerance)
                 for kind, conf in (("S1", ix.S1_conf), ("ST", ix.ST_conf))}
 
+    @property
+    def no_driver(self) -> str | None:
+        """Why no input may be named as what drives this target (None when one may), in words.
+
+        No driver is named when the target has no indices (constant in every sample: see
+        :attr:`undefined`); when the indices that rank the inputs are undefined in some replicate
+        (the target constant in that replicate's A and B rows for Sobol, in its variance sample for
+        Shapley: the intervals then measure nothing); or when the top input's interval is not
+        converged (at least :attr:`tolerance` wide).
+        """
+        ix = self.indices
+        if ix is None:
+            return self.undefined or "the target has no variance"
+        ranking = self.ranking
+        if ranking.by == "shapley" and self.shapley.undefined_replicates:
+            return (f"the target is constant in the variance sample of {self.shapley.undefined_replicates} of the "
+                    f"{len(self.shapley.replicates) + 1} Shapley estimates (the replicates and their pool), so "
+                    "their effects and intervals are undefined")
+        if ix.undefined_replicates:
+            return (f"the target is constant in the A and B rows of {ix.undefined_replicates} of the Saltelli "
+                    "estimates (the replicates and their pool), so their indices are undefined and the intervals "
+                    "measure nothing")
+        top = ix.names.index(ranking.top)
+        half = self.shapley.conf[top] if ranking.by == "shapley" else ix.ST_conf[top]
+        if not 2 * half < self.tolerance:
+            return f"the top input's interval is {2 * half:.3g} wide, not converged (tolerance {self.tolerance:g})"
+        return None
+
     def to_summary(self, conf_level: float) -> dict:
         t = self.target
         entry: dict = {"target": {"description": t.describe(), "output": t.output, "transform": t.transform,
@@ -146,6 +188,12 @@ class TargetResult:
             entry["S2_conf"] = {a: {names[k]: _num(ix.S2_conf[j, k]) for k in range(j + 1, len(names))}
                                 for j, a in enumerate(names[:-1])}
         entry["converged"] = self.converged
+        entry["undefined_replicates"] = ix.undefined_replicates
+        entry["S1_interval_clipped"] = {n: [_num(max(ix.S1[j] - ix.S1_conf[j], 0.0)),
+                                            _num(min(ix.S1[j] + ix.S1_conf[j], 1.0))] for j, n in enumerate(names)}
+        entry["ST_interval_clipped"] = {n: [_num(max(ix.ST[j] - ix.ST_conf[j], 0.0)),
+                                            _num(min(ix.ST[j] + ix.ST_conf[j], 1.0))] for j, n in enumerate(names)}
+        entry["no_driver"] = self.no_driver
         entry["not_converged"] = {kind: list(found) for kind, found in self.not_converged.items()}
         entry["convergence"] = [
             {"base_samples": step.base_samples, "evaluations": step.evaluations,
@@ -156,6 +204,8 @@ class TargetResult:
         sh = self.shapley
         entry["shapley"] = _by_name(sh.names, sh.effects) if sh is not None else None
         entry["shapley_conf"] = _by_name(sh.names, sh.conf) if sh is not None else None
+        if sh is not None:
+            entry["shapley_undefined_replicates"] = sh.undefined_replicates
         if sh is None and self.shapley_undefined:
             entry["shapley_undefined"] = self.shapley_undefined
         ranking = self.ranking

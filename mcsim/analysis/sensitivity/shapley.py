@@ -119,6 +119,9 @@ class ShapleyEffects:
         All permutations, or random ones.
     evaluations : int
         Model evaluations behind the estimates.
+    undefined_replicates : int
+        Replicates whose target is constant in their variance sample: their effects (a share of a
+        variance of 0) are undefined (NaN), and so are the intervals (``conf`` NaN) when any is.
     """
 
     names: tuple[str, ...]
@@ -128,6 +131,7 @@ class ShapleyEffects:
     method: str
     evaluations: int
     conf_level: float
+    undefined_replicates: int = 0
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -303,6 +307,13 @@ class ShapleyDesign:
             raise ValueError("y holds NaN or infinite values: Shapley effects are not defined for them")
         s, groups = self.settings, self.settings.replicates
         names = names or tuple(f"x{j + 1}" for j in range(self.d))
+        # a replicate whose target is constant in its variance sample (a claim that holds in all of it) has
+        # a variance of 0 to share out: its effects are NaN, counted in undefined_replicates, not warned of
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self._estimate(y, s, groups, names, conf_level)
+
+    def _estimate(self, y: np.ndarray, s: ShapleySettings, groups: int, names: tuple[str, ...],
+                  conf_level: float) -> ShapleyEffects:
         variance_rows = y[:s.variance]
         variance = np.append(variance_rows.reshape(groups, -1).var(axis=1, ddof=1), variance_rows.var(ddof=1))
         rest = y[s.variance:]
@@ -322,9 +333,11 @@ class ShapleyDesign:
             count = np.append(np.full(groups, per), s.permutations)[:, np.newaxis]
             effects = (sums + last * variance[:, np.newaxis]) / (count * variance[:, np.newaxis])
         each, pooled = effects[:-1], effects[-1]
+        undefined = int(np.count_nonzero(~np.isfinite(effects).all(axis=1)))
+        each = np.where(np.isfinite(each), each, np.nan)
         factor = float(scipy_stats.t.ppf(0.5 + conf_level / 2, groups - 1)) / math.sqrt(groups)
-        return ShapleyEffects(names, pooled, factor * each.std(axis=0, ddof=1), each, self.method, self.rows,
-                              conf_level)
+        return ShapleyEffects(names, np.where(np.isfinite(pooled), pooled, np.nan), factor * each.std(axis=0, ddof=1),
+                              each, self.method, self.rows, conf_level, undefined)
 
 
 def _gains(inner: np.ndarray, orders: np.ndarray) -> np.ndarray:

@@ -109,6 +109,10 @@ class Indices:
     ST_resamples: np.ndarray
     S2: np.ndarray | None = None  # (d, d), upper triangle filled
     S2_conf: np.ndarray | None = None
+    # replicates (or, from estimate, the one sample) whose A and B rows hold one value while the target
+    # varies elsewhere: Saltelli's estimators divide by their variance, so their indices are undefined
+    # (taken as 0, as SALib takes them) and the intervals do not measure the indices' error
+    undefined_replicates: int = 0
 
     @property
     def widest_ST(self) -> tuple[float, str]:
@@ -138,6 +142,7 @@ def estimate(y: np.ndarray, names: tuple[str, ...], *, second_order: bool, boots
     rep_s1, rep_st, rep_s2 = _bootstrap(*point.parts, point.pairs, bootstrap, seed)
     z = float(scipy_stats.norm.ppf(0.5 + conf_level / 2))
     return Indices(names=names, base_samples=point.base, evaluations=point.evaluations,
+                   undefined_replicates=int(point.undefined),
                    S1=point.s1, S1_conf=z * rep_s1.std(axis=0, ddof=1), ST=point.st,
                    ST_conf=z * rep_st.std(axis=0, ddof=1), ST_resamples=rep_st, S2=point.s2,
                    S2_conf=_pairs_to_matrix(z * rep_s2.std(axis=0, ddof=1), point.s2, point.pairs))
@@ -171,7 +176,8 @@ def estimate_replicated(ys: list[np.ndarray], names: tuple[str, ...], *, second_
     return Indices(names=names, base_samples=pooled.base, evaluations=pooled.evaluations,
                    S1=pooled.s1, S1_conf=half_width(np.array([p.s1 for p in each])), ST=pooled.st,
                    ST_conf=half_width(rep_st), ST_resamples=rep_st, S2=pooled.s2,
-                   S2_conf=_pairs_to_matrix(half_width(rep_s2), pooled.s2, pooled.pairs) if second_order else None)
+                   S2_conf=_pairs_to_matrix(half_width(rep_s2), pooled.s2, pooled.pairs) if second_order else None,
+                   undefined_replicates=sum(p.undefined for p in each) + int(pooled.undefined))
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,7 @@ class _Point:
     s2: np.ndarray | None  # (d, d) upper triangle, NaN elsewhere
     pairs: list
     parts: tuple  # A, B, AB, BA of the normalised output (empty when constant)
+    undefined: bool = False  # A and B constant, AB not: the estimators' variance is 0, the indices undefined (0)
 
 
 def _point(y: np.ndarray, d: int, second_order: bool) -> _Point:
@@ -204,6 +211,12 @@ def _point(y: np.ndarray, d: int, second_order: bool) -> _Point:
         return _Point(base, y.size, True, np.zeros(d), np.zeros(d), s2, pairs, ())
     y = (y - y.mean()) / y.std()  # SALib's normalisation
     a, b, ab, ba = salib_analyze.separate_output_values(y, d, base, second_order)
+    if np.ptp(np.r_[a, b]) <= np.finfo(float).eps:
+        # the target varies only in the AB rows (a claim that holds in every A and B row, say): SALib's
+        # estimators would warn and return 0 for every index; that 0 is kept, and the point said undefined
+        if s2 is not None:
+            s2[np.triu_indices(d, 1)] = 0.0
+        return _Point(base, y.size, False, np.zeros(d), np.zeros(d), s2, pairs, (a, b, ab, ba), undefined=True)
     s1 = np.array([salib_analyze.first_order(a, ab[:, j], b) for j in range(d)])
     st = np.array([salib_analyze.total_order(a, ab[:, j], b) for j in range(d)])
     for j, k in pairs:

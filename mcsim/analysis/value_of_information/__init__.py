@@ -7,8 +7,8 @@ decision; the expected value of partial perfect information (EVPPI) of one input
 that input alone would be worth (:mod:`.estimate`). For each claim, the same question is asked of
 the verdict: by how much would knowing an input lower the probability of a wrong verdict?
 
-The table (:mod:`.spec`) is light; the analysis (:mod:`.analysis`) draws a sample and is
-imported when first used.
+The table (:mod:`.spec`) is light; the analysis (:mod:`.analysis`) redraws the run's own sample
+(its design is deterministic from the seed) and is imported when first used.
 """
 
 import importlib

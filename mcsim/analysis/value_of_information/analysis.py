@@ -1,8 +1,9 @@
 """The value of information of a run: EVPI and each input's EVPPI over users, and each input's worth to each claim.
 
-:func:`assess` draws a dedicated plain Monte Carlo sample of the priors (their rank correlations
-included, by the run's Gaussian copula), evaluates the model on it, and estimates
-(:mod:`.estimate`):
+:func:`assess` works on the run's own sample: it redraws the run's design (its sampler, seed and
+sample count, the priors' rank correlations by the run's Gaussian copula; the design is
+deterministic from the seed, so these are the very draws the run's statistics are over), evaluates
+the model on it, and estimates (:mod:`.estimate`):
 
 - for the decision at each users value U of ``[value_of_information] users`` (act, with payoff
   the model's ``output`` at U, e.g. the surplus in USD per month; or not, payoff 0): the EVPI and
@@ -15,7 +16,13 @@ included, by the run's Gaussian copula), evaluates the model on it, and estimate
   ``E[min(p(X), 1 - p(X))]``. The reduction is the difference: ``min(p, 1 - p) - E[min(p(X),
   1 - p(X))]``, between 0 and ``min(p, 1 - p)`` (all inputs known: the verdict is never wrong,
   the model being deterministic). It is the EVPPI of the decision "say the claim holds" (payoff
-  ``2 H - 1``, H = 1 where it holds) against "say it fails" (payoff 0), and is estimated so.
+  ``2 H - 1``, H = 1 where it holds) against "say it fails" (payoff 0), and is estimated so. The
+  claim is evaluated as the run evaluates it (the model on the run's grid, block by block), so its
+  probability here is the run's, to the sample.
+
+The binned EVPPI needs no independence between samples: on a Latin hypercube or scrambled Sobol
+design the bins are still of equal counts of each input, and each bin's mean still estimates
+``E[payoff | X]`` there (its noise, if anything, is smaller than a random sample's).
 """
 
 from __future__ import annotations
@@ -33,10 +40,12 @@ from mcsim.inputs.runs import RunSpec
 
 __all__ = ["ClaimValue", "DecisionValue", "ValueOfInformation", "assess", "curve_users"]
 
-VOI_STREAM = 0x5E06  # spawn_key tag of the dedicated sample's seed, apart from the run's and the analyses'
+SAMPLER_WORDS = {"random": "plain Monte Carlo", "lhs": "Latin hypercube", "sobol": "scrambled Sobol"}
+
 CURVE_POINTS = 33  # users values of the figure's curves (with the table's)
 CURVE_SPAN = 10.0  # the curves run from the smallest users / this to the largest x this
-COLUMNS = 8  # users values evaluated at a time, to bound memory
+CELLS = 1 << 23  # samples x users values of the payoff evaluated at a time, to bound memory (64 MiB)
+CLAIM_BLOCK = 1 << 13  # samples evaluated at a time for the claims, on the run's whole grid, as the run does
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,7 @@ class ClaimValue:
     """What knowing each input would do for a claim's verdict (see the module's notes)."""
 
     claim: str
-    probability: float  # on the dedicated sample
+    probability: float  # on the run's sample: the run's own probability of the claim
     wrong: float  # min(p, 1 - p): the probability that the verdict is wrong now
     reduction: Mapping[str, Estimate]  # by input: the expected reduction in that probability
 
@@ -84,16 +93,18 @@ class ValueOfInformation:
     names : tuple of str
         The uncertain inputs, in the priors' order (a point has no value of information).
     samples, bins : int
-        The dedicated sample's size, and the bins of equal counts each input's EVPPI is estimated
-        on (inputs with at most that many distinct values are grouped by value).
+        The run's samples the analysis is over (all it evaluated), and the bins of equal counts each
+        input's EVPPI is estimated on (inputs with at most that many distinct values are grouped by value).
     decisions : tuple of DecisionValue
         At each of ``spec.users``.
     curve : tuple of DecisionValue
         On :func:`curve_users`, for the figure.
     claims : tuple of ClaimValue
         For each of the run's claims.
+    sampler : str
+        The run's sampler ("random", "lhs" or "sobol").
     seed : int
-        The dedicated sample's seed (derived from the run's).
+        The run's seed: the analysis is on the run's own sample.
     """
 
     spec: ValueOfInformationSpec
@@ -105,6 +116,7 @@ class ValueOfInformation:
     decisions: tuple[DecisionValue, ...]
     curve: tuple[DecisionValue, ...]
     claims: tuple[ClaimValue, ...]
+    sampler: str
     seed: int
     elapsed_seconds: float = field(default=0.0, compare=False)
 
@@ -130,7 +142,9 @@ class ValueOfInformation:
                                  "p_wrong_verdict": c.wrong, "reduction_if_known": estimates(c.reduction)}
                        for c in self.claims},
             "method": {
-                "samples": self.samples, "sampler": "random (plain Monte Carlo), the priors' correlations included",
+                "samples": self.samples,
+                "sampler": f"the run's own sample: {SAMPLER_WORDS.get(self.sampler, self.sampler)}, the priors' "
+                           "correlations included",
                 "seed": self.seed, "bins": self.bins, "inputs": list(self.names),
                 "evpi": "E[max(payoff, 0)] - max(E[payoff], 0); se of the mean regret",
                 "evppi": f"Strong and Oakley (2013): the payoff's mean in {self.bins} bins of equal counts of the "
@@ -150,24 +164,27 @@ class ValueOfInformation:
         return decision, max(self.names, key=lambda n: decision.evppi[n].value)
 
 
-def dedicated_seed(seed: int) -> int:
-    """The seed of the value of information's own sample, derived from the run's (never the run's own stream)."""
-    return int(np.random.SeedSequence(seed, spawn_key=(VOI_STREAM,)).generate_state(1, dtype=np.uint32)[0])
-
-
 def curve_users(users: tuple[float, ...]) -> np.ndarray:
     """The figure's users grid: :data:`CURVE_POINTS` values evenly spaced in log, with ``users`` among them."""
     low, high = min(users) / CURVE_SPAN, max(users) * CURVE_SPAN
     return np.unique(np.concatenate([np.geomspace(low, high, CURVE_POINTS), users]))
 
 
-def assess(spec: RunSpec, voi: ValueOfInformationSpec | None = None) -> ValueOfInformation:
+def assess(spec: RunSpec, voi: ValueOfInformationSpec | None = None, *,
+           samples: int | None = None) -> ValueOfInformation:
     """The value of information of ``spec``'s decision (``voi``, by default its ``[value_of_information]``).
+
+    Computed on the run's own sample: the first ``samples`` draws of the run's design
+    (:class:`~mcsim.compute.sampling.Design` of ``spec.samples`` points, its sampler and seed),
+    which are the draws the run's statistics are over.
 
     Parameters
     ----------
     spec : RunSpec
     voi : ValueOfInformationSpec, optional
+    samples : int, optional
+        The samples the run evaluated (fewer than ``spec.samples`` when a stopping rule ended it);
+        ``spec.samples`` by default.
 
     Returns
     -------
@@ -175,9 +192,11 @@ def assess(spec: RunSpec, voi: ValueOfInformationSpec | None = None) -> ValueOfI
     """
     started = time.perf_counter()
     voi = voi if voi is not None else spec.value_of_information
-    model, priors, n = spec.model, spec.priors, voi.samples
-    seed = dedicated_seed(spec.seed)
-    inputs = Design(priors, n=n, sampler="random", seed=seed).draw(0, n)
+    model, priors = spec.model, spec.priors
+    n = spec.samples if samples is None else samples
+    if not 0 < n <= spec.samples:
+        raise ValueError(f"samples = {n} must be from 1 to the run's {spec.samples}")
+    inputs = Design(priors, spec.samples, spec.sampler, spec.seed).draw(0, n)
     names = priors.uncertain
     k = bins_for(n)
     grouped = {name: Bins.of(inputs[name], k) for name in names}
@@ -185,15 +204,17 @@ def assess(spec: RunSpec, voi: ValueOfInformationSpec | None = None) -> ValueOfI
     curve = _decisions(model, inputs, voi.output, curve_users(voi.users), grouped)
     claims = _claims(spec, inputs, grouped)
     out = model.output(voi.output)
-    return ValueOfInformation(voi, out.label, out.unit, names, n, k, table, curve, claims, seed,
+    return ValueOfInformation(voi, out.label, out.unit, names, n, k, table, curve, claims, spec.sampler, spec.seed,
                               time.perf_counter() - started)
 
 
 def _decisions(model, inputs: Mapping[str, np.ndarray], output: str, users: np.ndarray,
                grouped: Mapping[str, Bins]) -> tuple[DecisionValue, ...]:
     found = []
-    for start in range(0, len(users), COLUMNS):
-        at = users[start:start + COLUMNS]
+    n = len(next(iter(inputs.values())))
+    columns = max(1, CELLS // max(n, 1))
+    for start in range(0, len(users), columns):
+        at = users[start:start + columns]
         payoff = np.asarray(model.evaluate(inputs, at)[output], dtype=float)
         for j, u in enumerate(at):
             y = np.ascontiguousarray(payoff[:, j])
@@ -202,19 +223,45 @@ def _decisions(model, inputs: Mapping[str, np.ndarray], output: str, users: np.n
     return tuple(found)
 
 
+def _claims_hold(spec: RunSpec, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+    """Whether each claim holds in each sample, evaluated as the run evaluates it: the model on the run's grid."""
+    from mcsim.compute.stats import claim_holds
+
+    n = len(next(iter(inputs.values())))
+    grid = tuple(spec.grid_values)
+    holds = [np.empty(n, dtype=bool) for _ in spec.claims]
+    for start in range(0, n, CLAIM_BLOCK):
+        tile = {name: values[start:start + CLAIM_BLOCK] for name, values in inputs.items()}
+        outputs = spec.model.evaluate(tile, np.asarray(grid))
+        for held, claim in zip(holds, spec.claims, strict=True):
+            held[start:start + CLAIM_BLOCK] = claim_holds(claim, outputs, grid)
+    return holds
+
+
 def _claims(spec: RunSpec, inputs: Mapping[str, np.ndarray], grouped: Mapping[str, Bins]) -> tuple[ClaimValue, ...]:
     if not spec.claims:
         return ()
-    users = tuple(sorted({c.users for c in spec.claims if c.users is not None})) or (1.0,)
-    outputs = spec.model.evaluate(inputs, np.asarray(users))
+    holds = _claims_hold(spec, inputs)
     found = []
-    for claim in spec.claims:
-        values = np.asarray(outputs[claim.output], dtype=float)
-        if values.ndim == 2:
-            values = values[:, users.index(claim.users)]
-        y = np.where(claim.holds(values), 1.0, -1.0)  # say it holds: +1 if right, -1 if wrong; say it fails: 0
-        p = float(np.mean(y > 0))
+    for claim, held in zip(spec.claims, holds, strict=True):
+        y = np.where(held, 1.0, -1.0)  # say it holds: +1 if right, -1 if wrong; say it fails: 0
+        p = int(np.count_nonzero(held)) / len(held)  # as the run counts it
         # EVPPI of that decision, in units of the payoff 2 H - 1: the reduction in P(wrong verdict)
         found.append(ClaimValue(claim.name, p, min(p, 1.0 - p),
                                 {name: evppi(y, bins) for name, bins in grouped.items()}))
     return tuple(found)
+
+
+def _claims_hold(spec: RunSpec, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+    """Whether each claim holds in each sample, evaluated as the run evaluates it: the model on the run's grid."""
+    from mcsim.compute.stats import claim_holds
+
+    n = len(next(iter(inputs.values())))
+    grid = tuple(spec.grid_values)
+    holds = [np.empty(n, dtype=bool) for _ in spec.claims]
+    for start in range(0, n, CLAIM_BLOCK):
+        tile = {name: values[start:start + CLAIM_BLOCK] for name, values in inputs.items()}
+        outputs = spec.model.evaluate(tile, np.asarray(grid))
+        for held, claim in zip(holds, spec.claims, strict=True):
+            held[start:start + CLAIM_BLOCK] = claim_holds(claim, outputs, grid)
+    return holds

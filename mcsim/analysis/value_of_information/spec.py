@@ -1,4 +1,6 @@
-"""The ``[value_of_information]`` table of a run file: at which users, on which payoff, with how many samples.
+"""The ``[value_of_information]`` table of a run file: at which users, on which payoff.
+
+The analysis is over the run's own samples, so the table has no sample size of its own.
 
 Every key is validated and every problem recorded in the house style, e.g.::
 
@@ -13,16 +15,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, whole
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
 from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models import Model
 
 __all__ = ["DEFAULT_PAYOFF", "VOI_KEYS", "ValueOfInformationSpec", "check_payoff", "check_value_of_information",
            "parse_value_of_information"]
 
-VOI_KEYS = ("users", "output", "samples")
+VOI_KEYS = ("users", "output")
 DEFAULT_PAYOFF = "surplus"  # the output a model's payoff is, when the run file names none
-MIN_SAMPLES, MAX_SAMPLES = 1 << 10, 1 << 24
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,8 @@ class ValueOfInformationSpec:
     output : str
         The payoff: an output of the model over the users grid (``per_user``), ``"surplus"`` by
         default (Tableau 1's surplus, USD per month).
-    samples : int
-        Plain Monte Carlo samples of the priors (their correlations included) the estimates are
-        made on, from 1024 to 2**24; 2**20 by default.
+
+    The estimates are made on the run's own samples (its sampler, seed and sample count).
 
     Raises
     ------
@@ -51,12 +51,10 @@ class ValueOfInformationSpec:
 
     users: tuple[float, ...]
     output: str = DEFAULT_PAYOFF
-    samples: int = 1 << 20
 
     def __post_init__(self) -> None:
         check_fields(lambda table: check_value_of_information(table), fields_of(self), "[value_of_information]")
         object.__setattr__(self, "users", tuple(float(u) for u in self.users))
-        object.__setattr__(self, "samples", int(self.samples))
 
 
 _DEFAULTS = {field.name: field.default for field in dataclasses.fields(ValueOfInformationSpec)}
@@ -67,7 +65,11 @@ def parse_value_of_information(table: Any, model: Model | None, problems: Proble
     if table is None:
         return None
     if not isinstance(table, dict):
-        problems.add("[value_of_information]", "must be a table (users, output, samples)")
+        problems.add("[value_of_information]", "must be a table (users, output)")
+        return None
+    if "samples" in table:  # a sample size of its own would make its claims' probabilities differ from the run's
+        problems.add("[value_of_information] samples", "is not a key: the value of information is computed on the "
+                     "run's own samples, so that its claims' probabilities are the run's (set [run] samples)")
         return None
     read = Table(table, "[value_of_information]", problems)
     read.unknown_keys(VOI_KEYS)
@@ -88,9 +90,6 @@ def check_value_of_information(table: Table) -> None:
     output = table.get("output", _DEFAULTS["output"])
     if not (isinstance(output, str) and output):
         table.invalid("output", "must be the name of an output of the model over users")
-    samples = table.get("samples", _DEFAULTS["samples"])
-    table.check(whole(samples, MIN_SAMPLES, MAX_SAMPLES), "samples",
-                f"must be a whole number from {MIN_SAMPLES} to {MAX_SAMPLES} (2**24)")
 
 
 def check_payoff(output: Any, model: Model, problems: Problems) -> bool:
