@@ -47,6 +47,7 @@ def test_the_shipped_runs_quote_the_paper_s_two_sentences_alike():
         claims = {c.name: c for c in load_run(ROOT / "runs" / f"{run}.toml").claims}
         assert claims["break_even_at_least_6M"].quote == SIX
         assert claims["crossover_at_most_50M"].quote == FIFTY
+        assert claims["break_even_at_least_6M"].literal and claims["crossover_at_most_50M"].literal
         assert claims["break_even_within_6M"].reading_of == "break_even_at_least_6M"
 
 
@@ -136,6 +137,10 @@ def test_a_quote_is_checked_like_every_field():
         Claim("c", "", "x", "<=", 1.0, quote="Ein Satz", quote_lang="de")
     with pytest.raises(InputError, match=r"quote_en = .* is given without 'quote'"):
         Claim("c", "", "x", "<=", 1.0, quote_en="A sentence")
+    with pytest.raises(InputError, match=r"literal = true is given without 'quote'"):
+        Claim("c", "", "x", "<=", 1.0, literal=True)
+    with pytest.raises(InputError, match=r"literal = .* must be true or false"):
+        Claim("c", "", "x", "<=", 1.0, quote="Une phrase", literal="yes")
     claim = Claim("c", "", "x", "<=", 1.0, quote="Une phrase", quote_lang="fr", quote_en="A sentence")
     assert claim.translated_quote("en") == "A sentence" and claim.translated_quote("fr") == "Une phrase"
 

@@ -9,8 +9,9 @@ A claim may be one reading of another (``reading_of``): the same
 statement about the same output, tested another way. A claim may quote the words it tests as
 written (``quote``, in the language ``quote_lang``, from ``quote_source``), with their translations
 (``quote_en``, ``quote_fr``): its ``text`` is the proposition mcsim tests, the quote what the source
-says. The claim that carries a quote is its literal reading; its readings say how else it may be
-read. :data:`OPERATORS` is the one table of the comparisons a claim may make, with what each needs.
+says; ``literal = true`` says that the claim tests the quote as it reads literally. Its readings
+(``reading_of``) say how else it may be read. :data:`OPERATORS` is the one table of the
+comparisons a claim may make, with what each needs.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ OPERANDS = ("value", "low", "high", "rel", "factor")
 #: The keys that name a claim's point on its model's grid, one per kind of grid.
 GRID_KEYS = tuple(GRIDS)
 #: The keys that quote a claim's source: its words as written, where, in which language, and translated.
-QUOTE_KEYS = ("quote", "quote_source", "quote_lang", "quote_en", "quote_fr")
+QUOTE_KEYS = ("quote", "quote_source", "quote_lang", "quote_en", "quote_fr", "literal")
 #: The languages a quote may be in, or be translated into (``quote_en``, ``quote_fr``).
 QUOTE_LANGUAGES = ("en", "fr")
 CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, *GRID_KEYS, "reading_of", *QUOTE_KEYS)
@@ -131,6 +132,8 @@ class Claim:
     quote_en, quote_fr : str
         The quote translated into English and French, shown as translations in reports written in
         a language other than the quote's ("" : none; the quote is shown alone).
+    literal : bool
+        Whether the claim tests the quote as it reads literally (reports then say "read literally").
 
     Raises
     ------
@@ -164,6 +167,7 @@ class Claim:
     quote_lang: str = "en"
     quote_en: str = ""
     quote_fr: str = ""
+    literal: bool = False
 
     def __post_init__(self) -> None:
         check_fields(check_claim, fields_of(self), claim_where(self.name))
@@ -242,8 +246,11 @@ def check_claim(claim: Table) -> None:
     if lang not in QUOTE_LANGUAGES:
         close = did_you_mean(lang, QUOTE_LANGUAGES) if isinstance(lang, str) else ""
         claim.add("quote_lang", f"= {show(lang)} is invalid{close} (allowed: {', '.join(QUOTE_LANGUAGES)})")
+    literal = claim.get("literal", False)
+    if not isinstance(literal, bool):
+        claim.invalid("literal", "must be true or false (true: the claim tests its quote as it reads literally)")
     if not claim.get("quote"):
-        for key in ("quote_source", "quote_en", "quote_fr"):
+        for key in ("quote_source", "quote_en", "quote_fr", "literal"):
             if claim.get(key):
                 claim.add(key, f"= {show(claim.get(key))} is given without 'quote' (the words as written)")
     output = claim.get("output")

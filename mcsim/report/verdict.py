@@ -108,7 +108,7 @@ def readings(c: ClaimResult, result: Result) -> list[tuple[str, ClaimResult]]:
 
     A claim that other claims read another way (their ``reading_of``) is worded once per reading
     wherever its probability is said (the answer that opens the report and the claim's own section).
-    The claim itself comes first: read literally when it quotes its source, as stated otherwise.
+    The claim itself comes first: read literally where it says it tests its quote literally (``literal``).
     A reading is named in words, never inside quotation marks: quotation marks are for a source's words.
     """
     group = reading_groups(result.claims).get(c.claim.name)
@@ -122,11 +122,9 @@ def reading_name(c: ClaimResult, result: Result) -> str:
     out = result.spec.model.output(c.claim.output)
     shown = not names_its_unit(output_label(out), _(out.unit))
     words = reading_words(c.claim, lambda v: format_value(v, out.unit, unit_shown=shown))
-    if c.claim.reading_of is not None:
-        return _("read as {reading}").format(reading=words)
-    if c.claim.quote:
+    if c.claim.literal:
         return _("read literally, {reading}").format(reading=words)
-    return _("as stated, {reading}").format(reading=words)
+    return _("read as {reading}").format(reading=words)
 
 
 def quote_markdown(claim, *, lead: str = "") -> str:
