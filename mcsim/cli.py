@@ -138,9 +138,11 @@ def _table(args) -> int:
 
 
 def _run(args) -> int:
+    from mcsim.i18n import speaking
     from mcsim.inputs.runs import load_run, with_settings
     from mcsim.pipeline import execute
     from mcsim.report import write_report
+    from mcsim.report.verdict import headline
 
     if args.from_summary is not None:
         spec = _rerun(args)
@@ -159,6 +161,9 @@ def _run(args) -> int:
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
     result = execute(spec)
     write_report(result, out)
+    with speaking(spec.lang):
+        for paragraph in headline(result):  # the quote tested and the sentence for an abstract, as the report opens
+            print(paragraph.replace("**", "").replace("\\", ""), file=sys.stderr)
     for claim in result.claims.values():
         print(f"  {claim.claim.name}: P = {claim.probability:.4f} "
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)

@@ -12,7 +12,15 @@ from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
 from mcsim.compute.engine import Progress, simulate
-from mcsim.compute.stats import OutputStats, curves, evaluate_claims, histograms, kept_samples, summarise
+from mcsim.compute.stats import (
+    OutputStats,
+    curves,
+    evaluate_claims,
+    histograms,
+    kept_samples,
+    published_shares,
+    summarise,
+)
 from mcsim.i18n import speaking
 from mcsim.inputs.runs import RunSpec
 from mcsim.result import Result
@@ -43,6 +51,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     start = time.perf_counter()
     outputs = summarise(simulation)
     claims = {c.claim.name: c for c in evaluate_claims(simulation)}
+    shares = published_shares(simulation)
     fine = curves(simulation)
     kept = kept_samples(simulation)
     seconds["statistics"] = time.perf_counter() - start
@@ -69,7 +78,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
                   seconds=seconds, medians=medians, tails=tails, published=section,
-                  value_of_information=value_of_information)
+                  value_of_information=value_of_information, published_shares=shares)
 
 
 def _finite(stats: OutputStats, samples: int) -> int:

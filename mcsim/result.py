@@ -68,6 +68,9 @@ class Result:
     value_of_information : ValueOfInformation or None
         EVPI and EVPPI of the decision at each users value, and what each input would do for
         each claim's verdict, when the run file has a ``[value_of_information]`` table.
+    published_shares : mapping of str to float
+        Per scalar output whose value the run's publication printed (``spec.published``), the
+        share of all samples at or below that value: where it sits in the output's distribution.
     """
 
     spec: RunSpec
@@ -86,6 +89,7 @@ class Result:
     tails: Mapping[str, TailIndex | None] = field(default_factory=dict)
     published: tuple[str, ...] = ()  # Markdown: the publication the run reproduces, as printed, against the model
     value_of_information: ValueOfInformation | None = None
+    published_shares: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def samples_requested(self) -> int:

@@ -92,7 +92,7 @@ def french(tmp_path_factory) -> Path:
 
 def test_a_french_report_is_in_french(french):
     text = (french / "report.md").read_text(encoding="utf-8")
-    assert "**L'affirmation est-elle robuste" in text
+    assert "**Sa probabilité, lecture par lecture" in text
     assert re.search(r"probabilité 0,\d{3}, intervalle à 95\u00a0% de 0,\d{3} à 0,\d{3}", text)
     assert "4\u202f096 tirages" in text
     for english in ("Is the claim robust", " samples", "What drives it", "## Claims", "probability 0."):

@@ -1,5 +1,6 @@
-"""A claim's readings: grouped by reading_of, said in one sentence, and a run whose claims are two-sided."""
+"""A claim's readings: grouped by reading_of, named in words, and a run whose claims are two-sided."""
 
+import csv
 import io
 import json
 
@@ -13,7 +14,7 @@ from mcsim.inputs.claims import Claim
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
-from mcsim.report.readings import reading_groups, reading_words, readings_sentence
+from mcsim.report.readings import reading_groups, reading_words
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 
@@ -32,42 +33,21 @@ CLAIMS = {c.claim.name: c for c in (
 )}
 
 
-def _likelihood(p: float) -> str:
-    return "likely" if p >= 0.66 else "unlikely" if p <= 0.33 else "about as likely as not"
-
-
 def test_readings_are_grouped_under_the_claim_they_read():
     groups = reading_groups(CLAIMS)
     assert list(groups) == ["at_most"]
     assert [c.claim.name for c in groups["at_most"]] == ["at_most", "at_least", "about", "factor"]
 
 
-def test_the_readings_sentence_says_the_claim_under_each_reading():
-    sentence = readings_sentence(reading_groups(CLAIMS)["at_most"], term=_likelihood)
-    assert sentence == (
-        "Read as 'at most 6,000,000', the claim is about as likely as not (0.56); read as 'at least 6,000,000', "
-        "about as likely as not (0.44); read as 'about 6,000,000, within 25 %', unlikely (0.21); read as "
-        "'within a factor of 2 of 6,000,000', likely (0.74).")
-
-
-def test_without_words_the_sentence_gives_the_probabilities():
-    assert readings_sentence(reading_groups(CLAIMS)["at_most"][:2]) == (
-        "Read as 'at most 6,000,000', the claim holds with probability 0.56; read as 'at least 6,000,000', 0.44.")
-
-
 @pytest.mark.parametrize(("claim", "words"), [
     (Claim("c", "", "x", "<", 1e6), "below 1M"),
     (Claim("c", "", "x", ">", 0), "above 0"),
     (Claim("c", "", "x", "between", low=4.5e6, high=7.5e6), "between 4.5M and 7.5M"),
+    (Claim("c", "", "x", "about", 6e6, rel=0.25), "within 25 % of 6M"),
+    (Claim("c", "", "x", "about", 6e6, factor=2), "within a factor of 2 of 6M"),
 ])
 def test_reading_words_take_the_report_s_numbers(claim, words):
     assert reading_words(claim, lambda v: f"{v / 1e6:g}M" if v else "0") == words
-
-
-def test_extreme_probabilities_are_not_rounded_to_certainty():
-    group = (_result(CLAIMS["at_most"].claim, 0.9996), _result(CLAIMS["at_least"].claim, 0.0004))
-    assert readings_sentence(group) == ("Read as 'at most 6,000,000', the claim holds with probability above 0.99; "
-                                        "read as 'at least 6,000,000', below 0.01.")
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +104,47 @@ def test_the_comparison_marks_both_ends_of_a_two_sided_claim(tmp_path):
     assert focus["claim"]["thresholds"] == [3e6, 1.2e7]
     assert focus["claim"]["words"] == "within a factor of 2 of 6 M"
     assert "the claim's 3 million and 12 million (dotted)" in (out / "report.md").read_text()
+    scenario = json.loads((out / "summary.json").read_text())["scenarios"][0]
+    tip = scenario["claims"]["about_6M"]["most_likely_tipping_point"]
+    assert tip["other_flip"] is not None  # an input tips "within a factor of 2" twice: both flips are shown
+    assert tip["failing_share"] == pytest.approx(tip["p_failing"])
+    row = next(line for line in (out / "report.md").read_text().splitlines() if "| fails " in line)
+    assert f" and {tip['other_fails']} " in row
+
+
+def test_an_input_that_tips_a_two_sided_claim_twice_shows_both_flips(two_sided_run):
+    """Within 25 % of 6 million fails when the conversion rate is too low and when it is too high: both are said,
+    and P(failing side) counts both sides of the prior."""
+    result, out = two_sided_run
+    tip = next(t for t in result.verdict.claims["about_6M"].tipping if t.input == "conversion_rate")
+    (low, low_fails, _q_low), (high, high_fails, _q_high) = tip.sides
+    assert (low_fails, high_fails) == ("below", "above")
+    # break-even = F / (r P - q c t / 1000) at the points: it is 7.5 million and 4.5 million at these rates
+    fixed, inference = 63e6 / 12, 100 * 0.004 * 250 / 1000
+    assert low == pytest.approx((fixed / 7.5e6 + inference) / 20, rel=1e-9)
+    assert high == pytest.approx((fixed / 4.5e6 + inference) / 20, rel=1e-9)
+    cdf = result.spec.priors["conversion_rate"].distribution.to_scipy().cdf
+    assert tip.failing_share == pytest.approx(cdf(low) + 1 - cdf(high), rel=1e-9)
+    report = (out / "report.md").read_text()
+    assert "share of users paying for Plus is below 4 % (the 36th percentile of its prior) or above 6.33 % (" in report
+    assert "P(failing side)" in report
+    assert "| below or above | 4 % or 6.333 % | 36.3 or 75.8 | 0.605 |" in report
+    rows = list(csv.DictReader((out / "tables" / "tipping_points.csv").open()))
+    row = next(r for r in rows if r["claim"] == "about_6M" and r["input"] == "conversion_rate")
+    assert float(row["other_flip"]) == pytest.approx(high) and row["other_fails"] == "above"
+    assert float(row["failing_share"]) == pytest.approx(tip.failing_share)
+    summary = json.loads((out / "summary.json").read_text())
+    tips = summary["verdict"]["claims"]["about_6M"]["tipping_points"]
+    listed = next(t for t in tips if t["input"] == "conversion_rate")
+    assert listed["p_failing"] == pytest.approx(tip.failing_share) and listed["other_fails"] == "above"
+
+
+def test_a_failing_share_counts_the_middle_where_a_claim_fails_between_two_flips():
+    from mcsim.analysis.tipping import TippingPoint
+
+    inside = TippingPoint("c", "x", 2.0, "above", 0.2, "root finding", (0, 10), True, 5.0, "below", 0.7)
+    assert inside.failing_share == pytest.approx(0.5)
+    outside = TippingPoint("c", "x", 5.0, "above", 0.7, "root finding", (0, 10), True, 2.0, "below", 0.2)
+    assert outside.sides == ((2.0, "below", 0.2), (5.0, "above", 0.7))
+    assert outside.failing_share == pytest.approx(0.2 + 0.3)
+    assert TippingPoint("c", "x", 5.0, "above", 0.7, "closed form", (0, 10), True).failing_share == pytest.approx(0.3)

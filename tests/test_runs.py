@@ -21,9 +21,9 @@ def test_default_run_loads():
     spec = load_run(ROOT / "runs" / "paper-table1.toml")
     assert spec.samples == 1 << 20 and spec.sampler == "sobol" and spec.seed == 2025
     assert spec.model.name == "tableau1"
-    assert [c.name for c in spec.claims] == ["break_even_within_6M", "break_even_at_least_6M", "break_even_about_6M",
-                                             "break_even_6M_within_factor_2", "crossover_within_55M",
-                                             "surplus_at_50M_users"]
+    assert [c.name for c in spec.claims] == ["break_even_at_least_6M", "break_even_within_6M", "break_even_about_6M",
+                                             "break_even_6M_within_factor_2", "crossover_at_most_50M",
+                                             "crossover_within_55M", "surplus_at_50M_users"]
     assert spec.priors.file == "priors/paper-table1.toml" or spec.priors.file.endswith("priors/paper-table1.toml")
 
 
@@ -37,10 +37,14 @@ def test_the_scenarios_carry_the_6M_claim():
 @pytest.mark.parametrize("path", WITH_6M, ids=lambda p: p.stem)
 def test_every_run_with_the_6M_claim_carries_its_readings(path):
     claims = {c.name: c for c in load_run(path).claims}
-    readings = {name: c for name, c in claims.items() if c.reading_of == "break_even_within_6M"}
+    literal = claims["break_even_at_least_6M"]  # the sentence read literally: no surplus below 6 million
+    assert (literal.op, literal.value, literal.reading_of) == (">=", 6e6, None) and literal.quote
+    assert list(claims).index("break_even_at_least_6M") == 0
+    readings = {name: c for name, c in claims.items() if c.reading_of == "break_even_at_least_6M"}
     assert {(c.op, c.value, c.rel, c.factor) for c in readings.values()} == {
-        (">=", 6e6, None, None), ("about", 6e6, 0.25, None), ("about", 6e6, None, 2.0)}
+        ("<=", 6e6, None, None), ("about", 6e6, 0.25, None), ("about", 6e6, None, 2.0)}
     assert all(c.output == "break_even_users" and c.text for c in readings.values())
+    assert claims["crossover_within_55M"].reading_of == "crossover_at_most_50M"
 
 
 def test_command_line_values_replace_the_files():

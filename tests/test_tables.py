@@ -140,8 +140,14 @@ def test_tipping_and_priors_csv(result, report):
     for row, t in zip(rows, tipping, strict=True):
         assert (row["claim"], row["input"], row["fails"], row["method"]) == (t.claim, t.input, t.fails, t.method)
         assert _same(row["value"], t.value) and _same(row["quantile"], t.quantile)
-        if t.value is not None and t.quantile is not None:
+        if t.value is not None and t.quantile is not None and t.other_flip is None:
             assert _same(row["failing_share"], t.quantile if t.fails == "below" else 1 - t.quantile)
+        elif t.other_flip is not None and t.other_quantile is not None:  # both sides of a two-sided claim count
+            low, high = sorted((t.quantile, t.other_quantile))
+            expected = low + 1 - high if t.sides[0][1] == "below" else high - low
+            assert _same(row["failing_share"], t.failing_share)
+            assert t.failing_share == pytest.approx(expected, rel=1e-12)
+            assert _same(row["other_flip"], t.other_flip) and row["other_fails"] == t.other_fails
     priors = _csv(report / "tables" / "priors.csv")
     assert [r["input"] for r in priors] == list(result.spec.priors.names)
     for row, prior in zip(priors, result.spec.priors.inputs, strict=True):

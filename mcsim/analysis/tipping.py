@@ -12,7 +12,8 @@ the sign change of a continuous margin on a grid and refining it with Brent's me
 above) is always read from the model itself, on either side of the value found. A two-sided
 claim (``between``, ``about``) fails on both sides of its range, so an input may tip it at two
 values: the one nearest the input's point value is the tipping point, the other is kept beside
-it (:attr:`TippingPoint.other_flip`).
+it (:attr:`TippingPoint.other_flip`), and the prior's probability of failing
+(:attr:`TippingPoint.failing_share`) counts both sides.
 
 :func:`output_map` evaluates one output over a grid of two inputs, the others at their points,
 for the 2-D map of a claimed output.
@@ -64,6 +65,10 @@ class TippingPoint:
         finding found a second flip within ``searched``: a two-sided claim (``between``, ``about``)
         fails on both sides of its range, so the input may tip it at two values. ``value`` is the
         one nearest the point value.
+    other_fails : {"below", "above"} or None
+        The side of ``other_flip`` on which the claim fails.
+    other_quantile : float or None
+        The prior's CDF at ``other_flip``.
     """
 
     claim: str
@@ -75,11 +80,42 @@ class TippingPoint:
     searched: tuple[float, float]
     holds_at_point: bool
     other_flip: float | None = None
+    other_fails: str | None = None
+    other_quantile: float | None = None
+
+    @property
+    def sides(self) -> tuple[tuple[float, str, float | None], ...]:
+        """Every flip as ``(value, fails, quantile)``, in increasing value: one, or two for a two-sided claim."""
+        if self.value is None or self.fails not in ("below", "above"):
+            return ()
+        found = [(self.value, self.fails, self.quantile)]
+        if self.other_flip is not None and self.other_fails in ("below", "above"):
+            found.append((self.other_flip, self.other_fails, self.other_quantile))
+        return tuple(sorted(found))
+
+    @property
+    def failing_share(self) -> float | None:
+        """The prior's probability that this input alone lands where the claim fails, the others at their points.
+
+        Both sides count for a claim that an input tips twice (below one value and above another):
+        the prior's mass below the lower flip, above the upper one, or between them, wherever the
+        claim fails. 1 or 0 for a claim that fails or holds whatever the input; None for a point prior.
+        """
+        if self.value is None or self.fails in ("always", "never"):
+            return 1.0 if self.fails == "always" else 0.0
+        sides = self.sides
+        if any(q is None for _v, _f, q in sides):
+            return None
+        edges = [0.0, *(q for _v, _f, q in sides), 1.0]
+        failing = [sides[0][1] == "below", *(fails == "above" for _v, fails, _q in sides)]
+        return float(sum(high - low for low, high, fails in zip(edges, edges[1:], failing, strict=False) if fails))
 
     def to_summary(self) -> dict:
         return {"claim": self.claim, "input": self.input, "value": self.value, "fails": self.fails,
                 "quantile": self.quantile, "method": self.method, "searched": list(self.searched),
-                "holds_at_point": self.holds_at_point, "other_flip": self.other_flip}
+                "holds_at_point": self.holds_at_point, "other_flip": self.other_flip,
+                "other_fails": self.other_fails, "other_quantile": self.other_quantile,
+                "p_failing": self.failing_share}
 
 
 def _evaluate_claim(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -242,8 +278,17 @@ def tipping_point(model: Model, priors: Priors, claim: Claim, name: str, *, meth
         return TippingPoint(claim.name, name, None, "never" if holds else "always", None, used, searched, holds)
     fails = _direction(model, claim, name, points, float(value), spec)
     prior = priors[name]
-    quantile = None if prior.is_point else float(prior.distribution.to_scipy().cdf(value))
-    return TippingPoint(claim.name, name, float(value), fails, quantile, used, searched, holds, other)
+    cdf = None if prior.is_point else prior.distribution.to_scipy().cdf
+    quantile = None if cdf is None else float(cdf(value))
+    other_fails = other_quantile = None
+    if other is not None:
+        other_fails = _direction(model, claim, name, points, float(other), spec)
+        if other_fails not in ("below", "above"):  # a touch, not a flip
+            other = other_fails = None
+        elif cdf is not None:
+            other_quantile = float(cdf(other))
+    return TippingPoint(claim.name, name, float(value), fails, quantile, used, searched, holds, other,
+                        other_fails, other_quantile)
 
 
 def _direction(model: Model, claim: Claim, name: str, points: dict[str, float], value: float, spec) -> str:

@@ -22,9 +22,9 @@ import numpy as np
 from mcsim.compute import kernels, lifeline, streaming
 from mcsim.compute.sampling import Design, chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
-from mcsim.inputs.runs import RunSpec
+from mcsim.inputs.runs import Claim, RunSpec
 
-__all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate", "whole_blocks"]
+__all__ = ["Head", "Progress", "Simulation", "available_cores", "published_marks", "simulate", "whole_blocks"]
 
 INFLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: bounds memory on the merging side
 
@@ -139,7 +139,8 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     pilot_n = min(n, max(PILOT, spec.keep_samples))
     inputs = design.draw(0, pilot_n)
     pilot = spec.model.evaluate(inputs, np.asarray(spec.grid_values))
-    plan = make_plan(pilot, spec.model, spec.claims, spec.grid_values, n, budget=streaming.QUANTILE_BUDGET)
+    plan = make_plan(pilot, spec.model, (*spec.claims, *published_marks(spec)), spec.grid_values, n,
+                     budget=streaming.QUANTILE_BUDGET)
     kept = min(n, spec.keep_samples)
     head = Head(inputs,
                 {o.name: np.asarray(pilot[o.name][:kept]) for o in spec.model.outputs})
@@ -153,7 +154,7 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
         for partial in runner:
             totals.merge(partial)
             _check(spec, totals)
-            if stop_when is not None and totals.samples < n and stop_when(_progress(totals)):
+            if stop_when is not None and totals.samples < n and stop_when(_progress(totals, len(spec.claims))):
                 stopped = True
                 break
     finally:
@@ -162,9 +163,25 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     return Simulation(spec, totals, head, stopped, workers if len(ranges) > 1 else 1, name)
 
 
-def _progress(totals: Totals) -> Progress:
+def published_marks(spec: RunSpec) -> tuple[Claim, ...]:
+    """For each scalar output whose value the run's publication printed, the test ``output <= that value``.
+
+    They are counted over every sample like the run's claims, after them in the plan, so that a
+    report can say where the published value sits in the output's distribution (its percentile)
+    from the run's own sample; they are not claims of the run.
+    """
+    published = spec.published
+    if published is None:
+        return ()
+    scalar = {out.name for out in spec.model.outputs if not out.per_user}
+    return tuple(Claim(f"published_{output}", "", output, "<=", value)
+                 for output, value, _label in published.values if output in scalar)
+
+
+def _progress(totals: Totals, claims: int) -> Progress:
+    """The counts of the run's first ``claims`` claims of the plan (those after them are published marks)."""
     return Progress(totals.samples, {c.name: (int(k), totals.samples)
-                                     for c, k in zip(totals.plan.claims, totals.claims, strict=True)})
+                                     for c, k in zip(totals.plan.claims[:claims], totals.claims, strict=False)})
 
 
 def _check(spec: RunSpec, totals: Totals) -> None:

@@ -9,6 +9,7 @@ standard deviations are over the finite samples; ``p_never`` is the share that i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.runs import Claim
 
 __all__ = ["QUANTILES", "ClaimResult", "Curves", "Histogram", "KeptSamples", "OutputStats", "claim_holds", "curves",
-           "evaluate_claims", "histograms", "kept_samples", "summarise"]
+           "evaluate_claims", "histograms", "kept_samples", "published_shares", "summarise"]
 
 
 Value = float | np.ndarray  # a scalar output's statistic, or an array over the users grid
@@ -113,14 +114,12 @@ class ClaimResult:
     ci95: tuple[float, float]  # Wilson score interval
     samples: int
     holds_at_point: bool  # does the claim hold at the priors' point values?
+    value_at_point: float = math.nan  # the claim's output at the priors' point values (at its grid point)
 
 
 def claim_holds(claim: Claim, outputs: dict[str, np.ndarray], grid: tuple[float, ...]) -> np.ndarray:
     """A boolean per sample: does the claim hold? ``grid``: the points the gridded outputs were evaluated at."""
-    values = outputs[claim.output]
-    if claim.at is not None:
-        values = values[:, tuple(grid).index(claim.at)]
-    return claim.holds(values)
+    return claim.holds(_at(claim, outputs, grid))
 
 
 def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
@@ -143,14 +142,33 @@ def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
     points = {name: np.array([value]) for name, value in spec.priors.points().items()}
     at_point = spec.model.evaluate(points, np.asarray(spec.grid_values))
     results = []
-    for claim, held in zip(sim.totals.plan.claims, sim.totals.claims, strict=True):
+    for claim, held in zip(spec.claims, sim.totals.claims, strict=False):  # the plan's marks follow the claims
         n, k = sim.n, int(held)
         p = k / n
         interval = scipy_stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
         results.append(ClaimResult(claim, p, float(np.sqrt(p * (1 - p) / n)),
                                    (float(interval.low), float(interval.high)), n,
-                                   bool(claim_holds(claim, at_point, spec.grid_values)[0])))
+                                   bool(claim_holds(claim, at_point, spec.grid_values)[0]),
+                                   float(_at(claim, at_point, spec.grid_values)[0])))
     return results
+
+
+def _at(claim: Claim, outputs: dict[str, np.ndarray], grid: tuple[float, ...]) -> np.ndarray:
+    """The claim's output per sample, at its grid point for an output over the grid."""
+    values = outputs[claim.output]
+    return values[:, tuple(grid).index(claim.at)] if claim.at is not None else values
+
+
+def published_shares(sim: Simulation) -> dict[str, float]:
+    """For each output whose published value the run counted, the share of samples at or below it.
+
+    That share is where the published value sits in the output's distribution over the run's
+    every sample (its percentile / 100); see :func:`mcsim.compute.engine.published_marks`.
+    """
+    plan, n = sim.totals.plan, sim.n
+    marks = plan.claims[len(sim.spec.claims):]
+    held = sim.totals.claims[len(sim.spec.claims):]
+    return {mark.output: int(k) / n for mark, k in zip(marks, held, strict=True)}
 
 
 @dataclass(frozen=True)

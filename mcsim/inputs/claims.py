@@ -6,7 +6,11 @@ A claim reads ``output op value``, e.g. ``payback_months <= 12``, or names a ran
 output over the model's grid is read at one point of the run's grid, named by the grid's name
 (``users = 5e7``: ``surplus at 50,000,000 users > 0``; ``months = 24`` for a model over months).
 A claim may be one reading of another (``reading_of``): the same
-statement about the same output, tested another way. :data:`OPERATORS` is the one table of the
+statement about the same output, tested another way. A claim may quote the words it tests as
+written (``quote``, in the language ``quote_lang``, from ``quote_source``), with their translations
+(``quote_en``, ``quote_fr``): its ``text`` is the proposition mcsim tests, the quote what the source
+says; ``literal = true`` says that the claim tests the quote as it reads literally. Its readings
+(``reading_of``) say how else it may be read. :data:`OPERATORS` is the one table of the
 comparisons a claim may make, with what each needs.
 """
 
@@ -24,8 +28,8 @@ from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models.base import Model
 from mcsim.models.grid import GRIDS
 
-__all__ = ["CLAIM_KEYS", "GRID_KEYS", "OPERANDS", "OPERATORS", "Claim", "Operator", "check_claim", "check_claim_in_run",
-           "check_claims", "claim_where", "parse_claims"]
+__all__ = ["CLAIM_KEYS", "GRID_KEYS", "OPERANDS", "OPERATORS", "QUOTE_KEYS", "QUOTE_LANGUAGES", "Claim", "Operator",
+           "check_claim", "check_claim_in_run", "check_claims", "claim_where", "parse_claims"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,11 @@ OPERATORS: dict[str, Operator] = {
 OPERANDS = ("value", "low", "high", "rel", "factor")
 #: The keys that name a claim's point on its model's grid, one per kind of grid.
 GRID_KEYS = tuple(GRIDS)
-CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, *GRID_KEYS, "reading_of")
+#: The keys that quote a claim's source: its words as written, where, in which language, and translated.
+QUOTE_KEYS = ("quote", "quote_source", "quote_lang", "quote_en", "quote_fr", "literal")
+#: The languages a quote may be in, or be translated into (``quote_en``, ``quote_fr``).
+QUOTE_LANGUAGES = ("en", "fr")
+CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, *GRID_KEYS, "reading_of", *QUOTE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,15 @@ class Claim:
         The name of an earlier claim of the run this one is another reading of.
     text_fr : str
         Its words in French, for reports written in French ("" : its ``text`` is used).
+    quote, quote_source : str
+        The words the claim tests, exactly as its source wrote them, and where they are ("" : none).
+    quote_lang : str
+        The language of ``quote`` (``"en"`` or ``"fr"``; ``"en"`` by default).
+    quote_en, quote_fr : str
+        The quote translated into English and French, shown as translations in reports written in
+        a language other than the quote's ("" : none; the quote is shown alone).
+    literal : bool
+        Whether the claim tests the quote as it reads literally (reports then say "read literally").
 
     Raises
     ------
@@ -145,6 +162,12 @@ class Claim:
     reading_of: str | None = None
     months: float | None = None  # for an output over a months grid: at which month
     text_fr: str = ""
+    quote: str = ""
+    quote_source: str = ""
+    quote_lang: str = "en"
+    quote_en: str = ""
+    quote_fr: str = ""
+    literal: bool = False
 
     def __post_init__(self) -> None:
         check_fields(check_claim, fields_of(self), claim_where(self.name))
@@ -166,6 +189,12 @@ class Claim:
     def two_sided(self) -> bool:
         """Whether the claim holds on a bounded range of its output (``between``, ``about``)."""
         return OPERATORS[self.op].two_sided
+
+    def translated_quote(self, lang: str) -> str:
+        """The quote in ``lang``: the quote itself in its own language, else its translation ("" : none)."""
+        if lang == self.quote_lang:
+            return self.quote
+        return {"en": self.quote_en, "fr": self.quote_fr}.get(lang, "")
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -210,9 +239,20 @@ def check_claim(claim: Table) -> None:
     name = claim.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         claim.invalid("name", "must be a name of letters, digits and underscores")
-    for key in ("text", "text_fr"):
+    for key in ("text", "text_fr", "quote", "quote_source", "quote_en", "quote_fr"):
         if not isinstance(claim.get(key, ""), str):
             claim.invalid(key, "must be a string")
+    lang = claim.get("quote_lang", "en")
+    if lang not in QUOTE_LANGUAGES:
+        close = did_you_mean(lang, QUOTE_LANGUAGES) if isinstance(lang, str) else ""
+        claim.add("quote_lang", f"= {show(lang)} is invalid{close} (allowed: {', '.join(QUOTE_LANGUAGES)})")
+    literal = claim.get("literal", False)
+    if not isinstance(literal, bool):
+        claim.invalid("literal", "must be true or false (true: the claim tests its quote as it reads literally)")
+    if not claim.get("quote"):
+        for key in ("quote_source", "quote_en", "quote_fr", "literal"):
+            if claim.get(key):
+                claim.add(key, f"= {show(claim.get(key))} is given without 'quote' (the words as written)")
     output = claim.get("output")
     if output is None:
         claim.add(None, "is missing 'output' (the output the claim is about)")

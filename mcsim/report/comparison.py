@@ -106,15 +106,28 @@ def _top_driver(v: dict) -> dict | None:
 
 
 def _fragile(v: dict) -> dict | None:
-    """The tipping point whose failing side the prior makes most likely."""
+    """The tipping point whose failing side (both sides, for an input that tips a claim twice) the prior makes most
+    likely."""
     best, share = None, -1.0
     for t in v.get("tipping_points", []):
         if t.get("value") is None or t.get("quantile") is None or t.get("fails") not in ("below", "above"):
             continue
-        p = t["quantile"] if t["fails"] == "below" else 1 - t["quantile"]
+        p = t.get("p_failing")
+        if p is None:  # a summary written before both sides were counted
+            p = t["quantile"] if t["fails"] == "below" else 1 - t["quantile"]
         if p > share:
             best, share = {**t, "failing_share": p}, p
     return best
+
+
+def _tip_words(t: dict, scenario: dict) -> str:
+    """A tipping point from summary.json in words, with its second flip where an input tips a claim twice."""
+    name = md_text(_input(scenario, t["input"]))
+    said = f"fails {t['fails']} {name} = {number(t['value'])} ({ordinal(t['quantile'])})"
+    if t.get("other_flip") is not None and t.get("other_fails") in ("below", "above"):
+        where = f" ({ordinal(t['other_quantile'])})" if t.get("other_quantile") is not None else ""
+        said += f" and {t['other_fails']} {number(t['other_flip'])}{where}"
+    return said
 
 
 def _verdict_moves(data: dict) -> list[str]:
@@ -198,8 +211,7 @@ def _tables(data: dict) -> list[str]:
     for s in scenarios:
         for n, c in s["claims"].items():
             t = c.get("most_likely_tipping_point")
-            tip = (f"fails {t['fails']} {md_text(_input(s, t['input']))} = {number(t['value'])} "
-                   f"({ordinal(t['quantile'])})" if t else "")
+            tip = _tip_words(t, s) if t else ""
             share = f"{t['failing_share']:.3f}" if t else ""
             box = c.get("first_box")
             boxed = (", ".join(md_text(_input(s, r["input"])) for r in box["restrictions"])

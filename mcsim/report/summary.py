@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from mcsim import __version__
+from mcsim.inputs.claims import QUOTE_KEYS
 from mcsim.inputs.runs import REPORT_SETTINGS
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
 from mcsim.report.attribution import HEAVY_TAIL_MEANS, SHARES_MEAN, heavy_tail_summary, median_attribution_summary
@@ -138,6 +139,9 @@ def build_summary(result: Result) -> dict[str, Any]:
             entry["median_attribution"] = median_attribution_summary(result.medians[out.name])
         if out.name in result.tails:
             entry["heavy_tail"] = heavy_tail_summary(result.tails[out.name])
+        if out.name in result.published_shares and spec.published is not None:
+            entry["published"] = {"value": spec.published.value(out.name)[0],
+                                  "share_at_or_below": result.published_shares[out.name]}
         outputs[out.name] = entry
     claims = {
         name: {
@@ -145,7 +149,9 @@ def build_summary(result: Result) -> dict[str, Any]:
             "likelihood": term(c.probability),
             "likelihood_straddles": " and ".join(straddle(c.probability, c.ci95)) or None,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
+            "value_at_point": c.value_at_point,
             **({"reading_of": c.claim.reading_of} if c.claim.reading_of is not None else {}),
+            **({key: getattr(c.claim, key) for key in QUOTE_KEYS} if c.claim.quote else {}),
             **({c.claim.grid: c.claim.at} if c.claim.at is not None else {}),
         }
         for name, c in result.claims.items()

@@ -30,7 +30,7 @@ from mcsim.report.latex import tabular, tex_number, tex_text
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.priors_words import describe_distribution
 from mcsim.report.text import decimal, fixed, format_value, input_label, names_its_unit, number, percent
-from mcsim.report.verdict import claim_condition
+from mcsim.report.verdict import claim_condition, tipping_cells
 from mcsim.result import Result
 
 __all__ = ["TABLES", "Table", "comparison_tables", "csv_number", "run_tables", "write_tables"]
@@ -222,24 +222,19 @@ def _input_names(result: Result) -> dict[str, tuple[str, str]]:
 def _tipping(result: Result) -> Table:
     names = _input_names(result)
     header = ("claim", "input", "label", "unit", "value", "fails", "quantile", "failing_share", "method",
-              "other_flip", "holds_at_point")
+              "other_flip", "other_fails", "other_quantile", "holds_at_point")
     rows, tex_rows = [], []
     for claim, cv in result.verdict.claims.items():
         text = result.claims[claim].claim.text or claim_condition(result.claims[claim], result)
         tex_rows.append(f"\\multicolumn{{5}}{{l}}{{\\emph{{{tex_text(text)}}}}} \\\\")
         for t in cv.tipping:
             label, unit = names.get(t.input, (t.input, ""))
-            if t.value is None or t.quantile is None:
-                share = {"always": 1.0, "never": 0.0}.get(t.fails) if t.value is None else None
-            else:
-                share = t.quantile if t.fails == "below" else 1 - t.quantile
+            share = t.failing_share
             rows.append((claim, t.input, label, unit, t.value, t.fails, t.quantile, share, t.method, t.other_flip,
-                         t.holds_at_point))
-            fails = {"below": _("below"), "above": _("above"), "always": _("always"), "never": _("never")}[t.fails]
-            flips = t.value is not None and t.fails in ("below", "above")
-            at = _value(t.value, unit, unit_shown=True) if flips else "---"
-            percentile = tex_number(fixed(100 * t.quantile, 1)) if t.quantile is not None else "---"
-            tex_rows.append([r"\quad " + tex_text(label), tex_text(fails), at, percentile,
+                         t.other_fails, t.other_quantile, t.holds_at_point))
+            side, at, percentile = tipping_cells(t, lambda v, u=unit: _value(v, u, unit_shown=True))
+            tex_rows.append([r"\quad " + tex_text(label), tex_text(side), at or "---",
+                             tex_number(percentile) if percentile else "---",
                              _probability(share) if share is not None else "---"])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":

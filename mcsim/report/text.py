@@ -230,7 +230,7 @@ def condition(label: str, unit: str, claim) -> str:
 
 def reading_words(claim, number: Callable[[float], str] = lambda v: f"{v:,.15g}") -> str:
     """A claim's test as a reading of a value, without its output: 'at most 6,000,000',
-    'between 4,500,000 and 7,500,000', 'about 6,000,000, within 25 %', 'within a factor of 2 of
+    'between 4,500,000 and 7,500,000', 'within 25 % of 6,000,000', 'within a factor of 2 of
     6,000,000'; ``number`` writes each number (in full by default).
     """
     if claim.op in OPERATOR_WORDS:
@@ -238,7 +238,7 @@ def reading_words(claim, number: Callable[[float], str] = lambda v: f"{v:,.15g}"
     if claim.op == "between":
         return _("between {low} and {high}").format(low=number(claim.low), high=number(claim.high))
     if claim.rel is not None:
-        return _("about {value}, within {share}").format(value=number(claim.value), share=_share(claim.rel, 6))
+        return _("within {share} of {value}").format(value=number(claim.value), share=_share(claim.rel, 6))
     return _("within a factor of {factor} of {value}").format(factor=general(claim.factor, 6),
                                                                value=number(claim.value))
 

@@ -37,10 +37,12 @@ from mcsim.report.text import (
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
 __all__ = [
+    "abstract_sentence",
     "answer_markdown",
     "claim_condition",
     "describe_box",
     "describe_tipping",
+    "headline",
     "methods_markdown",
     "ordinal",
     "ranked_by_words",
@@ -106,25 +108,61 @@ def readings(c: ClaimResult, result: Result) -> list[tuple[str, ClaimResult]]:
 
     A claim that other claims read another way (their ``reading_of``) is worded once per reading
     wherever its probability is said (the answer that opens the report and the claim's own section).
+    The claim itself comes first: read literally where it says it tests its quote literally (``literal``).
+    A reading is named in words, never inside quotation marks: quotation marks are for a source's words.
     """
     group = reading_groups(result.claims).get(c.claim.name)
     if not group:
         return [("", c)]
+    return [(reading_name(r, result), r) for r in group]
+
+
+def reading_name(c: ClaimResult, result: Result) -> str:
+    """How a reading is named: 'read literally, at least 6 million', 'read as at most 6 million'."""
     out = result.spec.model.output(c.claim.output)
     shown = not names_its_unit(output_label(out), _(out.unit))
-    return [(_("read as “{reading}”").format(
-        reading=reading_words(r.claim, lambda v: format_value(v, out.unit, unit_shown=shown))), r) for r in group]
+    words = reading_words(c.claim, lambda v: format_value(v, out.unit, unit_shown=shown))
+    if c.claim.literal:
+        return _("read literally, {reading}").format(reading=words)
+    return _("read as {reading}").format(reading=words)
 
 
-def _under(reading: str) -> str:
-    return f"{md_text(reading)}, " if reading else ""
+def quote_markdown(claim, *, lead: str = "") -> str:
+    """A claim's quote, verbatim in its quotation marks, where it is from, and its translation labelled as such.
+
+    The quote is in the marks of its own language (« » for French, “ ” for English); a translation
+    into the report's language, where the report's language differs and the run gives one, follows
+    in the report's marks. Nothing for a claim without a quote.
+    """
+    if not claim.quote:
+        return ""
+    quoted = (f"«\u00a0{md_text(claim.quote)}\u00a0»" if claim.quote_lang == "fr" else f"“{md_text(claim.quote)}”")
+    translation = claim.translated_quote(language()) if language() != claim.quote_lang else ""
+    source = md_text(claim.quote_source)
+    if translation and source:
+        said = _("{quote} ({source}; translation: {translation})")
+    elif translation:
+        said = _("{quote} (translation: {translation})")
+    elif source:
+        said = _("{quote} ({source})")
+    else:
+        said = "{quote}"
+    return lead + said.format(quote=quoted, source=source, translation=_("“{text}”").format(text=md_text(translation)))
 
 
-def _worded(c: ClaimResult, result: Result, say) -> str:
-    """'**about as likely as not** (...)', or, for a claim with readings, ', read as “...”, ... ; read as ...'."""
-    found = readings(c, result)
-    worded = _("; ").join(_under(reading) + say(r) for reading, r in found)
-    return f", {worded}," if len(found) > 1 else f" {worded}"
+def _at_point(c: ClaimResult, result: Result) -> str:
+    """Whether a claim holds at the point values, in words that cannot be misread, with its output's value there:
+    'at the paper's values (5.83 million) it fails'."""
+    out = result.spec.model.output(c.claim.output)
+    value = c.value_at_point
+    if result.spec.published is not None and not result.spec.overridden:  # the priors' points are the paper's
+        said = _("at the paper's values ({value}) it holds") if c.holds_at_point else \
+            _("at the paper's values ({value}) it fails")
+    else:
+        said = _("at the priors' point values ({value}) it holds") if c.holds_at_point else \
+            _("at the priors' point values ({value}) it fails")
+    shown = not names_its_unit(output_label(out), _(out.unit))
+    return said.format(value=md_text(format_value(value, out.unit, unit_shown=shown)))
 
 
 def _probability(c: ClaimResult) -> str:
@@ -147,6 +185,8 @@ def ordinal(q: float) -> str:
     if q > 0.995:
         return _("above the 99th percentile of its prior")
     k = round(100 * q)
+    if k == 1:
+        return _("the 1st percentile of its prior")
     if language() != "en":
         return _("the {k}th percentile of its prior").format(k=k)
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
@@ -154,27 +194,37 @@ def ordinal(q: float) -> str:
 
 
 def _failing_share(t: TippingPoint) -> float:
-    """The prior's probability of the failing side, with the other inputs at their points."""
-    if t.value is None or t.quantile is None:
-        return {"always": 1.0, "never": 0.0}.get(t.fails, 0.0) if t.value is None else 0.0
-    return t.quantile if t.fails == "below" else 1 - t.quantile
+    """The prior's probability of the failing side (both sides of a two-sided claim), the other inputs at their
+    points; 0 where it is not known (a point prior)."""
+    share = t.failing_share
+    return 0.0 if share is None else share
 
 
 def _flips(cv: ClaimVerdict) -> list[TippingPoint]:
     """The tipping points where the claim flips, the likeliest failing side first."""
-    return sorted((t for t in cv.tipping if t.value is not None and t.fails in ("below", "above")),
-                  key=_failing_share, reverse=True)
+    return sorted((t for t in cv.tipping if t.sides), key=_failing_share, reverse=True)
+
+
+def _where(q: float | None) -> str:
+    return ordinal(q) if q is not None else _("a point in the priors")
 
 
 def describe_tipping(t: TippingPoint, labels: dict[str, tuple[str, str]]) -> str:
-    """One tipping point in words (Markdown-safe)."""
+    """One tipping point in words (Markdown-safe), both flips of an input that tips a two-sided claim twice."""
     name = _name(t.input, labels)
-    if t.value is None or t.fails in ("always", "never"):
+    if not t.sides:
         return (_("it fails whatever the {input}") if t.fails == "always" else
                 _("it holds whatever the {input}")).format(input=name)
     unit = labels.get(t.input, (t.input, ""))[1]
-    where = ordinal(t.quantile) if t.quantile is not None else _("a point in the priors")
-    return _fails_when(t.fails).format(input=name, value=md_text(format_value(t.value, unit))) + f" ({where})"
+    shown = [(md_text(format_value(v, unit)), fails, _where(q)) for v, fails, q in t.sides]
+    if len(shown) == 2:
+        (low, low_fails, low_where), (high, _fails, high_where) = shown
+        said = (_("it fails when the {input} is below {low} ({low_where}) or above {high} ({high_where})")
+                if low_fails == "below" else
+                _("it fails when the {input} is between {low} ({low_where}) and {high} ({high_where})"))
+        return said.format(input=name, low=low, low_where=low_where, high=high, high_where=high_where)
+    value, fails, where = shown[0]
+    return _fails_when(fails).format(input=name, value=value) + f" ({where})"
 
 
 def _fails_when(side: str) -> str:
@@ -248,36 +298,113 @@ def _claim_sentence(c: ClaimResult, result: Result) -> str:
 # --- the answer that opens the report ---------------------------------------------------------------
 
 def answer_markdown(result: Result) -> list[str]:
-    """The report's opening lines: is the first claim robust, what drives it, where it tips, what makes it fail.
+    """The report's opening lines, on the run's first claim.
 
-    The other claims follow on one line. Nothing for a run without claims.
+    Its source's words as written (the claim's quote), then one sentence a paper can quote in its
+    abstract (:func:`abstract_sentence`), then the claim's readings, the literal one first, each
+    with its probability and whether it holds at the point values; then what drives it, where it
+    tips and what would make it fail. The other claims follow, each with its quote and readings.
+    Nothing for a run without claims.
     """
     if not result.claims:
         return []
     labels = _labels(result)
     names = list(result.claims)
     c, cv = result.claims[names[0]], result.verdict.claims[names[0]]
-    test = md_text(claim_condition(c, result))
-    said = _("“{claim}” ({test})").format(claim=md_text(claim_text(c.claim)), test=test) if c.claim.text else \
-        _capital(test)
-    point = _("it holds at their point values") if c.holds_at_point else _("it fails at their point values")
-    lines = [_("- **Is the claim robust?** {claim} is{worded} under these priors; {point}.").format(
-        claim=said, worded=_worded(c, result, _probability), point=point)]
+    lines = [line for said in headline(result) for line in (said, "")]
+    found = readings(c, result)
+    if len(found) > 1:
+        lines.append(_("- **How likely it is, reading by reading:**"))
+        lines += [_("  - {reading}: {probability}; {point}.").format(
+            reading=md_text(_capital(name)), probability=_probability(r), point=_at_point(r, result))
+            for name, r in found]
+    else:
+        test = md_text(claim_condition(c, result))
+        said = _("“{claim}” ({test})").format(claim=md_text(claim_text(c.claim)), test=test) if c.claim.text else \
+            _capital(test)
+        lines.append(_("- **Is the claim robust?** {claim} is {probability} under these priors; {point}.").format(
+            claim=said, probability=_probability(c), point=_at_point(c, result)))
     driver, tipping = _driver(cv, labels, result, c)
     lines.append(_("- **What drives it:** {driver}.").format(driver=driver))
     if tipping:
         lines.append(_("- **Where it tips:** {tipping}.").format(tipping=tipping))
     lines.append(_("- **What would make it fail:** {failure}.").format(failure=_failure(cv, labels)))
-    others = []
-    for other in (result.claims[name] for name in names[1:]):
-        if other.claim.reading_of is not None:
-            continue  # said with the claim it reads
-        named = md_text(claim_text(other.claim) or claim_condition(other, result))
-        worded = _worded(other, result, _compact).rstrip(",")
-        others.append(_("“{claim}” is{worded}").format(claim=named, worded=worded))
+    others = [_other_claim(result.claims[name], result) for name in names[1:]
+              if result.claims[name].claim.reading_of is None]  # a reading is said with the claim it reads
     if others:
-        lines.append(_("- **The other claims:** {claims}.").format(claims=_("; ").join(others)))
+        lines.append(_("- **The other claims:**"))
+        lines += [f"  - {other}" for other in others]
     return [*lines, ""]
+
+
+def headline(result: Result) -> list[str]:
+    """The report's first paragraphs (Markdown): the first claim's quote, then the sentence for an abstract.
+
+    Either may be missing (a claim without a quote; a claim on an output over the grid); none without claims.
+    """
+    if not result.claims:
+        return []
+    c = next(iter(result.claims.values()))
+    said = [quote_markdown(c.claim, lead=_("**The words tested:** ")), abstract_sentence(result, c)]
+    return [paragraph for paragraph in said if paragraph]
+
+
+def _other_claim(c: ClaimResult, result: Result) -> str:
+    """Another claim on one line: its quote or its words, then each reading's likelihood and verdict at the points."""
+    found = readings(c, result)
+    worded = _("; ").join(
+        _("{reading}, {likelihood}, and {point}").format(reading=md_text(name), likelihood=_compact(r),
+                                                          point=_at_point(r, result)) if name else
+        _("{likelihood}, and {point}").format(likelihood=_compact(r), point=_at_point(r, result))
+        for name, r in found)
+    named = quote_markdown(c.claim) or _("“{claim}”").format(
+        claim=md_text(claim_text(c.claim) or claim_condition(c, result)))
+    return _("{claim}: {worded}.").format(claim=named, worded=worded)
+
+
+def abstract_sentence(result: Result, c: ClaimResult) -> str:
+    """One sentence on a claim's output that a paper can quote in its abstract (about 45 words at most).
+
+    The output's median and 90 % interval under the priors; where the value the run's publication
+    printed sits in that distribution (its percentile over every sample); and how likely the
+    output is within the claim's range reading (the first of its readings that is a range: within
+    25 % of 6 million), or the claim itself. Nothing for a claim on an output over the grid.
+    """
+    out = result.spec.model.output(c.claim.output)
+    if out.per_user:
+        return ""
+    stats = result.outputs[out.name]
+    shown = not names_its_unit(output_label(out), _(out.unit))
+    value = lambda v: md_text(format_value(float(v), out.unit, unit_shown=shown))  # noqa: E731
+    group = [r for _name, r in readings(c, result)]
+    ranged = next((r for r in group if r.claim.two_sided), c)
+    reading = md_text(reading_words(ranged.claim, lambda v: format_value(v, out.unit, unit_shown=shown)))
+    fields = {"output": md_text(lower_first(output_label(out))), "median": value(stats.p50), "low": value(stats.p05),
+              "high": value(stats.p95), "reading": reading, "p": fixed(ranged.probability, 2),
+              "term": _(term(ranged.probability))}
+    share = result.published_shares.get(out.name)
+    reference = result.spec.published.value(out.name) if result.spec.published is not None else None
+    if share is None or reference is None:
+        return _("Under these priors, the median of {output} is {median} (90 % interval {low} to {high}), and the "
+                 "probability that it is {reading} is {p} ({term}).").format(**fields)
+    return _("Under these priors, the median of {output} is {median} (90 % interval {low} to {high}); the "
+             "published {published} lies {percentile}, and the probability that it is {reading} is {p} ({term})."
+             ).format(**fields, published=value(reference[0]), percentile=percentile_words(share))
+
+
+def percentile_words(share: float) -> str:
+    """Where a value sits in a distribution, from the share of samples at or below it: 'at its 56th percentile'."""
+    if share < 0.005:
+        return _("below its 1st percentile")
+    if share > 0.995:
+        return _("above its 99th percentile")
+    k = round(100 * share)
+    if k == 1:
+        return _("at its 1st percentile")
+    if language() != "en":
+        return _("at its {k}th percentile").format(k=k)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"at its {k}{suffix} percentile"
 
 
 def _compact(c: ClaimResult) -> str:
@@ -307,16 +434,13 @@ def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> t
         return _("no input tips the claim on its own, and the run has no sensitivity analysis"), ""
     if found is None:
         return driver, ""
-    name = _name(found.input, labels)
-    if found.value is None or found.fails in ("always", "never"):
+    if not found.sides:
         said = (_("moved on its own, the others at their point values, the {input} never tips it: it fails")
                 if found.fails == "always" else
                 _("moved on its own, the others at their point values, the {input} never tips it: it holds"))
-        return driver, said.format(input=name)
-    unit = labels.get(found.input, (found.input, ""))[1]
-    where = ordinal(found.quantile) if found.quantile is not None else _("a point in the priors")
-    fails = _fails_when(found.fails).format(input=name, value=md_text(format_value(found.value, unit)))
-    return driver, _("{fails}, {where} (the other inputs at their point values)").format(fails=fails, where=where)
+        return driver, said.format(input=_name(found.input, labels))
+    return driver, _("{fails}, the other inputs at their point values").format(
+        fails=describe_tipping(found, labels))
 
 
 def _failure(cv: ClaimVerdict, labels: dict) -> str:
@@ -361,13 +485,20 @@ def verdict_markdown(result: Result) -> list[str]:
 
 
 def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Result) -> list[str]:
-    point = _("It holds at the priors' point values.") if c.holds_at_point else \
-        _("It fails at the priors' point values.")
     test = md_text(claim_condition(c, result))
-    worded = _("; ").join(_under(reading) + _probability(r) for reading, r in readings(c, result))
-    lines = [f"### {md_text(claim_text(c.claim)) if c.claim.text else _capital(test)}", "",
-             _("{test}: {worded}, over {n} samples.").format(test=_capital(test), worded=worded, n=decimal(c.samples))
-             + " " + point, ""]
+    lines = [f"### {md_text(claim_text(c.claim)) if c.claim.text else _capital(test)}", ""]
+    if c.claim.quote:
+        lines += [quote_markdown(c.claim, lead=_("**The words tested:** ")), ""]
+    found = readings(c, result)
+    if len(found) > 1:
+        lines += [_("{test}, over {n} samples:").format(test=_capital(test), n=decimal(c.samples)), ""]
+        lines += [_("- {reading}: {probability}; {point}.").format(
+            reading=md_text(_capital(name)), probability=_probability(r), point=_at_point(r, result))
+            for name, r in found]
+        lines.append("")
+    else:
+        lines += [_("{test}: {probability}, over {n} samples; {point}.").format(
+            test=_capital(test), probability=_probability(c), n=decimal(c.samples), point=_at_point(c, result)), ""]
     if cv.drivers:
         measure = cv.drivers[0].measure[0]
         top = [f"{_name(d.input, labels)} ({measure} {fixed(value, 2)} ± {fixed(conf, 2)})"
@@ -394,14 +525,32 @@ def _tipping_table(cv: ClaimVerdict, labels: dict) -> list[str]:
              "|---|---|---:|---:|---:|---|"]
     for t in sorted(cv.tipping, key=_failing_share, reverse=True):
         label, unit = labels.get(t.input, (t.input, ""))
-        if t.value is None or t.fails in ("always", "never"):
-            side, at, q = (_("always") if t.fails == "always" else _("never")), "", ""
-        else:
-            side, at = _(t.fails), md_text(format_value(t.value, unit, 4))
-            q = "" if t.quantile is None else fixed(100 * t.quantile, 1)
-        share = "" if t.quantile is None and t.value is not None else fixed(_failing_share(t), 3)
+        side, at, q = tipping_cells(t, lambda v, u=unit: md_text(format_value(v, u, 4)))
+        share = "" if t.failing_share is None else fixed(t.failing_share, 3)
         lines.append(f"| {md_cell(label)} | {side} | {at} | {q} | {share} | {_(t.method)} |")
     return [*lines, ""]
+
+
+def tipping_cells(t: TippingPoint, number) -> tuple[str, str, str]:
+    """A tipping point's cells in a table: the side where the claim fails, the value(s) and their percentiles.
+
+    An input that tips a two-sided claim twice gives both flips: 'below or above', '2.69 % or 9.25 %'.
+    ``number`` writes a value of the input.
+    """
+    sides = t.sides
+    if not sides:
+        return (_("always") if t.fails == "always" else _("never")), "", ""
+    percentiles = ["" if q is None else fixed(100 * q, 1) for _v, _f, q in sides]
+    if len(sides) == 1:
+        return _(sides[0][1]), number(sides[0][0]), percentiles[0]
+    (low, low_fails, _q), (high, _f, _q2) = sides
+    if low_fails == "below":
+        side, at = _("below or above"), _("{low} or {high}").format(low=number(low), high=number(high))
+        q = _("{low} or {high}").format(low=percentiles[0], high=percentiles[1]) if all(percentiles) else ""
+    else:
+        side, at = _("between"), _("{low} to {high}").format(low=number(low), high=number(high))
+        q = _("{low} to {high}").format(low=percentiles[0], high=percentiles[1]) if all(percentiles) else ""
+    return side, at, q
 
 
 def _boxes_markdown(cv: ClaimVerdict, labels: dict) -> list[str]:
