@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -153,3 +154,34 @@ def test_a_run_file_s_quote_with_a_wrong_language_names_the_file_and_field(tmp_p
     with pytest.raises(InputError) as error:
         load_run(tmp_path / "run.toml")
     assert 'run.toml: [[claims]] "c" quote_lang = "french" is invalid' in str(error.value)
+
+
+def test_a_claim_whose_indices_are_undefined_gets_no_driver_in_the_headline(tmp_path):
+    """A claim that fails in a few samples only is constant in some replicates' A and B rows: its Sobol indices
+    are undefined there, so the headline names no driver and says why, with no library warning on the way."""
+    (tmp_path / "run.toml").write_text(
+        f'[run]\npriors = "{(ROOT / "priors" / "paper-table1.toml").as_posix()}"\nsamples = 2048\n'
+        '[[claims]]\nname = "rare"\noutput = "break_even_users"\nop = "<="\nvalue = 1e9\n'
+        '[sensitivity]\noutputs = ["break_even_users"]\nbase_samples = 256\nmax_base_samples = 256\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = execute(load_run(tmp_path / "run.toml"))
+    cv = result.verdict.claims["rare"]
+    assert cv.no_driver is not None and cv.no_driver.kind == "sobol undefined"
+    out = write_report(result, tmp_path / "out")
+    opening = _opening((out / "report.md").read_text())
+    assert ("- **What drives it:** no input can be named as its driver: the indices of the claim's indicator are "
+            f"undefined in {cv.no_driver.count} of their {cv.no_driver.estimates} estimates") in opening
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["verdict"]["claims"]["rare"]["no_driver"].startswith("the target is constant in the A and B rows")
+
+
+def test_an_unconverged_driver_is_said_with_its_interval_within_0_and_1():
+    from mcsim.analysis.sensitivity.result import NoDriver
+    from mcsim.report.verdict import _index, no_driver_words
+
+    assert _index("ST", 0.90, 0.18) == "ST 0.90, interval 0.72 to 1.00"
+    assert _index("ST", 0.78, 0.01) == "ST 0.78 ± 0.01"
+    said = no_driver_words(NoDriver("not converged", width=0.36, tolerance=0.05), "the claim's indicator")
+    assert said.endswith("the interval of the largest index of the claim's indicator is 0.36 wide, wider than the "
+                         "0.05 at which the indices count as converged")

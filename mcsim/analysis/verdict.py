@@ -78,6 +78,7 @@ class ClaimVerdict:
     drivers: tuple[Driver, ...]  # by decreasing ST; empty without a sensitivity analysis of it
     drivers_of: str  # what the indices are of: the claim's indicator or its output; "" without them
     fails: np.ndarray  # bool per kept sample: does the claim fail there?
+    no_driver: object = None  # a NoDriver: why those indices may name no driver; None when they may
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
         tipping = tuple(tipping_points(spec.model, spec.priors, [claim]))
         fails = ~claim_holds(claim, kept.outputs, spec.grid_values) if kept.size else np.zeros(0, dtype=bool)
         discovery = discover({input_: kept.inputs[input_] for input_ in uncertain}, fails)
-        drivers, of = _drivers(sensitivity, claim)
-        judged[name] = ClaimVerdict(name, tipping, discovery, drivers, of, fails)
+        drivers, of, no_driver = _drivers(sensitivity, claim)
+        judged[name] = ClaimVerdict(name, tipping, discovery, drivers, of, fails, no_driver)
     scalar = [cr.claim for cr in claims.values() if not spec.model.output(cr.claim.output).per_user]
     if not scalar or len(uncertain) < 2:
         return Verdict(judged)
@@ -137,9 +138,10 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
     return Verdict(judged, the_map, claim.name, chosen_by)
 
 
-def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple[Driver, ...], str]:
+def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple[Driver, ...], str, object]:
+    """The claim's drivers by decreasing importance, what their indices are of, and why they may name no driver."""
     if sensitivity is None:
-        return (), ""
+        return (), "", None
     for key, of in ((claim.name, N_("the claim's indicator")), (claim.output, f"{claim.output}")):
         try:
             target = sensitivity[key]
@@ -147,15 +149,16 @@ def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple
             continue
         ix = target.indices
         if ix is None:
-            continue
+            return (), of, target.no_driver_reason  # no variance: nothing to rank
         sh = target.shapley if target.ranking is not None and target.ranking.by == "shapley" else None
         if sh is not None:  # correlated priors: the Shapley effects rank the inputs
             order = np.argsort(-sh.effects, kind="stable")
             return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j]), float(sh.effects[j]),
-                                float(sh.conf[j])) for j in order), of
+                                float(sh.conf[j])) for j in order), of, target.no_driver_reason
         order = np.argsort(-ix.ST, kind="stable")
-        return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j])) for j in order), of
-    return (), ""
+        return (tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j])) for j in order), of,
+                target.no_driver_reason)
+    return (), "", None
 
 
 def rank_inputs(spec: RunSpec, sensitivity: SensitivityResult | None, keys: tuple[tuple[str, str], ...],

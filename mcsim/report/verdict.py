@@ -66,6 +66,7 @@ def verdict_summary(result: Result) -> dict[str, Any]:
                                    if d.shapley is not None else {})} for d in cv.drivers]},
             "tipping_points": [t.to_summary() for t in cv.tipping],
             "discovery": cv.discovery.to_summary(),
+            "no_driver": None if cv.no_driver is None else str(cv.no_driver),
             "sentence": _claim_sentence(c, result),
         }
     summary: dict[str, Any] = {"claims": claims}
@@ -419,7 +420,14 @@ def _compact(c: ClaimResult) -> str:
 def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> tuple[str, str]:
     """The input that drives a claim, in words, and where that input tips it ("" where nothing is known)."""
     flips = _flips(cv)
-    if cv.drivers:
+    if cv.no_driver is not None:
+        reason = no_driver_words(cv.no_driver, _drivers_of(cv, result, c))
+        if not flips:
+            return reason, ""
+        found = flips[0]
+        driver = _("{reason}; of the inputs moved one at a time, the {input} is the likeliest to tip it").format(
+            reason=reason, input=_name(found.input, labels))
+    elif cv.drivers:
         top = cv.drivers[0]
         measure, value, _conf = top.measure
         driver = (_("the {input} (Shapley effect {st} of {of}, with the priors' correlations)") if measure == "Shapley"
@@ -441,6 +449,20 @@ def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> t
         return driver, said.format(input=_name(found.input, labels))
     return driver, _("{fails}, the other inputs at their point values").format(
         fails=describe_tipping(found, labels))
+
+
+def no_driver_words(reason, of: str) -> str:
+    """Why a claim's indices name no input as its driver, in the report's language."""
+    if reason.kind == "constant":
+        return _("no input can be named as its driver: {of} has no variance in the sensitivity analysis's "
+                 "design").format(of=of)
+    if reason.kind in ("sobol undefined", "shapley undefined"):
+        return _("no input can be named as its driver: the indices of {of} are undefined in {count} of their "
+                 "{estimates} estimates, where it is the same in every sample").format(
+            of=of, count=decimal(reason.count), estimates=decimal(reason.estimates))
+    return _("no input can be named as its driver: the interval of the largest index of {of} is {width} wide, "
+             "wider than the {tolerance} at which the indices count as converged").format(
+        of=of, width=fixed(reason.width, 2), tolerance=fixed(reason.tolerance, 2))
 
 
 def _failure(cv: ClaimVerdict, labels: dict) -> str:
@@ -499,9 +521,12 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
     else:
         lines += [_("{test}: {probability}, over {n} samples; {point}.").format(
             test=_capital(test), probability=_probability(c), n=decimal(c.samples), point=_at_point(c, result)), ""]
-    if cv.drivers:
+    if cv.no_driver is not None:
+        lines += [_("- **What drives it**: {reason}; the tipping points and boxes below say which inputs decide "
+                    "it.").format(reason=no_driver_words(cv.no_driver, _drivers_of(cv, result, c))), ""]
+    elif cv.drivers:
         measure = cv.drivers[0].measure[0]
-        top = [f"{_name(d.input, labels)} ({measure} {fixed(value, 2)} ± {fixed(conf, 2)})"
+        top = [f"{_name(d.input, labels)} ({_index(measure, value, conf)})"
                for d in cv.drivers[:3] for _m, value, conf in [d.measure] if value - conf > 0.01] or [
                f"{_name(cv.drivers[0].input, labels)} ({measure} {fixed(cv.drivers[0].measure[1], 2)})"]
         heading = (_("- **What drives it** (Shapley effects of {of}, with the priors' correlations): {inputs}.")
@@ -518,6 +543,15 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
     lines += _tipping_table(cv, labels)
     lines += _boxes_markdown(cv, labels)
     return lines
+
+
+def _index(measure: str, value: float, conf: float) -> str:
+    """'ST 0.78 ± 0.01'; an interval that reaches beyond [0, 1] is given clipped: 'ST 0.90, interval 0.72 to 1'."""
+    if value - conf >= 0 and value + conf <= 1:
+        return f"{measure} {fixed(value, 2)} ± {fixed(conf, 2)}"
+    low, high = fixed(max(value - conf, 0.0), 2), fixed(min(value + conf, 1.0), 2)
+    return _("{measure} {value}, interval {low} to {high}").format(measure=measure, value=fixed(value, 2), low=low,
+                                                                   high=high)
 
 
 def _tipping_table(cv: ClaimVerdict, labels: dict) -> list[str]:

@@ -16,11 +16,11 @@ import importlib
 from mcsim.analysis.sensitivity.spec import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
 from mcsim.analysis.sensitivity.targets import Target, UndefinedOutputError
 
-__all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
+__all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "NoDriver", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
            "TargetResult", "UndefinedOutputError", "analyse", "indices_distinguishable", "parse_sensitivity"]
 
-_HEAVY = {"analyse": "analysis", "Ranking": "result", "SensitivityResult": "result", "TargetResult": "result",
-          "indices_distinguishable": "result"}
+_HEAVY = {"analyse": "analysis", "NoDriver": "result", "Ranking": "result", "SensitivityResult": "result",
+          "TargetResult": "result", "indices_distinguishable": "result"}
 
 
 def __getattr__(name: str):

@@ -15,7 +15,33 @@ from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.analysis.sensitivity.tornado import Tornado
 
-__all__ = ["Ranking", "SensitivityResult", "TargetResult", "indices_distinguishable"]
+__all__ = ["NoDriver", "Ranking", "SensitivityResult", "TargetResult", "indices_distinguishable"]
+
+
+@dataclass(frozen=True)
+class NoDriver:
+    """Why a target's indices name no driver: ``kind`` is "constant" (no variance), "sobol undefined" or
+    "shapley undefined" (``count`` of the ``estimates`` undefined), or "not converged" (the top input's
+    interval ``width`` against the ``tolerance``)."""
+
+    kind: str
+    count: int = 0
+    estimates: int = 0
+    width: float = math.nan
+    tolerance: float = math.nan
+    said: str = ""  # the analysis's own words for a constant target
+
+    def __str__(self) -> str:
+        if self.kind == "constant":
+            return self.said or "the target has no variance"
+        if self.kind == "shapley undefined":
+            return (f"the target is constant in the variance sample of {self.count} of the {self.estimates} Shapley "
+                    "estimates (the replicates and their pool), so their effects and intervals are undefined")
+        if self.kind == "sobol undefined":
+            return (f"the target is constant in the A and B rows of {self.count} of the {self.estimates} Saltelli "
+                    "estimates (the replicates and their pool), so their indices are undefined and the intervals "
+                    "measure nothing")
+        return f"the top input's interval is {self.width:.3g} wide, not converged (tolerance {self.tolerance:g})"
 
 
 def _num(value: float) -> float | None:
@@ -141,8 +167,8 @@ class TargetResult:
                 for kind, conf in (("S1", ix.S1_conf), ("ST", ix.ST_conf))}
 
     @property
-    def no_driver(self) -> str | None:
-        """Why no input may be named as what drives this target (None when one may), in words.
+    def no_driver_reason(self) -> NoDriver | None:
+        """Why no input may be named as what drives this target (None when one may).
 
         No driver is named when the target has no indices (constant in every sample: see
         :attr:`undefined`); when the indices that rank the inputs are undefined in some replicate
@@ -152,21 +178,24 @@ class TargetResult:
         """
         ix = self.indices
         if ix is None:
-            return self.undefined or "the target has no variance"
+            return NoDriver("constant", said=self.undefined or "")
         ranking = self.ranking
         if ranking.by == "shapley" and self.shapley.undefined_replicates:
-            return (f"the target is constant in the variance sample of {self.shapley.undefined_replicates} of the "
-                    f"{len(self.shapley.replicates) + 1} Shapley estimates (the replicates and their pool), so "
-                    "their effects and intervals are undefined")
+            return NoDriver("shapley undefined", count=self.shapley.undefined_replicates,
+                            estimates=len(self.shapley.replicates) + 1)
         if ix.undefined_replicates:
-            return (f"the target is constant in the A and B rows of {ix.undefined_replicates} of the Saltelli "
-                    "estimates (the replicates and their pool), so their indices are undefined and the intervals "
-                    "measure nothing")
+            return NoDriver("sobol undefined", count=ix.undefined_replicates, estimates=len(ix.ST_resamples) + 1)
         top = ix.names.index(ranking.top)
         half = self.shapley.conf[top] if ranking.by == "shapley" else ix.ST_conf[top]
         if not 2 * half < self.tolerance:
-            return f"the top input's interval is {2 * half:.3g} wide, not converged (tolerance {self.tolerance:g})"
+            return NoDriver("not converged", width=float(2 * half), tolerance=float(self.tolerance))
         return None
+
+    @property
+    def no_driver(self) -> str | None:
+        """:attr:`no_driver_reason` in words (English, for ``summary.json``), or None."""
+        reason = self.no_driver_reason
+        return None if reason is None else str(reason)
 
     def to_summary(self, conf_level: float) -> dict:
         t = self.target
