@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import tomllib
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, points_with
+from test_methods import citations, resolves
 
 from mcsim.inputs.bibliography import load_bibliography, parse_bibliography
 from mcsim.inputs.distributions import Point
 from mcsim.inputs.errors import InputError
 from mcsim.inputs.priors import Prior, Priors, load_priors
 from mcsim.inputs.runs import load_run
+from mcsim.report.bibliography import METHODS
 
 BIB = """
 % the references of these priors
@@ -167,7 +171,11 @@ def test_overrides_carry_and_check_cite_and_label_fr(write):
         "(its keys: smith2020, epoch2025)"]
 
 
-@pytest.mark.parametrize("name", ["paper-table1", "evidence-2025"])
+SHIPPED_PRIORS = sorted(path.stem for path in (ROOT / "priors").glob("*.toml"))
+SHIPPED_RUNS = sorted(path.stem for path in (ROOT / "runs").glob("*.toml"))
+
+
+@pytest.mark.parametrize("name", SHIPPED_PRIORS)
 def test_shipped_priors_cite_full_references_and_have_french_labels(name):
     priors = load_priors(ROOT / "priors" / f"{name}.toml")
     assert all(prior.cite for prior in priors.inputs), "every shipped prior cites its sources"
@@ -178,3 +186,34 @@ def test_shipped_priors_cite_full_references_and_have_french_labels(name):
         assert entry.get("title") and entry.get("year") and entry.get("author")
         # the paper itself is a manuscript: its entry says where in it, not where it is online
         assert entry.get("url") or entry.get("doi") or entry.kind == "unpublished", f"{key} has no URL nor DOI"
+
+
+# --- every author-year citation a shipped priors or run file puts into a report resolves ----------------------------
+
+def _unresolved(texts, entries) -> list[str]:
+    """The ``Author (Year)`` / ``(Author Year)`` citations of ``texts`` that name none of ``entries``."""
+    bib = SimpleNamespace(entries=list(entries))
+    return sorted({f"{who} ({year})" for text in texts for who, year in citations(text)
+                   if not resolves(who, year, bib)})
+
+
+@pytest.mark.parametrize("name", SHIPPED_PRIORS)
+def test_shipped_priors_cite_every_source_their_texts_name(name):
+    """A report's references.bib holds the entries its priors cite: each citation in a source or [meta] is one."""
+    path = ROOT / "priors" / f"{name}.toml"
+    priors = load_priors(path)
+    assert priors.bibliography is not None and priors.cite, f"{name} has no [meta] bibliography or cite"
+    meta = tomllib.loads(path.read_text(encoding="utf-8"))["meta"]
+    texts = [meta.get(key, "") for key in ("title", "reference", "description")]
+    texts += [prior.source for prior in priors.inputs]
+    assert not _unresolved(texts, [priors.bibliography[key] for key in priors.cited])
+
+
+@pytest.mark.parametrize("name", SHIPPED_RUNS)
+def test_shipped_runs_overrides_and_models_cite_what_they_name(name):
+    """The run's priors after its overrides, and its model's own citation (which may name a method's entry)."""
+    spec = load_run(ROOT / "runs" / f"{name}.toml")
+    priors = spec.priors
+    cited = [priors.bibliography[key] for key in priors.cited]
+    assert not _unresolved([prior.source for prior in priors.inputs], cited)
+    assert not _unresolved([spec.model.citation], [*priors.bibliography.entries, *METHODS.entries])

@@ -217,11 +217,13 @@ def citations(text: str) -> set[tuple[str, str]]:
 
 
 def _surnames(entry) -> list[str]:
+    """Each author's surname as a citation's pattern reads it: its last word ("de Vries" is "Vries")."""
     field = entry.get("author") or entry.get("editor") or entry.get("institution") or ""
     names = []
     for author in re.split(r"\s+and\s+", field):
         author = plain(author).strip()
-        names.append(author.split(",")[0].strip() if "," in author else author.split()[-1] if author else "")
+        surname = author.split(",")[0].strip() if "," in author else author
+        names.append(surname.split()[-1] if surname else "")
     return names
 
 
@@ -252,6 +254,10 @@ def test_the_citation_patterns_find_what_they_should():
     assert resolves("Song, Nelson and Staum", "2016", bib)
     assert not resolves("Strong and Oakley", "2014", bib) and not resolves("Owen", "2014", bib)
     assert not resolves("Strong et al.", "2013", bib)
+    bib = parse_bibliography("@article{v, author={de Vries, Alex}, year={2023}}\n"
+                             "@misc{e, author={{Epoch AI}}, year={2025}}", "t.bib")
+    assert citations("de Vries (2023) and Epoch AI (2025)") == {("Vries", "2023"), ("AI", "2025")}
+    assert resolves("Vries", "2023", bib) and resolves("AI", "2025", bib) and not resolves("Epoch", "2025", bib)
 
 
 @pytest.mark.parametrize("lang", ["english", "french"])

@@ -46,8 +46,7 @@ def test_the_cost_per_1k_tokens_is_sourced_to_footnote_4(name, source, cite):
     assert "API price of gpt-3.5-turbo" not in source
     if "gpt-3.5-turbo" in source:
         assert "coincidence" in source
-    if name != "correlated-costs":  # correlated-costs.toml cites no bibliography
-        assert "mcguinness2023" in cite
+    assert "mcguinness2023" in cite
 
 
 def test_the_papers_entry_holds_what_the_text_gives_and_invents_no_title():
