@@ -38,13 +38,18 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
                                                                        mode=v(p["mode"]))
     if family == "pert":
         said = _("PERT from {low} to {high}, mode {mode}").format(low=v(p["low"]), high=v(p["high"]), mode=v(p["mode"]))
-        if p["shape"] != 4:
+        if p.get("shape", 4) != 4:
             said += _(", shape {shape}").format(shape=number(p['shape']))
         return said
     if family == "normal":
         said = _("normal with mean {mean} and standard deviation {sd}").format(mean=v(p["mean"]), sd=v(p["sd"]))
-        if math.isfinite(p["low"]) or math.isfinite(p["high"]):
-            said += _(", truncated to [{low}, {high}]").format(low=v(p["low"]), high=v(p["high"]))
+        low, high = p.get("low", -math.inf), p.get("high", math.inf)  # either bound may be absent: untruncated there
+        if math.isfinite(low) and math.isfinite(high):
+            said += _(", truncated to [{low}, {high}]").format(low=v(low), high=v(high))
+        elif math.isfinite(low):
+            said += _(", truncated below {low}").format(low=v(low))
+        elif math.isfinite(high):
+            said += _(", truncated above {high}").format(high=v(high))
         return said
     if family == "lognormal":
         median, sigma = p["median"], p["sigma"]
@@ -55,8 +60,9 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
         said = _("beta({alpha}, {beta}): mean {mean}, 90 % between {p05} and {p95}").format(
             alpha=number(p["alpha"]), beta=number(p["beta"]), mean=v(float(scipy.mean())),
             p05=v(float(scipy.ppf(0.05))), p95=v(float(scipy.ppf(0.95))))
-        if (p["low"], p["high"]) != (0.0, 1.0):
-            said += _(", on [{low}, {high}]").format(low=v(p["low"]), high=v(p["high"]))
+        low, high = p.get("low", 0.0), p.get("high", 1.0)
+        if (low, high) != (0.0, 1.0):
+            said += _(", on [{low}, {high}]").format(low=v(low), high=v(high))
         return said
     if family == "discrete":
         pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=number(weight))

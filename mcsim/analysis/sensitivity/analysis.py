@@ -295,6 +295,9 @@ def _shapley(priors: Priors, model: Model, spec: SensitivitySpec, seed: int, use
     targets = [r.target for r in results if r.indices is not None]
     if not targets:
         return {}
+    if len(priors.uncertain) < 2:  # nothing to share out: the one uncertain input's effect is the whole variance
+        return {f"{t.key}!": "one input is uncertain: its Shapley effect is the whole variance, there is nothing to "
+                             "share out" for t in targets}
     n = spec.shapley_samples
     design = ShapleyDesign(gaussian_copula_matrix(priors.rank_correlation_matrix()),
                            ShapleySettings(outer=n, variance=2 * n, permutations=8 * n),
