@@ -428,14 +428,9 @@ def _value_of_information(methods: Methods, result: Result) -> None:
     voi = result.value_of_information
     spec = result.spec
     methods.paragraph()
-    if voi.samples == result.samples and voi.seed == spec.seed:
-        methods.say(_("The value of information is estimated on the run's own sample: the same {samples} draws, from "
-                      "the same sampler and seed {seed}."), samples=Number(decimal(voi.samples)),
-                    seed=Number(str(voi.seed)))
-    else:
-        methods.say(_("The value of information is estimated on a sample of its own: {samples} plain Monte Carlo "
-                      "draws of the priors, their rank correlations included, with seed {seed}, derived from the "
-                      "run's."), samples=Number(decimal(voi.samples)), seed=Number(str(voi.seed)))
+    methods.say(_("The value of information is estimated on the run's own sample: the same {samples} draws, from "
+                  "the same sampler and seed {seed}."), samples=Number(decimal(voi.samples)),
+                seed=Number(str(spec.seed)))
     users = _("; ").join(count(u) for u in voi.spec.users)
     methods.say(_("At each number of monthly users ({users}) the decision is to act, with {payoff} ({unit}) as payoff, "
                   "or not, with payoff 0, taken on the payoff's expected value; the expected value of perfect "
