@@ -365,3 +365,18 @@ def test_every_cited_key_resolves_in_references_bib(report):
             "iwanaga2022", "hadka_prim", "viseur2025", "mcguinness2023"} <= set(bib.keys)
     md = (report / "methods.md").read_text(encoding="utf-8")
     assert md.count("\n- ") == len(bib.entries)  # the Markdown lists every reference in full
+
+
+def test_a_months_grid_shorter_than_six_points_is_tabled_by_month(tmp_path):
+    """The table of an output over months holds each month of the run's grid, headed as months, whatever its
+    length (it once read the users grid: months labelled as users, a crash for fewer than six points)."""
+    spec = mcsim.load_run(ROOT / "runs" / "dynamics-rebound.toml", samples=1024)
+    spec = dataclasses.replace(spec, months=(0.0, 12.0, 24.0), sensitivity=None, value_of_information=None)
+    out = write_report(mcsim.run(spec), tmp_path / "report")
+    gridded = [o.name for o in spec.model.outputs if o.per_user]
+    assert gridded and not list((out / "tables").glob("outputs_by_users_*"))
+    for name in gridded:
+        rows = _csv(out / "tables" / f"outputs_by_months_{name}.csv")
+        assert [float(r["months"]) for r in rows] == [0.0, 12.0, 24.0]
+    tex = (out / "tables" / f"outputs_by_months_{gridded[0]}.tex").read_text()
+    assert "Months &" in tex and "\n24 & " in tex and "Monthly users" not in tex

@@ -8,7 +8,7 @@ report's language, with numbers as a paper writes them (:mod:`mcsim.report.latex
 ``\\input{}`` into a ``table`` environment with the author's caption; a suggested caption is a
 comment at its top.
 
-Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_users_<output>`` (an
+Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
 output over the users grid), ``claims``, ``sobol_indices``, ``tipping_points`` and ``priors``;
 for a batch, ``claims_by_scenario`` and ``<output>_by_scenario`` in the comparison's folder.
 """
@@ -148,24 +148,28 @@ def _outputs(result: Result) -> Table:
 
 
 def _per_user(result: Result) -> list[Table]:
+    """Each gridded output at each point of the run's grid (of users, or of months for a model over months)."""
     tables = []
+    grid = result.spec.grid
+    months = grid.name == "months"
     for out in result.spec.model.outputs:
         if not out.per_user:
             continue
         s = result.outputs[out.name]
         positive = s.p_positive is not None
-        header = ("users", "unit", "mean", "sd", "median", "p05", "p95") + (("share_positive",) if positive else ())
+        header = (grid.name, "unit", "mean", "sd", "median", "p05", "p95") + (("share_positive",) if positive else ())
         rows, tex_rows = [], []
-        for i, users in enumerate(result.spec.users):
-            row = (users, out.unit, s.mean[i], s.sd[i], s.p50[i], s.p05[i], s.p95[i])
+        for i, at in enumerate(result.spec.grid_values):
+            row = (at, out.unit, s.mean[i], s.sd[i], s.p50[i], s.p05[i], s.p95[i])
             rows.append(row + ((s.p_positive[i],) if positive else ()))
-            cells = [_value(users, "users"), *(_value(float(v[i]), out.unit) for v in (s.p50, s.p05, s.p95, s.mean))]
+            cells = [_value(at, grid.name), *(_value(float(v[i]), out.unit) for v in (s.p50, s.p05, s.p95, s.mean))]
             tex_rows.append(cells + ([_share(float(s.p_positive[i]))] if positive else []))
-        heads = ["Monthly users", "Median", "5th percentile", "95th percentile", "Mean"] + (
+        heads = ["Months" if months else "Monthly users", "Median", "5th percentile", "95th percentile", "Mean"] + (
             ["Share above zero"] if positive else [])
-        caption = _("{label} ({unit}) at each number of monthly users of the run, over {samples} samples.").format(
+        caption = (_("{label} ({unit}) at each month of the run's grid, over {samples} samples.") if months else
+                   _("{label} ({unit}) at each number of monthly users of the run, over {samples} samples.")).format(
             label=_(out.label), unit=_(out.unit), samples=decimal(result.samples))
-        tables.append(Table(f"outputs_by_users_{out.name}", header, tuple(rows),
+        tables.append(Table(f"outputs_by_{grid.name}_{out.name}", header, tuple(rows),
                             tabular("r" * len(heads), [tex_text(_(h)) for h in heads], tex_rows, caption=caption)))
     return tables
 
