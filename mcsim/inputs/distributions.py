@@ -12,7 +12,12 @@ Beta and PERT inverse CDFs use UNU.RAN's Hermite interpolation of the inverse CD
 3.2e-10 over 356 shapes with both parameters in [1, 1000]). Its polynomial sibling
 ``NumericalInversePolynomial`` is faster still but never returns for some shapes (beta(4.2075,
 1.7925), a PERT, in scipy 1.17), so it is not used. Shapes below 1 (unbounded densities) use the
-exact ``scipy.special.betaincinv``, which is fast there.
+exact ``scipy.special.betaincinv``, which is fast there. An absolute u-error of 1e-10 is a large
+relative one in the far tails (at u = 2**-54 the interpolation gave 2.4e-9 for a beta whose
+quantile there is 2.3e-4), so the uniforms beyond the Sobol grid's first and last points (below
+``2**-30`` or above ``1 - 2**-30``: the clipped ends ``U_LOWEST`` and ``U_HIGHEST`` among them)
+take the exact inverse too, the upper ones by the mirror ``1 - betaincinv(beta, alpha, 1 - u)``;
+every uniform of the grid itself keeps the interpolation, so draws inside it are unchanged.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ U_RESOLUTION = 1e-10
 # (models.check) evaluates the model at the priors' quantiles at exactly these two.
 U_LOWEST = 2.0**-54
 U_HIGHEST = 1.0 - 2.0**-53
+# Beyond these the beta's interpolated inverse is replaced by the exact one (see the module's docstring).
+BETA_EXACT_BELOW = 2.0**-30
+BETA_EXACT_ABOVE = 1.0 - 2.0**-30
 Z95 = special.ndtri(0.95)  # 1.6448536269514722: the p95 of a standard normal
 
 FloatArray = np.ndarray
@@ -75,8 +83,20 @@ class Distribution:
 
     @property
     def support(self) -> tuple[float, float]:
-        """The smallest and largest values it can draw: ``(low, high)`` for the families that have them."""
+        """The ends of its support: ``(low, high)`` for the families that have them (an end may never be drawn)."""
         return (self.low, self.high)
+
+    @property
+    def drawable(self) -> tuple[float, float]:
+        """The smallest and largest values it can draw: its quantiles at ``U_LOWEST`` and ``U_HIGHEST``.
+
+        Every uniform that reaches ``ppf`` lies between these two (:func:`inside_unit`), and ``ppf`` is
+        non-decreasing, so nothing drawn lies outside. A support's end is not drawn unless a quantile
+        reaches it (a beta on [0, 1] with both shapes above 1 never gives 0).
+        """
+        with np.errstate(all="ignore"):
+            low, high = (float(v) for v in self.ppf(np.array([U_LOWEST, U_HIGHEST])))
+        return (low, high)
 
     def to_scipy(self) -> Any:
         raise NotImplementedError
@@ -88,9 +108,6 @@ class Distribution:
     @property
     def is_point(self) -> bool:
         return False
-
-    #: True where the lower end of ``support`` is never drawn (a lognormal never gives 0)
-    open_low: ClassVar[bool] = False
 
 
 def inside_unit(u: FloatArray, *, out: FloatArray | None = None) -> FloatArray:
@@ -195,8 +212,20 @@ def _beta_inverse(alpha: float, beta: float):
     return generator.ppf
 
 
+def _standard_beta_ppf(alpha: float, beta: float, u: FloatArray) -> FloatArray:
+    """The beta(alpha, beta) quantiles of ``u``: interpolated on the Sobol grid, exact beyond it."""
+    u = np.asarray(u, dtype=float)
+    x = np.asarray(_beta_inverse(alpha, beta)(u), dtype=float)
+    below, above = u < BETA_EXACT_BELOW, u > BETA_EXACT_ABOVE
+    if below.any() or above.any():
+        x = np.array(x, dtype=float)  # a copy: the interpolation's output may be read-only
+        x[below] = np.nan_to_num(special.betaincinv(alpha, beta, u[below]))  # NaN for a subnormal u: 0 then
+        x[above] = 1.0 - special.betaincinv(beta, alpha, 1.0 - u[above])  # 1 - u is exact up there
+    return x
+
+
 def _scaled_beta_ppf(alpha: float, beta: float, low: float, high: float, u: FloatArray) -> FloatArray:
-    x = _beta_inverse(alpha, beta)(np.asarray(u, dtype=float))
+    x = _standard_beta_ppf(alpha, beta, u)
     return low + (high - low) * np.clip(x, 0.0, 1.0)
 
 
@@ -271,11 +300,16 @@ class Normal(Distribution):
         u = np.asarray(u, dtype=float)
         a = (self.low - self.mean) / self.sd
         b = (self.high - self.mean) / self.sd
+        cdf_a, cdf_b = special.ndtr(a), special.ndtr(b)
         if a > 0:  # both bounds in the upper tail: mirror to keep the precision of ndtr
             z = -special.ndtri(special.ndtr(-a) - u * (special.ndtr(-a) - special.ndtr(-b)))
-        else:
-            cdf_a, cdf_b = special.ndtr(a), special.ndtr(b)
+        elif cdf_b < 1.0:
             z = special.ndtri(cdf_a + u * (cdf_b - cdf_a))
+        else:  # the upper bound beyond double precision's cdf (untruncated above): near 1, work with 1 - u
+            with np.errstate(all="ignore"):
+                lower = special.ndtri(cdf_a + u * (1.0 - cdf_a))
+                upper = -special.ndtri((1.0 - u) * (1.0 - cdf_a))  # 1 - F(x) = (1 - u)(1 - F(a)), exact 1 - u
+            z = np.where(u < 0.5, lower, upper)
         return np.clip(self.mean + self.sd * z, self.low, self.high)
 
     def to_scipy(self):
@@ -301,7 +335,6 @@ class LogNormal(Distribution):
     median: float
     sigma: float
     family: ClassVar[str] = "lognormal"
-    open_low: ClassVar[bool] = True
 
     def ppf(self, u):
         return self.median * np.exp(self.sigma * special.ndtri(np.asarray(u, dtype=float)))
