@@ -165,7 +165,8 @@ def test_model_bounds(write):
     check_against_model(priors, TABLEAU1, problems)
     errors = [str(p) for p in problems.items]
     assert any("[inputs.conversion_rate] dist = normal(0.05, sd=0.02) is invalid: it can draw values in "
-               "[-0.115847, 0.214191] but conversion_rate must lie in [0, 1]; truncate it with low/high" in e for e in errors)
+               "[-0.115847, 0.214191] but conversion_rate must lie in [0, 1]; truncate it with low/high" in e
+               for e in errors)
     assert any("[inputs.lifetime_months] point = 0 is invalid: lifetime_months must lie in (0, inf]" in e
                for e in errors)
 
