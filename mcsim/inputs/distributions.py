@@ -397,8 +397,10 @@ class Gamma(Distribution):
 
     def ppf(self, u):
         u = np.asarray(u, dtype=float)
-        with np.errstate(all="ignore"):  # the upper half by the complement: 1 - u is exact there
-            x = np.where(u < 0.5, special.gammaincinv(self.shape, u), special.gammainccinv(self.shape, 1.0 - u))
+        x = np.empty_like(u)
+        lower = u < 0.5
+        x[lower] = special.gammaincinv(self.shape, u[lower])
+        x[~lower] = special.gammainccinv(self.shape, 1.0 - u[~lower])  # the upper half by 1 - u, exact there
         return self.scale * x
 
     @property
