@@ -658,7 +658,10 @@ def _point(read: Table) -> Fields | None:
 
 
 def _uniform(read: Table) -> Fields | None:
-    if _one_of(read, (("low", "high"), ("p05", "p95")), "uniform") == 1:
+    which = _one_of(read, (("low", "high"), ("p05", "p95")), "uniform")
+    if which is None:
+        return None
+    if which == 1:
         percentiles = _percentiles(read)
         if percentiles is None:
             return None
@@ -669,7 +672,10 @@ def _uniform(read: Table) -> Fields | None:
 
 
 def _loguniform(read: Table) -> Fields | None:
-    if _one_of(read, (("low", "high"), ("p05", "p95")), "loguniform") == 1:
+    which = _one_of(read, (("low", "high"), ("p05", "p95")), "loguniform")
+    if which is None:
+        return None
+    if which == 1:
         percentiles = _percentiles(read, positive=True)
         if percentiles is None:
             return None
