@@ -114,6 +114,11 @@ def test_a_bad_data_file_is_one_clear_message(study, capsys, data, expected):
     assert re.search(expected, err[0]), err[0]
 
 
+def test_a_data_file_written_by_a_spreadsheet_is_read(study, capsys):
+    (study.parent / "data" / "latency.csv").write_bytes("\ufeffseconds,run\r\n0.5,1\r\n0.8,2\r\n".encode())
+    assert _validate(capsys, study)[0] == 0
+
+
 def test_a_data_file_beyond_the_size_limit_is_refused(study, capsys):
     (study.parent / "data" / "latency.csv").write_text("seconds\n" + "0.5\n" * 300_000)
     status, _, err = _validate(capsys, study)

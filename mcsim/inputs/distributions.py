@@ -1,10 +1,14 @@
 """Probability distributions of the priors, each mapped from the unit interval by its inverse CDF.
 
 Every family is a small frozen dataclass with ``ppf`` (vectorised, the only thing the sampler
-calls), ``support`` and ``to_scipy`` (the equivalent ``scipy.stats`` distribution, against which
-the tests check the draws). :func:`parse` builds one from a priors-file table and reports every
-problem it finds; a distribution built in Python goes through the same checks (its family's
-reader) and is refused with the same messages.
+calls), ``support``, ``drawable`` (the quantiles at the extreme uniforms a run can give: what the
+check before sampling evaluates) and ``to_scipy`` (the equivalent ``scipy.stats`` distribution,
+against which the tests check the draws). Two-parameter families may be given by their 5th and
+95th percentiles, to which the reader fits them (:func:`fit_gamma_shape`, :func:`fit_beta` where
+no closed form exists); an empirical prior reads a column of a CSV file beside the priors file.
+:func:`parse` builds one from a priors-file table and reports every problem it finds; a
+distribution built in Python goes through the same checks (its family's reader) and is refused
+with the same messages.
 
 Beta and PERT inverse CDFs use UNU.RAN's Hermite interpolation of the inverse CDF
 (``scipy.stats.sampling.NumericalInverseHermite``), about 15 times faster than
@@ -913,6 +917,7 @@ def _csv_column(read: Table, file: str, column: str) -> tuple[float, ...] | None
     except InputError as error:
         read.invalid("file", f"{path} {error.problems[0].message} (a CSV file, relative to the priors file)")
         return None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets write one, is not in the first name
     rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
     header = [name.strip() for name in rows[0]] if rows else []
     if column not in header:
