@@ -442,25 +442,51 @@ class Weibull(Distribution):
 
 @dataclass(frozen=True)
 class StudentT(Distribution):
-    """Student's t with ``df`` degrees of freedom, moved to ``loc`` and stretched by ``scale``."""
+    """Student's t with ``df`` degrees of freedom, moved to ``loc`` and stretched by ``scale``; truncated to [low, high]
+
+    where either is finite.
+    """
 
     loc: float
     scale: float
     df: float
+    low: float = -math.inf
+    high: float = math.inf
     family: ClassVar[str] = "student_t"
 
     def ppf(self, u):
-        return self.loc + self.scale * special.stdtrit(self.df, np.asarray(u, dtype=float))
+        u = np.asarray(u, dtype=float)
+        if self.low == -math.inf and self.high == math.inf:
+            return self.loc + self.scale * special.stdtrit(self.df, u)
+        a, b = (self.low - self.loc) / self.scale, (self.high - self.loc) / self.scale
+        cdf_a, cdf_b = special.stdtr(self.df, a), special.stdtr(self.df, b)
+        sf_a, sf_b = special.stdtr(self.df, -a), special.stdtr(self.df, -b)  # symmetric: sf(x) = cdf(-x)
+        below = cdf_a + u * (cdf_b - cdf_a)
+        with np.errstate(all="ignore"):  # each side where its probabilities are small, so exact
+            z = np.where(below < 0.5, special.stdtrit(self.df, below),
+                         -special.stdtrit(self.df, sf_b + (1.0 - u) * (sf_a - sf_b)))
+        return np.clip(self.loc + self.scale * z, self.low, self.high)
 
     @property
     def support(self):
-        return (-math.inf, math.inf)
+        return (self.low, self.high)
 
     def to_scipy(self):
-        return stats.t(self.df, loc=self.loc, scale=self.scale)
+        """``scipy.stats.t``; truncated, scipy's ``truncate`` of it (``icdf``, ``cdf``, ``ccdf``, ``mean``)."""
+        if self.low == -math.inf and self.high == math.inf:
+            return stats.t(self.df, loc=self.loc, scale=self.scale)
+        standard = stats.make_distribution(stats.t)(df=self.df)
+        a, b = (self.low - self.loc) / self.scale, (self.high - self.loc) / self.scale
+        return stats.truncate(standard, lb=a, ub=b) * self.scale + self.loc
+
+    def parameters(self):
+        bounds = {"low": self.low} if self.low != -math.inf else {}
+        bounds |= {"high": self.high} if self.high != math.inf else {}
+        return {"loc": self.loc, "scale": self.scale, "df": self.df, **bounds}
 
     def describe(self):
-        return f"student_t(loc={_g(self.loc)}, scale={_g(self.scale)}, df={_g(self.df)})"
+        bounds = f" on [{_g(self.low)}, {_g(self.high)}]" if math.isfinite(self.low) or math.isfinite(self.high) else ""
+        return f"student_t(loc={_g(self.loc)}, scale={_g(self.scale)}, df={_g(self.df)}){bounds}"
 
 
 @dataclass(frozen=True)
@@ -579,7 +605,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "beta": ("alpha", "beta", "mean", "sd", "p05", "p95", "low", "high"),
     "gamma": ("shape", "scale", "mean", "sd", "p05", "p95"),
     "weibull": ("shape", "scale", "p05", "p95"),
-    "student_t": ("loc", "scale", "df", "p05", "p95"),
+    "student_t": ("loc", "scale", "df", "p05", "p95", "low", "high"),
     "discrete": ("values", "weights"),
     "empirical": ("file", "column"),
 }
@@ -852,19 +878,27 @@ def _student_t(read: Table) -> Fields | None:
     if df is not None:
         read.check(df > 0, "df", "the degrees of freedom must be > 0")
     which = _one_of(read, (("loc", "scale"), ("p05", "p95")), "student_t")
-    if which == 0:
-        loc, scale = read.number("loc"), read.number("scale")
-        if scale is not None:
-            read.check(scale > 0, "scale", "must be > 0")
-        return {"loc": loc, "scale": scale, "df": df} if read.ok else None
     if which == 1:
+        for key in ("low", "high"):
+            if key in read:
+                read.add(key, f"= {show(read.get(key))} is not allowed with p05 and p95, which fit an untruncated "
+                         "student_t: give loc and scale to truncate it")
         percentiles = _percentiles(read)
         if percentiles is None or not read.ok:
             return None
         half_width = (percentiles[1] - percentiles[0]) / 2
         return {"loc": (percentiles[0] + percentiles[1]) / 2,
-                "scale": half_width / float(special.stdtrit(df, 0.95)), "df": df}
-    return None
+                "scale": half_width / float(special.stdtrit(df, 0.95)), "df": df, "low": -math.inf, "high": math.inf}
+    loc, scale = (read.number("loc"), read.number("scale")) if which == 0 else (None, None)
+    low, high = _bounds(read, -math.inf, math.inf)
+    if scale is not None:
+        read.check(scale > 0, "scale", "must be > 0")
+    if read.ok and loc is not None and scale is not None and df is not None:
+        mass = special.stdtr(df, (high - loc) / scale) - special.stdtr(df, (low - loc) / scale)
+        if not mass > 1e-12:
+            read.add("low", f"= {_g(low)} and high = {_g(high)} leave no probability (mass {mass:.1e}) under "
+                     f"student_t(loc={_g(loc)}, scale={_g(scale)}, df={_g(df)})")
+    return {"loc": loc, "scale": scale, "df": df, "low": low, "high": high} if read.ok else None
 
 
 def _discrete(read: Table) -> Fields | None:

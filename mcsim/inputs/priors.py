@@ -623,6 +623,6 @@ def check_against_model(priors: Priors, model: Model, problems: Problems, *,
             into.add(f"{where} point", f"= {prior.point:g} is invalid: {prior.name} must lie in {spec.allowed()}")
         elif not spec.admits(prior.distribution.drawable):
             low, high = prior.distribution.drawable
-            hint = "; truncate it with low/high" if prior.distribution.family == "normal" else ""
+            hint = "; truncate it with low/high" if prior.distribution.family in ("normal", "student_t") else ""
             into.add(f"{where} dist", f"= {prior.distribution.describe()} is invalid: it can draw values in "
                      f"[{low:g}, {high:g}] but {prior.name} must lie in {spec.allowed()}{hint}")

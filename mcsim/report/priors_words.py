@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mcsim.i18n import _
 from mcsim.inputs.distributions import Z95, Distribution
 from mcsim.report.text import format_value, input_label, number
@@ -60,7 +62,7 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
         return said
     if family in ("gamma", "weibull", "student_t"):
         scipy = distribution.to_scipy()
-        p05, p95 = v(float(scipy.ppf(0.05))), v(float(scipy.ppf(0.95)))
+        p05, p95 = (v(float(x)) for x in distribution.ppf(np.array([0.05, 0.95])))
         if family == "gamma":
             return _("gamma with shape {shape} and scale {scale}: mean {mean}, 90 % between {p05} and {p95}").format(
                 shape=number(p["shape"]), scale=v(p["scale"]), mean=v(float(scipy.mean())), p05=p05, p95=p95)
@@ -68,8 +70,12 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
             return _("Weibull with shape {shape} and scale {scale}: median {median}, 90 % between {p05} and "
                      "{p95}").format(shape=number(p["shape"]), scale=v(p["scale"]), median=v(float(scipy.median())),
                                      p05=p05, p95=p95)
-        return _("Student's t with {df} degrees of freedom, location {loc} and scale {scale}: 90 % between {p05} "
+        said = _("Student's t with {df} degrees of freedom, location {loc} and scale {scale}: 90 % between {p05} "
                  "and {p95}").format(df=number(p["df"]), loc=v(p["loc"]), scale=v(p["scale"]), p05=p05, p95=p95)
+        if "low" in p or "high" in p:
+            said += _(", truncated to [{low}, {high}]").format(low=v(p.get("low", -math.inf)),
+                                                              high=v(p.get("high", math.inf)))
+        return said
     if family == "empirical":
         values = p["values"]
         median = v(float(distribution.ppf(0.5)))
