@@ -66,6 +66,8 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the report's language (itself where the catalogue has no translation)."""
+    if not message:  # gettext's "" is the catalogue's header, not an empty text (an input without a unit)
+        return message
     return _catalogue(language()).gettext(message)
 
 

@@ -4,6 +4,7 @@ import dataclasses
 import pickle
 import re
 
+import numpy as np
 import pytest
 from conftest import ROOT, points_with
 
@@ -45,8 +46,11 @@ CASES = [
      r'dist = "lognormale" is unknown; did you mean "lognormal"\?'),
     ('[inputs.x]\npoint = 1\ndist = "normal"\nmean = 1\nsd = 0\nsource = "s"',
      r"\[inputs.x\] sd = 0 is invalid: must be > 0"),
+    ('[inputs.x]\npoint = 1\ndist = "normal"\nmean = 1\nsd = 1\nsource = "s"\nmedian = 3',
+     r"\[inputs.x\] median is not a parameter of normal; did you mean \"mean\"\? "
+     r"\(allowed: .*mean, sd, p05, p95, low, high\)"),
     ('[inputs.x]\npoint = 1\ndist = "normal"\nmean = 1\nsd = 1\nsource = "s"\np95 = 3',
-     r"\[inputs.x\] p95 is not a parameter of normal \(allowed: .*mean, sd, low, high\)"),
+     r"\[inputs.x\] mixes mean and sd with p05 and p95: give one pair"),
     ('[inputs.x]\npoint = 1\ndist = "lognormal"\np05 = 1\np59 = 2\nsource = "s"',
      r'\[inputs.x\] p59 is not a parameter of lognormal; did you mean "p95"\?'),
     ('[inputs.x]\npoint = 1\ndist = "uniform"\nlow = 0\nhigh = 2',
@@ -165,7 +169,8 @@ def test_model_bounds(write):
     check_against_model(priors, TABLEAU1, problems)
     errors = [str(p) for p in problems.items]
     assert any("[inputs.conversion_rate] dist = normal(0.05, sd=0.02) is invalid: it can draw values in "
-               "[-inf, inf] but conversion_rate must lie in [0, 1]; truncate it with low/high" in e for e in errors)
+               "[-0.115847, 0.214191] but conversion_rate must lie in [0, 1]; truncate it with low/high" in e
+               for e in errors)
     assert any("[inputs.lifetime_months] point = 0 is invalid: lifetime_months must lie in (0, inf]" in e
                for e in errors)
 
@@ -243,3 +248,92 @@ def test_a_file_and_python_build_the_same_priors(write):
 def test_a_bad_value_seen_by_two_checks_is_one_problem(write):
     errors, path = _errors(write, '[inputs.x]\npoint = "x"\ndist = "point"\nsource = "s"\n')
     assert errors == [f'{path}: [inputs.x] point = "x" is invalid: must be a finite number']
+
+
+# --- [correlation_matrix] ----------------------------------------------------------------------------
+
+_THREE = points_with(**{name: 'point = 1\ndist = "uniform"\nlow = 0.5\nhigh = 2\nsource = "s"'
+                        for name in ("training_cost", "price", "cost_per_1k_tokens")})
+_NAMES = '["training_cost", "price", "cost_per_1k_tokens"]'
+
+
+def test_a_correlation_matrix_is_its_pairs(write):
+    matrix = load_priors(write("m.toml", _THREE + f"[correlation_matrix]\ninputs = {_NAMES}\n"
+                               "rank = [[1, 0.5, -0.2], [0.5, 1, 0], [-0.2, 0, 1]]\n"))
+    pairs = load_priors(write("c.toml", _THREE + "".join(
+        f'[[correlations]]\ninputs = ["{a}", "{b}"]\nrank = {r}\n'
+        for a, b, r in [("training_cost", "price", 0.5), ("training_cost", "cost_per_1k_tokens", -0.2),
+                        ("price", "cost_per_1k_tokens", 0)])))
+    assert (matrix.rank_correlation_matrix() == pairs.rank_correlation_matrix()).all()
+    assert matrix.rank_correlation_matrix()[0].tolist() == [1.0, -0.2, 0.5]  # the inputs' order: cost, then price
+
+
+def test_pairs_and_a_matrix_together_must_name_different_pairs(write):
+    more = points_with(**{name: 'point = 1\ndist = "uniform"\nlow = 0.5\nhigh = 2\nsource = "s"'
+                          for name in ("training_cost", "price", "cost_per_1k_tokens", "tokens_per_prompt")})
+    pair = '[[correlations]]\ninputs = ["tokens_per_prompt", "{other}"]\nrank = 0.3\n'
+    matrix = '[correlation_matrix]\ninputs = ["training_cost", "price"]\nrank = [[1, 0.5], [0.5, 1]]\n'
+    priors = load_priors(write("ok.toml", more + pair.format(other="cost_per_1k_tokens") + matrix))
+    assert len(priors.correlations) == 2
+    errors, path = _errors(write, more + pair.format(other="price").replace("tokens_per_prompt", "training_cost")
+                           + matrix)
+    assert errors == [f"{path}: [correlation_matrix] inputs names training_cost and price, a pair that "
+                      "[[correlations]] gives too: give each pair once, in the matrix or in [[correlations]]"]
+
+
+@pytest.mark.parametrize(("matrix", "expected"), [
+    ("rank = [[1, 0.5, 0], [0.4, 1, 0], [0, 0, 1]]",
+     "rank = [[1, 0.5, 0], [0.4, 1, 0], [0, 0, 1]] is invalid: must be symmetric: row 1, column 2 is 0.5 but row 2, "
+     "column 1 is 0.4"),
+    ("rank = [[1, 0.5, 0], [0.5, 0.9, 0], [0, 0, 1]]", "must have ones on its diagonal"),
+    ("rank = [[1, 0.5], [0.5, 1]]", "is invalid: must be 3 rows of 3 finite numbers, one row and one column per input"),
+    ("rank = [[1, 1, 0], [1, 1, 0], [0, 0, 1]]", "must hold numbers in (-1, 1) off its diagonal"),
+])
+def test_a_malformed_matrix_is_one_clear_message(write, matrix, expected):
+    errors, path = _errors(write, _THREE + f"[correlation_matrix]\ninputs = {_NAMES}\n{matrix}\n")
+    assert len(errors) == 1 and errors[0].startswith(f"{path}: [correlation_matrix] rank = "), errors
+    assert expected in errors[0]
+
+
+def test_a_matrix_naming_a_point_or_an_unknown_input(write):
+    errors, path = _errors(write, _THREE + '[correlation_matrix]\ninputs = ["training_cost", "prise", '
+                           '"lifetime_months"]\nrank = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]\n')
+    assert errors == [
+        f'{path}: [correlation_matrix] inputs names "prise", which is not an input; did you mean "price"? (inputs: '
+        "training_cost, lifetime_months, cost_per_1k_tokens, tokens_per_prompt, prompts_per_user, conversion_rate, "
+        "price)",
+        f'{path}: [correlation_matrix] inputs names "lifetime_months", whose prior is a point: only uncertain inputs '
+        "can be correlated"]
+
+
+def test_a_matrix_that_is_not_positive_definite_is_refused_with_the_nearest_valid_one(write):
+    text = _THREE + f"[correlation_matrix]\ninputs = {_NAMES}\nrank = [[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]]\n"
+    errors, path = _errors(write, text)
+    assert len(errors) == 1 and errors[0].startswith(f"{path}: [correlation_matrix] rank is not positive definite "
+                                                     "(smallest eigenvalue -0.816")
+    assert "mcsim does not repair it" in errors[0]
+    suggestion = re.search(r"correlation_matrix = \{.*\}$", errors[0]).group()
+    assert suggestion == (f"correlation_matrix = {{inputs = {_NAMES}, rank = [[1, 0.4825, 0.4825], "
+                          "[0.4825, 1, -0.4825], [0.4825, -0.4825, 1]]}")
+    fixed = load_priors(write("fixed.toml", suggestion + "\n" + _THREE))  # pasted as the message says
+    assert fixed.rank_correlation_matrix()[0, 1] == 0.4825
+
+
+def test_inconsistent_pairs_are_given_the_nearest_valid_matrix_too(write):
+    text = _THREE + "".join(f'[[correlations]]\ninputs = ["{a}", "{b}"]\nrank = {r}\n' for a, b, r in [
+        ("training_cost", "price", 0.9), ("training_cost", "cost_per_1k_tokens", 0.9),
+        ("price", "cost_per_1k_tokens", -0.9)])
+    errors, _ = _errors(write, text)
+    assert "[[correlations]] are inconsistent: the correlation matrix they make is not positive definite" in errors[0]
+    assert errors[0].endswith(f"correlation_matrix = {{inputs = {_NAMES}, rank = [[1, 0.4825, 0.4825], "
+                              "[0.4825, 1, -0.4825], [0.4825, -0.4825, 1]]}")
+
+
+def test_nearest_correlation_is_highams():
+    """Higham (2002), section 4: the nearest correlation matrix to the tridiagonal (-1, 2, -1) of order 4."""
+    from mcsim.inputs.priors import nearest_correlation
+
+    a = np.array([[2, -1, 0, 0], [-1, 2, -1, 0], [0, -1, 2, -1], [0, 0, -1, 2]], dtype=float)
+    expected = [[1, -0.8084, 0.1916, 0.1068], [-0.8084, 1, -0.6562, 0.1916], [0.1916, -0.6562, 1, -0.8084],
+                [0.1068, 0.1916, -0.8084, 1]]
+    np.testing.assert_allclose(nearest_correlation(a), expected, atol=1e-4)

@@ -25,10 +25,12 @@ from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models import Model, resolve
 
 __all__ = ["Correlation", "Prior", "Priors", "check_against_model", "check_correlation", "check_correlation_inputs",
-           "check_meta", "check_positive_definite", "check_prior", "load_priors", "override_prior", "parse_prior"]
+           "check_correlation_matrix", "check_meta", "check_positive_definite", "check_prior", "load_priors",
+           "nearest_correlation", "nearest_valid_ranks", "override_prior", "parse_prior"]
 
 PRIOR_KEYS = ("label", "label_fr", "unit", "point", "dist", "source", "cite")
-TOP_KEYS = ("meta", "inputs", "correlations")
+TOP_KEYS = ("meta", "inputs", "correlations", "correlation_matrix")
+MATRIX = "[correlation_matrix]"
 META_KEYS = ("title", "reference", "description", "model", "bibliography", "cite")
 
 
@@ -255,16 +257,119 @@ def check_correlation_inputs(entry: Table, inputs: Collection[str], points: Coll
         seen.add(frozenset(names))
 
 
-def check_positive_definite(inputs: Sequence[Prior], correlations: Sequence[Correlation], problems: Problems) -> None:
-    """Check that the correlations make a valid correlation matrix of the uncertain inputs."""
+def check_positive_definite(inputs: Sequence[Prior], correlations: Sequence[Correlation], problems: Problems,
+                            field: str = "[[correlations]]") -> None:
+    """Check that the correlations make a valid correlation matrix of the uncertain inputs.
+
+    An invalid one is refused, never repaired: the message gives the nearest valid matrix (of the
+    inputs the correlations name) as a ``[correlation_matrix]`` to paste in place of them.
+    """
     uncertain = [p.name for p in inputs if not p.is_point]
     if not correlations or not uncertain:
         return
     pearson = gaussian_copula_matrix(_rank_matrix(uncertain, correlations))
     smallest = float(np.linalg.eigvalsh(pearson).min())
     if smallest <= 1e-10:
-        problems.add("[[correlations]]", "are inconsistent: the correlation matrix they make is not "
-                     f"positive definite (smallest eigenvalue {smallest:.3g}); weaken some ranks")
+        named = list(dict.fromkeys(n for c in correlations for n in (c.first, c.second)))  # a matrix's own order
+        suggestion = nearest_valid_ranks(_rank_matrix(named, correlations))
+        subject = "are inconsistent: the correlation matrix they make is" if field == "[[correlations]]" else "is"
+        problems.add(field, f"{subject} not positive definite (smallest eigenvalue {smallest:.3g} of the normal "
+                     "scores' correlations); mcsim does not repair it. The nearest valid matrix (Higham's "
+                     "nearest correlation matrix of the normal scores, its eigenvalues held at 1e-4 or more, "
+                     "given back as ranks), to put at the top of the file, before its first table, in place of "
+                     f"these correlations: {_matrix_toml(named, suggestion)}")
+
+
+def nearest_valid_ranks(rank: np.ndarray) -> np.ndarray:
+    """The nearest valid rank-correlation matrix to ``rank``, rounded to 4 decimals and positive definite.
+
+    Higham's alternating projections (with Dykstra's correction) find the nearest correlation
+    matrix to the normal scores' Pearson correlations, its eigenvalues held at least at a floor;
+    the result goes back to Spearman ranks and is rounded; a floor too small for the rounding is
+    raised until the rounded matrix is still positive definite.
+
+    References
+    ----------
+    Higham, N. J. (2002). Computing the nearest correlation matrix: a problem from finance. IMA
+    Journal of Numerical Analysis 22(3), 329-343.
+    """
+    target = gaussian_copula_matrix(rank)
+    for floor in (1e-4, 1e-3, 1e-2, 5e-2):
+        y = nearest_correlation(target, floor)
+        ranks = np.round(6.0 / np.pi * np.arcsin(np.clip(y, -1.0, 1.0) / 2.0), 4)
+        np.fill_diagonal(ranks, 1.0)
+        if np.linalg.eigvalsh(gaussian_copula_matrix(ranks)).min() > 1e-10:
+            return ranks
+    return np.eye(len(rank))  # independence is always valid
+
+
+def nearest_correlation(a: np.ndarray, floor: float = 0.0, *, iterations: int = 2000) -> np.ndarray:
+    """The correlation matrix nearest to the symmetric ``a`` (Frobenius norm), its eigenvalues at least ``floor``.
+
+    Higham's (2002) alternating projections onto the positive semidefinite matrices (eigenvalues
+    clipped at ``floor``) and the matrices of unit diagonal, with Dykstra's correction.
+    """
+    y, correction = np.array(a, dtype=float), np.zeros_like(a, dtype=float)
+    for _ in range(iterations):
+        r = y - correction
+        values, vectors = np.linalg.eigh(r)
+        x = (vectors * np.maximum(values, floor)) @ vectors.T
+        correction = x - r
+        previous, y = y, x.copy()
+        np.fill_diagonal(y, 1.0)
+        if np.abs(y - previous).max() < 1e-13:
+            break
+    return y
+
+
+def _matrix_toml(names: Sequence[str], ranks: np.ndarray) -> str:
+    """The matrix as one line of TOML: ``correlation_matrix = {inputs = [...], rank = [[...], ...]}``.
+
+    An inline table is a ``[correlation_matrix]`` table written on one line, as a message's line must be.
+    """
+    rows = ", ".join("[" + ", ".join(f"{v:g}" for v in row) + "]" for row in ranks)
+    return "correlation_matrix = {inputs = [" + ", ".join(f'"{n}"' for n in names) + f"], rank = [{rows}]}}"
+
+
+def check_correlation_matrix(matrix: Table, inputs: Collection[str], points: Collection[str]) -> list[Correlation]:
+    """Check a ``[correlation_matrix]`` (inputs and a full symmetric rank matrix) and return its pairs."""
+    matrix.unknown_keys(("inputs", "rank"))
+    names, rank = matrix.get("inputs"), matrix.get("rank")
+    for key in ("inputs", "rank"):
+        if key not in matrix:
+            matrix.add(None, f"is missing '{key}': a correlation matrix needs inputs = [\"a\", \"b\", ...] "
+                       "(uncertain inputs) and rank = [[1, r], [r, 1]], their Spearman rank correlations")
+    if not matrix.ok:
+        return []
+    if not (isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) for n in names)):
+        matrix.invalid("inputs", "must name two or more inputs")
+        return []
+    if len(set(names)) < len(names):
+        matrix.invalid("inputs", "names an input twice")
+    for name in names:
+        if name not in inputs:
+            matrix.add("inputs", f'names "{name}", which is not an input{did_you_mean(name, inputs)} '
+                       f"(inputs: {', '.join(inputs)})")
+        elif name in points:
+            matrix.add("inputs", f'names "{name}", whose prior is a point: only uncertain inputs can be correlated')
+    n = len(names)
+    square = isinstance(rank, list) and len(rank) == n and all(isinstance(row, list) and len(row) == n
+                                                                 for row in rank)
+    if not square or not all(is_number(v) and math.isfinite(v) for row in rank for v in row):
+        matrix.invalid("rank", f"must be {n} rows of {n} finite numbers, one row and one column per input")
+        return []
+    values = np.array(rank, dtype=float)
+    if not np.all(np.diag(values) == 1.0):
+        matrix.invalid("rank", "must have ones on its diagonal (each input with itself)")
+    elif not np.array_equal(values, values.T):
+        i, j = np.argwhere(values != values.T)[0]
+        matrix.invalid("rank", f"must be symmetric: row {i + 1}, column {j + 1} is {values[i, j]:g} but row "
+                       f"{j + 1}, column {i + 1} is {values[j, i]:g}")
+    elif not np.all(np.abs(values[~np.eye(n, dtype=bool)]) < 1.0):
+        matrix.invalid("rank", "must hold numbers in (-1, 1) off its diagonal")
+    if not matrix.ok:
+        return []
+    return [Correlation(names[i], names[j], values[i, j]) for i in range(n) for j in range(i + 1, n)]
 
 
 def _check_inputs(inputs: Sequence[Any], problems: Problems) -> None:
@@ -415,6 +520,11 @@ def load_priors(path: str | Path) -> Priors:
         if prior is not None:
             priors.append(prior)
     correlations = _parse_correlations(content.get("correlations", []), list(inputs_table), priors, problems)
+    correlations += _parse_matrix(content.get("correlation_matrix"), list(inputs_table), priors, correlations,
+                                  problems)
+    if correlations and not problems:
+        check_positive_definite(priors, correlations, problems,
+                                f"{MATRIX} rank" if "correlation_matrix" in content else "[[correlations]]")
     problems.raise_if_any()
     citing = [("[meta] cite", cite_keys(meta.get("cite", ())))] + [(f"[inputs.{p.name}] cite", p.cite) for p in priors]
     before = len(problems.items)
@@ -458,9 +568,25 @@ def _parse_correlations(entries: Any, names: list[str], priors: list[Prior],
         check_correlation_inputs(table, names, points, seen)
         if table.ok:
             result.append(Correlation(*entry["inputs"], entry["rank"]))
-    if result and not problems:
-        check_positive_definite(priors, result, problems)
     return tuple(result)
+
+
+def _parse_matrix(entry: Any, names: list[str], priors: list[Prior], pairs: Sequence[Correlation],
+                  problems: Problems) -> tuple[Correlation, ...]:
+    """The pairs of ``[correlation_matrix]`` (none if absent); a pair that ``[[correlations]]`` gives too is refused."""
+    if entry is None:
+        return ()
+    if not isinstance(entry, dict):
+        problems.add(MATRIX, "must be a table with inputs and rank")
+        return ()
+    table = Table(entry, MATRIX, problems)
+    found = check_correlation_matrix(table, names, {p.name for p in priors if p.is_point})
+    given = {frozenset((c.first, c.second)) for c in pairs}
+    for c in found:
+        if frozenset((c.first, c.second)) in given:
+            table.add("inputs", f"names {c.first} and {c.second}, a pair that [[correlations]] gives too: give "
+                      "each pair once, in the matrix or in [[correlations]]")
+    return tuple(found) if table.ok else ()
 
 
 def gaussian_copula_matrix(rank_matrix: np.ndarray) -> np.ndarray:
@@ -495,8 +621,8 @@ def check_against_model(priors: Priors, model: Model, problems: Problems, *,
                      f" (inputs: {', '.join(model.input_names)})")
         elif not spec.admits((prior.point, prior.point)):
             into.add(f"{where} point", f"= {prior.point:g} is invalid: {prior.name} must lie in {spec.allowed()}")
-        elif not spec.admits(prior.distribution.support, prior.distribution.open_low):
-            low, high = prior.distribution.support
-            hint = "; truncate it with low/high" if prior.distribution.family == "normal" else ""
+        elif not spec.admits(prior.distribution.drawable):
+            low, high = prior.distribution.drawable
+            hint = "; truncate it with low/high" if prior.distribution.family in ("normal", "student_t") else ""
             into.add(f"{where} dist", f"= {prior.distribution.describe()} is invalid: it can draw values in "
                      f"[{low:g}, {high:g}] but {prior.name} must lie in {spec.allowed()}{hint}")

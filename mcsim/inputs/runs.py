@@ -263,9 +263,10 @@ def check_fit(priors: Priors, model: Model, overridden: Iterable[str], problems:
 
 def check_computable(priors: Priors, model: Model, grid: Sequence[float], problems: Problems) -> None:
     """Check that ``model`` computes every output over the whole range of ``priors`` (models.check)."""
+    narrow = f"the priors or the {model.grid.name} grid" if model.gridded else "the priors"
     for sentence in undefined_outputs(priors, model, grid):
         problems.add("[run]", f"cannot be computed in double precision: {sentence} (model {model.name}); "
-                     f"narrow the priors or the {model.grid.name} grid")
+                     f"narrow {narrow}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,10 +433,10 @@ def check_priors(path: str | Path) -> tuple[Priors, Model]:
     problems = Problems(priors.file)
     check_against_model(priors, model, problems)
     if not problems:
-        grid = ", ".join(f"{u:g}" for u in model.grid.default)
+        grid = ", " + model.grid.name + " " + ", ".join(f"{u:g}" for u in model.grid.default) if model.gridded else ""
         for sentence in undefined_outputs(priors, model, model.grid.default):
-            problems.add("[inputs]", f"cannot be computed in double precision: {sentence} (model {model.name}, "
-                         f"{model.grid.name} {grid}); narrow the priors")
+            problems.add("[inputs]", f"cannot be computed in double precision: {sentence} (model {model.name}"
+                         f"{grid}); narrow the priors")
     problems.raise_if_any()
     return priors, model
 

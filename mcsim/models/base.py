@@ -149,6 +149,11 @@ class Model:
     def output_names(self) -> tuple[str, ...]:
         return tuple(spec.name for spec in self.outputs)
 
+    @property
+    def gridded(self) -> bool:
+        """Whether any output varies over :attr:`grid`; a model with scalar outputs only has no grid to set."""
+        return any(spec.per_user for spec in self.outputs)
+
     def output(self, name: str) -> OutputSpec:
         return next(spec for spec in self.outputs if spec.name == name)
 

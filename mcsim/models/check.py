@@ -27,13 +27,12 @@ _EXTREMES = f"its quantiles 2**{math.log2(U_LOWEST):g} and 1 - 2**{math.log2(1.0
 
 
 def _extremes(distribution, point: float) -> tuple[float, float]:
-    """The smallest and largest values a prior can draw (its support's ends where finite)."""
-    with np.errstate(all="ignore"):
-        tails = distribution.ppf(np.array([U_LOWEST, 0.5, U_HIGHEST]))
-    candidates = [float(v) for v in tails if not math.isnan(v)] + [point]
-    candidates += [end for end in distribution.support if math.isfinite(end)]
-    if distribution.open_low:  # its lower end is never drawn (a lognormal is never 0)
-        candidates = [c for c in candidates if c != distribution.support[0]] or [point]
+    """The smallest and largest values a prior can draw, or its point (where the tipping points start).
+
+    The ends of its support are not among them unless they are drawn: a beta on [0, 1] never gives
+    0, and a model that divides by it must not be refused for it.
+    """
+    candidates = [v for v in distribution.drawable if not math.isnan(v)] + [point]
     return min(candidates), max(candidates)
 
 

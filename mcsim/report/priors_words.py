@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mcsim.i18n import _
 from mcsim.inputs.distributions import Z95, Distribution
 from mcsim.report.text import format_value, input_label, number
@@ -64,6 +66,31 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
         if (low, high) != (0.0, 1.0):
             said += _(", on [{low}, {high}]").format(low=v(low), high=v(high))
         return said
+    if family in ("gamma", "weibull", "student_t"):
+        scipy = distribution.to_scipy()
+        p05, p95 = (v(float(x)) for x in distribution.ppf(np.array([0.05, 0.95])))
+        if family == "gamma":
+            return _("gamma with shape {shape} and scale {scale}: mean {mean}, 90 % between {p05} and {p95}").format(
+                shape=number(p["shape"]), scale=v(p["scale"]), mean=v(float(scipy.mean())), p05=p05, p95=p95)
+        if family == "weibull":
+            return _("Weibull with shape {shape} and scale {scale}: median {median}, 90 % between {p05} and "
+                     "{p95}").format(shape=number(p["shape"]), scale=v(p["scale"]), median=v(float(scipy.median())),
+                                     p05=p05, p95=p95)
+        said = _("Student's t with {df} degrees of freedom, location {loc} and scale {scale}: 90 % between {p05} "
+                 "and {p95}").format(df=number(p["df"]), loc=v(p["loc"]), scale=v(p["scale"]), p05=p05, p95=p95)
+        if "low" in p or "high" in p:
+            said += _(", truncated to [{low}, {high}]").format(low=v(p.get("low", -math.inf)),
+                                                              high=v(p.get("high", math.inf)))
+        return said
+    if family == "empirical":
+        values = p["values"]
+        median = v(float(distribution.ppf(0.5)))
+        if distribution.file:
+            return _("empirical: the {count} values of column {column} of {file}, from {low} to {high}, median "
+                     "{median}").format(count=number(len(values)), column=distribution.column, file=distribution.file,
+                                        low=v(values[0]), high=v(values[-1]), median=median)
+        return _("empirical: {count} values from {low} to {high}, median {median}").format(
+            count=number(len(values)), low=v(values[0]), high=v(values[-1]), median=median)
     if family == "discrete":
         pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=number(weight))
                           for value, weight in zip(p["values"], p["weights"], strict=True))

@@ -202,7 +202,7 @@ def _priors(result: Result) -> Table:
     rows, tex_rows = [], []
     for prior in priors.inputs:
         params = "; ".join(f"{key}={value!r}" if not isinstance(value, tuple) else f"{key}={list(value)!r}"
-                           for key, value in prior.distribution.parameters().items())
+                           for key, value in prior.distribution.shown_parameters().items())
         words = describe_distribution(prior.distribution, prior.unit)
         rows.append((prior.name, input_label(prior), prior.unit, prior.distribution.family, params, words,
                      prior.point, prior.source, " ".join(prior.cite)))
