@@ -99,6 +99,8 @@ def test_a_french_report_is_in_french(french):
         assert english not in text
     page = (french / "report.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "<h2>Sommaire</h2>" in page
+    assert text.startswith("# Le Tableau 1 sous incertitude\n")  # the run file's title_fr
+    assert "<title>Le Tableau 1 sous incertitude</title>" in page and "with uncertainty" not in page
 
 
 def test_summary_json_stays_english_in_a_french_report(french):
@@ -165,3 +167,16 @@ def test_the_footprint_and_rebound_checks_write_french_numbers_in_french():
         growth = "\n".join(rebound(load_priors(ROOT / "priors" / "dynamics-2025.toml")))
     assert f"1{NNBSP}287 MWh" in text and "401,5 g" in text and "1,3 GWh" in text and "1.3 GWh" not in text
     assert "multiplie la consommation par 1,63" in growth and "11,6" in growth and "11.6" not in growth
+
+
+def test_a_french_title_must_be_a_string():
+    import dataclasses
+
+    from mcsim.inputs.errors import InputError
+    from mcsim.inputs.runs import load_run
+
+    spec = load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
+    assert spec.title_in("en") == "Tableau 1 with uncertainty"
+    assert spec.title_in("fr") == "Le Tableau 1 sous incertitude"
+    with pytest.raises(InputError, match=r"\[run\] title_fr = 3 is invalid: must be a string"):
+        dataclasses.replace(spec, title_fr=3)

@@ -34,8 +34,8 @@ __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "REPOR
            "check_settings",
            "load_run", "with_settings"]
 
-RUN_KEYS = ("title", "priors", "model", "reference", "samples", "sampler", "seed", *GRIDS, "chunk_size",
-            "keep_samples", "workers", "scheduler", "target_se")
+RUN_KEYS = ("title", "title_fr", "priors", "model", "reference", "samples", "sampler", "seed", *GRIDS,
+            "chunk_size", "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report", "value_of_information")
 #: The settings of ``[report]``: how the report is written, with the values each allows (the first is the default).
 REPORT_SETTINGS: dict[str, tuple[str, ...]] = {"figures": ("default", "journal"), "lang": LANGUAGES}
@@ -83,6 +83,7 @@ class RunSpec:
     lang: str = "en"  # [report] lang: the language the report is written in
     value_of_information: ValueOfInformationSpec | None = None  # [value_of_information]: EVPI and EVPPI
     months: tuple[float, ...] | None = None  # the months grid of a model over months (None: its default)
+    title_fr: str = ""  # [run] title_fr: the title of a report written in French ("": the title)
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
@@ -90,6 +91,8 @@ class RunSpec:
         check_settings(run)
         grid = check_grid(run, self.model.grid if isinstance(self.model, Model) else USERS)
         check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
+        if not isinstance(self.title_fr, str):
+            run.add("title_fr", f"= {show(self.title_fr)} is invalid: must be a string (a French report's title)")
         if not isinstance(self.priors, Priors):
             run.add("priors", f"= {show(self.priors)} is invalid: must be Priors (mcsim.inputs.priors)")
         if not isinstance(self.model, Model):
@@ -115,6 +118,10 @@ class RunSpec:
                             ("scheduler", self.scheduler.strip()),
                             ("target_se", None if self.target_se is None else float(self.target_se))):
             object.__setattr__(self, name, value)
+
+    def title_in(self, lang: str) -> str:
+        """The run's title in ``lang``: its ``title_fr`` in French where the run file gives one."""
+        return self.title_fr.strip() if lang == "fr" and self.title_fr.strip() else self.title
 
     @property
     def stem(self) -> str:
@@ -320,7 +327,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
                    reference=run.get("reference"), figures=report.get("figures"), lang=report.get("lang"),
-                   value_of_information=voi)
+                   value_of_information=voi, title_fr=run.get("title_fr", ""))
 
 
 def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Problems) -> Table:

@@ -95,7 +95,8 @@ def write_report(result: Result, target: str | Path) -> Path:
         build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
         text = render_markdown(result, figures, sensitivity, verdict, information)
         (staging / "report.md").write_text(text, encoding="utf-8")
-        (staging / "report.html").write_text(render_html(text, figures_dir, result.spec.title), encoding="utf-8")
+        title = result.spec.title_in(result.spec.lang)
+        (staging / "report.html").write_text(render_html(text, figures_dir, title), encoding="utf-8")
         # written last, listing every file: what a later run may replace, and nothing else
         summary["manifest"][FILES_KEY] = sorted([*report_files(staging), "summary.json"])
         (staging / "summary.json").write_text(dumps(summary), encoding="utf-8")

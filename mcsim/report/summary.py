@@ -160,6 +160,7 @@ def build_summary(result: Result) -> dict[str, Any]:
         "mcsim_version": __version__,
         "run": {
             "title": spec.title,
+            **({"title_fr": spec.title_fr} if spec.title_fr else {}),
             "samples": result.samples,
             "samples_requested": result.samples_requested,
             "stopped_early": result.stopped_early,
