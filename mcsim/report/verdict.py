@@ -190,8 +190,12 @@ def ordinal(q: float) -> str:
         return _("the 1st percentile of its prior")
     if language() != "en":
         return _("the {k}th percentile of its prior").format(k=k)
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"the {k}{suffix} percentile of its prior"
+    return f"the {_english_ordinal(k)} percentile of its prior"
+
+
+def _english_ordinal(k: int) -> str:
+    """53 -> '53rd', 11 -> '11th' (the catalogue's sentences carry other languages' ordinals)."""
+    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 
 
 def _failing_share(t: TippingPoint) -> float:
@@ -404,8 +408,7 @@ def percentile_words(share: float) -> str:
         return _("at its 1st percentile")
     if language() != "en":
         return _("at its {k}th percentile").format(k=k)
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"at its {k}{suffix} percentile"
+    return f"at its {_english_ordinal(k)} percentile"
 
 
 def _compact(c: ClaimResult) -> str:

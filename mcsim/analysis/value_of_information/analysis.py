@@ -223,21 +223,6 @@ def _decisions(model, inputs: Mapping[str, np.ndarray], output: str, users: np.n
     return tuple(found)
 
 
-def _claims_hold(spec: RunSpec, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
-    """Whether each claim holds in each sample, evaluated as the run evaluates it: the model on the run's grid."""
-    from mcsim.compute.stats import claim_holds
-
-    n = len(next(iter(inputs.values())))
-    grid = tuple(spec.grid_values)
-    holds = [np.empty(n, dtype=bool) for _ in spec.claims]
-    for start in range(0, n, CLAIM_BLOCK):
-        tile = {name: values[start:start + CLAIM_BLOCK] for name, values in inputs.items()}
-        outputs = spec.model.evaluate(tile, np.asarray(grid))
-        for held, claim in zip(holds, spec.claims, strict=True):
-            held[start:start + CLAIM_BLOCK] = claim_holds(claim, outputs, grid)
-    return holds
-
-
 def _claims(spec: RunSpec, inputs: Mapping[str, np.ndarray], grouped: Mapping[str, Bins]) -> tuple[ClaimValue, ...]:
     if not spec.claims:
         return ()
