@@ -1,7 +1,8 @@
 """The ``mcsim`` command line (DESIGN section 3.3).
 
-Exit status: 0 done; 2 bad input (one line per problem on stderr, no traceback); 1 anything
-else, an interruption included (the previous report is then left as it was).
+Exit status: 0 done; 2 bad input, a model that fails included (one line per problem on stderr,
+no traceback unless ``--traceback``); 130 interrupted (the previous report is then left as it
+was); 1 anything else.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
@@ -21,6 +23,7 @@ __all__ = ["main"]
 
 DEFAULT_PRIORS = Path(__file__).resolve().parent.parent / "priors" / "paper-table1.toml"
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mcsim", description="Monte Carlo uncertainty and sensitivity analysis of "
                      "models with cited priors: the built-in tableau1 or a model of your own.")
     parser.add_argument("--version", action="version", version=f"mcsim {__version__}")
+    parser.add_argument("--traceback", action="store_true",
+                        help="on failure, print the whole Python traceback (a model's own error included)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     table = commands.add_parser("table", help="the model at the priors' point values (for priors that reproduce a "
@@ -253,14 +258,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
+        _traceback(args, error)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("mcsim: interrupted; no report was written and any previous one is unchanged", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as error:  # anything else: a bug or the system; one line, not a traceback
         print(f"mcsim: failed: {type(error).__name__}: {error}", file=sys.stderr)
-        if os.environ.get("MCSIM_DEBUG"):  # developers: the traceback
-            raise
+        _traceback(args, error)
         return EXIT_FAILED
+
+
+def _traceback(args, error: BaseException) -> None:
+    """With ``--traceback``: the whole traceback (a model's error: where it arose in the model, as its cause)."""
+    if args.traceback:
+        traceback.print_exception(error, file=sys.stderr)
