@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--from", dest="from_summary", type=Path, default=None, metavar="SUMMARY.json",
                      help="rerun the report whose summary.json this is: its run file, checked by sha256, "
                      "with its samples, seed and settings")
-    run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
+    run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>; "
+                     "with --from, the folder of that summary.json)")
     _report_options(run)
     run.add_argument("--samples", default=None, help="number of samples, e.g. 1048576, 1_048_576 or 1e6 "
                      "(replaces the run file's)")
@@ -158,7 +159,9 @@ def _run(args) -> int:
                                              ("figures", args.figures), ("lang", args.lang)) if value is not None}
     if changes:
         spec = with_settings(spec, **changes)  # a bad value is the command line's (--workers)
-    out = args.out if args.out is not None else Path("reports") / spec.stem
+    # rerun from a summary: by default in place, never over another report (reports/<run>/)
+    out = args.out if args.out is not None else \
+        args.from_summary.parent if args.from_summary is not None else Path("reports") / spec.stem
     _check_out(out, spec, given=args.out is not None)
     start = time.perf_counter()
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
