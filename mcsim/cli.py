@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="processes for the chunks, 0 for one per core (replaces the run file's)")
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the chunks on Dask: 'dask' for a local cluster, or a scheduler's address")
+    run.add_argument("--yes", action="store_true", help="run even if the run is expected to sample for more than "
+                     "an hour or to hold more than half the machine's memory")
 
     batch = commands.add_parser("batch", help="run several run files (skipping those whose report is up to date), "
                                 "then write reports/comparison/")
@@ -165,13 +167,28 @@ def _run(args) -> int:
     _check_out(out, spec, given=args.out is not None)
     start = time.perf_counter()
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
-    result = execute(spec)
+    with _progress(spec, args) as tick:
+        result = execute(spec, on_progress=tick)
     write_report(result, out)
     for claim in result.claims.values():
         print(f"  {claim.claim.name}: P = {claim.probability:.4f} "
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _progress(spec, args):
+    """Refuse, before sampling, a run expected to take too long or too much memory (unless --yes); then a
+    progress bar on a terminal for a run expected to take more than a few seconds."""
+    from mcsim.compute.forecast import forecast, machine_memory, progress_bar, refusals
+
+    found = forecast(spec)
+    reasons = refusals(spec, found, machine_memory())
+    if reasons and not args.yes:
+        where = ("command line", "--samples") if args.samples is not None else (spec.file, "[run] samples")
+        raise InputError([Problem(*where, f"= {spec.samples:,} is refused: the run {' and '.join(reasons)}; give "
+                                  "fewer samples, or --yes to run it anyway")])
+    return progress_bar(spec.samples, found.seconds, stream=sys.stderr)
 
 
 def _check_out(out: Path, spec, *, given: bool) -> None:

@@ -113,7 +113,8 @@ def _design(spec: RunSpec) -> Design:
 
 
 def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None = None,
-             stop_when: Callable[[Progress], bool] | None = None) -> Simulation:
+             stop_when: Callable[[Progress], bool] | None = None,
+             on_progress: Callable[[int], None] | None = None) -> Simulation:
     """Draw ``spec.samples`` samples of the priors, evaluate the model, merge the statistics.
 
     Parameters
@@ -129,6 +130,8 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
         Called after each chunk is merged, in sample order, with a :class:`Progress`; when it
         returns True no further chunk is merged (chunks already under way are discarded), so
         where a run stops depends on the chunk size but never on the workers.
+    on_progress : callable, optional
+        Called with the number of samples merged so far after each chunk (a progress bar).
 
     Raises
     ------
@@ -162,6 +165,8 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
         for (start, stop), partial in zip(ranges, runner, strict=False):
             totals.merge(partial)
             _check(spec, totals, design, start, stop)
+            if on_progress is not None:
+                on_progress(totals.samples)
             if stop_when is not None and totals.samples < n and stop_when(_progress(totals)):
                 stopped = True
                 break
