@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--samples", default=None, help="number of samples for every run, e.g. 1048576, "
                        "1_048_576 or 1e6")
     batch.add_argument("--seed", default=None, help="seed for every run")
+    batch.add_argument("--yes", action="store_true", help="run even the runs expected to sample for more than an "
+                       "hour or to hold more than half the machine's memory")
     _report_options(batch)
     batch.add_argument("--reports", type=Path, default=Path("reports"),
                        help="where the reports go: REPORTS/<run>/ and REPORTS/comparison/ (default: reports)")
@@ -180,15 +182,10 @@ def _run(args) -> int:
 def _progress(spec, args):
     """Refuse, before sampling, a run expected to take too long or too much memory (unless --yes); then a
     progress bar on a terminal for a run expected to take more than a few seconds."""
-    from mcsim.compute.forecast import forecast, machine_memory, progress_bar, refusals
+    from mcsim.compute.forecast import affordable, progress_bar
 
-    found = forecast(spec)
-    reasons = refusals(spec, found, machine_memory())
-    if reasons and not args.yes:
-        where = ("command line", "--samples") if args.samples is not None else (spec.file, "[run] samples")
-        raise InputError([Problem(*where, f"= {spec.samples:,} is refused: the run {' and '.join(reasons)}; give "
-                                  "fewer samples, or --yes to run it anyway")])
-    return progress_bar(spec.samples, found.seconds, stream=sys.stderr)
+    where = ("command line", "--samples") if args.samples is not None else (spec.file, "[run] samples")
+    return progress_bar(spec.samples, affordable(spec, where, yes=args.yes).seconds, stream=sys.stderr)
 
 
 def _check_out(out: Path, spec, *, given: bool) -> None:
@@ -219,7 +216,7 @@ def _batch(args) -> int:
     numbers = _whole_numbers(args, ("samples", "seed"))
     start = time.perf_counter()
     scenarios = run_batch(args.run_files, reports=args.reports, samples=numbers["samples"], seed=numbers["seed"],
-                          force=args.force, figures=args.figures, lang=args.lang)
+                          force=args.force, figures=args.figures, lang=args.lang, yes=args.yes)
     for s in scenarios:
         claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
                            for name, c in s.summary.get("claims", {}).items())

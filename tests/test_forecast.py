@@ -60,3 +60,11 @@ def test_a_long_run_shows_a_bar_on_a_terminal_only():
         assert tick is None
     with forecast.progress_bar(1 << 20, 1.0, stream=terminal) as tick:
         assert tick is None  # a short run: no bar
+
+
+def test_a_batch_refuses_such_a_run_before_running_any(tmp_path, capsys):
+    plugin = str(ROOT / "tests" / "plugin" / "subscription.toml")
+    assert cli.main(["batch", plugin, "--samples", "1099511627776", "--reports", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert f"command line: --samples (for {plugin}) = 1,099,511,627,776 is refused: the run would sample" in err
+    assert not (tmp_path / "r").exists()

@@ -21,10 +21,11 @@ import numpy as np
 from mcsim.compute.engine import available_cores, whole_blocks
 from mcsim.compute.sampling import Design
 from mcsim.compute.streaming import PILOT, QUANTILE_BUDGET, TILE_BYTES
+from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.runs import RunSpec
 from mcsim.models.failure import ModelError
 
-__all__ = ["MAX_SECONDS", "Forecast", "forecast", "machine_memory", "progress_bar"]
+__all__ = ["MAX_SECONDS", "Forecast", "affordable", "forecast", "machine_memory", "progress_bar", "refusals"]
 
 MAX_SECONDS = 3600.0  # a run expected to sample longer than this is refused without --yes
 MAX_WORDS = "an hour"  # MAX_SECONDS in words
@@ -108,6 +109,17 @@ def refusals(spec: RunSpec, found: Forecast, memory: int | None) -> list[str]:
                        f"worker{'s' if found.workers > 1 else ''} (from a timed pilot of {found.timed:,} samples), "
                        f"more than {MAX_WORDS}")
     return reasons
+
+
+def affordable(spec: RunSpec, where: tuple[str, str], *, yes: bool = False) -> Forecast:
+    """The forecast of ``spec``; unless ``yes``, an InputError naming ``where`` (a file and a field) if it passes
+    a limit (:func:`refusals`)."""
+    found = forecast(spec)
+    reasons = refusals(spec, found, machine_memory())
+    if reasons and not yes:
+        raise InputError([Problem(*where, f"= {spec.samples:,} is refused: the run {' and '.join(reasons)}; give "
+                                  "fewer samples, or --yes to run it anyway")])
+    return found
 
 
 def _duration(seconds: float) -> str:
