@@ -23,6 +23,7 @@ from mcsim.compute import kernels, lifeline, streaming
 from mcsim.compute.sampling import Design, chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 from mcsim.inputs.runs import RunSpec
+from mcsim.models import beside, load_beside
 from mcsim.models.failure import ModelError, locate, row_values, undefined_rows
 
 __all__ = ["Head", "Progress", "Simulation", "available_cores", "simulate", "whole_blocks"]
@@ -278,6 +279,9 @@ def _dask(spec, plan, ranges, workers, scheduler: str) -> Iterator[Partial]:
     else:
         client = Client(scheduler)
     try:
+        source = beside(spec.model)
+        if source is not None:  # a model beside its run file: loaded under its private name in each worker first
+            client.run(load_beside, *source)
         spec_future, plan_future = client.scatter([spec, plan], broadcast=True)
         window = INFLIGHT_PER_WORKER * max(len(client.scheduler_info(n_workers=-1)["workers"]), 1)
         yield from _in_order(lambda a, b: client.submit(evaluate_chunk, spec_future, plan_future, a, b, pure=False),

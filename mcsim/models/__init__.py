@@ -17,8 +17,8 @@ from mcsim.models.dynamics import DYNAMICS
 from mcsim.models.footprint import FOOTPRINT
 from mcsim.models.tableau1 import TABLEAU1
 
-__all__ = ["BUILTIN", "DEFAULT_MODEL", "Grid", "InputSpec", "Model", "OutputSpec", "Reference", "loaded_module",
-           "module_of", "resolve"]
+__all__ = ["BUILTIN", "DEFAULT_MODEL", "Grid", "InputSpec", "Model", "OutputSpec", "Reference", "beside",
+           "load_beside", "loaded_module", "module_of", "resolve"]
 
 BUILTIN: dict[str, Model] = {TABLEAU1.name: TABLEAU1, FOOTPRINT.name: FOOTPRINT, DYNAMICS.name: DYNAMICS}
 DEFAULT_MODEL = TABLEAU1.name  # the model of a run or priors file that names none
@@ -75,6 +75,18 @@ def loaded_module(model: Model) -> tuple[ModuleType, ModuleType] | None:
     return found[1:] if found is not None and found[0] is model else None
 
 
+def beside(model: Model) -> tuple[str, str, str] | None:
+    """How to load, in another process, the module a model beside its file came from: the arguments of
+    :func:`load_beside`, or None for a model imported by its own name (or built in)."""
+    loaded = loaded_module(model)
+    if loaded is None or not loaded[1].__name__.startswith("_mcsim_model_"):
+        return None
+    top = loaded[1]
+    location = Path(top.__file__)
+    folder = location.parent.parent if location.name == "__init__.py" else location.parent
+    return top.__name__, str(folder), location.parent.name if location.name == "__init__.py" else location.stem
+
+
 def _import(module_name: str, near: str | Path | None) -> ModuleType:
     """Import ``module_name``, from the folder ``near`` first if it holds it.
 
@@ -88,18 +100,29 @@ def _import(module_name: str, near: str | Path | None) -> ModuleType:
     if folder is None or not (package or (folder / f"{top}.py").is_file()):
         return importlib.import_module(module_name)
     private = f"_mcsim_model_{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}_{top}"
-    if private not in sys.modules:
-        location = folder / top / "__init__.py" if package else folder / f"{top}.py"
-        spec = importlib.util.spec_from_file_location(
-            private, location, submodule_search_locations=[str(folder / top)] if package else None)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[private] = module
-        sys.path.insert(0, str(folder))  # the model's own imports of modules beside it
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[private]
-            raise
-        finally:
-            sys.path.remove(str(folder))
+    load_beside(private, str(folder), top)
     return importlib.import_module(f"{private}.{rest}" if rest else private)
+
+
+def load_beside(private: str, folder: str, top: str) -> None:
+    """Load the module (or package) ``top`` of ``folder`` as ``private``, once a process.
+
+    Other processes that unpickle a model loaded so (a Dask worker) call it first: the private
+    name then refers to the same file there.
+    """
+    if private in sys.modules:
+        return
+    package = Path(folder, top, "__init__.py").is_file()
+    location = Path(folder, top, "__init__.py") if package else Path(folder, f"{top}.py")
+    spec = importlib.util.spec_from_file_location(
+        private, location, submodule_search_locations=[str(Path(folder, top))] if package else None)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[private] = module
+    sys.path.insert(0, folder)  # the model's own imports of modules beside it
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[private]
+        raise
+    finally:
+        sys.path.remove(folder)
