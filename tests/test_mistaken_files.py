@@ -111,7 +111,7 @@ def _published(tmp_path: Path, monkeypatch, capsys) -> Path:
     run.write_text(run.read_text().replace("samples = 8192", "samples = 4096").split("[sensitivity]")[0])
     monkeypatch.chdir(work)
     new_process(monkeypatch, "subscription")
-    assert cli.main(["run", "models/subscription.toml", "--out", "published/a"]) == cli.EXIT_OK, \
+    assert cli.main(["run", str(run), "--out", "published/a"]) == cli.EXIT_OK, \
         capsys.readouterr().err
     return work
 

@@ -99,11 +99,20 @@ def _relative(path: str, folder: str) -> str:
     return Path(os.path.relpath(path, folder)).as_posix()
 
 
+def _as_named(path: str) -> str:
+    """A file as the command line named it, unless that names folders above the current one (a home folder):
+    then relative to the current folder if inside it, else its name alone."""
+    if not os.path.isabs(path):
+        return path
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else os.path.basename(path)
+
+
 def command(spec) -> str:
     """The command that runs ``spec`` again: its samples and seed, and its report settings where not the defaults."""
     options = "".join(f" --{key} {getattr(spec, key)}" for key, allowed in REPORT_SETTINGS.items()
                       if getattr(spec, key) != allowed[0])
-    return f"mcsim run {spec.file} --samples {spec.samples} --seed {spec.seed}{options}"
+    return f"mcsim run {_as_named(spec.file)} --samples {spec.samples} --seed {spec.seed}{options}"
 
 
 def _undefined(entry: dict[str, Any], samples: int) -> dict[str, str]:
@@ -171,9 +180,9 @@ def build_summary(result: Result) -> dict[str, Any]:
             "sampler": spec.sampler,
             "seed": spec.seed,
             "priors_sha256": spec.priors.sha256,
-            "run_file": spec.file,
+            "run_file": _as_named(spec.file),
             "run_sha256": spec.sha256,
-            "priors_file": spec.priors.file,
+            "priors_file": _as_named(spec.priors.file),
             "model": spec.model.name,
             spec.grid.name: list(spec.grid_values),
             "figures": spec.figures,
