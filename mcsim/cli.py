@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check priors and run files as a run would, without running "
                                    "anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    for command in (table, run, batch, validate):  # also after the command: mcsim run RUN.toml --traceback
+        command.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
+                             help="on failure, print the whole Python traceback")
     return parser
 
 

@@ -129,6 +129,10 @@ def test_traceback_shows_where_the_model_failed(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err and 'raise ValueError("boom")' in err
     assert "faulty.py: line 12 (in raises)" in err.splitlines()[1]
+    assert cli.main(["run", str(run), "--out", str(tmp_path / "out"), "--traceback"]) == cli.EXIT_BAD_INPUT
+    assert 'raise ValueError("boom")' in capsys.readouterr().err
+    assert cli.main(["run", str(run), "--out", str(tmp_path / "out")]) == cli.EXIT_BAD_INPUT
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_the_first_failing_row_is_found_in_halves():
