@@ -41,8 +41,13 @@ def test_yes_runs_what_the_limits_would_refuse(write, tmp_path, monkeypatch, cap
     run = [str(ROOT / "tests" / "plugin" / "subscription.toml"), "--samples", "4096"]
     assert cli.main(["run", *run, "--out", str(tmp_path / "a")]) == cli.EXIT_BAD_INPUT
     assert "more than an hour" in capsys.readouterr().err
-    assert cli.main(["run", *run, "--out", str(tmp_path / "b"), "--yes"]) == cli.EXIT_OK
-    assert (tmp_path / "b" / "summary.json").exists()
+
+    def sampling(spec, **options):  # where the run would start sampling
+        raise RuntimeError("sampling started")
+
+    monkeypatch.setattr("mcsim.pipeline.execute", sampling)
+    assert cli.main(["run", *run, "--out", str(tmp_path / "b"), "--yes"]) == cli.EXIT_FAILED
+    assert capsys.readouterr().err.endswith("mcsim: failed: RuntimeError: sampling started\n")
 
 
 class _Terminal(io.StringIO):
