@@ -35,7 +35,7 @@ def test_a_model_beside_its_run_file_runs_on_a_cluster(tmp_path, monkeypatch):
     shutil.copytree(Path(__file__).parent / "plugin", folder)
     new_process(monkeypatch, "subscription")
     run = load_run(folder / "subscription.toml", samples=2 * STAT_BLOCK)
-    local = summary_of(run, workers=1)
     monkeypatch.chdir(tmp_path)  # not the model's folder: workers cannot import it by its own name
+    local = summary_of(run, workers=1)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         assert summary_of(run, scheduler=cluster.scheduler_address, workers=1) == local
