@@ -77,6 +77,10 @@ def run(run_or_path: RunSpec | str | Path, *, samples: int | None = None, seed: 
     ------
     InputError
         For a bad run file or argument, before anything is sampled.
+    mcsim.models.failure.ModelError
+        An ``InputError`` too: the model raised, returned NaN or left out an output; it names the
+        model's file and line and the first input row that fails (``file``, ``line``, ``sample``,
+        ``values``).
     """
     from mcsim.pipeline import execute  # the engine (numba) only when something runs
 

@@ -164,6 +164,21 @@ def _check_targets(jobs: list[Job], reports: str | Path) -> None:
         raise InputError(problems)
 
 
+def _check_forecasts(todo: list[Job], *, given: bool, yes: bool) -> None:
+    """Refuse the batch, before it runs anything, if a run is expected to take too long or too much memory."""
+    from mcsim.compute.forecast import affordable
+
+    problems = []
+    for job in todo:
+        try:
+            affordable(job.spec, ("command line", f"--samples (for {job.spec.file})") if given else
+                       (job.spec.file, "[run] samples"), yes=yes)
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """What the comparison shows of one run, read from its report."""
@@ -274,9 +289,12 @@ def _execute(spec: RunSpec, display: _Display):
 
 
 def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", samples: int | None = None,
-              seed: int | None = None, force: bool = False, stream: IO[str] | None = None,
+              seed: int | None = None, force: bool = False, stream: IO[str] | None = None, yes: bool = False,
               **report: str | None) -> list[Scenario]:
     """Run every out-of-date run of ``paths``, then write ``reports/comparison/``.
+
+    Unless ``yes``, a run expected to sample for more than an hour or to hold more than half the
+    machine's memory is refused before any runs (:func:`mcsim.compute.forecast.affordable`).
 
     Returns
     -------
@@ -290,6 +308,7 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force, **report)
     _check_targets(jobs, reports)
     todo = [job for job in jobs if job.todo]
+    _check_forecasts(todo, given=samples is not None, yes=yes)
     for job in jobs:
         if not job.todo:
             print(f"mcsim batch: {job.spec.stem}: up to date ({job.out}/), skipped", file=stream)

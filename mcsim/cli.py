@@ -1,7 +1,8 @@
 """The ``mcsim`` command line (DESIGN section 3.3).
 
-Exit status: 0 done; 2 bad input (one line per problem on stderr, no traceback); 1 anything
-else, an interruption included (the previous report is then left as it was).
+Exit status: 0 done; 2 bad input, a model that fails included (one line per problem on stderr,
+no traceback unless ``--traceback``); 130 interrupted (the previous report is then left as it
+was); 1 anything else.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
@@ -21,6 +23,7 @@ __all__ = ["main"]
 
 DEFAULT_PRIORS = Path(__file__).resolve().parent.parent / "priors" / "paper-table1.toml"
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mcsim", description="Monte Carlo uncertainty and sensitivity analysis of "
                      "models with cited priors: the built-in tableau1 or a model of your own.")
     parser.add_argument("--version", action="version", version=f"mcsim {__version__}")
+    parser.add_argument("--traceback", action="store_true",
+                        help="on failure, print the whole Python traceback (a model's own error included)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     table = commands.add_parser("table", help="the model at the priors' point values (for priors that reproduce a "
@@ -45,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--from", dest="from_summary", type=Path, default=None, metavar="SUMMARY.json",
                      help="rerun the report whose summary.json this is: its run file, checked by sha256, "
                      "with its samples, seed and settings")
-    run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>)")
+    run.add_argument("--out", type=Path, default=None, help="report directory (default: reports/<run file's stem>; "
+                     "with --from, the folder of that summary.json)")
     _report_options(run)
     run.add_argument("--samples", default=None, help="number of samples, e.g. 1048576, 1_048_576 or 1e6 "
                      "(replaces the run file's)")
@@ -54,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="processes for the chunks, 0 for one per core (replaces the run file's)")
     run.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="run the chunks on Dask: 'dask' for a local cluster, or a scheduler's address")
+    run.add_argument("--yes", action="store_true", help="run even if the run is expected to sample for more than "
+                     "an hour or to hold more than half the machine's memory")
 
     batch = commands.add_parser("batch", help="run several run files (skipping those whose report is up to date), "
                                 "then write reports/comparison/")
@@ -62,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--samples", default=None, help="number of samples for every run, e.g. 1048576, "
                        "1_048_576 or 1e6")
     batch.add_argument("--seed", default=None, help="seed for every run")
+    batch.add_argument("--yes", action="store_true", help="run even the runs expected to sample for more than an "
+                       "hour or to hold more than half the machine's memory")
     _report_options(batch)
     batch.add_argument("--reports", type=Path, default=Path("reports"),
                        help="where the reports go: REPORTS/<run>/ and REPORTS/comparison/ (default: reports)")
@@ -69,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check priors and run files as a run would, without running "
                                    "anything")
     validate.add_argument("files", nargs="+", metavar="FILE")
+    for command in (table, run, batch, validate):  # also after the command: mcsim run RUN.toml --traceback
+        command.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
+                             help="on failure, print the whole Python traceback")
     return parser
 
 
@@ -155,11 +168,14 @@ def _run(args) -> int:
                                              ("figures", args.figures), ("lang", args.lang)) if value is not None}
     if changes:
         spec = with_settings(spec, **changes)  # a bad value is the command line's (--workers)
-    out = args.out if args.out is not None else Path("reports") / spec.stem
+    # rerun from a summary: by default in place, never over another report (reports/<run>/)
+    out = args.out if args.out is not None else \
+        args.from_summary.parent if args.from_summary is not None else Path("reports") / spec.stem
     _check_out(out, spec, given=args.out is not None)
     start = time.perf_counter()
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
-    result = execute(spec)
+    with _progress(spec, args) as tick:
+        result = execute(spec, on_progress=tick)
     write_report(result, out)
     with speaking(spec.lang):
         for paragraph in headline(result):  # the quote tested and the sentence for an abstract, as the report opens
@@ -169,6 +185,15 @@ def _run(args) -> int:
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _progress(spec, args):
+    """Refuse, before sampling, a run expected to take too long or too much memory (unless --yes); then a
+    progress bar on a terminal for a run expected to take more than a few seconds."""
+    from mcsim.compute.forecast import affordable, progress_bar
+
+    where = ("command line", "--samples") if args.samples is not None else (spec.file, "[run] samples")
+    return progress_bar(spec.samples, affordable(spec, where, yes=args.yes).seconds, stream=sys.stderr)
 
 
 def _check_out(out: Path, spec, *, given: bool) -> None:
@@ -199,7 +224,7 @@ def _batch(args) -> int:
     numbers = _whole_numbers(args, ("samples", "seed"))
     start = time.perf_counter()
     scenarios = run_batch(args.run_files, reports=args.reports, samples=numbers["samples"], seed=numbers["seed"],
-                          force=args.force, figures=args.figures, lang=args.lang)
+                          force=args.force, figures=args.figures, lang=args.lang, yes=args.yes)
     for s in scenarios:
         claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
                            for name, c in s.summary.get("claims", {}).items())
@@ -258,14 +283,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
+        _traceback(args, error)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("mcsim: interrupted; no report was written and any previous one is unchanged", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as error:  # anything else: a bug or the system; one line, not a traceback
         print(f"mcsim: failed: {type(error).__name__}: {error}", file=sys.stderr)
-        if os.environ.get("MCSIM_DEBUG"):  # developers: the traceback
-            raise
+        _traceback(args, error)
         return EXIT_FAILED
+
+
+def _traceback(args, error: BaseException) -> None:
+    """With ``--traceback``: the whole traceback (a model's error: where it arose in the model, as its cause)."""
+    if args.traceback:
+        traceback.print_exception(error, file=sys.stderr)

@@ -30,7 +30,8 @@ __all__ = ["Result", "claims_known_to", "execute"]
 MIN_SAMPLES_TO_STOP = 1 << 12  # below this the binomial standard error is too rough to stop on
 
 
-def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None) -> Result:
+def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None,
+            on_progress: Callable[[int], None] | None = None) -> Result:
     """Run ``spec``: draw the samples, evaluate the model, compute every statistic and the verdict.
 
     Nothing is written: the :class:`~mcsim.result.Result` holds everything a report shows.
@@ -41,12 +42,14 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     stop_when : callable, optional
         A stopping rule (see :func:`mcsim.compute.engine.simulate`); by default the run's ``target_se``
         if it has one (:func:`claims_known_to`), else none: every sample is drawn.
+    on_progress : callable, optional
+        Told the samples merged after each chunk (see :func:`mcsim.compute.engine.simulate`).
     """
     seconds = {}
     start = time.perf_counter()
     if stop_when is None and spec.target_se is not None:
         stop_when = claims_known_to(spec.target_se)
-    simulation = simulate(spec, stop_when=stop_when)
+    simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
     seconds["simulation"] = time.perf_counter() - start
     start = time.perf_counter()
     outputs = summarise(simulation)

@@ -109,6 +109,9 @@ def new_process(monkeypatch, *modules: str) -> None:
     """Forget the user's modules, as a new ``mcsim`` process would, and never read a stale .pyc."""
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     for name in list(sys.modules):
-        if name.partition(".")[0] in modules:
+        top = name.partition(".")[0]
+        if top.startswith("_mcsim_model_"):  # a model beside its file, loaded under a private name
+            top = top.removeprefix("_mcsim_model_")[17:]
+        if top in modules:
             monkeypatch.delitem(sys.modules, name)
     importlib.invalidate_caches()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import subprocess
 import sys
@@ -46,8 +45,7 @@ def test_run_writes_nothing_and_matches_the_command_line(tmp_path, monkeypatch):
     result = mcsim.run(run, samples=4096, seed=5)
     assert list(tmp_path.iterdir()) == []
     done = subprocess.run([sys.executable, "-m", "mcsim", "run", str(run), "--samples", "4096", "--seed", "5",
-                           "--out", str(tmp_path / "cli")], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "MCSIM_DEBUG": ""})
+                           "--out", str(tmp_path / "cli")], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     written = json.loads((tmp_path / "cli" / "summary.json").read_text())
     assert written["outputs"] == result.summary["outputs"]

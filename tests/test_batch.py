@@ -134,7 +134,7 @@ def test_an_edited_model_file_makes_its_run_stale(tmp_path, monkeypatch):
     first = json.loads((tmp_path / "reports" / "mine" / "summary.json").read_text())
     model = first["manifest"]["inputs"]["model"]
     assert model == {"name": "batch_user_model:MODEL", "module": "batch_user_model",
-                     "path": str(model_file.resolve()), "sha256": file_sha256(model_file)}
+                     "path": "code/batch_user_model.py", "sha256": file_sha256(model_file)}  # from the run file
     assert first["manifest"]["code"]["mcsim"]["sha256"] == code_sha256()
 
     new_process(monkeypatch, "batch_user_model")  # a new `mcsim batch`

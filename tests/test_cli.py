@@ -15,7 +15,7 @@ PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 
 def _mcsim(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "mcsim", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, "MCSIM_DEBUG": ""}, timeout=300)
+                          timeout=300)
 
 
 def test_table_prints_the_six_rows():

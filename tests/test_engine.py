@@ -49,6 +49,7 @@ def test_an_undefined_output_stops_the_run(write):
     from dataclasses import replace
 
     from mcsim.models.base import Model
+    from mcsim.models.failure import ModelError
 
     run = spec(write, samples=STAT_BLOCK * 2)
     model = run.model
@@ -60,7 +61,8 @@ def test_an_undefined_output_stops_the_run(write):
         return out
 
     bad = replace(run, model=Model(**{**model.__dict__, "function": broken}))
-    with pytest.raises(FloatingPointError, match="undefined values of margin_per_user"):
+    told = r"returned an undefined value of margin_per_user .*; first at sample \d+ of the run, where training_cost = "
+    with pytest.raises(ModelError, match=told):
         simulate(bad, workers=1)
 
 
@@ -85,6 +87,7 @@ def test_a_run_on_processes_leaves_none_behind_whether_it_ends_or_fails(write):
     from dataclasses import replace
 
     from mcsim.models.base import Model
+    from mcsim.models.failure import ModelError
 
     psutil = pytest.importorskip("psutil")
     run = spec(write, samples=4 * STAT_BLOCK, chunk=STAT_BLOCK)
@@ -101,7 +104,7 @@ def test_a_run_on_processes_leaves_none_behind_whether_it_ends_or_fails(write):
     before = set(psutil.Process().children(recursive=True))
     assert simulate(run, workers=2).workers == 2
     assert set(psutil.Process().children(recursive=True)) == before, "a run that ended"
-    with pytest.raises(RuntimeError, match="a worker failed"):
+    with pytest.raises(ModelError, match="raised RuntimeError: a worker failed"):
         simulate(replace(run, model=Model(**{**model.__dict__, "function": failing_in_workers})), workers=2)
     assert set(psutil.Process().children(recursive=True)) == before, "a run whose worker failed"
     with pytest.raises(ZeroDivisionError):

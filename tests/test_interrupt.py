@@ -65,7 +65,7 @@ def _interrupt(run: Path, out: Path, sig: int, *, after: float | None = None) ->
     """Start ``mcsim run``; send ``sig`` after ``after`` seconds, or once its staging directory exists."""
     process = subprocess.Popen([sys.executable, "-m", "mcsim", "run", str(run), "--out", str(out)],
                                cwd=out.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "MCSIM_DEBUG": ""}, start_new_session=True,
+                               start_new_session=True,
                                preexec_fn=_as_in_a_terminal)
     start = time.monotonic()
     try:
@@ -109,7 +109,7 @@ def test_a_killed_run_leaves_the_previous_report_whole(previous, tmp_path, sig, 
     if sig == signal.SIGINT:
         assert left == [], "an interrupted run cleans up after itself"
         if after is None:  # interrupted inside mcsim's own handling: a sentence, not a traceback
-            assert done.returncode == 1 and "Traceback" not in done.stderr
+            assert done.returncode == cli.EXIT_INTERRUPTED == 130 and "Traceback" not in done.stderr
             assert "interrupted; no report was written and any previous one is unchanged" in done.stderr
     recover(out)  # what the next run does first
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
@@ -220,5 +220,5 @@ def test_an_error_a_swallowed_ctrl_c_turns_into_reads_as_the_interrupt(monkeypat
         raise ImportError("initialization failed")
 
     monkeypatch.setattr(cli, "_validate", validate)
-    assert cli.main(["validate", "run.toml"]) == cli.EXIT_FAILED
+    assert cli.main(["validate", "run.toml"]) == cli.EXIT_INTERRUPTED
     assert capsys.readouterr().err == "mcsim: interrupted; no report was written and any previous one is unchanged\n"

@@ -23,6 +23,8 @@ from mcsim.compute import kernels, lifeline, streaming
 from mcsim.compute.sampling import Design, chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 from mcsim.inputs.runs import Claim, RunSpec
+from mcsim.models import beside, load_beside
+from mcsim.models.failure import ModelError, locate, row_values, undefined_rows
 
 __all__ = ["Head", "Progress", "Simulation", "available_cores", "published_marks", "simulate", "whole_blocks"]
 
@@ -92,7 +94,11 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     parts = []
     for s in range(0, stop - start, plan.block):  # block by block: the outputs of one block at a time in memory
         tile = {name: values[s:s + plan.block] for name, values in drawn.items()}
-        parts.append(block_partial(plan, spec.model.evaluate(tile, users), claim_holds))
+        try:
+            outputs = spec.model.evaluate(tile, users)
+        except ModelError as error:  # its row counted in the run's samples
+            raise error.at(start + s) from error.__cause__
+        parts.append(block_partial(plan, outputs, claim_holds))
     return combine(parts, plan)
 
 
@@ -108,7 +114,8 @@ def _design(spec: RunSpec) -> Design:
 
 
 def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None = None,
-             stop_when: Callable[[Progress], bool] | None = None) -> Simulation:
+             stop_when: Callable[[Progress], bool] | None = None,
+             on_progress: Callable[[int], None] | None = None) -> Simulation:
     """Draw ``spec.samples`` samples of the priors, evaluate the model, merge the statistics.
 
     Parameters
@@ -124,6 +131,8 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
         Called after each chunk is merged, in sample order, with a :class:`Progress`; when it
         returns True no further chunk is merged (chunks already under way are discarded), so
         where a run stops depends on the chunk size but never on the workers.
+    on_progress : callable, optional
+        Called with the number of samples merged so far after each chunk (a progress bar).
 
     Raises
     ------
@@ -138,7 +147,11 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     design = Design(spec.priors, n, spec.sampler, spec.seed)
     pilot_n = min(n, max(PILOT, spec.keep_samples))
     inputs = design.draw(0, pilot_n)
-    pilot = spec.model.evaluate(inputs, np.asarray(spec.grid_values))
+    try:
+        pilot = spec.model.evaluate(inputs, np.asarray(spec.grid_values))
+    except ModelError as error:
+        raise error.at(0) from error.__cause__
+    _check_rows(spec, inputs, pilot, 0)
     plan = make_plan(pilot, spec.model, (*spec.claims, *published_marks(spec)), spec.grid_values, n,
                      budget=streaming.QUANTILE_BUDGET)
     kept = min(n, spec.keep_samples)
@@ -151,9 +164,11 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     stopped = False
     runner = _runner(spec, plan, ranges, workers, scheduler)
     try:
-        for partial in runner:
+        for (start, stop), partial in zip(ranges, runner, strict=False):
             totals.merge(partial)
-            _check(spec, totals)
+            _check(spec, totals, design, start, stop)
+            if on_progress is not None:
+                on_progress(totals.samples)
             if stop_when is not None and totals.samples < n and stop_when(_progress(totals, len(spec.claims))):
                 stopped = True
                 break
@@ -184,15 +199,32 @@ def _progress(totals: Totals, claims: int) -> Progress:
                                      for c, k in zip(totals.plan.claims[:claims], totals.claims, strict=False)})
 
 
-def _check(spec: RunSpec, totals: Totals) -> None:
+def _check(spec: RunSpec, totals: Totals, design: Design, start: int, stop: int) -> None:
+    """Refuse undefined values, once merged: evaluate the chunk ``start`` to ``stop`` again to name the first row."""
     for out in spec.model.outputs:
         where = totals.plan.slices[out.name]
         nan = int(totals.nan[where].sum())
         infinite = int((totals.samples - totals.finite[where]).sum()) - nan
-        bad = nan + (infinite if out.infinite_means is None else 0)
-        if bad:
-            raise FloatingPointError(f"model {spec.model.name} returned {bad} undefined values of {out.name} "
+        if nan + (infinite if out.infinite_means is None else 0):
+            users = np.asarray(spec.grid_values)
+            for s in range(start, stop, totals.plan.block):
+                inputs = design.draw(s, min(s + totals.plan.block, stop))
+                _check_rows(spec, inputs, spec.model.evaluate(inputs, users), s)
+            raise FloatingPointError(f"model {spec.model.name} returned undefined values of {out.name} "
                                      f"(NaN or infinite) in its first {totals.samples} samples")
+
+
+def _check_rows(spec: RunSpec, inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray], offset: int) -> None:
+    """Refuse the first row with an undefined output, naming its inputs and the outputs it leaves undefined."""
+    bad = undefined_rows(spec.model, outputs)
+    if not bad.any():
+        return
+    row = int(np.argmax(bad))
+    undefined = [o.name for o in spec.model.outputs if undefined_rows(spec.model, outputs, o.name)[row]]
+    file, line, function = locate(spec.model.function)
+    raise ModelError(file, line, f"model {spec.model.name} returned an undefined value of {', '.join(undefined)} "
+                     "(NaN, or an infinity the output gives no meaning to)", function=function, row=row,
+                     values=row_values(inputs, row), sample=offset + row)
 
 
 def _runner(spec: RunSpec, plan: Plan, ranges: list[tuple[int, int]], workers: int,
@@ -264,6 +296,9 @@ def _dask(spec, plan, ranges, workers, scheduler: str) -> Iterator[Partial]:
     else:
         client = Client(scheduler)
     try:
+        source = beside(spec.model)
+        if source is not None:  # a model beside its run file: loaded under its private name in each worker first
+            client.run(load_beside, *source)
         spec_future, plan_future = client.scatter([spec, plan], broadcast=True)
         window = INFLIGHT_PER_WORKER * max(len(client.scheduler_info(n_workers=-1)["workers"]), 1)
         yield from _in_order(lambda a, b: client.submit(evaluate_chunk, spec_future, plan_future, a, b, pure=False),

@@ -33,6 +33,11 @@ __all__ = ["Bibliography", "Entry", "load_bibliography", "parse_bibliography"]
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-:.+]*")
 _KEY = re.compile(r"[^\s,{}()=\"#%'~\\]+")  # what BibTeX itself accepts in a key, less what would break a \cite
 _SKIPPED = ("comment", "preamble", "string")
+# TeX that reads or writes files, runs commands or changes how TeX reads what follows: a reference needs none
+_UNSAFE = re.compile(r"\\(?:input|include|includeonly|openin|openout|read|readline|write|immediate|catcode|"
+                     r"endinput|special|directlua|latelua|luaexec|csname|def|edef|gdef|xdef|let|newread|newwrite|"
+                     r"usepackage|RequirePackage|documentclass|ShellEscape|pdfshellescape|everyjob|scantokens|"
+                     r"verbatiminput|lstinputlisting)(?![A-Za-z])\d*|\\@@input|\^\^")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")  # BibTeX's macros
 
 
@@ -175,6 +180,10 @@ class _Reader:
             self.at += 1
 
 
+class _Unsafe(_Malformed):
+    """A value holding TeX that reads or writes files or runs commands."""
+
+
 def _line(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
@@ -216,8 +225,8 @@ def parse_bibliography(text: str, file: str) -> Bibliography:
                     error.args = (f"{error} (in the @{kind} entry from line {_line(text, start)})",)
                 raise
     except _Malformed as error:
-        raise InputError([Problem(file, f"line {_line(text, error.position)}",
-                                  f"is not valid BibTeX: {error}")]) from None
+        what = "is refused" if isinstance(error, _Unsafe) else "is not valid BibTeX"
+        raise InputError([Problem(file, f"line {_line(text, error.position)}", f"{what}: {error}")]) from None
     return Bibliography(file, tuple(entries))
 
 
@@ -243,6 +252,11 @@ def _entry(reader: _Reader, kind: str, start: int, seen: dict[str, int]) -> Entr
         if name in fields:
             raise _Malformed(at, f"the field {name} is given twice in entry {key}")
         fields[name] = " ".join(reader.value().split())
+        unsafe = _UNSAFE.search(fields[name])
+        if unsafe:
+            raise _Unsafe(at, f"entry {key}: its field {name} holds {unsafe.group()}, TeX that reads or writes "
+                          "files or runs commands when the bibliography is typeset; references.bib does not carry "
+                          "it: remove it")
     return Entry(kind, key, tuple(fields.items()))
 
 

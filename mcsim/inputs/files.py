@@ -13,6 +13,7 @@ from mcsim.inputs.errors import InputError, Problem
 __all__ = ["MAX_INPUT_BYTES", "MISSING", "read_json", "read_text", "read_toml"]
 
 MAX_INPUT_BYTES = 1_000_000  # a priors or run file is a few kilobytes; more is a mistake
+BOM = "\ufeff"  # UTF-8's byte-order mark, accepted at the start of a file and dropped
 MISSING = "does not exist"  # the message of a file that is not there, for callers that say more
 
 
@@ -25,12 +26,12 @@ def _read_text(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> tup
         return InputError([Problem(name, "", message)])
 
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise fail(f"is a directory, not a {kind} file")
-        if size > limit:
-            raise fail(f"is {size:,} bytes: at most {limit:,} are allowed for an input file")
-        raw = path.read_bytes()
+        with path.open("rb") as file:  # at most the limit and one byte: a device or a pipe has no size to check
+            raw = file.read(limit + 1)
+        if len(raw) > limit:
+            raise fail(f"holds more than {limit:,} bytes: at most {limit:,} are allowed for an input file")
     except InputError:
         raise
     except FileNotFoundError:
@@ -39,8 +40,8 @@ def _read_text(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> tup
         raise fail(f"cannot be read: {error.strerror or error}") from None
     except ValueError:  # e.g. a NUL character in the path
         raise fail("is not a usable path (it holds a NUL character)") from None
-    try:
-        text = raw.decode("utf-8")
+    try:  # a byte-order mark (some Windows editors write one) is not part of the text
+        text = raw.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as error:
         raise fail(f"is not UTF-8 text (byte {error.start}): a {kind} file is expected") from None
     if not text.strip():

@@ -65,9 +65,13 @@ def load_rerun(path: str | Path) -> RunSpec:
     summary = read_json(path)
     inputs, settings, problems = _recorded(summary, file)
     run = inputs["run"]
-    candidates = [run.get("absolute"), run["path"], os.path.join(os.path.dirname(file), run["path"])]
-    if os.path.abspath(run["path"]) == run.get("absolute"):  # from where it ran: name it as it was named
-        candidates.insert(0, run["path"])
+    here = os.path.dirname(file)
+    if isinstance(run.get("from_report"), str):  # the path from the report's folder, else beside it
+        candidates = [os.path.normpath(os.path.join(here, run["from_report"])), os.path.join(here, run["path"])]
+    else:  # a manifest written before its paths were relative: absolute, then as named where it ran
+        candidates = [run.get("absolute"), run["path"], os.path.join(here, run["path"])]
+        if os.path.abspath(run["path"]) == run.get("absolute"):
+            candidates.insert(0, run["path"])
     found = next((c for c in candidates if isinstance(c, str) and os.path.isfile(c)), None)
     if found is None:
         problems.add("manifest.inputs.run", f"path = {show(run['path'])} names a file that no longer exists "

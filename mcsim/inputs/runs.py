@@ -20,7 +20,7 @@ from mcsim.i18n import LANGUAGES
 from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
-from mcsim.inputs.priors import Priors, check_against_model, load_priors, override_prior
+from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, override_prior
 from mcsim.inputs.sources import ModelSource, model_source
 from mcsim.inputs.tables import Table
 from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
@@ -376,6 +376,8 @@ def _model(run: Table, priors: Priors | None, priors_path: str | None) -> tuple[
     default. None if it does not resolve (the problem is recorded, or is the priors file's)."""
     if "model" not in run:
         name = _model_named_by(priors, priors_path)
+        if name is None:  # the priors file, which names the model, cannot be read: its one problem is enough
+            return None, ""
         return _resolved(name, priors_path), name
     name = run.get("model")
     if not isinstance(name, str):
@@ -417,9 +419,20 @@ def _overrides(table: Any, priors: Priors | None, model: Model | None,
     overridden = tuple(table)
     if priors is None or model is None:
         return priors, overridden
+    _check_correlated_points(priors, changed, problems)
     priors = priors.with_overrides(changed)
     check_fit(priors, model, overridden, problems)
     return priors, overridden
+
+
+def _check_correlated_points(priors: Priors, changed: Iterable[Prior], problems: Problems) -> None:
+    """Refuse an override that makes a point of an input the priors correlate, as a priors file would be refused."""
+    points = {prior.name for prior in changed if prior.is_point}
+    for index, correlation in enumerate(priors.correlations, start=1):
+        for name in (correlation.first, correlation.second):
+            if name in points:
+                problems.add(f"[overrides.{name}]", f'makes "{name}" a point, but {priors.file}: [[correlations]] '
+                             f'#{index} inputs names "{name}": only uncertain inputs can be correlated')
 
 
 def check_priors(path: str | Path) -> tuple[Priors, Model]:
@@ -456,17 +469,21 @@ def _resolved(name: str, file: str | None) -> Model | None:
         return None
 
 
-def _model_named_by(priors: Priors | None, path: str | None) -> str:
+def _model_named_by(priors: Priors | None, path: str | None) -> str | None:
     """The model a run that names none uses: its priors file's ``[meta] model``, else the default.
 
-    When the priors file did not load, its ``[meta] model`` is read if the file can be.
+    When the priors file did not load, its ``[meta] model`` is read if the file can be; None if it
+    cannot (missing, empty, not TOML): the model is then unknown, and the run's claims and
+    sensitivity are not checked against a model the priors may not be for.
     """
     name = priors.model if priors is not None else ""
-    if priors is None and path is not None:
+    if priors is None:
+        if path is None:
+            return None
         try:
             content, _ = read_toml(path)
         except InputError:
-            content = {}
+            return None
         meta = content.get("meta")
         name = meta.get("model") if isinstance(meta, dict) and isinstance(meta.get("model"), str) else ""
     return name or DEFAULT_MODEL

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mcsim.models import Model, module_of
+from mcsim.models import Model, loaded_module, module_of
 
 __all__ = ["CODE_ROOT", "ModelSource", "code_sha256", "file_sha256", "model_source", "tree_sha256"]
 
@@ -98,6 +98,8 @@ def model_source(name: str, model: Model) -> ModelSource:
     module = sys.modules.get(module_name)
     # a built-in model is its own package of mcsim; another model, its whole top-level package
     top = module if module_name.startswith(_MCSIM + ".") else sys.modules.get(module_name.partition(".")[0])
+    if loaded_module(model) is not None:  # a model beside its run or priors file, loaded under a private name
+        module, top = loaded_module(model)
     file = getattr(module, "__file__", None)
     if hasattr(top, "__path__"):  # a package: all of it
         folders = [str(Path(folder).resolve()) for folder in top.__path__]

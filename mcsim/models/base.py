@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mcsim.models.failure import ModelError, first_failing_row, locate, row_values
 from mcsim.models.grid import USERS, Grid
 
 if TYPE_CHECKING:
@@ -154,6 +155,23 @@ class Model:
         """Whether any output varies over :attr:`grid`; a model with scalar outputs only has no grid to set."""
         return any(spec.per_user for spec in self.outputs)
 
+    def _failure(self, error: Exception, values: dict[str, np.ndarray], grid: np.ndarray) -> ModelError:
+        """``error`` from the model's function, with the file, the line and the first input row that raises."""
+        file, line, function = locate(self.function, error)
+        n = len(next(iter(values.values()))) if values else 0
+
+        def fails(start: int, stop: int) -> bool:
+            try:
+                self.function({name: v[start:stop] for name, v in values.items()}, grid)
+            except Exception:
+                return True
+            return False
+
+        row = first_failing_row(fails, n) if n > 1 else (0 if n == 1 else None)
+        what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return ModelError(file, line, f"model {self.name} raised {what}", function=function, row=row,
+                          values=row_values(values, row) if row is not None else None)
+
     def output(self, name: str) -> OutputSpec:
         return next(spec for spec in self.outputs if spec.name == name)
 
@@ -165,7 +183,18 @@ class Model:
         """Evaluate the model on a chunk of samples at the points of its ``grid``; check the shapes it returns."""
         values = {name: np.asarray(inputs[name], dtype=float) for name in self.input_names}
         n = len(next(iter(values.values()))) if values else 0
-        out = self.function(values, np.asarray(grid, dtype=float))
+        grid = np.asarray(grid, dtype=float)
+        try:
+            out = self.function(values, grid)
+        except Exception as error:  # the model's own code: its file, line and first failing row
+            raise self._failure(error, values, grid) from error
+        returned = list(out) if isinstance(out, Mapping) else None
+        if returned is None or any(name not in out for name in self.output_names):
+            file, line, function = locate(self.function)
+            got = (f"returned the outputs {', '.join(map(str, returned)) or 'none'}" if returned is not None else
+                   f"returned a {type(out).__name__}, not a dict of outputs")
+            raise ModelError(file, line, f"model {self.name} {got} but declares {', '.join(self.output_names)}: "
+                             "its function must return a dict holding every declared output", function=function)
         for spec in self.outputs:
             expected = (n, len(grid)) if spec.per_user else (n,)
             got = np.shape(out[spec.name])

@@ -87,6 +87,9 @@ def write_report(result: Result, target: str | Path) -> Path:
                workers=result.spec.workers)
         with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
             summary = build_summary(result)
+        # where --from finds the run file, from this folder: relative, whatever folder the report is copied with
+        summary["manifest"]["inputs"]["run"]["from_report"] = Path(
+            os.path.relpath(os.path.abspath(result.spec.file), os.path.abspath(target))).as_posix()
         write_tables(run_tables(result), staging / TABLES)
         methods_md, methods_tex, bib = build_methods(result, summary["manifest"]["versions"])
         (staging / "methods.md").write_text(methods_md, encoding="utf-8")

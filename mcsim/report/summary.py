@@ -7,6 +7,7 @@ import math
 import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -63,16 +64,16 @@ def manifest(result: Result) -> dict[str, Any]:
     :mod:`mcsim.inputs.rerun`); ``mcsim batch`` compares it (see :mod:`mcsim.batch`).
     """
     spec = result.spec
-    inputs = {"run": {"path": spec.file, "absolute": os.path.abspath(spec.file), "sha256": spec.sha256},
-              "priors": {"path": spec.priors.file, "absolute": os.path.abspath(spec.priors.file),
-                         "sha256": spec.priors.sha256}}
+    folder = os.path.dirname(os.path.abspath(spec.file))  # every path is relative to the run file's folder
+    inputs = {"run": {"path": os.path.basename(spec.file), "sha256": spec.sha256},
+              "priors": {"path": _relative(spec.priors.file, folder), "sha256": spec.priors.sha256}}
     bibliography = spec.priors.bibliography
     if bibliography is not None:
-        inputs["bibliography"] = {"path": bibliography.file, "absolute": os.path.abspath(bibliography.file),
-                                  "sha256": bibliography.sha256}
+        inputs["bibliography"] = {"path": _relative(bibliography.file, folder), "sha256": bibliography.sha256}
     source = spec.model_source
     if source is not None:
-        inputs["model"] = {"name": source.name, "module": source.module, "path": source.path, "sha256": source.sha256}
+        path = source.path and os.pathsep.join(_relative(p, folder) for p in source.path.split(os.pathsep))
+        inputs["model"] = {"name": source.name, "module": source.module, "path": path, "sha256": source.sha256}
     settings = {"samples": spec.samples, "seed": spec.seed, "sampler": spec.sampler, "model": spec.model.name,
                 "chunk_size": spec.chunk_size, "keep_samples": spec.keep_samples}
     for key in ("workers", "scheduler", "target_se", "figures", "lang"):  # the engine's and the report's
@@ -82,18 +83,37 @@ def manifest(result: Result) -> dict[str, Any]:
         "versions": versions(),
         "inputs": inputs,
         "settings": settings,
-        "code": {"mcsim": {"path": str(CODE_ROOT), "sha256": code_sha256()}},
+        "code": {"mcsim": {"path": _relative(str(CODE_ROOT), folder), "sha256": code_sha256()}},
         "command": command(spec),
         "rerun": "mcsim run --from summary.json --out DIR checks the sha256 of every input file and of the "
                  "model's source, then reruns",
     }
 
 
+def _relative(path: str, folder: str) -> str:
+    """``path`` as a published report may show it: mcsim's own files from its package (``mcsim/models/...``),
+    others relative to ``folder`` (the run file's), never from the author's home folder."""
+    path = os.path.abspath(path)
+    installed = os.path.dirname(str(CODE_ROOT))
+    if os.path.commonpath([path, str(CODE_ROOT)]) == str(CODE_ROOT):
+        return Path(os.path.relpath(path, installed)).as_posix()
+    return Path(os.path.relpath(path, folder)).as_posix()
+
+
+def _as_named(path: str) -> str:
+    """A file as the command line named it, unless that names folders above the current one (a home folder):
+    then relative to the current folder if inside it, else its name alone."""
+    if not os.path.isabs(path):
+        return path
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else os.path.basename(path)
+
+
 def command(spec) -> str:
     """The command that runs ``spec`` again: its samples and seed, and its report settings where not the defaults."""
     options = "".join(f" --{key} {getattr(spec, key)}" for key, allowed in REPORT_SETTINGS.items()
                       if getattr(spec, key) != allowed[0])
-    return f"mcsim run {spec.file} --samples {spec.samples} --seed {spec.seed}{options}"
+    return f"mcsim run {_as_named(spec.file)} --samples {spec.samples} --seed {spec.seed}{options}"
 
 
 def _undefined(entry: dict[str, Any], samples: int) -> dict[str, str]:
@@ -167,9 +187,9 @@ def build_summary(result: Result) -> dict[str, Any]:
             "sampler": spec.sampler,
             "seed": spec.seed,
             "priors_sha256": spec.priors.sha256,
-            "run_file": spec.file,
+            "run_file": _as_named(spec.file),
             "run_sha256": spec.sha256,
-            "priors_file": spec.priors.file,
+            "priors_file": _as_named(spec.priors.file),
             "model": spec.model.name,
             spec.grid.name: list(spec.grid_values),
             "figures": spec.figures,
