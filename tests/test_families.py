@@ -122,7 +122,7 @@ def test_a_data_file_written_by_a_spreadsheet_is_read(study, capsys):
 def test_a_data_file_beyond_the_size_limit_is_refused(study, capsys):
     (study.parent / "data" / "latency.csv").write_text("seconds\n" + "0.5\n" * 300_000)
     status, _, err = _validate(capsys, study)
-    assert status == 2 and "is 1,200,008 bytes: at most 1,000,000 are allowed" in err[0]
+    assert status == 2 and "holds more than 1,000,000 bytes: at most 1,000,000 are allowed" in err[0]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -98,6 +98,7 @@ def test_report_files_are_views_of_the_result(run, tmp_path):
     out = result.write(tmp_path / "report")
     written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     files = written["manifest"].pop("files")  # known only once the report is written: what it may replace
+    written["manifest"]["inputs"]["run"].pop("from_report")  # and where the run file is, seen from the report
     assert "report.md" in files and "figures/break_even_users_distribution.png" in files
     assert dumps(written) == dumps(result.summary)
     summary = result.summary

@@ -231,7 +231,10 @@ def _symlog(ax, values: np.ndarray) -> None:
     pad = 0.08  # of the axis, in its own (symmetric-log) coordinates
     transform = ax.yaxis.get_transform()
     inner = transform.transform(np.array([min(bottom, 0.0), max(highest, 0.0)]))
-    room = (inner[1] - inner[0]) * pad or 0.5  # every value 0: half a unit of the axis on either side
+    if inner[1] <= inner[0]:  # every value 0: a range around it, in the linear band
+        ax.set_ylim(-linthresh, linthresh)
+        return
+    room = (inner[1] - inner[0]) * pad
     ax.set_ylim(transform.inverted().transform(np.array([inner[0] - room, inner[1] + room])))
 
 
