@@ -14,10 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import small_default_run_file
 
 from mcsim.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 BROWSER = next((found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
                None)
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (Debian: apt-get install "
@@ -59,8 +59,9 @@ def _laid_out(page: Path, width: int) -> dict:
 
 @pytest.fixture(scope="module", params=[(), ("--lang", "fr", "--figures", "journal")], ids=["en", "fr-journal"])
 def report(request, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "report"
-    assert main(["run", str(ROOT / "runs" / "paper-table1.toml"), "--samples", "4096", "--out", str(out),
+    folder = tmp_path_factory.mktemp("browser")
+    out = folder / "report"
+    assert main(["run", str(small_default_run_file(folder)), "--samples", "4096", "--out", str(out),
                  *request.param]) == 0
     return out / "report.html"
 

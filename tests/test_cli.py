@@ -18,19 +18,28 @@ def _mcsim(*args, cwd=ROOT):
                           timeout=300)
 
 
-def test_table_prints_the_six_rows():
-    done = _mcsim("table")
-    assert done.returncode == 0, done.stderr
+def _in_process(capsys, *args) -> tuple[int, str, str]:
+    """``mcsim *args`` called in this process: its exit status, stdout and stderr."""
+    capsys.readouterr()
+    status = main(list(args))
+    done = capsys.readouterr()
+    return status, done.out, done.err
+
+
+def test_table_prints_the_six_rows(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    status, out, err = _in_process(capsys, "table")
+    assert status == 0, err
     for text in ("5.2510", "-5,241,000", "-4,350,000", "583,333,333", "39,750,000", "444,750,000",
                  "4,494,750,000", "Break-even users: 5,833,333", "52,500,000"):
-        assert text in done.stdout
-    assert "unit cost printed 0.1090" in done.stdout
-    assert "5,526,316" in done.stdout  # break-even at the stated $0.0005 per prompt
+        assert text in out
+    assert "unit cost printed 0.1090" in out
+    assert "5,526,316" in out  # break-even at the stated $0.0005 per prompt
 
 
-def test_table_of_another_priors_file():
-    done = _mcsim("table", str(ROOT / "priors" / "evidence-2025.toml"))
-    assert done.returncode == 0 and "Break-even monthly users: 9,259,259 users" in done.stdout
+def test_table_of_another_priors_file(capsys):
+    status, out, _ = _in_process(capsys, "table", str(ROOT / "priors" / "evidence-2025.toml"))
+    assert status == 0 and "Break-even monthly users: 9,259,259 users" in out
 
 
 def test_bad_input_exits_2_with_one_line_per_problem(write):
@@ -42,10 +51,10 @@ def test_bad_input_exits_2_with_one_line_per_problem(write):
     assert "Traceback" not in done.stderr
 
 
-def test_table_refuses_priors_that_do_not_fit_the_model(write):
+def test_table_refuses_priors_that_do_not_fit_the_model(write, capsys):
     path = write("p.toml", '[inputs.price]\npoint = 20\ndist = "point"\nsource = "s"\n')
-    done = _mcsim("table", str(path))
-    assert done.returncode == 2 and "is missing 'training_cost'" in done.stderr
+    status, _, err = _in_process(capsys, "table", str(path))
+    assert status == 2 and "is missing 'training_cost'" in err
 
 
 def test_missing_run_file_and_usage_errors(tmp_path):
@@ -62,7 +71,7 @@ def test_validate(write, capsys):
     assert '[run] priors = "nowhere.toml" does not exist' in capsys.readouterr().err
 
 
-def test_run_writes_a_report(write, tmp_path):
+def test_run_writes_a_report(write, tmp_path, capsys):
     run = write("small.toml", f"""
         [run]
         title = "small"
@@ -78,8 +87,8 @@ def test_run_writes_a_report(write, tmp_path):
         value = 6e6
         """)
     out = tmp_path / "out"
-    done = _mcsim("run", str(run), "--out", str(out), "--samples", "1024", "--seed", "4")
-    assert done.returncode == 0, done.stderr
+    status, _, err = _in_process(capsys, "run", str(run), "--out", str(out), "--samples", "1024", "--seed", "4")
+    assert status == 0, err
     for name in ("summary.json", "results.nc", "report.md", "report.html", "figures/surplus_fan.png",
                  "figures/surplus_fan.pdf", "figures/break_even_users_distribution.png"):
         assert (out / name).is_file(), name
@@ -88,9 +97,10 @@ def test_run_writes_a_report(write, tmp_path):
 
 
 @pytest.mark.parametrize("args", [["--samples", "1000"], ["--seed", "-3"]])
-def test_command_line_values_are_validated(args):
-    done = _mcsim("run", str(ROOT / "runs" / "paper-table1.toml"), "--out", "/nonexistent/x", *args)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+def test_command_line_values_are_validated(args, capsys):
+    status, _, err = _in_process(capsys, "run", str(ROOT / "runs" / "paper-table1.toml"), "--out", "/nonexistent/x",
+                                 *args)
+    assert status == 2 and "Traceback" not in err
 
 
 RUN = (ROOT / "runs" / "paper-table1.toml").as_posix()

@@ -26,7 +26,6 @@ from conftest import ROOT
 from models_for_tests import ISHIGAMI
 from PIL import Image
 
-import mcsim
 from mcsim.analysis.sensitivity import SensitivitySpec, analyse
 from mcsim.batch import run_batch
 from mcsim.i18n import LANGUAGES, speaking
@@ -43,9 +42,9 @@ STYLE_NAMES = list(STYLES)
 
 
 @pytest.fixture(scope="module")
-def result():
-    """The default run at 4096 samples (its sensitivity analysis as the run file asks)."""
-    return mcsim.run(mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=4096))
+def result(small_default_run):
+    """The default run at 4096 samples, every analysis the run file asks for (small: the figures, not the estimates)."""
+    return small_default_run
 
 
 def _styled(result, name: str):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from conftest import small_default_run_file
 
 from mcsim.cli import main
 from mcsim.i18n import _, language, speaking
@@ -84,8 +85,9 @@ def test_tableau1s_published_break_even_label_matches_the_paper():
 
 @pytest.fixture(scope="module")
 def french(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("fr") / "report"
-    assert main(["run", str(ROOT / "runs" / "paper-table1.toml"), "--samples", "4096", "--lang", "fr",
+    folder = tmp_path_factory.mktemp("fr")
+    out = folder / "report"
+    assert main(["run", str(small_default_run_file(folder)), "--samples", "4096", "--lang", "fr",
                  "--out", str(out)]) == 0
     return out
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from mcsim.cli import main
+
 PLUGIN = Path(__file__).parent / "plugin"
 PAPER_WORDS = re.compile(r"paper|Tableau|Viseur|5\.83|as printed|inconsistent", re.IGNORECASE)
 
@@ -76,7 +78,7 @@ def test_no_word_of_the_paper_in_a_report_of_another_model(batch):
         assert not found, (path, found)
 
 
-def test_own_priors_on_tableau1_get_no_word_of_the_paper(tmp_path):
+def test_own_priors_on_tableau1_get_no_word_of_the_paper(tmp_path, capsys):
     """Priors that do not say they reproduce the paper get none of its printed values or checks."""
     priors = (ROOT / "priors" / "paper-table1.toml").read_text()
     priors = priors.replace('reference = "Viseur (2025), section 5, Tableau 1"', 'reference = "my own estimates"')
@@ -85,11 +87,12 @@ def test_own_priors_on_tableau1_get_no_word_of_the_paper(tmp_path):
     (tmp_path / "run.toml").write_text('[run]\npriors = "own.toml"\nsamples = 2048\nusers = [1e6, 5e7]\n'
                                        '[[claims]]\nname = "small"\noutput = "break_even_users"\nop = "<="\n'
                                        'value = 6e6\n')
-    done = _mcsim("run", str(tmp_path / "run.toml"), "--out", str(tmp_path / "report"), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert main(["run", str(tmp_path / "run.toml"), "--out", str(tmp_path / "report")]) == 0, capsys.readouterr().err
     text = (tmp_path / "report" / "report.md").read_text()
     for said in ("paper:", "as printed", "inconsistent", "Tableau 1 at the priors"):
         assert said not in text
-    table = _mcsim("table", str(tmp_path / "own.toml"), cwd=tmp_path)
-    assert table.returncode == 0 and "printed" not in table.stdout and "paper" not in table.stdout
-    assert "Break-even monthly users: 5,833,333 users" in table.stdout
+    capsys.readouterr()
+    assert main(["table", str(tmp_path / "own.toml")]) == 0
+    table = capsys.readouterr().out
+    assert "printed" not in table and "paper" not in table
+    assert "Break-even monthly users: 5,833,333 users" in table

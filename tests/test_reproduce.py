@@ -6,8 +6,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 from conftest import ROOT, new_process, user_model
@@ -91,27 +89,23 @@ def test_the_manifest_names_every_input(write):
     assert manifest["code"] == {"mcsim": {"path": "mcsim", "sha256": code_sha256()}}
 
 
-def _mcsim(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "mcsim", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
-
-
-def test_run_from_summary_reproduces_the_report(write, tmp_path):
+def test_run_from_summary_reproduces_the_report(write, tmp_path, monkeypatch, capsys):
     run = _run_file(write, "lhs", samples=3000)
-    first = _mcsim("run", run.name, "--out", "first", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    again = _mcsim("run", "--from", "first/summary.json", "--out", "again", cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", run.name, "--out", "first"]) == 0, capsys.readouterr().err
+    assert main(["run", "--from", "first/summary.json", "--out", "again"]) == 0, capsys.readouterr().err
     a, b = (json.loads((tmp_path / d / "summary.json").read_text()) for d in ("first", "again"))
     assert dumps({k: a[k] for k in NUMBERS if k in a}) == dumps({k: b[k] for k in NUMBERS if k in b})
     assert a["manifest"]["inputs"] == b["manifest"]["inputs"] and a["run"]["samples"] == 3000
 
     # the input changed since: refused, naming what changed
+    capsys.readouterr()
     run.write_text(run.read_text().replace("seed = 11", "seed = 12"))
-    changed = _mcsim("run", "--from", "first/summary.json", "--out", "third", cwd=tmp_path)
-    assert changed.returncode == 2 and "Traceback" not in changed.stderr
-    assert "first/summary.json: manifest.inputs.run sha256 = " in changed.stderr
-    assert "the file changed since the report was written" in changed.stderr
+    assert main(["run", "--from", "first/summary.json", "--out", "third"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "first/summary.json: manifest.inputs.run sha256 = " in err
+    assert "the file changed since the report was written" in err
     assert not (tmp_path / "third").exists()
 
 

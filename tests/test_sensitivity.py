@@ -326,12 +326,12 @@ def test_an_output_in_months_that_can_be_infinite_gets_indices(tmp_path):
 
 def test_infinite_values_seen_only_at_a_later_step_put_every_step_on_the_rank():
     priors = load_priors(DATA / "three-normals.toml")
-    first = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, tolerance=1e-6), seed=1)
+    first = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, tolerance=1e-6, shapley_samples=1024), seed=1)
     assert first["rare_payback_months"].target.transform == "log10"  # no infinite value in the first step
-    auto = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, max_base_samples=1024, tolerance=1e-6),
-                   seed=1)["rare_payback_months"]
+    auto = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, max_base_samples=1024, tolerance=1e-6,
+                                         shapley_samples=1024), seed=1)["rare_payback_months"]
     ranked = analyse(priors, PAYBACK, spec(["rare_payback_months"], n=64, max_base_samples=1024, tolerance=1e-6,
-                                           transform="rank"), seed=1)["rare_payback_months"]
+                                           transform="rank", shapley_samples=1024), seed=1)["rare_payback_months"]
     assert auto.target.transform == "rank" and auto.infinite_share > 0
     assert [s.base_samples for s in auto.convergence] == [64, 128, 256, 512, 1024]
     for mine, theirs in zip(auto.convergence, ranked.convergence, strict=True):
@@ -375,7 +375,8 @@ def test_convergence_doubles_until_the_tolerance(paper):
 
 def test_unconverged_runs_say_so(paper):
     priors, _ = paper
-    result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=64, tolerance=0.001), seed=1)
+    result = analyse(priors, TABLEAU1, spec(["break_even_users"], n=64, tolerance=0.001, shapley_samples=1024),
+                     seed=1)
     assert not result["break_even_users"].converged
     assert "**Not converged**" in sensitivity_markdown(result)
     assert result.to_summary()["break_even_users"]["not_converged"]["ST"]

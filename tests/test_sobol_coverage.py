@@ -86,6 +86,7 @@ def coverage(case: str, base: int, replicates: int, seeds: int) -> tuple[np.ndar
     return hits1 / seeds, hitst / seeds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_replicate_intervals_hold_the_true_index_about_95_percent_of_the_time(case):
     """200 seeds, 16 replicates of 64 base points: each share is 0.95 give or take 0.015 (binomial
@@ -95,6 +96,16 @@ def test_replicate_intervals_hold_the_true_index_about_95_percent_of_the_time(ca
     print(f"{case}: S1 {s1}, ST {st}")
     assert np.all((shares >= 0.90) & (shares <= 0.99)), shares
     assert abs(shares.mean() - 0.95) <= 0.025, shares.mean()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_replicate_intervals_hold_the_true_index_often_but_not_always_over_a_few_seeds(case):
+    """The default run's share of the study above: 20 seeds, 120 intervals per case. At a coverage
+    of 0.95 the share is 0.95 give or take 0.02 (binomial sd), so at least 0.88 (3.5 sd); all 120
+    would hold the truth only 2 times in 1000 (0.95**120): intervals far too wide fail too."""
+    s1, st = coverage(case, base=1024, replicates=16, seeds=20)
+    shares = np.concatenate([s1, st])
+    assert 0.88 <= shares.mean() < 1.0, shares
 
 
 def test_salibs_bootstrap_intervals_are_far_too_wide_on_a_sobol_design():
