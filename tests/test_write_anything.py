@@ -22,7 +22,7 @@ from mcsim.report import write_report
 MODEL = Path(__file__).parent / "data" / "anymodel.py"
 FAST = settings(max_examples=2, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-MANY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+MANY = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])
 
 finite = st.floats(-50, 50, allow_nan=False).map(lambda v: round(v, 3))
