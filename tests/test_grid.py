@@ -90,14 +90,13 @@ def test_words_follow_the_grid():
 
 
 def _small(path, tmp):
-    """A copy of a shipped run file with few samples, a small sensitivity design and value of information, its priors
-    path absolute."""
+    """A copy of a shipped run file with few samples (the value of information's too: they are the run's) and a small
+    sensitivity design, its priors path absolute."""
     priors = (ROOT / "priors").as_posix()
     text = path.read_text(encoding="utf-8").replace('priors = "../priors/', f'priors = "{priors}/')
     text = re.sub(r"(?m)^samples = .*$", "samples = 4096\nworkers = 1", text)
     text = re.sub(r"(?m)^base_samples = .*$", "base_samples = 512\nmax_base_samples = 512\ncrosscheck_samples = 512\n"
                   "shapley_samples = 4096", text)
-    text = text.replace("[value_of_information]\n", "[value_of_information]\nsamples = 16384\n")
     copy = tmp / path.name
     copy.write_text(text, encoding="utf-8")
     return copy

@@ -45,8 +45,7 @@ HOSTILE = r"50 % & $20 # x_y {z} ~ ^ \ \\ \end{document} \input{/etc/passwd} <ta
 def result():
     spec = mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=2048)
     sensitivity = dataclasses.replace(spec.sensitivity, base_samples=256, max_base_samples=256, crosscheck_samples=256)
-    information = dataclasses.replace(spec.value_of_information, samples=1 << 14)
-    return mcsim.run(dataclasses.replace(spec, sensitivity=sensitivity, value_of_information=information))
+    return mcsim.run(dataclasses.replace(spec, sensitivity=sensitivity))
 
 
 @pytest.fixture(scope="module")
@@ -348,8 +347,7 @@ def test_methods_tell_the_runs_sampler_sample_size_and_seed(result, report):
     ("sobol", 512, "scrambled Sobol' sequence")])
 def test_methods_name_each_sampler(sampler, samples, said):
     spec = mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=512, seed=7)
-    spec = dataclasses.replace(spec, sampler=sampler, samples=samples, sensitivity=None,
-                               value_of_information=dataclasses.replace(spec.value_of_information, samples=1 << 14))
+    spec = dataclasses.replace(spec, sampler=sampler, samples=samples, sensitivity=None)
     md, tex, _bib = build_methods(mcsim.run(spec), versions())
     for text in (md, tex):
         assert said in text and f"{samples:,} samples" in text and "seed 7" in text
