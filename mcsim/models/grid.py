@@ -1,4 +1,4 @@
-"""The grid a model's gridded outputs vary over: monthly users (Tableau 1) or months (a dynamics model).
+"""The grid a model's gridded outputs vary over: monthly users or months (a model of change over time).
 
 A model declares its grid (:attr:`mcsim.models.Model.grid`); a run file gives the grid's values
 under the grid's name (``[run] users = [...]`` or ``[run] months = [...]``), a claim on a gridded
@@ -53,7 +53,7 @@ class Grid:
         return f"numbers from {self.low:g} to {self.high:g}"
 
 
-#: Monthly active users: Tableau 1's grid, and any model's that declares none.
+#: Monthly active users: the grid of any model that declares none.
 USERS = Grid("users", "monthly active users", True, 0.0, math.inf, True, (1e4, 1e6, 1e7, 1e8, 1e9))
 #: Months from now, up to ten years (the horizon of the IEA's projection the paper quotes).
 MONTHS = Grid("months", "months", False, 0.0, 120.0, False, (0.0, 6.0, 12.0, 24.0, 36.0, 60.0))

@@ -62,7 +62,7 @@ def lookup(key: str, priors: Priors) -> Entry | None:
         return None
 
 
-#: An author-year citation in running text: "Viseur (2025)", "Ho et al. (2024)", "Strong and Oakley (2013)"
+#: An author-year citation in running text: "Smith (2020)", "Ho et al. (2024)", "Strong and Oakley (2013)"
 _NAMED = re.compile(r"([A-Z][\w'’-]+(?: et al\.| and [A-Z][\w'’-]+)?) \((\d{4}[a-z]?)\)")
 
 

@@ -153,7 +153,7 @@ def quote_markdown(claim, *, lead: str = "") -> str:
 
 def _at_point(c: ClaimResult, result: Result) -> str:
     """Whether a claim holds at the point values, in words that cannot be misread, with its output's value there:
-    'at the paper's values (5.83 million) it fails'."""
+    'at the paper's values (52.5 million) it fails'."""
     out = result.spec.model.output(c.claim.output)
     value = c.value_at_point
     if result.spec.published is not None and not result.spec.overridden:  # the priors' points are the paper's

@@ -39,7 +39,7 @@ class ValueOfInformationSpec:
         Monthly users at which the decision is taken (numbers > 0, strictly increasing).
     output : str
         The payoff: an output of the model over the users grid (``per_user``), ``"surplus"`` by
-        default (Tableau 1's surplus, USD per month).
+        default (a model's surplus over users).
 
     The estimates are made on the run's own samples (its sampler, seed and sample count).
 
