@@ -188,7 +188,16 @@ def test_a_report_retired_by_a_killed_swap_comes_back(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
 
 
-def test_a_ctrl_c_a_library_swallows_still_stops_the_swap(tmp_path):
+@pytest.fixture
+def ctrl_c_heard():
+    """Ctrl-C raises KeyboardInterrupt in this process, as in a terminal, even where the tests were started with it
+    ignored (a background job of a shell without job control inherits SIGINT ignored, which mcsim respects)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_a_ctrl_c_a_library_swallows_still_stops_the_swap(tmp_path, ctrl_c_heard):
     """SIGINT caught by a library's ``except`` (matplotlib's font matching can): no new report."""
     target = tmp_path / "report"
     target.mkdir()
@@ -212,7 +221,7 @@ def test_watch_leaves_an_ignored_sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def test_an_error_a_swallowed_ctrl_c_turns_into_reads_as_the_interrupt(monkeypatch, capsys):
+def test_an_error_a_swallowed_ctrl_c_turns_into_reads_as_the_interrupt(monkeypatch, capsys, ctrl_c_heard):
     """Ctrl-C inside a C extension's import can surface as ImportError: it is still Ctrl-C."""
     def validate(args):
         with contextlib.suppress(KeyboardInterrupt):
