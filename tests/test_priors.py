@@ -64,6 +64,8 @@ CASES = [
      r"weights has 1 entries but values has 2"),
     ('[inputs.x]\npoint = 0.5\ndist = "beta"\nmean = 0.5\nsd = 0.6\nsource = "s"',
      r"sd = 0.6 is invalid: is too large for a beta with mean 0.5"),
+    ('[inputs.x]\npoint = 0.5\ndist = "beta"\nmean = 0.5\nsd = 1e-200\nsource = "s"',
+     r"sd = 1e-200 is invalid: is too small for a beta on \[0, 1\]: its shape parameters would overflow"),
     ('[inputs.x]\npoint = 0.5\ndist = "beta"\nalpha = 2\nbeta = 2\nmean = 0.5\nsource = "s"',
      r"\[inputs.x\] mixes alpha and beta with mean and sd"),
     ('[inputs.x]\npoint = 0.5\ndist = "lognormal"\nsource = "s"',

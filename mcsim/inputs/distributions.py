@@ -803,6 +803,8 @@ def _beta(read: Table) -> Fields | None:
         largest = math.sqrt(m * (1 - m)) * (high - low)
         read.check(s * s < m * (1 - m), "sd", f"is too large for a beta with mean {_g(mean)} "
                    f"on [{_g(low)}, {_g(high)}]: must be < {_g(largest)}")
+        read.check(s * s > 0 and math.isfinite(m * (1 - m) / (s * s)), "sd",
+                   f"is too small for a beta on [{_g(low)}, {_g(high)}]: its shape parameters would overflow")
         if not read.ok:
             return None
         nu = m * (1 - m) / (s * s) - 1
