@@ -137,3 +137,14 @@ def test_the_report_reads_the_result_not_the_engine(path):
     engine = {m for m in imported if m.startswith(("mcsim.compute", "mcsim.pipeline"))}
     assert not engine - {"mcsim.compute.lifeline"}
     assert not [match.group(0) for match in _ENGINE.finditer(source)]
+
+
+def test_writing_a_report_leaves_the_callers_matplotlib_backend_alone(tmp_path):
+    """Figures are matplotlib Figure objects drawn by Agg: a notebook's backend is not switched, pyplot holds none."""
+    code = ("import dataclasses, sys, matplotlib; matplotlib.use('svg'); import mcsim; "
+            "spec = mcsim.load_run('runs/paper-table1.toml', samples=1024); "
+            "mcsim.run(dataclasses.replace(spec, sensitivity=None, value_of_information=None)).write(sys.argv[1]); "
+            "import matplotlib.pyplot as plt; print(matplotlib.get_backend(), len(plt.get_fignums()))")
+    shown = subprocess.run([sys.executable, "-c", code, str(tmp_path / "report")], capture_output=True, text=True,
+                           check=True, cwd=ROOT).stdout.strip()
+    assert shown == "svg 0"

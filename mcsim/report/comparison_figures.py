@@ -10,9 +10,8 @@ import functools
 import inspect
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.axes
+import matplotlib.figure
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -27,8 +26,8 @@ from mcsim.report.ticks import LogTicks, compact
 __all__ = ["comparison_figures"]
 
 # matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
-_HORIZONTAL = ({"orientation": "horizontal"} if "orientation" in inspect.signature(plt.Axes.violinplot).parameters
-               else {"vert": False})
+_VIOLIN = inspect.signature(matplotlib.axes.Axes.violinplot).parameters
+_HORIZONTAL = {"orientation": "horizontal"} if "orientation" in _VIOLIN else {"vert": False}
 
 
 def _baseline_marked(titles: list[str], style: Look, width_cm: float) -> list[str]:
@@ -71,7 +70,7 @@ def _positive(values, log: bool = True) -> np.ndarray:
     return values[np.isfinite(values) & (values > 0)] if log else values[np.isfinite(values)]
 
 
-def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> plt.Figure:
+def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> matplotlib.figure.Figure:
     chosen = data["focus"]
     name, claim, published, unit = chosen["output"], chosen["claim"], chosen["published"], chosen["unit"]
     kept = {s.stem: s.kept.get(name) for s in scenarios}
@@ -181,7 +180,7 @@ def _claim_text(data: dict, name: str) -> str:
     return name
 
 
-def _claims(data: dict, names: list[str], style: Look) -> plt.Figure:
+def _claims(data: dict, names: list[str], style: Look) -> matplotlib.figure.Figure:
     scenarios = data["scenarios"]
     columns = min(3, len(names))
     rows = -(-len(names) // columns)
@@ -206,7 +205,7 @@ def _claims(data: dict, names: list[str], style: Look) -> plt.Figure:
         ax.axvline(0.5, color="grey", lw=0.6, ls=":")
         ax.set_xlim(-0.04, 1.04)
         ax.set_ylim(-0.6, len(scenarios) - 0.4)
-        ax.set_title(plain(style.wrap(_claim_text(data, name), panel_cm)), loc="left", fontsize=plt.rcParams[
+        ax.set_title(plain(style.wrap(_claim_text(data, name), panel_cm)), loc="left", fontsize=matplotlib.rcParams[
             "font.size"])
         if k // columns == rows - 1 or k + columns >= len(names):
             ax.set_xlabel(_("P(claim holds)"))

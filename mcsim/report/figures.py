@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.axes
+import matplotlib.figure
 import numpy as np
 from matplotlib.transforms import blended_transform_factory
 
@@ -47,24 +46,21 @@ class Figure:
 
     stem: str
     caption: str
-    draw: Callable[[], plt.Figure] | None = field(default=None, compare=False, repr=False)
+    draw: Callable[[], matplotlib.figure.Figure] | None = field(default=None, compare=False, repr=False)
 
 
-def save(fig: plt.Figure, directory: Path, stem: str) -> str:
-    """Save ``fig`` as PNG and PDF at its own size, in the current style; close it; return ``stem``.
+def save(fig: matplotlib.figure.Figure, directory: Path, stem: str) -> str:
+    """Save ``fig`` as PNG and PDF at its own size, in the current style; return ``stem``.
 
     The PDF has no creation date (the same run gives the same file) and embeds TrueType (Type 42)
     fonts, not the Type 3 fonts journals' checks often refuse; the PNG's resolution, and that of
     any rasterised layer of the PDF, is the style's ``savefig.dpi``.
     """
-    try:
-        for extension in ("png", "pdf"):
-            with plt.rc_context({"pdf.fonttype": 42}):
-                fig.savefig(Path(directory) / f"{stem}.{extension}",
-                            metadata={"CreationDate": None} if extension == "pdf" else None)
-            fig.set_layout_engine("none")  # laid out once, for the PNG: the PDF keeps the same positions
-    finally:
-        plt.close(fig)
+    for extension in ("png", "pdf"):
+        with matplotlib.rc_context({"pdf.fonttype": 42}):
+            fig.savefig(Path(directory) / f"{stem}.{extension}",
+                        metadata={"CreationDate": None} if extension == "pdf" else None)
+        fig.set_layout_engine("none")  # laid out once, for the PNG: the PDF keeps the same positions
     return stem
 
 
@@ -100,7 +96,7 @@ def _distribution_figure(result: Result, out, look: Look) -> Figure:
     return Figure(f"{out.name}_distribution", caption, functools.partial(_distribution, result, out, look))
 
 
-def _distribution(result: Result, out, look: Look) -> plt.Figure:
+def _distribution(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     n, stats = result.samples, result.outputs[out.name]
     fig, ax = look.figure(1, 7.2)
     histogram = result.histograms.get(out.name)
@@ -167,7 +163,7 @@ def _fan_figure(result: Result, out, look: Look) -> Figure:
     return Figure(f"{out.name}_fan", caption, functools.partial(_fan, result, out, look))
 
 
-def _fan(result: Result, out, look: Look) -> plt.Figure:
+def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     curves = result.curves
     low, mid, high = curves.quantiles[out.name]
     grid = result.spec.grid
@@ -246,7 +242,7 @@ def _share_figure(result: Result, out, look: Look) -> Figure:
     return Figure(f"{out.name}_positive", caption, functools.partial(_share_positive, result, out, look))
 
 
-def _share_positive(result: Result, out, look: Look) -> plt.Figure:
+def _share_positive(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     curves = result.curves
     stats = result.outputs[out.name]
     fig, ax = look.figure(1, 5.0)

@@ -12,9 +12,8 @@ import functools
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.axes
+import matplotlib.figure
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -91,7 +90,7 @@ def _what(tr: TargetResult) -> str:
     return what
 
 
-def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Figure:
+def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> matplotlib.figure.Figure:
     ix, sh = tr.indices, tr.shapley
     order = list(np.argsort(ix.ST, kind="stable"))  # largest at the top of a horizontal chart
     if tr.ranking is not None and tr.ranking.by == "shapley":
@@ -132,7 +131,7 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
     return fig
 
 
-def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Figure:
+def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> matplotlib.figure.Figure:
     tor, t = tr.tornado, tr.target
     bars = list(reversed(tor.bars))  # largest swing at the top
     y = np.arange(len(bars))
@@ -168,7 +167,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Fi
     return fig
 
 
-def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> plt.Figure:
+def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> matplotlib.figure.Figure:
     steps, names = tr.convergence, tr.indices.names
     n = np.array([s.base_samples for s in steps])
     fig, (left, right) = style.figure(2, 7.0, ncols=2, gridspec_kw={"width_ratios": [3, 2]})

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.style
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from mcsim.i18n import _
 from mcsim.report.text import claim_text, condition, names_its_unit
@@ -78,7 +78,7 @@ class Look:
     @contextlib.contextmanager
     def context(self) -> Iterator[None]:
         """Draw and save within this style (rc parameters are read both when drawing and when saving)."""
-        with plt.style.context(str(self.style_file), after_reset=True):
+        with matplotlib.style.context(str(self.style_file), after_reset=True):
             yield
 
     def width_cm(self, columns: int) -> float:
@@ -87,7 +87,9 @@ class Look:
     def figure(self, columns: int = 1, height_cm: float = 6.0, **subplots):
         """A new figure ``columns`` wide and ``height_cm`` high (in journal centimetres), with its axes."""
         size = (self.width_cm(columns) * CM, height_cm * self.scale * CM)
-        return plt.subplots(figsize=size, **subplots)
+        fig = Figure(figsize=size)
+        FigureCanvasAgg(fig)  # drawn by Agg whatever the caller's backend: pyplot and its backend are left alone
+        return fig, fig.subplots(**subplots)
 
     def chars(self, width_cm: float) -> int:
         """About how many characters of body text fit across ``width_cm`` (journal centimetres)."""
@@ -114,7 +116,7 @@ class Look:
         """Give ``fig`` the title ``text``, wrapped to its width, where this style has titles (above any legend)."""
         if self.titles:
             fig.suptitle(self.wrap(text, 0.85 * self.width_cm(columns) / self.scale),
-                         fontsize=plt.rcParams["axes.titlesize"])
+                         fontsize=matplotlib.rcParams["axes.titlesize"])
 
 
 #: The figure styles, by the name ``--figures`` and ``[report] figures`` give.

@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.axes
+import matplotlib.figure
 import numpy as np
 
 from mcsim.analysis.value_of_information import ValueOfInformation
@@ -135,7 +134,7 @@ def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
     return [Figure(STEM, caption, functools.partial(_draw, result, style))]
 
 
-def _draw(result: Result, style: Look) -> plt.Figure:
+def _draw(result: Result, style: Look) -> matplotlib.figure.Figure:
     voi = result.value_of_information
     users = np.array([d.users for d in voi.curve])
     fig, ax = style.figure(2, 6.5)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.axes
+import matplotlib.figure
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
@@ -83,7 +82,7 @@ def _map_caption(result: Result) -> str:
     return caption + "."
 
 
-def _map(result: Result, style: Look) -> plt.Figure:
+def _map(result: Result, style: Look) -> matplotlib.figure.Figure:
     verdict = result.verdict
     m = verdict.map
     claim = result.claims[verdict.map_claim] if verdict.map_claim is not None else None
@@ -163,7 +162,7 @@ def _axes_of(result: Result, box) -> tuple[str, str]:
     return x_name, y_name
 
 
-def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> plt.Figure:
+def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> matplotlib.figure.Figure:
     spec = result.spec
     inputs, fails = result.kept.inputs, cv.fails
     x_name, y_name = _axes_of(result, box)
