@@ -96,3 +96,25 @@ def test_own_priors_on_tableau1_get_no_word_of_the_paper(tmp_path, capsys):
     table = capsys.readouterr().out
     assert "printed" not in table and "paper" not in table
     assert "Break-even monthly users: 5,833,333 users" in table
+
+
+GPU = ROOT / "examples" / "gpu-hosting"
+
+
+def test_a_prior_without_a_unit_takes_the_unit_its_model_declares():
+    """The subscription priors give no unit: reports speak of the model's (USD per month, so in dollars)."""
+    from mcsim.inputs.runs import load_run
+
+    spec = load_run(PLUGIN / "subscription.toml")
+    assert {p.name: p.unit for p in spec.priors.inputs} == {s.name: s.unit for s in spec.model.inputs}
+    gpu = load_run(GPU / "gpu.toml")  # a unit the priors give is kept; the others are the model's
+    assert gpu.priors["gpu_hour_price"].unit == "USD per GPU-hour"
+    declared = {s.name: s.unit for s in gpu.model.inputs}
+    assert gpu.priors["fixed_cost"].unit == "USD per month" == declared["fixed_cost"]
+
+
+def test_the_gpu_hosting_example_is_valid_from_another_folder(tmp_path, capsys):
+    """examples/gpu-hosting: a model of one's own, written from the README (seven cited priors, a correlation)."""
+    os.chdir(tmp_path)
+    assert main(["validate", str(GPU / "gpu.toml")]) == 0
+    assert "valid" in capsys.readouterr().out

@@ -9,7 +9,7 @@ and raised together as one :class:`~mcsim.inputs.errors.InputError`. A :class:`P
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -160,6 +160,11 @@ class Priors:
         kept = {p.name for p in inputs if not p.is_point}
         correlations = tuple(c for c in self.correlations if c.first in kept and c.second in kept)
         return replace(self, inputs=inputs, correlations=correlations)
+
+    def with_units(self, units: Mapping[str, str]) -> Priors:
+        """A copy where each prior that gives no unit takes ``units[name]`` (the model's, say)."""
+        inputs = tuple(replace(p, unit=units[p.name]) if not p.unit and units.get(p.name) else p for p in self.inputs)
+        return self if inputs == self.inputs else replace(self, inputs=inputs)
 
     def rank_correlation_matrix(self) -> np.ndarray:
         """The target rank-correlation matrix over :attr:`uncertain` (identity if none)."""

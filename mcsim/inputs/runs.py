@@ -110,6 +110,8 @@ class RunSpec:
             if not problems:
                 check_computable(self.priors, self.model, grid, problems)
         problems.raise_if_any()
+        # a prior that gives no unit is in the unit the model declares for it
+        object.__setattr__(self, "priors", self.priors.with_units({s.name: s.unit for s in self.model.inputs}))
         for name, value in (("title", self.title.strip()), ("samples", int(self.samples)), ("seed", int(self.seed)),
                             ("users", tuple(float(u) for u in self.users)), ("claims", tuple(self.claims)),
                             ("months", None if self.months is None else tuple(float(m) for m in self.months)),
