@@ -36,9 +36,23 @@ window.addEventListener('load', () => {
     .filter(e => e.getBoundingClientRect().right > page + 1 || e.scrollWidth > e.clientWidth + 1 &&
                  getComputedStyle(e).overflowX !== 'visible')
     .map(name);
+  // a number in a table cell laid out on more than one line
+  const wrapped = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      for (const m of node.textContent.matchAll(/[-\\u2212]?[$]?\\d(?:[\\d.,\\u202f\\u00a0]*\\d)?/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) wrapped.push(m[0] + ' in: ' + cell.textContent.trim().slice(0, 60));
+      }
+    }
+  }
   const out = document.createElement('pre');
   out.id = 'mcsim-probe';
-  out.textContent = JSON.stringify({page, scroll: document.documentElement.scrollWidth, images, wide});
+  out.textContent = JSON.stringify({page, scroll: document.documentElement.scrollWidth, images, wide, wrapped});
   document.body.appendChild(out);
 });
 </script>
@@ -74,13 +88,16 @@ def test_every_figure_loads_and_nothing_is_wider_than_the_page(report, width):
     assert not broken, f"figures that did not load: {broken}"
     assert laid["scroll"] <= laid["page"], f"the page scrolls sideways ({laid['scroll']} > {laid['page']} px)"
     assert not laid["wide"], f"wider than the page at {width} px: {laid['wide'][:10]}"
+    assert not laid["wrapped"], f"numbers broken across lines at {width} px: {laid['wrapped'][:10]}"
 
 
 def test_the_probe_sees_a_page_too_wide(tmp_path):
     page = tmp_path / "wide.html"
-    page.write_text('<html><body><img src="missing.png" alt="gone"><div style="width: 3000px">x</div></body></html>',
-                    encoding="utf-8")
+    page.write_text('<html><body><img src="missing.png" alt="gone"><div style="width: 3000px">x</div>'
+                    '<table><tr><td style="width: 3ch; overflow-wrap: anywhere">-1,001,783</td></tr></table>'
+                    '</body></html>', encoding="utf-8")
     laid = _laid_out(page, 794)
     assert [image["ok"] for image in laid["images"]] == [False]
     assert laid["scroll"] > laid["page"]
     assert any(entry.startswith("div") for entry in laid["wide"])
+    assert [entry.split(" in: ")[0] for entry in laid["wrapped"]] == ["-1,001,783"]

@@ -191,12 +191,24 @@ table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; display: b
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; overflow-wrap: anywhere; }
 pre, code { white-space: pre-wrap; overflow-wrap: anywhere; }
 th { background: #f3f3f3; }
+span.n { white-space: nowrap; }
 img { max-width: 100%; }
 code { background: #f5f5f5; padding: 0 0.2rem; }
 nav.contents { background: #fafafa; border: 1px solid #ddd; padding: 0.5rem 1rem; margin: 1rem 0; }
 nav.contents h2 { font-size: 1rem; margin: 0.25rem 0; }
 nav.contents ul { margin: 0.25rem 0; }
 """
+
+
+#: A table cell, and a number in it (its sign, a dollar and the digits' separators included).
+_CELL = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.DOTALL)
+_NUMBER = re.compile(r"[-\u2212]?\$?\d(?:[\d.,\u202f\u00a0]*\d)?")
+
+
+def _unbroken(cell: str) -> str:
+    """``cell``'s HTML with each number in a span the browser never breaks across lines."""
+    return "".join(part if part.startswith("<") else _NUMBER.sub(r'<span class="n">\g<0></span>', part)
+                   for part in re.split(r"(<[^>]*>)", cell))
 
 
 def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
@@ -219,6 +231,7 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
         return 'src="data:image/png;base64,' + base64.b64encode(png).decode("ascii") + '"'
 
     body = re.sub(r'src="figures/([\w.-]+\.png)"', embed, body)
+    body = _CELL.sub(lambda cell: cell[1] + _unbroken(cell[2]) + cell[3], body)
     safe_title = html.escape(title)
     return (f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{safe_title}</title>\n"
