@@ -19,10 +19,12 @@ import sys
 import time
 from pathlib import Path
 
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from conftest import ROOT
+from matplotlib.lines import Line2D
 from models_for_tests import ISHIGAMI
 from PIL import Image
 
@@ -270,8 +272,16 @@ def test_the_distribution_marks_the_paper_apart_from_the_claim(result):
 
 def test_the_unit_cost_fan_marks_the_misprint(result):
     fig = _figure(result, "journal", "unit_cost_fan")
-    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    legend = fig.legends[0]  # the figure's, under the axes: the misprint's mark is not read as one of its entries
+    fig.canvas.draw()
+    assert legend.get_window_extent().y1 <= fig.axes[0].get_window_extent().y0
+    texts = [t.get_text().replace("\n", " ") for t in legend.get_texts()]
     assert "misprint (see the caption)" in texts
+    # its symbol is the mark on the axes, a cross in a ring: the legend draws two crosses (the printed values' and
+    # the misprint's) and one ring
+    marks = [line for line in legend.findobj(Line2D) if line.get_marker() not in ("None", None, "")]
+    assert sum(line.get_marker() == "x" for line in marks) == 2
+    assert [line.get_mfc() for line in marks if line.get_marker() == "o" and line.get_mfc() == "none"] == ["none"]
     assert fig.axes[0].get_ylabel() == "Unit cost (USD per prompt)"
     plt.close(fig)
     caption = next(f.caption for f in plan_figures(result)[0] if f.stem == "unit_cost_fan")
@@ -290,10 +300,86 @@ def test_the_surplus_fan_has_no_empty_band_below_its_data(result):
 
 def test_a_box_draws_only_the_sides_it_restricts_and_names_the_other_inputs(result):
     fig = _figure(result, "journal", "box_crossover_within_55M")
-    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any(t.startswith("box also restricts") for t in texts)
+    texts = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_legend().get_texts()]
     assert any("priors' point values" in t for t in texts)
     assert any(t.startswith("claim fails (") for t in texts)
+    plt.close(fig)
+    caption = next(f.caption for f in plan_figures(result)[2] if f.stem == "box_crossover_within_55M")
+    assert "The box also restricts inputs the axes do not show: " in caption
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", STYLE_NAMES)
+def test_a_box_legend_takes_a_quarter_of_the_height_at_most_and_its_star_is_no_sample(result, name, lang):
+    from mcsim.report.style import FAILS, HOLDS
+
+    with speaking(lang):
+        boxes = [f for f in plan_figures(_styled(result, name))[2] if f.stem.startswith("box_")]
+        assert boxes
+        for figure in boxes:
+            fig = draw(figure, look(name))
+            fig.canvas.draw()
+            legend = fig.axes[0].get_legend()
+            assert legend.get_window_extent().height <= 0.25 * fig.bbox.height, figure.stem
+            stars = [line for line in fig.axes[0].get_lines() if line.get_marker() == "*"]
+            assert stars and all(matplotlib.colors.to_hex(star.get_markerfacecolor()) not in
+                                 (matplotlib.colors.to_hex(FAILS), matplotlib.colors.to_hex(HOLDS)) for star in stars)
+            plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_map_labels_its_contour_inside_its_frame(result, lang):
+    # as the default run's map is: 6 million runs straight from the bottom edge to the top one, through the star
+    x, y = np.geomspace(0.005, 0.2, 60), np.geomspace(2.2e7, 1.7e8, 50)
+    values = 6e6 * (y[:, np.newaxis] / 6.3e7) / (x[np.newaxis, :] / 0.05)
+    across = dataclasses.replace(result.verdict.map, x_name="conversion_rate", y_name="training_cost", x=x, y=y,
+                                 values=values, x_log=True, y_log=True,
+                                 points={**result.verdict.map.points, "conversion_rate": 0.05, "training_cost": 6.3e7})
+    result = dataclasses.replace(result, verdict=dataclasses.replace(result.verdict, map=across))
+    for name in STYLE_NAMES:
+        with speaking(lang):
+            fig = _figure(result, name, "map_break_even_users")
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        frame = ax.get_window_extent()
+        labels = [t for t in ax.texts if t.get_text()]
+        assert labels, "the contour is not labelled"
+        for text in labels:  # well inside: at least its own height from every edge
+            box = text.get_window_extent()
+            gap = box.height
+            assert frame.x0 + gap <= box.x0 and box.x1 <= frame.x1 - gap, (name, box, frame)
+            assert frame.y0 + gap <= box.y0 and box.y1 <= frame.y1 - gap, (name, box, frame)
+        plt.close(fig)
+
+
+def test_hollow_s1_and_st_bars_stay_apart(result):
+    """Bars not converged are hollow: S1's and ST's in their own colour and hatch, as the legend shows them."""
+    target = result.sensitivity.targets[0]
+    strict = dataclasses.replace(result.sensitivity, targets=(dataclasses.replace(target, tolerance=1e-12),
+                                                              *result.sensitivity.targets[1:]))
+    figure = next(f for f in sensitivity_figures(strict, look("journal")) if f.stem.endswith("_indices"))
+    fig = draw(figure, look("journal"))
+    ax = fig.axes[0]
+    hollow = [b for b in ax.patches if matplotlib.colors.to_hex(b.get_facecolor()) == "#ffffff" and b.get_hatch()]
+    kinds = {(b.get_hatch(), matplotlib.colors.to_hex(b.get_edgecolor())) for b in hollow}
+    assert len(kinds) == 2, kinds  # S1 and ST: two hatches, two colours
+    assert len({hatch for hatch, _colour in kinds}) == 2 and len({colour for _hatch, colour in kinds}) == 2
+    plt.close(fig)
+
+
+def test_the_value_of_information_lines_differ_in_greyscale(result):
+    fig = _figure(result, "journal", "value_of_information")
+    lines = [line for line in fig.axes[0].get_lines() if line.get_label().startswith(("EVPI", "EVPPI"))]
+    assert len(lines) >= 4
+    patterns = []
+    for line in lines:
+        _offset, dashes = line._unscaled_dash_pattern  # (offset, on-off sequence in line widths) or None: solid
+        patterns.append(tuple(dashes) if dashes else ())
+    assert sum(1 for p in patterns if not p) == 1  # only the EVPI's is solid
+    for i, a in enumerate(patterns):
+        for b in patterns[i + 1:]:
+            # as many dashes a period, their first dash's lengths differ by a factor of 2 or more
+            assert len(a) != len(b) or max(a[0], b[0]) >= 2 * min(a[0], b[0]), (a, b)
     plt.close(fig)
 
 
@@ -327,9 +413,12 @@ def test_tick_numbers_read_as_people_write_them_in_english_and_french():
         ["6 M", "$40 M", "2.5 %", "\u2212$4 M"]
     assert [span(4e7, 1e8, "USD"), span(0.0201, 0.0901, "share"), span(125, 500), span(9.84, 21.7)] == \
         ["$40-100 M", "2-9 %", "125-500", "9.8-21.7"]
-    with speaking("fr"):  # a no-break space keeps the number with its unit
+    with speaking("fr"):  # a no-break space keeps the number with its unit; sums under a million in full
         assert [compact(5.41e6, "users"), compact(4e7, "USD"), compact(0.025, "share of users")] == \
-            ["5,41\u00a0M", "40\u00a0M\u00a0$", "2,5\u00a0%"]
+            ["5,41\u00a0M", "40\u00a0M$", "2,5\u00a0%"]
+        assert [compact(8e5, "USD"), compact(-4e6, "USD"), compact(1.5e9, "USD"), span(2e5, 8e5, "USD")] == \
+            ["800\u202f000\u00a0$", "\u22124\u00a0M$", "1,5\u00a0Md$",
+             "200\u202f000-800\u202f000\u00a0$"]
 
 
 def test_parallel_and_serial_rendering_write_the_same_files(result, tmp_path):

@@ -176,23 +176,24 @@ def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
         low, mid, high = (np.interp(dense, users, v) for v in (low, mid, high))
         users = dense
     stats = result.outputs[out.name]
-    fig, ax = look.figure(1, 6.0)
+    fig, ax = look.figure(1, 7.6)  # the legend under the axes
     ax.fill_between(users, low, high, color=BAND, alpha=0.6, lw=0, label=_("90 % interval (p05 to p95)"))
     ax.plot(users, mid, color=MEDIAN, ls="-", lw=1.4, label=_("median"))
     ax.plot(result.spec.grid_values, stats.p50, "o", color=MEDIAN, ms=3.5, label=_("median at the run's grid"))
     published = result.spec.published
     points = published.points_of(out.name) if published is not None else ()
+    misprint = None
     notes = dict(published.notes_of(out.name)) if published is not None else {}
     if points:
         kept = [(x, y) for x, y in points if x not in notes]
         if kept:
             xs, ys = zip(*kept, strict=True)
             ax.plot(xs, ys, "x", color=PAPER, ms=5, mew=1.4, label=plain(_(published.points_label)))
-        for x, y in points:
-            if x in notes:  # a value the publication misprinted: marked as such, with what the model gives
-                ax.plot([x], [y], "x", color=PAPER, ms=5, mew=1.4)
-                ax.plot([x], [y], "o", mfc="none", mec=PAPER, ms=9, mew=0.8,
-                        label=plain(_("misprint (see the caption)")))
+        misprints = [(x, y) for x, y in points if x in notes]
+        if misprints:  # a value the publication misprinted: a circled cross, in the legend too
+            xs, ys = zip(*misprints, strict=True)
+            misprint = (ax.plot(xs, ys, "x", color=PAPER, ms=5, mew=1.4)[0],
+                        ax.plot(xs, ys, "o", mfc="none", mec=PAPER, ms=9, mew=0.8)[0])
     ax.set_xscale("log" if grid.log_scale else "linear")
     values = np.concatenate([low, high, [y for _x, y in points]])
     if out.log_scale:
@@ -203,10 +204,16 @@ def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     format_axis(ax.xaxis, grid.name)
     format_axis(ax.yaxis, out.unit, digits=2)
     ax.set_xlabel(grid_axis(grid))
-    ax.set_ylabel(look.wrap(axis_label(out.label, out.unit), 5.0))
+    ax.set_ylabel(look.wrap(axis_label(out.label, out.unit), 4.0))
     look.title(fig, plain(grid_against(output_label(out), grid)))
     ax.grid(alpha=0.3, which="major")
-    look.legend(ax, loc="upper left" if not out.log_scale else "upper right", width_cm=4.0)
+    # under the axes and their labels, in two columns across the figure: no mark of the data (the misprint's above
+    # all) is read as one of the legend's
+    handles, labels = ax.get_legend_handles_labels()
+    if misprint is not None:
+        handles, labels = [*handles, misprint], [*labels, plain(_("misprint (see the caption)"))]
+    column = look.one_column_cm / look.scale / 2 - 1.2
+    fig.legend(handles, [look.wrap(label, column) for label in labels], loc="outside lower center", ncols=2)
     return fig
 
 

@@ -15,6 +15,7 @@ import matplotlib
 import matplotlib.axes
 import matplotlib.figure
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -44,6 +45,9 @@ from mcsim.report.ticks import compact, format_axis, span, whole
 __all__ = ["plot_sensitivity", "sensitivity_caption", "sensitivity_figures"]
 
 S1_COLOUR, ST_COLOUR, SHAPLEY_COLOUR = SKY, BLUE, GREEN  # apart in greyscale too
+#: A bar whose interval is wider than the tolerance is hollow: hatched in its kind's colour, S1 and ST apart by the
+#: hatch's direction too
+HOLLOW = {"S1": (SKY, "\\\\\\"), "ST": (BLUE, "///")}
 
 
 def sensitivity_figures(result: SensitivityResult, style: Look) -> list[Figure]:
@@ -96,26 +100,29 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> matplo
     if tr.ranking is not None and tr.ranking.by == "shapley":
         order = [ix.names.index(name) for name in reversed(tr.ranking.order)]
     y = np.arange(len(order))
-    kinds = [("S1", ix.S1, ix.S1_conf, S1_COLOUR, BLUE, _("S1, first order (alone)")),
-             ("ST", ix.ST, ix.ST_conf, ST_COLOUR, ST_COLOUR, _("ST, total (with interactions)"))]
+    kinds = [("S1", ix.S1, ix.S1_conf, S1_COLOUR, HOLLOW["S1"], _("S1, first order (alone)")),
+             ("ST", ix.ST, ix.ST_conf, ST_COLOUR, HOLLOW["ST"], _("ST, total (with interactions)"))]
     if sh is not None:
-        kinds.append(("Shapley", sh.effects, sh.conf, SHAPLEY_COLOUR, SHAPLEY_COLOUR,
+        kinds.append(("Shapley", sh.effects, sh.conf, SHAPLEY_COLOUR, (SHAPLEY_COLOUR, "///"),
                       _("Shapley effect (with the priors' correlations)")))
     fig, ax = style.figure(1, 3.0 + (0.85 + 0.35 * (sh is not None)) * len(order))
     wide, handles = tr.not_converged, []
     height = 0.76 / len(kinds)
-    for k, (kind, values, conf, colour, hatch_colour, said) in enumerate(kinds):
+    for k, (kind, values, conf, colour, (hatch_colour, hatch), said) in enumerate(kinds):
         shift = (len(kinds) - 1) / 2 * height - k * height
         bars = ax.barh(y + shift, values[order], height * 0.95, xerr=_clipped_errors(values, conf)[:, order],
                        color=colour, error_kw={"elinewidth": 0.8, "capthick": 0.8})
         for bar, j in zip(bars, order, strict=True):
             if ix.names[j] in wide.get(kind, ()):  # hollow and hatched: its interval is wider than the tolerance
-                bar.set(facecolor="white", edgecolor=hatch_colour, hatch="///")
+                bar.set(facecolor="white", edgecolor=hatch_colour, hatch=hatch)
         handles.append(Patch(color=colour, label=said))
-    if wide["S1"] or wide["ST"]:
-        handles.append(Patch(facecolor="white", edgecolor="grey", hatch="///",
-                             label=_("hatched: interval at least {tolerance} wide, not converged").format(
-                                 tolerance=number(tr.tolerance))))
+    labels = [handle.get_label() for handle in handles]
+    hollow = [Patch(facecolor="white", edgecolor=HOLLOW[kind][0], hatch=HOLLOW[kind][1]) for kind in ("S1", "ST")
+              if wide[kind]]
+    if hollow:  # the hollow bars of each kind, as drawn
+        handles.append(tuple(hollow))
+        labels.append(_("hatched: interval at least {tolerance} wide, not converged").format(
+            tolerance=number(tr.tolerance)))
     ax.axvline(0, color="black", lw=0.6)
     ax.set_yticks(y, [_name(result, ix.names[j], style) for j in order])
     format_axis(ax.xaxis)
@@ -125,7 +132,7 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> matplo
     low = min(float(np.min(values - conf)) for _k, values, conf, *_rest in kinds)
     ax.set_xlim(min(-0.05, low - 0.02), max(1.0, max(reach) + 0.03))
     ax.grid(axis="x", alpha=0.3)
-    style.legend(ax, handles)
+    style.legend(ax, handles, labels, handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
     style.title(fig, plain(_("What drives {what}: Sobol indices, N = {n} ({runs} model runs)").format(
         what=_what(tr), n=whole(ix.base_samples), runs=whole(ix.evaluations))))
     return fig

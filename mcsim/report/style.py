@@ -28,6 +28,7 @@ from mcsim.i18n import _
 from mcsim.report.text import claim_text, condition, names_its_unit
 
 __all__ = ["BAND", "BLACK", "BLUE", "CLAIM", "FAILS", "HIGH", "HOLDS", "LOOKS", "LOW", "MEDIAN", "ORANGE", "PAPER",
+           "POINT_MARK",
            "SKY", "STYLES", "VERMILLION", "Look", "axis_label", "claim_name", "look", "plain", "readable"]
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
@@ -43,6 +44,8 @@ BAND = SKY  # the 90 % band, light
 PAPER = VERMILLION  # the publication's values: dashed lines, crosses, downward triangles
 CLAIM = BLACK  # a claim's threshold: dotted lines
 HOLDS, FAILS = SKY, VERMILLION  # samples where a claim holds, where it fails
+#: The priors' point values on a map of two inputs: a white star, apart from the samples' colours and in greyscale
+POINT_MARK = {"marker": "*", "ls": "none", "mfc": "white", "mec": BLACK, "ms": 10, "mew": 0.9}
 LOW, HIGH = BLUE, ORANGE  # an input at its p05, at its p95 (dark and light in greyscale)
 
 
@@ -99,18 +102,19 @@ class Look:
         """``text`` broken into lines that fit ``width_cm``."""
         return "\n".join(textwrap.wrap(text, self.chars(width_cm), break_on_hyphens=False)) or text
 
-    def legend(self, ax, handles=None, *, loc: str | None = None, width_cm: float = 6.5, **options):
+    def legend(self, ax, handles=None, labels=None, *, loc: str | None = None, width_cm: float = 6.5, **options):
         """A legend whose labels are wrapped to ``width_cm``: above the axes, right-aligned, unless ``loc`` says
-        where in the axes (a legend above hides nothing of the data)."""
+        where in the axes (a legend above hides nothing of the data). A handle may be a tuple of artists drawn
+        over each other (then ``labels`` gives the labels)."""
         if handles is None:
-            handles, _labels = ax.get_legend_handles_labels()
-        for handle in handles:
-            handle.set_label(self.wrap(handle.get_label(), width_cm))
+            handles, labels = ax.get_legend_handles_labels()
+        if labels is None:
+            labels = [handle.get_label() for handle in handles]
         if loc is None:
             options = {"loc": "lower right", "bbox_to_anchor": (1.0, 1.01), **options}
         else:
             options = {"loc": loc, **options}
-        return ax.legend(handles=handles, **options)
+        return ax.legend(handles, [self.wrap(label, width_cm) for label in labels], **options)
 
     def title(self, fig, text: str, columns: int = 1) -> None:
         """Give ``fig`` the title ``text``, wrapped to its width, where this style has titles (above any legend)."""

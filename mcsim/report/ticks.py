@@ -21,16 +21,29 @@ __all__ = ["LogTicks", "compact", "format_axis", "formatter", "span", "whole"]
 MINUS = "\u2212"  # a typographic minus, as matplotlib writes it
 
 
-def _suffixes() -> tuple[tuple[float, str], ...]:
+#: The smallest sum of money a language shortens: English writes $800 k, French 800 000 $ (and 40 M$).
+MONEY_SHORTENED_FROM = {"en": 1e3, "fr": 1e6}
+
+
+def _suffixes(kind: str = "count") -> tuple[tuple[float, str], ...]:
+    """The words for thousands, millions... of a count, or of dollars (with their sign) for ``kind`` "money"."""
+    if kind == "money":
+        least = MONEY_SHORTENED_FROM.get(language(), 1e3)
+        return tuple((limit, words) for limit, words in ((1e12, _("${number} T")), (1e9, _("${number} B")),
+                                                         (1e6, _("${number} M")), (1e3, _("${number} k")))
+                     if limit >= least)
     return ((1e12, _("{number} T")), (1e9, _("{number} B")), (1e6, _("{number} M")), (1e3, _("{number} k")))
 
 
 def _digits(value: float, digits: int) -> str:
-    """``value`` (>= 0) to ``digits`` significant digits, trailing zeros dropped, never in e-notation."""
+    """``value`` (>= 0) to ``digits`` significant digits, trailing zeros dropped, never in e-notation; from
+    10,000 on, its thousands grouped as the language groups them."""
     if value == 0:
         return "0"
     places = max(digits - 1 - math.floor(math.log10(value)), 0)
     text = f"{value:.{places}f}"
+    if value >= 1e4 and places == 0:
+        return format_decimal(int(text), locale=LOCALES[language()])
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", get_decimal_symbol(LOCALES[language()]))
@@ -46,12 +59,13 @@ def _kind(unit: str) -> str:
     return "share" if "share" in unit else "money" if unit.startswith("USD") else "count"
 
 
-def _scaled(magnitude: float, digits: int, size: float | None = None) -> str:
-    """A magnitude with its word for thousands or millions: '6 M', '52.5 M', '250', '0.002'."""
-    for limit, words in _suffixes():
-        if (size is None and float(f"{magnitude:.{digits}g}") >= limit) or size == limit:
+def _scaled(magnitude: float, digits: int, kind: str = "count") -> str:
+    """A magnitude with its word for thousands or millions: '6 M', '52.5 M', '250', '0.002', '$40 M'."""
+    for limit, words in _suffixes(kind):
+        if float(f"{magnitude:.{digits}g}") >= limit:
             return words.format(number=_digits(magnitude / limit, digits))
-    return _digits(magnitude, digits)
+    said = _digits(magnitude, digits)
+    return _("${number}").format(number=said) if kind == "money" else said
 
 
 def compact(value: float, unit: str = "", digits: int = 3) -> str:
@@ -68,8 +82,7 @@ def compact(value: float, unit: str = "", digits: int = 3) -> str:
     kind = _kind(unit)
     if kind == "share":
         return sign + _("{number} %").format(number=_digits(100 * magnitude, digits))
-    said = _scaled(magnitude, digits)
-    return sign + (_("${number}").format(number=said) if kind == "money" else said)
+    return sign + _scaled(magnitude, digits, kind)
 
 
 def _shortest(value: float, tolerance: float) -> int:
@@ -89,7 +102,7 @@ def span(low: float, high: float, unit: str = "", tolerance: float = 0.01) -> st
     kind = _kind(unit)
     if kind == "share":
         low, high = 100 * low, 100 * high
-    size = next((limit for limit, _w in _suffixes() if max(abs(low), abs(high)) >= limit), None) \
+    size = next((limit for limit, _w in _suffixes(kind) if max(abs(low), abs(high)) >= limit), None) \
         if kind != "share" else None
     ends = []
     for value in (low, high):
@@ -100,7 +113,7 @@ def span(low: float, high: float, unit: str = "", tolerance: float = 0.01) -> st
     # embedded font (and a second pass of font subsetting)
     joined = "-".join(ends)
     if size is not None:
-        joined = next(words for limit, words in _suffixes() if limit == size).format(number=joined)
+        return next(words for limit, words in _suffixes(kind) if limit == size).format(number=joined)
     if kind == "share":
         return _("{number} %").format(number=joined)
     return _("${number}").format(number=joined) if kind == "money" else joined

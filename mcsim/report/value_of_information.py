@@ -134,16 +134,25 @@ def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
     return [Figure(STEM, caption, functools.partial(_draw, result, style))]
 
 
+#: The EVPPI lines' dash patterns (in line widths), none solid as the EVPI's is: those with as many dashes a
+#: period differ in their dashes' length by a factor of two or more, so that each line reads apart in greyscale
+DASHES = ((0, (4, 2)), (0, (1, 1.5)), (0, (4, 2, 1, 2)), (0, (12, 4)), (0, (4, 2, 1, 2, 1, 2)), (0, (12, 4, 1, 4)),
+          (0, (12, 4, 1, 4, 1, 4)))
+
+
 def _draw(result: Result, style: Look) -> matplotlib.figure.Figure:
     voi = result.value_of_information
     users = np.array([d.users for d in voi.curve])
     fig, ax = style.figure(2, 6.5)
     ax.plot(users, [d.evpi.value for d in voi.curve], color=BLACK, ls="-", lw=1.6,
             label=_("EVPI: every input known"))
+    drawn = 0
     for name in voi.names:
         values = np.array([d.evppi[name].value for d in voi.curve])
-        if values.max() > 0:  # the palette's colours, each with its own line style (see the style files)
-            ax.plot(users, values, lw=1.1, label=plain(_("EVPPI: {input}").format(input=_label(result, name))))
+        if values.max() > 0:  # the palette's colours, each with a dash pattern of its own: apart in greyscale
+            ax.plot(users, values, lw=1.1, ls=DASHES[drawn % len(DASHES)],
+                    label=plain(_("EVPPI: {input}").format(input=_label(result, name))))
+            drawn += 1
     for d in voi.decisions:
         ax.axvline(d.users, color="grey", lw=0.6, ls=":")
     ax.set_xscale("log")
@@ -153,6 +162,7 @@ def _draw(result: Result, style: Look) -> matplotlib.figure.Figure:
     ax.set_ylabel(style.wrap(plain(_("value of information ({unit})").format(unit=_(voi.unit))), 3.5))
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    style.legend(ax, loc="upper left", bbox_to_anchor=(1.02, 1.0), width_cm=5.0)  # beside the curves
+    # beside the curves, the handles long enough to show a whole period of each line's dashes
+    style.legend(ax, loc="upper left", bbox_to_anchor=(1.02, 1.0), width_cm=5.0, handlelength=4.0)
     style.title(fig, plain(_("What knowing an input is worth to the decision to run the service")), 2)
     return fig

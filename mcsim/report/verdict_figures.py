@@ -8,12 +8,13 @@ import matplotlib
 import matplotlib.axes
 import matplotlib.figure
 import numpy as np
+from babel.lists import format_list
 from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 
-from mcsim.i18n import _
+from mcsim.i18n import LOCALES, _, language
 from mcsim.report.figures import Figure
-from mcsim.report.style import BLACK, FAILS, HOLDS, PAPER, Look, axis_label, claim_name, plain
+from mcsim.report.style import BLACK, FAILS, HOLDS, POINT_MARK, Look, axis_label, claim_name, plain
 from mcsim.report.text import format_value, input_label, lower_first, output_label
 from mcsim.report.ticks import compact, format_axis, whole
 from mcsim.report.verdict import ranked_by_words
@@ -92,6 +93,10 @@ def _map(result: Result, style: Look) -> matplotlib.figure.Figure:
     finite = values[np.isfinite(values) & (values > 0)]
     norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if out.log_scale and finite.size else None
     mesh = ax.pcolormesh(m.x, m.y, values, shading="auto", cmap="viridis_r", norm=norm, rasterized=True)
+    if m.x_log:  # the scales first: the contours' labels are placed where they will be seen
+        ax.set_xscale("log")
+    if m.y_log:
+        ax.set_yscale("log")
     never = ~np.isfinite(m.values)
     if never.any():
         ax.contourf(m.x, m.y, never.astype(float), levels=[0.5, 1.5], colors="none", hatches=["///"])
@@ -105,17 +110,13 @@ def _map(result: Result, style: Look) -> matplotlib.figure.Figure:
         # black on the colour map, its labels on a white ground: legible over any colour
         lines = ax.contour(m.x, m.y, values, levels=levels, colors=BLACK, linewidths=1.2)
         for text in ax.clabel(lines, fmt={level: plain(compact(level, out.unit)) for level in levels},
-                              inline=True, inline_spacing=2):
+                              inline=True, inline_spacing=2,
+                              manual=_inside(ax, lines, (m.points[m.x_name], m.points[m.y_name]))):
             text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
         handles.append(Line2D([], [], color=BLACK, lw=1.2, label=plain(_("claim flips: {values}").format(
             values=_thresholds(result, claim)))))
-    ax.plot(m.points[m.x_name], m.points[m.y_name], "*", color=PAPER, ms=9, mec="black", mew=0.5, zorder=5)
-    handles.append(Line2D([], [], ls="none", marker="*", color=PAPER, ms=9, mec="black", mew=0.5,
-                          label=_point_label(result)))
-    if m.x_log:
-        ax.set_xscale("log")
-    if m.y_log:
-        ax.set_yscale("log")
+    ax.plot(m.points[m.x_name], m.points[m.y_name], zorder=5, **POINT_MARK)
+    handles.append(Line2D([], [], label=_point_label(result), **POINT_MARK))
     _axes_format(result, ax, m.x_name, m.y_name)
     ax.set_xlabel(style.wrap(_label(result, m.x_name), 6.0))
     ax.set_ylabel(style.wrap(_label(result, m.y_name), 6.0))
@@ -145,13 +146,18 @@ def _restriction_words(result: Result, r) -> str:
 def _box_caption(result: Result, cv: ClaimVerdict, box) -> str:
     x_name, y_name = _axes_of(result, box)
     restricted = ", ".join(_words(result, r.input) for r in box.restrictions)
-    return _("The first {n} samples over the {x} and the {y}, dark where the claim “{claim}” fails (drawn over "
+    said = _("The first {n} samples over the {x} and the {y}, dark where the claim “{claim}” fails (drawn over "
              "those where it holds), with PRIM's first box (it restricts the {restricted}; coverage {coverage}, "
              "density {density}); a side the box leaves open is not drawn, and the star marks the priors' point "
-             "values. Restrictions on inputs not drawn here also apply; the legend names them.").format(
+             "values.").format(
         n=whole(cv.discovery.samples), x=_words(result, x_name), y=_words(result, y_name),
         claim=_claim_words(result, result.claims[cv.claim]), restricted=restricted,
         coverage=compact(box.coverage, "share", 2), density=compact(box.density, "share", 2))
+    hidden = [_restriction_words(result, r) for r in box.restrictions if r.input not in (x_name, y_name)]
+    if hidden:
+        said += " " + _("The box also restricts inputs the axes do not show: {restrictions}.").format(
+            restrictions=format_list(hidden, locale=LOCALES[language()]))
+    return said
 
 
 def _axes_of(result: Result, box) -> tuple[str, str]:
@@ -167,6 +173,7 @@ def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> matplotlib.figur
     inputs, fails = result.kept.inputs, cv.fails
     x_name, y_name = _axes_of(result, box)
     fig, ax = style.figure(1, 7.6)
+    half = style.one_column_cm / style.scale / 2 - 1.0  # a legend column's text, in journal centimetres
     x, y = inputs[x_name], inputs[y_name]
     n_fail = int(fails.sum())
     # the failures on top, larger and opaque: a few among thousands stay visible
@@ -200,25 +207,44 @@ def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> matplotlib.figur
     ax.set_xlim(x_lim)
     ax.set_ylim(y_lim)
     point = spec.priors[x_name].point, spec.priors[y_name].point
-    ax.plot(*point, "*", color=PAPER, ms=9, mec="black", mew=0.5, zorder=5)
+    ax.plot(*point, zorder=5, **POINT_MARK)
     handles = [Line2D([], [], ls="none", marker="o", color=HOLDS, ms=3, label=_("claim holds")),
                Line2D([], [], ls="none", marker="o", color=FAILS, ms=3, label=_("claim fails ({n} of {total})").format(
                    n=whole(n_fail), total=whole(fails.size))),
                Line2D([], [], color=BLACK, lw=1.3, label=_("box 1: coverage {coverage}, density {density}").format(
                    coverage=compact(box.coverage, "share", 2), density=compact(box.density, "share", 2))),
-               Line2D([], [], ls="none", marker="*", color=PAPER, ms=9, mec="black", mew=0.5,
-                      label=_point_label(result))]
-    for r in box.restrictions:
-        if r.input not in (x_name, y_name):
-            handles.append(Line2D([], [], ls="none", label=plain(style.wrap(
-                _("box also restricts: {restriction}").format(restriction=_restriction_words(result, r)), 7.5))))
+               Line2D([], [], label=_point_label(result), **POINT_MARK)]
     _axes_format(result, ax, x_name, y_name)
     ax.set_xlabel(style.wrap(_label(result, x_name), 7.5))
     ax.set_ylabel(style.wrap(_label(result, y_name), 4.0))
-    style.legend(ax, handles)
+    # in two columns above the samples: at most a quarter of the figure's height
+    style.legend(ax, handles, ncols=2, width_cm=half, columnspacing=1.0, handletextpad=0.4)
     style.title(fig, plain(_("Where “{claim}” fails: PRIM's first box").format(
         claim=_claim_words(result, result.claims[cv.claim]))))
     return fig
+
+
+def _inside(ax, lines, avoid: tuple[float, float]) -> list[tuple[float, float]]:
+    """Where to label each level's contour: on its longest stretch, a quarter of the way from one end or the
+    other, whichever is further from ``avoid`` (the star's place); well inside the frame, where an end would
+    put the label across it."""
+    ax.autoscale_view()  # the limits the figure will have, not the defaults (they are computed lazily)
+    to_axes = ax.transData + ax.transAxes.inverted()
+    star = to_axes.transform([avoid])[0]
+    places = []
+    for path in lines.get_paths():  # one path a level
+        pieces = [to_axes.transform(piece) for piece in path.to_polygons(closed_only=False)]
+        if not pieces:
+            continue
+        lengths = [np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(p, axis=0).T))]) for p in pieces]
+        k = int(np.argmax([along[-1] for along in lengths]))
+        framed, along = pieces[k], lengths[k]
+        # between vertices: a contour may be a few long segments
+        ends = [np.array([np.interp(at, along, framed[:, 0]), np.interp(at, along, framed[:, 1])])
+                for at in (along[-1] / 4, 3 * along[-1] / 4)]
+        place = max(ends, key=lambda e: float(np.hypot(*(e - star))))
+        places.append(tuple(to_axes.inverted().transform(place)))
+    return places
 
 
 def _span(r, lim: tuple[float, float]) -> list[float]:
