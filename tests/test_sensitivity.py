@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from models_for_tests import ISHIGAMI, ISHIGAMI_S1, ISHIGAMI_ST, LINEAR, PAYBACK, PAYBACK_NEVER
 from scipy import integrate, stats
 
@@ -242,6 +244,20 @@ def test_mid_rank_cdf_gives_ties_their_mid_rank_and_puts_infinite_values_at_the_
     # at points outside the reference: (#below + #equal / 2) / n
     np.testing.assert_array_equal(mid_rank_cdf(np.array([0.0, 3.0, 10.0, np.inf]), y), np.array([0, 6, 8, 10]) / 12)
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([-np.inf, -2.5, 0.0, 1.0, 1.0 + 2**-52, 3.0, np.inf]) | st.floats(-1e3, 1e3),
+                min_size=1, max_size=40),
+       st.lists(st.sampled_from([-np.inf, 0.0, 1.0, 3.0, np.inf]) | st.floats(-1e3, 1e3), min_size=1, max_size=40))
+def test_mid_rank_cdf_is_its_definition(values, reference):
+    """F(x) = (#{r < x} + #{r == x} / 2) / n, counted one value at a time."""
+    def counted(xs, refs):
+        refs = np.asarray(refs)
+        return np.array([((refs < x).sum() + (refs == x).sum() / 2) / refs.size for x in xs])
+
+    np.testing.assert_array_equal(mid_rank_cdf(np.array(values)), counted(values, values))
+    np.testing.assert_array_equal(mid_rank_cdf(np.array(values), np.array(reference)), counted(values, reference))
 
 def _rank_indices_of_a_weighted_sum(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """S1 and ST of Phi(L / s), the CDF of L = sum a_i x_i over iid standard normals (s^2 = sum a_i^2).

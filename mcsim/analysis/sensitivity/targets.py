@@ -63,11 +63,17 @@ def mid_rank_cdf(values: np.ndarray, reference: np.ndarray | None = None) -> np.
     enters, in integer counts, so an increasing transform of both arguments that keeps distinct
     values distinct gives the same floats, bit for bit.
     """
-    values = np.asarray(values, dtype=float)
-    ordered = np.sort(np.asarray(values if reference is None else reference, dtype=float))
-    below = np.searchsorted(ordered, values, side="left")
-    at_or_below = np.searchsorted(ordered, values, side="right")
-    return (below + at_or_below) / (2.0 * ordered.size)
+    shape = np.shape(values)
+    values = np.asarray(values, dtype=float).ravel()
+    # the values looked up in increasing order, then put back in theirs: a search of sorted keys walks the
+    # reference once (five times faster than the same counts for keys in random order, on a million)
+    order = np.argsort(values, kind="stable")
+    keys = values[order]
+    ordered = keys if reference is None else np.sort(np.asarray(reference, dtype=float))
+    cdf = np.empty(values.size)
+    cdf[order] = (np.searchsorted(ordered, keys, side="left") + np.searchsorted(ordered, keys, side="right")) \
+        / (2.0 * ordered.size)
+    return cdf.reshape(shape)
 
 
 @dataclass(frozen=True)
