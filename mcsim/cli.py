@@ -8,6 +8,7 @@ was); 1 anything else.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="run the chunks on Dask: 'dask' for a local cluster, or a scheduler's address")
     run.add_argument("--yes", action="store_true", help="run even if the run is expected to sample for more than "
                      "an hour or to hold more than half the machine's memory")
+    run.add_argument("-v", "--verbose", action="store_true", help="print where the time went: start-up, loading, "
+                     "each analysis and the report's writing")
 
     batch = commands.add_parser("batch", help="run several run files (skipping those whose report is up to date), "
                                 "then write reports/comparison/")
@@ -150,7 +153,19 @@ def _table(args) -> int:
     return EXIT_OK
 
 
+def since_process_start() -> float | None:
+    """Seconds since this process started (Linux: from /proc), or None where that cannot be read."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"), 0.0)  # field 22: start, in clock ticks
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _run(args) -> int:
+    started = since_process_start()  # the interpreter's start and mcsim's imports
+    loading = time.perf_counter()
     from mcsim.i18n import speaking
     from mcsim.inputs.runs import load_run, with_settings
     from mcsim.pipeline import execute
@@ -173,10 +188,19 @@ def _run(args) -> int:
         args.from_summary.parent if args.from_summary is not None else Path("reports") / spec.stem
     _check_out(out, spec, given=args.out is not None)
     start = time.perf_counter()
+    before = {"start-up": started} if started is not None else {}
+    before["loading"] = start - loading
     print(f"mcsim: {spec.title}: {spec.samples:,} samples ({spec.sampler}, seed {spec.seed})", file=sys.stderr)
     with _progress(spec, args) as tick:
         result = execute(spec, on_progress=tick)
+    result = dataclasses.replace(result, seconds={**before, **result.seconds})
+    writing = time.perf_counter()
     write_report(result, out)
+    if args.verbose:
+        steps = {**result.seconds, "report": time.perf_counter() - writing}
+        for step, seconds in steps.items():
+            print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
+        print(f"  in all: {sum(steps.values()):.2f} s", file=sys.stderr)
     with speaking(spec.lang):
         for paragraph in headline(result):  # the quote tested and the sentence for an abstract, as the report opens
             print(paragraph.replace("**", "").replace("\\", ""), file=sys.stderr)

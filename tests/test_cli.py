@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -87,13 +88,20 @@ def test_run_writes_a_report(write, tmp_path, capsys):
         value = 6e6
         """)
     out = tmp_path / "out"
-    status, _, err = _in_process(capsys, "run", str(run), "--out", str(out), "--samples", "1024", "--seed", "4")
+    status, _, err = _in_process(capsys, "run", str(run), "--out", str(out), "--samples", "1024", "--seed", "4",
+                                 "-v")
     assert status == 0, err
     for name in ("summary.json", "results.nc", "report.md", "report.html", "figures/surplus_fan.png",
                  "figures/surplus_fan.pdf", "figures/break_even_users_distribution.png"):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())
     assert summary["run"]["samples"] == 1024 and summary["run"]["seed"] == 4
+    # -v: where the time went, start-up and the report's writing included, and their sum
+    steps = dict(re.findall(r"^  ([a-z, -]+): ([\d.]+) s$", err, re.MULTILINE))
+    assert {"start-up", "loading", "simulation", "statistics", "verdict", "report", "in all"} <= set(steps), err
+    assert float(steps["in all"]) == pytest.approx(sum(float(v) for k, v in steps.items() if k != "in all"), abs=0.02)
+    took = re.search(r"Time taken: (.*?)\. `", (out / "report.md").read_text()).group(1)
+    assert "start-up" in took and "figures, tables and data" in took
 
 
 @pytest.mark.parametrize("args", [["--samples", "1000"], ["--seed", "-3"]])

@@ -41,7 +41,8 @@ from mcsim.result import Result
 __all__ = ["render_html", "render_markdown"]
 
 #: The steps a run times (Result.seconds), said in the report's language.
-STEPS = (N_("simulation"), N_("statistics"), N_("sensitivity"), N_("value of information"), N_("verdict"))
+STEPS = (N_("start-up"), N_("loading"), N_("simulation"), N_("statistics"), N_("sensitivity"),
+         N_("value of information"), N_("verdict"), N_("figures, tables and data"))
 
 
 def _stopped(result: Result, *, why: bool = False) -> str:
