@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from mcsim.compute.stats import claim_holds
+from mcsim.compute.claims import claim_holds
 from mcsim.inputs.priors import Priors
 from mcsim.inputs.runs import Claim
 from mcsim.models import Model

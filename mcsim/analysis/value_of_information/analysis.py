@@ -239,7 +239,7 @@ def _claims(spec: RunSpec, inputs: Mapping[str, np.ndarray], grouped: Mapping[st
 
 def _claims_hold(spec: RunSpec, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
     """Whether each claim holds in each sample, evaluated as the run evaluates it: the model on the run's grid."""
-    from mcsim.compute.stats import claim_holds
+    from mcsim.compute.claims import claim_holds
 
     n = len(next(iter(inputs.values())))
     grid = tuple(spec.grid_values)
