@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.report.comparison_figures import comparison_figures
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term

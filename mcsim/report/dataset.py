@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.result import QUANTILES, Result
 
 __all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]

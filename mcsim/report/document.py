@@ -11,7 +11,7 @@ from pathlib import Path
 
 import markdown
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure

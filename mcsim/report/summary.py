@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.inputs.claims import QUOTE_KEYS
 from mcsim.inputs.runs import REPORT_SETTINGS
 from mcsim.inputs.sources import CODE_ROOT, code_sha256

@@ -11,9 +11,9 @@ import numpy as np
 from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, CrossCheck
 from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES, ShapleyEffects
 from mcsim.analysis.sensitivity.sobol import Indices
-from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.analysis.sensitivity.tornado import Tornado
+from mcsim.inputs.sensitivity import SensitivitySpec
 
 __all__ = ["NoDriver", "Ranking", "SensitivityResult", "TargetResult", "indices_distinguishable"]
 

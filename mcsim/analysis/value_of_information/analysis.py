@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mcsim.analysis.value_of_information.estimate import Bins, Estimate, bins_for, evpi, evppi
-from mcsim.analysis.value_of_information.spec import ValueOfInformationSpec
 from mcsim.compute.sampling import Design
 from mcsim.inputs.runs import RunSpec
+from mcsim.inputs.value_of_information import ValueOfInformationSpec
 
 __all__ = ["ClaimValue", "DecisionValue", "ValueOfInformation", "assess", "curve_users"]
 
