@@ -1,4 +1,7 @@
-"""``results.nc``: a run's statistics and (a stated subset of) its samples as an xarray Dataset."""
+"""``results.nc``: a run's statistics and (a stated subset of) its samples as an xarray Dataset.
+
+Built from the typed :class:`~mcsim.result.Result`; the report layer writes it.
+"""
 
 from __future__ import annotations
 
