@@ -1,8 +1,10 @@
 """``summary.json``: the numbers of a run that users' scripts rely on, from the typed :class:`~mcsim.result.Result`.
 
-The few sentences it holds (a claim's verdict, why a mean is or is not a summary, the likelihood
-terms) are the report's words: the caller passes them as :class:`Words` (the report layer's
-:mod:`mcsim.report.summary_words`), so that this module knows nothing of the report.
+Its layout is published as a JSON Schema (``summary.schema.json`` in this package, see
+:func:`mcsim.serialise.schema`). The few sentences it holds (a claim's verdict, why a mean is or
+is not a summary, the likelihood terms) are the report's words: the caller passes them as
+:class:`Words` (the report layer's :mod:`mcsim.report.summary_words`), so that this module knows
+nothing of the report.
 """
 
 from __future__ import annotations
