@@ -25,9 +25,9 @@ from SALib.analyze import sobol as salib_analyze
 
 from mcsim.analysis.sensitivity import analyse
 from mcsim.analysis.sensitivity.sobol import estimate, problem, unit_sample
-from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.compute.sampling import Design
 from mcsim.inputs.priors import load_priors
+from mcsim.inputs.sensitivity import SensitivitySpec
 from mcsim.models.tableau1 import TABLEAU1
 
 ROOT = Path(__file__).resolve().parent.parent

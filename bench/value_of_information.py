@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from mcsim.analysis.sensitivity.shapley import ShapleyDesign, ShapleySettings, evaluate_design
-from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.analysis.value_of_information.estimate import Bins, bins_for, evppi
 from mcsim.compute.sampling import Design
 from mcsim.inputs.priors import Correlation, gaussian_copula_matrix, load_priors
+from mcsim.inputs.sensitivity import SensitivitySpec
 from mcsim.models.tableau1 import TABLEAU1
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,13 +9,9 @@ the engine, SALib, matplotlib or xarray; each is imported when first needed.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-try:
-    __version__ = version("mcsim")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
+from mcsim._version import __version__
 
 if TYPE_CHECKING:
     from mcsim.api import load_priors, load_run, run

@@ -15,11 +15,14 @@ the :class:`~mcsim.result.Result`, and writes the report only when asked::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mcsim.inputs.priors import Priors
 from mcsim.inputs.runs import RunSpec, check_priors, with_settings
 from mcsim.inputs.runs import load_run as _load_run
-from mcsim.result import Result
+
+if TYPE_CHECKING:
+    from mcsim.pipeline import Run
 
 __all__ = ["load_priors", "load_run", "run"]
 
@@ -56,8 +59,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
 
 
 def run(run_or_path: RunSpec | str | Path, *, samples: int | None = None, seed: int | None = None,
-        workers: int | None = None) -> Result:
-    """Run a run file or a :class:`RunSpec` and return its :class:`Result`; nothing is written.
+        workers: int | None = None) -> Run:
+    """Run a run file or a :class:`RunSpec` and return its :class:`~mcsim.result.Result`; nothing is written.
 
     Parameters
     ----------
@@ -70,8 +73,9 @@ def run(run_or_path: RunSpec | str | Path, *, samples: int | None = None, seed: 
 
     Returns
     -------
-    Result
-        Statistics, claims, sensitivity and verdict; ``Result.write(folder)`` writes the report.
+    Run
+        A :class:`~mcsim.result.Result` (statistics, claims, sensitivity and verdict) with its views:
+        ``summary``, ``to_dataset()``, and ``write(folder)``, which writes the report.
 
     Raises
     ------

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.runs import RunSpec, load_run, with_settings
 from mcsim.inputs.sources import code_sha256

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from pathlib import Path
 
-from mcsim import __version__, interrupts
+from mcsim import interrupts
+from mcsim._version import __version__
 from mcsim.inputs.errors import InputError, Problem, show
 
 __all__ = ["main"]
@@ -137,8 +138,8 @@ def _default_priors() -> Path:
 
 def _table(args) -> int:
     from mcsim.inputs.errors import Problems
+    from mcsim.inputs.model_check import undefined_outputs
     from mcsim.inputs.runs import check_priors
-    from mcsim.models.check import undefined_outputs
     from mcsim.models.points import format_points, users_of
 
     priors, model = check_priors(args.priors or _default_priors())  # against the model it names

@@ -1,10 +1,18 @@
-"""A run from start to finish, short of writing: sample, evaluate, summarise, judge the claims."""
+"""A run from start to finish, short of writing: sample, evaluate, summarise, judge the claims.
+
+:func:`execute` returns a :class:`Run`: the typed :class:`~mcsim.result.Result` with its views, the
+summary and dataset of the serialiser (:mod:`mcsim.serialise`) and the report (:mod:`mcsim.report`),
+which sit above the Result and so cannot be reached from it.
+"""
 
 from __future__ import annotations
 
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import explain_medians
 from mcsim.analysis.sensitivity import analyse
@@ -25,16 +33,46 @@ from mcsim.i18n import speaking
 from mcsim.inputs.runs import RunSpec
 from mcsim.result import Result
 
-__all__ = ["Result", "claims_known_to", "execute"]
+if TYPE_CHECKING:
+    import xarray
+
+__all__ = ["Result", "Run", "claims_known_to", "execute"]
 
 MIN_SAMPLES_TO_STOP = 1 << 12  # below this the binomial standard error is too rough to stop on
 
 
+@dataclass(frozen=True)
+class Run(Result):
+    """A run's :class:`~mcsim.result.Result` with its views: the summary, the dataset and the report.
+
+    The views import the serialiser and the report (and so xarray and matplotlib) only when called.
+    """
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The content of ``summary.json`` (a new dict each time; see :func:`mcsim.serialise.build_summary`)."""
+        from mcsim.report.summary_words import summary
+
+        return summary(self)
+
+    def to_dataset(self) -> xarray.Dataset:
+        """The xarray Dataset written as ``results.nc`` (see :func:`mcsim.serialise.build_dataset`)."""
+        from mcsim.serialise import build_dataset
+
+        return build_dataset(self)
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the report into ``folder`` (see :func:`mcsim.report.write_report`); return it."""
+        from mcsim.report import write_report
+
+        return write_report(self, folder)
+
+
 def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None,
-            on_progress: Callable[[int], None] | None = None) -> Result:
+            on_progress: Callable[[int], None] | None = None) -> Run:
     """Run ``spec``: draw the samples, evaluate the model, compute every statistic and the verdict.
 
-    Nothing is written: the :class:`~mcsim.result.Result` holds everything a report shows.
+    Nothing is written: the :class:`Run` (a :class:`~mcsim.result.Result`) holds everything a report shows.
 
     Parameters
     ----------
@@ -77,7 +115,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
         section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
     seconds["verdict"] = time.perf_counter() - start
-    return Result(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
+    return Run(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
                   seconds=seconds, medians=medians, tails=tails, published=section,

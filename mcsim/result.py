@@ -1,15 +1,15 @@
 """What a run found: one frozen, typed :class:`Result` that every report file is a view of.
 
 :func:`mcsim.pipeline.execute` computes it whole (statistics, claims, sensitivity, the verdict's
-analysis, the figures' data); the report layer (:mod:`mcsim.report`) only renders it.
+analysis, the figures' data); the serialiser (:mod:`mcsim.serialise`) and the report layer
+(:mod:`mcsim.report`) only read it. This module knows neither: the run :func:`mcsim.run` returns
+is a :class:`mcsim.pipeline.Run`, a Result with its views (``summary``, ``to_dataset()``, ``write()``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import MedianAttribution
 from mcsim.analysis.sensitivity import SensitivityResult
@@ -18,9 +18,6 @@ from mcsim.analysis.value_of_information import ValueOfInformation
 from mcsim.analysis.verdict import ClaimVerdict, Driver, Verdict
 from mcsim.compute.stats import QUANTILES, ClaimResult, Curves, Histogram, KeptSamples, OutputStats
 from mcsim.inputs.runs import RunSpec
-
-if TYPE_CHECKING:
-    import xarray
 
 __all__ = ["QUANTILES", "ClaimResult", "ClaimVerdict", "Curves", "Driver", "Histogram", "KeptSamples",
            "MedianAttribution", "OutputStats", "Result", "TailIndex", "ValueOfInformation", "Verdict"]
@@ -95,22 +92,3 @@ class Result:
     def samples_requested(self) -> int:
         """The samples the run asked for (``spec.samples``)."""
         return self.spec.samples
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        """The content of ``summary.json`` (a new dict each time; see :func:`mcsim.report.summary.build_summary`)."""
-        from mcsim.report.summary import build_summary
-
-        return build_summary(self)
-
-    def to_dataset(self) -> xarray.Dataset:
-        """The xarray Dataset written as ``results.nc`` (see :func:`mcsim.report.dataset.build_dataset`)."""
-        from mcsim.report.dataset import build_dataset
-
-        return build_dataset(self)
-
-    def write(self, folder: str | Path) -> Path:
-        """Write the report into ``folder`` (see :func:`mcsim.report.write_report`); return it."""
-        from mcsim.report import write_report
-
-        return write_report(self, folder)

@@ -11,7 +11,7 @@ from conftest import ROOT
 from mcsim.compute.sampling import Design
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
-from mcsim.report.summary import build_summary
+from mcsim.report.summary_words import summary as build_summary
 
 EVIDENCE = (ROOT / "priors" / "evidence-2025.toml").as_posix()
 PAPER = (ROOT / "priors" / "paper-table1.toml").as_posix()

@@ -14,6 +14,7 @@ from conftest import ROOT, small_analyses, small_default_run_file
 import mcsim
 from mcsim.cli import main
 from mcsim.inputs.errors import InputError
+from mcsim.pipeline import Run
 
 EXAMPLE = re.compile(r"<!-- python example: tests/test_api.py runs this block -->\n```python\n(.*?)```", re.S)
 
@@ -82,5 +83,5 @@ def test_the_exports_are_typed_and_documented():
             continue
         value = getattr(mcsim, name)
         assert value.__doc__, name
-    assert mcsim.run.__annotations__["return"] in ("Result", mcsim.Result)
+    assert mcsim.run.__annotations__["return"] in ("Run", Run) and issubclass(Run, mcsim.Result)  # a Result, with views
     assert dataclasses.is_dataclass(mcsim.RunSpec) and dataclasses.is_dataclass(mcsim.Result)

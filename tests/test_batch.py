@@ -13,7 +13,7 @@ from mcsim.inputs.errors import InputError
 from mcsim.inputs.sources import code_sha256, file_sha256
 from mcsim.pipeline import execute
 from mcsim.report.likelihood import TERMS, term
-from mcsim.report.summary import build_summary
+from mcsim.report.summary_words import summary as build_summary
 
 RUN = """
 [run]

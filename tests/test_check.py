@@ -1,4 +1,4 @@
-"""The check before sampling (models.check): it evaluates what priors draw; its hints name what the model has."""
+"""The check before sampling (inputs.model_check): it evaluates what priors draw; its hints name what the model has."""
 
 import pytest
 from conftest import new_process

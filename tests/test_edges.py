@@ -151,7 +151,7 @@ def test_a_single_sample(write, tmp_path, sampler):
 
 def test_a_single_sample_of_lhs(write):
     """A single Latin hypercube sample: one stratum, the statistics alone."""
-    from mcsim.report.summary import build_summary
+    from mcsim.report.summary_words import summary as build_summary
 
     write("p.toml", points_with(price=UNCERTAIN_PRICE))
     run = write("r.toml", '[run]\npriors = "p.toml"\nsamples = 1\nsampler = "lhs"\n')

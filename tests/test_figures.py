@@ -38,7 +38,7 @@ from mcsim.report.figure_check import drawn_texts, problems, type3_fonts
 from mcsim.report.rendering import draw, render
 from mcsim.report.sensitivity_figures import sensitivity_figures
 from mcsim.report.style import STYLES, look
-from mcsim.report.summary import plain
+from mcsim.serialise import plain
 
 STYLE_NAMES = list(STYLES)
 

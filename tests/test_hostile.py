@@ -32,8 +32,8 @@ from mcsim.inputs.errors import InputError
 from mcsim.inputs.priors import load_priors
 from mcsim.inputs.runs import check_priors, load_run
 from mcsim.pipeline import execute
-from mcsim.report.summary import build_summary
-from mcsim.report.summary import dumps as summary_dumps
+from mcsim.report.summary_words import summary as build_summary
+from mcsim.serialise import dumps as summary_dumps
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

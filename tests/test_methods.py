@@ -28,9 +28,10 @@ from mcsim.report import plan_figures
 from mcsim.report.bibliography import METHODS, METHODS_BIB, plain
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.methods import build_methods
-from mcsim.report.summary import build_summary, versions
+from mcsim.report.summary_words import summary as build_summary
 from mcsim.report.tables import run_tables
 from mcsim.report.text import claim_text
+from mcsim.serialise import versions
 
 
 @pytest.fixture(scope="module")

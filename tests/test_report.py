@@ -19,7 +19,7 @@ from mcsim.pipeline import execute
 from mcsim.report import write_report
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.likelihood import straddle, term
-from mcsim.report.summary import build_summary
+from mcsim.report.summary_words import summary as build_summary
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 

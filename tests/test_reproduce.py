@@ -16,7 +16,8 @@ from mcsim.inputs.rerun import load_rerun
 from mcsim.inputs.runs import load_run
 from mcsim.inputs.sources import CODE_ROOT, code_sha256, file_sha256, tree_sha256
 from mcsim.pipeline import execute
-from mcsim.report.summary import build_summary, dumps
+from mcsim.report.summary_words import summary as build_summary
+from mcsim.serialise import dumps
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 NUMBERS = ("outputs", "claims", "sensitivity")

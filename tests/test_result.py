@@ -13,8 +13,9 @@ from conftest import ROOT
 
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
-from mcsim.report.summary import dumps, plain
 from mcsim.result import OutputStats, Result
+from mcsim.serialise import dumps, plain
+from mcsim.serialise.sections import tipping_summary
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 RUN = f"""
@@ -104,7 +105,7 @@ def test_report_files_are_views_of_the_result(run, tmp_path):
     summary = result.summary
     verdict = summary["verdict"]["claims"]["break_even_within_6M"]
     assert verdict["tipping_points"] == plain(
-        [t.to_summary() for t in result.verdict.claims["break_even_within_6M"].tipping])
+        [tipping_summary(t) for t in result.verdict.claims["break_even_within_6M"].tipping])
     assert summary["verdict"]["map"]["contour"] == 6e6
     assert summary["outputs"]["break_even_users"]["p05"] == result.outputs["break_even_users"].p05
     with xr.open_dataset(out / "results.nc") as written:

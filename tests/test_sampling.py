@@ -8,8 +8,8 @@ from scipy import stats
 from mcsim.cli import main
 from mcsim.compute.sampling import BLOCK, Design, chunks
 from mcsim.inputs.distributions import U_HIGHEST, U_LOWEST
+from mcsim.inputs.model_check import _extremes
 from mcsim.inputs.priors import load_priors
-from mcsim.models.check import _extremes
 
 PAPER = ROOT / "priors" / "paper-table1.toml"
 CORRELATION = '\n[[correlations]]\ninputs = ["tokens_per_prompt", "cost_per_1k_tokens"]\nrank = 0.6\n'

@@ -32,6 +32,7 @@ from mcsim.inputs.runs import Claim
 from mcsim.models import TABLEAU1
 from mcsim.report.sensitivity import _claims_section, _interval, sensitivity_markdown
 from mcsim.report.text import md_text
+from mcsim.serialise.sections import sensitivity_summary, target_summary
 
 DATA = Path(__file__).parent / "data"
 PRIORS = Path(__file__).parent.parent / "priors"
@@ -122,7 +123,7 @@ def test_inputs_that_enter_as_a_product_with_the_same_spread_are_tied(paper):
     assert not ranking.settled and ranking.top_tied
     assert ranking.ties[0] == ranking.order[:2] == ranking.top_group
     assert crossover.top_agrees
-    entry = result.to_summary()["crossover_users"]["ranking"]
+    entry = sensitivity_summary(result)["crossover_users"]["ranking"]
     assert entry["ties"][0] == list(ranking.order[:2]) and entry["top_tied"] is True
     text = sensitivity_markdown(result)
     assert "It shares the first rank with" in text and "tied first, the methods agree" in text
@@ -156,7 +157,7 @@ def test_indices_wider_than_the_tolerance_are_flagged_not_converged():
                           (), False, 0.05, 0.0)
     # an interval is 2 x the half-width: 0.06 and 0.08 are at least 0.05 wide, 0.04 is not
     assert result.not_converged == {"S1": ("b",), "ST": ("a",)}
-    assert result.to_summary(0.95)["not_converged"] == {"S1": ["b"], "ST": ["a"]}
+    assert target_summary(result, 0.95)["not_converged"] == {"S1": ["b"], "ST": ["a"]}
 
 
 def test_two_lognormals_give_shares_of_log_variance():
@@ -173,7 +174,7 @@ def test_two_lognormals_give_shares_of_log_variance():
     # free inference: the crossover is infinite in every sample, all tied at the top: no indices
     crossover = result["crossover_users"]
     assert crossover.indices is None and crossover.infinite_share == 1.0
-    summary = result.to_summary()["crossover_users"]
+    summary = sensitivity_summary(result)["crossover_users"]
     assert summary["ST"] is None and "no variance" in summary["undefined"]
     assert "(inf: inference is free)" in summary["undefined"]
 
@@ -199,7 +200,7 @@ def test_infinite_outputs_are_ranked_and_never_passed_to_salib(monkeypatch):
     target = result["break_even_users"]
     assert 0.3 < target.infinite_share < 1  # many never break even
     assert target.target.transform == "rank" and target.indices is not None
-    summary = result.to_summary()["break_even_users"]["target"]
+    summary = sensitivity_summary(result)["break_even_users"]["target"]
     assert summary["infinite_share"] == target.infinite_share and summary["transform"] == "rank"
     assert "cap" not in summary
     assert summary["description"].startswith("rank of break-even monthly users among all samples (its cumulative "
@@ -311,7 +312,7 @@ def test_rank_indices_are_the_same_for_every_increasing_transform(payback):
     assert payback["payback_months"].infinite_share > 0.1  # P(L >= 4) = 0.142
     assert same("payback_months", "payback_capped_1e6") and same("payback_months", "payback_capped_1e300")
     assert not same("score", "payback_months")  # the tie at the top is a different target
-    summary = payback.to_summary()
+    summary = sensitivity_summary(payback)
     for key in ("months", "payback_months", "payback_capped_1e6"):
         assert summary[key]["crosschecks"]["spearman"] == summary["score" if key == "months" else "payback_months"][
             "crosschecks"]["spearman"]
@@ -333,7 +334,7 @@ def test_an_output_in_months_that_can_be_infinite_gets_indices(tmp_path):
     assert bar.name == "x3" and bar.capped_high and not bar.capped_low
     assert bar.output_high == payback.tornado.edge == pytest.approx(math.exp(PAYBACK_NEVER / 4), rel=0.01)
     assert 0.7 < bar.swing < 0.95  # on the rank: from about Phi(-4.93 / 3.74) = 0.09 to the top tie, 0.93
-    entry = result.to_summary()["payback_months"]["tornado"]
+    entry = sensitivity_summary(result)["payback_months"]["tornado"]
     assert entry["swing_scale"] == "rank"
     assert entry["bars"][0]["output_at_p95"] is None and entry["bars"][0]["infinite_at_p95"] is True
     assert "months to never" in sensitivity_markdown(result)
@@ -360,9 +361,9 @@ def test_infinite_values_seen_only_at_a_later_step_put_every_step_on_the_rank():
 @pytest.mark.parametrize("seed", [0, 12345])
 def test_a_seed_reproduces_bit_identical_indices(seed):
     priors = load_priors(DATA / "ishigami.toml")
-    first = analyse(priors, ISHIGAMI, spec(["y"], n=512), seed=seed).to_summary()
-    again = analyse(priors, ISHIGAMI, spec(["y"], n=512), seed=seed).to_summary()
-    other = analyse(priors, ISHIGAMI, spec(["y"], n=512), seed=seed + 1).to_summary()
+    first = sensitivity_summary(analyse(priors, ISHIGAMI, spec(["y"], n=512), seed=seed))
+    again = sensitivity_summary(analyse(priors, ISHIGAMI, spec(["y"], n=512), seed=seed))
+    other = sensitivity_summary(analyse(priors, ISHIGAMI, spec(["y"], n=512), seed=seed + 1))
     assert json.dumps(first) == json.dumps(again)
     assert first["y"]["ST"] != other["y"]["ST"]
 
@@ -384,9 +385,9 @@ def test_convergence_doubles_until_the_tolerance(paper):
     widths = [step.widest_ST[0] for step in target.convergence]
     assert target.converged == (widths[-1] < 0.08)
     assert all(w >= 0.08 for w in widths[:-1])
-    table = result.to_summary()["crossover_users"]["convergence"]
+    table = sensitivity_summary(result)["crossover_users"]["convergence"]
     assert [row["base_samples"] for row in table] == sizes
-    assert result.to_summary()["crossover_users"]["samples"] == sizes[-1]
+    assert sensitivity_summary(result)["crossover_users"]["samples"] == sizes[-1]
 
 
 def test_unconverged_runs_say_so(paper):
@@ -395,7 +396,7 @@ def test_unconverged_runs_say_so(paper):
                      seed=1)
     assert not result["break_even_users"].converged
     assert "**Not converged**" in sensitivity_markdown(result)
-    assert result.to_summary()["break_even_users"]["not_converged"]["ST"]
+    assert sensitivity_summary(result)["break_even_users"]["not_converged"]["ST"]
     assert "), not converged |" in sensitivity_markdown(result)  # the table marks each index whose interval is too wide
 
 
@@ -404,7 +405,7 @@ def test_paper_ranking_and_crosschecks(paper):
     target = result["break_even_users"]
     assert target.ranking.top == "conversion_rate" and target.ranking.settled
     assert target.top_agrees
-    summary = result.to_summary()
+    summary = sensitivity_summary(result)
     json.dumps(summary, allow_nan=False)
     entry = summary["break_even_users"]
     assert set(entry) >= {"samples", "S1", "S1_conf", "ST", "ST_conf", "convergence", "ranking", "crosschecks",
@@ -442,7 +443,7 @@ def test_negative_first_order_estimates_are_shown():
     priors = load_priors(DATA / "ishigami.toml")
     result = analyse(priors, ISHIGAMI, spec(["y"], n=64), seed=4)
     ix = result["y"].indices
-    summary = result.to_summary()["y"]
+    summary = sensitivity_summary(result)["y"]
     assert summary["S1"]["x3"] == pytest.approx(float(ix.S1[2]))  # kept as estimated, sign included
     if ix.S1[2] < 0 <= ix.S1[2] + ix.S1_conf[2]:
         assert "covers 0" in sensitivity_markdown(result)
@@ -451,7 +452,7 @@ def test_negative_first_order_estimates_are_shown():
 def test_second_order_on_request():
     priors = load_priors(DATA / "ishigami.toml")
     result = analyse(priors, ISHIGAMI, spec(["y"], n=4096, second_order=True), seed=5)
-    s2 = result.to_summary()["y"]["S2"]
+    s2 = sensitivity_summary(result)["y"]["S2"]
     assert s2["x1"]["x3"] == pytest.approx(0.2437, abs=0.05)  # analytic S13 = ST1 - S1 = 0.2437
     assert abs(s2["x1"]["x2"]) < 0.05 and abs(s2["x2"]["x3"]) < 0.05
 
@@ -465,11 +466,11 @@ def test_correlations_are_stated_and_ignored():
     plain = analyse(priors, ISHIGAMI, spec(["y"], n=256), seed=1)
     # the Shapley effects, which rank, take the correlations in (and so does whether the top one is converged)
     shapley = ("shapley", "shapley_conf", "ranking", "no_driver")
-    assert ({k: v for k, v in result.to_summary()["y"].items() if k not in shapley}
-            == {k: v for k, v in plain.to_summary()["y"].items() if k not in shapley})
-    assert result.to_summary()["y"]["shapley"] != plain.to_summary()["y"]["shapley"]
-    assert result.to_summary()["y"]["ranking"]["by"] == "shapley"
-    assert "x1 and x2: 0.5" in result.to_summary()["method"]["independence"]
+    assert ({k: v for k, v in sensitivity_summary(result)["y"].items() if k not in shapley}
+            == {k: v for k, v in sensitivity_summary(plain)["y"].items() if k not in shapley})
+    assert sensitivity_summary(result)["y"]["shapley"] != sensitivity_summary(plain)["y"]["shapley"]
+    assert sensitivity_summary(result)["y"]["ranking"]["by"] == "shapley"
+    assert "x1 and x2: 0.5" in sensitivity_summary(result)["method"]["independence"]
     assert "**Independence.**" in sensitivity_markdown(result)
 
 
@@ -569,7 +570,7 @@ def test_horizon_users_is_accepted_and_said_to_be_no_longer_used():
                             "the run file",)
     priors = load_priors(DATA / "two-lognormals.toml")
     result = analyse(priors, TABLEAU1, replace(parsed, base_samples=256, max_base_samples=256), seed=1)
-    method = result.to_summary()["method"]
+    method = sensitivity_summary(result)["method"]
     assert method["notes"] == list(parsed.notes) and "horizon_users" not in method
     assert "Note: \\[sensitivity\\] horizon_users is no longer used" in sensitivity_markdown(result)
 
@@ -670,7 +671,7 @@ def test_a_claim_constant_in_a_replicates_a_and_b_rows_has_undefined_indices_not
     target = Target("claim:c", "claim", "y", "Y", "", "identity", claim=claim)
     tr = TargetResult(target, ix, (ix,), True, 0.05, 0.0)
     assert tr.no_driver is not None and "constant in the A and B rows of 1" in tr.no_driver
-    assert tr.to_summary(0.95)["no_driver"] == tr.no_driver
+    assert target_summary(tr, 0.95)["no_driver"] == tr.no_driver
     said = "\n".join(_claims_section(SimpleNamespace(labels={}), [tr]))
     assert "| none: its indices are undefined (below) |" in said  # no most influential input named
     assert ("The Sobol indices of the indicator of the claim “the claim” are undefined in 1 of the 5 estimates (the "

@@ -34,8 +34,8 @@ from mcsim.report import write_report
 from mcsim.report.comparison import build_comparison
 from mcsim.report.latex import tabular, tex_number, tex_text
 from mcsim.report.methods import build_methods
-from mcsim.report.summary import plain, versions
 from mcsim.report.tables import comparison_tables, csv_number
+from mcsim.serialise import plain, versions
 
 PDFLATEX = shutil.which("pdflatex")
 HOSTILE = r"50 % & $20 # x_y {z} ~ ^ \ \\ \end{document} \input{/etc/passwd} <tag> | ≤ ≥ − × … é ’ « »"

@@ -10,6 +10,7 @@ from mcsim.analysis.tipping import claim_margin, closed_form, output_map, root_f
 from mcsim.inputs.claims import Claim
 from mcsim.inputs.runs import load_run
 from mcsim.models.tableau1 import TABLEAU1
+from mcsim.serialise.sections import tipping_summary
 
 RUN = ROOT / "runs" / "paper-table1.toml"
 
@@ -110,7 +111,7 @@ def test_a_two_sided_claim_tips_at_the_end_nearest_the_point_and_keeps_the_other
     assert t.value == pytest.approx(_conversion_rate_at(7.5e6), rel=1e-9) == pytest.approx(0.04)
     assert t.fails == "below"
     assert t.other_flip == pytest.approx(_conversion_rate_at(4.5e6), rel=1e-9)
-    assert t.to_summary()["other_flip"] == t.other_flip
+    assert tipping_summary(t)["other_flip"] == t.other_flip
 
 
 def test_a_range_the_point_lies_outside_of_flips_twice_on_one_side(spec):

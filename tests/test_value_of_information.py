@@ -19,6 +19,7 @@ from mcsim.inputs.distributions import Normal
 from mcsim.inputs.errors import InputError
 from mcsim.inputs.priors import Correlation, Prior, Priors
 from mcsim.inputs.runs import RunSpec, load_run
+from mcsim.serialise.sections import value_of_information_summary
 
 MARGIN, FIXED = (1.0, 0.5), (5e6, 1.5e6)  # (mean, sd): break-even at 5 million users
 USERS = (2e6, 5e6, 8e6)
@@ -177,7 +178,7 @@ def test_the_claims_base_probabilities_are_the_runs_own(run):
     result = execute(spec)
     voi = result.value_of_information
     assert (voi.samples, voi.sampler, voi.seed) == (result.samples, spec.sampler, spec.seed)
-    assert voi.to_summary()["method"]["seed"] == spec.seed
+    assert value_of_information_summary(voi)["method"]["seed"] == spec.seed
     assert {c.claim: c.probability for c in voi.claims} == {name: c.probability for name, c in result.claims.items()}
 
 
@@ -199,4 +200,4 @@ def test_the_value_of_information_does_not_depend_on_chunks_or_workers():
     spec = dataclasses.replace(load_run(RUNS / "correlated-costs.toml", samples=1 << 14), sensitivity=None)
     one = execute(dataclasses.replace(spec, chunk_size=1 << 13, workers=1)).value_of_information
     two = execute(dataclasses.replace(spec, chunk_size=1 << 14, workers=2)).value_of_information
-    assert one.to_summary() == two.to_summary()
+    assert value_of_information_summary(one) == value_of_information_summary(two)

@@ -57,10 +57,6 @@ class Restriction:
     def restricts_high(self) -> bool:
         return self.high < self.sample_high
 
-    def to_summary(self) -> dict:
-        return {"input": self.input, "low": self.low if self.restricts_low else None,
-                "high": self.high if self.restricts_high else None, "sample_low": self.sample_low,
-                "sample_high": self.sample_high, "quasi_p": self.quasi_p}
 
 
 @dataclass(frozen=True)
@@ -79,9 +75,6 @@ class Box:
             inside &= (inputs[r.input] >= r.low) & (inputs[r.input] <= r.high)
         return inside
 
-    def to_summary(self) -> dict:
-        return {"coverage": self.coverage, "density": self.density, "mass": self.mass, "samples": self.samples,
-                "restrictions": [r.to_summary() for r in self.restrictions]}
 
 
 @dataclass(frozen=True)
@@ -99,9 +92,6 @@ class Discovery:
     def base_rate(self) -> float:
         return self.cases / self.samples if self.samples else float("nan")
 
-    def to_summary(self) -> dict:
-        return {"samples": self.samples, "cases": self.cases, "base_rate": self.base_rate if self.samples else None,
-                "boxes": [b.to_summary() for b in self.boxes], "note": self.note, "method": self.method}
 
 
 def _best_step(trajectory) -> int:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from mcsim.compute.stats import claim_holds
+from mcsim.compute.claims import claim_holds
 from mcsim.inputs.priors import Priors
 from mcsim.inputs.runs import Claim
 from mcsim.models import Model
@@ -110,12 +110,6 @@ class TippingPoint:
         failing = [sides[0][1] == "below", *(fails == "above" for _v, fails, _q in sides)]
         return float(sum(high - low for low, high, fails in zip(edges, edges[1:], failing, strict=False) if fails))
 
-    def to_summary(self) -> dict:
-        return {"claim": self.claim, "input": self.input, "value": self.value, "fails": self.fails,
-                "quantile": self.quantile, "method": self.method, "searched": list(self.searched),
-                "holds_at_point": self.holds_at_point, "other_flip": self.other_flip,
-                "other_fails": self.other_fails, "other_quantile": self.other_quantile,
-                "p_failing": self.failing_share}
 
 
 def _evaluate_claim(model: Model, claim: Claim, inputs: dict[str, np.ndarray]) -> np.ndarray:

@@ -18,7 +18,8 @@ from scipy import stats as scipy_stats
 from mcsim.analysis.discovery import Discovery, discover
 from mcsim.analysis.sensitivity import SensitivityResult
 from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
-from mcsim.compute.stats import ClaimResult, KeptSamples, claim_holds
+from mcsim.compute.claims import claim_holds
+from mcsim.compute.stats import ClaimResult, KeptSamples
 from mcsim.i18n import N_
 from mcsim.inputs.runs import Claim, RunSpec
 

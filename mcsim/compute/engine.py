@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcsim.compute import kernels, lifeline, streaming
+from mcsim.compute.claims import claim_holds
 from mcsim.compute.sampling import Design, chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 from mcsim.inputs.runs import Claim, RunSpec
@@ -86,8 +87,6 @@ def whole_blocks(chunk_size: int) -> int:
 
 def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
     """Draw samples ``start`` to ``stop``, evaluate the model, return their partial statistics."""
-    from mcsim.compute.stats import claim_holds
-
     design = _design(spec)
     drawn = design.draw(start, stop)
     users = np.asarray(spec.grid_values)  # the run's grid (users, or months)

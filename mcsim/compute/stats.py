@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as scipy_stats
 
+from mcsim.compute.claims import claim_holds, claim_values
 from mcsim.compute.engine import Simulation
 from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.runs import Claim
@@ -117,11 +118,6 @@ class ClaimResult:
     value_at_point: float = math.nan  # the claim's output at the priors' point values (at its grid point)
 
 
-def claim_holds(claim: Claim, outputs: dict[str, np.ndarray], grid: tuple[float, ...]) -> np.ndarray:
-    """A boolean per sample: does the claim hold? ``grid``: the points the gridded outputs were evaluated at."""
-    return claim.holds(_at(claim, outputs, grid))
-
-
 def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
     """Each claim's probability, standard error and 95 % interval.
 
@@ -149,14 +145,8 @@ def evaluate_claims(sim: Simulation) -> list[ClaimResult]:
         results.append(ClaimResult(claim, p, float(np.sqrt(p * (1 - p) / n)),
                                    (float(interval.low), float(interval.high)), n,
                                    bool(claim_holds(claim, at_point, spec.grid_values)[0]),
-                                   float(_at(claim, at_point, spec.grid_values)[0])))
+                                   float(claim_values(claim, at_point, spec.grid_values)[0])))
     return results
-
-
-def _at(claim: Claim, outputs: dict[str, np.ndarray], grid: tuple[float, ...]) -> np.ndarray:
-    """The claim's output per sample, at its grid point for an output over the grid."""
-    values = outputs[claim.output]
-    return values[:, tuple(grid).index(claim.at)] if claim.at is not None else values
 
 
 def published_shares(sim: Simulation) -> dict[str, float]:

@@ -50,7 +50,7 @@ U_RESOLUTION = 1e-10
 # The extreme uniforms an inverse CDF is ever given: 0 and 1 would make an unbounded prior
 # infinite. 1 - 2**-53 is the largest double below 1 (and numpy's largest uniform); the sampler,
 # the copula and the Sobol indices' sample all clip to these, and the check before a run
-# (models.check) evaluates the model at the priors' quantiles at exactly these two.
+# (inputs.model_check) evaluates the model at the priors' quantiles at exactly these two.
 U_LOWEST = 2.0**-54
 U_HIGHEST = 1.0 - 2.0**-53
 # Beyond these the beta's interpolated inverse is replaced by the exact one (see the module's docstring).

@@ -14,17 +14,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mcsim.analysis.sensitivity.spec import SensitivitySpec, check_outputs, parse_sensitivity
-from mcsim.analysis.value_of_information.spec import ValueOfInformationSpec, check_payoff, parse_value_of_information
 from mcsim.i18n import LANGUAGES
 from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
+from mcsim.inputs.model_check import undefined_outputs
 from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, override_prior
+from mcsim.inputs.sensitivity import SensitivitySpec, check_outputs, parse_sensitivity
 from mcsim.inputs.sources import ModelSource, model_source
 from mcsim.inputs.tables import Table
+from mcsim.inputs.value_of_information import ValueOfInformationSpec, check_payoff, parse_value_of_information
 from mcsim.models import DEFAULT_MODEL, Model, Reference, resolve
-from mcsim.models.check import undefined_outputs
 from mcsim.models.grid import GRIDS, USERS, Grid
 from mcsim.models.points import DEFAULT_USERS
 
@@ -271,7 +271,7 @@ def check_fit(priors: Priors, model: Model, overridden: Iterable[str], problems:
 
 
 def check_computable(priors: Priors, model: Model, grid: Sequence[float], problems: Problems) -> None:
-    """Check that ``model`` computes every output over the whole range of ``priors`` (models.check)."""
+    """Check that ``model`` computes every output over the whole range of ``priors`` (inputs.model_check)."""
     narrow = f"the priors or the {model.grid.name} grid" if model.gridded else "the priors"
     for sentence in undefined_outputs(priors, model, grid):
         problems.add("[run]", f"cannot be computed in double precision: {sentence} (model {model.name}); "
@@ -442,7 +442,7 @@ def check_priors(path: str | Path) -> tuple[Priors, Model]:
 
     The priors are checked against the model they name (``[meta] model``, else
     :data:`DEFAULT_MODEL`) and, as a run with the model's default grid would be, for outputs the
-    model cannot compute anywhere in their range (:func:`mcsim.models.check.undefined_outputs`).
+    model cannot compute anywhere in their range (:func:`mcsim.inputs.model_check.undefined_outputs`).
 
     Raises
     ------

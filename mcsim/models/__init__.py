@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from mcsim.inputs.errors import did_you_mean
+from mcsim.errors import did_you_mean
 from mcsim.models import dynamics, footprint, tableau1
 from mcsim.models.base import Grid, InputSpec, Model, OutputSpec, Reference
 from mcsim.models.dynamics import DYNAMICS

@@ -10,18 +10,53 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from mcsim.models.failure import ModelError, first_failing_row, locate, row_values
 from mcsim.models.grid import USERS, Grid
 
-if TYPE_CHECKING:
-    from mcsim.inputs.claims import Claim
-    from mcsim.inputs.priors import Priors
+__all__ = ["ClaimView", "Grid", "InputSpec", "Model", "OutputSpec", "PriorsView", "Reference"]
 
-__all__ = ["Grid", "InputSpec", "Model", "OutputSpec", "Reference"]
+
+class PriorsView(Protocol):
+    """What a model's hooks read of the priors they are shown at (a :class:`mcsim.inputs.priors.Priors` is one).
+
+    Models sit below the loading layer (:mod:`mcsim.inputs`), which checks priors against them: they
+    name the priors by what they use of them, not by the class that loads them.
+    """
+
+    @property
+    def file(self) -> str:
+        """The priors file."""
+
+    @property
+    def reference(self) -> str:
+        """The publication the priors reproduce (a :class:`Reference`'s name), or ""."""
+
+    def points(self) -> dict[str, float]:
+        """Each input's point value."""
+
+
+class ClaimView(Protocol):
+    """What a model's tipping hook reads of a claim (a :class:`mcsim.inputs.claims.Claim` is one)."""
+
+    @property
+    def output(self) -> str:
+        """The output the claim tests."""
+
+    @property
+    def value(self) -> float | None:
+        """The one-sided claim's threshold (None for a two-sided claim)."""
+
+    @property
+    def two_sided(self) -> bool:
+        """Whether the claim bounds the output on both sides."""
+
+    @property
+    def at(self) -> float | None:
+        """The grid point of a claim on an output over the grid, else None."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +138,8 @@ class Reference:
     points_label: str = ""
     users_marks: tuple[tuple[str, float, str], ...] = ()
     notes: tuple[tuple[str, float, str], ...] = ()
-    section: Callable[[Priors], list[str]] | None = None
-    table: Callable[[Priors], str] | None = None
+    section: Callable[[PriorsView], list[str]] | None = None
+    table: Callable[[PriorsView], str] | None = None
 
     def value(self, output: str) -> tuple[float, str] | None:
         """The published value of ``output`` and its label, or None."""
@@ -138,7 +173,7 @@ class Model:
     outputs: tuple[OutputSpec, ...]
     function: Callable[[Mapping[str, np.ndarray], np.ndarray], dict[str, np.ndarray]]
     citation: str = ""  # where the model's formulas come from
-    tipping: Callable[[Claim, str, Mapping[str, float]], float | bool | None] | None = None
+    tipping: Callable[[ClaimView, str, Mapping[str, float]], float | bool | None] | None = None
     references: tuple[Reference, ...] = ()
     grid: Grid = USERS  # what the outputs with per_user vary over (mcsim.models.grid)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mcsim.inputs.errors import InputError, Problem
+from mcsim.errors import InputError, Problem
 
 __all__ = ["ModelError", "first_failing_row", "locate", "undefined_rows"]
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcsim.models.base import Model
+from mcsim.models.base import Model, PriorsView
 from mcsim.models.grid import USERS
-
-if TYPE_CHECKING:
-    from mcsim.inputs.priors import Priors
 
 __all__ = ["DEFAULT_USERS", "format_points", "users_of"]
 
@@ -20,7 +16,7 @@ __all__ = ["DEFAULT_USERS", "format_points", "users_of"]
 DEFAULT_USERS = USERS.default
 
 
-def users_of(model: Model, priors: Priors) -> list[float]:
+def users_of(model: Model, priors: PriorsView) -> list[float]:
     """The grid ``mcsim table`` evaluates the model on: the model's default grid and any published points."""
     if model.grid.name != "users":
         return list(model.grid.default)
@@ -42,7 +38,7 @@ def _value(value: float, unit: str) -> str:
     return _number(value) + (f" {unit}" if math.isfinite(value) else "")
 
 
-def format_points(model: Model, priors: Priors, users: Sequence[float] = DEFAULT_USERS) -> str:
+def format_points(model: Model, priors: PriorsView, users: Sequence[float] = DEFAULT_USERS) -> str:
     """Every output of ``model`` at the point values of ``priors``, as plain text.
 
     Scalar outputs one a line (an infinite value says what it means), then the outputs over the

@@ -18,20 +18,20 @@ from pathlib import Path
 
 from mcsim.i18n import speaking
 from mcsim.interrupts import interrupted
-from mcsim.report.dataset import build_dataset
+from mcsim.report import summary_words
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.figures import Figure, run_figures
 from mcsim.report.methods import build_methods
 from mcsim.report.rendering import render
 from mcsim.report.sensitivity_figures import sensitivity_figures
 from mcsim.report.style import look
-from mcsim.report.summary import build_summary, dumps
 from mcsim.report.tables import TABLES, run_tables, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
 from mcsim.report.text import input_labels
 from mcsim.report.value_of_information import value_of_information_figures
 from mcsim.report.verdict_figures import verdict_figures
 from mcsim.result import Result
+from mcsim.serialise import build_dataset, dumps
 
 __all__ = ["plan_figures", "replace_directory", "write_report"]
 
@@ -87,7 +87,7 @@ def write_report(result: Result, target: str | Path) -> Path:
         render([*sensitivity, *verdict, *figures, *information], figures_dir, look(result.spec.figures),
                workers=result.spec.workers)
         with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
-            summary = build_summary(result)
+            summary = summary_words.summary(result)
         # where --from finds the run file, from this folder: relative, whatever folder the report is copied with
         summary["manifest"]["inputs"]["run"]["from_report"] = Path(
             os.path.relpath(os.path.abspath(result.spec.file), os.path.abspath(target))).as_posix()

@@ -3,14 +3,13 @@
 The analysis is done before the report is written (:mod:`mcsim.analysis.attribution`,
 :mod:`mcsim.analysis.tails`) and held by the run's :class:`~mcsim.result.Result`; this module
 only says it: :func:`medians_markdown` for ``report.md``, :func:`mean_note` and
-:func:`tail_notes` for the outputs table, :func:`median_attribution_summary` and
-:func:`heavy_tail_summary` for ``summary.json``.
+:func:`tail_notes` for the outputs table, :func:`tail_why` for them and for ``summary.json``
+(whose sections :mod:`mcsim.serialise.sections` builds).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from mcsim.analysis.tails import SUMMARY_ALPHA
 from mcsim.i18n import _
@@ -31,38 +30,9 @@ from mcsim.report.text import (
 from mcsim.report.verdict import ranked_by_words
 from mcsim.result import MedianAttribution, Result, TailIndex
 
-__all__ = ["HEAVY_TAIL_MEANS", "SHARES_MEAN", "heavy_tail_summary", "mean_note", "median_attribution_summary",
-           "medians_markdown", "tail_notes", "tail_why"]
+__all__ = ["mean_note", "medians_markdown", "tail_notes", "tail_why"]
 
-SHARES_MEAN = ("each input moved alone from its point to its prior's median, the others at their points: 'output' is "
-               "the output there, 'shift' that output less the output at the points, 'share' the shift over the sum "
-               "of every input's shift (shares sum to 1; an input pulling the other way is negative; null when the "
-               "shifts sum to 0 or one is infinite). The shifts need not add up to the gap (median less the value at "
-               "the points): 'at_medians' is the output with every input at its median, and the median over the "
-               "samples differs from it by what the inputs' joint spread adds")
-HEAVY_TAIL_MEANS = (
-    "tail_index: how fast the output's largest magnitudes thin out (P(|X| > x) ~ x**-tail_index), estimated on the "
-    "run's largest magnitudes by Hill's estimate on the tail whose Pareto fit is closest (Clauset, Shalizi and Newman "
-    f"2009); tail_samples: the largest values it was fitted on. mean_is_summary is false below {SUMMARY_ALPHA:g}, "
-    "where the variance may be infinite (below 1 the mean): the mean and sd then say little; null where too few "
-    "values are finite and non-zero to estimate it")
-
-
-# --- summary.json ---------------------------------------------------------------------------------
-
-def median_attribution_summary(found: MedianAttribution) -> dict[str, Any]:
-    """``outputs.<name>.median_attribution`` of ``summary.json``."""
-    moved = found.moved_by
-    return {
-        "median": found.median, "at_points": found.at_points, "at_medians": found.at_medians, "gap": found.gap,
-        "sum_of_shifts": found.sum_of_shifts,
-        "inputs": {s.input: {"point": s.point, "median": s.median, "output": s.output, "shift": s.shift,
-                             "share": s.share} for s in found.shifts},
-        "moved_by": moved.input if moved is not None else None,
-        "spread_driver": ({"input": found.driver, "ranked_by": str(found.driver_by), "tied_with": list(found.tied)}
-                          if found.driver else None),
-    }
-
+# --- why a mean is, or is not, a summary ------------------------------------------------------
 
 def tail_why(index: TailIndex | None) -> str:
     """Why the mean is, or is not, a summary of the output, in one sentence (for the report and the summary)."""
@@ -79,17 +49,6 @@ def tail_why(index: TailIndex | None) -> str:
     return said + _(", below {below}. A few of the largest values then rule the mean, which would change from one "
                     "run to the next, and the sd estimates nothing: the median and quantiles summarise the "
                     "output").format(below=below)
-
-
-def heavy_tail_summary(index: TailIndex | None) -> dict[str, Any]:
-    """``outputs.<name>.heavy_tail`` of ``summary.json``."""
-    return {
-        "tail_index": index.alpha if index is not None else None,
-        "tail_index_se": index.se if index is not None else None,
-        "tail_samples": index.tail if index is not None else None,
-        "mean_is_summary": index.mean_is_summary if index is not None else None,
-        "why": tail_why(index),
-    }
 
 
 # --- report.md ------------------------------------------------------------------------------------

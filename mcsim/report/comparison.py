@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.report.comparison_figures import comparison_figures
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
@@ -278,9 +278,9 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default")
     """
     from mcsim.report import replace_directory
     from mcsim.report.document import render_html
-    from mcsim.report.summary import dumps, plain
     from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
+    from mcsim.serialise import dumps, plain
 
     target = Path(target)
     data = plain(build_comparison(scenarios))

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import markdown
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
 from mcsim.report.priors_words import describe_distribution
 from mcsim.report.sensitivity import sensitivity_markdown
-from mcsim.report.summary import command
 from mcsim.report.text import (
     claim_text,
     count,
@@ -37,6 +36,7 @@ from mcsim.report.text import (
 from mcsim.report.value_of_information import value_of_information_markdown
 from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
 from mcsim.result import Result
+from mcsim.serialise import command
 
 __all__ = ["render_html", "render_markdown"]
 

@@ -4,13 +4,11 @@ The analysis behind it (drivers, tipping points, failure boxes, the 2-D map) is 
 the report is written (:mod:`mcsim.analysis.verdict`) and held by the run's
 :class:`~mcsim.result.Result`. :func:`answer_markdown` writes the opening lines,
 :func:`verdict_markdown` the verdict's section, :func:`methods_markdown` how its words are made
-(once for every claim), :func:`verdict_summary` the same as plain data for ``summary.json``.
+(once for every claim); :mod:`mcsim.report.summary_words` gives ``summary.json`` each claim's sentence.
 Probabilities are worded on the calibrated scale of :mod:`mcsim.report.likelihood`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
 from mcsim.analysis.verdict import RankedBy
@@ -48,34 +46,7 @@ __all__ = [
     "ranked_by_words",
     "readings",
     "verdict_markdown",
-    "verdict_summary",
 ]
-
-
-def verdict_summary(result: Result) -> dict[str, Any]:
-    """The ``verdict`` section of ``summary.json``."""
-    verdict = result.verdict
-    claims = {}
-    for name, cv in verdict.claims.items():
-        c = result.claims[name]
-        claims[name] = {
-            "probability": c.probability, "ci95": list(c.ci95), "holds_at_point": c.holds_at_point,
-            "drivers": {"of": cv.drivers_of, "by": cv.drivers[0].measure[0] if cv.drivers else None,
-                        "ST": [{"input": d.input, "ST": d.st, "ST_conf": d.st_conf,
-                                **({"shapley": d.shapley, "shapley_conf": d.shapley_conf}
-                                   if d.shapley is not None else {})} for d in cv.drivers]},
-            "tipping_points": [t.to_summary() for t in cv.tipping],
-            "discovery": cv.discovery.to_summary(),
-            "no_driver": None if cv.no_driver is None else str(cv.no_driver),
-            "sentence": _claim_sentence(c, result),
-        }
-    summary: dict[str, Any] = {"claims": claims}
-    if verdict.map is not None:
-        the_map = verdict.map
-        summary["map"] = {"output": the_map.output, "x": the_map.x_name, "y": the_map.y_name,
-                          "chosen_by": str(verdict.map_chosen_by) if verdict.map_chosen_by else "",
-                          "contour": result.claims[verdict.map_claim].claim.value if verdict.map_claim else None}
-    return summary
 
 
 #: Words the analysis records in English, said in the report's language: the tipping points' methods and sides.

@@ -13,8 +13,8 @@ imported when first used, so that checking a run file does not load them.
 
 import importlib
 
-from mcsim.analysis.sensitivity.spec import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
 from mcsim.analysis.sensitivity.targets import Target, UndefinedOutputError
+from mcsim.inputs.sensitivity import SENSITIVITY_KEYS, TRANSFORMS, SensitivitySpec, parse_sensitivity
 
 __all__ = ["SENSITIVITY_KEYS", "TRANSFORMS", "NoDriver", "Ranking", "SensitivityResult", "SensitivitySpec", "Target",
            "TargetResult", "UndefinedOutputError", "analyse", "indices_distinguishable", "parse_sensitivity"]

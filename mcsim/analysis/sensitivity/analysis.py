@@ -24,7 +24,6 @@ from mcsim.analysis.sensitivity.sobol import (
     salib_seed,
     unit_sample,
 )
-from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import (
     ClaimLike,
     Target,
@@ -37,6 +36,7 @@ from mcsim.analysis.sensitivity.tornado import tornado
 from mcsim.compute.sampling import Design
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.priors import Priors, gaussian_copula_matrix
+from mcsim.inputs.sensitivity import SensitivitySpec
 from mcsim.models import Model
 
 __all__ = ["analyse"]

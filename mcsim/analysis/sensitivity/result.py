@@ -1,4 +1,4 @@
-"""The result of a sensitivity analysis, and its ``summary.json`` section (DESIGN 3.4)."""
+"""The result of a sensitivity analysis (its summary: :func:`mcsim.serialise.sections.sensitivity_summary`)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from itertools import pairwise
 
 import numpy as np
 
-from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, CrossCheck
-from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES, ShapleyEffects
+from mcsim.analysis.sensitivity.crosschecks import CrossCheck
+from mcsim.analysis.sensitivity.shapley import ShapleyEffects
 from mcsim.analysis.sensitivity.sobol import Indices
-from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.analysis.sensitivity.tornado import Tornado
+from mcsim.inputs.sensitivity import SensitivitySpec
 
 __all__ = ["NoDriver", "Ranking", "SensitivityResult", "TargetResult", "indices_distinguishable"]
 
@@ -44,20 +44,6 @@ class NoDriver:
         return f"the top input's interval is {self.width:.3g} wide, not converged (tolerance {self.tolerance:g})"
 
 
-def _num(value: float) -> float | None:
-    """A plain float for JSON; None where it is NaN or infinite (the caller says why)."""
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _by_name(names: tuple[str, ...], values: np.ndarray) -> dict[str, float | None]:
-    return {name: _num(v) for name, v in zip(names, values, strict=True)}
-
-
-TIES_MEAN = ("inputs next to each other in the order whose ST estimates each lie inside the other's interval: "
-             "the estimates cannot tell their ranks apart")
-
-
 @dataclass(frozen=True)
 class Ranking:
     """Inputs ranked by total index ST, whether the top rank is settled, and which inputs are tied.
@@ -66,7 +52,7 @@ class Ranking:
     the share of replicates (or of bootstrap resamples, paired across inputs) in which the top
     input comes first; a replicate has a K-th of the sample, so it is noisier than the whole.
     ``ties``: groups (two or more, in the order) of inputs next to each other in the order whose
-    ST estimates each lie inside the other's interval (:data:`TIES_MEAN`), e.g. two inputs that
+    ST estimates each lie inside the other's interval (``summary.json`` says so in ``ties_mean``), e.g. two inputs that
     enter the output only as a product and have the same spread.
     """
 
@@ -197,81 +183,6 @@ class TargetResult:
         reason = self.no_driver_reason
         return None if reason is None else str(reason)
 
-    def to_summary(self, conf_level: float) -> dict:
-        t = self.target
-        entry: dict = {"target": {"description": t.describe(), "output": t.output, "transform": t.transform,
-                                  "infinite_share": self.infinite_share},
-                       "conf_level": conf_level}
-        ix = self.indices
-        if ix is None:
-            entry.update({"samples": None, "S1": None, "S1_conf": None, "ST": None, "ST_conf": None,
-                          "undefined": self.undefined})
-            return entry
-        names = ix.names
-        entry.update({"samples": ix.base_samples, "evaluations": ix.evaluations,
-                      "S1": _by_name(names, ix.S1), "S1_conf": _by_name(names, ix.S1_conf),
-                      "ST": _by_name(names, ix.ST), "ST_conf": _by_name(names, ix.ST_conf)})
-        if ix.S2 is not None:
-            entry["S2"] = {a: {names[k]: _num(ix.S2[j, k]) for k in range(j + 1, len(names))}
-                           for j, a in enumerate(names[:-1])}
-            entry["S2_conf"] = {a: {names[k]: _num(ix.S2_conf[j, k]) for k in range(j + 1, len(names))}
-                                for j, a in enumerate(names[:-1])}
-        entry["converged"] = self.converged
-        entry["undefined_replicates"] = ix.undefined_replicates
-        entry["S1_interval_clipped"] = {n: [_num(max(ix.S1[j] - ix.S1_conf[j], 0.0)),
-                                            _num(min(ix.S1[j] + ix.S1_conf[j], 1.0))] for j, n in enumerate(names)}
-        entry["ST_interval_clipped"] = {n: [_num(max(ix.ST[j] - ix.ST_conf[j], 0.0)),
-                                            _num(min(ix.ST[j] + ix.ST_conf[j], 1.0))] for j, n in enumerate(names)}
-        entry["no_driver"] = self.no_driver
-        entry["not_converged"] = {kind: list(found) for kind, found in self.not_converged.items()}
-        entry["convergence"] = [
-            {"base_samples": step.base_samples, "evaluations": step.evaluations,
-             "widest_ST_interval": _num(step.widest_ST[0]), "widest_input": step.widest_ST[1],
-             "S1": _by_name(names, step.S1), "S1_conf": _by_name(names, step.S1_conf),
-             "ST": _by_name(names, step.ST), "ST_conf": _by_name(names, step.ST_conf)}
-            for step in self.convergence]
-        sh = self.shapley
-        entry["shapley"] = _by_name(sh.names, sh.effects) if sh is not None else None
-        entry["shapley_conf"] = _by_name(sh.names, sh.conf) if sh is not None else None
-        if sh is not None:
-            entry["shapley_undefined_replicates"] = sh.undefined_replicates
-        if sh is None and self.shapley_undefined:
-            entry["shapley_undefined"] = self.shapley_undefined
-        ranking = self.ranking
-        entry["ranking"] = {
-            "by": ranking.by, "order": list(ranking.order), "top": ranking.top, "settled": ranking.settled,
-            "top_first_share": ranking.top_first_share, "ties": [list(group) for group in ranking.ties],
-            "top_tied": ranking.top_tied, "ties_mean": TIES_MEAN,
-            "ST_interval": {name: [_num(ix.ST[j] - ix.ST_conf[j]), _num(ix.ST[j] + ix.ST_conf[j])]
-                            for j, name in enumerate(names)}}
-        if sh is not None:
-            entry["ranking"]["sobol_order"] = [names[j] for j in np.argsort(-ix.ST, kind="stable")]
-            entry["ranking"]["shapley_order"] = list(sh.order)
-        if self.crosscheck is not None:
-            cc = self.crosscheck
-            entry["crosschecks"] = {
-                "samples": cc.samples, "spearman": _by_name(names, cc.spearman),
-                "spearman_interval": {n: [_num(lo), _num(hi)] for n, lo, hi in
-                                      zip(names, cc.spearman_low, cc.spearman_high, strict=True)},
-                "pawn_median_ks": _by_name(names, cc.pawn), "pawn_threshold": _num(cc.pawn_threshold),
-                **({"borgonovo_delta": _by_name(names, cc.delta),
-                    "borgonovo_delta_conf": _by_name(names, cc.delta_conf)} if cc.delta.size else {}),
-                "order": {"sobol_ST": [names[j] for j in np.argsort(-ix.ST, kind="stable")],
-                          "spearman": list(cc.order("spearman")), "pawn": list(cc.order("pawn")),
-                          **({"borgonovo_delta": list(cc.order("delta"))} if cc.delta.size else {})},
-                "top_agrees": self.top_agrees}
-        if self.tornado is not None:
-            tor = self.tornado
-            entry["tornado"] = {
-                "baseline": None if tor.baseline_infinite else _num(tor.baseline),
-                "scale": "log10" if tor.log_scale else "linear", "swing_scale": t.transform,
-                "bars": [{"input": b.name, "input_p05": _num(b.input_low), "input_p95": _num(b.input_high),
-                          "output_at_p05": None if b.capped_low else _num(b.output_low),
-                          "output_at_p95": None if b.capped_high else _num(b.output_high),
-                          "infinite_at_p05": b.capped_low, "infinite_at_p95": b.capped_high, "swing": _num(b.swing)}
-                         for b in tor.bars]}
-        return entry
-
     @property
     def top_agrees(self) -> bool | None:
         """Whether Spearman and PAWN put first an input that ST ranks first, alone or tied (None without
@@ -280,19 +191,6 @@ class TargetResult:
             return None
         first = self.ranking.top_group
         return self.crosscheck.order("spearman")[0] in first and self.crosscheck.order("pawn")[0] in first
-
-
-def shapley_method(spec: SensitivitySpec) -> dict:
-    """How the Shapley effects are estimated, for summary.json."""
-    n = spec.shapley_samples
-    return {"estimator": "Song, Nelson and Staum (2016), cost E[Var(Y | X_-J)], exact conditional sampling under "
-                         "the Gaussian copula of the priors' rank correlations",
-            "permutations": f"all of them up to {EXACT_UP_TO} inputs (every subset's cost estimated once, with "
-                            f"common outer draws), else {8 * n} random ones",
-            "outer_samples": n, "inner_samples": INNER, "variance_samples": 2 * n,
-            "intervals": f"Student's t over {REPLICATES} replicates: the outer draws (or permutations) and the "
-                         f"variance draws split into {REPLICATES} independent groups, each estimating the effects",
-            "target": "the Sobol target's scale: the rank (CDF over the Shapley sample's rows), log10 or the output"}
 
 
 @dataclass(frozen=True)
@@ -329,37 +227,3 @@ class SensitivityResult:
             if result.target.key == key:
                 return result
         raise KeyError(key)
-
-    def to_summary(self) -> dict:
-        """The ``sensitivity`` section of ``summary.json``: plain floats, None (with a reason) for undefined.
-
-        One entry per output (DESIGN 3.4's keys plus target, convergence, ranking, crosschecks,
-        tornado); claims' indicators under ``"claims"``; settings under ``"method"``.
-        """
-        spec = self.spec
-        summary: dict = {}
-        claims: dict = {}
-        for result in self.targets:
-            entry = result.to_summary(spec.conf_level)
-            (claims if result.target.kind == "claim" else summary)[result.target.key] = entry
-        if claims:
-            summary["claims"] = claims
-        summary["method"] = {
-            "estimator": "Sobol indices by SALib.analyze.sobol's estimators (Saltelli et al. 2010 for S1 and ST, "
-                         "Saltelli 2002 for S2) on SALib.sample.sobol (scrambled Sobol sequence, Saltelli's scheme)",
-            "inputs": list(self.names), "left_out_points": list(self.left_out),
-            "seed": self.seed, "base_samples": spec.base_samples, "max_base_samples": spec.max_base_samples,
-            "tolerance": spec.tolerance, "tolerance_means": "widest ST interval (high - low) at conf_level",
-            "conf_level": spec.conf_level, "replicates": spec.replicates,
-            "bootstrap": spec.bootstrap if spec.replicates == 1 else None, "intervals": spec.intervals,
-            "second_order": spec.second_order, "transform": spec.transform, "notes": list(spec.notes),
-            "crosscheck_samples": spec.crosscheck_samples,
-            "borgonovo_delta": "SALib.analyze.delta's delta_raw (Plischke, Borgonovo and Smith 2013) on the "
-                               f"cross-check sample, with {DELTA_RESAMPLES} bootstrap resamples",
-            "shapley": shapley_method(spec) if spec.shapley else None,
-            "independence": ("inputs are sampled independently for the Sobol indices and the cross-checks; the "
-                             "priors' rank correlations (" + "; ".join(self.correlations) + ") are ignored by them"
-                             + (", taken in by the Shapley effects, which rank the inputs" if spec.shapley else "")
-                             ) if self.correlations else "inputs are independent",
-            "samples_means": "base samples N of the final step; the model ran N (D + 2) times, N (2D + 2) with S2"}
-        return summary

@@ -28,9 +28,9 @@ from typing import Protocol
 
 import numpy as np
 
-from mcsim.analysis.sensitivity.spec import SensitivitySpec
 from mcsim.i18n import _
 from mcsim.inputs.errors import McsimError
+from mcsim.inputs.sensitivity import SensitivitySpec
 from mcsim.models import Model
 
 __all__ = ["ClaimLike", "Target", "TargetValues", "UndefinedOutputError", "make_targets", "mid_rank_cdf"]

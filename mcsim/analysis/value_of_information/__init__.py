@@ -13,7 +13,7 @@ The table (:mod:`.spec`) is light; the analysis (:mod:`.analysis`) redraws the r
 
 import importlib
 
-from mcsim.analysis.value_of_information.spec import (
+from mcsim.inputs.value_of_information import (
     DEFAULT_PAYOFF,
     VOI_KEYS,
     ValueOfInformationSpec,

@@ -34,13 +34,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mcsim.analysis.value_of_information.estimate import Bins, Estimate, bins_for, evpi, evppi
-from mcsim.analysis.value_of_information.spec import ValueOfInformationSpec
 from mcsim.compute.sampling import Design
 from mcsim.inputs.runs import RunSpec
+from mcsim.inputs.value_of_information import ValueOfInformationSpec
 
 __all__ = ["ClaimValue", "DecisionValue", "ValueOfInformation", "assess", "curve_users"]
-
-SAMPLER_WORDS = {"random": "plain Monte Carlo", "lhs": "Latin hypercube", "sobol": "scrambled Sobol"}
 
 CURVE_POINTS = 33  # users values of the figure's curves (with the table's)
 CURVE_SPAN = 10.0  # the curves run from the smallest users / this to the largest x this
@@ -119,42 +117,6 @@ class ValueOfInformation:
     sampler: str
     seed: int
     elapsed_seconds: float = field(default=0.0, compare=False)
-
-    def to_summary(self) -> dict:
-        """The ``value_of_information`` section of ``summary.json`` (plain floats)."""
-        def estimates(values: Mapping[str, Estimate]) -> dict:
-            return {name: {"value": e.value, "se": e.se} for name, e in values.items()}
-
-        def decision(d: DecisionValue) -> dict:
-            return {"users": d.users, "mean_payoff": d.mean, "p_positive": d.positive,
-                    "decision_now": "act" if d.acts else "do not act",
-                    "evpi": {"value": d.evpi.value, "se": d.evpi.se}, "evppi": estimates(d.evppi)}
-
-        return {
-            "payoff": {"output": self.spec.output, "label": self.label, "unit": self.unit},
-            "decision": f"at each users value: act (payoff {self.spec.output} at those users) or not (payoff 0), "
-                        "taken on the payoff's expected value",
-            "users": list(self.spec.users),
-            "decisions": [decision(d) for d in self.decisions],
-            "curve": {"users": [d.users for d in self.curve], "evpi": [d.evpi.value for d in self.curve],
-                      "evppi": {name: [d.evppi[name].value for d in self.curve] for name in self.names}},
-            "claims": {c.claim: {"probability": c.probability, "verdict": "holds" if c.verdict_holds else "fails",
-                                 "p_wrong_verdict": c.wrong, "reduction_if_known": estimates(c.reduction)}
-                       for c in self.claims},
-            "method": {
-                "samples": self.samples,
-                "sampler": f"the run's own sample: {SAMPLER_WORDS.get(self.sampler, self.sampler)}, the priors' "
-                           "correlations included",
-                "seed": self.seed, "bins": self.bins, "inputs": list(self.names),
-                "evpi": "E[max(payoff, 0)] - max(E[payoff], 0); se of the mean regret",
-                "evppi": f"Strong and Oakley (2013): the payoff's mean in {self.bins} bins of equal counts of the "
-                         "input (grouped by value where it has no more distinct values), the upward bias of max over "
-                         "noisy bin means subtracted; se by the delta method",
-                "claims": "reduction_if_known: min(p, 1 - p) - E[min(p(X), 1 - p(X))], the expected fall in the "
-                          "probability that the likelier verdict is wrong if the input X were known exactly, with "
-                          "p(X) = P(claim | X); p_wrong_verdict = min(p, 1 - p) is its value with every input known",
-            },
-        }
 
     def best(self) -> tuple[DecisionValue, str] | None:
         """The decision with the largest EVPI and the input worth most to it (None without uncertain inputs)."""
@@ -239,7 +201,7 @@ def _claims(spec: RunSpec, inputs: Mapping[str, np.ndarray], grouped: Mapping[st
 
 def _claims_hold(spec: RunSpec, inputs: Mapping[str, np.ndarray]) -> list[np.ndarray]:
     """Whether each claim holds in each sample, evaluated as the run evaluates it: the model on the run's grid."""
-    from mcsim.compute.stats import claim_holds
+    from mcsim.compute.claims import claim_holds
 
     n = len(next(iter(inputs.values())))
     grid = tuple(spec.grid_values)

@@ -7,18 +7,15 @@ Shown in the report of priors that say they reproduce them (``[meta] reference``
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from mcsim.i18n import _, decimal, general
+from mcsim.models.base import PriorsView
 from mcsim.models.dynamics import paper
-
-if TYPE_CHECKING:
-    from mcsim.inputs.priors import Priors
 
 __all__ = ["consistency_checks", "format_checks", "markdown_section"]
 
 
-def consistency_checks(priors: Priors) -> list[tuple[str, bool, str]]:
+def consistency_checks(priors: PriorsView) -> list[tuple[str, bool, str]]:
     """``(title, consistent, detail)`` for each figure the paper states on efficiency and rebound."""
     points = priors.points()
     rate, years, multiple = paper.IEA_GROWTH_A_YEAR, paper.IEA_YEARS, paper.IEA_MULTIPLE
@@ -43,7 +40,7 @@ def consistency_checks(priors: Priors) -> list[tuple[str, bool, str]]:
     return checks
 
 
-def markdown_section(priors: Priors) -> list[str]:
+def markdown_section(priors: PriorsView) -> list[str]:
     """The checks as Markdown lines, for a run's report."""
     checks = consistency_checks(priors)
     lines = ["## " + _("The paper's figures on efficiency and rebound checked"), "",
@@ -55,7 +52,7 @@ def markdown_section(priors: Priors) -> list[str]:
     return [*lines, ""]
 
 
-def format_checks(points_table: str, priors: Priors) -> str:
+def format_checks(points_table: str, priors: PriorsView) -> str:
     """``points_table`` (the model at the priors' points) and the checks, as plain text for ``mcsim table``."""
     lines = [points_table, "", _("Where the paper's figures on efficiency and rebound disagree:")]
     for number, (title, ok, detail) in enumerate(consistency_checks(priors), start=1):

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mcsim.i18n import _, language
+from mcsim.models.base import PriorsView
 from mcsim.models.footprint import paper
 from mcsim.models.footprint.model import evaluate
 from mcsim.models.points import format_points
-
-if TYPE_CHECKING:
-    from mcsim.inputs.priors import Priors
 
 __all__ = ["Check", "consistency_checks", "format_checks", "markdown_section"]
 
@@ -34,7 +31,7 @@ class Check:
     detail: str
 
 
-def _at_points(priors: Priors) -> dict[str, float]:
+def _at_points(priors: PriorsView) -> dict[str, float]:
     """The model's scalar outputs at the priors' points."""
     out = evaluate({name: np.array([value]) for name, value in priors.points().items()}, np.array([1.0]))
     return {name: float(np.ravel(value)[0]) for name, value in out.items()}
@@ -56,7 +53,7 @@ def _tonnes(value: float) -> str:
     return _("{value} t CO2e").format(value=_count(value))
 
 
-def consistency_checks(priors: Priors) -> list[Check]:
+def consistency_checks(priors: PriorsView) -> list[Check]:
     """The paper's GPT-3 figures against the model at the points of ``priors``."""
     points = priors.points()
     at = _at_points(priors)
@@ -87,7 +84,7 @@ def consistency_checks(priors: Priors) -> list[Check]:
     return checks
 
 
-def markdown_section(priors: Priors) -> list[str]:
+def markdown_section(priors: PriorsView) -> list[str]:
     """The checks as Markdown lines, for a run's report."""
     checks = consistency_checks(priors)
     lines = ["## " + _("The paper's footprint figures checked"), "",
@@ -101,7 +98,7 @@ def markdown_section(priors: Priors) -> list[str]:
     return [*lines, ""]
 
 
-def format_checks(model, priors: Priors) -> str:
+def format_checks(model, priors: PriorsView) -> str:
     """``model`` at the points of ``priors`` and the checks, as plain text for ``mcsim table``."""
     lines = [format_points(model, priors), "",
              _("Where the paper's footprint figures disagree (computed at these points):")]

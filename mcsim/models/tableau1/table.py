@@ -11,16 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mcsim.i18n import _, decimal, general
+from mcsim.models.base import PriorsView
 from mcsim.models.tableau1 import paper
 from mcsim.models.tableau1.model import evaluate
-
-if TYPE_CHECKING:
-    from mcsim.inputs.priors import Priors
 
 __all__ = ["Check", "TableRow", "consistency_checks", "deterministic_table", "format_table", "markdown_section",
            "point_outputs"]
@@ -72,7 +69,7 @@ def point_outputs(values: dict[str, float], users: list[float] | np.ndarray) -> 
     return {name: value[0] for name, value in out.items()}
 
 
-def deterministic_table(priors: Priors) -> list[TableRow]:
+def deterministic_table(priors: PriorsView) -> list[TableRow]:
     """Tableau 1's six rows at the priors' points: the printed users, the break-even row recomputed.
 
     The third row of the paper is its break-even; here it is the model's break-even at the
@@ -102,7 +99,7 @@ def _percent(share: float) -> str:
     return _("{number} %").format(number=decimal(100 * share, 0))
 
 
-def consistency_checks(priors: Priors) -> list[Check]:
+def consistency_checks(priors: PriorsView) -> list[Check]:
     """Compare the paper's stated figures with what its model gives, by computation (in the report's language)."""
     points = priors.points()
     stated = paper.STATED
@@ -187,7 +184,7 @@ def _users(value: float) -> str:
         _("never (margin per user <= 0)")
 
 
-def format_table(priors: Priors) -> str:
+def format_table(priors: PriorsView) -> str:
     """The table and the checks as plain text, for the terminal."""
     rows = deterministic_table(priors)
     base = point_outputs(priors.points(), [1.0])
@@ -208,7 +205,7 @@ def format_table(priors: Priors) -> str:
     return "\n".join(lines)
 
 
-def markdown_section(priors: Priors) -> list[str]:
+def markdown_section(priors: PriorsView) -> list[str]:
     """The table and the checks as Markdown lines, for a run's report."""
     lines = [_("## Tableau 1 at the priors' point values"), "",
              _("| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |"),

@@ -1,11 +1,14 @@
-"""``results.nc``: a run's statistics and (a stated subset of) its samples as an xarray Dataset."""
+"""``results.nc``: a run's statistics and (a stated subset of) its samples as an xarray Dataset.
+
+Built from the typed :class:`~mcsim.result.Result`; the report layer writes it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 
-from mcsim import __version__
+from mcsim._version import __version__
 from mcsim.result import QUANTILES, Result
 
 __all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]

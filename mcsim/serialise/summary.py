@@ -1,4 +1,11 @@
-"""``summary.json``: the numbers of a run that users' scripts rely on (DESIGN section 3.4)."""
+"""``summary.json``: the numbers of a run that users' scripts rely on, from the typed :class:`~mcsim.result.Result`.
+
+Its layout is published as a JSON Schema (``summary.schema.json`` in this package, see
+:func:`mcsim.serialise.schema`). The few sentences it holds (a claim's verdict, why a mean is or
+is not a summary, the likelihood terms) are the report's words: the caller passes them as
+:class:`Words` (the report layer's :mod:`mcsim.report.summary_words`), so that this module knows
+nothing of the report.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +15,49 @@ import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from mcsim import __version__
+from mcsim._version import __version__
+from mcsim.analysis.tails import TailIndex
 from mcsim.inputs.claims import QUOTE_KEYS
 from mcsim.inputs.runs import REPORT_SETTINGS
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
-from mcsim.report.attribution import HEAVY_TAIL_MEANS, SHARES_MEAN, heavy_tail_summary, median_attribution_summary
-from mcsim.report.likelihood import straddle, term
-from mcsim.report.verdict import verdict_summary
-from mcsim.result import OutputStats, Result
+from mcsim.result import ClaimResult, OutputStats, Result
+from mcsim.serialise.sections import (
+    HEAVY_TAIL_MEANS,
+    SHARES_MEAN,
+    discovery_summary,
+    heavy_tail_summary,
+    median_attribution_summary,
+    sensitivity_summary,
+    tipping_summary,
+    value_of_information_summary,
+)
 
-__all__ = ["build_summary", "dumps", "manifest", "plain", "versions"]
+__all__ = ["Words", "build_summary", "command", "dumps", "manifest", "plain", "verdict_summary", "versions"]
 
 DEPENDENCIES = ("numpy", "scipy", "SALib", "PRIM", "numba", "xarray", "netCDF4", "matplotlib")
+
+
+class Words(Protocol):
+    """The words ``summary.json`` holds that the report makes (English: the summary is for scripts).
+
+    Any object with these four functions will do; a module does (:mod:`mcsim.report.summary_words`).
+    """
+
+    def term(self, probability: float) -> str:
+        """A probability's term on the calibrated likelihood scale."""
+
+    def straddle(self, probability: float, ci: tuple[float, float]) -> tuple[str, ...]:
+        """The other terms the probability's interval reaches."""
+
+    def tail_why(self, index: TailIndex | None) -> str:
+        """Why an output's mean is, or is not, a summary of it, in one sentence."""
+
+    def claim_sentence(self, claim: ClaimResult, result: Result) -> str:
+        """A claim's verdict in one sentence."""
 
 
 def plain(value: Any) -> Any:
@@ -143,8 +177,42 @@ def _statistics(stats: OutputStats, grid: str = "users") -> dict[str, Any]:
     return entry
 
 
-def build_summary(result: Result) -> dict[str, Any]:
-    """The content of ``summary.json``: plain JSON-ready values, the verdict's analysis included."""
+def verdict_summary(result: Result, words: Words) -> dict[str, Any]:
+    """The ``verdict`` section."""
+    verdict = result.verdict
+    claims = {}
+    for name, cv in verdict.claims.items():
+        c = result.claims[name]
+        claims[name] = {
+            "probability": c.probability, "ci95": list(c.ci95), "holds_at_point": c.holds_at_point,
+            "drivers": {"of": cv.drivers_of, "by": cv.drivers[0].measure[0] if cv.drivers else None,
+                        "ST": [{"input": d.input, "ST": d.st, "ST_conf": d.st_conf,
+                                **({"shapley": d.shapley, "shapley_conf": d.shapley_conf}
+                                   if d.shapley is not None else {})} for d in cv.drivers]},
+            "tipping_points": [tipping_summary(t) for t in cv.tipping],
+            "discovery": discovery_summary(cv.discovery),
+            "no_driver": None if cv.no_driver is None else str(cv.no_driver),
+            "sentence": words.claim_sentence(c, result),
+        }
+    summary: dict[str, Any] = {"claims": claims}
+    if verdict.map is not None:
+        the_map = verdict.map
+        summary["map"] = {"output": the_map.output, "x": the_map.x_name, "y": the_map.y_name,
+                          "chosen_by": str(verdict.map_chosen_by) if verdict.map_chosen_by else "",
+                          "contour": result.claims[verdict.map_claim].claim.value if verdict.map_claim else None}
+    return summary
+
+
+def build_summary(result: Result, words: Words) -> dict[str, Any]:
+    """The content of ``summary.json``: plain JSON-ready values, the verdict's analysis included.
+
+    Parameters
+    ----------
+    result : Result
+        The run.
+    words : Words
+        The report's words for the sentences the summary holds (:mod:`mcsim.report.summary_words`).
+    """
     spec = result.spec
     outputs = {}
     for out in spec.model.outputs:
@@ -158,7 +226,8 @@ def build_summary(result: Result) -> dict[str, Any]:
         if out.name in result.medians:
             entry["median_attribution"] = median_attribution_summary(result.medians[out.name])
         if out.name in result.tails:
-            entry["heavy_tail"] = heavy_tail_summary(result.tails[out.name])
+            index = result.tails[out.name]
+            entry["heavy_tail"] = heavy_tail_summary(index, words.tail_why(index))
         if out.name in result.published_shares and spec.published is not None:
             entry["published"] = {"value": spec.published.value(out.name)[0],
                                   "share_at_or_below": result.published_shares[out.name]}
@@ -166,8 +235,8 @@ def build_summary(result: Result) -> dict[str, Any]:
     claims = {
         name: {
             "probability": c.probability, "se": c.se, "ci95": list(c.ci95), "samples": c.samples,
-            "likelihood": term(c.probability),
-            "likelihood_straddles": " and ".join(straddle(c.probability, c.ci95)) or None,
+            "likelihood": words.term(c.probability),
+            "likelihood_straddles": " and ".join(words.straddle(c.probability, c.ci95)) or None,
             "text": c.claim.text, "test": c.claim.describe(), "holds_at_point": c.holds_at_point,
             "value_at_point": c.value_at_point,
             **({"reading_of": c.claim.reading_of} if c.claim.reading_of is not None else {}),
@@ -214,10 +283,10 @@ def build_summary(result: Result) -> dict[str, Any]:
         "claims": claims,
     }
     if result.sensitivity is not None:
-        summary["sensitivity"] = result.sensitivity.to_summary()
+        summary["sensitivity"] = sensitivity_summary(result.sensitivity)
     if result.value_of_information is not None:
-        summary["value_of_information"] = result.value_of_information.to_summary()
-    summary["verdict"] = verdict_summary(result)
+        summary["value_of_information"] = value_of_information_summary(result.value_of_information)
+    summary["verdict"] = verdict_summary(result, words)
     return plain(summary)
 
 
