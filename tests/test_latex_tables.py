@@ -22,10 +22,9 @@ from types import SimpleNamespace
 import pytest
 
 from mcsim.i18n import speaking
-from mcsim.report import write_report
 from mcsim.report.comparison import build_comparison
 from mcsim.report.summary import plain
-from mcsim.report.tables import comparison_tables, write_tables
+from mcsim.report.tables import comparison_tables, run_tables, write_tables
 
 
 def _siunitx() -> bool:
@@ -54,8 +53,9 @@ def tables(request, small_default_run, tmp_path_factory) -> tuple[str, Path]:
     lang = request.param
     result = dataclasses.replace(small_default_run, spec=dataclasses.replace(small_default_run.spec, lang=lang))
     folder = tmp_path_factory.mktemp(f"latex-{lang}")
-    report = write_report(result, folder / "report")
-    scenarios = [SimpleNamespace(stem=f"s{i}", title=title, summary=result.summary, report=report, ran=True,
+    with speaking(lang):  # the tables a report writes into tables/ (write_report's own call), without its figures
+        write_tables(run_tables(result), folder / "report")
+    scenarios = [SimpleNamespace(stem=f"s{i}", title=title, summary=result.summary, report=folder, ran=True,
                                  spec=result.spec, kept={}) for i, title in enumerate(TITLES[lang])]
     data = plain(build_comparison(scenarios))
     for s in data["scenarios"]:  # each claim's French text, as a comparison of French reports carries it
@@ -65,7 +65,7 @@ def tables(request, small_default_run, tmp_path_factory) -> tuple[str, Path]:
         write_tables(comparison_tables(data), folder / "comparison")
     together = folder / "all"
     together.mkdir()
-    for path in [*sorted((report / "tables").glob("*.tex")), *sorted((folder / "comparison").glob("*.tex"))]:
+    for path in [*sorted((folder / "report").glob("*.tex")), *sorted((folder / "comparison").glob("*.tex"))]:
         shutil.copy(path, together / path.name)
     return lang, together
 
@@ -149,18 +149,34 @@ def test_no_straight_quote_and_no_collapsed_interval(tables):
         assert not re.search(r"(?<![\d.,])-0[.,]0+(?![\d])", code), path.name  # a negative zero
 
 
-def test_a_french_tables_heads_and_claims_are_french(tables):
+ENGLISH = ["Claim", "Probability", "Input", "Scenario", "Median", "percentile", "Likelihood", "Interval", "interval",
+           "The claim fails", "No surplus below", "Output:", "holds", "fails", "Break-even near", "Monthly users"]
+FRENCH = ["Affirmation", "Probabilité", "Paramètre", "Scénario", "Médiane", "centile", "Vraisemblance", "Intervalle",
+          "L'affirmation échoue", "Pas de surplus", "Résultat", "tient", "échoue", "Utilisateurs mensuels"]
+
+
+def test_each_tables_heads_and_claims_are_in_its_language(tables):
     lang, folder = tables
-    if lang != "fr":
-        pytest.skip("French tables only")
-    english = ["Claim", "Probability", "Input", "Scenario", "Median", "percentile", "Likelihood",
-               "Interval", "The claim fails", "No surplus below", "output:", "claim:", "holds",
-               "fails", "Break-even near"]
+    others = ENGLISH if lang == "fr" else FRENCH
     for path in folder.glob("*.tex"):
         if path.name == "paper.tex":
             continue
         code = _code(path.read_text(encoding="utf-8"))
         if path.stem == "priors":  # the sources are quoted in their own language
             code = code.split("\\midrule", 1)[0]
-        found = [word for word in english if re.search(rf"(?<![\w\\]){re.escape(word)}(?!\w)", code)]
+        found = [word for word in others if re.search(rf"(?<![\w\\]){re.escape(word)}(?!\w)", code)]
         assert found == [], (path.name, found)
+
+
+def test_an_interval_that_collapses_at_its_precision_gets_more_digits():
+    from mcsim.report.latex import interval, plain_number
+
+    assert interval(0.98901, 0.98949, 3) == r"\num{0.9890}--\num{0.9895}"
+    assert interval(0.5, 0.5, 3) == r"\num{0.500}"
+    assert plain_number(-0.004, 2) == "0.00" and plain_number(-0.006, 2) == "-0.01"
+    claims = {"c": {"probability": 0.9892, "ci95": [0.98901, 0.98949], "text": 'read "as written"'}}
+    data = {"scenarios": [{"stem": "a", "title": 'the "paper"', "claims": claims, "outputs": {}}], "focus": None}
+    for lang, quoted in (("en", "``as written''"), ("fr", "«~as written~»")):
+        with speaking(lang):
+            tex = comparison_tables(data)[0].tex
+        assert r"\num{0.9890}--\num{0.9895}" in tex and quoted in tex and '"' not in _code(tex)

@@ -170,6 +170,11 @@ def _column(values: Sequence[float | None], unit: str, *, label: str = "") -> tu
     return [_cell(v) if v is None or not math.isfinite(v) else scientific_number(float(v)) for v in values], words
 
 
+def _quantile_heads() -> tuple[str, str, str]:
+    """The heads of the median and the 5th and 95th percentiles, in the report's language."""
+    return _("Median"), _("5th percentile"), _("95th percentile")
+
+
 def _probability(value: float) -> str:
     return plain_number(value, 3)
 
@@ -212,8 +217,7 @@ def _outputs(result: Result) -> Table:
     note = _("(a) The tail of this output is too heavy for its mean to summarise it: neither its mean nor its sd is "
              "given.")
     heads = [head(tex_text(_("Output"))),
-             *(head(tex_text(_(h)), 1.6) for h in ("Median", "5th percentile", "95th percentile", "Mean",
-                                                  "Standard deviation")),
+             *(head(tex_text(h), 1.6) for h in (*_quantile_heads(), _("Mean"), _("Standard deviation"))),
              head(tex_text(_("Infinite (%)")), 1.4)]
     columns = "@{}p{4.4cm}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
     return Table("outputs", header, tuple(rows),
@@ -246,7 +250,7 @@ def _per_user(result: Result) -> list[Table]:
                             + ([_share_cell(float(s.p_positive[i]))] if positive else []))
         width = 2.0
         first = (tex_text(_("Months")) if months else _with_unit(tex_text(_("Monthly users")), at_unit))
-        value_heads = [head(tex_text(_(h)), width) for h in ("Median", "5th percentile", "95th percentile", "Mean")]
+        value_heads = [head(tex_text(h), width) for h in (*_quantile_heads(), _("Mean"))]
         spanning = _with_unit(tex_text(_(out.label)), unit)
         heads = (f"& \\multicolumn{{4}}{{c}}{{\\parbox{{{4 * width + 1:.2f}cm}}{{\\centering {spanning}}}}}"
                  + (" &" if positive else "") + r" \\" + "\n\\cmidrule(lr){2-5}\n"
@@ -280,7 +284,7 @@ def _claims(result: Result) -> Table:
                 "the IPCC's calibrated likelihood scale (Mastrandrea et al. 2010), and whether it holds with every "
                 "input at its point value.").format(samples=decimal(result.samples))
     heads = [head(tex_text(_("Claim (its test below it)"))), head(tex_text(_("Probability")), 1.7),
-             head(tex_text(_("95 % interval")), 2.3), head(tex_text(_("Likelihood"))),
+             head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood"))),
              head(tex_text(_("With every input at its point")), 1.8)]
     columns = "@{}" + _ragged(6.2) + "S[table-format=1.3]c" + _ragged(2.6) + "c@{}"
     return Table("claims", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
@@ -308,7 +312,8 @@ def _priors(result: Result) -> Table:
                          tex_text(prior.source) + cite])
     caption = _("The priors ({file}): each input's distribution, its point value (used for the tipping points) and "
                 "the source of its numbers.").format(file=Path(priors.file).name)
-    heads = [head(tex_text(_(h))) for h in ("Input", "Unit", "Distribution", "Point", "Source")]
+    heads = [*(head(tex_text(h)) for h in (_("Input"), _("Unit"), _("Distribution"))), head(tex_text(_("Point")), 1.4),
+             head(tex_text(_("Source")))]
     columns = ("@{}" + _ragged(2.5) + _ragged(1.9) + _ragged(3.6) + s_column([r[3] for r in tex_rows])
                + _ragged(5.6) + "@{}")
     return Table("priors", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
@@ -449,7 +454,7 @@ def comparison_tables(data: dict) -> list[Table]:
     caption = _("Each claim's probability by scenario, with its 95 % Wilson score interval and its term on the "
                 "IPCC's calibrated likelihood scale.")
     heads = [head(tex_text(_("Scenario"))), head(tex_text(_("Probability")), 1.7),
-             head(tex_text(_("95 % interval")), 2.3), head(tex_text(_("Likelihood")))]
+             head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
     columns = "@{}" + _ragged(8.6) + "S[table-format=1.3]c" + _ragged(3.0) + "@{}"
     tables = [Table("claims_by_scenario", header, tuple(rows),
                     tabular(columns, heads, tex_rows, caption=caption, long=True))]
@@ -487,7 +492,7 @@ def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     heads = (f"& \\multicolumn{{3}}{{c}}{{\\parbox{{3.9cm}}{{\\centering {spanning}}}}}" + (" &" if infinite else "")
              + r" \\" + "\n\\cmidrule(lr){2-4}\n"
              + " & ".join([head(tex_text(_("Scenario"))),
-                           *(head(tex_text(_(h)), 1.15) for h in ("Median", "5th percentile", "95th percentile"))]
+                           *(head(tex_text(h), 1.15) for h in _quantile_heads())]
                           + ([head(tex_text(_("Infinite (%)")), 1.15)] if infinite else [])) + r" \\")
     caption = _("{label} by scenario: median and 90 % interval over each run's samples.").format(label=label)
     if infinite:
