@@ -238,7 +238,9 @@ def _per_user(result: Result) -> list[Table]:
         rows = []
         stats = (s.p50, s.p05, s.p95, s.mean)
         at_cells, at_unit = _column([float(v) for v in result.spec.grid_values], "" if months else "users",
-                                     label=_("Monthly users"))
+                                    label=_("Monthly users"))
+        if months and all(float(v).is_integer() for v in result.spec.grid_values):  # whole months as they are
+            at_cells = [str(int(v)) for v in result.spec.grid_values]
         cells, unit = _column([float(v[i]) for v in stats for i in range(len(result.spec.grid_values))], out.unit,
                               label=_(out.label))
         n = len(result.spec.grid_values)
@@ -400,9 +402,10 @@ def _sobol(result: Result) -> Table:
             (s1_low, s1_high), (st_low, st_high) = index_interval(s1, s1c), index_interval(st, stc)
             rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1_low, s1_high,
                          st, st_low, st_high, conf, ix.base_samples, target.converged))
+            # an index whose whole interval lies below 0 is shown at 0 (its clipped ends cross: 0 and -0.002)
             tex_rows.append([r"\quad " + tex_text(names.get(name, (name, ""))[0]), plain_number(s1, 2),
-                             "{" + interval(s1_low, s1_high, 2) + "}", plain_number(st, 2),
-                             "{" + interval(st_low, st_high, 2) + "}"])
+                             "{" + interval(s1_low, max(s1_high, s1_low), 2) + "}", plain_number(st, 2),
+                             "{" + interval(st_low, max(st_high, st_low), 2) + "}"])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
