@@ -180,3 +180,21 @@ def test_an_interval_that_collapses_at_its_precision_gets_more_digits():
         with speaking(lang):
             tex = comparison_tables(data)[0].tex
         assert r"\num{0.9890}--\num{0.9895}" in tex and quoted in tex and '"' not in _code(tex)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_source_with_long_addresses_breaks_them_in_its_column(lang, tmp_path):
+    from mcsim.inputs.distributions import Uniform
+    from mcsim.inputs.priors import Prior, Priors
+    from mcsim.report import tables as tables_module
+
+    source = ("Altman, 4 December 2024 (https://www.theverge.com/2024/12/4/24313097/chatgpt-300-million-weekly-users"
+              "-openai-sam-altman), and https://googleblog.blogspot.com/2009/01/powering-google-search.html: about "
+              '"0.0003 kWh" a search.')
+    priors = Priors(inputs=(Prior("x", 1.0, Uniform(0, 2), source=source, label="Users", unit="users"),))
+    with speaking(lang):
+        table = tables_module._priors(SimpleNamespace(spec=SimpleNamespace(priors=priors)))
+    (tmp_path / "priors.tex").write_text(table.tex, encoding="utf-8")
+    error, warnings = typeset(lang, tmp_path)
+    assert error == "" and warnings == {}, (error, warnings)
+    assert ("``0.0003 kWh''" if lang == "en" else "«~0.0003 kWh~»") in table.tex

@@ -47,7 +47,17 @@ def tex_text(text: object) -> str:
     ``50 % & $20`` becomes ``50 \\% \\& \\$20``; a backslash becomes ``\\textbackslash{}``, so
     no command, group or math mode can be opened from an input file.
     """
-    return _quotes(_escape(_SPACES.sub(" ", _CONTROL.sub(" ", str(text))).strip()).replace(r" \%", r"\,\%"))
+    text = _quotes(_escape(_SPACES.sub(" ", _CONTROL.sub(" ", str(text))).strip()).replace(r" \%", r"\,\%"))
+    return _URL.sub(_breakable, text)
+
+
+_URL = re.compile(r"https?://[^\s(){}]*[^\s(){}.,;:!?']")
+
+
+def _breakable(found: re.Match) -> str:
+    """An address that may break after each / . or -, its colon kept as it is (French babel would space it)."""
+    address = re.sub(r"(?<=[/.-])(?=.)", r"\\allowbreak{}", found.group())
+    return f"{{\\ifdefined\\NoAutoSpacing\\NoAutoSpacing\\fi {address}}}"
 
 
 _STRAIGHT = re.compile(r'"')

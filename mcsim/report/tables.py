@@ -370,7 +370,7 @@ def _tipping(result: Result) -> Table:
              head(tex_text(_("At")), 1.6), head(tex_text(_("Percentile")), 1.6),
              head(tex_text(_("P(failing side)")), 1.8)]
     cells = [r for r in tex_rows if not isinstance(r, str)]
-    columns = ("@{}" + _ragged(6.4) + _ragged(2.2) + s_column([r[2] for r in cells]) + s_column([r[3] for r in cells])
+    columns = ("@{}" + _ragged(6.0) + _ragged(2.2) + s_column([r[2] for r in cells]) + s_column([r[3] for r in cells])
                + "S[table-format=1.3]@{}")
     return Table("tipping_points", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
 
