@@ -146,6 +146,8 @@ def test_no_straight_quote_and_no_collapsed_interval(tables):
         assert '"' not in code, (path.name, code[max(code.find('"') - 80, 0):code.find('"') + 80])
         for low, high in re.findall(r"(\\num\{[^}]*\}|[-\d.,$]+)\s*--\s*(\\num\{[^}]*\}|[-\d.,$]+)", code):
             assert low != high, (path.name, low, high)
+        for low, high in re.findall(r"\\num\{([^}]*)\} (?:or|ou|to|à) \\num\{([^}]*)\}", code):  # a tipping point's two
+            assert low != high, (path.name, low, high)
         assert not re.search(r"(?<![\d.,])-0[.,]0+(?![\d])", code), path.name  # a negative zero
 
 

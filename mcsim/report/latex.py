@@ -23,8 +23,8 @@ from collections.abc import Sequence
 
 from mcsim.i18n import language
 
-__all__ = ["head", "interval", "num", "plain_number", "s_column", "scientific_number", "tabular", "tex_number",
-           "tex_scientific", "tex_text"]
+__all__ = ["distinct", "head", "interval", "num", "plain_number", "s_column", "scientific_number", "tabular",
+           "tex_number", "tex_scientific", "tex_text"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -128,14 +128,21 @@ def plain_number(value: float, places: int) -> str:
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
-def interval(low: float, high: float, places: int) -> str:
-    """``low--high`` as ``\\num{low}--\\num{high}`` to ``places`` decimals, or more where the two would read the
-    same (0.989--0.989 is 0.9890--0.9894); a single value where they are the same to 6 decimals."""
+def distinct(low: float, high: float, places: int) -> tuple[str, str]:
+    """``low`` and ``high`` to ``places`` decimals (see :func:`plain_number`), or to more, up to 6, where the two
+    would read the same at ``places`` (0.989 and 0.989 are 0.9890 and 0.9894)."""
     for more in range(places, max(places, 6) + 1):
         a, b = plain_number(low, more), plain_number(high, more)
         if a != b:
-            return f"{num(a)}--{num(b)}"
-    return num(plain_number(low, places))
+            return a, b
+    return plain_number(low, places), plain_number(high, places)
+
+
+def interval(low: float, high: float, places: int) -> str:
+    """``low--high`` as ``\\num{low}--\\num{high}`` to ``places`` decimals, or more where the two would read the
+    same (0.989--0.989 is 0.9890--0.9894); a single value where they are the same to 6 decimals."""
+    a, b = distinct(low, high, places)
+    return f"{num(a)}--{num(b)}" if a != b else num(a)
 
 
 def s_column(cells: Sequence[str], extra: str = "") -> str:

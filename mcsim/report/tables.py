@@ -3,10 +3,13 @@
 The CSV files are UTF-8 with a header row of fixed identifiers (``p05``, ``ci95_low``...; the
 same in every language, so scripts can rely on them), a unit in a column of its own or in the
 header, and plain numbers in full precision (Python's shortest round-trip form; ``inf`` for an
-infinite value, an empty cell for none). The ``.tex`` files hold a bare ``tabular`` in the
-report's language, with numbers as a paper writes them (:mod:`mcsim.report.latex`), to be
-``\\input{}`` into a ``table`` environment with the author's caption; a suggested caption is a
-comment at its top.
+infinite value, an empty cell for none). The ``.tex`` files hold a booktabs table in the report's
+language (:mod:`mcsim.report.latex`): numbers in siunitx ``S`` columns, one precision per column,
+units in the heads, notes under the table; a ``tabular`` to be ``\\input{}`` into a ``table``
+environment with the author's caption, or a ``longtable`` for a table that may run over a page
+(claims, priors, tipping points, Sobol indices, claims by scenario). Every table fits a text 17 cm
+wide; ``<output>_by_scenario`` fits one column, 8.5 cm. A suggested caption and the width are
+comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
 output over the users grid), ``claims``, ``sobol_indices``, ``tipping_points`` and ``priors``;
@@ -27,6 +30,7 @@ import numpy as np
 
 from mcsim.i18n import N_, _, language
 from mcsim.report.latex import (
+    distinct,
     head,
     interval,
     num,
@@ -219,7 +223,7 @@ def _outputs(result: Result) -> Table:
     heads = [head(tex_text(_("Output"))),
              *(head(tex_text(h), 1.6) for h in (*_quantile_heads(), _("Mean"), _("Standard deviation"))),
              head(tex_text(_("Infinite (%)")), 1.4)]
-    columns = "@{}p{4.4cm}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
+    columns = "@{}" + _ragged(4.4) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
     return Table("outputs", header, tuple(rows),
                  tabular(columns, heads, tex_rows, caption=caption, notes=[tex_text(note)] if marked else []))
 
@@ -349,11 +353,16 @@ def _tipping(result: Result) -> Table:
             factor = _scale([v for v, _f, _q in sides], unit)
             at = [plain_number(v / factor, PLACES) for v, _f, _q in sides]
             percentiles = [None if q is None else plain_number(100 * q, 1) for _v, _f, q in sides]
+            if len(sides) == 2:  # two values that would read the same get more digits (100.0 or 100.0)
+                at = list(distinct(sides[0][0] / factor, sides[1][0] / factor, PLACES))
+                if None not in percentiles:
+                    percentiles = list(distinct(100 * sides[0][2], 100 * sides[1][2], 1))
             if len(sides) == 2:
                 joined = _("{low} or {high}") if sides[0][1] == "below" else _("{low} to {high}")
-                at_cell = "{" + joined.format(low=num(at[0]), high=num(at[1])) + "}"
-                q_cell = ("{" + joined.format(low=num(percentiles[0]), high=num(percentiles[1])) + "}"
-                          if None not in percentiles else NONE)
+                # the same to 6 decimals (both beyond the prior's range: 100.0 or 100.0) is one value
+                at_cell = at[0] if at[0] == at[1] else "{" + joined.format(low=num(at[0]), high=num(at[1])) + "}"
+                q_cell = (NONE if None in percentiles else percentiles[0] if percentiles[0] == percentiles[1]
+                          else "{" + joined.format(low=num(percentiles[0]), high=num(percentiles[1])) + "}")
             else:
                 at_cell = at[0] if at else NONE
                 q_cell = percentiles[0] if percentiles and percentiles[0] is not None else NONE
