@@ -199,6 +199,7 @@ MONTHS = {"January", "February", "March", "April", "May", "June", "July", "Augus
 def citations(text: str) -> set[tuple[str, str]]:
     """Every ``(Author Year)``, ``Author (Year)``, ``Author et al. (Year)``, ``A, B and C's (Year)`` of ``text``."""
     text = re.sub(r"[ \t]+", " ", html.unescape(re.sub(r"</?[a-zA-Z][^<>]*>", " ", text))).replace("\\_", "_")
+    text = text.replace("``", '"').replace("''", '"')  # LaTeX's quotes: a quoted title is no author
     text = text.split("\n## References")[0].split("\n## Références")[0]  # the list of references is no citation
     text = re.sub(rf",? (?:{'|'.join(MONTHS)}) (?=\d{{4}})", " ", text)  # (FutureSearch, Sept 2024)
     found = set()

@@ -140,7 +140,7 @@ def test_the_spread_driver_comes_from_the_sobol_ranking_ties_included(write):
 
 def test_the_tables_give_no_number_for_a_mean_that_is_no_summary(report):
     """outputs.csv leaves the mean and sd of a heavy-tailed output empty (mean_is_summary false), and the LaTeX
-    table says "no summary" there; summary.json keeps the numbers."""
+    table gives a dash marked (a) there, with the note under the table; summary.json keeps the numbers."""
     summary, _, result = report
     table = next(t for t in run_tables(result) if t.stem == "outputs")
     rows = {row["output"]: row for row in csv.DictReader(io.StringIO(table.to_csv()))}
@@ -149,4 +149,5 @@ def test_the_tables_give_no_number_for_a_mean_that_is_no_summary(report):
     assert float(rows["crossover_users"]["mean"]) > 0
     assert summary["outputs"]["break_even_users"]["mean"] > 0
     line = next(line for line in table.tex.splitlines() if line.startswith("Break-even monthly users"))
-    assert line.count(r"no summary\textsuperscript{a}") == 2, line
+    assert line.count(r"{---\textsuperscript{a}}") == 2, line
+    assert r"{\footnotesize (a) The tail of this output is too heavy" in table.tex

@@ -129,8 +129,8 @@ def test_sobol_csv_holds_every_index_with_its_interval(result, report):
     assert seen == len(rows) > 0
     assert clipped  # at this small a design some interval reaches past 0 or 1: the clipping is exercised
     tex = (report / "tables" / "sobol_indices.tex").read_text(encoding="utf-8")
-    ends = [float(v.strip("$")) for pair in re.findall(r"(\$?-?[\d.]+\$?) -- (\$?-?[\d.]+\$?)", tex) for v in pair]
-    assert ends and all(0.0 <= v <= 1.0 for v in ends), ends
+    ends = [float(v) for pair in re.findall(r"\\num\{(-?[\d.]+)\}--\\num\{(-?[\d.]+)\}", tex) for v in pair]
+    assert ends and all(0.0 <= v <= 1.0 for v in ends), [v for v in ends if not 0 <= v <= 1]
 
 
 def test_tipping_and_priors_csv(result, report):
@@ -200,7 +200,7 @@ def test_text_from_input_files_is_inert_in_latex(text):
 def test_a_priors_table_of_hostile_texts_is_balanced_and_escaped(label, source, unit):
     priors = Priors(inputs=(Prior("x", 1.0, Uniform(0, 2), source=source, label=label, unit=unit),))
     table = tables_module._priors(SimpleNamespace(spec=SimpleNamespace(priors=priors)))
-    body = table.tex.split("\\midrule\n", 1)[1].split("\\bottomrule", 1)[0]
+    body = table.tex.split("\\endfoot\n", 1)[1].split("\\end{longtable}", 1)[0]
     label_cell, _unit, _distribution, _point, source_cell = body.strip("\n").removesuffix(" \\\\").split(" & ")
     assert _balanced(table.tex)
     for cell in (label_cell, source_cell):
@@ -226,9 +226,14 @@ def test_every_tex_table_is_a_booktabs_tabular(report):
     for path in files:
         tex = path.read_text(encoding="utf-8")
         code = "\n".join(line for line in tex.splitlines() if not line.startswith("%"))
-        assert code.startswith("\\begin{tabular}") and code.rstrip().endswith("\\end{tabular}")
+        # a tabular, or a longtable for a table that may run over a page, in a group that sets siunitx
+        assert code.startswith("\\begingroup\n\\sisetup") and code.rstrip().endswith("\\endgroup")
+        assert re.search(r"\\begin\{(tabular|longtable)\}", code) and re.search(r"\\end\{(tabular|longtable)\}", code)
         assert code.index("\\toprule") < code.index("\\midrule") < code.index("\\bottomrule")
-        assert _balanced(code) and not re.search(r"\de[+-]?\d", code), path.name
+        # no e-notation shown: a number with an exponent is a cell of an S column, which siunitx sets as 4.09 x 10^9
+        shown = re.sub(r"(?m)^\\begin\{(tabular|longtable)\}.*$", "", code)
+        shown = re.sub(r"(?<=[&\n]) ?-?\d+(\.\d+)?e-?\d+ ?(?=&|\\\\)", "", shown)
+        assert _balanced(code) and not re.search(r"\de[+-]?\d", shown), path.name
 
 
 def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None, bib: Path | None = None) -> str:
@@ -238,8 +243,11 @@ def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None
     body = []
     for i, path in enumerate(tex_files):
         shutil.copy(path, work / f"t{i}.tex")
-        body.append(f"\\begin{{table}}\\centering\\tiny\\input{{t{i}.tex}}\\caption{{Table {i}}}\\end{{table}}"
-                    "\\clearpage")
+        if "\\begin{longtable}" in path.read_text(encoding="utf-8"):  # a longtable goes outside a float
+            body.append(f"\\input{{t{i}.tex}}\\clearpage")
+        else:
+            body.append(f"\\begin{{table}}\\centering\\tiny\\input{{t{i}.tex}}\\caption{{Table {i}}}\\end{{table}}"
+                        "\\clearpage")
     if methods is not None:
         shutil.copy(methods, work / "methods.tex")
         body.append("\\section{Methods}\\input{methods.tex}")
@@ -247,7 +255,7 @@ def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None
         shutil.copy(bib, work / "references.bib")
         body.append("\\bibliographystyle{plain}\\bibliography{references}")
     (work / "paper.tex").write_text("\\documentclass[a4paper,landscape]{article}\n\\usepackage[T1]{fontenc}\n"
-                                    "\\usepackage{booktabs}\n\\begin{document}\n" + "\n".join(body) +
+                                    "\\usepackage{booktabs,siunitx,longtable}\n\\begin{document}\n" + "\n".join(body) +
                                     "\n\\end{document}\n", encoding="utf-8")
     steps = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]]
     if bib is not None:
@@ -261,8 +269,16 @@ def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None
     return f"undefined citations: {undefined}" if undefined else ""
 
 
-needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not installed (Debian: apt-get install "
-                                    "texlive-latex-recommended); the LaTeX is checked for balance and escapes only")
+def _has_siunitx() -> bool:
+    kpsewhich = shutil.which("kpsewhich")
+    found = kpsewhich and subprocess.run([kpsewhich, "siunitx.sty"], capture_output=True, text=True).stdout.strip()
+    return bool(found)
+
+
+needs_pdflatex = pytest.mark.skipif(PDFLATEX is None or not _has_siunitx(),
+                                    reason="pdflatex or siunitx is not installed (Debian: apt-get install "
+                                    "texlive-latex-recommended texlive-science); the LaTeX is checked for balance and "
+                                    "escapes only")
 
 
 @needs_pdflatex
@@ -308,7 +324,7 @@ def test_comparison_tables_hold_each_scenarios_numbers(result, report, tmp_path)
     for table in tables.values():
         (tmp_path / f"{table.stem}.tex").write_text(table.tex, encoding="utf-8")
         assert _balanced(table.tex)
-    if PDFLATEX is not None:
+    if PDFLATEX is not None and _has_siunitx():
         assert _compile(tmp_path, sorted(tmp_path.glob("*.tex"))) == ""
 
 
@@ -379,4 +395,4 @@ def test_a_months_grid_shorter_than_six_points_is_tabled_by_month(tmp_path):
         rows = _csv(out / "tables" / f"outputs_by_months_{name}.csv")
         assert [float(r["months"]) for r in rows] == [0.0, 12.0, 24.0]
     tex = (out / "tables" / f"outputs_by_months_{gridded[0]}.tex").read_text()
-    assert "Months &" in tex and "\n24 & " in tex and "Monthly users" not in tex
+    assert "Months}" in tex and "\n24 & " in tex and "Monthly users" not in tex

@@ -7,8 +7,12 @@ spaces, <=, >=, the minus sign, ...) to their LaTeX spelling. Numbers are the re
 (:mod:`mcsim.report.text`), turned into LaTeX by :func:`tex_number`: ``6 million``,
 ``\\$40.0 million``, ``56.3\\,\\%``, ``$3.20\\times10^{-5}$``, never ``6e6``.
 
-A table is a bare ``tabular`` (booktabs rules), to be ``\\input{}`` into a ``table``
-environment the author writes, with its own caption and label.
+A table is a booktabs ``tabular`` to be ``\\input{}`` into a ``table`` environment the author
+writes, with its own caption and label, or, for a table that may run over a page, a ``longtable``
+to be ``\\input{}`` where it goes. Numbers are in siunitx ``S`` columns (aligned on the decimal
+mark, one precision per column) or ``\\num``; units are in the heads; a note marked in a table is
+printed under it. The comment at the top of each file says its width: one column (it fits 8.5 cm)
+or the full text width (17 cm), and the packages it needs (booktabs, siunitx, longtable).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from collections.abc import Sequence
 
 from mcsim.i18n import language
 
-__all__ = ["tabular", "tex_number", "tex_scientific", "tex_text"]
+__all__ = ["distinct", "head", "interval", "num", "plain_number", "s_column", "scientific_number", "tabular",
+           "tex_number", "tex_scientific", "tex_text"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -42,7 +47,37 @@ def tex_text(text: object) -> str:
     ``50 % & $20`` becomes ``50 \\% \\& \\$20``; a backslash becomes ``\\textbackslash{}``, so
     no command, group or math mode can be opened from an input file.
     """
-    return _escape(_SPACES.sub(" ", _CONTROL.sub(" ", str(text))).strip()).replace(r" \%", r"\,\%")
+    text = _quotes(_escape(_SPACES.sub(" ", _CONTROL.sub(" ", str(text))).strip()).replace(r" \%", r"\,\%"))
+    return _URL.sub(_breakable, text)
+
+
+_URL = re.compile(r"https?://[^\s(){}]*[^\s(){}.,;:!?']")
+
+
+def _breakable(found: re.Match) -> str:
+    """An address that may break after each / . or -, its colon kept as it is (French babel would space it)."""
+    address = re.sub(r"(?<=[/.-])(?=.)", r"\\allowbreak{}", found.group())
+    return f"{{\\ifdefined\\NoAutoSpacing\\NoAutoSpacing\\fi {address}}}"
+
+
+_STRAIGHT = re.compile(r'"')
+
+
+def _quotes(text: str) -> str:
+    """Straight double quotes as typeset quotes: ``...'' in English, « ... » with no-break spaces in French.
+
+    They open and close in turn; a last one without its pair opens (and a reader sees it).
+    """
+    french = language() == "fr"
+    marks = iter(range(len(text)))
+
+    def mark(_found: re.Match) -> str:
+        opening = next(marks) % 2 == 0
+        if french:
+            return "«~" if opening else "~»"
+        return "``" if opening else "''"
+
+    return _STRAIGHT.sub(mark, text)
 
 
 def _escape(text: str) -> str:
@@ -82,8 +117,81 @@ def tex_number(said: str) -> str:
     return _MINUS.sub("$-$", "".join(parts)).replace(r" \%", r"\,\%").replace(r"\,\,\%", r"\,\%")
 
 
-def tabular(columns: str, header: Sequence[str], rows: Sequence[Sequence[str] | str], *,
-            caption: str = "") -> str:
+def num(text: str) -> str:
+    """A number written with a point (``-4.33``, ``0.989``) as siunitx's ``\\num``: in the report's decimal mark."""
+    return f"\\num{{{text}}}"
+
+
+def plain_number(value: float, places: int) -> str:
+    """``value`` to ``places`` decimals with a point and no grouping, for siunitx; never a negative zero."""
+    text = f"{value:.{places}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def distinct(low: float, high: float, places: int) -> tuple[str, str]:
+    """``low`` and ``high`` to ``places`` decimals (see :func:`plain_number`), or to more, up to 6, where the two
+    would read the same at ``places`` (0.989 and 0.989 are 0.9890 and 0.9894)."""
+    for more in range(places, max(places, 6) + 1):
+        a, b = plain_number(low, more), plain_number(high, more)
+        if a != b:
+            return a, b
+    return plain_number(low, places), plain_number(high, places)
+
+
+def interval(low: float, high: float, places: int) -> str:
+    """``low--high`` as ``\\num{low}--\\num{high}`` to ``places`` decimals, or more where the two would read the
+    same (0.989--0.989 is 0.9890--0.9894); a single value where they are the same to 6 decimals."""
+    a, b = distinct(low, high, places)
+    return f"{num(a)}--{num(b)}" if a != b else num(a)
+
+
+def s_column(cells: Sequence[str], extra: str = "") -> str:
+    """An siunitx ``S`` column whose ``table-format`` holds every number of ``cells`` (braced cells are text),
+    numbers written with a point and maybe an exponent (``4.09e9``)."""
+    whole, places, sign, power, power_sign = 1, 0, False, 0, False
+    for cell in cells:
+        if not cell or cell.startswith("{"):
+            continue
+        mantissa, _e, exponent = cell.partition("e")
+        sign = sign or mantissa.startswith("-")
+        integer, _point, decimals = mantissa.lstrip("-").partition(".")
+        whole, places = max(whole, len(integer)), max(places, len(decimals))
+        if exponent:
+            power, power_sign = max(power, len(exponent.lstrip("-"))), power_sign or exponent.startswith("-")
+    form = f"{'-' if sign else ''}{whole}" + (f".{places}" if places else "")
+    if power:
+        form += f"e{'-' if power_sign else ''}{power}"
+    return f"S[table-format={form}{extra}]"
+
+
+def scientific_number(value: float, places: int = 2) -> str:
+    """``value`` as a mantissa with ``places`` decimals and a power of ten, for siunitx: ``4.09e9``, ``-3.84e-4``."""
+    if value == 0:
+        return f"{0:.{places}f}e0"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = value / 10**exponent
+    if round(abs(mantissa), places) >= 10:
+        exponent, mantissa = exponent + 1, mantissa / 10
+    return f"{mantissa:.{places}f}e{exponent}"
+
+
+def head(text: str, width: float | None = None) -> str:
+    """A column head (LaTeX): braced (an ``S`` column reads it as text), set in a box ``width`` cm wide where
+    given, centred and broken over lines as needed."""
+    if width is None:
+        return f"{{{text}}}"
+    return f"\\multicolumn{{1}}{{c}}{{\\parbox[b]{{{width}cm}}{{\\centering\\hspace{{0pt}}{text}}}}}"
+
+
+def _setup() -> str:
+    """siunitx set to the report's language: a decimal comma and thin-space groups in French."""
+    if language() == "fr":
+        return r"\sisetup{output-decimal-marker={,},group-separator={\,},group-minimum-digits=4}"
+    return r"\sisetup{output-decimal-marker={.},group-separator={,},group-minimum-digits=4}"
+
+
+def tabular(columns: str, header: Sequence[str] | str, rows: Sequence[Sequence[str] | str], *,
+            caption: str = "", notes: Sequence[str] = (), one_column: bool = False, long: bool = False) -> str:
     """A booktabs ``tabular``: ``\\toprule``, the header, ``\\midrule``, the rows, ``\\bottomrule``.
 
     Parameters
@@ -97,16 +205,39 @@ def tabular(columns: str, header: Sequence[str], rows: Sequence[Sequence[str] | 
         ``\\midrule`` or a ``\\multicolumn`` heading), written as it is.
     caption : str
         A suggested caption, plain text: written as a comment above the table.
+    notes : sequence of str
+        Notes (already LaTeX) marked in the table, printed under it.
+    one_column : bool
+        Whether the table fits one column (8.5 cm); else the full text width (17 cm).
+    long : bool
+        A ``longtable``, whose head repeats on each page (a table that may run over a page).
     """
     lines = []
     if caption:
         lines += [f"% {line}" for line in _wrap(tex_text(caption))]
+    lines.append("% Width: one column (8.5 cm)." if one_column else "% Width: full text width (17 cm).")
+    if long:
+        lines.append("% A longtable (it may run over pages): \\input{this file} where it goes, outside any table "
+                     "environment; it needs \\usepackage{booktabs,siunitx,longtable}.")
+    else:
         lines.append("% Input this file inside a table environment: \\begin{table} \\caption{...} "
-                     "\\input{this file} \\end{table}; it needs \\usepackage{booktabs}.")
-    lines += [f"\\begin{{tabular}}{{{columns}}}", r"\toprule", " & ".join(header) + r" \\", r"\midrule"]
+                     "\\input{this file} \\end{table}; it needs \\usepackage{booktabs,siunitx}.")
+    environment = "longtable" if long else "tabular"
+    heads = header if isinstance(header, str) else " & ".join(header) + r" \\"
+    lines += [r"\begingroup", _setup()]
+    if one_column:
+        lines.append(r"\setlength{\tabcolsep}{4pt}")
+    lines += [f"\\begin{{{environment}}}{{{columns}}}", r"\toprule", heads, r"\midrule"]
+    if long:
+        lines += [r"\endhead", r"\bottomrule", r"\endfoot"]
     for row in rows:
         lines.append(row if isinstance(row, str) else " & ".join(row) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
+    if not long:
+        lines.append(r"\bottomrule")
+    lines.append(f"\\end{{{environment}}}")
+    if notes:
+        lines.append(r"\par\smallskip{\footnotesize " + r"\par ".join(notes) + r"\par}")
+    lines.append(r"\endgroup")
     return "\n".join(lines) + "\n"
 
 

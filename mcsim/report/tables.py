@@ -3,10 +3,13 @@
 The CSV files are UTF-8 with a header row of fixed identifiers (``p05``, ``ci95_low``...; the
 same in every language, so scripts can rely on them), a unit in a column of its own or in the
 header, and plain numbers in full precision (Python's shortest round-trip form; ``inf`` for an
-infinite value, an empty cell for none). The ``.tex`` files hold a bare ``tabular`` in the
-report's language, with numbers as a paper writes them (:mod:`mcsim.report.latex`), to be
-``\\input{}`` into a ``table`` environment with the author's caption; a suggested caption is a
-comment at its top.
+infinite value, an empty cell for none). The ``.tex`` files hold a booktabs table in the report's
+language (:mod:`mcsim.report.latex`): numbers in siunitx ``S`` columns, one precision per column,
+units in the heads, notes under the table; a ``tabular`` to be ``\\input{}`` into a ``table``
+environment with the author's caption, or a ``longtable`` for a table that may run over a page
+(claims, priors, tipping points, Sobol indices, claims by scenario). Every table fits a text 17 cm
+wide; ``<output>_by_scenario`` fits one column, 8.5 cm. A suggested caption and the width are
+comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
 output over the users grid), ``claims``, ``sobol_indices``, ``tipping_points`` and ``priors``;
@@ -25,11 +28,22 @@ from typing import Any
 
 import numpy as np
 
-from mcsim.i18n import _
-from mcsim.report.latex import tabular, tex_number, tex_text
+from mcsim.i18n import N_, _, language
+from mcsim.report.latex import (
+    distinct,
+    head,
+    interval,
+    num,
+    plain_number,
+    s_column,
+    scientific_number,
+    tabular,
+    tex_number,
+    tex_text,
+)
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.priors_words import describe_distribution
-from mcsim.report.text import decimal, fixed, format_value, input_label, names_its_unit, number, percent
+from mcsim.report.text import claim_text, decimal, input_label, names_its_unit, number
 from mcsim.report.verdict import claim_condition, tipping_cells
 from mcsim.result import Result
 
@@ -79,29 +93,94 @@ def write_tables(tables: Iterable[Table], folder: Path) -> None:
         (folder / f"{table.stem}.tex").write_text(table.tex, encoding="utf-8")
 
 
-def _value(value: float | None, unit: str, digits: int = 3, *, unit_shown: bool = False) -> str:
-    """A number in its unit, in LaTeX: '5.41 million', '\\$40.0 million', '56.3\\,\\%'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "---"
+#: The scales a column or a row of numbers is shown in, largest first: (factor, its words with and without a unit).
+_SCALES = ((1e9, N_("{unit}, in billions"), N_("in billions")), (1e6, N_("{unit}, in millions"), N_("in millions")),
+           (1e3, N_("{unit}, in thousands"), N_("in thousands")))
+PLACES = 2  # decimals of a scaled number in a table: 3 significant digits at least between 1 and 1000
+INFINITE = r"{$\infty$}"
+NONE = "{---}"
+
+
+def _is_share(unit: str) -> bool:
+    return "share" in (unit or "")
+
+
+def _scale(values: Iterable[float | None], unit: str) -> float:
+    """The factor a row or column of values in ``unit`` is shown in: 100 for a share (in %), else a power of 1000
+    that brings the largest below 1000 (and no smaller than 1), or of 1/1000 that brings it to 1 or more."""
+    if _is_share(unit):
+        return 0.01
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite:
+        return 1.0
+    top = max(finite)
+    for factor, _with, _without in _SCALES:
+        if top >= factor:
+            return factor
+    factor = 1.0
+    while top < factor and factor > 1e-12:
+        factor /= 1000
+    return factor
+
+
+def _says_unit(label: str, unit: str) -> bool:
+    """Whether ``label`` (in the report's language) already says ``unit``, in English or in that language."""
+    return bool(label) and (names_its_unit(label, unit) or names_its_unit(label, _(unit)))
+
+
+def _scaled_unit(unit: str, factor: float, *, label: str = "") -> str:
+    """The unit of numbers shown at ``factor`` (LaTeX): '%', 'USD per month, in millions', '$10^{-3}$ USD per
+    prompt', 'in millions'; empty where a label already says its unit and no scale is needed."""
+    if _is_share(unit):
+        return r"\%"
+    words = "" if not unit or _says_unit(label, unit) else tex_text(_(unit))
+    for size, with_unit, without in _SCALES:
+        if factor == size:
+            return tex_text(_(with_unit).format(unit=_(unit))) if words else tex_text(_(without))
+    if factor < 1:
+        power = f"$10^{{{round(math.log10(factor))}}}$"
+        return f"{power}~{words}" if words else power
+    return words
+
+
+def _with_unit(label: str, unit: str) -> str:
+    """A label (LaTeX) with its unit (LaTeX) in parentheses, if any."""
+    return _("{label} ({unit})").format(label=label, unit=unit) if unit else label
+
+
+def _cell(value: float | None, factor: float = 1.0, places: int = PLACES) -> str:
+    """A number for an ``S`` column: ``value / factor`` to ``places`` decimals; infinity and none as text."""
+    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+        return NONE
     if math.isinf(value):
-        return tex_text(_("infinite") if value > 0 else _("minus infinity"))
-    return tex_number(format_value(float(value), unit, digits, unit_shown=unit_shown))
+        return INFINITE if value > 0 else r"{$-\infty$}"
+    return plain_number(float(value) / factor, places)
 
 
-def _share(value: float | None, digits: int = 1) -> str:
-    """A share as a percentage in LaTeX: '26.1\\,\\%'."""
-    if value is None or math.isnan(value):
-        return "---"
-    return tex_number(percent(value, digits))
+def _share_cell(value: float | None) -> str:
+    """A share in % to one decimal, for an ``S`` column."""
+    return _cell(value, 0.01, 1)
+
+
+def _column(values: Sequence[float | None], unit: str, *, label: str = "") -> tuple[list[str], str]:
+    """A column of numbers in ``unit`` for an ``S`` column, with the unit its head says (LaTeX): scaled to one power
+    of 1000 with two decimals, or, where they span more than three orders of magnitude, with three significant
+    digits and a power of ten each (one precision either way)."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if _is_share(unit) or not finite or max(finite) / min(finite) < 1000:
+        factor = _scale(values, unit)
+        return [_cell(v, factor) for v in values], _scaled_unit(unit, factor, label=label)
+    words = "" if not unit or _says_unit(label, unit) else tex_text(_(unit))
+    return [_cell(v) if v is None or not math.isfinite(v) else scientific_number(float(v)) for v in values], words
+
+
+def _quantile_heads() -> tuple[str, str, str]:
+    """The heads of the median and the 5th and 95th percentiles, in the report's language."""
+    return _("Median"), _("5th percentile"), _("95th percentile")
 
 
 def _probability(value: float) -> str:
-    return tex_number(fixed(value, 3))
-
-
-def _label_with_unit(label: str, unit: str) -> str:
-    """'Total training cost (USD)'; a label that says its unit is left alone."""
-    return label if not unit or names_its_unit(label, unit) else f"{label} ({unit})"
+    return plain_number(value, 3)
 
 
 # --- the run's tables --------------------------------------------------------------------------------
@@ -128,23 +207,25 @@ def _outputs(result: Result) -> Table:
         # a mean that is no summary (heavy tail) is not given as a number beside the quantiles (summary.json keeps it)
         mean, sd = (None, None) if summary is False else (s.mean, s.sd)
         rows.append((out.name, out.label, out.unit, mean, sd, s.p50, s.p05, s.p95, s.p_never, summary))
-        mark = r"\textsuperscript{a}" if summary is False else ""
-        marked = marked or bool(mark)
-        never = _share(float(s.p_never)) if s.p_never is not None else "---"
-        none = tex_text(_("no summary")) + mark
-        tex_rows.append([tex_text(_label_with_unit(_(out.label), _(out.unit))), _value(s.p50, out.unit),
-                         _value(s.p05, out.unit), _value(s.p95, out.unit),
-                         _value(mean, out.unit) if mark == "" else none, _value(sd, out.unit) if mark == "" else none,
-                         never])
+        marked = marked or summary is False
+        factor = _scale((s.p50, s.p05, s.p95, mean, sd), out.unit)
+        label = _(out.label)
+        none = r"{---\textsuperscript{a}}" if summary is False else NONE
+        tex_rows.append([_with_unit(tex_text(label), _scaled_unit(out.unit, factor, label=label)),
+                         *(_cell(v, factor) for v in (s.p50, s.p05, s.p95)),
+                         *(_cell(v, factor) if summary is not False else none for v in (mean, sd)),
+                         _share_cell(float(s.p_never)) if s.p_never is not None else NONE])
     caption = _("Statistics of the outputs over {samples} samples. Quantiles are over every sample, infinite "
                 "values included; means and standard deviations are over the finite samples.").format(
                     samples=decimal(result.samples))
-    if marked:
-        caption += " " + _("(a) The tail of this output is too heavy for its mean to summarise it: neither its mean "
-                           "nor its sd is given.")
-    header_tex = [tex_text(_(h)) for h in ("Output", "Median", "5th percentile", "95th percentile", "Mean",
-                                           "Standard deviation", "Infinite")]
-    return Table("outputs", header, tuple(rows), tabular("p{4.4cm}rrrrrr", header_tex, tex_rows, caption=caption))
+    note = _("(a) The tail of this output is too heavy for its mean to summarise it: neither its mean nor its sd is "
+             "given.")
+    heads = [head(tex_text(_("Output"))),
+             *(head(tex_text(h), 1.6) for h in (*_quantile_heads(), _("Mean"), _("Standard deviation"))),
+             head(tex_text(_("Infinite (%)")), 1.4)]
+    columns = "@{}" + _ragged(4.4) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
+    return Table("outputs", header, tuple(rows),
+                 tabular(columns, heads, tex_rows, caption=caption, notes=[tex_text(note)] if marked else []))
 
 
 def _per_user(result: Result) -> list[Table]:
@@ -158,19 +239,35 @@ def _per_user(result: Result) -> list[Table]:
         s = result.outputs[out.name]
         positive = s.p_positive is not None
         header = (grid.name, "unit", "mean", "sd", "median", "p05", "p95") + (("share_positive",) if positive else ())
-        rows, tex_rows = [], []
+        rows = []
+        stats = (s.p50, s.p05, s.p95, s.mean)
+        at_cells, at_unit = _column([float(v) for v in result.spec.grid_values], "" if months else "users",
+                                    label=_("Monthly users"))
+        if months and all(float(v).is_integer() for v in result.spec.grid_values):  # whole months as they are
+            at_cells = [str(int(v)) for v in result.spec.grid_values]
+        cells, unit = _column([float(v[i]) for v in stats for i in range(len(result.spec.grid_values))], out.unit,
+                              label=_(out.label))
+        n = len(result.spec.grid_values)
+        tex_rows = []
         for i, at in enumerate(result.spec.grid_values):
             row = (at, out.unit, s.mean[i], s.sd[i], s.p50[i], s.p05[i], s.p95[i])
             rows.append(row + ((s.p_positive[i],) if positive else ()))
-            cells = [_value(at, grid.name), *(_value(float(v[i]), out.unit) for v in (s.p50, s.p05, s.p95, s.mean))]
-            tex_rows.append(cells + ([_share(float(s.p_positive[i]))] if positive else []))
-        heads = ["Months" if months else "Monthly users", "Median", "5th percentile", "95th percentile", "Mean"] + (
-            ["Share above zero"] if positive else [])
+            tex_rows.append([at_cells[i], *(cells[k * n + i] for k in range(4))]
+                            + ([_share_cell(float(s.p_positive[i]))] if positive else []))
+        width = 2.0
+        first = (tex_text(_("Months")) if months else _with_unit(tex_text(_("Monthly users")), at_unit))
+        value_heads = [head(tex_text(h), width) for h in (*_quantile_heads(), _("Mean"))]
+        spanning = _with_unit(tex_text(_(out.label)), unit)
+        heads = (f"& \\multicolumn{{4}}{{c}}{{\\parbox{{{4 * width + 1:.2f}cm}}{{\\centering {spanning}}}}}"
+                 + (" &" if positive else "") + r" \\" + "\n\\cmidrule(lr){2-5}\n"
+                 + " & ".join([head(first, 2.0), *value_heads]
+                              + ([head(tex_text(_("Above zero (%)")), width)] if positive else [])) + r" \\")
+        columns = "@{}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(len(tex_rows[0]))) + "@{}"
         caption = (_("{label} ({unit}) at each month of the run's grid, over {samples} samples.") if months else
                    _("{label} ({unit}) at each number of monthly users of the run, over {samples} samples.")).format(
             label=_(out.label), unit=_(out.unit), samples=decimal(result.samples))
         tables.append(Table(f"outputs_by_{grid.name}_{out.name}", header, tuple(rows),
-                            tabular("r" * len(heads), [tex_text(_(h)) for h in heads], tex_rows, caption=caption)))
+                            tabular(columns, heads, tex_rows, caption=caption)))
     return tables
 
 
@@ -183,17 +280,25 @@ def _claims(result: Result) -> Table:
         said, reached = term(c.probability), straddle(c.probability, c.ci95)
         rows.append((name, c.claim.text, test, c.probability, c.se, c.ci95[0], c.ci95[1], said,
                      " and ".join(reached), c.holds_at_point, c.samples))
-        interval = f"{_probability(c.ci95[0])}--{_probability(c.ci95[1])}"
         words = _(said) + ("" if not reached else " " + _("(its interval reaches {terms})").format(
             terms=_(" and ").join(_(t) for t in reached)))
-        tex_rows.append([tex_text(c.claim.text or test), tex_text(test), _probability(c.probability), interval,
+        text = claim_text(c.claim)
+        claim = f"{tex_text(text)}\\newline{{\\footnotesize {tex_text(test)}}}" if text else tex_text(test)
+        tex_rows.append([claim, _probability(c.probability), f"{{{interval(c.ci95[0], c.ci95[1], 3)}}}",
                          tex_text(words), tex_text(_("holds") if c.holds_at_point else _("fails"))])
     caption = _("Probability of each claim over {samples} samples, with its 95 % Wilson score interval, in words on "
                 "the IPCC's calibrated likelihood scale (Mastrandrea et al. 2010), and whether it holds with every "
                 "input at its point value.").format(samples=decimal(result.samples))
-    heads = ["Claim", "Test", "Probability", "95 % interval", "Likelihood", "At the points"]
-    return Table("claims", header, tuple(rows),
-                 tabular("p{4cm}p{4cm}rlp{2.6cm}l", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
+    heads = [head(tex_text(_("Claim (its test below it)"))), head(tex_text(_("Probability")), 1.7),
+             head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood"))),
+             head(tex_text(_("With every input at its point")), 1.8)]
+    columns = "@{}" + _ragged(6.2) + "S[table-format=1.3]c" + _ragged(2.6) + "c@{}"
+    return Table("claims", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
+
+
+def _ragged(width: float) -> str:
+    """A paragraph column ``width`` cm wide, set ragged right (long words and addresses break less badly)."""
+    return f">{{\\raggedright\\arraybackslash\\hspace{{0pt}}}}p{{{width}cm}}"
 
 
 def _priors(result: Result) -> Table:
@@ -207,20 +312,27 @@ def _priors(result: Result) -> Table:
         rows.append((prior.name, input_label(prior), prior.unit, prior.distribution.family, params, words,
                      prior.point, prior.source, " ".join(prior.cite)))
         cite = f"~\\cite{{{','.join(prior.cite)}}}" if prior.cite else ""
-        tex_rows.append([tex_text(input_label(prior)), tex_text(_(prior.unit)) if prior.unit else "---",
-                         tex_number(words), _value(prior.point, prior.unit, unit_shown=True),
+        factor = _scale([prior.point], prior.unit)
+        unit = _scaled_unit(prior.unit, factor) if prior.unit else ""
+        tex_rows.append([tex_text(input_label(prior)), unit or "---", tex_number(words), _cell(prior.point, factor),
                          tex_text(prior.source) + cite])
     caption = _("The priors ({file}): each input's distribution, its point value (used for the tipping points) and "
                 "the source of its numbers.").format(file=Path(priors.file).name)
-    heads = ["Input", "Unit", "Distribution", "Point", "Source"]
-    return Table("priors", header, tuple(rows),
-                 tabular("p{2.6cm}p{1.8cm}p{3.6cm}rp{6.2cm}", [tex_text(_(h)) for h in heads], tex_rows,
-                         caption=caption))
+    heads = [*(head(tex_text(h)) for h in (_("Input"), _("Unit"), _("Distribution"))), head(tex_text(_("Point")), 1.4),
+             head(tex_text(_("Source")))]
+    columns = ("@{}" + _ragged(2.5) + _ragged(1.9) + _ragged(3.6) + s_column([r[3] for r in tex_rows])
+               + _ragged(5.6) + "@{}")
+    return Table("priors", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
 
 
 def _input_names(result: Result) -> dict[str, tuple[str, str]]:
     """Each input's label (in the report's language) and unit, by name."""
     return {prior.name: (input_label(prior), prior.unit) for prior in result.spec.priors.inputs}
+
+
+def _group(columns: int, text: str, width: float) -> str:
+    """A row of its own over ``columns`` columns: ``text`` (LaTeX) in italics, in a paragraph ``width`` cm wide."""
+    return f"\\multicolumn{{{columns}}}{{@{{}}{_ragged(width)}}}{{\\emph{{{text}}}}} \\\\"
 
 
 def _tipping(result: Result) -> Table:
@@ -229,26 +341,47 @@ def _tipping(result: Result) -> Table:
               "other_flip", "other_fails", "other_quantile", "holds_at_point")
     rows, tex_rows = [], []
     for claim, cv in result.verdict.claims.items():
-        text = result.claims[claim].claim.text or claim_condition(result.claims[claim], result)
-        tex_rows.append(f"\\multicolumn{{5}}{{l}}{{\\emph{{{tex_text(text)}}}}} \\\\")
+        c = result.claims[claim]
+        tex_rows.append(_group(5, tex_text(claim_text(c.claim) or claim_condition(c, result)), 12.5))
         for t in cv.tipping:
             label, unit = names.get(t.input, (t.input, ""))
             share = t.failing_share
             rows.append((claim, t.input, label, unit, t.value, t.fails, t.quantile, share, t.method, t.other_flip,
                          t.other_fails, t.other_quantile, t.holds_at_point))
-            side, at, percentile = tipping_cells(t, lambda v, u=unit: _value(v, u, unit_shown=True))
-            tex_rows.append([r"\quad " + tex_text(label), tex_text(side), at or "---",
-                             tex_number(percentile) if percentile else "---",
-                             _probability(share) if share is not None else "---"])
+            side = tipping_cells(t, str)[0]
+            sides = t.sides
+            factor = _scale([v for v, _f, _q in sides], unit)
+            at = [plain_number(v / factor, PLACES) for v, _f, _q in sides]
+            percentiles = [None if q is None else plain_number(100 * q, 1) for _v, _f, q in sides]
+            if len(sides) == 2:  # two values that would read the same get more digits (100.0 or 100.0)
+                at = list(distinct(sides[0][0] / factor, sides[1][0] / factor, PLACES))
+                if None not in percentiles:
+                    percentiles = list(distinct(100 * sides[0][2], 100 * sides[1][2], 1))
+            if len(sides) == 2:
+                joined = _("{low} or {high}") if sides[0][1] == "below" else _("{low} to {high}")
+                # the same to 6 decimals (both beyond the prior's range: 100.0 or 100.0) is one value
+                at_cell = at[0] if at[0] == at[1] else "{" + joined.format(low=num(at[0]), high=num(at[1])) + "}"
+                q_cell = (NONE if None in percentiles else percentiles[0] if percentiles[0] == percentiles[1]
+                          else "{" + joined.format(low=num(percentiles[0]), high=num(percentiles[1])) + "}")
+            else:
+                at_cell = at[0] if at else NONE
+                q_cell = percentiles[0] if percentiles and percentiles[0] is not None else NONE
+            scaled = _scaled_unit(unit, factor, label=label) if sides else ""
+            tex_rows.append([r"\quad " + _with_unit(tex_text(label), scaled), tex_text(side), at_cell, q_cell,
+                             _probability(share) if share is not None else NONE])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
     caption = _("Tipping points: the value of each input at which the claim flips, every other input at its point "
                 "value; where that value sits in the input's prior (percentile), and the prior's probability of the "
                 "side where the claim fails.")
-    heads = ["Input", "The claim fails", "At", "Percentile", "P(failing side)"]
-    return Table("tipping_points", header, tuple(rows),
-                 tabular("llrrr", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
+    heads = [head(tex_text(_("Input (unit of its tipping point)"))), head(tex_text(_("The claim fails")), 2.2),
+             head(tex_text(_("At")), 1.6), head(tex_text(_("Percentile")), 1.6),
+             head(tex_text(_("P(failing side)")), 1.8)]
+    cells = [r for r in tex_rows if not isinstance(r, str)]
+    columns = ("@{}" + _ragged(6.0) + _ragged(2.2) + s_column([r[2] for r in cells]) + s_column([r[3] for r in cells])
+               + "S[table-format=1.3]@{}")
+    return Table("tipping_points", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
 
 
 def _sobol(result: Result) -> Table:
@@ -260,14 +393,17 @@ def _sobol(result: Result) -> Table:
     rows, tex_rows = [], []
     for target in sensitivity.targets:
         t = target.target
-        what = (result.claims[t.key].claim.text or t.key) if t.kind == "claim" and t.key in result.claims \
-            else _(t.label or t.output)
-        kind = _("claim") if t.kind == "claim" else _("output")
-        tex_rows.append(f"\\multicolumn{{5}}{{l}}{{\\emph{{{tex_text(f'{kind}: {what}')}}}}} \\\\")
+        if t.kind == "claim":
+            what = claim_text(result.claims[t.key].claim) or t.key if t.key in result.claims else t.key
+            title = _("Claim: {text}").format(text=what)
+        else:
+            title = _("Output: {label}").format(label=_(t.label or t.output))
+        tex_rows.append(_group(5, tex_text(title), 12.5))
         ix = target.indices
         if ix is None:
             rows.append((t.key, t.kind, t.transform, None, None, None, None, None, None, None, None, conf, None, None))
-            tex_rows.append(f"\\multicolumn{{5}}{{l}}{{\\quad {tex_text(target.undefined or _('undefined'))}}} \\\\")
+            tex_rows.append(_group(5, r"\quad " + tex_text(target.undefined or _("undefined")), 12.5)
+                            .replace(r"\emph", ""))
             continue
         for j in np.argsort(-ix.ST, kind="stable"):
             name = ix.names[j]
@@ -275,9 +411,10 @@ def _sobol(result: Result) -> Table:
             (s1_low, s1_high), (st_low, st_high) = index_interval(s1, s1c), index_interval(st, stc)
             rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1_low, s1_high,
                          st, st_low, st_high, conf, ix.base_samples, target.converged))
-            tex_rows.append([r"\quad " + tex_text(names.get(name, (name, ""))[0]), _index(s1),
-                             f"{_index(s1_low)} -- {_index(s1_high)}", _index(st),
-                             f"{_index(st_low)} -- {_index(st_high)}"])
+            # an index whose whole interval lies below 0 is shown at 0 (its clipped ends cross: 0 and -0.002)
+            tex_rows.append([r"\quad " + tex_text(names.get(name, (name, ""))[0]), plain_number(s1, 2),
+                             "{" + interval(s1_low, max(s1_high, s1_low), 2) + "}", plain_number(st, 2),
+                             "{" + interval(st_low, max(st_high, st_low), 2) + "}"])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
@@ -285,20 +422,16 @@ def _sobol(result: Result) -> Table:
                 "claim (a claim through its indicator), inputs by decreasing ST; an interval is clipped to [0, 1], "
                 "where an index lies. On a Saltelli design of its own, seed {seed}.").format(
                     level=number(100 * conf), seed=sensitivity.seed)
-    heads = ["Input", "S1", "Interval", "ST", "Interval"]
-    return Table("sobol_indices", header, tuple(rows),
-                 tabular("lrcrc", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
+    interval_head = tex_text(_("{level} % interval").format(level=number(100 * conf)))
+    heads = [head(tex_text(_("Input"))), head("S1"), head(interval_head, 2.6), head("ST"), head(interval_head, 2.6)]
+    cells = [r for r in tex_rows if not isinstance(r, str)]
+    columns = "@{}" + _ragged(7.0) + s_column([r[1] for r in cells]) + "c" + s_column([r[3] for r in cells]) + "c@{}"
+    return Table("sobol_indices", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
 
 
 def index_interval(value: float, half: float) -> tuple[float, float]:
     """An index's interval, ``value`` +/- ``half``, clipped to [0, 1]: an index is a share of a variance."""
     return max(value - half, 0.0), min(value + half, 1.0)
-
-
-def _index(value: float) -> str:
-    """A Sobol index to two decimals, a minus sign in math mode."""
-    text = fixed(value, 2)
-    return f"${text}$" if text.startswith("-") else text
 
 
 # --- the comparison's tables -----------------------------------------------------------------------------
@@ -311,26 +444,32 @@ def comparison_tables(data: dict) -> list[Table]:
     names: list[str] = []
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
+    french = language() == "fr"
     rows, tex_rows = [], []
     for name in names:
-        text = next((s["claims"][name].get("text") for s in scenarios if s["claims"].get(name, {}).get("text")), name)
-        tex_rows.append(f"\\multicolumn{{4}}{{l}}{{\\emph{{{tex_text(text)}}}}} \\\\")
+        said = [s["claims"][name] for s in scenarios if name in s["claims"]]
+        text = next((c.get("text") for c in said if c.get("text")), name)
+        if french:  # a claim's French text, where the summary carries it
+            text = next((c.get("text_fr") for c in said if c.get("text_fr")), text)
+        tex_rows.append(_group(4, tex_text(text), 14))
         for s in scenarios:
             c = s["claims"].get(name)
             if c is None or c.get("probability") is None:
                 continue
             p, (low, high) = c["probability"], c["ci95"]
             rows.append((s["stem"], s["title"], name, c.get("text"), p, low, high, term(p), c.get("holds_at_point")))
-            tex_rows.append([r"\quad " + tex_text(s["title"]), _probability(p),
-                             f"{_probability(low)}--{_probability(high)}", tex_text(_(term(p)))])
+            tex_rows.append([r"\quad " + tex_text(s["title"]), _probability(p), "{" + interval(low, high, 3) + "}",
+                             tex_text(_(term(p)))])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
     caption = _("Each claim's probability by scenario, with its 95 % Wilson score interval and its term on the "
                 "IPCC's calibrated likelihood scale.")
-    heads = ["Scenario", "Probability", "95 % interval", "Likelihood"]
+    heads = [head(tex_text(_("Scenario"))), head(tex_text(_("Probability")), 1.7),
+             head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
+    columns = "@{}" + _ragged(8.6) + "S[table-format=1.3]c" + _ragged(3.0) + "@{}"
     tables = [Table("claims_by_scenario", header, tuple(rows),
-                    tabular("lrll", [tex_text(_(h)) for h in heads], tex_rows, caption=caption))]
+                    tabular(columns, heads, tex_rows, caption=caption, long=True))]
     groups = data.get("groups") or [{"scenarios": [s["stem"] for s in scenarios], "focus": data.get("focus")}]
     for group in groups:  # one model's scenarios each (a batch may run several models)
         if group["focus"] is not None:
@@ -342,7 +481,7 @@ def comparison_tables(data: dict) -> list[Table]:
 def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     name, unit = focus["output"], focus.get("unit") or ""
     header = ("scenario", "title", "unit", "median", "p05", "p95", "mean", "share_infinite")
-    rows, tex_rows = [], []
+    rows, values = [], []
     infinite = focus.get("infinite_means") is not None
     for s in scenarios:
         o = s["outputs"].get(name, {})
@@ -355,14 +494,23 @@ def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
         mean = None if o.get("mean_is_summary") is False else value("mean")  # a heavy tail's mean is no summary
         rows.append((s["stem"], s["title"], unit, value("p50"), value("p05"), value("p95"), mean,
                      value("p_never") if infinite else None))
-        cells = [tex_text(s["title"]), _value(value("p50"), unit), _value(value("p05"), unit),
-                 _value(value("p95"), unit)]
-        tex_rows.append(cells + ([_share(value("p_never"))] if infinite else []))
-    heads = ["Scenario", "Median", "5th percentile", "95th percentile"] + (["Infinite"] if infinite else [])
-    caption = _("{label} by scenario: median and 90 % interval over each run's samples.").format(
-        label=_(focus.get("label") or name))
+        values.append((s["title"], value("p50"), value("p05"), value("p95"), value("p_never")))
+    label = _(focus.get("label") or name)
+    cells, scaled = _column([v for row in values for v in row[1:4]], unit, label=label)
+    tex_rows = [[tex_text(title), *cells[3 * i:3 * i + 3]] + ([_share_cell(never)] if infinite else [])
+                for i, (title, _p50, _p05, _p95, never) in enumerate(values)]
+    spanning = _with_unit(tex_text(label), scaled)
+    count = 3 + infinite
+    heads = (f"& \\multicolumn{{3}}{{c}}{{\\parbox{{3.9cm}}{{\\centering {spanning}}}}}" + (" &" if infinite else "")
+             + r" \\" + "\n\\cmidrule(lr){2-4}\n"
+             + " & ".join([head(tex_text(_("Scenario"))),
+                           *(head(tex_text(h), 1.15) for h in _quantile_heads())]
+                          + ([head(tex_text(_("Infinite (%)")), 1.15)] if infinite else [])) + r" \\")
+    caption = _("{label} by scenario: median and 90 % interval over each run's samples.").format(label=label)
     if infinite:
         caption += " " + _("Infinite: the share of samples where it is infinite ({means}).").format(
             means=focus["infinite_means"])
+    columns = ("@{}" + _ragged(2.6) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, count + 1))
+               + "@{}")
     return Table(f"{name}_by_scenario", header, tuple(rows),
-                 tabular("l" + "r" * (len(heads) - 1), [tex_text(_(h)) for h in heads], tex_rows, caption=caption))
+                 tabular(columns, heads, tex_rows, caption=caption, one_column=True))
