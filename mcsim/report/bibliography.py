@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
+from mcsim.i18n import _
 from mcsim.inputs.bibliography import Entry, parse_bibliography
 from mcsim.inputs.priors import Priors
 
@@ -110,7 +111,7 @@ def author_year(entry: Entry) -> str:
     if len(names) >= 3 or (len(names) == 2 and authors[1].strip() == "others"):
         who = f"{names[0]} et al."
     elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
+        who = _("{first} and {second}").format(first=names[0], second=names[1])
     else:
         who = names[0]
     return f"{who} {plain(entry.get('year', 'n.d.'))}"
@@ -124,8 +125,12 @@ def _sentence(text: str) -> str:
 def format_reference(entry: Entry) -> str:
     """A full reference in plain text: authors (year). Title. Where. DOI or URL."""
     authors = [plain(a) for a in _authors(entry) if a.strip() != "others"]
-    who = ", ".join(authors[:-1]) + (", and " if len(authors) > 2 else " and ") + authors[-1] \
-        if len(authors) > 1 else (authors[0] if authors else entry.key)
+    if len(authors) > 2:
+        who = _("{names}, and {last}").format(names=", ".join(authors[:-1]), last=authors[-1])
+    elif len(authors) == 2:
+        who = _("{first} and {second}").format(first=authors[0], second=authors[1])
+    else:
+        who = authors[0] if authors else entry.key
     if len(_authors(entry)) > len(authors):
         who += " et al."
     parts = [f"{who} ({plain(entry.get('year', 'n.d.'))}). {_sentence(plain(entry.get('title', '')))}"]

@@ -25,6 +25,7 @@ from mcsim.report.text import (
     fixed,
     grid_against,
     grid_column,
+    in_english,
     input_label,
     input_labels,
     md_cell,
@@ -116,7 +117,8 @@ def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None 
         n = next(numbers)
         figure = _("Figure {n}").format(n=n)
         lines += [f"![{figure}](figures/{fig.stem}.png)", "",
-                  f"*{figure}. {md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+                  _("*{figure}. {caption}* (PDF: `{path}`)").format(figure=figure, caption=md_text(fig.caption),
+                                                                     path=f"figures/{fig.stem}.pdf"), ""]
     return lines
 
 
@@ -125,12 +127,12 @@ def _priors(result: Result) -> list[str]:
     overrides = _(", with overrides from the run file for: {inputs}").format(
         inputs=md_text(", ".join(spec.overridden))) if spec.overridden else ""
     lines = [_("## Priors"), "", _("From `{file}` ({title}){overrides}.").format(
-        file=md_code(spec.priors.file), title=md_text(spec.priors.title), overrides=overrides), "",
+        file=md_code(spec.priors.file), title=in_english(md_text(spec.priors.title)), overrides=overrides), "",
              _("| input | unit | point | distribution | source |"), "|---|---|---:|---|---|"]
     for prior in spec.priors.inputs:
         said = describe_distribution(prior.distribution, prior.unit)
         lines.append(f"| {md_cell(input_label(prior))} (`{md_code(prior.name)}`) | {md_cell(_(prior.unit))} | "
-                     f"{number(prior.point)} | {md_cell(said)} | {md_cell(prior.source)} |")
+                     f"{number(prior.point)} | {md_cell(said)} | {in_english(md_cell(prior.source))} |")
     if spec.priors.correlations:
         pairs = ", ".join(_("{first} and {second}: {rank}").format(
             first=md_text(c.first), second=md_text(c.second), rank=number(c.rank)) for c in spec.priors.correlations)
