@@ -26,11 +26,13 @@ from mcsim.report.style import look
 from mcsim.report.text import (
     fixed,
     format_value,
+    french_spaces,
     headline_outputs,
     lower_first,
     md_cell,
     md_code,
     md_text,
+    names_its_unit,
     percent,
     reading_words,
 )
@@ -221,8 +223,8 @@ def _verdict_moves(data: dict) -> list[str]:
     return lines
 
 
-def _fmt(value, unit: str) -> str:
-    return _("never") if value is None else md_text(format_value(float(value), unit))
+def _fmt(value, unit: str, shown: bool = True) -> str:
+    return _("never") if value is None else md_text(format_value(float(value), unit, unit_shown=shown))
 
 
 def _tables(data: dict) -> list[str]:
@@ -250,6 +252,7 @@ def _tables(data: dict) -> list[str]:
     chosen = data.get("focus")
     if chosen is not None:
         name, unit = chosen["output"], chosen.get("unit", "")
+        shown = not names_its_unit(_(chosen["label"]), _(unit))  # 'Break-even monthly users' says its unit
         infinite = chosen.get("infinite_means")
         lines += ["", _("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",
                   "| " + " | ".join([_("scenario"), _("p05"), _("median"), _("p95")]) + " | "
@@ -258,8 +261,8 @@ def _tables(data: dict) -> list[str]:
         for s in scenarios:
             o = s["outputs"].get(name, {})
             never = (percent(o["p_never"]) if o.get("p_never") is not None else "") + " | " if infinite else ""
-            lines.append(f"| {md_cell(title_of(s))} | {_fmt(o.get('p05'), unit)} | {_fmt(o.get('p50'), unit)} | "
-                         f"{_fmt(o.get('p95'), unit)} | {never}{_('yes') if s['ran'] else _('no (up to date)')} |")
+            cells = " | ".join(_fmt(o.get(key), unit, shown) for key in ("p05", "p50", "p95"))
+            lines.append(f"| {md_cell(title_of(s))} | {cells} | {never}{_('yes') if s['ran'] else _('no (up to date)')} |")
     lines += ["", _("## Where each claim tips, by scenario"), "",
               _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
                 "the others at their points), and the inputs PRIM's first failure box restricts."), "",
@@ -284,7 +287,7 @@ def _tables(data: dict) -> list[str]:
 
 def _claim_of(c: dict, name: str) -> str:
     """A claim's words in the report's language."""
-    return (c.get("text_fr") if language() == "fr" and c.get("text_fr") else c.get("text")) or name
+    return (french_spaces(c["text_fr"]) if language() == "fr" and c.get("text_fr") else c.get("text")) or name
 
 
 def _subset(data: dict, group: dict) -> dict:
@@ -295,8 +298,8 @@ def _subset(data: dict, group: dict) -> dict:
 
 def _figure_lines(figures: list[Figure]) -> list[str]:
     lines = []
-    for fig in figures:
-        lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
+    for n, fig in enumerate(figures, start=1):
+        lines += [f"![{_('Figure {n}').format(n=n)}](figures/{fig.stem}.png)", "",
                   _("*{caption}* (PDF: `{path}`)").format(caption=md_text(fig.caption),
                                                           path=f"figures/{fig.stem}.pdf"), ""]
     return lines
@@ -327,7 +330,7 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
     lines += [_("## Scenarios"), ""]
     for s in data["scenarios"]:
         run = s["run"]
-        overrides = ", ".join(run.get("overrides") or [])
+        overrides = ", ".join(f"`{md_code(name)}`" for name in run.get("overrides") or [])
         said = (_("- `{stem}`: {title}; run file `{file}` (sha256 `{sha}`), {samples} samples ({sampler}, seed "
                   "{seed}); overrides: {overrides}.") if overrides else
                 _("- `{stem}`: {title}; run file `{file}` (sha256 `{sha}`), {samples} samples ({sampler}, seed "
@@ -335,7 +338,7 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
         lines.append(said.format(stem=md_code(s["stem"]), title=md_text(title_of(s)),
                                  file=md_code(run.get("run_file", "")), sha=run.get("run_sha256", ""),
                                  samples=decimal(run.get("samples", 0)), sampler=run.get("sampler", ""),
-                                 seed=run.get("seed", ""), overrides=md_text(overrides)))
+                                 seed=run.get("seed", ""), overrides=overrides))
     return "\n".join([*lines, "", _("Made by mcsim {version} (`mcsim batch`).").format(version=__version__)]) + "\n"
 
 

@@ -20,7 +20,7 @@ from matplotlib.transforms import blended_transform_factory
 from mcsim.i18n import _, language
 from mcsim.report.figures import Figure
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
-from mcsim.report.text import format_value
+from mcsim.report.text import format_value, french_spaces
 from mcsim.report.ticks import LogTicks, compact
 
 __all__ = ["claim_words", "comparison_figures", "title_of"]
@@ -48,18 +48,19 @@ def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figur
              or _positive(kept[row["stem"]], log).size]
     if not shown:
         return None
-    marks = "; ".join(part for part in (
-        _("the claim's {values} (dotted)").format(values=_(" and ").join(
-            format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])) if claim else "",
-        _("{label} (triangle)").format(label=_(published["label"])) if published else "") if part)
-    caption = _("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
-                "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "
-                "samples").format(label=_(chosen["label"]))
-    caption += (f"; {marks}" if marks else "")
+    said = [_("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
+              "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "
+              "samples.").format(label=_(chosen["label"]))]
+    if claim:
+        said.append(_("The dotted line marks the claim's {values}.").format(values=_(" and ").join(
+            format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])))
+    if published:
+        said.append(_("The triangle marks the published value ({label}).").format(label=_(published["label"])))
     if chosen.get("infinite_means"):
-        caption += _("; at right, the share of samples that is infinite ({meaning})").format(
-            meaning=_(chosen["infinite_means"]))
-    caption += _(". A bar ending in an arrow has an infinite p95.")
+        said.append(_("At right, the share of samples that is infinite ({meaning}).").format(
+            meaning=_(chosen["infinite_means"])))
+    said.append(_("A bar ending in an arrow has an infinite p95."))
+    caption = " ".join(said)
     return Figure(f"{name}_by_scenario{suffix}", caption, functools.partial(_focus, scenarios, data, shown, style))
 
 
@@ -173,7 +174,7 @@ def _claim_names(data: dict) -> list[str]:
 
 def title_of(row: dict) -> str:
     """A scenario's title in the report's language: its run's ``title_fr`` in French where it has one."""
-    return row.get("title_fr") if language() == "fr" and row.get("title_fr") else row["title"]
+    return french_spaces(row["title_fr"]) if language() == "fr" and row.get("title_fr") else row["title"]
 
 
 def claim_words(data: dict, name: str) -> str:
@@ -183,7 +184,7 @@ def claim_words(data: dict, name: str) -> str:
         for s in data["scenarios"]:
             c = s["claims"].get(name) or {}
             if c.get(key):
-                return c[key]
+                return french_spaces(c[key]) if key == "text_fr" else c[key]
     for s in data["scenarios"]:
         c = s["claims"].get(name) or {}
         if c.get("test"):

@@ -124,10 +124,11 @@ def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None 
 
 def _priors(result: Result) -> list[str]:
     spec = result.spec
-    overrides = _(", with overrides from the run file for: {inputs}").format(
-        inputs=md_text(", ".join(spec.overridden))) if spec.overridden else ""
-    lines = [_("## Priors"), "", _("From `{file}` ({title}){overrides}.").format(
-        file=md_code(spec.priors.file), title=in_english(md_text(spec.priors.title)), overrides=overrides), "",
+    said = (_("From `{file}` ({title}), with overrides from the run file for: {inputs}.") if spec.overridden else
+            _("From `{file}` ({title})."))
+    lines = [_("## Priors"), "", said.format(
+        file=md_code(spec.priors.file), title=in_english(md_text(spec.priors.title)),
+        inputs=", ".join(f"`{md_code(name)}`" for name in spec.overridden)), "",
              _("| input | unit | point | distribution | source |"), "|---|---|---:|---|---|"]
     for prior in spec.priors.inputs:
         said = describe_distribution(prior.distribution, prior.unit)
@@ -201,6 +202,20 @@ nav.contents ul { margin: 0.25rem 0; }
 """
 
 
+def _with_headings_spaces(contents: str, body: str) -> str:
+    """The table of contents with each entry's text as its heading has it: the toc extension turns no-break spaces
+    (French typography: « Sensibilité : … ») into ordinary ones, which may break the line before a colon."""
+    texts = dict(re.findall(r'<h[23] id="([^"]+)">(.*?)</h[23]>', body))
+
+    def heading(match: re.Match) -> str:
+        said = texts.get(html.unescape(match.group(1)))
+        if said is None or re.sub(r"<[^>]+>|\s", "", said) != re.sub(r"\s", "", match.group(2)):
+            return match.group(0)  # the entry is not that heading's plain text: left as the extension wrote it
+        return f'<a href="#{match.group(1)}">{said}</a>'
+
+    return re.sub(r'<a href="#([^"]+)">(.*?)</a>', heading, contents)
+
+
 def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     """A self-contained HTML page: the Markdown rendered, PNG figures embedded as data URIs.
 
@@ -210,7 +225,7 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     renderer = markdown.Markdown(extensions=["tables", "toc"], output_format="html",
                                  extension_configs={"toc": {"toc_depth": "2-3"}})
     body = renderer.convert(markdown_text)
-    contents = getattr(renderer, "toc", "")
+    contents = _with_headings_spaces(getattr(renderer, "toc", ""), body)
     first = body.find("<h2")
     if first >= 0 and "<li>" in contents:
         heading = html.escape(_("Contents"))
