@@ -262,7 +262,8 @@ def _tables(data: dict) -> list[str]:
             o = s["outputs"].get(name, {})
             never = (percent(o["p_never"]) if o.get("p_never") is not None else "") + " | " if infinite else ""
             cells = " | ".join(_fmt(o.get(key), unit, shown) for key in ("p05", "p50", "p95"))
-            lines.append(f"| {md_cell(title_of(s))} | {cells} | {never}{_('yes') if s['ran'] else _('no (up to date)')} |")
+            ran = _("yes") if s["ran"] else _("no (up to date)")
+            lines.append(f"| {md_cell(title_of(s))} | {cells} | {never}{ran} |")
     lines += ["", _("## Where each claim tips, by scenario"), "",
               _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
                 "the others at their points), and the inputs PRIM's first failure box restricts."), "",
