@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
-from mcsim.i18n import _, language
+from mcsim.i18n import _, language, speaking
 from mcsim.inputs.bibliography import Entry, parse_bibliography
 from mcsim.inputs.priors import Priors
 
@@ -95,8 +95,10 @@ def cited_in(text: str, priors: Priors) -> tuple[str, ...]:
     own = priors.bibliography
     entries = [*(own.entries if own is not None else ()), *METHODS.entries]
     keys = []
+    with speaking("en"):  # the names as _NAMED reads them: "Strong and Oakley (2013)"
+        said = {author_year(e): e.key for e in reversed(entries)}
     for who, year in _NAMED.findall(text):
-        found = next((e.key for e in entries if author_year(e) == f"{who} {year}"), None)
+        found = said.get(f"{who} {year}")
         if found is not None and found not in keys:
             keys.append(found)
     return tuple(keys)

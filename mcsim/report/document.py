@@ -170,7 +170,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     spec = result.spec
     numbers = itertools.count(1)
     stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
-    cited = f" ({md_text(spec.model.citation)})" if spec.model.citation else ""
+    cited = f" ({md_text(_(spec.model.citation))})" if spec.model.citation else ""
     lines = [f"# {md_text(spec.title_in(spec.lang))}", "", *answer_markdown(result),
              _("Model: {description}{citation}. {n} samples ({sampler}, seed {seed}){stopped}.").format(
                  description=md_text(_(spec.model.description)), citation=cited, n=decimal(result.samples),

@@ -212,7 +212,7 @@ def _model_and_sampling(methods: Methods, result: Result) -> None:
     model = spec.model
     if model.citation:
         cite = tuple(dict.fromkeys((*spec.priors.cite, *cited_in(model.citation, spec.priors))))
-        methods.say(_("The model is that of {citation}{cite}: {description}."), citation=model.citation,
+        methods.say(_("The model is that of {citation}{cite}: {description}."), citation=_(model.citation),
                     cite=Cite(cite), description=_(model.description))
     else:
         methods.say(_("The model: {description}{cite}."), description=_(model.description),
@@ -505,7 +505,7 @@ def _comparison(methods: Methods, result: Result) -> None:
     name = published.name if published is not None else spec.model.citation
     methods.say(_("At the priors' point values the model is set beside {reference}{cite} as printed, and each figure "
                   "the publication states is recomputed from the model and from the publication's own inputs and "
-                  "sources."), reference=name, cite=Cite(cited_in(name, spec.priors)))
+                  "sources."), reference=_(name), cite=Cite(cited_in(name, spec.priors)))
 
 
 def _verdict(methods: Methods, result: Result) -> None:
