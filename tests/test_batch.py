@@ -63,12 +63,70 @@ def test_comparison_is_written(batch_dir):
     # scenarios counted by their term on the calibrated scale
     terms = {s["stem"]: term(s["claims"]["break_even_within_6M"]["probability"]) for s in summary["scenarios"]}
     counted = {t: [stem for stem, u in terms.items() if u == t] for t in reversed(TERMS) if t in terms.values()}
-    said = "; ".join(f"{t} in {len(stems)} ({', '.join(stems)})" for t, stems in counted.items())
-    assert f"Of 2 scenarios, it is {said}." in text
+    said = (" ".join(f"It is {t} in {len(stems)} scenario{'s' if len(stems) > 1 else ''} "
+                     f"({', '.join(f'`{stem}`' for stem in stems)})." for t, stems in counted.items())
+            if len(counted) > 1 else f"It is {next(iter(counted))} in all of them.")
+    assert said in text
+    assert f"each one's report is in `{(d / 'reports').as_posix()}/`, under its name." in text
     assert "interval above 0.5" not in text
     for stem in ("break_even_users_by_scenario", "claims_by_scenario"):
         assert (out / "figures" / f"{stem}.png").is_file() and (out / "figures" / f"{stem}.pdf").is_file()
     assert "data:image/png;base64," in (out / "report.html").read_text()
+
+
+def _comparison_data(probabilities, *, reports="out", tipping=None):
+    """The comparison's data of one claim over scenarios with these probabilities, as build_comparison writes it."""
+    rows = []
+    for k, p in enumerate(probabilities):
+        claim = {"probability": p, "ci95": [p - 0.01, p + 0.01], "holds_at_point": True, "text": "A surplus",
+                 "text_fr": "Un surplus : vraiment", "top_driver": {"input": "conversion_rate", "ST": 0.8},
+                 "most_likely_tipping_point": tipping, "first_box": None, "no_box": "no box found"}
+        rows.append({"stem": f"s{k}", "title": f"Scenario {k}", "title_fr": f"Scénario {k}", "model": "tableau1",
+                     "report": f"{reports}/s{k}", "ran": True, "claims": {"surplus": claim}, "outputs": {},
+                     "labels": {"conversion_rate": "Share of users paying for Plus"},
+                     "units": {"conversion_rate": "share of users"},
+                     "run": {"run_file": f"s{k}.toml", "run_sha256": "0" * 64, "samples": 4096, "sampler": "sobol",
+                             "seed": 1, "overrides": []}})
+    return {"scenarios": rows, "focus": None, "groups": [{"model": "tableau1", "scenarios": [r["stem"] for r in rows],
+                                                          "focus": None}]}
+
+
+def test_the_comparison_says_a_range_of_one_value_as_one_value_and_counts_in_words():
+    from mcsim.report.comparison import render_comparison
+
+    text = render_comparison(_comparison_data([0.15]), [])
+    assert "its probability is 0.150 in the one scenario that tests it." in text
+    assert "ranges from" not in text and "Of 1 scenarios" not in text
+    assert "1 scenario, run with its own priors and overrides; its report is in `out/s0/`." in text
+    assert "It is unlikely there." in text
+    text = render_comparison(_comparison_data([0.15, 0.15]), [])
+    assert "its probability is 0.150 in each of the 2 scenarios that test it. It is unlikely in all of them." in text
+
+
+def test_the_comparison_names_the_reports_folder_and_gives_tipping_values_in_their_unit():
+    from mcsim.report.comparison import render_comparison
+
+    tip = {"input": "conversion_rate", "value": 0.04875, "fails": "above", "quantile": 0.53, "failing_share": 0.47}
+    text = render_comparison(_comparison_data([0.2, 0.6], reports="/tmp/elsewhere", tipping=tip), [])
+    assert "each one's report is in `/tmp/elsewhere/`, under its name." in text and "reports/<scenario>" not in text
+    assert "it fails when the share of users paying for Plus is above 4.88 % (the 53rd percentile of its prior)" \
+        in text
+    assert "= 0.04875" not in text
+
+
+def test_a_french_comparison_is_in_french():
+    from mcsim.i18n import speaking
+    from mcsim.report.comparison import render_comparison
+
+    tip = {"input": "conversion_rate", "value": 0.04875, "fails": "above", "quantile": 0.53, "failing_share": 0.47}
+    with speaking("fr"):
+        text = render_comparison(_comparison_data([0.15], tipping=tip), [])
+    assert text.startswith("# Comparaison des scénarios\n")
+    assert "sa probabilité est de 0,150 dans l'unique scénario qui la met à l'épreuve." in text
+    assert "Un surplus\u00a0: vraiment" in text and "Scénario 0" in text
+    assert "dépasse 4,88\u00a0% (le 53e centile de sa loi a priori)" in text
+    for english in ("Of 1", "scenario", "ranges from", " samples", "Made by"):
+        assert english not in text
 
 
 def test_settings_and_force_make_a_run_stale(batch_dir):

@@ -10,11 +10,13 @@ cite (a priors' entry wins over a method's of the same key: it is the author's).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
+from mcsim.i18n import _, language, speaking
 from mcsim.inputs.bibliography import Entry, parse_bibliography
 from mcsim.inputs.priors import Priors
 
@@ -45,10 +47,32 @@ def references(priors: Priors, methods: Iterable[str]) -> list[Entry]:
     return entries
 
 
+#: Fields an entry may give in French as well (``title_fr``, ``note_fr``): its words as a French report shows them.
+FRENCH_FIELDS = ("title", "note")
+
+
+def localised(entry: Entry) -> Entry:
+    """``entry`` as a report in the current language cites it.
+
+    In French, a field's French version (``note_fr``) replaces it and the entry's ``langid`` is french; an entry
+    with no French version keeps its English words, marked ``langid = {english}`` (biblatex then hyphenates it as
+    English, and a reader knows it is left in English on purpose). In English the French versions are dropped.
+    """
+    own = {name: value for name, value in entry.fields if not name.endswith("_fr")}
+    french = {name[:-3]: value for name, value in entry.fields if name.endswith("_fr") and name[:-3] in FRENCH_FIELDS}
+    if language() == "fr":
+        if french:
+            own.update(french)
+            own["langid"] = "french"
+        elif "langid" not in own:
+            own["langid"] = "english"
+    return dataclasses.replace(entry, fields=tuple(own.items()))
+
+
 def render_bib(entries: Iterable[Entry], header: str = "") -> str:
-    """The entries as one ``.bib`` text, a comment line first."""
+    """The entries as one ``.bib`` text in the report's language (:func:`localised`), a comment line first."""
     head = f"% {header}\n\n" if header else ""
-    return head + "\n".join(entry.to_bibtex() for entry in entries)
+    return head + "\n".join(localised(entry).to_bibtex() for entry in entries)
 
 
 def lookup(key: str, priors: Priors) -> Entry | None:
@@ -71,8 +95,10 @@ def cited_in(text: str, priors: Priors) -> tuple[str, ...]:
     own = priors.bibliography
     entries = [*(own.entries if own is not None else ()), *METHODS.entries]
     keys = []
+    with speaking("en"):  # the names as _NAMED reads them: "Strong and Oakley (2013)"
+        said = {author_year(e): e.key for e in reversed(entries)}
     for who, year in _NAMED.findall(text):
-        found = next((e.key for e in entries if author_year(e) == f"{who} {year}"), None)
+        found = said.get(f"{who} {year}")
         if found is not None and found not in keys:
             keys.append(found)
     return tuple(keys)
@@ -88,7 +114,12 @@ def plain(value: str) -> str:
     text = _ACCENT.sub(lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1).strip()]), value)
     text = _COMMAND.sub(r"\1", text).replace("---", "\u2014").replace("--", "\u2013")
     text = text.replace("{", "").replace("}", "")
-    return " ".join(text.split())
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")  # no-break spaces kept (French typography)
+
+
+def _spaced(value: str) -> str:
+    """:func:`plain` for words (a title, a note): BibTeX's no-break spaces ``~`` and ``\\,`` kept as such."""
+    return plain(value.replace("\\,", "\u202f").replace("~", "\u00a0"))
 
 
 def _surname(author: str) -> str:
@@ -110,7 +141,7 @@ def author_year(entry: Entry) -> str:
     if len(names) >= 3 or (len(names) == 2 and authors[1].strip() == "others"):
         who = f"{names[0]} et al."
     elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
+        who = _("{first} and {second}").format(first=names[0], second=names[1])
     else:
         who = names[0]
     return f"{who} {plain(entry.get('year', 'n.d.'))}"
@@ -122,13 +153,19 @@ def _sentence(text: str) -> str:
 
 
 def format_reference(entry: Entry) -> str:
-    """A full reference in plain text: authors (year). Title. Where. DOI or URL."""
+    """A full reference in plain text, in the report's language (:func:`localised`): authors (year). Title. Where.
+    DOI or URL."""
+    entry = localised(entry)
     authors = [plain(a) for a in _authors(entry) if a.strip() != "others"]
-    who = ", ".join(authors[:-1]) + (", and " if len(authors) > 2 else " and ") + authors[-1] \
-        if len(authors) > 1 else (authors[0] if authors else entry.key)
+    if len(authors) > 2:
+        who = _("{names}, and {last}").format(names=", ".join(authors[:-1]), last=authors[-1])
+    elif len(authors) == 2:
+        who = _("{first} and {second}").format(first=authors[0], second=authors[1])
+    else:
+        who = authors[0] if authors else entry.key
     if len(_authors(entry)) > len(authors):
         who += " et al."
-    parts = [f"{who} ({plain(entry.get('year', 'n.d.'))}). {_sentence(plain(entry.get('title', '')))}"]
+    parts = [f"{who} ({plain(entry.get('year', 'n.d.'))}). {_sentence(_spaced(entry.get('title', '')))}"]
     where = entry.get("journal") or entry.get("booktitle") or entry.get("howpublished") or entry.get("institution")
     if where:
         number = f"({plain(entry.get('number'))})" if entry.get("number") and entry.get("volume") else ""
@@ -137,7 +174,7 @@ def format_reference(entry: Entry) -> str:
         details = ", ".join(part for part in (volume, pages) if part)
         parts.append(f"{plain(where)}" + (f" {details}" if details else "") + ".")
     if entry.get("note"):
-        parts.append(_sentence(plain(entry.get("note"))))
+        parts.append(_sentence(_spaced(entry.get("note"))))
     if entry.get("doi"):
         parts.append(f"https://doi.org/{plain(entry.get('doi'))}")
     elif entry.get("url"):

@@ -17,12 +17,25 @@ from pathlib import Path
 from typing import Any
 
 from mcsim._version import __version__
-from mcsim.report.comparison_figures import comparison_figures
+from mcsim.i18n import _, decimal, language, ngettext, speaking
+from mcsim.report.comparison_figures import claim_words, comparison_figures, title_of
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
 from mcsim.report.style import look
-from mcsim.report.text import headline_outputs, md_cell, md_code, md_text, number, percent, reading_words
+from mcsim.report.text import (
+    fixed,
+    format_value,
+    french_spaces,
+    headline_outputs,
+    lower_first,
+    md_cell,
+    md_code,
+    md_text,
+    names_its_unit,
+    percent,
+    reading_words,
+)
 from mcsim.report.ticks import compact
 from mcsim.report.verdict import ordinal
 
@@ -78,20 +91,26 @@ def build_comparison(scenarios) -> dict[str, Any]:
     rows = []
     for s in scenarios:
         verdict = s.summary.get("verdict", {}).get("claims", {})
+        french = {c.name: c.text_fr for c in s.spec.claims} if s.spec is not None else {}
         claims = {}
         for name, c in s.summary.get("claims", {}).items():
             v = verdict.get(name, {})
             claims[name] = {"probability": c.get("probability"), "ci95": c.get("ci95"),
                             "holds_at_point": c.get("holds_at_point"), "text": c.get("text"),
+                            "text_fr": french.get(name, ""),
                             "top_driver": _top_driver(v), "most_likely_tipping_point": _fragile(v),
                             "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
                             "no_box": v.get("discovery", {}).get("note", "")}
         outputs = {name: {**{k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")},
                           "mean_is_summary": (o.get("heavy_tail") or {}).get("mean_is_summary")}
                    for name, o in s.summary.get("outputs", {}).items() if not isinstance(o.get("p50"), list)}
-        labels = {p.name: p.label or p.name for p in s.spec.priors.inputs} if s.spec is not None else {}
-        rows.append({"stem": s.stem, "title": s.title, "model": model_of(s), "report": str(s.report), "ran": s.ran,
-                     "run": s.summary.get("run", {}), "claims": claims, "outputs": outputs, "labels": labels})
+        inputs = s.spec.priors.inputs if s.spec is not None else ()
+        labels = {p.name: p.label or p.name for p in inputs}
+        rows.append({"stem": s.stem, "title": s.title, "title_fr": s.spec.title_in("fr") if s.spec is not None else "",
+                     "model": model_of(s), "report": str(s.report), "ran": s.ran, "run": s.summary.get("run", {}),
+                     "claims": claims, "outputs": outputs, "labels": labels,
+                     "labels_fr": {p.name: p.label_fr for p in inputs if getattr(p, "label_fr", None)},
+                     "units": {p.name: p.unit for p in inputs}})
     grouped = [{"model": model, "scenarios": [s.stem for s in members], "focus": focus(members)}
                for model, members in groups(scenarios)]
     return {"mcsim_version": __version__, "focus": grouped[0]["focus"] if grouped else None, "groups": grouped,
@@ -120,55 +139,92 @@ def _fragile(v: dict) -> dict | None:
     return best
 
 
+def _input(scenario: dict, name: str) -> str:
+    """An input of a scenario by its label in the report's language (its name where the priors give none, or the
+    data predate labels)."""
+    french = scenario.get("labels_fr", {}).get(name) if language() == "fr" else None
+    return french or _(scenario.get("labels", {}).get(name) or name)
+
+
+def _value(scenario: dict, name: str, value: float) -> str:
+    """A value of an input in its unit, as the runs' reports write it (4.88 %, $64.8 million, 11.7 months)."""
+    return md_text(format_value(float(value), scenario.get("units", {}).get(name, "")))
+
+
 def _tip_words(t: dict, scenario: dict) -> str:
     """A tipping point from summary.json in words, with its second flip where an input tips a claim twice."""
-    name = md_text(_input(scenario, t["input"]))
-    said = f"fails {t['fails']} {name} = {number(t['value'])} ({ordinal(t['quantile'])})"
-    if t.get("other_flip") is not None and t.get("other_fails") in ("below", "above"):
-        where = f" ({ordinal(t['other_quantile'])})" if t.get("other_quantile") is not None else ""
-        said += f" and {t['other_fails']} {number(t['other_flip'])}{where}"
-    return said
+    from mcsim.report.verdict import _fails_when
+
+    name = md_text(lower_first(_input(scenario, t["input"])))
+    where = ordinal(t["quantile"])
+    if t.get("other_flip") is None or t.get("other_fails") not in ("below", "above"):
+        return _("{fails} ({where})").format(
+            fails=_fails_when(t["fails"]).format(input=name, value=_value(scenario, t["input"], t["value"])),
+            where=where)
+    other_where = ordinal(t["other_quantile"]) if t.get("other_quantile") is not None else _("a point in the priors")
+    (low, low_fails, low_where), (high, _f, high_where) = sorted(
+        [(t["value"], t["fails"], where), (t["other_flip"], t["other_fails"], other_where)], key=lambda side: side[0])
+    said = (_("it fails when the {input} is below {low} ({low_where}) or above {high} ({high_where})")
+            if low_fails == "below" else
+            _("it fails when the {input} is between {low} ({low_where}) and {high} ({high_where})"))
+    return said.format(input=name, low=_value(scenario, t["input"], low), low_where=low_where,
+                       high=_value(scenario, t["input"], high), high_where=high_where)
+
+
+def _stems(stems: list[str]) -> str:
+    return ", ".join(f"`{md_code(stem)}`" for stem in stems)
 
 
 def _verdict_moves(data: dict) -> list[str]:
-    lines = ["## How the verdict moves across scenarios", ""]
+    lines = [_("## How the verdict moves across scenarios"), ""]
     scenarios = data["scenarios"]
     names = []
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
     for name in names:
         entries = [(s, s["claims"][name]) for s in scenarios if name in s["claims"]]
-        text = next((c.get("text") for _, c in entries if c.get("text")), name)
-        probs = [(c["probability"], s["title"]) for s, c in entries if c.get("probability") is not None]
+        probs = [(c["probability"], title_of(s)) for s, c in entries if c.get("probability") is not None]
         if not probs:
             continue
         low, high = min(probs), max(probs)
+        fields = {"claim": md_text(claim_words(data, name)), "name": md_code(name), "n": len(probs)}
+        if fixed(low[0], 3) == fixed(high[0], 3):
+            said = ngettext("**{claim}** (`{name}`): its probability is {p} in the one scenario that tests it.",
+                            "**{claim}** (`{name}`): its probability is {p} in each of the {n} scenarios that "
+                            "test it.", len(probs)).format(**fields, p=fixed(low[0], 3))
+        else:
+            said = _("**{claim}** (`{name}`): its probability ranges from {low} (*{low_title}*) to {high} "
+                     "(*{high_title}*) over the {n} scenarios that test it.").format(
+                **fields, low=fixed(low[0], 3), low_title=md_text(low[1]), high=fixed(high[0], 3),
+                high_title=md_text(high[1]))
         by_term: dict[str, list[str]] = {}
         for s, c in entries:
             if c.get("probability") is not None:
                 by_term.setdefault(term(c["probability"]), []).append(s["stem"])
-        counted = "; ".join(f"{said} in {len(stems)} ({md_text(', '.join(stems))})"
-                            for said in reversed(TERMS) if (stems := by_term.get(said)))
-        lines += [f"**{md_text(text)}** (`{name}`): its probability ranges from {low[0]:.3f} "
-                  f"(*{md_text(low[1])}*) to {high[0]:.3f} (*{md_text(high[1])}*). Of {len(probs)} scenarios, it is "
-                  f"{counted}.", ""]
-        drivers = {}
+        if len(by_term) == 1:
+            said += " " + ngettext("It is {term} there.", "It is {term} in all of them.", len(probs)).format(
+                term=_(next(iter(by_term))))
+        else:
+            said += "".join(" " + ngettext("It is {term} in {n} scenario ({stems}).",
+                                           "It is {term} in {n} scenarios ({stems}).", len(stems)).format(
+                term=_(t), n=len(stems), stems=_stems(stems)) for t in reversed(TERMS) if (stems := by_term.get(t)))
+        lines += [said, ""]
+        drivers: dict[str, list[str]] = {}
         for s, c in entries:
             if c.get("top_driver"):
                 drivers.setdefault(_input(s, c["top_driver"]["input"]), []).append(s["stem"])
         if drivers:
-            said = "; ".join(f"{md_text(k)} in {md_text(', '.join(v))}" for k, v in drivers.items())
-            lines += [f"What drives it most (largest total Sobol index): {said}.", ""]
+            lines += [" ".join(ngettext("Its largest total Sobol index is that of the {input} in {n} scenario "
+                                        "({stems}).",
+                                        "Its largest total Sobol index is that of the {input} in {n} scenarios "
+                                        "({stems}).", len(stems)).format(
+                input=md_text(lower_first(label)), n=len(stems), stems=_stems(stems))
+                for label, stems in drivers.items()), ""]
     return lines
 
 
-def _input(scenario: dict, name: str) -> str:
-    """An input of a scenario by its label (its name where the priors give none, or the data predate labels)."""
-    return scenario.get("labels", {}).get(name) or name
-
-
-def _fmt(value) -> str:
-    return "never" if value is None else number(float(value))
+def _fmt(value, unit: str, shown: bool = True) -> str:
+    return _("never") if value is None else md_text(format_value(float(value), unit, unit_shown=shown))
 
 
 def _tables(data: dict) -> list[str]:
@@ -176,10 +232,11 @@ def _tables(data: dict) -> list[str]:
     names = []
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
-    lines = ["## Claims by scenario", "", "Probability that each claim holds, in words on the IPCC's calibrated "
-             "likelihood scale and in numbers with its 95 % interval; *(holds)* or *(fails)* at the scenario's point "
-             "values.", "",
-             "| scenario | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---|" * len(names)]
+    lines = [_("## Claims by scenario"), "",
+             _("Probability that each claim holds, in words on the IPCC's calibrated likelihood scale and in numbers "
+               "with its 95 % interval; *(holds)* or *(fails)* at the scenario's point values."), "",
+             "| " + _("scenario") + " | " + " | ".join(f"`{md_code(n)}`" for n in names) + " |",
+             "|---|" + "---|" * len(names)]
     for s in scenarios:
         cells = []
         for n in names:
@@ -188,37 +245,50 @@ def _tables(data: dict) -> list[str]:
                 cells.append("")
                 continue
             lo, hi = c["ci95"]
-            said = "holds" if c["holds_at_point"] else "fails"
-            cells.append(f"{term(c['probability'])}, {c['probability']:.3f} ({lo:.3f} to {hi:.3f}) *({said})*")
-        lines.append(f"| {md_cell(s['title'])} (`{s['stem']}`) | " + " | ".join(cells) + " |")
+            cells.append((_("{term}, {p} ({low} to {high}) *(holds)*") if c["holds_at_point"] else
+                          _("{term}, {p} ({low} to {high}) *(fails)*")).format(
+                term=_(term(c["probability"])), p=fixed(c["probability"], 3), low=fixed(lo, 3), high=fixed(hi, 3)))
+        lines.append(f"| {md_cell(title_of(s))} (`{s['stem']}`) | " + " | ".join(cells) + " |")
     chosen = data.get("focus")
     if chosen is not None:
-        name = chosen["output"]
+        name, unit = chosen["output"], chosen.get("unit", "")
+        shown = not names_its_unit(_(chosen["label"]), _(unit))  # 'Break-even monthly users' says its unit
         infinite = chosen.get("infinite_means")
-        lines += ["", f"## {md_text(chosen['label'])} by scenario", "",
-                  "| scenario | p05 | median | p95 | " + (f"infinite ({md_cell(infinite)}) | " if infinite else "")
-                  + "run by this batch |", "|---|---:|---:|---:|" + ("---:|" if infinite else "") + "---|"]
+        lines += ["", _("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",
+                  "| " + " | ".join([_("scenario"), _("p05"), _("median"), _("p95")]) + " | "
+                  + (_("infinite ({meaning})").format(meaning=md_cell(_(infinite))) + " | " if infinite else "")
+                  + _("run by this batch") + " |", "|---|---:|---:|---:|" + ("---:|" if infinite else "") + "---|"]
         for s in scenarios:
             o = s["outputs"].get(name, {})
             never = (percent(o["p_never"]) if o.get("p_never") is not None else "") + " | " if infinite else ""
-            lines.append(f"| {md_cell(s['title'])} | {_fmt(o.get('p05'))} | {_fmt(o.get('p50'))} | "
-                         f"{_fmt(o.get('p95'))} | {never}{'yes' if s['ran'] else 'no (up to date)'} |")
-    lines += ["", "## Where each claim tips, by scenario", "",
-              "The tipping point whose failing side is most likely under the scenario's priors (one input "
-              "moving, the others at their points), and the inputs PRIM's first failure box restricts.", "",
-              "| scenario | claim | most likely tipping point | P(failing side) | first box restricts "
-              "(coverage, density) |", "|---|---|---|---:|---|"]
+            cells = " | ".join(_fmt(o.get(key), unit, shown) for key in ("p05", "p50", "p95"))
+            ran = _("yes") if s["ran"] else _("no (up to date)")
+            lines.append(f"| {md_cell(title_of(s))} | {cells} | {never}{ran} |")
+    lines += ["", _("## Where each claim tips, by scenario"), "",
+              _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
+                "the others at their points), and the inputs PRIM's first failure box restricts."), "",
+              "| " + " | ".join([_("scenario"), _("claim"), _("most likely tipping point"), _("P(failing side)"),
+                                 _("first box restricts (coverage, density)")]) + " |", "|---|---|---|---:|---|"]
     for s in scenarios:
         for n, c in s["claims"].items():
             t = c.get("most_likely_tipping_point")
             tip = _tip_words(t, s) if t else ""
-            share = f"{t['failing_share']:.3f}" if t else ""
+            share = fixed(t["failing_share"], 3) if t else ""
             box = c.get("first_box")
-            boxed = (", ".join(md_text(_input(s, r["input"])) for r in box["restrictions"])
-                     + f" ({box['coverage']:.0%}, {box['density']:.0%})") if box else md_text(c.get("no_box") or
-                                                                                          "no box")
-            lines.append(f"| {md_cell(s['title'])} | {md_cell(c.get('text') or n)} | {tip} | {share} | {boxed} |")
+            if box:
+                boxed = _("{inputs} ({coverage}, {density})").format(
+                    inputs=", ".join(md_text(_input(s, r["input"])) for r in box["restrictions"]),
+                    coverage=percent(box["coverage"], 0), density=percent(box["density"], 0))
+            else:
+                note = c.get("no_box") or ""
+                boxed = md_text(_(note) if note and (language() == "en" or _(note) != note) else _("no box"))
+            lines.append(f"| {md_cell(title_of(s))} | {md_cell(_claim_of(c, n))} | {tip} | {share} | {boxed} |")
     return [*lines, ""]
+
+
+def _claim_of(c: dict, name: str) -> str:
+    """A claim's words in the report's language."""
+    return (french_spaces(c["text_fr"]) if language() == "fr" and c.get("text_fr") else c.get("text")) or name
 
 
 def _subset(data: dict, group: dict) -> dict:
@@ -229,9 +299,10 @@ def _subset(data: dict, group: dict) -> dict:
 
 def _figure_lines(figures: list[Figure]) -> list[str]:
     lines = []
-    for fig in figures:
-        lines += [f"![{fig.stem.replace('_', ' ')}](figures/{fig.stem}.png)", "",
-                  f"*{md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+    for n, fig in enumerate(figures, start=1):
+        lines += [f"![{_('Figure {n}').format(n=n)}](figures/{fig.stem}.png)", "",
+                  _("*{caption}* (PDF: `{path}`)").format(caption=md_text(fig.caption),
+                                                          path=f"figures/{fig.stem}.pdf"), ""]
     return lines
 
 
@@ -240,29 +311,45 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
     grouped = data.get("groups") or [{"model": "", "scenarios": [r["stem"] for r in data["scenarios"]],
                                       "focus": data.get("focus")}]
     by_model = figures if isinstance(figures, dict) else {grouped[0]["model"]: figures}
-    lines = ["# Comparison of scenarios", "",
-             f"{len(data['scenarios'])} scenarios, each run with its own priors and overrides; each one's "
-             "report is in `reports/<scenario>/`.", ""]
+    n = len(data["scenarios"])
+    lines = [_("# Comparison of scenarios"), "",
+             ngettext("{n} scenario, run with its own priors and overrides; its report is in `{folder}`.",
+                      "{n} scenarios, each run with its own priors and overrides; each one's report is in "
+                      "`{folder}`, under its name.", n).format(n=n, folder=md_code(_folder(data))), ""]
     if len(grouped) > 1:
-        said = "; ".join(f"`{md_code(g['model'])}`: {', '.join(f'`{stem}`' for stem in g['scenarios'])}"
-                         for g in grouped)
-        lines += [f"They run {len(grouped)} models, compared each with its own scenarios only: {said}.", ""]
+        said = "; ".join(f"`{md_code(g['model'])}`: {_stems(g['scenarios'])}" for g in grouped)
+        lines += [_("They run {n} models, each compared with its own scenarios only: {models}.").format(
+            n=len(grouped), models=said), ""]
     for group in grouped:
         part = _verdict_moves(_subset(data, group)) + _tables(_subset(data, group))
         if by_model.get(group["model"]):
-            part += ["## Figures", "", *_figure_lines(by_model[group["model"]])]
+            part += [_("## Figures"), "", *_figure_lines(by_model[group["model"]])]
         if len(grouped) > 1:  # one section per model, its own sections one level down
             part = [f"#{line}" if line.startswith("## ") else line for line in part]
-            part = [f"## Model `{md_code(group['model'])}`", "", *part]
+            part = [_("## Model `{model}`").format(model=md_code(group["model"])), "", *part]
         lines += part
-    lines += ["## Scenarios", ""]
+    lines += [_("## Scenarios"), ""]
     for s in data["scenarios"]:
         run = s["run"]
-        lines.append(f"- `{s['stem']}`: {md_text(s['title'])}; run file `{md_text(run.get('run_file', ''))}` "
-                     f"(sha256 `{run.get('run_sha256', '')}`), {run.get('samples', 0):,} samples "
-                     f"({run.get('sampler', '')}, seed {run.get('seed', '')}); overrides: "
-                     f"{md_text(', '.join(run.get('overrides') or []) or 'none')}.")
-    return "\n".join([*lines, "", f"Made by mcsim {__version__} (`mcsim batch`)."]) + "\n"
+        overrides = ", ".join(f"`{md_code(name)}`" for name in run.get("overrides") or [])
+        said = (_("- `{stem}`: {title}; run file `{file}` (sha256 `{sha}`), {samples} samples ({sampler}, seed "
+                  "{seed}); overrides: {overrides}.") if overrides else
+                _("- `{stem}`: {title}; run file `{file}` (sha256 `{sha}`), {samples} samples ({sampler}, seed "
+                  "{seed}); no overrides."))
+        lines.append(said.format(stem=md_code(s["stem"]), title=md_text(title_of(s)),
+                                 file=md_code(run.get("run_file", "")), sha=run.get("run_sha256", ""),
+                                 samples=decimal(run.get("samples", 0)), sampler=run.get("sampler", ""),
+                                 seed=run.get("seed", ""), overrides=overrides))
+    return "\n".join([*lines, "", _("Made by mcsim {version} (`mcsim batch`).").format(version=__version__)]) + "\n"
+
+
+def _folder(data: dict) -> str:
+    """Where the scenarios' reports are: a single scenario's folder, or the folder that holds each one's."""
+    folders = [Path(row["report"]) for row in data["scenarios"] if row.get("report")]
+    if len(folders) == 1:
+        return folders[0].as_posix() + "/"
+    parents = {f.parent for f in folders}
+    return (parents.pop().as_posix() + "/") if len(parents) == 1 else ", ".join(f.as_posix() + "/" for f in folders)
 
 
 def _stem_part(model: str) -> str:
@@ -270,19 +357,26 @@ def _stem_part(model: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in model)
 
 
-def write_comparison(scenarios, target: str | Path, *, figures: str = "default") -> Path:
+def write_comparison(scenarios, target: str | Path, *, figures: str = "default", lang: str | None = None) -> Path:
     """Write the comparison of ``scenarios`` (see :class:`mcsim.batch.Scenario`) into ``target``.
 
     The scenarios are shown in their order, the first as the baseline; ``figures`` is the figure
-    style (see :mod:`mcsim.report.style`).
+    style (see :mod:`mcsim.report.style`), ``lang`` the language of its words (by default the
+    baseline's, which ``mcsim batch --lang`` sets for every run).
     """
+    if lang is None:
+        lang = next((s.spec.lang for s in scenarios if s.spec is not None), "en")
+    with speaking(lang):
+        return _write_comparison(scenarios, Path(target), figures)
+
+
+def _write_comparison(scenarios, target: Path, figures: str) -> Path:
     from mcsim.report import replace_directory
     from mcsim.report.document import render_html
     from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
     from mcsim.serialise import dumps, plain
 
-    target = Path(target)
     data = plain(build_comparison(scenarios))
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
@@ -297,7 +391,7 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default")
         write_tables(comparison_tables(data), staging / TABLES)
         text = render_comparison(data, drawn)
         (staging / "report.md").write_text(text, encoding="utf-8")
-        (staging / "report.html").write_text(render_html(text, figures_dir, "Comparison of scenarios"),
+        (staging / "report.html").write_text(render_html(text, figures_dir, _("Comparison of scenarios")),
                                              encoding="utf-8")
         data["manifest"] = {"report": "comparison", FILES_KEY: sorted([*report_files(staging), "summary.json"])}
         (staging / "summary.json").write_text(dumps(data), encoding="utf-8")

@@ -17,13 +17,13 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from mcsim.i18n import _
+from mcsim.i18n import _, language
 from mcsim.report.figures import Figure
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
-from mcsim.report.text import format_value
+from mcsim.report.text import format_value, french_spaces
 from mcsim.report.ticks import LogTicks, compact
 
-__all__ = ["comparison_figures"]
+__all__ = ["claim_words", "comparison_figures", "title_of"]
 
 # matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
 _VIOLIN = inspect.signature(matplotlib.axes.Axes.violinplot).parameters
@@ -48,18 +48,19 @@ def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figur
              or _positive(kept[row["stem"]], log).size]
     if not shown:
         return None
-    marks = "; ".join(part for part in (
-        _("the claim's {values} (dotted)").format(values=_(" and ").join(
-            format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])) if claim else "",
-        _("{label} (triangle)").format(label=_(published["label"])) if published else "") if part)
-    caption = _("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
-                "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "
-                "samples").format(label=_(chosen["label"]))
-    caption += (f"; {marks}" if marks else "")
+    said = [_("{label} by scenario, in the order of the batch's run files (the first is the baseline): violins of "
+              "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "
+              "samples.").format(label=_(chosen["label"]))]
+    if claim:
+        said.append(_("The dotted line marks the claim's {values}.").format(values=_(" and ").join(
+            format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])))
+    if published:
+        said.append(_("The triangle marks the published value ({label}).").format(label=_(published["label"])))
     if chosen.get("infinite_means"):
-        caption += _("; at right, the share of samples that is infinite ({meaning})").format(
-            meaning=_(chosen["infinite_means"]))
-    caption += _(". A bar ending in an arrow has an infinite p95.")
+        said.append(_("At right, the share of samples that is infinite ({meaning}).").format(
+            meaning=_(chosen["infinite_means"])))
+    said.append(_("A bar ending in an arrow has an infinite p95."))
+    caption = " ".join(said)
     return Figure(f"{name}_by_scenario{suffix}", caption, functools.partial(_focus, scenarios, data, shown, style))
 
 
@@ -115,7 +116,7 @@ def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> matplotlib.
         ax.axhspan(len(shown) - 1.5, len(shown) - 0.5, color="black", alpha=0.05, lw=0)  # the baseline's row
     ax.set_xlim(left, right)
     ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.set_yticks(range(len(shown)), list(reversed(_baseline_marked([row["title"] for row in shown], style, 4.0))))
+    ax.set_yticks(range(len(shown)), list(reversed(_baseline_marked([title_of(row) for row in shown], style, 4.0))))
     handles = []
     for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shows(t)):
         line = ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.1)
@@ -171,12 +172,23 @@ def _claim_names(data: dict) -> list[str]:
     return names
 
 
-def _claim_text(data: dict, name: str) -> str:
-    """A claim by its words in the first scenario that has them, else by its test (never by its code name)."""
+def title_of(row: dict) -> str:
+    """A scenario's title in the report's language: its run's ``title_fr`` in French where it has one."""
+    return french_spaces(row["title_fr"]) if language() == "fr" and row.get("title_fr") else row["title"]
+
+
+def claim_words(data: dict, name: str) -> str:
+    """A claim by its words (in French where the run gives them) in the first scenario that has them, else by its
+    test (never by its code name where words exist)."""
+    for key in (("text_fr", "text") if language() == "fr" else ("text",)):
+        for s in data["scenarios"]:
+            c = s["claims"].get(name) or {}
+            if c.get(key):
+                return french_spaces(c[key]) if key == "text_fr" else c[key]
     for s in data["scenarios"]:
         c = s["claims"].get(name) or {}
-        if c.get("text") or c.get("test"):
-            return c.get("text") or c.get("test")
+        if c.get("test"):
+            return c["test"]
     return name
 
 
@@ -205,14 +217,14 @@ def _claims(data: dict, names: list[str], style: Look) -> matplotlib.figure.Figu
         ax.axvline(0.5, color="grey", lw=0.6, ls=":")
         ax.set_xlim(-0.04, 1.04)
         ax.set_ylim(-0.6, len(scenarios) - 0.4)
-        ax.set_title(plain(style.wrap(_claim_text(data, name), panel_cm)), loc="left", fontsize=matplotlib.rcParams[
+        ax.set_title(plain(style.wrap(claim_words(data, name), panel_cm)), loc="left", fontsize=matplotlib.rcParams[
             "font.size"])
         if k // columns == rows - 1 or k + columns >= len(names):
             ax.set_xlabel(_("P(claim holds)"))
             ax.xaxis.set_tick_params(labelbottom=True)
         ax.grid(axis="x", alpha=0.3)
     for row in axes:
-        row[0].set_yticks(ys, _baseline_marked([s["title"] for s in scenarios], style, 4.2))
+        row[0].set_yticks(ys, _baseline_marked([title_of(s) for s in scenarios], style, 4.2))
     handles = [Line2D([], [], ls="none", marker="o", color=MEDIAN, ms=4, label=_("holds at the point values")),
                Line2D([], [], ls="none", marker="o", color=MEDIAN, mfc="white", ms=4,
                       label=_("fails at the point values")),

@@ -24,6 +24,7 @@ from mcsim.report.text import (
     fixed,
     grid_against,
     grid_column,
+    in_english,
     input_label,
     input_labels,
     md_cell,
@@ -117,21 +118,23 @@ def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None 
         n = next(numbers)
         figure = _("Figure {n}").format(n=n)
         lines += [f"![{figure}](figures/{fig.stem}.png)", "",
-                  f"*{figure}. {md_text(fig.caption)}* (PDF: `figures/{fig.stem}.pdf`)", ""]
+                  _("*{figure}. {caption}* (PDF: `{path}`)").format(figure=figure, caption=md_text(fig.caption),
+                                                                     path=f"figures/{fig.stem}.pdf"), ""]
     return lines
 
 
 def _priors(result: Result) -> list[str]:
     spec = result.spec
-    overrides = _(", with overrides from the run file for: {inputs}").format(
-        inputs=md_text(", ".join(spec.overridden))) if spec.overridden else ""
-    lines = [_("## Priors"), "", _("From `{file}` ({title}){overrides}.").format(
-        file=md_code(spec.priors.file), title=md_text(spec.priors.title), overrides=overrides), "",
+    said = (_("From `{file}` ({title}), with overrides from the run file for: {inputs}.") if spec.overridden else
+            _("From `{file}` ({title})."))
+    lines = [_("## Priors"), "", said.format(
+        file=md_code(spec.priors.file), title=in_english(md_text(spec.priors.title)),
+        inputs=", ".join(f"`{md_code(name)}`" for name in spec.overridden)), "",
              _("| input | unit | point | distribution | source |"), "|---|---|---:|---|---|"]
     for prior in spec.priors.inputs:
         said = describe_distribution(prior.distribution, prior.unit)
         lines.append(f"| {md_cell(input_label(prior))} (`{md_code(prior.name)}`) | {md_cell(_(prior.unit))} | "
-                     f"{number(prior.point)} | {md_cell(said)} | {md_cell(prior.source)} |")
+                     f"{number(prior.point)} | {md_cell(said)} | {in_english(md_cell(prior.source))} |")
     if spec.priors.correlations:
         pairs = ", ".join(_("{first} and {second}: {rank}").format(
             first=md_text(c.first), second=md_text(c.second), rank=number(c.rank)) for c in spec.priors.correlations)
@@ -168,7 +171,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
     spec = result.spec
     numbers = itertools.count(1)
     stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
-    cited = f" ({md_text(spec.model.citation)})" if spec.model.citation else ""
+    cited = f" ({md_text(_(spec.model.citation))})" if spec.model.citation else ""
     lines = [f"# {md_text(spec.title_in(spec.lang))}", "", *answer_markdown(result),
              _("Model: {description}{citation}. {n} samples ({sampler}, seed {seed}){stopped}.").format(
                  description=md_text(_(spec.model.description)), citation=cited, n=decimal(result.samples),
@@ -212,6 +215,20 @@ def _unbroken(cell: str) -> str:
                    for part in re.split(r"(<[^>]*>)", cell))
 
 
+def _with_headings_spaces(contents: str, body: str) -> str:
+    """The table of contents with each entry's text as its heading has it: the toc extension turns no-break spaces
+    (French typography: « Sensibilité : … ») into ordinary ones, which may break the line before a colon."""
+    texts = dict(re.findall(r'<h[23] id="([^"]+)">(.*?)</h[23]>', body))
+
+    def heading(match: re.Match) -> str:
+        said = texts.get(html.unescape(match.group(1)))
+        if said is None or re.sub(r"<[^>]+>|\s", "", said) != re.sub(r"\s", "", match.group(2)):
+            return match.group(0)  # the entry is not that heading's plain text: left as the extension wrote it
+        return f'<a href="#{match.group(1)}">{said}</a>'
+
+    return re.sub(r'<a href="#([^"]+)">(.*?)</a>', heading, contents)
+
+
 def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     """A self-contained HTML page: the Markdown rendered, PNG figures embedded as data URIs.
 
@@ -221,7 +238,7 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     renderer = markdown.Markdown(extensions=["tables", "toc"], output_format="html",
                                  extension_configs={"toc": {"toc_depth": "2-3"}})
     body = renderer.convert(markdown_text)
-    contents = getattr(renderer, "toc", "")
+    contents = _with_headings_spaces(getattr(renderer, "toc", ""), body)
     first = body.find("<h2")
     if first >= 0 and "<li>" in contents:
         heading = html.escape(_("Contents"))

@@ -112,4 +112,4 @@ def describe_scale() -> str:
              "{ranges}. Where ranges overlap the most specific term is used, and a probability on a boundary takes "
              "the term nearer the end of the scale (0.66 is likely, 0.33 unlikely). The term is that of the "
              "estimate; when its 95 % interval reaches into another term, the report says so.").format(
-        ranges="; ".join(ranges))
+        ranges=_("; ").join(ranges))

@@ -10,7 +10,20 @@ import numpy as np
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult, indices_distinguishable
 from mcsim.analysis.sensitivity.targets import Target
 from mcsim.i18n import _
-from mcsim.report.text import claim_text, condition, count, decimal, fixed, md_cell, md_code, md_text, number, percent
+from mcsim.report.text import (
+    UNIT_WORDS,
+    claim_text,
+    condition,
+    count,
+    decimal,
+    fixed,
+    format_value,
+    md_cell,
+    md_code,
+    md_text,
+    number,
+    percent,
+)
 
 __all__ = ["sensitivity_markdown", "target_words"]
 
@@ -299,15 +312,22 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if tor is None or not tor.bars:
         return []
     bar = tor.bars[0]
-    unit = md_text(_(tr.target.unit))
     never = _("never")
-    lo = never if bar.capped_low else f"{_count(bar.output_low)} {unit}"
-    hi = never if bar.capped_high else f"{_count(bar.output_high)} {unit}"
-    at_points = never if tor.baseline_infinite else _count(tor.baseline)
+    lo = never if bar.capped_low else _in_unit(bar.output_low, tr.target.unit)
+    hi = never if bar.capped_high else _in_unit(bar.output_high, tr.target.unit)
+    at_points = never if tor.baseline_infinite else _in_unit(tor.baseline, tr.target.unit)
     return [_("Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
-              "values the output is {value} {unit}; {input} moves it most, from {low} to {high}. The tornado ignores "
-              "interactions; the indices above do not.").format(value=at_points, unit=unit,
-                                                               input=_name(result, bar.name), low=lo, high=hi), ""]
+              "values the output is {value}; {input} moves it most, from {low} to {high}. The tornado ignores "
+              "interactions; the indices above do not.").format(value=at_points, input=_name(result, bar.name),
+                                                               low=lo, high=hi), ""]
+
+
+def _in_unit(value: float, unit: str) -> str:
+    """An output's value with its unit: a count of things as the report says it ('5.83 million users', « 5,83
+    millions d'utilisateurs »), any other unit after the number ('0.0100 USD per prompt')."""
+    if unit in UNIT_WORDS:
+        return md_text(format_value(value, unit))
+    return f"{_count(value)} {md_text(_(unit))}".strip()
 
 
 def _undefined_replicates(tr: TargetResult, target: str) -> list[str]:

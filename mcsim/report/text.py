@@ -8,10 +8,35 @@ from collections.abc import Callable
 
 from mcsim.i18n import N_, _, decimal, general, language, pgettext
 
-__all__ = ["OPERATOR_WORDS", "claim_text", "condition", "count", "decimal", "fixed", "format_value", "grid_against",
-           "grid_axis", "grid_column", "grid_point", "headline_outputs", "input_label", "input_labels", "lower_first",
-           "md_cell", "md_code", "md_text", "money", "names_its_unit", "number", "output_label", "p_value", "percent",
-           "reading_words"]
+__all__ = [
+    "OPERATOR_WORDS",
+    "claim_text",
+    "condition",
+    "count",
+    "decimal",
+    "fixed",
+    "format_value",
+    "french_spaces",
+    "grid_against",
+    "grid_axis",
+    "grid_column",
+    "grid_point",
+    "headline_outputs",
+    "in_english",
+    "input_label",
+    "input_labels",
+    "lower_first",
+    "md_cell",
+    "md_code",
+    "md_text",
+    "money",
+    "names_its_unit",
+    "number",
+    "output_label",
+    "p_value",
+    "percent",
+    "reading_words",
+]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
 _MARKUP = re.compile(r"([\\`*\[\]#|])")
@@ -23,6 +48,8 @@ _OPENS = re.compile(r"<(?=[A-Za-z/!?]|[^<> !]+@)")
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 _UNDERSCORES = re.compile(r"_+")
 _WORD = re.compile(r"[^\W_]")  # a letter or a digit
+# the white space that breaks a line: not the no-break spaces French puts before : ; ! ? and inside « »
+_BREAKING = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
 
 
 def _underscores(match: re.Match) -> str:
@@ -42,9 +69,18 @@ def md_text(text: str) -> str:
     open a link, a table cell or an emphasis. The text is made one line, so it cannot start a
     list, a heading or a table row.
     """
-    one_line = " ".join(_CONTROL.sub("", str(text)).split())
+    one_line = _one_line(_CONTROL.sub("", str(text)))
     escaped = _MARKUP.sub(r"\\\1", _OPENS.sub("&lt;", _ENTITY.sub("&amp;", one_line)))
     return _UNDERSCORES.sub(_underscores, escaped)
+
+
+def in_english(markdown: str) -> str:
+    """Markdown text from an input file that has no version in the report's language (a prior's source, a
+    priors file's title), marked as English in a report in another language: ``<span lang="en">…</span>``, so
+    that readers, screen readers and spell checkers know it is left in English on purpose."""
+    if language() == "en" or not markdown:
+        return markdown
+    return f'<span lang="en">{markdown}</span>'
 
 
 def md_cell(text: str) -> str:
@@ -55,7 +91,12 @@ def md_cell(text: str) -> str:
 def md_code(text: str) -> str:
     """Text for an inline code span: Markdown escapes do not apply there, so backticks and line
     breaks are removed; HTML inside a code span is escaped by the renderer."""
-    return " ".join(str(text).replace("`", "'").split())
+    return _one_line(str(text).replace("`", "'"))
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line, each run of breaking white space one space; no-break spaces kept as they are."""
+    return _BREAKING.sub(" ", text).strip(" ")
 
 
 def fixed(value: float, places: int) -> str:
@@ -78,7 +119,15 @@ UNIT_WORDS = (N_("prompts"), N_("tokens"), N_("months"), N_("users"))
 def claim_text(claim) -> str:
     """A claim's words in the report's language: its ``text_fr`` in French where the run gives one."""
     french = getattr(claim, "text_fr", "")
-    return french if language() == "fr" and french else claim.text
+    return french_spaces(french) if language() == "fr" and french else claim.text
+
+
+def french_spaces(text: str) -> str:
+    """French words from an input file with French typography: a no-break space before ':' and inside « »,
+    a narrow one before ; ! ? (where the file has an ordinary space or none)."""
+    text = re.sub(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)", "\u00a0:", text)
+    text = re.sub(r"(?<=\S)[ \u00a0\u202f]*([;!?])(?=\s|$)", "\u202f\\1", text)
+    return re.sub(r"[ \u00a0\u202f]*»", "\u00a0»", re.sub(r"«[ \u00a0\u202f]*", "«\u00a0", text))
 
 
 def input_labels(priors) -> dict[str, str]:
@@ -190,8 +239,17 @@ def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool =
         return _share(value, digits)
     if unit.startswith("USD"):
         return money(value, digits)
-    short = _(unit) if unit_shown and unit and len(unit) <= 8 else ""
-    return f"{count(value, digits)} {short}".strip()
+    if not (unit_shown and unit and len(unit) <= 8):
+        return count(value, digits)
+    in_words = math.isfinite(value) and float(f"{abs(value):.{digits}g}") >= 1e6  # "5,83 millions d'utilisateurs"
+    return f"{count(value, digits)} {_unit_after_millions(unit) if in_words else _(unit)}"
+
+
+def _unit_after_millions(unit: str) -> str:
+    """A unit after a number said in words: 'users' ('5.83 million users'; « 5,83 millions d'utilisateurs »)."""
+    said = {"users": pgettext("after millions", "users"), "prompts": pgettext("after millions", "prompts"),
+            "tokens": pgettext("after millions", "tokens"), "months": pgettext("after millions", "months")}
+    return said.get(unit) or _(unit)
 
 
 def names_its_unit(label: str, unit: str) -> bool:
@@ -225,7 +283,19 @@ def condition(label: str, unit: str, claim) -> str:
     if claim.at is not None:
         what = f"{what} {grid_point(claim.grid, claim.at)}"
     shown = not names_its_unit(label, _(unit))
-    return f"{what} {reading_words(claim, lambda v: format_value(v, unit, 7, unit_shown=shown))}"
+    number = lambda v: format_value(v, unit, 7, unit_shown=shown)  # noqa: E731
+    if claim.op in OPERATOR_WORDS:
+        said = {"<=": _("{output} at most {value}"), "<": _("{output} below {value}"),
+                ">=": _("{output} at least {value}"), ">": _("{output} above {value}")}[claim.op]
+        return said.format(output=what, value=number(claim.value))
+    if claim.op == "between":
+        return _("{output} between {low} and {high}").format(output=what, low=number(claim.low),
+                                                             high=number(claim.high))
+    if claim.rel is not None:
+        return _("{output} within {share} of {value}").format(output=what, value=number(claim.value),
+                                                              share=_share(claim.rel, 6))
+    return _("{output} within a factor of {factor} of {value}").format(output=what, factor=general(claim.factor, 6),
+                                                                       value=number(claim.value))
 
 
 def reading_words(claim, number: Callable[[float], str] = lambda v: f"{v:,.15g}") -> str:

@@ -132,7 +132,7 @@ def _axes_format(result: Result, ax, x_name: str, y_name: str) -> None:
 
 
 def _restriction_words(result: Result, r) -> str:
-    """A restriction of a box on an input not drawn: 'months a model is in service at least 11.2'."""
+    """A restriction of a box on an input not drawn: 'time a model is in service at least 11.2'."""
     prior = result.spec.priors[r.input]
     said = lambda v: format_value(v, prior.unit)  # noqa: E731
     label = lower_first(input_label(prior))

@@ -17,7 +17,7 @@ from mcsim.models.points import format_points
 __all__ = ["DYNAMICS", "REBOUND", "evaluate"]
 
 #: What a priors file's ``[meta] reference`` says to be checked against the paper's efficiency and rebound figures.
-REBOUND = "Viseur (2025), sections 2 and 3 and conclusion, efficiency and rebound"
+REBOUND = N_("Viseur (2025), sections 2 and 3 and conclusion, efficiency and rebound")
 
 
 # model.HORIZON_MONTHS written out, so that the catalogue holds the sentence as the reports show it
@@ -32,7 +32,7 @@ DYNAMICS = Model(
     name="dynamics",
     description=N_("Efficiency gains against usage growth, month by month: the energy and cost of a request "
                    "halve at constant work while users and the work per request grow (the rebound effect)"),
-    citation="Viseur (2025), sections 2, 3 and 5; Ho et al. (2024)",
+    citation=N_("Viseur (2025), sections 2, 3 and 5; Ho et al. (2024)"),
     grid=MONTHS,
     inputs=(
         InputSpec("users_start", N_("monthly users at month 0"), 0.0, low_open=True),

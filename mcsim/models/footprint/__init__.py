@@ -15,7 +15,7 @@ from mcsim.models.footprint.tipping import closed_form
 __all__ = ["FOOTPRINT", "GPT3_TRAINING", "evaluate"]
 
 #: What a priors file's ``[meta] reference`` says to be checked against the publication's GPT-3 figures.
-GPT3_TRAINING = "Viseur (2025), section 1, the training of GPT-3"
+GPT3_TRAINING = N_("Viseur (2025), section 1, the training of GPT-3")
 
 
 def _table(priors) -> str:
@@ -27,7 +27,7 @@ FOOTPRINT = Model(
     description=N_("The energy and carbon footprint of a language model in service: its training amortised "
                    "over its lifetime's requests, inference per request at the facility, the grid's carbon "
                    "intensity"),
-    citation="Viseur (2025), sections 1 and 2; Patterson et al. (2021)",
+    citation=N_("Viseur (2025), sections 1 and 2; Patterson et al. (2021)"),
     inputs=(
         InputSpec("training_energy", N_("MWh"), 0.0, low_open=True),
         InputSpec("lifetime_months", N_("months"), 0.0, low_open=True),
