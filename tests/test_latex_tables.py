@@ -23,8 +23,8 @@ import pytest
 
 from mcsim.i18n import speaking
 from mcsim.report.comparison import build_comparison
-from mcsim.report.summary import plain
 from mcsim.report.tables import comparison_tables, run_tables, write_tables
+from mcsim.serialise.summary import plain
 
 
 def _siunitx() -> bool:
@@ -76,7 +76,7 @@ def _document(lang: str, files: list[Path]) -> str:
                 r"\usepackage[a4paper,textwidth=17cm,textheight=24cm]{geometry}",
                 r"\usepackage{booktabs}", r"\usepackage{siunitx}", r"\usepackage{longtable}"]
     if lang == "fr":
-        preamble.append(r"\usepackage[french]{babel}")
+        preamble.append(r"\usepackage[english,french]{babel}")  # as each French table says it needs
     body = []
     for path in files:
         tex = path.read_text(encoding="utf-8")

@@ -236,7 +236,8 @@ def test_every_tex_table_is_a_booktabs_tabular(report):
         assert _balanced(code) and not re.search(r"\de[+-]?\d", shown), path.name
 
 
-def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None, bib: Path | None = None) -> str:
+def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None, bib: Path | None = None,
+             french: bool = False) -> str:
     """pdflatex (and bibtex) on a minimal document that \\inputs every file; the log on failure."""
     work = folder / "latex"
     work.mkdir(exist_ok=True)
@@ -255,7 +256,9 @@ def _compile(folder: Path, tex_files: list[Path], *, methods: Path | None = None
         shutil.copy(bib, work / "references.bib")
         body.append("\\bibliographystyle{plain}\\bibliography{references}")
     (work / "paper.tex").write_text("\\documentclass[a4paper,landscape]{article}\n\\usepackage[T1]{fontenc}\n"
-                                    "\\usepackage{booktabs,siunitx,longtable}\n\\begin{document}\n" + "\n".join(body) +
+                                    "\\usepackage{booktabs,siunitx,longtable}\n"
+                                    + ("\\usepackage[english,french]{babel}\n" if french else "")
+                                    + "\\begin{document}\n" + "\n".join(body) +
                                     "\n\\end{document}\n", encoding="utf-8")
     steps = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"]]
     if bib is not None:
@@ -291,7 +294,8 @@ def test_a_french_reports_tex_files_compile(result, tmp_path_factory, tmp_path):
     french = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang="fr"))
     report = write_report(french, tmp_path_factory.mktemp("tables-fr") / "report")
     assert "Nous avons tiré" in (report / "methods.tex").read_text(encoding="utf-8")
-    assert _compile(tmp_path, _tex_files(report), methods=report / "methods.tex", bib=report / "references.bib") == ""
+    assert _compile(tmp_path, _tex_files(report), methods=report / "methods.tex", bib=report / "references.bib",
+                    french=True) == ""
 
 
 @needs_pdflatex

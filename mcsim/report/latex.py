@@ -216,12 +216,14 @@ def tabular(columns: str, header: Sequence[str] | str, rows: Sequence[Sequence[s
     if caption:
         lines += [f"% {line}" for line in _wrap(tex_text(caption))]
     lines.append("% Width: one column (8.5 cm)." if one_column else "% Width: full text width (17 cm).")
+    # a report in another language marks English words (\foreignlanguage{english}): babel must know English
+    babel = "" if language() == "en" else " and \\usepackage[english,french]{babel}"
     if long:
         lines.append("% A longtable (it may run over pages): \\input{this file} where it goes, outside any table "
-                     "environment; it needs \\usepackage{booktabs,siunitx,longtable}.")
+                     f"environment; it needs \\usepackage{{booktabs,siunitx,longtable}}{babel}.")
     else:
         lines.append("% Input this file inside a table environment: \\begin{table} \\caption{...} "
-                     "\\input{this file} \\end{table}; it needs \\usepackage{booktabs,siunitx}.")
+                     f"\\input{{this file}} \\end{{table}}; it needs \\usepackage{{booktabs,siunitx}}{babel}.")
     environment = "longtable" if long else "tabular"
     heads = header if isinstance(header, str) else " & ".join(header) + r" \\"
     lines += [r"\begingroup", _setup()]

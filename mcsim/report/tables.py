@@ -43,7 +43,7 @@ from mcsim.report.latex import (
 )
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.priors_words import describe_distribution
-from mcsim.report.text import claim_text, decimal, input_label, names_its_unit, number
+from mcsim.report.text import claim_text, decimal, french_spaces, input_label, names_its_unit, number
 from mcsim.report.verdict import claim_condition, tipping_cells
 from mcsim.result import Result
 
@@ -296,6 +296,13 @@ def _claims(result: Result) -> Table:
     return Table("claims", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
 
 
+def tex_english(text: str) -> str:
+    """Words from an input file, which have no French version (a prior's source), marked as English in a report in
+    another language (``\\foreignlanguage``, which babel and polyglossia both define)."""
+    said = tex_text(text)
+    return said if language() == "en" else f"\\foreignlanguage{{english}}{{{said}}}"
+
+
 def _ragged(width: float) -> str:
     """A paragraph column ``width`` cm wide, set ragged right (long words and addresses break less badly)."""
     return f">{{\\raggedright\\arraybackslash\\hspace{{0pt}}}}p{{{width}cm}}"
@@ -315,7 +322,7 @@ def _priors(result: Result) -> Table:
         factor = _scale([prior.point], prior.unit)
         unit = _scaled_unit(prior.unit, factor) if prior.unit else ""
         tex_rows.append([tex_text(input_label(prior)), unit or "---", tex_number(words), _cell(prior.point, factor),
-                         tex_text(prior.source) + cite])
+                         tex_english(prior.source) + cite])
     caption = _("The priors ({file}): each input's distribution, its point value (used for the tipping points) and "
                 "the source of its numbers.").format(file=Path(priors.file).name)
     heads = [*(head(tex_text(h)) for h in (_("Input"), _("Unit"), _("Distribution"))), head(tex_text(_("Point")), 1.4),
@@ -450,7 +457,7 @@ def comparison_tables(data: dict) -> list[Table]:
         said = [s["claims"][name] for s in scenarios if name in s["claims"]]
         text = next((c.get("text") for c in said if c.get("text")), name)
         if french:  # a claim's French text, where the summary carries it
-            text = next((c.get("text_fr") for c in said if c.get("text_fr")), text)
+            text = french_spaces(next((c.get("text_fr") for c in said if c.get("text_fr")), text))
         tex_rows.append(_group(4, tex_text(text), 14))
         for s in scenarios:
             c = s["claims"].get(name)
@@ -458,7 +465,7 @@ def comparison_tables(data: dict) -> list[Table]:
                 continue
             p, (low, high) = c["probability"], c["ci95"]
             rows.append((s["stem"], s["title"], name, c.get("text"), p, low, high, term(p), c.get("holds_at_point")))
-            tex_rows.append([r"\quad " + tex_text(s["title"]), _probability(p), "{" + interval(low, high, 3) + "}",
+            tex_rows.append([r"\quad " + tex_text(_title(s)), _probability(p), "{" + interval(low, high, 3) + "}",
                              tex_text(_(term(p)))])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
@@ -478,6 +485,12 @@ def comparison_tables(data: dict) -> list[Table]:
     return tables
 
 
+def _title(scenario: dict) -> str:
+    """A scenario's title in the report's language: its ``title_fr`` in French where the summary carries one."""
+    french = scenario.get("title_fr") if language() == "fr" else None
+    return french_spaces(french) if french else scenario["title"]
+
+
 def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     name, unit = focus["output"], focus.get("unit") or ""
     header = ("scenario", "title", "unit", "median", "p05", "p95", "mean", "share_infinite")
@@ -494,7 +507,7 @@ def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
         mean = None if o.get("mean_is_summary") is False else value("mean")  # a heavy tail's mean is no summary
         rows.append((s["stem"], s["title"], unit, value("p50"), value("p05"), value("p95"), mean,
                      value("p_never") if infinite else None))
-        values.append((s["title"], value("p50"), value("p05"), value("p95"), value("p_never")))
+        values.append((_title(s), value("p50"), value("p05"), value("p95"), value("p_never")))
     label = _(focus.get("label") or name)
     cells, scaled = _column([v for row in values for v in row[1:4]], unit, label=label)
     tex_rows = [[tex_text(title), *cells[3 * i:3 * i + 3]] + ([_share_cell(never)] if infinite else [])
