@@ -163,6 +163,8 @@ def runs(draw) -> tuple[str, str]:
                 "replicates = 2", "crosscheck_samples = 256", "shapley_samples = 32"]
     if grid_key == "users" and draw(st.booleans()):
         run += ["", "[value_of_information]", f"users = {_toml([float(v) for v in grid[:3]])}", 'output = "g"']
+    elif draw(st.booleans()):  # a scalar payoff: one decision, whatever the grid
+        run += ["", "[value_of_information]", 'output = "y"']
     return "\n".join(lines), "\n".join(run) + "\n"
 
 

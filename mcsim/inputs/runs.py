@@ -106,7 +106,8 @@ class RunSpec:
             if self.sensitivity is not None:
                 check_outputs(list(self.sensitivity.outputs), self.model, problems)
             if self.value_of_information is not None:
-                check_payoff(self.value_of_information.output, self.model, problems)
+                check_payoff(self.value_of_information.output, self.model, problems,
+                             users=self.value_of_information.users)
             if not problems:
                 check_computable(self.priors, self.model, grid, problems)
         problems.raise_if_any()

@@ -256,7 +256,8 @@ def value_of_information_summary(voi: ValueOfInformation) -> dict[str, Any]:
     return {
         "payoff": {"output": voi.spec.output, "label": voi.label, "unit": voi.unit},
         "decision": f"at each users value: act (payoff {voi.spec.output} at those users) or not (payoff 0), "
-                    "taken on the payoff's expected value",
+                    "taken on the payoff's expected value" if voi.spec.users else
+                    f"once: act (payoff {voi.spec.output}) or not (payoff 0), taken on the payoff's expected value",
         "users": list(voi.spec.users),
         "decisions": [_decision(d) for d in voi.decisions],
         "curve": {"users": [d.users for d in voi.curve], "evpi": [d.evpi.value for d in voi.curve],
