@@ -157,3 +157,62 @@ def test_the_comparison_groups_scenarios_by_model(batch):
     assert "break_even" not in footprint and "energy_ratio" not in footprint
     figures = sorted(p.name for p in (batch / "comparison" / "figures").glob("*.png"))
     assert "claims_by_scenario_dynamics.png" in figures and "training_co2_by_scenario_footprint.png" in figures
+
+
+SCALAR_PRIORS = """[meta]
+model = "anymodel:NONE"
+[inputs.x1]
+point = 1.0
+dist = "normal"
+mean = 1.0
+sd = 0.5
+source = "a test"
+[inputs.x2]
+point = 0.5
+dist = "uniform"
+low = 0
+high = 1
+source = "a test"
+[inputs.x3]
+point = 2.0
+dist = "lognormal"
+median = 2.0
+sigma = 0.3
+source = "a test"
+"""
+
+
+def _scalar_run(write, extra: str = "", claim_extra: str = "") -> str:
+    import shutil
+
+    folder = write("priors.toml", SCALAR_PRIORS).parent
+    shutil.copy(ROOT / "tests" / "data" / "anymodel.py", folder / "anymodel.py")
+    return write("run.toml", f'[run]\npriors = "priors.toml"\nsamples = 1024\n{extra}\n'
+                             f'[[claims]]\nname = "positive"\noutput = "y"\nop = ">"\nvalue = 0\n{claim_extra}')
+
+
+@pytest.mark.parametrize(("extra", "claim_extra", "message"), [
+    ("users = [1, 2]", "", r"\[run\] users = \[1, 2\] is invalid: model any_none has no output over a grid \(each of "
+                           r"its outputs is one number a sample\); leave it out"),
+    ("months = [0, 12]", "", r"\[run\] months = \[0, 12\] is invalid: model any_none has no output over a grid"),
+    ("", "users = 5", r'\[\[claims\]\] "positive" users = 5 is invalid: model any_none has no output over a grid: y '
+                      r"is one number a sample"),
+])
+def test_a_model_without_a_grid_refuses_one(write, extra, claim_extra, message):
+    with pytest.raises(InputError, match=message):
+        load_run(_scalar_run(write, extra, claim_extra))
+
+
+def test_a_model_without_a_grid_has_none_in_its_data(write, tmp_path):
+    """No users dimension in results.nc, no grid in summary.json's run: the model has none."""
+    import xarray as xr
+
+    from mcsim.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", str(_scalar_run(write)), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert not {"users", "months"} & set(summary["run"])
+    with xr.open_dataset(out / "results.nc") as data:
+        assert set(data.dims) == {"sample", "quantile"}
+    assert "users" not in (out / "report.md").read_text().lower()

@@ -355,6 +355,8 @@ def check_claim_in_run(claim: Table, model: Model | None, grid: Sequence[float] 
             claim.add(None, f"is missing '{key}': {output} varies with {key}; name one of the run's {key} grid{points}")
         elif grid is not None and is_number(at) and at not in grid:
             claim.add(key, f"= {show(at)} is not in the run's {key} grid{points}")
+    elif at is not None and not model.gridded:
+        claim.invalid(key, f"model {model.name} has no output over a grid: {output} is one number a sample")
     elif at is not None:
         claim.invalid(key, f"{output} does not vary with {key}")
 

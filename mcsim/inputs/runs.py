@@ -89,7 +89,8 @@ class RunSpec:
         problems = Problems(self.file)
         run = Table({key: getattr(self, key) for key in ("title", *SETTINGS)}, "[run]", problems)
         check_settings(run)
-        grid = check_grid(run, self.model.grid if isinstance(self.model, Model) else USERS)
+        grid = check_grid(run, self.model.grid if isinstance(self.model, Model) else USERS,
+                          model=self.model if isinstance(self.model, Model) else None)
         check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
         if not isinstance(self.title_fr, str):
             run.add("title_fr", f"= {show(self.title_fr)} is invalid: must be a string (a French report's title)")
@@ -211,18 +212,22 @@ def check_report(report: Table) -> None:
                        f"(allowed: {', '.join(allowed)})")
 
 
-def check_grid(run: Table, grid: Grid, given: Iterable[str] | None = None) -> tuple[float, ...] | None:
+def check_grid(run: Table, grid: Grid, given: Iterable[str] | None = None, *,
+               model: Model | None = None) -> tuple[float, ...] | None:
     """The run's grid for a model over ``grid``, checked (the grid's default if none); None if invalid.
 
     ``given`` names the keys the run file gives; without it (a :class:`RunSpec` built in Python)
     a grid of another kind counts as given when it is not its default. A grid of another kind
-    than the model's is refused.
+    than the model's is refused, and any grid for a ``model`` whose outputs are all scalar.
     """
     defaults = {"users": list(DEFAULT_USERS), "months": None}
     for other in GRIDS:
         value = run.get(other)
         named = other in given if given is not None else (value is not None and list(value) != defaults.get(other))
-        if other != grid.name and named:
+        if model is not None and not model.gridded and named:
+            run.add(other, f"= {show(value)} is invalid: model {model.name} has no output over a grid (each of its "
+                    "outputs is one number a sample); leave it out")
+        elif other != grid.name and named:
             run.add(other, f"= {show(value)} is invalid: the model runs over {grid.name}, not {other} "
                     f"(give [run] {grid.name} = [...] instead)")
     values = run.get(grid.name)
@@ -311,7 +316,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     priors, priors_path = _priors(run, problems)
     model, named = _model(run, priors, priors_path)
     grid = model.grid if model is not None else USERS
-    values = check_grid(run, grid, given=content["run"] if model is not None else ())  # no model: no kind to check
+    # no model: no kind to check
+    values = check_grid(run, grid, given=content["run"] if model is not None else (), model=model)
     check_reference(run, model)
     source = _source(named, model, problems)
     fits = model is not None and priors is not None and check_same_model(run, named, model, priors)

@@ -30,9 +30,10 @@ def build_dataset(result: Result) -> xr.Dataset:
     grid = spec.grid.name  # the dimension of the gridded outputs: "users", or "months" for a model over months
     coords = {
         SAMPLE: np.arange(kept),
-        grid: (grid, np.asarray(spec.grid_values), {"units": spec.grid.label}),
         QUANTILE: (QUANTILE, np.asarray(QUANTILES), {"long_name": "probability level"}),
     }
+    if spec.model.gridded:  # a model whose outputs are all scalar has no grid dimension
+        coords[grid] = (grid, np.asarray(spec.grid_values), {"units": spec.grid.label})
     method = ("exact order statistics" if result.quantiles == "exact" else
                "fixed fine histogram inside a bracket from the pilot; error bound in <output>_quantile_error")
     data = {}
