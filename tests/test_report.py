@@ -183,7 +183,8 @@ def _structure(page: str) -> tuple[collections.Counter, str]:
             self.tags, self.text = collections.Counter(), []
 
         def handle_starttag(self, tag, attrs):
-            self.tags[(tag, tuple(sorted(name for name, _ in attrs)))] += 1
+            if (tag, attrs) != ("span", [("class", "n")]):  # a number kept on one line: presentation, not structure
+                self.tags[(tag, tuple(sorted(name for name, _ in attrs)))] += 1
 
         def handle_data(self, data):
             self.text.append(data)

@@ -99,7 +99,7 @@ def box_summary(b: Box) -> dict[str, Any]:
 def discovery_summary(d: Discovery) -> dict[str, Any]:
     """``verdict.claims.<name>.discovery``: the failure boxes."""
     return {"samples": d.samples, "cases": d.cases, "base_rate": d.base_rate if d.samples else None,
-            "boxes": [box_summary(b) for b in d.boxes], "note": d.note, "method": d.method}
+            "boxes": [box_summary(b) for b in d.boxes], "note": d.note, "reason": d.reason, "method": d.method}
 
 
 # --- sensitivity ----------------------------------------------------------------------------------
