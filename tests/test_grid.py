@@ -72,13 +72,14 @@ def test_a_months_run_without_a_grid_takes_the_default(write):
     spec = load_run(write("r.toml", f'[run]\npriors = "{DYNAMICS_PRIORS}"'))
     assert spec.grid is MONTHS and spec.grid_values == MONTHS.default
     users = load_run(ROOT / "runs" / "footprint-gpt3.toml")
-    assert users.grid is USERS and users.grid_values == users.users == (1e5, 1e6, 1e7, 1e8)
-    with pytest.raises(InputError, match=r"months = \[0, 24\] is invalid: the model runs over users"):
-        dataclasses.replace(users, months=(0.0, 24.0))
+    assert users.grid is USERS and users.grid_values == (1e5, 1e6, 1e7, 1e8)
+    with pytest.raises(InputError, match=r"\[run\] users = \[0, 24\] is invalid: must be a non-empty list of "
+                                         r"numbers > 0"):
+        dataclasses.replace(users, grid_values=(0.0, 24.0))
 
 
 def test_words_follow_the_grid():
-    claim = Claim("c", "", "energy_ratio", ">", 1.0, months=24)
+    claim = Claim("c", "", "energy_ratio", ">", 1.0, at=24, grid="months")
     assert claim.at == 24 and claim.grid == "months" and claim.describe() == "energy_ratio at 24 months > 1"
     assert condition("Inference energy relative to month 0", "times month 0", claim).startswith(
         "inference energy relative to month 0 at 24 months above 1")
@@ -216,3 +217,74 @@ def test_a_model_without_a_grid_has_none_in_its_data(write, tmp_path):
     with xr.open_dataset(out / "results.nc") as data:
         assert set(data.dims) == {"sample", "quantile"}
     assert "users" not in (out / "report.md").read_text().lower()
+
+
+def _own_grid_run(tmp_path, model: str, run: str, lang: str = "en") -> str:
+    import shutil
+
+    shutil.copy(ROOT / "tests" / "data" / "anymodel.py", tmp_path / "anymodel.py")
+    (tmp_path / "priors.toml").write_text(SCALAR_PRIORS.replace("anymodel:NONE", f"anymodel:{model}"))
+    (tmp_path / "run.toml").write_text(f'[run]\npriors = "priors.toml"\nsamples = 1024\n{run}\n'
+                                       f'[report]\nlang = "{lang}"\n')
+    return str(tmp_path / "run.toml")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_model_over_a_grid_of_its_own_runs_and_is_worded_by_it(tmp_path, lang):
+    """A model's own grid (a subscription's price, in dollars): the run file and claims name it, the report says it
+    in the model's words in either language, the data and summary.json use its name."""
+    import jsonschema
+    import xarray as xr
+
+    from mcsim.cli import main
+    from mcsim.serialise import schema
+
+    run = _own_grid_run(tmp_path, "PRICED", 'price = [10.0, 25.0]\n[[claims]]\nname = "profit"\noutput = "g"\n'
+                                            'op = ">"\nvalue = 0\nprice = 25.0\n', lang)
+    spec = load_run(run)
+    assert spec.grid.name == "price" and spec.grid_values == (10.0, 25.0)
+    assert (spec.claims[0].at, spec.claims[0].grid) == (25.0, "price")
+    out = tmp_path / "out"
+    assert main(["run", str(run), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["price"] == [10.0, 25.0] and summary["outputs"]["g"]["price"] == [10.0, 25.0]
+    assert summary["claims"]["profit"]["price"] == 25.0
+    assert list(jsonschema.Draft202012Validator(schema()).iter_errors(summary)) == []
+    with xr.open_dataset(out / "results.nc") as data:
+        assert list(data["price"].values) == [10.0, 25.0] and data["price"].attrs["units"] == "USD"
+        assert data["g_p50"].dims == ("price",) if "g_p50" in data else "price" in data["g"].dims
+    text = (out / "report.md").read_text()
+    said = {"en": ("at a price of $25", "Profit against the price"),
+            "fr": ("à un prix de 25 $", "Profit selon le prix")}[lang]
+    assert said[0] in text.replace("\u202f", " ").replace("\u00a0", " ") and said[1] in text
+    rows = (out / "tables" / "outputs_by_price_g.csv").read_text().splitlines()
+    assert rows[0].startswith("price,") and len(rows) == 3
+    assert "users" not in text.lower().replace("users_", "")
+
+
+def test_a_grid_of_its_own_is_refused_under_another_name_and_checked_like_any(write, tmp_path):
+    run = _own_grid_run(tmp_path, "FLEETED", "users = [8.0, 64.0]")
+    with pytest.raises(InputError, match=r"\[run\] users = \[8, 64\] is invalid: the model runs over gpus, not users "
+                                         r"\(give \[run\] gpus = \[\.\.\.\] instead\)"):
+        load_run(run)
+    for given, message in [("gpus = [64.0, 8.0]", r"\[run\] gpus = \[64, 8\] is invalid: must be strictly increasing"),
+                           ("gpus = [0.0, 8.0]", r"\[run\] gpus = \[0, 8\] is invalid: must be a non-empty list of "
+                                                 r"numbers > 0"),
+                           ("gpu = [8.0]", r"\[run\] gpu is not a known key; did you mean \"gpus\"\?")]:
+        with pytest.raises(InputError, match=message):
+            load_run(_own_grid_run(tmp_path, "FLEETED", given))
+    spec = load_run(_own_grid_run(tmp_path, "FLEETED", ""))
+    assert spec.grid_values == (8.0, 64.0, 512.0)  # the grid's default
+
+
+def test_a_grid_declared_wrongly_says_what_is_wrong():
+    from mcsim.models.grid import Grid
+
+    with pytest.raises(ValueError, match=r"grid 'samples': name = 'samples' must be a Python identifier other than"):
+        Grid("samples", "x", (1.0,))
+    with pytest.raises(ValueError, match=r"default = \(2.0, 1.0\) must be a non-empty, strictly increasing list"):
+        Grid("gpus", "GPUs", (2.0, 1.0))
+    with pytest.raises(ValueError, match=r"at = 'at GPUs' must hold \{value\}"):
+        Grid("gpus", "GPUs", (1.0,), at="at GPUs")
+    with pytest.raises(ValueError, match="log_scale needs values > 0"):
+        Grid("gpus", "GPUs", (1.0,), log_scale=True)

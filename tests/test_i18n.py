@@ -118,11 +118,11 @@ def test_a_claims_french_words_are_used_in_french_only():
     from mcsim.inputs.claims import Claim
     from mcsim.report.text import claim_text
 
-    claim = Claim("c", "A surplus", "surplus", ">", 0.0, users=5e7, text_fr="Un surplus")
+    claim = Claim("c", "A surplus", "surplus", ">", 0.0, at=5e7, grid="users", text_fr="Un surplus")
     assert claim_text(claim) == "A surplus"
     with speaking("fr"):
         assert claim_text(claim) == "Un surplus"
-        assert claim_text(Claim("d", "Only English", "surplus", ">", 0.0, users=5e7)) == "Only English"
+        assert claim_text(Claim("d", "Only English", "surplus", ">", 0.0, at=5e7, grid="users")) == "Only English"
 
 
 def test_a_claims_french_words_must_be_a_string(tmp_path):

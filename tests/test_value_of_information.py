@@ -46,7 +46,7 @@ def spec_with(r: float, samples: int = 1 << 20, claims=(), sampler: str = "rando
     correlations = (Correlation("margin", "fixed", 6 / math.pi * math.asin(r / 2)),) if r else ()
     priors = Priors(inputs=inputs, correlations=correlations)
     return RunSpec(title="linear", file="linear.toml", sha256="", priors=priors, model=LINEAR_SURPLUS,
-                   samples=samples, sampler=sampler, seed=12, users=USERS, claims=tuple(claims),
+                   samples=samples, sampler=sampler, seed=12, grid_values=USERS, claims=tuple(claims),
                    value_of_information=ValueOfInformationSpec(USERS))
 
 
@@ -114,7 +114,7 @@ def _reduction(users: float, r: float, known: str) -> float:
 
 
 def test_the_claims_reduction_in_wrong_verdicts_matches_quadrature():
-    claim = Claim("pays_at_8M", "pays at 8 million users", "surplus", ">", 0.0, users=8e6)
+    claim = Claim("pays_at_8M", "pays at 8 million users", "surplus", ">", 0.0, at=8e6, grid="users")
     found = assess(spec_with(-0.4, samples=1 << 19, claims=[claim]))
     value = found.claims[0]
     mean, sd, _, _ = truth(8e6, -0.4)

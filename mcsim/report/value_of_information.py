@@ -17,7 +17,6 @@ import numpy as np
 from mcsim.analysis.value_of_information import ValueOfInformation
 from mcsim.analysis.value_of_information.estimate import Estimate
 from mcsim.i18n import _
-from mcsim.models.grid import USERS
 from mcsim.report.figures import Figure
 from mcsim.report.style import BLACK, BLUE, Look, plain
 from mcsim.report.text import (
@@ -25,6 +24,7 @@ from mcsim.report.text import (
     count,
     fixed,
     format_value,
+    grid_column,
     grid_point,
     input_label,
     lower_first,
@@ -80,8 +80,8 @@ def value_of_information_markdown(result: Result) -> list[str]:
         lines += [_("**Knowing the {input} exactly would be worth about {amount} a month to a decision {at}**, out "
                     "of {evpi} for knowing every input.").format(
             input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
-            at=grid_point(USERS, decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
-    head = "| " + " | ".join([_("users"), _("expected {payoff}").format(payoff=payoff), _("P(> 0)"),
+            at=grid_point(result.spec.grid, decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
+    head = "| " + " | ".join([grid_column(result.spec.grid), _("expected {payoff}").format(payoff=payoff), _("P(> 0)"),
                               _("decision now"), _("EVPI (every input)")]
                              + [md_cell(_label(result, n)) for n in voi.names]) + " |"
     lines += [head, "|" + "---:|" * 3 + "---|" + "---:|" * (1 + len(voi.names))]
