@@ -288,3 +288,13 @@ def test_a_grid_declared_wrongly_says_what_is_wrong():
         Grid("gpus", "GPUs", (1.0,), at="at GPUs")
     with pytest.raises(ValueError, match="log_scale needs values > 0"):
         Grid("gpus", "GPUs", (1.0,), log_scale=True)
+
+
+def test_the_value_of_information_of_a_payoff_over_another_grid_than_users_is_refused(write):
+    """Its decision is taken at some monthly users (or once): a payoff over months is not one it can value."""
+    problems = _problems(write, f'[run]\npriors = "{DYNAMICS_PRIORS}"\n[value_of_information]\nusers = [1e6]\n'
+                                'output = "surplus"\n')
+    assert problems == [f"{problems[0].split(':')[0]}: [value_of_information] output = \"surplus\" is invalid: it "
+                        "varies with months, and the decision whose information is valued is taken at some monthly "
+                        "users, or once; name a scalar output of the model (annual_energy_growth, break_even_month, "
+                        "rebound_halving_months)"]

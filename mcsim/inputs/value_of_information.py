@@ -114,6 +114,12 @@ def check_payoff(output: Any, model: Model, problems: Problems, *, users: Any = 
                      f"{did_you_mean(output, model.output_names)} ({allowed})")
         return False
     given = users not in ((), None, [])
+    if output in over_users and model.grid.name != "users":
+        problems.add("[value_of_information] output", f"= {show(output)} is invalid: it varies with "
+                     f"{model.grid.name}, and the decision whose information is valued is taken at some monthly "
+                     "users, or once; name a scalar output of the model "
+                     f"({', '.join(o.name for o in model.outputs if not o.per_user) or 'it has none'})")
+        return False
     if output in over_users and not given:
         problems.add("[value_of_information] users", f"is missing: the payoff {output} varies with users, so the "
                      "decision is taken at some users; give them (numbers > 0, increasing)")
