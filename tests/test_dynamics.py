@@ -15,9 +15,9 @@ from mcsim.inputs.distributions import Point
 from mcsim.inputs.priors import Prior, load_priors
 from mcsim.models import resolve
 from mcsim.models.dynamics import DYNAMICS
-from mcsim.models.dynamics.checks import consistency_checks
 from mcsim.models.grid import MONTHS
 from mcsim.models.tableau1 import TABLEAU1
+from mcsim.report.models.dynamics import consistency_checks
 
 PRIORS = ROOT / "priors" / "dynamics-2025.toml"
 RUN = ROOT / "runs" / "dynamics-rebound.toml"

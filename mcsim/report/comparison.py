@@ -4,7 +4,7 @@ Scenarios are compared like with like: those of one model together (:func:`group
 with its own claims, focus output and figures, so that no claim or output of one model is set
 beside another model's namesake.
 
-Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
+Written whole or not at all (:class:`mcsim.report.writing.replace_directory`): ``report.md``, a
 self-contained ``report.html``, ``summary.json``, ``figures/`` (PNG and PDF) and ``tables/`` (CSV
 and LaTeX, :func:`mcsim.report.tables.comparison_tables`). Its
 ``summary.json`` ends with a ``manifest`` naming it a comparison and listing its files: what a
@@ -380,10 +380,10 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default",
 
 
 def _write_comparison(scenarios, target: Path, figures: str) -> Path:
-    from mcsim.report import replace_directory
     from mcsim.report.document import render_html
     from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
+    from mcsim.report.writing import replace_directory
     from mcsim.serialise import dumps, plain
 
     data = plain(build_comparison(scenarios))
