@@ -14,11 +14,13 @@ This module reads the reports it compares (``summary.json``, the kept samples of
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
@@ -187,24 +189,28 @@ class Scenario:
     title: str
     report: Path
     summary: dict[str, Any]
-    kept: dict[str, np.ndarray]  # each scalar output's kept per-sample values (inf where infinite)
     ran: bool  # run by this batch (False: its report was up to date)
     spec: RunSpec | None = None
+    summary_sha256: str = ""  # of the summary.json it was read from
+
+    @cached_property
+    def kept(self) -> dict[str, np.ndarray]:
+        """Each scalar output's kept per-sample values (inf where infinite), read from ``results.nc`` when asked."""
+        scalar = [out.name for out in self.spec.model.outputs if not out.per_user] if self.spec is not None else []
+        try:
+            import xarray as xr
+
+            with xr.open_dataset(self.report / "results.nc", engine="netcdf4") as data:
+                return {name: np.asarray(data[name].values, dtype=float) for name in scalar if name in data}
+        except (OSError, ValueError):
+            return {}
 
 
 def load_scenario(job: Job, *, ran: bool) -> Scenario:
-    """Read a run's ``summary.json`` and the kept samples of its scalar outputs from ``results.nc``."""
-    summary = json.loads((job.out / "summary.json").read_text(encoding="utf-8"))
-    scalar = [out.name for out in job.spec.model.outputs if not out.per_user]
-    kept = {}
-    try:
-        import xarray as xr
-
-        with xr.open_dataset(job.out / "results.nc", engine="netcdf4") as data:
-            kept = {name: np.asarray(data[name].values, dtype=float) for name in scalar if name in data}
-    except (OSError, ValueError):
-        kept = {}
-    return Scenario(job.spec.stem, job.spec.title, job.out, summary, kept, ran, job.spec)
+    """Read a run's ``summary.json`` (its kept samples are read from ``results.nc`` when first asked for)."""
+    raw = (job.out / "summary.json").read_bytes()
+    return Scenario(job.spec.stem, job.spec.title, job.out, json.loads(raw.decode("utf-8")), ran, job.spec,
+                    hashlib.sha256(raw).hexdigest())
 
 
 # --- progress ------------------------------------------------------------------------------------
@@ -301,8 +307,7 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     list of Scenario
         One per run file, in the order given, with ``ran`` saying whether this batch ran it.
     """
-    from mcsim.report import write_report
-    from mcsim.report.comparison import write_comparison
+    from mcsim.report.target import comparison_is_current
 
     stream = stream if stream is not None else sys.stderr
     jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force, **report)
@@ -312,6 +317,8 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     for job in jobs:
         if not job.todo:
             print(f"mcsim batch: {job.spec.stem}: up to date ({job.out}/), skipped", file=stream)
+    if todo:
+        from mcsim.report import write_report
     display = _Display(jobs, stream)
     try:
         for index, job in enumerate(todo, start=1):
@@ -324,5 +331,12 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
         display.close()
     scenarios = [load_scenario(job, ran=job.todo) for job in jobs]
     figures = report.get("figures") or jobs[0].spec.figures  # the style asked for, else the baseline's
-    write_comparison(scenarios, Path(reports) / COMPARISON, figures=figures)
+    target = Path(reports) / COMPARISON
+    lang = jobs[0].spec.lang  # the baseline's, which --lang sets for every run
+    if not todo and comparison_is_current(scenarios, target, figures=figures, lang=lang):
+        print(f"mcsim batch: comparison: up to date ({target}/), skipped", file=stream)
+    else:
+        from mcsim.report.comparison import write_comparison
+
+        write_comparison(scenarios, target, figures=figures, lang=lang)
     return scenarios

@@ -254,7 +254,7 @@ def _batch(args) -> int:
         claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
                            for name, c in s.summary.get("claims", {}).items())
         print(f"  {s.stem}: {claims}", file=sys.stderr)
-    print(f"mcsim: wrote {args.reports / 'comparison'}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(f"mcsim: batch done in {time.perf_counter() - start:.1f} s (reports in {args.reports}/)", file=sys.stderr)
     return EXIT_OK
 
 

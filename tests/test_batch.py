@@ -145,10 +145,13 @@ def test_settings_and_force_make_a_run_stale(batch_dir):
 
 def test_rerun_skips_finished_runs_and_redoes_one_whose_priors_changed(batch_dir):
     d = batch_dir
-    stamps = {s: (d / "reports" / s / "summary.json").stat().st_mtime_ns for s in ("one", "two")}
-    again = _run(d)
+    stamps = {s: (d / "reports" / s / "summary.json").stat().st_mtime_ns for s in ("one", "two", "comparison")}
+    said = io.StringIO()
+    again = run_batch([d / "one.toml", d / "two.toml"], reports=d / "reports", stream=said)
     assert [s.ran for s in again] == [False, False]
     assert all((d / "reports" / s / "summary.json").stat().st_mtime_ns == t for s, t in stamps.items())
+    assert f"comparison: up to date ({d / 'reports' / 'comparison'}/), skipped" in said.getvalue()
+    assert "kept" not in again[0].__dict__  # results.nc is not read for a comparison left as it is
 
     priors = d / "b.priors.toml"
     priors.write_text(priors.read_text().replace("p95 = 150e6", "p95 = 160e6"))
@@ -233,3 +236,24 @@ def test_a_report_from_before_the_code_sha256_is_stale(tmp_path, batch_dir):
     (tmp_path / "one" / "summary.json").write_text(json.dumps(summary))
     assert plan([d / "one.toml"], reports=tmp_path)[0].reasons == ("no sha256 of mcsim's code recorded",
                                                                    "no model sha256 recorded")
+
+
+def test_a_comparison_is_made_again_when_its_scenarios_style_or_files_change(tmp_path):
+    """Left as it is only when this code made it from these very summaries, in this style and language, whole."""
+    shutil.copy(ROOT / "priors" / "paper-table1.toml", tmp_path / "a.priors.toml")
+    shutil.copy(ROOT / "priors" / "sources.bib", tmp_path / "sources.bib")
+    (tmp_path / "one.toml").write_text(RUN.format(title="one", priors="a.priors.toml").replace("1024", "256"))
+    comparison = tmp_path / "reports" / "comparison"
+
+    def made(**options) -> bool:
+        before = (comparison / "summary.json").stat().st_mtime_ns if comparison.exists() else None
+        run_batch([tmp_path / "one.toml"], reports=tmp_path / "reports", stream=io.StringIO(), **options)
+        return (comparison / "summary.json").stat().st_mtime_ns != before
+
+    assert made() and not made()
+    assert made(figures="journal") and not made(figures="journal")
+    (comparison / "figures" / "claims_by_scenario.png").unlink()
+    assert made(figures="journal") and (comparison / "figures" / "claims_by_scenario.png").is_file()
+    summary = tmp_path / "reports" / "one" / "summary.json"  # a scenario's summary that changed
+    summary.write_text(summary.read_text().replace('"title": "one"', '"title": "one!"', 1))
+    assert made(figures="journal")

@@ -24,6 +24,7 @@ from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
 from mcsim.report.style import look
+from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
     fixed,
     format_value,
@@ -366,6 +367,10 @@ def _stem_part(model: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in model)
 
 
+def _language(scenarios, lang: str | None) -> str:
+    return lang if lang is not None else next((s.spec.lang for s in scenarios if s.spec is not None), "en")
+
+
 def write_comparison(scenarios, target: str | Path, *, figures: str = "default", lang: str | None = None) -> Path:
     """Write the comparison of ``scenarios`` (see :class:`mcsim.batch.Scenario`) into ``target``.
 
@@ -373,13 +378,12 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default",
     style (see :mod:`mcsim.report.style`), ``lang`` the language of its words (by default the
     baseline's, which ``mcsim batch --lang`` sets for every run).
     """
-    if lang is None:
-        lang = next((s.spec.lang for s in scenarios if s.spec is not None), "en")
+    lang = _language(scenarios, lang)
     with speaking(lang):
-        return _write_comparison(scenarios, Path(target), figures)
+        return _write_comparison(scenarios, Path(target), figures, comparison_inputs(scenarios, figures, lang))
 
 
-def _write_comparison(scenarios, target: Path, figures: str) -> Path:
+def _write_comparison(scenarios, target: Path, figures: str, inputs: dict[str, Any]) -> Path:
     from mcsim.report.document import render_html
     from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
@@ -402,6 +406,7 @@ def _write_comparison(scenarios, target: Path, figures: str) -> Path:
         (staging / "report.md").write_text(text, encoding="utf-8")
         (staging / "report.html").write_text(render_html(text, figures_dir, _("Comparison of scenarios")),
                                              encoding="utf-8")
-        data["manifest"] = {"report": "comparison", FILES_KEY: sorted([*report_files(staging), "summary.json"])}
+        data["manifest"] = {"report": "comparison", FILES_KEY: sorted([*report_files(staging), "summary.json"]),
+                            "inputs": inputs}
         (staging / "summary.json").write_text(dumps(data), encoding="utf-8")
     return target

@@ -24,7 +24,8 @@ from typing import NamedTuple
 
 from mcsim.inputs.errors import InputError, Problem
 
-__all__ = ["FILES_KEY", "Refusal", "check_target", "new_folder", "refusal", "report_files", "run_inputs"]
+__all__ = ["FILES_KEY", "Refusal", "check_target", "comparison_inputs", "comparison_is_current", "new_folder",
+           "refusal", "report_files", "run_inputs"]
 
 FILES_KEY = "files"  # in summary.json's manifest: every file of the report, relative to its folder
 _TOP = ("summary.json", "results.nc", "report.md", "report.html", "methods.md", "methods.tex", "references.bib")
@@ -197,3 +198,27 @@ def new_folder(path: str | Path, *, inside: bool = False, suffix: str = "report"
         count += 1
         candidate = os.path.join(folder, f"{name}-{count}")
     return os.path.normpath(candidate)
+
+
+def comparison_inputs(scenarios, figures: str, lang: str) -> dict:
+    """What a comparison is made from, as its manifest's ``inputs`` records it: mcsim's code, the figure style and
+    language, and each scenario's stem, report folder and ``summary.json``'s sha256 (see
+    :class:`mcsim.batch.Scenario`)."""
+    from mcsim.inputs.sources import code_sha256
+
+    return {"mcsim_sha256": code_sha256(), "figures": figures, "lang": lang,
+            "scenarios": [[s.stem, Path(s.report).as_posix(), s.summary_sha256] for s in scenarios]}
+
+
+def comparison_is_current(scenarios, target: str | Path, *, figures: str, lang: str) -> bool:
+    """Whether the comparison in ``target`` was made by this code from these scenarios' very summaries, in this
+    figure style and language, and still has every file it wrote: writing it again would give it again."""
+    target = Path(target)
+    try:
+        manifest = json.loads((target / "summary.json").read_text(encoding="utf-8")).get("manifest", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    if not isinstance(manifest, dict) or manifest.get("inputs") != comparison_inputs(scenarios, figures, lang):
+        return False
+    files = manifest.get(FILES_KEY)
+    return isinstance(files, list) and all(isinstance(f, str) and (target / f).is_file() for f in files)
