@@ -35,6 +35,7 @@ from mcsim.report.models import section as published_section
 from mcsim.result import Result
 
 if TYPE_CHECKING:
+    import pandas
     import xarray
 
 __all__ = ["Result", "Run", "claims_known_to", "execute"]
@@ -67,6 +68,28 @@ class Run(Result):
         from mcsim.report import write_report
 
         return write_report(self, folder)
+
+    def tables(self) -> dict[str, pandas.DataFrame]:
+        """The report's tables as pandas DataFrames, by the names of ``tables/*.csv`` (numbers as numbers)."""
+        from mcsim.report.notebook import tables
+
+        return tables(self)
+
+    def __repr__(self) -> str:
+        """A few lines: the title, model and samples, and each claim's probability, interval and term."""
+        from mcsim.report.notebook import short_repr
+
+        return short_repr(self)
+
+    def _repr_markdown_(self) -> str:
+        from mcsim.report.notebook import notebook_markdown
+
+        return notebook_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from mcsim.report.notebook import notebook_html
+
+        return notebook_html(self)
 
 
 def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None,

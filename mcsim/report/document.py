@@ -57,7 +57,8 @@ def _stopped(result: Result, *, why: bool = False) -> str:
     return said
 
 
-def _claims(result: Result) -> list[str]:
+def claims_markdown(result: Result) -> list[str]:
+    """The claims' section: each claim's test, probability, standard error, interval and verdict at the points."""
     if not result.claims:
         return []
     lines = [_("## Claims"), "", _("| claim | test | P(holds) | se | 95 % interval | at the points |"),
@@ -177,7 +178,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
                  description=md_text(_(spec.model.description)), citation=cited, n=decimal(result.samples),
                  sampler=spec.sampler, seed=spec.seed, stopped=stopped), ""]
     lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
-    lines += _claims(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
+    lines += claims_markdown(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity, input_labels(spec.priors)), "",
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
