@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from mcsim._version import __version__
 
 if TYPE_CHECKING:
+    from mcsim import dist
     from mcsim.api import load_priors, load_run, run
     from mcsim.inputs.priors import Priors
     from mcsim.inputs.runs import Claim, RunSpec
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from mcsim.result import Result
 
 __all__ = ["Claim", "InputSpec", "Model", "OutputSpec", "Priors", "Reference", "Result", "RunSpec", "__version__",
-           "load_priors", "load_run", "run"]
+           "dist", "load_priors", "load_run", "run"]
 
 _WHERE = {"load_priors": "mcsim.api", "load_run": "mcsim.api", "run": "mcsim.api",
           "Priors": "mcsim.inputs.priors", "Claim": "mcsim.inputs.runs", "RunSpec": "mcsim.inputs.runs",
@@ -30,6 +31,8 @@ _WHERE = {"load_priors": "mcsim.api", "load_run": "mcsim.api", "run": "mcsim.api
 
 
 def __getattr__(name: str):
+    if name == "dist":  # the distributions of priors given in Python (mcsim.dist.lognormal(...))
+        return importlib.import_module("mcsim.dist")
     if name in _WHERE:
         value = getattr(importlib.import_module(_WHERE[name]), name)
         globals()[name] = value

@@ -1,4 +1,4 @@
-"""The ``mcsim`` command line (DESIGN section 3.3).
+"""The ``mcsim`` command line (its commands and options are in the README).
 
 Exit status: 0 done; 2 bad input, a model that fails included (one line per problem on stderr,
 no traceback unless ``--traceback``); 130 interrupted (the previous report is then left as it

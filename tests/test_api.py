@@ -85,3 +85,49 @@ def test_the_exports_are_typed_and_documented():
         assert value.__doc__, name
     assert mcsim.run.__annotations__["return"] in ("Run", Run) and issubclass(Run, mcsim.Result)  # a Result, with views
     assert dataclasses.is_dataclass(mcsim.RunSpec) and dataclasses.is_dataclass(mcsim.Result)
+
+
+def test_a_model_runs_from_python_without_files(tmp_path):
+    """A plain function, priors as a dict of distributions and numbers, a claim without text: a whole report,
+    which says it was made in Python and cannot be rerun from files."""
+    import numpy as np
+
+    from mcsim import Claim
+
+    def profit(inputs):
+        """Monthly profit of a subscription."""
+        return {"profit": inputs["subscribers"] * (inputs["price"] - inputs["cost"]) - 1000.0}
+
+    priors = {"price": mcsim.dist.uniform(low=15.0, high=30.0), "cost": mcsim.dist.uniform(low=5.0, high=12.0),
+              "subscribers": 200.0}
+    result = mcsim.run(profit, priors, outputs={"profit": "USD per month"}, samples=4096, seed=3,
+                       claims=[Claim("pays", output="profit", op=">", value=0.0)], title="A subscription")
+    assert result.spec.file == "<python>" and result.spec.model.name == "profit"
+    assert [p.point for p in result.spec.priors.inputs] == [22.5, 8.5, 200.0]  # each at its median
+    # P(200 (price - cost) > 1000) = P(price - cost > 5), price ~ U(15, 30), cost ~ U(5, 12): by quadrature
+    grid = np.linspace(5.0, 12.0, 200_001)
+    exact = float(np.mean(np.clip((30.0 - (grid + 5.0)) / 15.0, 0.0, 1.0)))
+    claim = result.claims["pays"]
+    assert claim.ci95[0] <= exact <= claim.ci95[1]
+    out = result.write(tmp_path / "report")
+    text = (out / "report.md").read_text()
+    assert "Made in Python (`mcsim.run`) without a run file" in text and "mcsim run <python>" not in text
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["manifest"]["rerun"] == "made in Python without a run file: it cannot be rerun from files"
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: mcsim.run(lambda inputs: {"y": inputs["x"]}, None, outputs={"y": ""}),
+     "mcsim.run: priors is missing: give a Priors or a dict"),
+    (lambda: mcsim.run(lambda inputs: {"y": inputs["x"]}, {"x": mcsim.dist.uniform(low=0, high=1)}),
+     "mcsim.run: outputs is missing: a plain function declares its outputs"),
+    (lambda: mcsim.run(lambda inputs: {"y": inputs["x"]}, {"x": "1"}, outputs={"y": ""}),
+     "mcsim.run: priors['x'] = '1' is invalid: must be a distribution (mcsim.dist), a number or a Prior"),
+    (lambda: mcsim.dist.lognormal(p05=3.0, p95=2.0), "<python>: mcsim.dist.lognormal"),
+    (lambda: mcsim.run(ROOT / "runs" / "paper-table1.toml", {"x": 1.0}),
+     "mcsim.run: priors is for a model run in Python"),
+])
+def test_a_run_from_python_says_what_is_wrong(call, message):
+    with pytest.raises(InputError) as info:
+        call()
+    assert str(info.value).startswith(message), str(info.value)

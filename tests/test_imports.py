@@ -11,7 +11,7 @@ The layers, from the bottom: each may import only those before it::
 
     _version < i18n < interrupts < errors      what every layer may say or raise
     < models                                   the models: pure functions and their reference data
-    < inputs                                   files loaded and checked against a model
+    < inputs < dist                            files loaded and checked against a model; priors given in Python
     < compute                                  sampling, the engine, the statistics
     < analysis                                 sensitivity, tipping points, the verdict, value of information
     < result                                   the typed Result of a run
@@ -38,8 +38,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mcsim"
 
-ORDER = ("_version", "i18n", "interrupts", "errors", "models", "inputs", "compute", "analysis", "result", "serialise",
-         "report", "pipeline", "api", "batch", "cli", "mcsim", "__main__")
+ORDER = ("_version", "i18n", "interrupts", "errors", "models", "inputs", "dist", "compute", "analysis", "result",
+         "serialise", "report", "pipeline", "api", "batch", "cli", "mcsim", "__main__")
 
 
 @dataclass(frozen=True)

@@ -118,8 +118,8 @@ class Claim:
     Parameters
     ----------
     name, text, output, op
-        The claim's name, its words (for reports), the output it is about and its operator, a key
-        of :data:`OPERATORS`.
+        The claim's name, its words (for reports; "" by default: the reports say its test in
+        words), the output it is about and its operator, a key of :data:`OPERATORS`.
     value, low, high, rel, factor : float or None
         The numbers its operator needs: ``value`` for ``<=``, ``<``, ``>=`` and ``>``; ``low`` and
         ``high`` for ``between``; ``value`` and ``rel`` or ``factor`` for ``about``.
@@ -157,9 +157,9 @@ class Claim:
     """
 
     name: str
-    text: str
-    output: str
-    op: str
+    text: str = ""
+    output: str | None = None
+    op: str | None = None
     value: float | None = None
     low: float | None = None
     high: float | None = None
@@ -287,7 +287,9 @@ def check_claim(claim: Table, grids: Sequence[str] = ()) -> None:
         elif value is not None:
             numbers[key] = float(value)
     op = claim.get("op")
-    if not (isinstance(op, str) and op in OPERATORS):
+    if op is None:
+        claim.add(None, f"is missing 'op' (allowed: {', '.join(OPERATORS)})")
+    elif not (isinstance(op, str) and op in OPERATORS):
         close = _did_you_mean_op(op) if isinstance(op, str) else ""
         claim.add("op", f"= {show(op)} is invalid{close} (allowed: {', '.join(OPERATORS)})")
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 import markdown
 
 from mcsim._version import __version__
+from mcsim.errors import PYTHON
 from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
 from mcsim.report.figures import Figure
@@ -150,6 +151,13 @@ def _reproduce(result: Result) -> list[str]:
     if result.stopped_early:
         samples = _("{n} samples requested, {evaluated} evaluated").format(n=decimal(spec.samples),
                                                                            evaluated=decimal(result.samples))
+    if spec.file == PYTHON:
+        return [_("## Reproducing this report"), "",
+                _("Made in Python (`mcsim.run`) without a run file, with mcsim {version}: {samples}, sampler "
+                  "{sampler}, seed {seed}, model `{model}`. It cannot be rerun from files: write its priors and run "
+                  "files to rerun it.").format(version=__version__, samples=samples, sampler=spec.sampler,
+                                                seed=spec.seed, model=spec.model.name),
+                _("Time taken: {took}. `summary.json` lists the versions of every dependency.").format(took=took), ""]
     return [_("## Reproducing this report"), "",
             _("`{command}` with mcsim {version}: {samples}, sampler {sampler}, model `{model}`.").format(
                 command=md_code(command(spec)), version=__version__, samples=samples, sampler=spec.sampler,

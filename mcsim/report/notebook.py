@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mcsim.i18n import _, speaking
+from mcsim.i18n import _, decimal, speaking
 from mcsim.report.document import claims_markdown
 from mcsim.report.likelihood import term
 from mcsim.report.tables import TABLES, run_tables
@@ -45,9 +45,9 @@ def notebook_markdown(result: Result) -> str:
     spec = result.spec
     with speaking(spec.lang):
         lines = [f"### {md_text(spec.title_in(spec.lang))}", "", *answer_markdown(result),
-                 _("Model: {description}. {n} samples ({sampler}, seed {seed}).").format(
-                     description=md_text(_(spec.model.description)), n=f"{result.samples:,}", sampler=spec.sampler,
-                     seed=spec.seed), ""]
+                 _("Model: {description}{citation}. {n} samples ({sampler}, seed {seed}){stopped}.").format(
+                     description=md_text(_(spec.model.description)), citation="", n=decimal(result.samples),
+                     sampler=spec.sampler, seed=spec.seed, stopped=""), ""]
         lines += [line.replace("## ", "#### ", 1) if line.startswith("## ") else line
                   for line in claims_markdown(result)]
     return "\n".join(lines)

@@ -21,6 +21,7 @@ import numpy as np
 
 from mcsim._version import __version__
 from mcsim.analysis.tails import TailIndex
+from mcsim.errors import PYTHON
 from mcsim.inputs.claims import QUOTE_KEYS
 from mcsim.inputs.runs import REPORT_SETTINGS
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
@@ -118,9 +119,10 @@ def manifest(result: Result) -> dict[str, Any]:
         "inputs": inputs,
         "settings": settings,
         "code": {"mcsim": {"path": _relative(str(CODE_ROOT), folder), "sha256": code_sha256()}},
-        "command": command(spec),
+        "command": command(spec) if spec.file != PYTHON else "mcsim.run(...) in Python",
         "rerun": "mcsim run --from summary.json --out DIR checks the sha256 of every input file and of the "
-                 "model's source, then reruns",
+                 "model's source, then reruns" if spec.file != PYTHON else
+                 "made in Python without a run file: it cannot be rerun from files",
     }
 
 
