@@ -31,7 +31,6 @@ from mcsim.compute.stats import (
 )
 from mcsim.i18n import speaking
 from mcsim.inputs.runs import RunSpec
-from mcsim.report.models import section as published_section
 from mcsim.result import Result
 
 if TYPE_CHECKING:
@@ -59,9 +58,12 @@ class Run(Result):
 
     def to_dataset(self) -> xarray.Dataset:
         """The xarray Dataset written as ``results.nc`` (see :func:`mcsim.serialise.build_dataset`)."""
+        from mcsim.i18n import speaking
+        from mcsim.report.summary_words import WORDS
         from mcsim.serialise import build_dataset
 
-        return build_dataset(self)
+        with speaking("en"):  # as results.nc's: for scripts
+            return build_dataset(self, WORDS)
 
     def write(self, folder: str | Path) -> Path:
         """Write the report into ``folder`` (see :func:`mcsim.report.write_report`); return it."""
@@ -137,6 +139,8 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
              for name, stats in outputs.items() if stats.largest is not None}
     published = spec.published
     with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
+        from mcsim.report.models import section as published_section  # the report's words, only when used
+
         section = tuple(published_section(published, spec.priors))
     seconds["verdict"] = time.perf_counter() - start
     return Run(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,

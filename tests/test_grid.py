@@ -215,7 +215,7 @@ def test_a_model_without_a_grid_has_none_in_its_data(write, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert not {"users", "months"} & set(summary["run"])
     with xr.open_dataset(out / "results.nc") as data:
-        assert set(data.dims) == {"sample", "quantile"}
+        assert set(data.dims) == {"sample", "quantile", "claim"}  # no grid
     assert "users" not in (out / "report.md").read_text().lower()
 
 

@@ -53,3 +53,37 @@ def test_the_tables_are_the_reports_with_numbers_as_numbers(result):
     outputs = frames["outputs"].set_index("output")
     assert outputs.loc["break_even_users", "median"] == pytest.approx(float(result.outputs["break_even_users"].p50))
     assert np.isnan(outputs.loc["break_even_users", "mean"])  # infinite in some samples: no mean
+
+
+def test_the_dataset_carries_the_claims_and_the_indices_and_round_trips(small_default_run, tmp_path):
+    """to_dataset(): each claim's probability, interval and term, each target's Sobol indices and Shapley effects
+    (target x input) beside the outputs, as summary.json gives them, through a netCDF file and back."""
+    import xarray as xr
+
+    result = small_default_run
+    data = result.to_dataset()
+    summary = result.summary
+    assert list(data["claim"].values) == list(summary["claims"])
+    for name, c in summary["claims"].items():
+        row = data.sel(claim=name)
+        assert float(row["claim_probability"]) == c["probability"] and float(row["claim_se"]) == c["se"]
+        assert [float(row["claim_ci95_low"]), float(row["claim_ci95_high"])] == c["ci95"]
+        assert str(row["claim_likelihood"].values) == c["likelihood"]
+        assert bool(row["claim_holds_at_point"]) == c["holds_at_point"]
+    targets = result.sensitivity.targets
+    assert list(data["target"].values) == [t.target.key for t in targets]
+    checked = 0
+    for t in targets:
+        claim = t.target.claim
+        said = (summary["sensitivity"]["claims"][claim.name] if claim is not None else
+                summary["sensitivity"][t.target.output])
+        for key in ("S1", "S1_conf", "ST", "ST_conf", "shapley", "shapley_conf"):
+            for name, value in (said.get(key) or {}).items():
+                cell = float(data[f"sensitivity_{key}"].sel(target=t.target.key, input=name))
+                assert cell == pytest.approx(value, rel=1e-12, abs=1e-15, nan_ok=True)
+                checked += 1
+    assert checked > 6 * len(result.spec.priors.inputs)  # S1, ST and Shapley effects with their intervals
+    path = tmp_path / "results.nc"
+    data.to_netcdf(path, engine="netcdf4")
+    with xr.open_dataset(path, engine="netcdf4") as back:
+        xr.testing.assert_identical(back.load(), data)

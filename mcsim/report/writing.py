@@ -96,7 +96,9 @@ def write_report(result: Result, target: str | Path) -> Path:
         (staging / "methods.md").write_text(methods_md, encoding="utf-8")
         (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
         (staging / "references.bib").write_text(bib, encoding="utf-8")
-        build_dataset(result).to_netcdf(staging / "results.nc", engine="netcdf4")
+        with speaking("en"):  # as summary.json's: for scripts
+            dataset = build_dataset(result, summary_words.WORDS)
+        dataset.to_netcdf(staging / "results.nc", engine="netcdf4")
         # the report's own time, as far as it can tell it: figures, tables, methods and data
         result = replace(result, seconds={**result.seconds, "figures, tables and data": time.perf_counter() - began})
         text = render_markdown(result, figures, sensitivity, verdict, information)

@@ -10,13 +10,15 @@ import xarray as xr
 
 from mcsim._version import __version__
 from mcsim.result import QUANTILES, Result
+from mcsim.serialise.summary import Words
 
-__all__ = ["QUANTILE", "SAMPLE", "USERS", "build_dataset"]
+__all__ = ["CLAIM", "INPUT", "QUANTILE", "SAMPLE", "TARGET", "USERS", "build_dataset"]
 
 SAMPLE, USERS, QUANTILE = "sample", "users", "quantile"  # USERS: the grid's dimension of a model over users
+CLAIM, TARGET, INPUT = "claim", "target", "input"  # the claims, the sensitivity analysis's targets and inputs
 
 
-def build_dataset(result: Result) -> xr.Dataset:
+def build_dataset(result: Result, words: Words | None = None) -> xr.Dataset:
     """Inputs and outputs with units and provenance, statistics over every sample.
 
     The per-sample variables hold the run's first ``keep_samples`` samples (all of them for a
@@ -33,8 +35,8 @@ def build_dataset(result: Result) -> xr.Dataset:
         QUANTILE: (QUANTILE, np.asarray(QUANTILES), {"long_name": "probability level"}),
     }
     if spec.model.gridded:  # a model whose outputs are all scalar has no grid dimension
-        words = {"long_name": spec.grid.label, **({"units": spec.grid.unit} if spec.grid.unit else {})}
-        coords[grid] = (grid, np.asarray(spec.grid_values), words)
+        described = {"long_name": spec.grid.label, **({"units": spec.grid.unit} if spec.grid.unit else {})}
+        coords[grid] = (grid, np.asarray(spec.grid_values), described)
     method = ("exact order statistics" if result.quantiles == "exact" else
                "fixed fine histogram inside a bracket from the pilot; error bound in <output>_quantile_error")
     data = {}
@@ -61,6 +63,13 @@ def build_dataset(result: Result) -> xr.Dataset:
                            ("p_positive", stats.p_positive)):
             if value is not None:
                 data[f"{out.name}_{key}"] = (over, np.asarray(value), {"over": "all samples"})
+    if result.claims:
+        coords[CLAIM] = (CLAIM, list(result.claims))
+        data.update(_claims(result, words))
+    if result.sensitivity is not None and result.sensitivity.targets:
+        coords[TARGET] = (TARGET, [t.target.key for t in result.sensitivity.targets])
+        coords[INPUT] = (INPUT, list(result.sensitivity.names))
+        data.update(_indices(result))
     dataset = xr.Dataset(data, coords=coords)
     dataset.attrs = {
         "title": spec.title,
@@ -81,3 +90,47 @@ def build_dataset(result: Result) -> xr.Dataset:
         "mcsim_version": __version__,
     }
     return dataset
+
+
+def _claims(result: Result, words: Words | None) -> dict:
+    """Each claim's probability over every sample, its standard error, Wilson interval and verdict at the points."""
+    claims = list(result.claims.values())
+    over = {"over": "all samples"}
+    found = {
+        "claim_test": (CLAIM, [c.claim.describe() for c in claims], {"long_name": "the claim's test"}),
+        "claim_text": (CLAIM, [c.claim.text for c in claims], {"long_name": "the claim's words"}),
+        "claim_probability": (CLAIM, np.array([c.probability for c in claims]), over),
+        "claim_se": (CLAIM, np.array([c.se for c in claims]), {**over, "long_name": "binomial standard error"}),
+        "claim_ci95_low": (CLAIM, np.array([c.ci95[0] for c in claims]), {**over, "long_name": "Wilson 95 % low"}),
+        "claim_ci95_high": (CLAIM, np.array([c.ci95[1] for c in claims]), {**over, "long_name": "Wilson 95 % high"}),
+        "claim_holds_at_point": (CLAIM, np.array([int(c.holds_at_point) for c in claims], dtype=np.int8),
+                                 {"long_name": "1 where the claim holds at the priors' point values"}),
+    }
+    if words is not None:
+        found["claim_likelihood"] = (CLAIM, [words.term(c.probability) for c in claims],
+                                     {"long_name": "the probability's term on the IPCC's calibrated likelihood scale"})
+    return found
+
+
+def _indices(result: Result) -> dict:
+    """The sensitivity analysis's indices of each target (rows) for each input (columns): NaN where not estimated."""
+    sensitivity = result.sensitivity
+    shape = (len(sensitivity.targets), len(sensitivity.names))
+    found = {key: np.full(shape, np.nan) for key in ("S1", "S1_conf", "ST", "ST_conf", "shapley", "shapley_conf")}
+    for row, t in enumerate(sensitivity.targets):
+        at = [list(sensitivity.names).index(name) for name in t.indices.names] if t.indices is not None else []
+        if t.indices is not None:
+            for key in ("S1", "S1_conf", "ST", "ST_conf"):
+                found[key][row, at] = getattr(t.indices, key)
+        if t.shapley is not None:
+            where = [list(sensitivity.names).index(name) for name in t.shapley.names]
+            found["shapley"][row, where], found["shapley_conf"][row, where] = t.shapley.effects, t.shapley.conf
+    said = {"S1": "first-order Sobol index", "ST": "total Sobol index", "shapley": "Shapley effect"}
+    data = {}
+    for key, values in found.items():
+        base = key.removesuffix("_conf")
+        name = said[base] + (" (half-width of its interval)" if key.endswith("_conf") else "")
+        data[f"sensitivity_{key}"] = ((TARGET, INPUT), values, {"long_name": name})
+    data["sensitivity_target_description"] = (TARGET, [t.target.describe() for t in sensitivity.targets],
+                                              {"long_name": "what each target's indices apportion"})
+    return data
