@@ -298,3 +298,18 @@ def test_the_value_of_information_of_a_payoff_over_another_grid_than_users_is_re
                         "varies with months, and the decision whose information is valued is taken at some monthly "
                         "users, or once; name a scalar output of the model (annual_energy_growth, break_even_month, "
                         "rebound_halving_months)"]
+
+
+def test_a_grid_in_dollars_is_drawn_in_dollars(tmp_path):
+    from mcsim.pipeline import execute
+    from mcsim.report.figures import run_figures
+    from mcsim.report.rendering import draw
+    from mcsim.report.style import look
+
+    result = execute(load_run(_own_grid_run(tmp_path, "PRICED", "price = [10.0, 25.0]")))
+    style = look("default")
+    fig = draw(next(f for f in run_figures(result, style) if f.stem == "g_fan"), style)
+    fig.canvas.draw()
+    shown = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert shown and all(text.startswith("\\$") for text in shown), shown  # "$" kept out of mathtext
+    assert fig.axes[0].get_xlabel() == "monthly price of a subscription"

@@ -201,7 +201,7 @@ def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     else:
         _symlog(ax, values)
         ax.axhline(0, color="black", lw=0.6)
-    format_axis(ax.xaxis, grid.name)
+    format_axis(ax.xaxis, grid.unit)
     format_axis(ax.yaxis, out.unit, digits=2)
     ax.set_xlabel(grid_axis(grid))
     ax.set_ylabel(look.wrap(axis_label(out.label, out.unit), 4.0))
@@ -264,7 +264,7 @@ def _share_positive(result: Result, out, look: Look) -> matplotlib.figure.Figure
     ax.axhline(0.5, color="grey", lw=0.6, ls=":")
     ax.set_xscale("log" if grid.log_scale else "linear")
     ax.set_ylim(-0.02, 1.02)
-    format_axis(ax.xaxis, grid.name)
+    format_axis(ax.xaxis, grid.unit)
     ax.set_xlabel(grid_axis(grid))
     ax.set_ylabel(_("probability"))
     look.title(fig, plain(_("Probability of a positive {what}").format(what=what)))
