@@ -22,14 +22,16 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
 from mcsim._version import __version__
 from mcsim.inputs.errors import InputError, Problem
-from mcsim.inputs.runs import RunSpec, load_run, with_settings
-from mcsim.inputs.sources import code_sha256
+from mcsim.inputs.sources import code_sha256, file_sha256, tree_sha256
+
+if TYPE_CHECKING:
+    from mcsim.inputs.runs import RunSpec
 
 __all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "plan", "run_batch", "staleness"]
 
@@ -110,6 +112,8 @@ def plan(paths: list[str | Path], *, reports: str | Path = "reports", samples: i
 
     ``report`` replaces the run files' ``[report]`` settings (``figures``, ``lang``) where not None.
     """
+    from mcsim.inputs.runs import load_run, with_settings
+
     problems: list[Problem] = []
     specs: list[RunSpec] = []
     replaced = {key: value for key, value in report.items() if value is not None}
@@ -282,6 +286,54 @@ class _Display:
             self.overall.close()
 
 
+def _unchanged(paths: list[str | Path], reports: str | Path) -> list[Scenario] | None:
+    """The scenarios of ``paths`` read from their reports when each report is up to date by its manifest alone: the
+    sha256 of its run, priors, bibliography and model files as they are now, mcsim's code and version, and its
+    files there. None as soon as one may not be: then :func:`plan` decides, loading each run file."""
+    first: dict[str, str | Path] = {}
+    for path in paths:
+        first.setdefault(os.path.realpath(path), path)
+    found: list[Scenario] = []
+    for path in map(Path, first.values()):
+        out = Path(reports) / path.stem
+        if path.stem == COMPARISON or any(s.stem == path.stem for s in found):
+            return None  # refused by plan, with its message
+        try:
+            raw = (out / "summary.json").read_bytes()
+            summary = json.loads(raw.decode("utf-8"))
+            inputs, folder = summary["manifest"]["inputs"], path.resolve().parent
+            current = (summary.get("mcsim_version") == __version__
+                       and _at(summary, "manifest", "code", "mcsim", "sha256") == code_sha256()
+                       and all((out / name).is_file() for name in ("report.md", "report.html", "results.nc"))
+                       and inputs["run"]["sha256"] == file_sha256(path)
+                       and all(file_sha256(folder / inputs[role]["path"]) == inputs[role]["sha256"]
+                               for role in ("priors", "bibliography") if role in inputs)
+                       and _model_unchanged(inputs.get("model"), folder))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not current:
+            return None
+        found.append(Scenario(path.stem, summary["run"]["title"], out, summary, False, None,
+                              hashlib.sha256(raw).hexdigest()))
+    return found or None
+
+
+def _model_unchanged(model: dict[str, Any] | None, folder: Path) -> bool:
+    """Whether a model's source is as the manifest records it: a built-in model is mcsim's code (compared
+    already); another, its file or its package's ``.py`` files, found from the run file's folder."""
+    if model is None:
+        return True
+    path, sha256 = model.get("path"), model.get("sha256")
+    if not path or not sha256:
+        return False  # no source to compare: plan says so
+    if path == "mcsim" or path.startswith("mcsim/"):
+        return True
+    places = [folder / part for part in path.split(os.pathsep)]
+    if len(places) == 1 and places[0].is_file():
+        return file_sha256(places[0]) == sha256
+    return all(place.is_dir() for place in places) and tree_sha256(*places) == sha256
+
+
 def _execute(spec: RunSpec, display: _Display):
     from mcsim.pipeline import claims_known_to, execute
 
@@ -310,6 +362,16 @@ def run_batch(paths: list[str | Path], *, reports: str | Path = "reports", sampl
     from mcsim.report.target import comparison_is_current
 
     stream = stream if stream is not None else sys.stderr
+    unchanged = None if force or samples is not None or seed is not None or any(report.values()) else \
+        _unchanged(paths, reports)
+    if unchanged is not None:  # every report up to date by its manifest: no run file need be loaded
+        baseline = unchanged[0].summary["run"]
+        if comparison_is_current(unchanged, Path(reports) / COMPARISON, figures=baseline.get("figures"),
+                                 lang=baseline.get("lang")):
+            for scenario in unchanged:
+                print(f"mcsim batch: {scenario.stem}: up to date ({scenario.report}/), skipped", file=stream)
+            print(f"mcsim batch: comparison: up to date ({Path(reports) / COMPARISON}/), skipped", file=stream)
+            return unchanged
     jobs = plan(paths, reports=reports, samples=samples, seed=seed, force=force, **report)
     _check_targets(jobs, reports)
     todo = [job for job in jobs if job.todo]

@@ -257,3 +257,44 @@ def test_a_comparison_is_made_again_when_its_scenarios_style_or_files_change(tmp
     summary = tmp_path / "reports" / "one" / "summary.json"  # a scenario's summary that changed
     summary.write_text(summary.read_text().replace('"title": "one"', '"title": "one!"', 1))
     assert made(figures="journal")
+
+
+def test_a_batch_with_nothing_to_do_reads_no_run_file_and_agrees_with_the_plan(tmp_path, monkeypatch):
+    """A no-op batch answers from the reports' manifests alone; any change that makes the plan run again (the run
+    file, its priors, their bibliography, the model's source, a report file gone) makes it load and plan instead."""
+    import mcsim.inputs.runs as runs
+    from mcsim.batch import _unchanged
+
+    code = tmp_path / "code"
+    model_file = user_model(code, "noop_user_model")
+    monkeypatch.syspath_prepend(str(code))
+    new_process(monkeypatch, "noop_user_model")
+    shutil.copy(ROOT / "priors" / "paper-table1.toml", tmp_path / "a.priors.toml")
+    shutil.copy(ROOT / "priors" / "sources.bib", tmp_path / "sources.bib")
+    run = tmp_path / "mine.toml"
+    run.write_text(RUN.format(title="mine", priors="a.priors.toml").replace(
+        "[run]\n", '[run]\nmodel = "noop_user_model:MODEL"\n').replace("1024", "256"))
+    reports = tmp_path / "reports"
+    assert run_batch([run], reports=reports, stream=io.StringIO())[0].ran
+
+    def loading(*args, **kwargs):
+        raise AssertionError("a run file was loaded")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(runs, "load_run", loading)
+        said = io.StringIO()
+        again = run_batch([run], reports=reports, stream=said)
+    assert [s.ran for s in again] == [False] and again[0].summary["run"]["title"] == "mine"
+    assert said.getvalue().splitlines() == [f"mcsim batch: mine: up to date ({reports / 'mine'}/), skipped",
+                                            f"mcsim batch: comparison: up to date ({reports / 'comparison'}/), skipped"]
+
+    for changed in (run, tmp_path / "a.priors.toml", tmp_path / "sources.bib", model_file):
+        before = changed.read_bytes()
+        changed.write_bytes(before + b"\n# an edit\n")
+        new_process(monkeypatch, "noop_user_model")
+        assert _unchanged([run], reports) is None and plan([run], reports=reports)[0].reasons, changed.name
+        changed.write_bytes(before)
+    new_process(monkeypatch, "noop_user_model")
+    assert _unchanged([run], reports) is not None and plan([run], reports=reports)[0].reasons == ()
+    (reports / "mine" / "results.nc").rename(tmp_path / "results.nc")
+    assert _unchanged([run], reports) is None and plan([run], reports=reports)[0].reasons
