@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import explain_medians
-from mcsim.analysis.sensitivity import analyse
+from mcsim.analysis.sensitivity import SensitivityResult, analyse
 from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
-from mcsim.compute.engine import Progress, simulate
+from mcsim.compute.background import Pending, background
+from mcsim.compute.engine import Progress, available_cores, simulate
 from mcsim.compute.stats import (
     OutputStats,
     curves,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Result", "Run", "claims_known_to", "execute"]
 
+STEPS = ("simulation", "statistics", "sensitivity", "value of information", "verdict")  # the order they are told in
 MIN_SAMPLES_TO_STOP = 1 << 12  # below this the binomial standard error is too rough to stop on
 
 
@@ -83,43 +86,70 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     on_progress : callable, optional
         Told the samples merged after each chunk (see :func:`mcsim.compute.engine.simulate`).
     """
-    seconds = {}
-    start = time.perf_counter()
-    if stop_when is None and spec.target_se is not None:
-        stop_when = claims_known_to(spec.target_se)
-    simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
-    seconds["simulation"] = time.perf_counter() - start
-    start = time.perf_counter()
-    outputs = summarise(simulation)
-    claims = {c.claim.name: c for c in evaluate_claims(simulation)}
-    shares = published_shares(simulation)
-    fine = curves(simulation)
-    kept = kept_samples(simulation)
-    seconds["statistics"] = time.perf_counter() - start
-    sensitivity = None
-    if spec.sensitivity is not None:
+    with _sensitivity_aside(spec) as pending:
+        seconds = {}
         start = time.perf_counter()
-        sensitivity = analyse(spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims)
-        seconds["sensitivity"] = time.perf_counter() - start
-    value_of_information = None
-    if spec.value_of_information is not None:
+        if stop_when is None and spec.target_se is not None:
+            stop_when = claims_known_to(spec.target_se)
+        simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
+        seconds["simulation"] = time.perf_counter() - start
         start = time.perf_counter()
-        value_of_information = assess(spec, samples=simulation.n)  # on the run's own sample
-        seconds["value of information"] = time.perf_counter() - start
-    start = time.perf_counter()
-    verdict = judge(spec, claims, kept, sensitivity)
-    medians = explain_medians(spec, outputs, kept, sensitivity)
-    tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
-             for name, stats in outputs.items() if stats.largest is not None}
-    published = spec.published
-    with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
-        section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
-    seconds["verdict"] = time.perf_counter() - start
+        outputs = summarise(simulation)
+        claims = {c.claim.name: c for c in evaluate_claims(simulation)}
+        shares = published_shares(simulation)
+        fine = curves(simulation)
+        kept = kept_samples(simulation)
+        seconds["statistics"] = time.perf_counter() - start
+        value_of_information = None
+        if spec.value_of_information is not None:
+            start = time.perf_counter()
+            value_of_information = assess(spec, samples=simulation.n)  # on the run's own sample
+            seconds["value of information"] = time.perf_counter() - start
+        start = time.perf_counter()
+        waited = 0.0
+
+        def sensitivity_now() -> SensitivityResult | None:  # the failure boxes are found while it may still run
+            nonlocal waited
+            began = time.perf_counter()
+            found = pending.result() if pending is not None else None
+            waited += time.perf_counter() - began
+            return found
+
+        verdict = judge(spec, claims, kept, sensitivity_now)
+        sensitivity = sensitivity_now()
+        if sensitivity is not None:  # its own time, in whichever process it ran; what the run waited for it apart
+            seconds["sensitivity"] = sensitivity.elapsed_seconds
+        medians = explain_medians(spec, outputs, kept, sensitivity)
+        tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
+                 for name, stats in outputs.items() if stats.largest is not None}
+        published = spec.published
+        with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
+            section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
+        seconds["verdict"] = time.perf_counter() - start - waited
+    seconds = {step: seconds[step] for step in STEPS if step in seconds}
     return Run(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
                   seconds=seconds, medians=medians, tails=tails, published=section,
                   value_of_information=value_of_information, published_shares=shares)
+
+
+@contextmanager
+def _sensitivity_aside(spec: RunSpec) -> Iterator[Pending[SensitivityResult] | None]:
+    """The run's sensitivity analysis, started in a worker process (None without ``[sensitivity]``).
+
+    It needs only the run file, so it runs on a second core while this process simulates, summarises,
+    values information and finds the failure boxes; its numbers are those it would have here (see
+    :mod:`mcsim.compute.background`). It runs here, when asked for, where the run has one process
+    (``workers = 1``) or the machine one core.
+    """
+    if spec.sensitivity is None:
+        yield None
+        return
+    here = spec.workers == 1 or available_cores() < 2
+    with background(analyse, spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims,
+                    inline=here) as pending:
+        yield pending
 
 
 def _finite(stats: OutputStats, samples: int) -> int:
