@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from mcsim.analysis.sensitivity import SensitivityResult, analyse
 from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
-from mcsim.compute.background import Pending, background
+from mcsim.compute.background import background
 from mcsim.compute.engine import Progress, available_cores, simulate
 from mcsim.compute.stats import (
     OutputStats,
@@ -86,11 +86,20 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     on_progress : callable, optional
         Told the samples merged after each chunk (see :func:`mcsim.compute.engine.simulate`).
     """
-    with _sensitivity_aside(spec) as pending:
+    if stop_when is None and spec.target_se is not None:
+        stop_when = claims_known_to(spec.target_se)
+    here = spec.workers == 1 or available_cores() < 2  # one process asked for, or one core
+    with ExitStack() as aside:
+        # the analyses that need only the run file start in worker processes while this one simulates
+        pending = None
+        if spec.sensitivity is not None:
+            pending = aside.enter_context(background(analyse, spec.priors, spec.model, spec.sensitivity,
+                                                     seed=spec.seed, claims=spec.claims, inline=here))
+        valued = None
+        if spec.value_of_information is not None and stop_when is None:  # every sample is drawn: it is known now
+            valued = aside.enter_context(background(assess, spec, samples=spec.samples, inline=here))
         seconds = {}
         start = time.perf_counter()
-        if stop_when is None and spec.target_se is not None:
-            stop_when = claims_known_to(spec.target_se)
         simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
         seconds["simulation"] = time.perf_counter() - start
         start = time.perf_counter()
@@ -101,10 +110,8 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         kept = kept_samples(simulation)
         seconds["statistics"] = time.perf_counter() - start
         value_of_information = None
-        if spec.value_of_information is not None:
-            start = time.perf_counter()
-            value_of_information = assess(spec, samples=simulation.n)  # on the run's own sample
-            seconds["value of information"] = time.perf_counter() - start
+        if valued is None and spec.value_of_information is not None:  # on the run's own sample, once it is drawn
+            value_of_information = assess(spec, samples=simulation.n)
         start = time.perf_counter()
         waited = 0.0
 
@@ -117,8 +124,14 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
 
         verdict = judge(spec, claims, kept, sensitivity_now)
         sensitivity = sensitivity_now()
-        if sensitivity is not None:  # its own time, in whichever process it ran; what the run waited for it apart
+        if sensitivity is not None:  # its own time, in whichever process it ran; not what the run waited for it
             seconds["sensitivity"] = sensitivity.elapsed_seconds
+        if valued is not None:
+            began = time.perf_counter()
+            value_of_information = valued.result()
+            waited += time.perf_counter() - began
+        if value_of_information is not None:  # the same: its own time
+            seconds["value of information"] = value_of_information.elapsed_seconds
         medians = explain_medians(spec, outputs, kept, sensitivity)
         tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
                  for name, stats in outputs.items() if stats.largest is not None}
@@ -132,24 +145,6 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
                   seconds=seconds, medians=medians, tails=tails, published=section,
                   value_of_information=value_of_information, published_shares=shares)
-
-
-@contextmanager
-def _sensitivity_aside(spec: RunSpec) -> Iterator[Pending[SensitivityResult] | None]:
-    """The run's sensitivity analysis, started in a worker process (None without ``[sensitivity]``).
-
-    It needs only the run file, so it runs on a second core while this process simulates, summarises,
-    values information and finds the failure boxes; its numbers are those it would have here (see
-    :mod:`mcsim.compute.background`). It runs here, when asked for, where the run has one process
-    (``workers = 1``) or the machine one core.
-    """
-    if spec.sensitivity is None:
-        yield None
-        return
-    here = spec.workers == 1 or available_cores() < 2
-    with background(analyse, spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims,
-                    inline=here) as pending:
-        yield pending
 
 
 def _finite(stats: OutputStats, samples: int) -> int:
