@@ -72,7 +72,7 @@ class Run(Result):
 
 
 def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None,
-            on_progress: Callable[[int], None] | None = None) -> Run:
+            on_progress: Callable[[int], None] | None = None, aside: bool = True) -> Run:
     """Run ``spec``: draw the samples, evaluate the model, compute every statistic and the verdict.
 
     Nothing is written: the :class:`Run` (a :class:`~mcsim.result.Result`) holds everything a report shows.
@@ -85,19 +85,24 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         if it has one (:func:`claims_known_to`), else none: every sample is drawn.
     on_progress : callable, optional
         Told the samples merged after each chunk (see :func:`mcsim.compute.engine.simulate`).
+    aside : bool
+        Run the analyses that need only the run file (the sensitivity analysis; the value of
+        information when every sample is drawn) in worker processes while this one simulates
+        (see :mod:`mcsim.compute.background`); they run here, one after the other, when False, when the run
+        has one process (``workers = 1``) or the machine one core. The numbers are the same.
     """
     if stop_when is None and spec.target_se is not None:
         stop_when = claims_known_to(spec.target_se)
-    here = spec.workers == 1 or available_cores() < 2  # one process asked for, or one core
-    with ExitStack() as aside:
+    here = not aside or spec.workers == 1 or available_cores() < 2  # one process asked for, or one core
+    with ExitStack() as workers:
         # the analyses that need only the run file start in worker processes while this one simulates
         pending = None
         if spec.sensitivity is not None:
-            pending = aside.enter_context(background(analyse, spec.priors, spec.model, spec.sensitivity,
+            pending = workers.enter_context(background(analyse, spec.priors, spec.model, spec.sensitivity,
                                                      seed=spec.seed, claims=spec.claims, inline=here))
         valued = None
         if spec.value_of_information is not None and stop_when is None:  # every sample is drawn: it is known now
-            valued = aside.enter_context(background(assess, spec, samples=spec.samples, inline=here))
+            valued = workers.enter_context(background(assess, spec, samples=spec.samples, inline=here))
         seconds = {}
         start = time.perf_counter()
         simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
