@@ -141,6 +141,7 @@ def _table(args) -> int:
     from mcsim.inputs.model_check import undefined_outputs
     from mcsim.inputs.runs import check_priors
     from mcsim.models.points import format_points, users_of
+    from mcsim.report.models import table as published_table
 
     priors, model = check_priors(args.priors or _default_priors())  # against the model it names
     users = users_of(model, priors)
@@ -148,9 +149,8 @@ def _table(args) -> int:
     for sentence in undefined_outputs(priors, model, [1.0, *users]):
         problems.add("[inputs]", f"cannot be computed in double precision: {sentence}")
     problems.raise_if_any()
-    published = model.reference(priors.reference)
-    print(published.table(priors) if published is not None and published.table else
-          format_points(model, priors, users))
+    words = published_table(model.reference(priors.reference), priors)
+    print(words if words is not None else format_points(model, priors, users))
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ from mcsim.compute.stats import (
 )
 from mcsim.i18n import speaking
 from mcsim.inputs.runs import RunSpec
+from mcsim.report.models import section as published_section
 from mcsim.result import Result
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
                  for name, stats in outputs.items() if stats.largest is not None}
         published = spec.published
         with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
-            section = tuple(published.section(spec.priors)) if published is not None and published.section else ()
+            section = tuple(published_section(published, spec.priors))
         seconds["verdict"] = time.perf_counter() - start - waited
     seconds = {step: seconds[step] for step in STEPS if step in seconds}
     return Run(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,

@@ -57,4 +57,4 @@ def summary_of(run_spec, **changes) -> dict:
 def single_pass(run_spec) -> dict[str, np.ndarray]:
     """Every sample's outputs at once, the way the engine did before streaming."""
     design = Design(run_spec.priors, run_spec.samples, run_spec.sampler, run_spec.seed)
-    return run_spec.model.evaluate(design.draw(0, run_spec.samples), np.asarray(run_spec.users))
+    return run_spec.model.evaluate(design.draw(0, run_spec.samples), np.asarray(run_spec.grid_values))

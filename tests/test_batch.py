@@ -80,7 +80,8 @@ def _comparison_data(probabilities, *, reports="out", tipping=None):
     for k, p in enumerate(probabilities):
         claim = {"probability": p, "ci95": [p - 0.01, p + 0.01], "holds_at_point": True, "text": "A surplus",
                  "text_fr": "Un surplus : vraiment", "top_driver": {"input": "conversion_rate", "ST": 0.8},
-                 "most_likely_tipping_point": tipping, "first_box": None, "no_box": "no box found"}
+                 "most_likely_tipping_point": tipping, "first_box": None,
+                 "no_box": {"note": "no box found", "reason": "", "base_rate": None}}
         rows.append({"stem": f"s{k}", "title": f"Scenario {k}", "title_fr": f"Scénario {k}", "model": "tableau1",
                      "report": f"{reports}/s{k}", "ran": True, "claims": {"surplus": claim}, "outputs": {},
                      "labels": {"conversion_rate": "Share of users paying for Plus"},

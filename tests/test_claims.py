@@ -25,7 +25,7 @@ def test_holds_compares_each_value(op, expected):
 
 
 def test_statistics_and_sensitivity_use_the_same_operators():
-    claim = Claim("c", "", "surplus", ">", 0, users=1e6)
+    claim = Claim("c", "", "surplus", ">", 0, at=1e6, grid="users")
     outputs = {"surplus": np.array([[-1.0, 5.0], [2.0, -3.0]])}
     assert claim_holds(claim, outputs, (1e4, 1e6)).tolist() == [True, False]
     target = Target("c", "claim", "surplus", "Surplus", "USD", "indicator", claim=claim)
@@ -51,13 +51,14 @@ def test_an_unknown_operator_is_refused_when_the_claim_is_built():
      "and underscores"),
     ({"value": float("nan")}, '<python>: [[claims]] "c" value = nan is invalid: must be a finite number'),
     ({"value": "6e6"}, '<python>: [[claims]] "c" value = "6e6" is invalid: must be a finite number'),
-    ({"users": -5}, '<python>: [[claims]] "c" users = -5 is invalid: must be a number of users'),
+    ({"at": -5, "grid": "users"}, '<python>: [[claims]] "c" users = -5 is invalid: must be a number of users'),
     ({"text": 3}, '<python>: [[claims]] "c" text = 3 is invalid: must be a string'),
     ({"output": None}, "<python>: [[claims]] \"c\" is missing 'output' (the output the claim is about)"),
 ])
 def test_every_field_is_checked(fields, expected):
     with pytest.raises(InputError) as info:
-        Claim(**{"name": "c", "text": "", "output": "surplus", "op": ">", "value": 0, "users": 1e6, **fields})
+        Claim(**{"name": "c", "text": "", "output": "surplus", "op": ">", "value": 0, "at": 1e6, "grid": "users",
+                 **fields})
     assert [str(p) for p in info.value.problems] == [expected]
 
 
@@ -74,6 +75,8 @@ def test_a_run_file_gets_the_same_messages(write, entry, message):
     assert f'{path}: [[claims]] "x" {message}' in [str(p) for p in info.value.problems]
     with pytest.raises(InputError) as info:
         fields = {"op": "<=", "value": 1, **{k: v for k, v in [_toml_pair(line) for line in entry.splitlines()]}}
+        if "users" in fields:  # in Python the point is at=, on the grid named by grid=
+            fields.update(at=fields.pop("users"), grid="users")
         Claim(name="x", text="", output="break_even_users", **fields)
     assert f'<python>: [[claims]] "x" {message}' in [str(p) for p in info.value.problems]
 
@@ -235,7 +238,7 @@ def test_a_reading_before_its_claim_is_refused(write):
 
 def test_a_run_built_in_python_checks_its_readings(write):
     spec = load_run(_run_with_claims(write, ROOT_CLAIM))
-    reading = Claim("r", "", "surplus", ">", 0, users=5e7, reading_of="within_6M")
+    reading = Claim("r", "", "surplus", ">", 0, at=5e7, grid="users", reading_of="within_6M")
     with pytest.raises(InputError) as info:
         dataclasses.replace(spec, claims=(*spec.claims, reading))
     assert [str(p) for p in info.value.problems] == [

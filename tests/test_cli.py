@@ -152,7 +152,8 @@ def test_a_batch_reports_a_bad_command_line_value_once(capsys, tmp_path):
     assert errors == ["command line: --samples = 1e-3 is invalid: write a whole number, e.g. 1"]
 
 
-@pytest.mark.parametrize("args", [["validate", "runs/paper-table1.toml", "priors/evidence-2025.toml"], ["table"]])
+@pytest.mark.parametrize("args", [["validate", "runs/paper-table1.toml", "priors/evidence-2025.toml"], ["table"],
+                                  ["table", "priors/footprint-gpt3.toml"], ["table", "priors/dynamics-2025.toml"]])
 def test_checking_files_loads_no_analysis_library(args):
     """validate and table import none of numba, SALib, matplotlib and xarray (seconds of start-up)."""
     heavy = ("numba", "SALib", "matplotlib", "xarray")

@@ -15,9 +15,9 @@ from mcsim.inputs.distributions import Point
 from mcsim.inputs.priors import Prior, load_priors
 from mcsim.models import resolve
 from mcsim.models.dynamics import DYNAMICS
-from mcsim.models.dynamics.checks import consistency_checks
 from mcsim.models.grid import MONTHS
 from mcsim.models.tableau1 import TABLEAU1
+from mcsim.report.models.dynamics import consistency_checks
 
 PRIORS = ROOT / "priors" / "dynamics-2025.toml"
 RUN = ROOT / "runs" / "dynamics-rebound.toml"
@@ -99,14 +99,14 @@ def test_the_tipping_hook_gives_the_closed_form():
 
 
 @pytest.mark.parametrize(("claim", "name"), [
-    (Claim("c", "", "energy_ratio", ">", 1.0, months=24), "user_growth"),
-    (Claim("c", "", "energy_ratio", ">", 1.0, months=24), "request_growth"),
-    (Claim("c", "", "energy_ratio", "<=", 3.0, months=36), "halving_months"),
+    (Claim("c", "", "energy_ratio", ">", 1.0, at=24, grid="months"), "user_growth"),
+    (Claim("c", "", "energy_ratio", ">", 1.0, at=24, grid="months"), "request_growth"),
+    (Claim("c", "", "energy_ratio", "<=", 3.0, at=36, grid="months"), "halving_months"),
     (Claim("c", "", "annual_energy_growth", "<=", 0.05), "halving_months"),
     (Claim("c", "", "annual_energy_growth", "<=", 0.05), "user_growth"),
-    (Claim("c", "", "inference_energy", ">=", 2e4, months=12), "users_start"),
-    (Claim("c", "", "inference_energy", ">=", 2e4, months=12), "pue"),
-    (Claim("c", "", "inference_energy", ">=", 2e4, months=12), "halving_months"),
+    (Claim("c", "", "inference_energy", ">=", 2e4, at=12, grid="months"), "users_start"),
+    (Claim("c", "", "inference_energy", ">=", 2e4, at=12, grid="months"), "pue"),
+    (Claim("c", "", "inference_energy", ">=", 2e4, at=12, grid="months"), "halving_months"),
     (Claim("c", "", "rebound_halving_months", "<=", 9.0), "user_growth"),
 ])
 def test_closed_forms_agree_with_root_finding(claim, name):

@@ -14,7 +14,7 @@ from mcsim.inputs.claims import Claim
 from mcsim.inputs.priors import load_priors
 from mcsim.models import resolve
 from mcsim.models.footprint import FOOTPRINT, GPT3_TRAINING, paper
-from mcsim.models.footprint.checks import consistency_checks, markdown_section
+from mcsim.report.models.footprint import consistency_checks, markdown_section
 
 GPT3 = ROOT / "priors" / "footprint-gpt3.toml"
 CHATGPT = ROOT / "priors" / "footprint-chatgpt.toml"

@@ -72,13 +72,14 @@ def test_a_months_run_without_a_grid_takes_the_default(write):
     spec = load_run(write("r.toml", f'[run]\npriors = "{DYNAMICS_PRIORS}"'))
     assert spec.grid is MONTHS and spec.grid_values == MONTHS.default
     users = load_run(ROOT / "runs" / "footprint-gpt3.toml")
-    assert users.grid is USERS and users.grid_values == users.users == (1e5, 1e6, 1e7, 1e8)
-    with pytest.raises(InputError, match=r"months = \[0, 24\] is invalid: the model runs over users"):
-        dataclasses.replace(users, months=(0.0, 24.0))
+    assert users.grid is USERS and users.grid_values == (1e5, 1e6, 1e7, 1e8)
+    with pytest.raises(InputError, match=r"\[run\] users = \[0, 24\] is invalid: must be a non-empty list of "
+                                         r"numbers > 0"):
+        dataclasses.replace(users, grid_values=(0.0, 24.0))
 
 
 def test_words_follow_the_grid():
-    claim = Claim("c", "", "energy_ratio", ">", 1.0, months=24)
+    claim = Claim("c", "", "energy_ratio", ">", 1.0, at=24, grid="months")
     assert claim.at == 24 and claim.grid == "months" and claim.describe() == "energy_ratio at 24 months > 1"
     assert condition("Inference energy relative to month 0", "times month 0", claim).startswith(
         "inference energy relative to month 0 at 24 months above 1")
@@ -157,3 +158,143 @@ def test_the_comparison_groups_scenarios_by_model(batch):
     assert "break_even" not in footprint and "energy_ratio" not in footprint
     figures = sorted(p.name for p in (batch / "comparison" / "figures").glob("*.png"))
     assert "claims_by_scenario_dynamics.png" in figures and "training_co2_by_scenario_footprint.png" in figures
+
+
+SCALAR_PRIORS = """[meta]
+model = "anymodel:NONE"
+[inputs.x1]
+point = 1.0
+dist = "normal"
+mean = 1.0
+sd = 0.5
+source = "a test"
+[inputs.x2]
+point = 0.5
+dist = "uniform"
+low = 0
+high = 1
+source = "a test"
+[inputs.x3]
+point = 2.0
+dist = "lognormal"
+median = 2.0
+sigma = 0.3
+source = "a test"
+"""
+
+
+def _scalar_run(write, extra: str = "", claim_extra: str = "") -> str:
+    import shutil
+
+    folder = write("priors.toml", SCALAR_PRIORS).parent
+    shutil.copy(ROOT / "tests" / "data" / "anymodel.py", folder / "anymodel.py")
+    return write("run.toml", f'[run]\npriors = "priors.toml"\nsamples = 1024\n{extra}\n'
+                             f'[[claims]]\nname = "positive"\noutput = "y"\nop = ">"\nvalue = 0\n{claim_extra}')
+
+
+@pytest.mark.parametrize(("extra", "claim_extra", "message"), [
+    ("users = [1, 2]", "", r"\[run\] users = \[1, 2\] is invalid: model any_none has no output over a grid \(each of "
+                           r"its outputs is one number a sample\); leave it out"),
+    ("months = [0, 12]", "", r"\[run\] months = \[0, 12\] is invalid: model any_none has no output over a grid"),
+    ("", "users = 5", r'\[\[claims\]\] "positive" users = 5 is invalid: model any_none has no output over a grid: y '
+                      r"is one number a sample"),
+])
+def test_a_model_without_a_grid_refuses_one(write, extra, claim_extra, message):
+    with pytest.raises(InputError, match=message):
+        load_run(_scalar_run(write, extra, claim_extra))
+
+
+def test_a_model_without_a_grid_has_none_in_its_data(write, tmp_path):
+    """No users dimension in results.nc, no grid in summary.json's run: the model has none."""
+    import xarray as xr
+
+    from mcsim.cli import main
+
+    out = tmp_path / "out"
+    assert main(["run", str(_scalar_run(write)), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert not {"users", "months"} & set(summary["run"])
+    with xr.open_dataset(out / "results.nc") as data:
+        assert set(data.dims) == {"sample", "quantile"}
+    assert "users" not in (out / "report.md").read_text().lower()
+
+
+def _own_grid_run(tmp_path, model: str, run: str, lang: str = "en") -> str:
+    import shutil
+
+    shutil.copy(ROOT / "tests" / "data" / "anymodel.py", tmp_path / "anymodel.py")
+    (tmp_path / "priors.toml").write_text(SCALAR_PRIORS.replace("anymodel:NONE", f"anymodel:{model}"))
+    (tmp_path / "run.toml").write_text(f'[run]\npriors = "priors.toml"\nsamples = 1024\n{run}\n'
+                                       f'[report]\nlang = "{lang}"\n')
+    return str(tmp_path / "run.toml")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_model_over_a_grid_of_its_own_runs_and_is_worded_by_it(tmp_path, lang):
+    """A model's own grid (a subscription's price, in dollars): the run file and claims name it, the report says it
+    in the model's words in either language, the data and summary.json use its name."""
+    import jsonschema
+    import xarray as xr
+
+    from mcsim.cli import main
+    from mcsim.serialise import schema
+
+    run = _own_grid_run(tmp_path, "PRICED", 'price = [10.0, 25.0]\n[[claims]]\nname = "profit"\noutput = "g"\n'
+                                            'op = ">"\nvalue = 0\nprice = 25.0\n', lang)
+    spec = load_run(run)
+    assert spec.grid.name == "price" and spec.grid_values == (10.0, 25.0)
+    assert (spec.claims[0].at, spec.claims[0].grid) == (25.0, "price")
+    out = tmp_path / "out"
+    assert main(["run", str(run), "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["price"] == [10.0, 25.0] and summary["outputs"]["g"]["price"] == [10.0, 25.0]
+    assert summary["claims"]["profit"]["price"] == 25.0
+    assert list(jsonschema.Draft202012Validator(schema()).iter_errors(summary)) == []
+    with xr.open_dataset(out / "results.nc") as data:
+        assert list(data["price"].values) == [10.0, 25.0] and data["price"].attrs["units"] == "USD"
+        assert data["g_p50"].dims == ("price",) if "g_p50" in data else "price" in data["g"].dims
+    text = (out / "report.md").read_text()
+    said = {"en": ("at a price of $25", "Profit against the price"),
+            "fr": ("à un prix de 25 $", "Profit selon le prix")}[lang]
+    assert said[0] in text.replace("\u202f", " ").replace("\u00a0", " ") and said[1] in text
+    rows = (out / "tables" / "outputs_by_price_g.csv").read_text().splitlines()
+    assert rows[0].startswith("price,") and len(rows) == 3
+    assert "users" not in text.lower().replace("users_", "")
+
+
+def test_a_grid_of_its_own_is_refused_under_another_name_and_checked_like_any(write, tmp_path):
+    run = _own_grid_run(tmp_path, "FLEETED", "users = [8.0, 64.0]")
+    with pytest.raises(InputError, match=r"\[run\] users = \[8, 64\] is invalid: the model runs over gpus, not users "
+                                         r"\(give \[run\] gpus = \[\.\.\.\] instead\)"):
+        load_run(run)
+    for given, message in [("gpus = [64.0, 8.0]", r"\[run\] gpus = \[64, 8\] is invalid: must be strictly increasing"),
+                           ("gpus = [0.0, 8.0]", r"\[run\] gpus = \[0, 8\] is invalid: must be a non-empty list of "
+                                                 r"numbers > 0"),
+                           ("gpu = [8.0]", r"\[run\] gpu is not a known key; did you mean \"gpus\"\?")]:
+        with pytest.raises(InputError, match=message):
+            load_run(_own_grid_run(tmp_path, "FLEETED", given))
+    spec = load_run(_own_grid_run(tmp_path, "FLEETED", ""))
+    assert spec.grid_values == (8.0, 64.0, 512.0)  # the grid's default
+
+
+def test_a_grid_declared_wrongly_says_what_is_wrong():
+    from mcsim.models.grid import Grid
+
+    with pytest.raises(ValueError, match=r"grid 'samples': name = 'samples' must be a Python identifier other than"):
+        Grid("samples", "x", (1.0,))
+    with pytest.raises(ValueError, match=r"default = \(2.0, 1.0\) must be a non-empty, strictly increasing list"):
+        Grid("gpus", "GPUs", (2.0, 1.0))
+    with pytest.raises(ValueError, match=r"at = 'at GPUs' must hold \{value\}"):
+        Grid("gpus", "GPUs", (1.0,), at="at GPUs")
+    with pytest.raises(ValueError, match="log_scale needs values > 0"):
+        Grid("gpus", "GPUs", (1.0,), log_scale=True)
+
+
+def test_the_value_of_information_of_a_payoff_over_another_grid_than_users_is_refused(write):
+    """Its decision is taken at some monthly users (or once): a payoff over months is not one it can value."""
+    problems = _problems(write, f'[run]\npriors = "{DYNAMICS_PRIORS}"\n[value_of_information]\nusers = [1e6]\n'
+                                'output = "surplus"\n')
+    assert problems == [f"{problems[0].split(':')[0]}: [value_of_information] output = \"surplus\" is invalid: it "
+                        "varies with months, and the decision whose information is valued is taken at some monthly "
+                        "users, or once; name a scalar output of the model (annual_energy_growth, break_even_month, "
+                        "rebound_halving_months)"]

@@ -118,11 +118,11 @@ def test_a_claims_french_words_are_used_in_french_only():
     from mcsim.inputs.claims import Claim
     from mcsim.report.text import claim_text
 
-    claim = Claim("c", "A surplus", "surplus", ">", 0.0, users=5e7, text_fr="Un surplus")
+    claim = Claim("c", "A surplus", "surplus", ">", 0.0, at=5e7, grid="users", text_fr="Un surplus")
     assert claim_text(claim) == "A surplus"
     with speaking("fr"):
         assert claim_text(claim) == "Un surplus"
-        assert claim_text(Claim("d", "Only English", "surplus", ">", 0.0, users=5e7)) == "Only English"
+        assert claim_text(Claim("d", "Only English", "surplus", ">", 0.0, at=5e7, grid="users")) == "Only English"
 
 
 def test_a_claims_french_words_must_be_a_string(tmp_path):
@@ -151,12 +151,12 @@ def test_report_settings_are_checked_with_the_file_and_field(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("module", "priors"), [
-    ("tableau1.table", "paper-table1"), ("footprint.checks", "footprint-gpt3"), ("dynamics.checks", "dynamics-2025")])
+    ("tableau1", "paper-table1"), ("footprint", "footprint-gpt3"), ("dynamics", "dynamics-2025")])
 def test_the_checks_of_the_paper_put_a_no_break_space_before_their_colon_in_french(module, priors):
     from importlib import import_module
 
     from mcsim.inputs.priors import load_priors
-    section = import_module(f"mcsim.models.{module}").markdown_section
+    section = import_module(f"mcsim.report.models.{module}").markdown_section
     with speaking("fr"):
         text = "\n".join(section(load_priors(ROOT / "priors" / f"{priors}.toml")))
     assert f"(incohérent){NBSP}: " in text and "cohérent):" not in text
@@ -165,8 +165,8 @@ def test_the_checks_of_the_paper_put_a_no_break_space_before_their_colon_in_fren
 def test_the_footprint_and_rebound_checks_write_french_numbers_in_french():
     """1,287 MWh and 401.5 g are « 1 287 MWh » and « 401,5 g » in French; 1.05^10 = 1.63 is « 1,63 »."""
     from mcsim.inputs.priors import load_priors
-    from mcsim.models.dynamics.checks import markdown_section as rebound
-    from mcsim.models.footprint.checks import markdown_section as footprint
+    from mcsim.report.models.dynamics import markdown_section as rebound
+    from mcsim.report.models.footprint import markdown_section as footprint
     with speaking("fr"):
         text = "\n".join(footprint(load_priors(ROOT / "priors" / "footprint-gpt3.toml")))
         growth = "\n".join(rebound(load_priors(ROOT / "priors" / "dynamics-2025.toml")))

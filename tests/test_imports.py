@@ -28,6 +28,9 @@ inside a function that closes a circle hides it, it does not break it).
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,6 +221,53 @@ def test_no_circle_among_the_modules_of_a_layer():
     assert not found, "import circles inside a layer:\n" + "\n".join(found)
 
 
+def gettext_in_models(package: Path = PACKAGE) -> list[str]:
+    """Where a module under ``models`` takes from :mod:`mcsim.i18n` anything but ``N_``, or calls ``_``.
+
+    A model package holds its model and its reference data: labels, units and the names of its
+    publications are data, marked with ``N_`` for the catalogue and translated where they are
+    shown; sentences said in a language (gettext's ``_``, numbers written in words) are the report's.
+    """
+    found = []
+    for path in sorted((package / "models").rglob("*.py")):
+        where = path.relative_to(package.parent).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == f"{package.name}.i18n":
+                found += [f"{where}:{node.lineno}: imports {a.name}" for a in node.names if a.name != "N_"]
+            elif isinstance(node, ast.Import):
+                found += [f"{where}:{node.lineno}: imports {a.name}" for a in node.names
+                          if a.name == f"{package.name}.i18n"]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+                found.append(f"{where}:{node.lineno}: calls _")
+    return found
+
+
+def test_the_models_say_nothing_in_a_language_only_mark_their_labels():
+    found = gettext_in_models()
+    assert not found, "\n".join(found)
+
+
+def test_importing_the_report_package_loads_no_figure_or_data_library():
+    """``mcsim.report`` itself is light: ``mcsim table`` takes the words on a publication from it."""
+    heavy = ("numba", "SALib", "matplotlib", "xarray")
+    code = ("import sys, mcsim.report, mcsim.report.models; "
+            f"print(sorted(m for m in sys.modules if m.partition('.')[0] in {heavy!r}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent,
+                          env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_report_package_still_gives_write_report_and_the_rest():
+    import mcsim.report
+    from mcsim.report import writing
+
+    assert [getattr(mcsim.report, name) for name in mcsim.report.__all__] == \
+        [getattr(writing, name) for name in mcsim.report.__all__]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = mcsim.report.nothing
+
+
 # --- the checks can fail ----------------------------------------------------------------------------
 
 @pytest.fixture
@@ -249,3 +299,15 @@ def test_a_circle_inside_a_layer_through_a_function_s_import_is_found(tangled: P
     assert found == ["mcsim.compute.engine -> mcsim.compute.stats (mcsim/compute/engine.py:2) -> "
                      "mcsim.compute.engine (mcsim/compute/stats.py:1)"]
     assert [e.at_import for e in imports(tangled) if e.target == "mcsim.compute.stats"] == [False]
+
+
+def test_a_model_that_speaks_is_found(tmp_path: Path):
+    root = tmp_path / PACKAGE.name
+    (root / "models" / "mine").mkdir(parents=True)
+    (root / "models" / "mine" / "__init__.py").write_text(
+        f"from {PACKAGE.name}.i18n import N_, _, decimal\nLABEL = N_('users')\nSAID = _('a sentence')\n")
+    (root / "models" / "mine" / "words.py").write_text(f"import {PACKAGE.name}.i18n\n")
+    assert gettext_in_models(root) == ["mcsim/models/mine/__init__.py:1: imports _",
+                                       "mcsim/models/mine/__init__.py:1: imports decimal",
+                                       "mcsim/models/mine/__init__.py:3: calls _",
+                                       "mcsim/models/mine/words.py:1: imports mcsim.i18n"]

@@ -8,7 +8,7 @@ import pytest
 from mcsim.inputs.priors import load_priors
 from mcsim.models import resolve
 from mcsim.models.tableau1 import PAPER, TABLEAU1, paper
-from mcsim.models.tableau1.table import consistency_checks, markdown_section
+from mcsim.report.models.tableau1 import consistency_checks, markdown_section
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mcsim.batch
-import mcsim.report as report_module
+import mcsim.report.writing as report_module
 from mcsim import cli
 from mcsim.batch import run_batch
 from mcsim.inputs.errors import InputError

@@ -84,7 +84,7 @@ def test_statistics_are_typed(run):
     break_even, surplus = result.outputs["break_even_users"], result.outputs["surplus"]
     assert isinstance(break_even, OutputStats) and break_even.users is None and break_even.p_positive is None
     assert break_even.p05 <= break_even.p50 <= break_even.p95 and 0 <= break_even.p_never <= 1
-    np.testing.assert_array_equal(surplus.users, result.spec.users)
+    np.testing.assert_array_equal(surplus.users, result.spec.grid_values)
     assert surplus.p_positive.shape == surplus.p50.shape == (3,) and surplus.quantiles.shape == (3, 3)
     assert result.outputs["unit_cost"].p_never is None
     claim = result.claims["surplus_at_50M_users"]

@@ -176,7 +176,7 @@ def _python_run(**changes) -> RunSpec:
     # built in Python: its problems name <python>; the shipped priors cite their sources' bibliography
     priors = Priors(inputs=spec.priors.inputs, title="mine", bibliography=spec.priors.bibliography)
     return RunSpec(**{"title": "mine", "file": "mine.toml", "sha256": "", "priors": priors, "model": TABLEAU1,
-                      "samples": 1024, "sampler": "sobol", "seed": 1, "users": (1e6, 1e7), **changes})
+                      "samples": 1024, "sampler": "sobol", "seed": 1, "grid_values": (1e6, 1e7), **changes})
 
 
 def _refused(build) -> list[str]:
@@ -209,12 +209,12 @@ def test_a_run_built_in_python_checks_its_priors_against_its_model(write):
      "balance only in powers of 2 (nearest: 512 or 1024)"),
     ({"sampler": "sobel"}, 'mine.toml: [run] sampler = "sobel" is unknown; did you mean "sobol"? (allowed: random, '
      "lhs, sobol)"),
-    ({"users": (1e7, 1e6)}, "mine.toml: [run] users = [1e+07, 1e+06] is invalid: must be strictly increasing"),
+    ({"grid_values": (1e7, 1e6)}, "mine.toml: [run] users = [1e+07, 1e+06] is invalid: must be strictly increasing"),
     ({"claims": (Claim("c", "", "break_even", "<=", 6e6),)}, 'mine.toml: [[claims]] "c" output = "break_even" is '
      'not an output of model tableau1; did you mean "break_even_users"? (outputs: break_even_users, '
      "crossover_users, margin_per_user, cost_per_prompt, monthly_fixed_cost, surplus, unit_cost)"),
-    ({"claims": (Claim("c", "", "surplus", ">", 0, users=2e6),)}, 'mine.toml: [[claims]] "c" users = 2e+06 is not in '
-     "the run's users grid (1e+06, 1e+07)"),
+    ({"claims": (Claim("c", "", "surplus", ">", 0, at=2e6, grid="users"),)},
+     'mine.toml: [[claims]] "c" users = 2e+06 is not in the run\'s users grid (1e+06, 1e+07)'),
     ({"claims": (Claim("c", "", "surplus", ">", 0),)}, "mine.toml: [[claims]] \"c\" is missing 'users': surplus "
      "varies with users; name one of the run's users grid (1e+06, 1e+07)"),
     ({"overridden": ("prise",)}, 'mine.toml: [overrides.prise] overrides no input of the priors file; did you mean '

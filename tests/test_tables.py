@@ -88,7 +88,7 @@ def test_per_user_csv_holds_every_users_value(result, report):
     for out in (o for o in result.spec.model.outputs if o.per_user):
         rows = _csv(report / "tables" / f"outputs_by_users_{out.name}.csv")
         s = result.outputs[out.name]
-        assert [float(r["users"]) for r in rows] == list(result.spec.users)
+        assert [float(r["users"]) for r in rows] == list(result.spec.grid_values)
         for i, row in enumerate(rows):
             assert row["unit"] == out.unit
             assert all(_same(row[k], v[i]) for k, v in (("mean", s.mean), ("sd", s.sd), ("median", s.p50),
@@ -391,7 +391,7 @@ def test_a_months_grid_shorter_than_six_points_is_tabled_by_month(tmp_path):
     """The table of an output over months holds each month of the run's grid, headed as months, whatever its
     length (it once read the users grid: months labelled as users, a crash for fewer than six points)."""
     spec = mcsim.load_run(ROOT / "runs" / "dynamics-rebound.toml", samples=1024)
-    spec = dataclasses.replace(spec, months=(0.0, 12.0, 24.0), sensitivity=None, value_of_information=None)
+    spec = dataclasses.replace(spec, grid_values=(0.0, 12.0, 24.0), sensitivity=None, value_of_information=None)
     out = write_report(mcsim.run(spec), tmp_path / "report")
     gridded = [o.name for o in spec.model.outputs if o.per_user]
     assert gridded and not list((out / "tables").glob("outputs_by_users_*"))

@@ -57,7 +57,7 @@ def test_p_values():
 
 def test_a_label_that_says_its_unit_is_not_followed_by_it():
     def claim(op, value, users=None):
-        return Claim("c", "", "x", op, value, users=users)
+        return Claim("c", "", "x", op, value, at=users, grid="users" if users is not None else None)
 
     users = "break-even monthly users"
     assert condition("Break-even monthly users", "users", claim("<=", 6e6)) == f"{users} at most 6 million"

@@ -112,7 +112,7 @@ def test_a_priors_file_names_its_model(write, capsys):
 
 def test_a_run_uses_the_model_its_priors_name(write):
     write("p.toml", ISHIGAMI_PRIORS)
-    run = write("r.toml", '[run]\npriors = "p.toml"\nsamples = 16\nusers = [1]\n'
+    run = write("r.toml", '[run]\npriors = "p.toml"\nsamples = 16\n'
                 '[[claims]]\nname = "small"\noutput = "y"\nop = "<"\nvalue = 5\n')
     spec = load_run(run)
     assert spec.model.name == "ishigami" and [c.output for c in spec.claims] == ["y"]
@@ -125,7 +125,7 @@ def test_a_run_whose_model_is_not_its_priors_model(write, capsys):
     assert status == 2
     assert err == [f'{run}: [run] model = "tableau1" is not the model its priors file is for ({priors}: [meta] model '
                    '= "models_for_tests:ISHIGAMI"); name the same model in both, or leave out [run] model']
-    same = write("s.toml", '[run]\npriors = "p.toml"\nmodel = "models_for_tests:ISHIGAMI"\nsamples = 16\nusers = [1]\n')
+    same = write("s.toml", '[run]\npriors = "p.toml"\nmodel = "models_for_tests:ISHIGAMI"\nsamples = 16\n')
     assert _validate(capsys, same)[:2] == (0, [f"{same}: valid"])
 
 

@@ -46,7 +46,7 @@ def spec_with(r: float, samples: int = 1 << 20, claims=(), sampler: str = "rando
     correlations = (Correlation("margin", "fixed", 6 / math.pi * math.asin(r / 2)),) if r else ()
     priors = Priors(inputs=inputs, correlations=correlations)
     return RunSpec(title="linear", file="linear.toml", sha256="", priors=priors, model=LINEAR_SURPLUS,
-                   samples=samples, sampler=sampler, seed=12, users=USERS, claims=tuple(claims),
+                   samples=samples, sampler=sampler, seed=12, grid_values=USERS, claims=tuple(claims),
                    value_of_information=ValueOfInformationSpec(USERS))
 
 
@@ -114,7 +114,7 @@ def _reduction(users: float, r: float, known: str) -> float:
 
 
 def test_the_claims_reduction_in_wrong_verdicts_matches_quadrature():
-    claim = Claim("pays_at_8M", "pays at 8 million users", "surplus", ">", 0.0, users=8e6)
+    claim = Claim("pays_at_8M", "pays at 8 million users", "surplus", ">", 0.0, at=8e6, grid="users")
     found = assess(spec_with(-0.4, samples=1 << 19, claims=[claim]))
     value = found.claims[0]
     mean, sd, _, _ = truth(8e6, -0.4)
@@ -148,15 +148,48 @@ PROFIT = '\noutput = "profit"'
     ("users = [1e5]\nbins = 3" + PROFIT, r"\[value_of_information\] bins is not a known key \(allowed: users, "
                                        r"output\)"),
     ('users = [1e5]\noutput = "proft"', r'output = "proft" is not an output of model subscription; did you mean '
-                                        r'"profit"\? \(outputs over users: profit\)'),
-    ('users = [1e5]\noutput = "margin_per_user"', r'output = "margin_per_user" does not vary with users'),
-    ("users = [1e5]", r'\[value_of_information\] output is missing: model subscription has no output "surplus" over '
-                      r"users to take as the payoff, so name one \(outputs over users: profit\)"),
+                                        r'"profit"\? \(outputs: payback_months, margin_per_user, profit\)'),
+    ('users = [1e5]\noutput = "margin_per_user"', r"\[value_of_information\] users = \[100000\.?0?\] is invalid: the "
+                                                 r"payoff margin_per_user does not vary with users, so the decision is "
+                                                 r"taken once \(act or not\); leave users out"),
+    ('output = "profit"', r"\[value_of_information\] users is missing: the payoff profit varies with users"),
+    ("users = [1e5]", r'\[value_of_information\] output is missing: model subscription has no output "surplus" to '
+                      r"take as the payoff, so name one \(outputs: payback_months, margin_per_user, profit\)"),
 ])
 def test_bad_tables_are_refused_in_one_line(write, table, message):
     with pytest.raises(InputError, match=message) as raised:
         load_run(_run(write, table))
     assert len(str(raised.value).splitlines()) == 1
+
+
+def test_a_scalar_payoff_is_one_decision_and_matches_the_closed_form():
+    """Acting with payoff the margin (one number a sample, N(1, 0.5)) or not: EVPI = E[max(Y, 0)] - max(E[Y], 0),
+    all of it the margin's; the fixed cost, which the payoff does not depend on, is worth nothing."""
+    voi = ValueOfInformationSpec(output="margin")
+    spec = dataclasses.replace(spec_with(0.0, samples=1 << 18), value_of_information=voi)
+    found = assess(spec)
+    assert found.curve == () and len(found.decisions) == 1
+    decision = found.decisions[0]
+    assert decision.users is None and decision.mean == pytest.approx(MARGIN[0], abs=4 * MARGIN[1] / 500)
+    exact = expected_positive_part(*MARGIN)
+    for estimate in (decision.evpi, decision.evppi["margin"]):
+        assert abs(estimate.value - exact) <= 3 * estimate.se + 1e-12, (estimate, exact)
+    assert decision.evppi["fixed"].value <= 3 * decision.evppi["fixed"].se + 1e-12
+    summary = value_of_information_summary(found)
+    assert summary["users"] == [] and summary["decisions"][0]["users"] is None
+    assert summary["decision"].startswith("once: act (payoff margin)")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_scalar_payoff_is_reported(write, tmp_path, lang):
+    from mcsim.cli import main
+
+    run = _run(write, 'output = "margin_per_user"')
+    out = tmp_path / f"report-{lang}"
+    assert main(["run", str(run), "--out", str(out), "--lang", lang]) == 0
+    text = (out / "report.md").read_text(encoding="utf-8")
+    said = {"en": "The decision, taken once: act", "fr": "La décision, prise une seule fois\u00a0: agir"}[lang]
+    assert said in text and (out / "figures" / "value_of_information.png").is_file()
 
 
 def test_a_model_without_surplus_names_its_payoff(write):

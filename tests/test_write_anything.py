@@ -129,15 +129,18 @@ def _toml(value) -> str:
 
 @st.composite
 def runs(draw) -> tuple[str, str]:
-    """A priors file and a run file (their text), for one of the three models."""
-    model = draw(st.sampled_from(["USERS", "MONTHLY", "NONE"]))
-    grid_key = {"USERS": "users", "MONTHLY": "months", "NONE": None}[model]
+    """A priors file and a run file (their text), for one of the models of tests/data/anymodel.py."""
+    model = draw(st.sampled_from(["USERS", "MONTHLY", "PRICED", "FLEETED", "NONE"]))
+    grid_key = {"USERS": "users", "MONTHLY": "months", "PRICED": "price", "FLEETED": "gpus", "NONE": None}[model]
     grid = []
-    if grid_key == "users":
+    if grid_key in ("users", "gpus"):
         grid = draw(st.lists(st.sampled_from([1e3, 1e4, 1e5, 1e6, 5.5e6, 1e7, 1e8, 1e9]), min_size=1, max_size=8,
                              unique=True).map(sorted))
     elif grid_key == "months":
         grid = draw(st.lists(st.integers(0, 120), min_size=1, max_size=8, unique=True).map(sorted))
+    elif grid_key == "price":
+        grid = draw(st.lists(st.floats(0.5, 500).map(lambda v: round(v, 2)), min_size=1, max_size=8,
+                             unique=True).map(sorted))
     inputs = {name: draw(priors()) for name in ("x1", "x2", "x3")}
     lines = ["[meta]", f'title = "Any priors"\nmodel = "anymodel:{model}"', ""]
     for name, prior in inputs.items():
@@ -163,6 +166,8 @@ def runs(draw) -> tuple[str, str]:
                 "replicates = 2", "crosscheck_samples = 256", "shapley_samples = 32"]
     if grid_key == "users" and draw(st.booleans()):
         run += ["", "[value_of_information]", f"users = {_toml([float(v) for v in grid[:3]])}", 'output = "g"']
+    elif draw(st.booleans()):  # a scalar payoff: one decision, whatever the grid
+        run += ["", "[value_of_information]", 'output = "y"']
     return "\n".join(lines), "\n".join(run) + "\n"
 
 

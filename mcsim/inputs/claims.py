@@ -26,7 +26,7 @@ import numpy as np
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
 from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models.base import Model
-from mcsim.models.grid import GRIDS
+from mcsim.models.grid import GRIDS, declared
 
 __all__ = ["CLAIM_KEYS", "GRID_KEYS", "OPERANDS", "OPERATORS", "QUOTE_KEYS", "QUOTE_LANGUAGES", "Claim", "Operator",
            "check_claim", "check_claim_in_run", "check_claims", "claim_where", "parse_claims"]
@@ -98,13 +98,17 @@ OPERATORS: dict[str, Operator] = {
 }
 #: The keys that give a claim's numbers; each operator needs some of them (:attr:`Operator.needs`).
 OPERANDS = ("value", "low", "high", "rel", "factor")
-#: The keys that name a claim's point on its model's grid, one per kind of grid.
+#: The keys that name a claim's point on mcsim's grids (a model's own grid adds its name).
 GRID_KEYS = tuple(GRIDS)
 #: The keys that quote a claim's source: its words as written, where, in which language, and translated.
 QUOTE_KEYS = ("quote", "quote_source", "quote_lang", "quote_en", "quote_fr", "literal")
 #: The languages a quote may be in, or be translated into (``quote_en``, ``quote_fr``).
 QUOTE_LANGUAGES = ("en", "fr")
 CLAIM_KEYS = ("name", "text", "text_fr", "output", "op", *OPERANDS, *GRID_KEYS, "reading_of", *QUOTE_KEYS)
+#: The fields of a :class:`Claim` that a run file gives as one key, the grid's name (``users = 5e7``).
+_POINT = ("at", "grid")
+#: The keys of a claim that are not a grid point.
+_NOT_POINTS = frozenset(CLAIM_KEYS) - frozenset(GRID_KEYS)
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,11 @@ class Claim:
     value, low, high, rel, factor : float or None
         The numbers its operator needs: ``value`` for ``<=``, ``<``, ``>=`` and ``>``; ``low`` and
         ``high`` for ``between``; ``value`` and ``rel`` or ``factor`` for ``about``.
-    users, months : float or None
-        For an output over the model's grid: at which point of it (the key is the grid's name).
+    at : float or None
+        For an output over the model's grid: at which point of it (a run file gives it under the
+        grid's name: ``users = 5e7``, ``months = 24``).
+    grid : str or None
+        The name of that grid (``"users"``, ``"months"``, or a model's own), given with ``at``.
     reading_of : str or None
         The name of an earlier claim of the run this one is another reading of.
     text_fr : str
@@ -154,13 +161,11 @@ class Claim:
     output: str
     op: str
     value: float | None = None
-    users: float | None = None  # for an output over the users grid: at which users
     low: float | None = None
     high: float | None = None
     rel: float | None = None
     factor: float | None = None
     reading_of: str | None = None
-    months: float | None = None  # for an output over a months grid: at which month
     text_fr: str = ""
     quote: str = ""
     quote_source: str = ""
@@ -168,22 +173,14 @@ class Claim:
     quote_en: str = ""
     quote_fr: str = ""
     literal: bool = False
+    at: float | None = None
+    grid: str | None = None
 
     def __post_init__(self) -> None:
-        check_fields(check_claim, fields_of(self), claim_where(self.name))
-        for key in (*OPERANDS, *GRID_KEYS):
+        check_fields(_check_claim_object, fields_of(self), claim_where(self.name))
+        for key in (*OPERANDS, "at"):
             if getattr(self, key) is not None:
                 object.__setattr__(self, key, float(getattr(self, key)))
-
-    @property
-    def at(self) -> float | None:
-        """The point of the grid the claim reads its output at (users or months); None for a scalar output."""
-        return next((getattr(self, key) for key in GRID_KEYS if getattr(self, key) is not None), None)
-
-    @property
-    def grid(self) -> str | None:
-        """The name of the grid :attr:`at` is a point of (``"users"``, ``"months"``), or None."""
-        return next((key for key in GRID_KEYS if getattr(self, key) is not None), None)
 
     @property
     def two_sided(self) -> bool:
@@ -234,8 +231,32 @@ def claim_where(name: Any, index: int | None = None, seen: Collection[str] = ())
     return "[[claims]]" if index is None else f"[[claims]] #{index}"
 
 
-def check_claim(claim: Table) -> None:
-    """Check a claim on its own: its name, text, output, operator, the numbers it needs, its grid point and reading."""
+def keyed(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim's fields as a run file gives them: its point under its grid's name (``users = 5e7``)."""
+    fields = {key: value for key, value in claim.items() if key not in _POINT}
+    if claim.get("at") is not None and isinstance(claim.get("grid"), str):
+        fields[claim["grid"]] = claim["at"]
+    return fields
+
+
+def _check_claim_object(claim: Table) -> None:
+    """Check a :class:`Claim` built in Python: its point and grid, then as a run file's claim."""
+    at, grid = claim.get("at"), claim.get("grid")
+    if grid is not None and not (isinstance(grid, str) and grid.isidentifier()):
+        claim.invalid("grid", 'must be the name of the model\'s grid ("users", "months" or its own)')
+    elif at is not None and grid is None:
+        claim.add("at", f'= {show(at)} is given without grid (the name of the model\'s grid: "users", "months" or '
+                  "its own)")
+    elif grid is not None and at is None:
+        claim.add("grid", f"= {show(grid)} is given without at (the point of the grid)")
+    check_claim(Table(keyed(claim.values), claim.where, claim.problems), grids=(grid,) if isinstance(grid, str) else ())
+
+
+def check_claim(claim: Table, grids: Sequence[str] = ()) -> None:
+    """Check a claim on its own: its name, text, output, operator, the numbers it needs, its grid point and reading.
+
+    Its grid point is under one of mcsim's grids' names or one of ``grids`` (a model's own grid).
+    """
     name = claim.get("name")
     if not isinstance(name, str) or not name.isidentifier():
         claim.invalid("name", "must be a name of letters, digits and underscores")
@@ -271,11 +292,11 @@ def check_claim(claim: Table) -> None:
         claim.add("op", f"= {show(op)} is invalid{close} (allowed: {', '.join(OPERATORS)})")
     else:
         _check_operands(claim, op, numbers)
-    given = [key for key in GRID_KEYS if claim.get(key) is not None]
+    given = [key for key in dict.fromkeys((*GRID_KEYS, *grids)) if claim.get(key) is not None]
     for key in given:
-        grid, value = GRIDS[key], claim.get(key)
-        if not (is_number(value) and grid.admits(float(value))):
-            within = "" if math.isinf(grid.high) else f" from {grid.low:g} to {grid.high:g}"
+        grid, value = declared(key), claim.get(key)
+        if not (is_number(value) and (grid.admits(float(value)) if grid else math.isfinite(value))):
+            within = "" if grid is None or math.isinf(grid.high) else f" from {grid.low:g} to {grid.high:g}"
             claim.invalid(key, f"must be a number of {key}{within}")
     for key in given[1:]:
         claim.add(key, f"= {show(claim.get(key))} is invalid: give {given[0]} or {key}, not both")
@@ -344,7 +365,7 @@ def check_claim_in_run(claim: Table, model: Model | None, grid: Sequence[float] 
         return
     key = model.grid.name
     at = claim.get(key)
-    for other in GRID_KEYS:
+    for other in [k for k in claim.values if k not in _NOT_POINTS]:  # the grid points given, under any grid's name
         if other != key and claim.get(other) is not None:
             named = f"; name {key} = ... instead" if model.output(output).per_user else ""
             claim.add(other, f"= {show(claim.get(other))} is invalid: model {model.name} runs over {key}, "
@@ -355,6 +376,8 @@ def check_claim_in_run(claim: Table, model: Model | None, grid: Sequence[float] 
             claim.add(None, f"is missing '{key}': {output} varies with {key}; name one of the run's {key} grid{points}")
         elif grid is not None and is_number(at) and at not in grid:
             claim.add(key, f"= {show(at)} is not in the run's {key} grid{points}")
+    elif at is not None and not model.gridded:
+        claim.invalid(key, f"model {model.name} has no output over a grid: {output} is one number a sample")
     elif at is not None:
         claim.invalid(key, f"{output} does not vary with {key}")
 
@@ -371,14 +394,19 @@ def _check_reading(claim: Table, earlier: Mapping[str, Mapping[str, Any]]) -> No
                   f"(earlier claims: {listed})")
     elif root.get("reading_of") is not None:
         claim.add("reading_of", f"= {show(of)} is itself a reading of {show(root['reading_of'])}: name that claim")
-    elif [root.get(k) for k in ("output", *GRID_KEYS)] != [claim.get(k) for k in ("output", *GRID_KEYS)]:
+    elif (root.get("output"), _point(root)) != (claim.get("output"), _point(claim.values)):
         claim.add("reading_of", f"= {show(of)} is a claim on {_about_what(root)}; a reading is about the same "
                   f"output ({_about_what(claim.values)})")
 
 
+def _point(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim's grid point as a run file gives it, ``{"users": 5e7}`` (empty for a scalar output)."""
+    return {key: value for key, value in claim.items() if key not in _NOT_POINTS and value is not None}
+
+
 def _about_what(claim: Mapping[str, Any]) -> str:
-    key = next((k for k in GRID_KEYS if claim.get(k) is not None), None)
-    return f"{claim.get('output')}" + (f" at {show(claim.get(key))} {key}" if key is not None else "")
+    point = _point(claim)
+    return f"{claim.get('output')}" + "".join(f" at {show(value)} {key}" for key, value in point.items())
 
 
 def check_claims(claims: Sequence[Any], model: Model, grid: Sequence[float], problems: Problems) -> None:
@@ -388,8 +416,8 @@ def check_claims(claims: Sequence[Any], model: Model, grid: Sequence[float], pro
         if not isinstance(claim, Claim):
             problems.add(f"[[claims]] #{index}", f"= {show(claim)} is invalid: must be a Claim")
             continue
-        check_claim_in_run(Table(fields_of(claim), claim_where(claim.name, index, seen), problems), model, grid,
-                           seen)
+        check_claim_in_run(Table(keyed(fields_of(claim)), claim_where(claim.name, index, seen), problems), model,
+                           grid, seen)
 
 
 def parse_claims(entries: Any, model: Model | None, grid: Sequence[float] | None,
@@ -409,9 +437,12 @@ def parse_claims(entries: Any, model: Model | None, grid: Sequence[float] | None
             problems.add(f"[[claims]] #{index}", "must be a table")
             continue
         claim = Table(entry, claim_where(entry.get("name"), index, seen), problems)
-        claim.unknown_keys(CLAIM_KEYS)
-        check_claim(claim)
+        own = (model.grid.name,) if model is not None else ()
+        claim.unknown_keys(tuple(dict.fromkeys((*CLAIM_KEYS, *own))))
+        check_claim(claim, grids=own)
         check_claim_in_run(claim, model, grid, seen)
-        if claim.ok and model is not None:  # then its keys are all CLAIM_KEYS
-            claims.append(Claim(**{"text": "", **entry}))
+        if claim.ok and model is not None:  # then its keys are all CLAIM_KEYS, or its model's grid
+            fields = {key: value for key, value in entry.items() if key not in (*GRID_KEYS, *own)}
+            point = next(({"at": entry[key], "grid": key} for key in (*GRID_KEYS, *own) if key in entry), {})
+            claims.append(Claim(**{"text": "", **fields, **point}))
     return tuple(claims)

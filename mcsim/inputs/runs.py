@@ -44,8 +44,8 @@ DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
 COMMAND_LINE = ("command line", "--")  # where replaced settings come from: a file and a field prefix
 #: The settings of ``[run]`` besides its title, priors and model, with their values when a run file leaves them out.
-SETTINGS: dict[str, Any] = {"samples": 1 << 16, "sampler": "sobol", "seed": 0, "users": list(DEFAULT_USERS),
-                            "months": None, "chunk_size": DEFAULT_CHUNK, "keep_samples": DEFAULT_KEEP, "workers": 0,
+SETTINGS: dict[str, Any] = {"samples": 1 << 16, "sampler": "sobol", "seed": 0, "chunk_size": DEFAULT_CHUNK,
+                            "keep_samples": DEFAULT_KEEP, "workers": 0,
                             "scheduler": "local", "target_se": None, "reference": ""}
 
 
@@ -68,7 +68,6 @@ class RunSpec:
     samples: int
     sampler: str
     seed: int
-    users: tuple[float, ...]  # the users grid (of a model over users; see grid_values)
     claims: tuple[Claim, ...] = ()
     sensitivity: SensitivitySpec | None = None
     chunk_size: int = DEFAULT_CHUNK
@@ -82,14 +81,20 @@ class RunSpec:
     figures: str = "default"  # [report] figures: "default" (for the screen) or "journal" (sized for a paper)
     lang: str = "en"  # [report] lang: the language the report is written in
     value_of_information: ValueOfInformationSpec | None = None  # [value_of_information]: EVPI and EVPPI
-    months: tuple[float, ...] | None = None  # the months grid of a model over months (None: its default)
+    grid_values: tuple[float, ...] | None = None  # the points of the model's grid (None: its default; see grid)
     title_fr: str = ""  # [run] title_fr: the title of a report written in French ("": the title)
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
-        run = Table({key: getattr(self, key) for key in ("title", *SETTINGS)}, "[run]", problems)
+        model = self.model if isinstance(self.model, Model) else None
+        kind = model.grid if model is not None else USERS
+        values = self.grid_values
+        # a model without a grid keeps its grid's default (its function still gets one), which is no grid given
+        given = {} if values is None or (model is not None and not model.gridded and values == kind.default) else \
+            {kind.name: values}
+        run = Table({key: getattr(self, key) for key in ("title", *SETTINGS)} | given, "[run]", problems)
         check_settings(run)
-        grid = check_grid(run, self.model.grid if isinstance(self.model, Model) else USERS)
+        grid = check_grid(run, kind, given, model=model)
         check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
         if not isinstance(self.title_fr, str):
             run.add("title_fr", f"= {show(self.title_fr)} is invalid: must be a string (a French report's title)")
@@ -106,15 +111,15 @@ class RunSpec:
             if self.sensitivity is not None:
                 check_outputs(list(self.sensitivity.outputs), self.model, problems)
             if self.value_of_information is not None:
-                check_payoff(self.value_of_information.output, self.model, problems)
+                check_payoff(self.value_of_information.output, self.model, problems,
+                             users=self.value_of_information.users)
             if not problems:
                 check_computable(self.priors, self.model, grid, problems)
         problems.raise_if_any()
         # a prior that gives no unit is in the unit the model declares for it
         object.__setattr__(self, "priors", self.priors.with_units({s.name: s.unit for s in self.model.inputs}))
         for name, value in (("title", self.title.strip()), ("samples", int(self.samples)), ("seed", int(self.seed)),
-                            ("users", tuple(float(u) for u in self.users)), ("claims", tuple(self.claims)),
-                            ("months", None if self.months is None else tuple(float(m) for m in self.months)),
+                            ("grid_values", grid), ("claims", tuple(self.claims)),
                             ("chunk_size", int(self.chunk_size)), ("keep_samples", int(self.keep_samples)),
                             ("overridden", tuple(self.overridden)), ("workers", int(self.workers)),
                             ("scheduler", self.scheduler.strip()),
@@ -131,14 +136,8 @@ class RunSpec:
 
     @property
     def grid(self) -> Grid:
-        """What the model's gridded outputs vary over (users, or months)."""
+        """What the model's gridded outputs vary over (users, months, or the model's own grid)."""
         return self.model.grid
-
-    @property
-    def grid_values(self) -> tuple[float, ...]:
-        """The run's grid: ``[run] users``, or ``[run] months`` for a model over months (its default if none)."""
-        values = getattr(self, self.grid.name)
-        return tuple(values) if values is not None else self.grid.default
 
     @property
     def published(self) -> Reference | None:
@@ -210,21 +209,24 @@ def check_report(report: Table) -> None:
                        f"(allowed: {', '.join(allowed)})")
 
 
-def check_grid(run: Table, grid: Grid, given: Iterable[str] | None = None) -> tuple[float, ...] | None:
-    """The run's grid for a model over ``grid``, checked (the grid's default if none); None if invalid.
+def check_grid(run: Table, grid: Grid, given: Iterable[str], *, model: Model | None = None) -> tuple[float, ...] | None:
+    """The run's points of ``grid``, the grid of its model, checked (the grid's default if none); None if invalid.
 
-    ``given`` names the keys the run file gives; without it (a :class:`RunSpec` built in Python)
-    a grid of another kind counts as given when it is not its default. A grid of another kind
-    than the model's is refused.
+    ``given`` names the keys the run gives. A point list under another grid's name (mcsim's
+    ``users`` or ``months``) is refused, and any grid for a ``model`` whose outputs are all scalar.
     """
-    defaults = {"users": list(DEFAULT_USERS), "months": None}
-    for other in GRIDS:
+    given = set(given)
+    for other in dict.fromkeys((*GRIDS, grid.name)):
+        if other not in given:
+            continue
         value = run.get(other)
-        named = other in given if given is not None else (value is not None and list(value) != defaults.get(other))
-        if other != grid.name and named:
+        if model is not None and not model.gridded:
+            run.add(other, f"= {show(value)} is invalid: model {model.name} has no output over a grid (each of its "
+                    "outputs is one number a sample); leave it out")
+        elif other != grid.name:
             run.add(other, f"= {show(value)} is invalid: the model runs over {grid.name}, not {other} "
                     f"(give [run] {grid.name} = [...] instead)")
-    values = run.get(grid.name)
+    values = run.get(grid.name) if grid.name in given else None
     if values is None:
         return grid.default
     if not (isinstance(values, list | tuple) and values and all(is_number(v) and grid.admits(float(v))
@@ -310,7 +312,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     priors, priors_path = _priors(run, problems)
     model, named = _model(run, priors, priors_path)
     grid = model.grid if model is not None else USERS
-    values = check_grid(run, grid, given=content["run"] if model is not None else ())  # no model: no kind to check
+    _unknown_grid(content, model, problems)
+    values = check_grid(run, grid, given=content["run"] if model is not None else (), model=model)  # no model: none
     check_reference(run, model)
     source = _source(named, model, problems)
     fits = model is not None and priors is not None and check_same_model(run, named, model, priors)
@@ -322,9 +325,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     if not problems and priors is not None and model is not None:
         check_computable(priors, model, values, problems)
     problems.raise_if_any()
-    on_grid = {"users": DEFAULT_USERS, grid.name: values}
     return RunSpec(title=run.get("title"), file=file, sha256=sha256, priors=priors, model=model,
-                   samples=run.get("samples"), sampler=run.get("sampler"), seed=run.get("seed"), **on_grid,
+                   samples=run.get("samples"), sampler=run.get("sampler"), seed=run.get("seed"), grid_values=values,
                    claims=claims, sensitivity=sensitivity, chunk_size=run.get("chunk_size"),
                    keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
@@ -339,8 +341,22 @@ def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Prob
     if not isinstance(run, dict):
         problems.add("[run]", "is missing: a run file needs a [run] table with at least 'priors'")
         problems.raise_if_any()
-    unknown_keys(run, RUN_KEYS, "[run]", problems)
+    # a list under a key of its own may be the points of the model's own grid: checked once the model is known
+    unknown_keys({key: value for key, value in run.items() if not _may_be_grid(key, value)}, RUN_KEYS, "[run]",
+                 problems)
     return Table({"title": Path(problems.file).stem, **SETTINGS, **run, **replaced}, "[run]", problems)
+
+
+def _may_be_grid(key: str, value: Any) -> bool:
+    """Whether ``[run] key = value`` may give the points of a model's own grid."""
+    return key.isidentifier() and key not in RUN_KEYS and isinstance(value, list)
+
+
+def _unknown_grid(content: dict[str, Any], model: Model | None, problems: Problems) -> None:
+    """A list under a key of ``[run]`` that is neither a setting nor the model's grid is an unknown key."""
+    if model is not None:  # else the model's problem is reported, and nothing is known of its grid
+        lists = {key: value for key, value in content["run"].items() if _may_be_grid(key, value)}
+        unknown_keys(lists, (*RUN_KEYS, model.grid.name), "[run]", problems)
 
 
 def _report_table(table: Any, problems: Problems) -> Table:

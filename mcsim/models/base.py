@@ -127,7 +127,8 @@ class Reference:
         model gives there; the figures mark them apart and their captions give the note.
     section : callable, optional
         ``section(priors) -> list of str``: Markdown lines comparing the published table with
-        the model at the priors' point values, for the report.
+        the model at the priors' point values, for the report. The shipped models give none:
+        their words are the report's (:mod:`mcsim.report.models`).
     table : callable, optional
         ``table(priors) -> str``: the same as plain text, for ``mcsim table``.
     """

@@ -4,7 +4,7 @@ Scenarios are compared like with like: those of one model together (:func:`group
 with its own claims, focus output and figures, so that no claim or output of one model is set
 beside another model's namesake.
 
-Written whole or not at all (:class:`mcsim.report.replace_directory`): ``report.md``, a
+Written whole or not at all (:class:`mcsim.report.writing.replace_directory`): ``report.md``, a
 self-contained ``report.html``, ``summary.json``, ``figures/`` (PNG and PDF) and ``tables/`` (CSV
 and LaTeX, :func:`mcsim.report.tables.comparison_tables`). Its
 ``summary.json`` ends with a ``manifest`` naming it a comparison and listing its files: what a
@@ -14,6 +14,7 @@ later batch may replace, and nothing else.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mcsim._version import __version__
@@ -37,7 +38,7 @@ from mcsim.report.text import (
     reading_words,
 )
 from mcsim.report.ticks import compact
-from mcsim.report.verdict import ordinal
+from mcsim.report.verdict import discovery_note, ordinal
 
 __all__ = ["build_comparison", "comparison_figures", "focus", "groups", "model_of", "render_comparison",
            "write_comparison"]
@@ -100,7 +101,7 @@ def build_comparison(scenarios) -> dict[str, Any]:
                             "text_fr": french.get(name, ""),
                             "top_driver": _top_driver(v), "most_likely_tipping_point": _fragile(v),
                             "first_box": (v.get("discovery", {}).get("boxes") or [None])[0],
-                            "no_box": v.get("discovery", {}).get("note", "")}
+                            "no_box": _no_box(v.get("discovery"))}
         outputs = {name: {**{k: o.get(k) for k in ("p05", "p50", "p95", "mean", "p_never")},
                           "mean_is_summary": (o.get("heavy_tail") or {}).get("mean_is_summary")}
                    for name, o in s.summary.get("outputs", {}).items() if not isinstance(o.get("p50"), list)}
@@ -256,7 +257,7 @@ def _tables(data: dict) -> list[str]:
         infinite = chosen.get("infinite_means")
         lines += ["", _("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",
                   "| " + " | ".join([_("scenario"), _("p05"), _("median"), _("p95")]) + " | "
-                  + (_("infinite ({meaning})").format(meaning=md_cell(_(infinite))) + " | " if infinite else "")
+                  + (_("infinite: {meaning}").format(meaning=md_cell(_(infinite))) + " | " if infinite else "")
                   + _("run by this batch") + " |", "|---|---:|---:|---:|" + ("---:|" if infinite else "") + "---|"]
         for s in scenarios:
             o = s["outputs"].get(name, {})
@@ -280,10 +281,18 @@ def _tables(data: dict) -> list[str]:
                     inputs=", ".join(md_text(_input(s, r["input"])) for r in box["restrictions"]),
                     coverage=percent(box["coverage"], 0), density=percent(box["density"], 0))
             else:
-                note = c.get("no_box") or ""
-                boxed = md_text(_(note) if note and (language() == "en" or _(note) != note) else _("no box"))
+                found = c.get("no_box")
+                boxed = md_text(discovery_note(SimpleNamespace(**found)) if found else _("no box"))
             lines.append(f"| {md_cell(title_of(s))} | {md_cell(_claim_of(c, n))} | {tip} | {share} | {boxed} |")
     return [*lines, ""]
+
+
+def _no_box(discovery: dict | None) -> dict | None:
+    """Why a scenario's discovery found no failure box (None when it found one or did not run)."""
+    if not discovery or discovery.get("boxes"):
+        return None
+    return {"note": discovery.get("note", ""), "reason": discovery.get("reason", ""),
+            "base_rate": discovery.get("base_rate")}
 
 
 def _claim_of(c: dict, name: str) -> str:
@@ -371,10 +380,10 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default",
 
 
 def _write_comparison(scenarios, target: Path, figures: str) -> Path:
-    from mcsim.report import replace_directory
     from mcsim.report.document import render_html
     from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
+    from mcsim.report.writing import replace_directory
     from mcsim.serialise import dumps, plain
 
     data = plain(build_comparison(scenarios))

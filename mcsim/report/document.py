@@ -210,9 +210,11 @@ _NUMBER = re.compile(r"[-\u2212]?\$?\d(?:[\d.,\u202f\u00a0]*\d)?")
 
 
 def _unbroken(cell: str) -> str:
-    """``cell``'s HTML with each number in a span the browser never breaks across lines."""
-    return "".join(part if part.startswith("<") else _NUMBER.sub(r'<span class="n">\g<0></span>', part)
-                   for part in re.split(r"(<[^>]*>)", cell))
+    """``cell``'s HTML with each number in a span the browser never breaks across lines (tags and character
+    references left whole)."""
+    parts = re.split(r"(<[^>]*>|&#?\w+;)", cell)  # text at even places, tags and references at odd ones
+    return "".join(part if i % 2 else _NUMBER.sub(r'<span class="n">\g<0></span>', part)
+                   for i, part in enumerate(parts))
 
 
 def _with_headings_spaces(contents: str, body: str) -> str:

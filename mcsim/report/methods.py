@@ -482,12 +482,18 @@ def _value_of_information(methods: Methods, result: Result) -> None:
     methods.say(_("The value of information is estimated on the run's own sample: the same {samples} draws, from "
                   "the same sampler and seed {seed}."), samples=Number(decimal(voi.samples)),
                 seed=Number(str(spec.seed)))
-    users = _("; ").join(count(u) for u in voi.spec.users)
-    methods.say(_("At each number of monthly users ({users}) the decision is to act, with {payoff} ({unit}) as payoff, "
-                  "or not, with payoff 0, taken on the payoff's expected value; the expected value of perfect "
-                  "information (EVPI), E[max(y, 0)] - max(E[y], 0), is the expected regret of deciding now, with the "
-                  "standard error of the mean regret."), users=Number(users), payoff=lower_first(_(voi.label)),
-                unit=_(voi.unit))
+    if not voi.spec.users:
+        methods.say(_("The decision, taken once, is to act, with {payoff} ({unit}) as payoff, or not, with payoff 0, "
+                      "on the payoff's expected value; the expected value of perfect information (EVPI), "
+                      "E[max(y, 0)] - max(E[y], 0), is the expected regret of deciding now, with the standard error "
+                      "of the mean regret."), payoff=lower_first(_(voi.label)), unit=_(voi.unit))
+    else:
+        users = _("; ").join(count(u) for u in voi.spec.users)
+        methods.say(_("At each number of monthly users ({users}) the decision is to act, with {payoff} ({unit}) as "
+                      "payoff, or not, with payoff 0, taken on the payoff's expected value; the expected value of "
+                      "perfect information (EVPI), E[max(y, 0)] - max(E[y], 0), is the expected regret of deciding "
+                      "now, with the standard error of the mean regret."),
+                    users=Number(users), payoff=lower_first(_(voi.label)), unit=_(voi.unit))
     methods.say(_("Each input's partial EVPI (EVPPI) is estimated by Strong and Oakley's nonparametric "
                   "regression{strong}: the payoff's mean in {bins} bins of equal counts of the input (grouped by value "
                   "where it has no more distinct values), with the upward bias of the maximum over noisy bin means "

@@ -43,7 +43,7 @@ from mcsim.report.latex import (
 )
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.priors_words import describe_distribution
-from mcsim.report.text import claim_text, decimal, french_spaces, input_label, names_its_unit, number
+from mcsim.report.text import claim_text, decimal, french_spaces, grid_axis, input_label, names_its_unit, number
 from mcsim.report.verdict import claim_condition, tipping_cells
 from mcsim.result import Result
 
@@ -229,10 +229,11 @@ def _outputs(result: Result) -> Table:
 
 
 def _per_user(result: Result) -> list[Table]:
-    """Each gridded output at each point of the run's grid (of users, or of months for a model over months)."""
+    """Each gridded output at each point of the run's grid (of users, months, or the model's own)."""
     tables = []
-    grid = result.spec.grid
-    months = grid.name == "months"
+    grid, points = result.spec.grid, [float(v) for v in result.spec.grid_values]
+    axis = grid_axis(grid)
+    axis = axis[:1].upper() + axis[1:]
     for out in result.spec.model.outputs:
         if not out.per_user:
             continue
@@ -241,10 +242,9 @@ def _per_user(result: Result) -> list[Table]:
         header = (grid.name, "unit", "mean", "sd", "median", "p05", "p95") + (("share_positive",) if positive else ())
         rows = []
         stats = (s.p50, s.p05, s.p95, s.mean)
-        at_cells, at_unit = _column([float(v) for v in result.spec.grid_values], "" if months else "users",
-                                    label=_("Monthly users"))
-        if months and all(float(v).is_integer() for v in result.spec.grid_values):  # whole months as they are
-            at_cells = [str(int(v)) for v in result.spec.grid_values]
+        at_cells, at_unit = _column(points, grid.unit, label=axis)
+        if not grid.log_scale and all(v.is_integer() and abs(v) < 1e4 for v in points):  # whole numbers as they are
+            at_cells = [str(int(v)) for v in points]
         cells, unit = _column([float(v[i]) for v in stats for i in range(len(result.spec.grid_values))], out.unit,
                               label=_(out.label))
         n = len(result.spec.grid_values)
@@ -255,7 +255,7 @@ def _per_user(result: Result) -> list[Table]:
             tex_rows.append([at_cells[i], *(cells[k * n + i] for k in range(4))]
                             + ([_share_cell(float(s.p_positive[i]))] if positive else []))
         width = 2.0
-        first = (tex_text(_("Months")) if months else _with_unit(tex_text(_("Monthly users")), at_unit))
+        first = _with_unit(tex_text(axis), at_unit)
         value_heads = [head(tex_text(h), width) for h in (*_quantile_heads(), _("Mean"))]
         spanning = _with_unit(tex_text(_(out.label)), unit)
         heads = (f"& \\multicolumn{{4}}{{c}}{{\\parbox{{{4 * width + 1:.2f}cm}}{{\\centering {spanning}}}}}"
@@ -263,9 +263,8 @@ def _per_user(result: Result) -> list[Table]:
                  + " & ".join([head(first, 2.0), *value_heads]
                               + ([head(tex_text(_("Above zero (%)")), width)] if positive else [])) + r" \\")
         columns = "@{}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(len(tex_rows[0]))) + "@{}"
-        caption = (_("{label} ({unit}) at each month of the run's grid, over {samples} samples.") if months else
-                   _("{label} ({unit}) at each number of monthly users of the run, over {samples} samples.")).format(
-            label=_(out.label), unit=_(out.unit), samples=decimal(result.samples))
+        caption = _("{label} ({unit}) at each point of the run's grid ({grid}), over {samples} samples.").format(
+            label=_(out.label), unit=_(out.unit), grid=grid_axis(grid), samples=decimal(result.samples))
         tables.append(Table(f"outputs_by_{grid.name}_{out.name}", header, tuple(rows),
                             tabular(columns, heads, tex_rows, caption=caption)))
     return tables

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from mcsim.i18n import N_, _, decimal, general, language, pgettext
+from mcsim.models.grid import Grid, declared
 
 __all__ = [
     "OPERATOR_WORDS",
@@ -327,32 +328,35 @@ def headline_outputs(spec) -> list[str]:
     return [name for name in scalar if name in named] or scalar
 
 
-# --- the model's grid in words: users, or months (mcsim.models.grid) ---------------------------------
+# --- the model's grid in words (mcsim.models.grid) ---------------------------------------------------
 
-def _grid_name(grid) -> str:
-    return grid if isinstance(grid, str) else grid.name
+def _grid_words(grid: Grid, key: str) -> str:
+    """One of ``grid``'s words (see :data:`mcsim.models.grid.WORDS`) in the report's language: the grid's own
+    French where it gives it, else the English translated by the catalogue (mcsim's grids) or as it is."""
+    return (grid.french.get(key) if language() == "fr" else None) or _(getattr(grid, key))
 
 
-def grid_axis(grid) -> str:
+def grid_axis(grid: Grid) -> str:
     """The grid as an axis is labelled: 'monthly active users', 'months'."""
-    return _("months") if _grid_name(grid) == "months" else _("monthly active users")
+    return _grid_words(grid, "label")
 
 
-def grid_column(grid) -> str:
+def grid_column(grid: Grid) -> str:
     """The grid as a table's column is headed: 'users', 'months'."""
-    return _("months") if _grid_name(grid) == "months" else _("users")
+    return _grid_words(grid, "column")
 
 
-def grid_against(label: str, grid) -> str:
+def grid_against(label: str, grid: Grid) -> str:
     """An output drawn over the grid: 'Surplus against users', 'Inference energy against months'."""
-    if _grid_name(grid) == "months":
-        return _("{label} against months").format(label=label)
-    return _("{label} against users").format(label=label)
+    return _grid_words(grid, "against").format(label=label)
 
 
-def grid_point(grid, value: float) -> str:
-    """A point of the grid inside a sentence: 'at 50 million users', 'at 24 months'."""
-    if _grid_name(grid) == "months":
-        return _("at {value} months").format(value=count(value, 7))
-    at = pgettext("in words", "at {value} users") if value >= 1e6 else _("at {value} users")  # "de" in French
-    return at.format(value=count(value, 7))
+def grid_point(grid: Grid | str, value: float) -> str:
+    """A point of the grid inside a sentence: 'at 50 million users', 'at 24 months'; ``grid`` or its name."""
+    if isinstance(grid, str):
+        grid = declared(grid) or Grid(grid, grid, (value,))
+    unit = grid.unit or ""
+    said = money(value, 7) if unit.startswith("USD") else percent(value) if "share" in unit else count(value, 7)
+    if grid.name == "users" and value >= 1e6 and language() == "fr":  # « à 50 millions d'utilisateurs »
+        return pgettext("in words", "at {value} users").format(value=said)
+    return _grid_words(grid, "at").format(value=said)

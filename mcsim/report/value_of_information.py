@@ -17,14 +17,14 @@ import numpy as np
 from mcsim.analysis.value_of_information import ValueOfInformation
 from mcsim.analysis.value_of_information.estimate import Estimate
 from mcsim.i18n import _
-from mcsim.models.grid import USERS
 from mcsim.report.figures import Figure
-from mcsim.report.style import BLACK, Look, plain
+from mcsim.report.style import BLACK, BLUE, Look, plain
 from mcsim.report.text import (
     claim_text,
     count,
     fixed,
     format_value,
+    grid_column,
     grid_point,
     input_label,
     lower_first,
@@ -62,6 +62,8 @@ def value_of_information_markdown(result: Result) -> list[str]:
         return []
     unit = md_text(_(voi.unit))
     payoff = md_text(lower_first(_(voi.label)))
+    if not voi.spec.users:  # a scalar payoff: one decision
+        return _once(result, voi, unit, payoff)
     lines = [_("## Value of information: which uncertainty is worth resolving"), "",
              _("The decision at each users value: run the service, with its {payoff} as payoff ({unit}), or not "
                "(payoff 0), taken on the payoff's expected value. The expected value of perfect information (EVPI) "
@@ -78,8 +80,8 @@ def value_of_information_markdown(result: Result) -> list[str]:
         lines += [_("**Knowing the {input} exactly would be worth about {amount} a month to a decision {at}**, out "
                     "of {evpi} for knowing every input.").format(
             input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
-            at=grid_point(USERS, decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
-    head = "| " + " | ".join([_("users"), _("expected {payoff}").format(payoff=payoff), _("P(> 0)"),
+            at=grid_point(result.spec.grid, decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
+    head = "| " + " | ".join([grid_column(result.spec.grid), _("expected {payoff}").format(payoff=payoff), _("P(> 0)"),
                               _("decision now"), _("EVPI (every input)")]
                              + [md_cell(_label(result, n)) for n in voi.names]) + " |"
     lines += [head, "|" + "---:|" * 3 + "---|" + "---:|" * (1 + len(voi.names))]
@@ -91,6 +93,36 @@ def value_of_information_markdown(result: Result) -> list[str]:
                     "could not change the decision is worth 0.").format(unit=unit), ""]
     lines += _claims(result, voi)
     return lines
+
+
+def _once(result: Result, voi: ValueOfInformation, unit: str, payoff: str) -> list[str]:
+    """The section for a scalar payoff: one decision, taken once."""
+    decision = voi.decisions[0]
+    lines = [_("## Value of information: which uncertainty is worth resolving"), "",
+             _("The decision, taken once: act, with the {payoff} as payoff ({unit}), or not (payoff 0), on the "
+               "payoff's expected value. The expected value of perfect information (EVPI) is what knowing every "
+               "input exactly would be worth to that decision; the EVPPI of an input, what knowing that input alone "
+               "would be worth: the expected gain from deciding once it is known. Both are in {unit}, with their "
+               "standard errors, on the run's own {samples} samples ({sampler}, seed {seed}; the priors' "
+               "correlations included), each input's EVPPI by the payoff's mean in {bins} bins of that input (Strong "
+               "and Oakley 2013).").format(payoff=payoff, unit=unit, samples=count(voi.samples), sampler=voi.sampler,
+                                            seed=voi.seed, bins=count(voi.bins)), ""]
+    best = voi.best()
+    if best is not None:
+        _decision, name = best
+        lines += [_("**Knowing the {input} exactly would be worth about {amount} to the decision**, out of {evpi} "
+                    "for knowing every input.").format(
+            input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
+            evpi=_amount(voi, decision.evpi.value)), ""]
+    lines += ["| " + " | ".join([_("expected {payoff}").format(payoff=payoff), _("P(> 0)"), _("decision now"),
+                                 _("EVPI (every input)")] + [md_cell(_label(result, n)) for n in voi.names]) + " |",
+              "|" + "---:|" * 2 + "---|" + "---:|" * (1 + len(voi.names)),
+              "| " + " | ".join([_amount(voi, decision.mean), percent(decision.positive),
+                                 _("act") if decision.acts else _("do not act"), _cell(voi, decision.evpi)]
+                                + [_cell(voi, decision.evppi[n]) for n in voi.names]) + " |",
+              "", _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value "
+                    "could not change the decision is worth 0.").format(unit=unit), ""]
+    return lines + _claims(result, voi)
 
 
 def _claims(result: Result, voi: ValueOfInformation) -> list[str]:
@@ -126,6 +158,13 @@ def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
     voi = result.value_of_information
     if voi is None or not voi.names:
         return []
+    if not voi.spec.users:  # a scalar payoff: one decision, each input's worth as a bar
+        caption = _("Expected value of perfect information (EVPI, every input known) and of each input alone (EVPPI) "
+                    "to the decision, taken once, to act ({unit}), with their 95 % intervals. An input whose value "
+                    "could not change the decision is worth 0. On the run's own {samples} samples ({sampler}, seed "
+                    "{seed}).").format(unit=_(voi.unit), samples=count(voi.samples), sampler=voi.sampler,
+                                       seed=voi.seed)
+        return [Figure(STEM, caption, functools.partial(_bars, result, style))]
     caption = _("Expected value of perfect information (EVPI, every input known) and of each input alone (EVPPI) "
                 "to the decision to run the service at each number of monthly users ({unit}); dotted lines mark the "
                 "users of the table. The value is highest where the decision is closest to break-even, and 0 where "
@@ -165,4 +204,27 @@ def _draw(result: Result, style: Look) -> matplotlib.figure.Figure:
     # beside the curves, the handles long enough to show a whole period of each line's dashes
     style.legend(ax, loc="upper left", bbox_to_anchor=(1.02, 1.0), width_cm=5.0, handlelength=4.0)
     style.title(fig, plain(_("What knowing an input is worth to the decision to run the service")), 2)
+    return fig
+
+
+def _bars(result: Result, style: Look) -> matplotlib.figure.Figure:
+    """A scalar payoff's one decision: the EVPI and each input's EVPPI as bars, with 95 % intervals."""
+    voi = result.value_of_information
+    decision = voi.decisions[0]
+    names = sorted(voi.names, key=lambda n: decision.evppi[n].value)  # the largest at the top
+    estimates = [decision.evppi[n] for n in names] + [decision.evpi]
+    labels = [plain(style.wrap(label, 3.5)) for label in [*(_label(result, n) for n in names),
+                                                          _("EVPI: every input known")]]
+    fig, ax = style.figure(1, 2.5 + 0.6 * len(estimates))
+    y = np.arange(len(estimates))
+    values = np.array([e.value for e in estimates])
+    half = 1.96 * np.array([e.se for e in estimates])
+    ax.barh(y, values, 0.6, xerr=np.vstack([np.minimum(half, values), half]), color=[BLUE] * len(names) + [BLACK],
+            error_kw={"elinewidth": 0.8, "capthick": 0.8})
+    ax.set_yticks(y, labels)
+    format_axis(ax.xaxis, voi.unit)
+    ax.set_xlim(left=0)
+    ax.set_xlabel(style.wrap(plain(_("value of information ({unit})").format(unit=_(voi.unit))), 3.5))
+    ax.grid(axis="x", alpha=0.3)
+    style.title(fig, plain(_("What knowing an input is worth to the decision")))
     return fig

@@ -27,12 +27,14 @@ def build_dataset(result: Result) -> xr.Dataset:
     """
     spec, samples = result.spec, result.samples
     kept = result.kept.size
-    grid = spec.grid.name  # the dimension of the gridded outputs: "users", or "months" for a model over months
+    grid = spec.grid.name  # the dimension of the gridded outputs: "users", "months" or the model's own grid
     coords = {
         SAMPLE: np.arange(kept),
-        grid: (grid, np.asarray(spec.grid_values), {"units": spec.grid.label}),
         QUANTILE: (QUANTILE, np.asarray(QUANTILES), {"long_name": "probability level"}),
     }
+    if spec.model.gridded:  # a model whose outputs are all scalar has no grid dimension
+        words = {"long_name": spec.grid.label, **({"units": spec.grid.unit} if spec.grid.unit else {})}
+        coords[grid] = (grid, np.asarray(spec.grid_values), words)
     method = ("exact order statistics" if result.quantiles == "exact" else
                "fixed fine histogram inside a bracket from the pilot; error bound in <output>_quantile_error")
     data = {}

@@ -99,7 +99,7 @@ def box_summary(b: Box) -> dict[str, Any]:
 def discovery_summary(d: Discovery) -> dict[str, Any]:
     """``verdict.claims.<name>.discovery``: the failure boxes."""
     return {"samples": d.samples, "cases": d.cases, "base_rate": d.base_rate if d.samples else None,
-            "boxes": [box_summary(b) for b in d.boxes], "note": d.note, "method": d.method}
+            "boxes": [box_summary(b) for b in d.boxes], "note": d.note, "reason": d.reason, "method": d.method}
 
 
 # --- sensitivity ----------------------------------------------------------------------------------
@@ -256,7 +256,8 @@ def value_of_information_summary(voi: ValueOfInformation) -> dict[str, Any]:
     return {
         "payoff": {"output": voi.spec.output, "label": voi.label, "unit": voi.unit},
         "decision": f"at each users value: act (payoff {voi.spec.output} at those users) or not (payoff 0), "
-                    "taken on the payoff's expected value",
+                    "taken on the payoff's expected value" if voi.spec.users else
+                    f"once: act (payoff {voi.spec.output}) or not (payoff 0), taken on the payoff's expected value",
         "users": list(voi.spec.users),
         "decisions": [_decision(d) for d in voi.decisions],
         "curve": {"users": [d.users for d in voi.curve], "evpi": [d.evpi.value for d in voi.curve],

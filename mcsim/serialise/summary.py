@@ -260,7 +260,7 @@ def build_summary(result: Result, words: Words) -> dict[str, Any]:
             "run_sha256": spec.sha256,
             "priors_file": _as_named(spec.priors.file),
             "model": spec.model.name,
-            spec.grid.name: list(spec.grid_values),
+            **({spec.grid.name: list(spec.grid_values)} if spec.model.gridded else {}),  # a scalar model has none
             "figures": spec.figures,
             "lang": spec.lang,
             "overrides": list(spec.overridden),

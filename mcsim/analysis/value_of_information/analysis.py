@@ -1,4 +1,5 @@
-"""The value of information of a run: EVPI and each input's EVPPI over users, and each input's worth to each claim.
+"""The value of information of a run: EVPI and each input's EVPPI over users (or of one decision, for a scalar payoff),
+and each input's worth to each claim.
 
 :func:`assess` works on the run's own sample: it redraws the run's design (its sampler, seed and
 sample count, the priors' rank correlations by the run's Gaussian copula; the design is
@@ -8,7 +9,7 @@ the model on it, and estimates (:mod:`.estimate`):
 - for the decision at each users value U of ``[value_of_information] users`` (act, with payoff
   the model's ``output`` at U, e.g. the surplus in USD per month; or not, payoff 0): the EVPI and
   the EVPPI of each uncertain input, with standard errors; the same on a fine grid of users for
-  the figure;
+  the figure. A scalar payoff (an output that does not vary with users) makes one decision;
 - for each claim: the expected reduction in the probability of a wrong verdict if an input were
   known exactly. The verdict is the likelier answer: the claim holds if its probability ``p`` is
   at least 1/2, fails otherwise, and is wrong with probability ``min(p, 1 - p)``. Knowing input
@@ -48,13 +49,13 @@ CLAIM_BLOCK = 1 << 13  # samples evaluated at a time for the claims, on the run'
 
 @dataclass(frozen=True)
 class DecisionValue:
-    """The value of information of the decision at one users value.
+    """The value of information of the decision at one users value (None: a scalar payoff's one decision).
 
     ``mean`` is the payoff's expected value (the decision now: act if > 0); ``positive`` the
     probability that acting pays (payoff > 0); ``evppi`` by input, in the priors' order.
     """
 
-    users: float
+    users: float | None
     mean: float
     positive: float
     evpi: Estimate
@@ -94,9 +95,9 @@ class ValueOfInformation:
         The run's samples the analysis is over (all it evaluated), and the bins of equal counts each
         input's EVPPI is estimated on (inputs with at most that many distinct values are grouped by value).
     decisions : tuple of DecisionValue
-        At each of ``spec.users``.
+        At each of ``spec.users``; a scalar payoff's one decision (its ``users`` None).
     curve : tuple of DecisionValue
-        On :func:`curve_users`, for the figure.
+        On :func:`curve_users`, for the figure; empty for a scalar payoff.
     claims : tuple of ClaimValue
         For each of the run's claims.
     sampler : str
@@ -162,10 +163,13 @@ def assess(spec: RunSpec, voi: ValueOfInformationSpec | None = None, *,
     names = priors.uncertain
     k = bins_for(n)
     grouped = {name: Bins.of(inputs[name], k) for name in names}
-    table = _decisions(model, inputs, voi.output, np.asarray(voi.users), grouped)
-    curve = _decisions(model, inputs, voi.output, curve_users(voi.users), grouped)
-    claims = _claims(spec, inputs, grouped)
     out = model.output(voi.output)
+    if out.per_user:
+        table = _decisions(model, inputs, voi.output, np.asarray(voi.users), grouped)
+        curve = _decisions(model, inputs, voi.output, curve_users(voi.users), grouped)
+    else:  # a scalar payoff: one decision, evaluated as the run evaluates the model (on its grid)
+        table, curve = (_decision(None, _scalar(model, inputs, voi.output, spec.grid_values), grouped),), ()
+    claims = _claims(spec, inputs, grouped)
     return ValueOfInformation(voi, out.label, out.unit, names, n, k, table, curve, claims, spec.sampler, spec.seed,
                               time.perf_counter() - started)
 
@@ -178,11 +182,25 @@ def _decisions(model, inputs: Mapping[str, np.ndarray], output: str, users: np.n
     for start in range(0, len(users), columns):
         at = users[start:start + columns]
         payoff = np.asarray(model.evaluate(inputs, at)[output], dtype=float)
-        for j, u in enumerate(at):
-            y = np.ascontiguousarray(payoff[:, j])
-            found.append(DecisionValue(float(u), float(y.mean()), float(np.mean(y > 0)), evpi(y),
-                                       {name: evppi(y, bins) for name, bins in grouped.items()}))
+        found += [_decision(float(u), np.ascontiguousarray(payoff[:, j]), grouped) for j, u in enumerate(at)]
     return tuple(found)
+
+
+def _decision(users: float | None, y: np.ndarray, grouped: Mapping[str, Bins]) -> DecisionValue:
+    """The value of information of acting with payoff ``y`` (one value per sample) or not."""
+    return DecisionValue(users, float(y.mean()), float(np.mean(y > 0)), evpi(y),
+                         {name: evppi(y, bins) for name, bins in grouped.items()})
+
+
+def _scalar(model, inputs: Mapping[str, np.ndarray], output: str, grid) -> np.ndarray:
+    """A scalar output over the samples, block by block (it does not depend on the grid's values)."""
+    n = len(next(iter(inputs.values())))
+    y = np.empty(n)
+    for start in range(0, n, CLAIM_BLOCK):
+        tile = {name: values[start:start + CLAIM_BLOCK] for name, values in inputs.items()}
+        y[start:start + CLAIM_BLOCK] = np.asarray(model.evaluate(tile, np.asarray(grid, dtype=float))[output],
+                                                  dtype=float)
+    return y
 
 
 def _claims(spec: RunSpec, inputs: Mapping[str, np.ndarray], grouped: Mapping[str, Bins]) -> tuple[ClaimValue, ...]:

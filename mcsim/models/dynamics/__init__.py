@@ -1,18 +1,17 @@
 """How efficiency gains race usage growth: the rebound effect (Viseur, 2025, sections 2 and 3).
 
 The model over a grid of months (:mod:`.model`), its tipping points in closed form
-(:mod:`.tipping`), and the paper's figures on efficiency and rebound (:mod:`.paper`), checked
-(:mod:`.checks`) for priors whose ``[meta] reference`` is :data:`REBOUND`.
+(:mod:`.tipping`), and the paper's figures on efficiency and rebound (:mod:`.paper`), checked by
+the report (:mod:`mcsim.report.models.dynamics`) for priors whose ``[meta] reference`` is
+:data:`REBOUND`.
 """
 
 from mcsim.i18n import N_
 from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
 from mcsim.models.dynamics import paper
-from mcsim.models.dynamics.checks import format_checks, markdown_section
 from mcsim.models.dynamics.model import evaluate
 from mcsim.models.dynamics.tipping import closed_form
 from mcsim.models.grid import MONTHS
-from mcsim.models.points import format_points
 
 __all__ = ["DYNAMICS", "REBOUND", "evaluate"]
 
@@ -22,10 +21,6 @@ REBOUND = N_("Viseur (2025), sections 2 and 3 and conclusion, efficiency and reb
 
 # model.HORIZON_MONTHS written out, so that the catalogue holds the sentence as the reports show it
 _NO_SURPLUS = N_("no surplus within 120 months")
-
-
-def _table(priors) -> str:
-    return format_checks(format_points(DYNAMICS, priors, MONTHS.default), priors)
 
 
 DYNAMICS = Model(
@@ -68,8 +63,6 @@ DYNAMICS = Model(
             name=REBOUND,
             values=(("annual_energy_growth", paper.IEA_GROWTH_A_YEAR, N_("IEA: about 5 % a year")),
                     ("rebound_halving_months", paper.HALVING_MONTHS, N_("Ho et al.: halving every 8 months"))),
-            section=markdown_section,
-            table=_table,
         ),
     ),
 )

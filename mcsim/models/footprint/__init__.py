@@ -1,14 +1,14 @@
 """The energy and carbon footprint of a language model in service.
 
 The model (:mod:`.model`), its tipping points in closed form (:mod:`.tipping`), and the figures
-a publication states on GPT-3's training (:mod:`.paper`), checked against the model
-(:mod:`.checks`) only for priors whose ``[meta] reference`` is :data:`GPT3_TRAINING`.
+a publication states on GPT-3's training (:mod:`.paper`), checked against the model by the report
+(:mod:`mcsim.report.models.footprint`) only for priors whose ``[meta] reference`` is
+:data:`GPT3_TRAINING`.
 """
 
 from mcsim.i18n import N_
 from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
 from mcsim.models.footprint import paper
-from mcsim.models.footprint.checks import format_checks, markdown_section
 from mcsim.models.footprint.model import evaluate
 from mcsim.models.footprint.tipping import closed_form
 
@@ -16,10 +16,6 @@ __all__ = ["FOOTPRINT", "GPT3_TRAINING", "evaluate"]
 
 #: What a priors file's ``[meta] reference`` says to be checked against the publication's GPT-3 figures.
 GPT3_TRAINING = N_("Viseur (2025), section 1, the training of GPT-3")
-
-
-def _table(priors) -> str:
-    return format_checks(FOOTPRINT, priors)
 
 
 FOOTPRINT = Model(
@@ -59,8 +55,6 @@ FOOTPRINT = Model(
         Reference(
             name=GPT3_TRAINING,
             values=(("training_co2", paper.PAPER_TRAINING_CO2_T, N_("paper: 522 t")),),
-            section=markdown_section,
-            table=_table,
         ),
     ),
 )

@@ -1,15 +1,15 @@
 """Tableau 1 of Viseur (2025), section 5: GPT-4 served through ChatGPT.
 
 The model (:mod:`.model`), its tipping points in closed form (:mod:`.tipping`), and the paper:
-Tableau 1 as printed (:mod:`.paper`) and the checks of the paper against its own model
-(:mod:`.table`), shown only for priors whose ``[meta] reference`` is :data:`PAPER`.
+Tableau 1 as printed (:mod:`.paper`) and as the model gives it at the priors' points
+(:mod:`.table`). The report's words on them (:mod:`mcsim.report.models.tableau1`) are shown only
+for priors whose ``[meta] reference`` is :data:`PAPER`.
 """
 
 from mcsim.i18n import N_
 from mcsim.models.base import InputSpec, Model, OutputSpec, Reference
 from mcsim.models.tableau1 import paper
 from mcsim.models.tableau1.model import evaluate
-from mcsim.models.tableau1.table import format_table, markdown_section
 from mcsim.models.tableau1.tipping import closed_form
 
 __all__ = ["PAPER", "TABLEAU1", "evaluate"]
@@ -59,8 +59,6 @@ TABLEAU1 = Model(
             notes=(("unit_cost", paper.BREAK_EVEN_USERS,
                     N_("Tableau 1 prints 0.1090 USD per prompt at break-even, where its own figures give 0.0100 "
                        "(a misprint)")),),
-            section=markdown_section,
-            table=format_table,
         ),
     ),
 )

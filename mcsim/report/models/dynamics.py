@@ -1,7 +1,8 @@
 """The paper's figures on efficiency and its rebound, checked by arithmetic and at the priors' points.
 
-Shown in the report of priors that say they reproduce them (``[meta] reference`` =
-:data:`mcsim.models.dynamics.REBOUND`); :mod:`.paper` holds only what was printed.
+Shown in the report, and by ``mcsim table``, for priors that say they reproduce them
+(``[meta] reference`` = :data:`mcsim.models.dynamics.REBOUND`); :mod:`mcsim.models.dynamics.paper`
+holds only what was printed.
 """
 
 from __future__ import annotations
@@ -10,9 +11,14 @@ import math
 
 from mcsim.i18n import _, decimal, general
 from mcsim.models.base import PriorsView
-from mcsim.models.dynamics import paper
+from mcsim.models.dynamics import DYNAMICS, paper
+from mcsim.models.grid import MONTHS
+from mcsim.models.points import format_points
 
-__all__ = ["consistency_checks", "format_checks", "markdown_section"]
+__all__ = ["REFERENCE", "consistency_checks", "format_checks", "format_table", "markdown_section"]
+
+#: The publication these words are about, as the model holds it.
+REFERENCE = DYNAMICS.references[0]
 
 
 def consistency_checks(priors: PriorsView) -> list[tuple[str, bool, str]]:
@@ -58,3 +64,9 @@ def format_checks(points_table: str, priors: PriorsView) -> str:
     for number, (title, ok, detail) in enumerate(consistency_checks(priors), start=1):
         lines.append(f"{number}. {title} [{_('consistent') if ok else _('INCONSISTENT')}]: {detail}")
     return "\n".join(lines)
+
+
+def format_table(priors: PriorsView) -> str:
+    """What ``mcsim table`` prints for these priors: the model at their points over its default months, and
+    the checks."""
+    return format_checks(format_points(DYNAMICS, priors, MONTHS.default), priors)

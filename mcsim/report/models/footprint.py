@@ -1,8 +1,9 @@
 """The paper's figures on GPT-3's training checked against the model at the priors' point values.
 
-Shown in the report of priors that say they reproduce them (``[meta] reference`` =
-:data:`mcsim.models.footprint.GPT3_TRAINING`), as Tableau 1's inconsistencies are. Every number
-is computed from the priors' points; :mod:`.paper` holds only what was printed. The paper's other
+Shown in the report, and by ``mcsim table``, for priors that say they reproduce them
+(``[meta] reference`` = :data:`mcsim.models.footprint.GPT3_TRAINING`), as Tableau 1's
+inconsistencies are. Every number is computed from the priors' points;
+:mod:`mcsim.models.footprint.paper` holds only what was printed. The paper's other
 footprint figures (a request against a web search, inference's share) are claims, which a run
 answers with probabilities.
 """
@@ -16,11 +17,14 @@ import numpy as np
 
 from mcsim.i18n import _, language
 from mcsim.models.base import PriorsView
-from mcsim.models.footprint import paper
+from mcsim.models.footprint import FOOTPRINT, paper
 from mcsim.models.footprint.model import evaluate
 from mcsim.models.points import format_points
 
-__all__ = ["Check", "consistency_checks", "format_checks", "markdown_section"]
+__all__ = ["REFERENCE", "Check", "consistency_checks", "format_checks", "format_table", "markdown_section"]
+
+#: The publication these words are about, as the model holds it.
+REFERENCE = FOOTPRINT.references[0]
 
 @dataclass(frozen=True)
 class Check:
@@ -39,7 +43,7 @@ def _at_points(priors: PriorsView) -> dict[str, float]:
 
 def _count(value: float, digits: int = 4) -> str:
     """``value`` to ``digits`` significant digits, millions in words, in the report's language (``mcsim
-    table`` loads no report module, so the report's number helpers are not used here)."""
+    table`` prints it too, and the report's number helpers are not loaded there)."""
     def figures(number: float) -> str:
         text = f"{number:,.{digits}g}"  # French: a narrow no-break space between thousands, a decimal comma
         return text if language() == "en" else text.replace(",", "\u202f").replace(".", ",")
@@ -106,3 +110,8 @@ def format_checks(model, priors: PriorsView) -> str:
         status = _("consistent") if check.consistent else _("INCONSISTENT")
         lines.append(f"{number}. {check.title} [{status}]: {check.detail}")
     return "\n".join(lines)
+
+
+def format_table(priors: PriorsView) -> str:
+    """What ``mcsim table`` prints for these priors: the model at their points and the checks."""
+    return format_checks(FOOTPRINT, priors)
