@@ -16,7 +16,8 @@ the wall time.
 With ``--before REV`` the code of git revision ``REV`` runs too, from a temporary ``git worktree``
 (removed afterwards), each command alternating with this tree's so both see the same load; the
 numbers of the two trees' last ``summary.json`` are then compared, every one, and the differences
-other than timings and the code's own checksum are printed (none: the same numbers).
+other than timings, the code's own checksum and the run file's path relative to the report are
+printed (none: the same numbers).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUN = "runs/paper-table1.toml"
 STEP = re.compile(r"^  ([a-z][a-z ,-]*): ([0-9.]+) s$")
-NOT_NUMBERS = re.compile(r"seconds|elapsed|^/manifest/(code|versions|created|host|machine)")
+NOT_NUMBERS = re.compile(r"seconds|elapsed|from_report|^/manifest/(code|versions|created|host|machine)")
 
 
 def _cpu() -> float:

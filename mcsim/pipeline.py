@@ -20,7 +20,7 @@ from mcsim.analysis.sensitivity import SensitivityResult, analyse
 from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
-from mcsim.compute.background import background
+from mcsim.compute.background import Pending, background
 from mcsim.compute.engine import Progress, available_cores, simulate
 from mcsim.compute.stats import (
     OutputStats,
@@ -73,7 +73,8 @@ class Run(Result):
 
 
 def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None,
-            on_progress: Callable[[int], None] | None = None, aside: bool = True) -> Run:
+            on_progress: Callable[[int], None] | None = None, aside: bool = True,
+            meanwhile: Callable[[], object] | None = None) -> Run:
     """Run ``spec``: draw the samples, evaluate the model, compute every statistic and the verdict.
 
     Nothing is written: the :class:`Run` (a :class:`~mcsim.result.Result`) holds everything a report shows.
@@ -91,6 +92,10 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         information when every sample is drawn) in worker processes while this one simulates
         (see :mod:`mcsim.compute.background`); they run here, one after the other, when False, when the run
         has one process (``workers = 1``) or the machine one core. The numbers are the same.
+    meanwhile : callable, optional
+        Called at most once, here, when the run would otherwise wait for an analysis still running in a
+        worker: work the caller needs next (the command line loads the report's libraries), done in time
+        the run would spend idle. Never called when every analysis has finished by the time it is needed.
     """
     if stop_when is None and spec.target_se is not None:
         stop_when = claims_known_to(spec.target_se)
@@ -121,21 +126,25 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         start = time.perf_counter()
         waited = 0.0
 
-        def sensitivity_now() -> SensitivityResult | None:  # the failure boxes are found while it may still run
-            nonlocal waited
-            began = time.perf_counter()
-            found = pending.result() if pending is not None else None
+        def wait(analysis: Pending[Any]) -> Any:
+            nonlocal waited, meanwhile
+            began = time.perf_counter()  # what is done meanwhile is no step's time: the run waited anyway
+            if meanwhile is not None and analysis.in_worker and not analysis.done():
+                meanwhile, call = None, meanwhile
+                call()
+            found = analysis.result()
             waited += time.perf_counter() - began
             return found
+
+        def sensitivity_now() -> SensitivityResult | None:  # the failure boxes are found while it may still run
+            return wait(pending) if pending is not None else None
 
         verdict = judge(spec, claims, kept, sensitivity_now)
         sensitivity = sensitivity_now()
         if sensitivity is not None:  # its own time, in whichever process it ran; not what the run waited for it
             seconds["sensitivity"] = sensitivity.elapsed_seconds
         if valued is not None:
-            began = time.perf_counter()
-            value_of_information = valued.result()
-            waited += time.perf_counter() - began
+            value_of_information = wait(valued)
         if value_of_information is not None:  # the same: its own time
             seconds["value of information"] = value_of_information.elapsed_seconds
         medians = explain_medians(spec, outputs, kept, sensitivity)

@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, small_analyses
 
 import mcsim
+from mcsim import pipeline
 from mcsim.compute.background import background, can_fork
 from mcsim.pipeline import execute
 
@@ -59,11 +60,30 @@ def test_a_run_that_fails_ends_its_worker_at_once():
             worker.status()
 
 
-def test_the_default_run_gives_the_same_numbers_in_one_process_and_with_its_analyses_aside():
+def test_the_default_run_gives_the_same_numbers_in_one_process_and_with_its_analyses_aside(monkeypatch, tmp_path):
     spec = small_analyses(mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=4096), shapley_samples=512)
     spec = dataclasses.replace(spec, sensitivity=dataclasses.replace(spec.sensitivity, crosscheck_samples=512))
-    alone = execute(spec, aside=False)
-    aside = execute(dataclasses.replace(spec, workers=2))
+    calls = []
+    told = tmp_path / "meanwhile"
+
+    def meanwhile():
+        calls.append(os.getpid())
+        told.touch()
+
+    alone = execute(spec, aside=False, meanwhile=meanwhile)
+    assert not calls  # nothing ran aside: nothing to do meanwhile
+    told.unlink(missing_ok=True)
+    analyse = pipeline.analyse
+
+    def slow(*args, **kwargs):  # still running when the run needs it, whatever the machine's load
+        deadline = time.monotonic() + 30
+        while not told.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyse", slow)
+    aside = execute(dataclasses.replace(spec, workers=2), meanwhile=meanwhile)
+    assert calls == [os.getpid()]  # once, in the run's process, while it waited for the worker
     assert aside.sensitivity.targets[0].crosscheck.delta.size  # Borgonovo's delta was computed aside too
     for one, other in zip(alone.sensitivity.targets, aside.sensitivity.targets, strict=True):
         for ix in ("indices", "crosscheck", "shapley"):

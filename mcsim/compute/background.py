@@ -41,6 +41,10 @@ class Pending(Generic[T]):
         """Whether the call runs in a worker process."""
         return self._future is not None
 
+    def done(self) -> bool:
+        """Whether :meth:`result` would return without waiting (a call to be made here has not been made)."""
+        return self._done or (self._future is not None and self._future.done())
+
     def result(self) -> T:
         """The call's value (its exception, raised here, if it failed)."""
         if not self._done:
