@@ -45,13 +45,14 @@ def _cpu() -> float:
 
 
 def _time(code: Path, out: Path, options: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU times of ``mcsim run`` with the package at ``code``, run from this tree (its run and priors
+    """Wall and CPU times of ``mcsim run`` with the package at ``code``, run from that tree (its run and priors
     files); the CPU time is that of the run's processes, its workers included."""
     env = {**os.environ, "PYTHONPATH": str(code)}
     walls, cpus = [], []
     for _ in range(repeat):
         start, cpu = time.perf_counter(), _cpu()
-        subprocess.run([sys.executable, "-m", "mcsim", "run", RUN, "--out", str(out), *options], cwd=ROOT, env=env,
+        # run from the tree timed: ``python -m`` puts the working folder first on the path, before PYTHONPATH
+        subprocess.run([sys.executable, "-m", "mcsim", "run", RUN, "--out", str(out), *options], cwd=code, env=env,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         walls.append(time.perf_counter() - start)
         cpus.append(_cpu() - cpu)

@@ -10,16 +10,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import explain_medians
-from mcsim.analysis.sensitivity import analyse
+from mcsim.analysis.sensitivity import SensitivityResult, analyse
 from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
-from mcsim.compute.engine import Progress, simulate
+from mcsim.compute.background import Pending, background
+from mcsim.compute.engine import Progress, available_cores, simulate
 from mcsim.compute.stats import (
     OutputStats,
     curves,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Result", "Run", "claims_known_to", "execute"]
 
+STEPS = ("simulation", "statistics", "sensitivity", "value of information", "verdict")  # the order they are told in
 MIN_SAMPLES_TO_STOP = 1 << 12  # below this the binomial standard error is too rough to stop on
 
 
@@ -95,7 +98,8 @@ class Run(Result):
 
 
 def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = None,
-            on_progress: Callable[[int], None] | None = None) -> Run:
+            on_progress: Callable[[int], None] | None = None, aside: bool = True,
+            meanwhile: Callable[[], object] | None = None) -> Run:
     """Run ``spec``: draw the samples, evaluate the model, compute every statistic and the verdict.
 
     Nothing is written: the :class:`Run` (a :class:`~mcsim.result.Result`) holds everything a report shows.
@@ -108,41 +112,76 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         if it has one (:func:`claims_known_to`), else none: every sample is drawn.
     on_progress : callable, optional
         Told the samples merged after each chunk (see :func:`mcsim.compute.engine.simulate`).
+    aside : bool
+        Run the analyses that need only the run file (the sensitivity analysis; the value of
+        information when every sample is drawn) in worker processes while this one simulates
+        (see :mod:`mcsim.compute.background`); they run here, one after the other, when False, when the run
+        has one process (``workers = 1``) or the machine one core. The numbers are the same.
+    meanwhile : callable, optional
+        Called at most once, here, when the run would otherwise wait for an analysis still running in a
+        worker: work the caller needs next (the command line loads the report's libraries), done in time
+        the run would spend idle. Never called when every analysis has finished by the time it is needed.
     """
-    seconds = {}
-    start = time.perf_counter()
     if stop_when is None and spec.target_se is not None:
         stop_when = claims_known_to(spec.target_se)
-    simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
-    seconds["simulation"] = time.perf_counter() - start
-    start = time.perf_counter()
-    outputs = summarise(simulation)
-    claims = {c.claim.name: c for c in evaluate_claims(simulation)}
-    shares = published_shares(simulation)
-    fine = curves(simulation)
-    kept = kept_samples(simulation)
-    seconds["statistics"] = time.perf_counter() - start
-    sensitivity = None
-    if spec.sensitivity is not None:
+    here = not aside or spec.workers == 1 or available_cores() < 2  # one process asked for, or one core
+    with ExitStack() as workers:
+        # the analyses that need only the run file start in worker processes while this one simulates
+        pending = None
+        if spec.sensitivity is not None:
+            pending = workers.enter_context(background(analyse, spec.priors, spec.model, spec.sensitivity,
+                                                     seed=spec.seed, claims=spec.claims, inline=here))
+        valued = None
+        if spec.value_of_information is not None and stop_when is None:  # every sample is drawn: it is known now
+            valued = workers.enter_context(background(assess, spec, samples=spec.samples, inline=here))
+        seconds = {}
         start = time.perf_counter()
-        sensitivity = analyse(spec.priors, spec.model, spec.sensitivity, seed=spec.seed, claims=spec.claims)
-        seconds["sensitivity"] = time.perf_counter() - start
-    value_of_information = None
-    if spec.value_of_information is not None:
+        simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
+        seconds["simulation"] = time.perf_counter() - start
         start = time.perf_counter()
-        value_of_information = assess(spec, samples=simulation.n)  # on the run's own sample
-        seconds["value of information"] = time.perf_counter() - start
-    start = time.perf_counter()
-    verdict = judge(spec, claims, kept, sensitivity)
-    medians = explain_medians(spec, outputs, kept, sensitivity)
-    tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
-             for name, stats in outputs.items() if stats.largest is not None}
-    published = spec.published
-    with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
-        from mcsim.report.models import section as published_section  # the report's words, only when used
+        outputs = summarise(simulation)
+        claims = {c.claim.name: c for c in evaluate_claims(simulation)}
+        shares = published_shares(simulation)
+        fine = curves(simulation)
+        kept = kept_samples(simulation)
+        seconds["statistics"] = time.perf_counter() - start
+        value_of_information = None
+        if valued is None and spec.value_of_information is not None:  # on the run's own sample, once it is drawn
+            value_of_information = assess(spec, samples=simulation.n)
+        start = time.perf_counter()
+        waited = 0.0
 
-        section = tuple(published_section(published, spec.priors))
-    seconds["verdict"] = time.perf_counter() - start
+        def wait(analysis: Pending[Any]) -> Any:
+            nonlocal waited, meanwhile
+            began = time.perf_counter()  # what is done meanwhile is no step's time: the run waited anyway
+            if meanwhile is not None and analysis.in_worker and not analysis.done():
+                meanwhile, call = None, meanwhile
+                call()
+            found = analysis.result()
+            waited += time.perf_counter() - began
+            return found
+
+        def sensitivity_now() -> SensitivityResult | None:  # the failure boxes are found while it may still run
+            return wait(pending) if pending is not None else None
+
+        verdict = judge(spec, claims, kept, sensitivity_now)
+        sensitivity = sensitivity_now()
+        if sensitivity is not None:  # its own time, in whichever process it ran; not what the run waited for it
+            seconds["sensitivity"] = sensitivity.elapsed_seconds
+        if valued is not None:
+            value_of_information = wait(valued)
+        if value_of_information is not None:  # the same: its own time
+            seconds["value of information"] = value_of_information.elapsed_seconds
+        medians = explain_medians(spec, outputs, kept, sensitivity)
+        tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
+                 for name, stats in outputs.items() if stats.largest is not None}
+        published = spec.published
+        with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
+            from mcsim.report.models import section as published_section  # the report's words, only when used
+
+            section = tuple(published_section(published, spec.priors))
+        seconds["verdict"] = time.perf_counter() - start - waited
+    seconds = {step: seconds[step] for step in STEPS if step in seconds}
     return Run(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,

@@ -124,16 +124,19 @@ def _running(psutil, process) -> bool:
         return False
 
 
-@pytest.mark.parametrize(("sig", "group", "scheduler", "processes"), [
-    (signal.SIGKILL, False, "local", 2),  # kill -9 PID, the out-of-memory killer: two workers
-    (signal.SIGINT, True, "local", 2),    # Ctrl-C
-    pytest.param(signal.SIGKILL, False, "dask", 3, marks=pytest.mark.slow),  # two Dask workers and a tracker
-], ids=["SIGKILL-run", "SIGINT-group", "SIGKILL-run-dask"])
-def test_a_killed_run_leaves_no_process_behind(tmp_path, sig, group, scheduler, processes):
+@pytest.mark.parametrize(("sig", "group", "scheduler", "processes", "aside"), [
+    (signal.SIGKILL, False, "local", 2, ""),  # kill -9 PID, the out-of-memory killer: two workers
+    (signal.SIGINT, True, "local", 2, ""),    # Ctrl-C
+    # two workers and the sensitivity analysis's, which runs aside while they simulate
+    (signal.SIGKILL, False, "local", 3, '[sensitivity]\noutputs = ["break_even_users"]\n'),
+    (signal.SIGINT, True, "local", 3, '[sensitivity]\noutputs = ["break_even_users"]\n'),
+    pytest.param(signal.SIGKILL, False, "dask", 3, "", marks=pytest.mark.slow),  # two Dask workers and a tracker
+], ids=["SIGKILL-run", "SIGINT-group", "SIGKILL-run-aside", "SIGINT-group-aside", "SIGKILL-run-dask"])
+def test_a_killed_run_leaves_no_process_behind(tmp_path, sig, group, scheduler, processes, aside):
     psutil = pytest.importorskip("psutil")
     run = tmp_path / "run.toml"
     run.write_text(f'[run]\ntitle = "killed"\npriors = "{PRIORS}"\nsamples = 8388608\nseed = 1\nworkers = 2\n'
-                   f'scheduler = "{scheduler}"\nusers = [1e6, 1e7]\n', encoding="utf-8")
+                   f'scheduler = "{scheduler}"\nusers = [1e6, 1e7]\n{aside}', encoding="utf-8")
     with open(tmp_path / "stderr.txt", "w") as stderr:  # not a pipe: a worker left alive would hold it open
         process = subprocess.Popen([sys.executable, "-m", "mcsim", "run", str(run), "--out", str(tmp_path / "report")],
                                    cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,

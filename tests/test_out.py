@@ -33,9 +33,10 @@ from mcsim.report.target import refusal, report_files
 RUN = '[run]\ntitle = "{title}"\npriors = "priors.toml"\nsamples = 64\nseed = 1\nusers = [1e6]\n'
 
 
-def _one_figure(figures, directory: Path, style, **options) -> list:
+@contextlib.contextmanager
+def _one_figure(figures, directory: Path, style, **options):
     (Path(directory) / "stub.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    return []
+    yield list
 
 
 def _no_figures(result):
@@ -44,7 +45,7 @@ def _no_figures(result):
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(report_module, "render", _one_figure)
+    monkeypatch.setattr(report_module, "rendering", _one_figure)
     monkeypatch.setattr(report_module, "plan_figures", _no_figures)
 
 
@@ -62,7 +63,7 @@ def template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     (run,) = _inputs(folder / "in", "run")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report_module, "render", _one_figure)
+        patch.setattr(report_module, "rendering", _one_figure)
         patch.setattr(report_module, "plan_figures", _no_figures)
         return write_report(execute(load_run(run)), folder / "report")
 

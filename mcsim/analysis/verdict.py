@@ -9,7 +9,7 @@ the two inputs that matter most. The report (:mod:`mcsim.report.verdict`) puts i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,7 +106,7 @@ class Verdict:
 
 
 def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
-          sensitivity: SensitivityResult | None = None) -> Verdict:
+          sensitivity: SensitivityResult | Callable[[], SensitivityResult | None] | None = None) -> Verdict:
     """Tipping points, failure boxes and drivers of every claim, and the 2-D map.
 
     Parameters
@@ -116,17 +116,23 @@ def judge(spec: RunSpec, claims: Mapping[str, ClaimResult], kept: KeptSamples,
         The run's claims by name, in order.
     kept : KeptSamples
         The samples scenario discovery (and the ranking of inputs without Sobol indices) uses.
-    sensitivity : SensitivityResult, optional
-        The run's Sobol indices, if it has a ``[sensitivity]`` table.
+    sensitivity : SensitivityResult, or a callable that returns it, optional
+        The run's Sobol indices, if it has a ``[sensitivity]`` table. A callable (an analysis
+        still under way elsewhere) is called once the failure boxes, which do not need it, are found.
     """
     uncertain = spec.priors.uncertain
-    judged = {}
+    found = {}
     for name, cr in claims.items():
         claim = cr.claim
         tipping = tuple(tipping_points(spec.model, spec.priors, [claim]))
         fails = ~claim_holds(claim, kept.outputs, spec.grid_values) if kept.size else np.zeros(0, dtype=bool)
-        discovery = discover({input_: kept.inputs[input_] for input_ in uncertain}, fails)
-        drivers, of, no_driver = _drivers(sensitivity, claim)
+        found[name] = tipping, discover({input_: kept.inputs[input_] for input_ in uncertain}, fails), fails
+    if callable(sensitivity):
+        sensitivity = sensitivity()
+    judged = {}
+    for name, cr in claims.items():
+        tipping, discovery, fails = found[name]
+        drivers, of, no_driver = _drivers(sensitivity, cr.claim)
         judged[name] = ClaimVerdict(name, tipping, discovery, drivers, of, fails, no_driver)
     scalar = [cr.claim for cr in claims.values() if not spec.model.output(cr.claim.output).per_user]
     if not scalar or len(uncertain) < 2:

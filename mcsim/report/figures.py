@@ -7,8 +7,9 @@ same figure. Sizes, fonts and colours come from the report's :class:`~mcsim.repo
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,11 +58,54 @@ def save(fig: matplotlib.figure.Figure, directory: Path, stem: str) -> str:
     any rasterised layer of the PDF, is the style's ``savefig.dpi``.
     """
     for extension in ("png", "pdf"):
-        with matplotlib.rc_context({"pdf.fonttype": 42}):
+        with matplotlib.rc_context({"pdf.fonttype": 42}), _lean_font_subsets():
             fig.savefig(Path(directory) / f"{stem}.{extension}",
                         metadata={"CreationDate": None} if extension == "pdf" else None)
         fig.set_layout_engine("none")  # laid out once, for the PNG: the PDF keeps the same positions
     return stem
+
+
+# a PDF places every glyph itself: the embedded font's OpenType layout tables (ligatures, kerning
+# and positioning rules) are never read, and parsing them to subset them was half a report's PDF time
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
+
+
+class _LeanSubset:
+    """``fontTools.subset`` whose options drop the layout tables (see :func:`_lean_font_subsets`)."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def Options(self, *args, **kwargs):
+        options = self._module.Options(*args, **kwargs)
+        options.drop_tables += [tag for tag in _LAYOUT_TABLES if tag not in options.drop_tables]
+        return options
+
+
+@contextlib.contextmanager
+def _lean_font_subsets() -> Iterator[None]:
+    """Within the block, the TrueType fonts matplotlib embeds in a PDF are subset without their layout tables.
+
+    The glyphs' outlines, metrics, names and character map are those matplotlib embeds otherwise
+    (tests/test_figure_fonts.py); a matplotlib that does not subset through ``fontTools.subset`` is left as it is.
+    """
+    try:
+        from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    except ImportError:  # pragma: no cover (a matplotlib laid out otherwise)
+        yield
+        return
+    module = getattr(pdf_ps, "subset", None)
+    if module is None or not hasattr(module, "Options") or isinstance(module, _LeanSubset):
+        yield
+        return
+    pdf_ps.subset = _LeanSubset(module)
+    try:
+        yield
+    finally:
+        pdf_ps.subset = module
 
 
 def run_figures(result: Result, look: Look) -> list[Figure]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from mcsim.compute.lifeline import end_with_parent
@@ -20,7 +21,7 @@ from mcsim.i18n import language, speaking
 from mcsim.report.figures import Figure, save
 from mcsim.report.style import Look
 
-__all__ = ["available_cores", "draw", "render"]
+__all__ = ["available_cores", "draw", "render", "rendering"]
 
 _WORK: tuple | None = None  # (figures, directory, look, lang), set in each worker
 
@@ -70,15 +71,36 @@ def render(figures: Sequence[Figure], directory: str | Path, look: Look, *, work
     workers : int
         Processes to draw them in; 0 takes one per available core, 1 draws them here.
     """
+    with rendering(figures, directory, look, workers=workers) as drawn:
+        return drawn()
+
+
+@contextmanager
+def rendering(figures: Sequence[Figure], directory: str | Path, look: Look, *,
+              workers: int = 0) -> Iterator[Callable[[], list[str]]]:
+    """:func:`render`, under way in worker processes while the ``with`` block goes on.
+
+    Yields a callable that waits for every figure and returns their stems (drawn here, then, with one
+    worker or where processes cannot be forked). Leaving the block cancels the figures not yet
+    begun and waits for those being drawn, whose workers then end.
+    """
     directory = Path(directory)
     figures = [f for f in figures if f.draw is not None]
     workers = min(workers or available_cores(), len(figures))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_render_one(figure, directory, look) for figure in figures]
+        stems: list[str] = []
+
+        def here() -> list[str]:
+            if len(stems) < len(figures):
+                stems[:] = [_render_one(figure, directory, look) for figure in figures]
+            return list(stems)
+
+        yield here
+        return
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                                initargs=(list(figures), directory, look, language(), os.getpid()))
     try:
         futures = [pool.submit(_worker, index) for index in range(len(figures))]
-        return [future.result() for future in futures]
+        yield lambda: [future.result() for future in futures]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

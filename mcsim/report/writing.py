@@ -22,7 +22,7 @@ from mcsim.report import summary_words
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.figures import Figure, run_figures
 from mcsim.report.methods import build_methods
-from mcsim.report.rendering import render
+from mcsim.report.rendering import rendering
 from mcsim.report.sensitivity_figures import sensitivity_figures
 from mcsim.report.style import look
 from mcsim.report.tables import TABLES, run_tables, write_tables
@@ -83,22 +83,23 @@ def write_report(result: Result, target: str | Path) -> Path:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
         figures, sensitivity, verdict, information = plan_figures(result)
-        # the slowest first: the pool's workers then finish together
-        render([*sensitivity, *verdict, *figures, *information], figures_dir, look(result.spec.figures),
-               workers=result.spec.workers)
-        with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
-            summary = summary_words.summary(result)
-        # where --from finds the run file, from this folder: relative, whatever folder the report is copied with
-        summary["manifest"]["inputs"]["run"]["from_report"] = Path(
-            os.path.relpath(os.path.abspath(result.spec.file), os.path.abspath(target))).as_posix()
-        write_tables(run_tables(result), staging / TABLES)
-        methods_md, methods_tex, bib = build_methods(result, summary["manifest"]["versions"])
-        (staging / "methods.md").write_text(methods_md, encoding="utf-8")
-        (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
-        (staging / "references.bib").write_text(bib, encoding="utf-8")
-        with speaking("en"):  # as summary.json's: for scripts
-            dataset = build_dataset(result, summary_words.WORDS)
-        dataset.to_netcdf(staging / "results.nc", engine="netcdf4")
+        # the slowest first: the pool's workers then finish together; the data and tables are written meanwhile
+        with rendering([*sensitivity, *verdict, *figures, *information], figures_dir, look(result.spec.figures),
+                       workers=result.spec.workers) as drawn:
+            with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
+                summary = summary_words.summary(result)
+            # where --from finds the run file, from this folder: relative, whatever folder the report is copied with
+            summary["manifest"]["inputs"]["run"]["from_report"] = Path(
+                os.path.relpath(os.path.abspath(result.spec.file), os.path.abspath(target))).as_posix()
+            write_tables(run_tables(result), staging / TABLES)
+            methods_md, methods_tex, bib = build_methods(result, summary["manifest"]["versions"])
+            (staging / "methods.md").write_text(methods_md, encoding="utf-8")
+            (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
+            (staging / "references.bib").write_text(bib, encoding="utf-8")
+            with speaking("en"):  # as summary.json's: for scripts
+                dataset = build_dataset(result, summary_words.WORDS)
+            dataset.to_netcdf(staging / "results.nc", engine="netcdf4")
+            drawn()
         # the report's own time, as far as it can tell it: figures, tables, methods and data
         result = replace(result, seconds={**result.seconds, "figures, tables and data": time.perf_counter() - began})
         text = render_markdown(result, figures, sensitivity, verdict, information)

@@ -88,22 +88,92 @@ def borgonovo(x: np.ndarray, y: np.ndarray, *, conf_level: float, seed: int) -> 
     SALib's ``delta_raw`` (its classic estimator). SALib seeds NumPy's global generator and sets a
     global warnings filter; both are restored here, so the caller's random state and warnings are
     untouched, and the numbers depend only on ``seed``.
+
+    ``SALib.analyze.delta.analyze`` estimates three deltas of each input from one random stream (its
+    ``balanced``, ``raw`` and ``step`` bootstraps, in that order), and ``delta_raw`` is the only one
+    used. With the SALib release whose code this was checked against (:data:`SALIB_REPLAYED`) the
+    others' resamples are drawn, to keep the stream, but their kernel densities are not estimated:
+    the numbers are SALib's to the last bit (tests/test_crosschecks_speed.py), in about half the time.
+    With any other release SALib's own ``analyze`` runs.
     """
     # SALib refuses names ending in _raw, _balanced, _step or _conf: it gets neutral ones
     problem = {"num_vars": x.shape[1], "names": [f"x{j}" for j in range(x.shape[1])],
                "bounds": [[0.0, 1.0]] * x.shape[1]}
     state, formatter = np.random.get_state(), warnings.formatwarning
+    y = np.asarray(y, dtype=float)
     try:
         # its notices are recorded here, and dropped; BLAS on one thread: SALib's kernel densities make thousands of
         # tiny LAPACK calls, each of which waits on BLAS's threads when the machine is busy (5 to 10 times slower)
         with warnings.catch_warnings(record=True), threadpool_limits(limits=1, user_api="blas"):
-            found = delta.analyze(problem, x, np.asarray(y, dtype=float), num_resamples=DELTA_RESAMPLES,
-                                  conf_level=conf_level, seed=seed, method="delta")
+            if _replayable():
+                found = _delta_raw(x, y, conf_level=conf_level, seed=seed)
+            else:
+                found = delta.analyze(problem, x, y, num_resamples=DELTA_RESAMPLES, conf_level=conf_level, seed=seed,
+                                      method="delta")
     finally:
         np.random.set_state(state)
         warnings.formatwarning = formatter
     return (np.nan_to_num(np.asarray(found["delta_raw"], dtype=float)),
             np.nan_to_num(np.asarray(found["delta_raw_conf"], dtype=float)))
+
+
+SALIB_REPLAYED = "1.6.0"  # the SALib release whose delta.analyze :func:`_delta_raw` follows step by step
+
+
+def _replayable() -> bool:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("SALib") == SALIB_REPLAYED
+    except PackageNotFoundError:
+        return False
+
+
+def _delta_raw(x: np.ndarray, y: np.ndarray, *, conf_level: float, seed: int,
+               num_resamples: int = DELTA_RESAMPLES) -> dict[str, np.ndarray]:
+    """``delta_raw`` and ``delta_raw_conf`` of ``SALib.analyze.delta.analyze(..., method="delta")``, bit for bit.
+
+    The same steps with SALib's own functions, in the same order, drawing the same random numbers,
+    but for the kernel densities of the ``balanced`` and ``step`` bootstraps, whose deltas are not
+    used. Those estimates raise only on a constant resample of ``y`` (a singular kernel density);
+    such a resample is estimated, so the error is SALib's too.
+    """
+    if seed:
+        np.random.seed(seed)
+    d = x.shape[1]
+    y_resamples = y.size
+    exp = 2.0 / (7.0 + np.tanh((1500.0 - y_resamples) / 500.0))
+    m = np.linspace(0, y_resamples, int(np.round(min(int(np.ceil(y_resamples ** exp)), 48))) + 1)
+    grid = np.linspace(np.min(y), np.max(y), 100)
+    raw, raw_conf = np.full(d, np.nan), np.full(d, np.nan)
+    for i in range(d):
+        x_i = x[:, i]
+        min_class_size = max(int(len(x_i) * 0.005), 10)
+        bin_edges, _ = delta.check_specified_bininfo(bininfo=None, Xmin=x_i.min(), Xmax=x_i.max(), paramname=f"x{i}")
+        try:
+            for mode in ("balanced", "raw", "step"):
+                if mode == "step" and min(np.sum(x_i <= 0), np.sum(x_i > 0)) < min_class_size:
+                    continue
+                subsets = [delta.obtain_resampled_subset(x_i, y_resamples, mode, bin_edges, f"x{i}", min_class_size,
+                                                         warn_print=True)]
+                try:
+                    subsets += [delta.obtain_resampled_subset(x_i, y_resamples, mode, bin_edges, f"x{i}",
+                                                              min_class_size, warn_print=False)
+                                for _ in range(num_resamples)]
+                except ValueError as error:
+                    raise RuntimeError(f"Bootstrap error: [x{i}][{mode}]: {error}") from error
+                if mode != "raw":
+                    for subset in subsets:
+                        if np.ptp(y[subset]) == 0:  # SALib's estimate fails here: so does this one
+                            delta.calc_delta(y[subset], grid, x_i[subset], m)
+                    continue
+                estimates = [delta.calc_delta(y[subset], grid, x_i[subset], m) for subset in subsets]
+                resampled = 2.0 * estimates[0] - np.array(estimates[1:])
+                raw[i] = resampled.mean()
+                raw_conf[i] = stats.norm.ppf(0.5 + conf_level / 2) * resampled.std(ddof=1)
+        except Exception as error:  # as SALib: the input's remaining deltas are left undefined
+            delta.exception_handler(error, f"x{i}", y.size)
+    return {"delta_raw": raw, "delta_raw_conf": raw_conf}
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
