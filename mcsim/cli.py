@@ -202,7 +202,9 @@ def _run(args) -> int:
         steps = {**result.seconds, "report": time.perf_counter() - writing}
         for step, seconds in steps.items():
             print(f"  {step}: {seconds:.2f} s", file=sys.stderr)
-        print(f"  in all: {sum(steps.values()):.2f} s", file=sys.stderr)
+        in_all = (started or 0.0) + time.perf_counter() - loading  # wall time: steps run aside overlap others
+        print(f"  in all: {in_all:.2f} s (wall; an analysis run in a worker process overlaps the steps beside it)",
+              file=sys.stderr)
     with speaking(spec.lang):
         for paragraph in headline(result):  # the quote tested and the sentence for an abstract, as the report opens
             print(paragraph.replace("**", "").replace("\\", ""), file=sys.stderr)

@@ -97,9 +97,11 @@ def test_run_writes_a_report(write, tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["run"]["samples"] == 1024 and summary["run"]["seed"] == 4
     # -v: where the time went, start-up and the report's writing included, and their sum
-    steps = dict(re.findall(r"^  ([a-z, -]+): ([\d.]+) s$", err, re.MULTILINE))
+    steps = dict(re.findall(r"^  ([a-z, -]+): ([\d.]+) s", err, re.MULTILINE))
     assert {"start-up", "loading", "simulation", "statistics", "verdict", "report", "in all"} <= set(steps), err
-    assert float(steps["in all"]) == pytest.approx(sum(float(v) for k, v in steps.items() if k != "in all"), abs=0.02)
+    # the wall time: nothing ran aside here, so at least the steps one after the other
+    assert float(steps["in all"]) >= sum(float(v) for k, v in steps.items() if k != "in all") - 0.02
+    assert "in all: " in err and "s (wall; an analysis run in a worker process overlaps the steps beside it)" in err
     took = re.search(r"Time taken: (.*?)\. `", (out / "report.md").read_text()).group(1)
     assert "start-up" in took and "figures, tables and data" in took
 
