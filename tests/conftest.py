@@ -79,6 +79,15 @@ def small_default_run():
     return mcsim.run(small_analyses(mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=4096)))
 
 
+@pytest.fixture(scope="session")
+def small_default_report(small_default_run, tmp_path_factory) -> Path:
+    """The report of :func:`small_default_run`, written once for every test that reads it: read it, never change it
+    (copy it first)."""
+    from mcsim.report import write_report
+
+    return write_report(small_default_run, tmp_path_factory.mktemp("small-default") / "report")
+
+
 def small_default_run_file(folder: Path) -> Path:
     """Write ``folder/paper-table1.toml``: the default run file with :func:`small_analyses`' sizes written in,
     for tests that need the default run through a command line, and return its path."""

@@ -54,10 +54,12 @@ def _styled(result, name: str):
 
 
 @pytest.fixture(scope="module")
-def reports(result, tmp_path_factory) -> dict[str, Path]:
-    """The default run's report written in each style."""
+def reports(result, small_default_report, tmp_path_factory) -> dict[str, Path]:
+    """The default run's report written in each style (in its own style, the report other files read too)."""
     folder = tmp_path_factory.mktemp("styles")
-    return {name: write_report(_styled(result, name), folder / name) for name in STYLE_NAMES}
+    return {name: small_default_report if name == result.spec.figures else write_report(_styled(result, name),
+                                                                                       folder / name)
+            for name in STYLE_NAMES}
 
 
 RUN = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from pathlib import Path
@@ -9,7 +10,6 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from conftest import small_default_run_file
 
 from mcsim.cli import main
 from mcsim.i18n import _, language, speaking
@@ -87,12 +87,13 @@ def test_tableau1s_published_break_even_label_matches_the_paper():
 
 
 @pytest.fixture(scope="module")
-def french(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("fr")
-    out = folder / "report"
-    assert main(["run", str(small_default_run_file(folder)), "--samples", "4096", "--lang", "fr",
-                 "--out", str(out)]) == 0
-    return out
+def french(small_default_run, tmp_path_factory) -> Path:
+    """The small default run's report in French (``mcsim run --lang fr`` is run in test_value_of_information.py,
+    ``mcsim batch --lang fr`` in test_french_lint.py)."""
+    from mcsim.report import write_report
+
+    result = dataclasses.replace(small_default_run, spec=dataclasses.replace(small_default_run.spec, lang="fr"))
+    return write_report(result, tmp_path_factory.mktemp("fr") / "report")
 
 
 def test_a_french_report_is_in_french(french):

@@ -3,6 +3,7 @@
 import dataclasses
 import pickle
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, points_with
@@ -125,9 +126,10 @@ def test_a_missing_priors_file_is_named_where_the_run_file_names_it(write):
     folder = write("x", "").parent
     assert errors == [f'{path}: [run] priors = "missing.toml" does not exist (looked for {folder / "missing.toml"}, '
                       "relative to the run file)"]
-    errors, path = _errors(write, f'[run]\npriors = "{folder / "gone.toml"}"')
-    assert errors == [f'{path}: [run] priors = "{folder / "gone.toml"}" does not exist (looked for '
-                      f'{folder / "gone.toml"})']
+    gone = Path("/nonexistent-mcsim/gone.toml")  # absolute, and short: a value over 80 characters is cut
+    assert not gone.parent.exists()
+    errors, path = _errors(write, f'[run]\npriors = "{gone}"')
+    assert errors == [f'{path}: [run] priors = "{gone}" does not exist (looked for {gone})']
 
 
 @pytest.mark.parametrize("users", ["[-1, 1e6]", "[1e6, 1e4]"])

@@ -42,15 +42,14 @@ HOSTILE = r"50 % & $20 # x_y {z} ~ ^ \ \\ \end{document} \input{/etc/passwd} <ta
 
 
 @pytest.fixture(scope="module")
-def result():
-    spec = mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=2048)
-    sensitivity = dataclasses.replace(spec.sensitivity, base_samples=256, max_base_samples=256, crosscheck_samples=256)
-    return mcsim.run(dataclasses.replace(spec, sensitivity=sensitivity))
+def result(small_default_run):
+    """The default run at 4096 samples, its sensitivity design small (its intervals reach past 0 or 1)."""
+    return small_default_run
 
 
 @pytest.fixture(scope="module")
-def report(result, tmp_path_factory) -> Path:
-    return write_report(result, tmp_path_factory.mktemp("tables") / "report")
+def report(small_default_report) -> Path:
+    return small_default_report
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -75,13 +74,20 @@ def test_outputs_csv_holds_the_results_statistics(result, report):
     rows = {row["output"]: row for row in _csv(report / "tables" / "outputs.csv")}
     scalar = [out for out in result.spec.model.outputs if not out.per_user]
     assert list(rows) == [out.name for out in scalar]
+    summaries = set()
     for out in scalar:
         s, row = result.outputs[out.name], rows[out.name]
         assert row["unit"] == out.unit and row["label"] == out.label
-        for key, value in (("mean", s.mean), ("sd", s.sd), ("median", s.p50), ("p05", s.p05), ("p95", s.p95),
+        tail = result.tails.get(out.name)
+        summary = None if tail is None else tail.mean_is_summary
+        summaries.add(summary)
+        mean, sd = (None, None) if summary is False else (s.mean, s.sd)  # a heavy tail's mean is no summary
+        for key, value in (("mean", mean), ("sd", sd), ("median", s.p50), ("p05", s.p05), ("p95", s.p95),
                            ("share_infinite", s.p_never)):
             assert _same(row[key], value), (out.name, key, row[key], value)
+        assert row["mean_is_summary"] == {None: "", True: "true", False: "false"}[summary], (out.name, row)
     assert float(rows["break_even_users"]["share_infinite"]) > 0
+    assert False in summaries and len(summaries) > 1  # a mean left out and a mean given: both are read back
 
 
 def test_per_user_csv_holds_every_users_value(result, report):
@@ -352,7 +358,7 @@ def test_methods_tell_the_runs_sampler_sample_size_and_seed(result, report):
     md = (report / "methods.md").read_text(encoding="utf-8")
     tex = (report / "methods.tex").read_text(encoding="utf-8")
     for text in (md, tex):
-        assert "2,048 samples" in text and "seed 2025" in text and "scrambled Sobol' sequence" in text
+        assert "4,096 samples" in text and "seed 2025" in text and "scrambled Sobol' sequence" in text
         assert "Wilson" in text and "16 independently scrambled replicates" in text
         assert f"SALib {versions()['SALib']}" in text and f"mcsim {mcsim.__version__}" in text
     assert "(Saltelli et al. 2010; Jansen 1999)" in md and r"\cite{saltelli2010,jansen1999}" in tex
