@@ -105,6 +105,7 @@ def borgonovo(x: np.ndarray, y: np.ndarray, *, conf_level: float, seed: int) -> 
         # its notices are recorded here, and dropped; BLAS on one thread: SALib's kernel densities make thousands of
         # tiny LAPACK calls, each of which waits on BLAS's threads when the machine is busy (5 to 10 times slower)
         with warnings.catch_warnings(record=True), threadpool_limits(limits=1, user_api="blas"):
+            warnings.simplefilter("always")  # recorded and dropped, whatever filter the caller set ("error" included)
             if _replayable():
                 found = _delta_raw(x, y, conf_level=conf_level, seed=seed)
             else:
