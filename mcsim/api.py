@@ -157,10 +157,10 @@ def _priors(given: Mapping[str, Any]) -> Priors:
                                   "dict of each input's distribution (mcsim.dist) or point value")])
     inputs = []
     for name, value in given.items():
-        found = value if isinstance(value, Distribution) else point(value) if isinstance(value, int | float) else None
         if isinstance(value, Prior):
             inputs.append(value)
             continue
+        found = value if isinstance(value, Distribution) else point(value) if isinstance(value, int | float) else None
         if found is None:
             raise InputError([Problem(_ARGUMENT[0], f"priors[{name!r}]", f"= {value!r} is invalid: must be a "
                                       "distribution (mcsim.dist), a number or a Prior")])

@@ -37,6 +37,7 @@ __all__ = ["COMPARISON", "Job", "Scenario", "fingerprint", "load_scenario", "pla
 
 COMPARISON = "comparison"
 SETTINGS = ("samples", "sampler", "seed", "figures", "lang")
+REPORT_FILES = ("report.md", "report.html", "results.nc")  # without them a report is incomplete, so stale
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def staleness(spec: RunSpec, out: Path) -> tuple[str, ...]:
     recorded = _recorded(out)
     if recorded is None:
         return ("no report",)
-    missing = [name for name in ("report.md", "report.html", "results.nc") if not (out / name).is_file()]
+    missing = [name for name in REPORT_FILES if not (out / name).is_file()]
     if missing:
         return (f"report incomplete (no {', '.join(missing)})",)
     reasons = []
@@ -304,7 +305,7 @@ def _unchanged(paths: list[str | Path], reports: str | Path) -> list[Scenario] |
             inputs, folder = summary["manifest"]["inputs"], path.resolve().parent
             current = (summary.get("mcsim_version") == __version__
                        and _at(summary, "manifest", "code", "mcsim", "sha256") == code_sha256()
-                       and all((out / name).is_file() for name in ("report.md", "report.html", "results.nc"))
+                       and all((out / name).is_file() for name in REPORT_FILES)
                        and inputs["run"]["sha256"] == file_sha256(path)
                        and all(file_sha256(folder / inputs[role]["path"]) == inputs[role]["sha256"]
                                for role in ("priors", "bibliography") if role in inputs)

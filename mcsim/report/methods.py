@@ -137,7 +137,7 @@ def _escaped(literal: str, kind: str) -> str:
 
 def _edge(character: str, kind: str) -> str:
     """The space at a literal's edge as it is written: none, an ordinary space, or French typography's no-break
-    spaces (in LaTeX ``~`` and ``\\,``), which an edge must keep: « Tableau 1 [cite] : »."""
+    spaces (in LaTeX ``~`` and ``\\,``), which an edge must keep: « Table 2 [cite] : »."""
     if not character.isspace():
         return ""
     if character in "\u00a0\u202f":

@@ -323,7 +323,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
 
 
 def _in_unit(value: float, unit: str) -> str:
-    """An output's value with its unit: a count of things as the report says it ('5.83 million users', « 5,83
+    """An output's value with its unit: a count of things as the report says it ('2.5 million users', « 2,5
     millions d'utilisateurs »), any other unit after the number ('0.0100 USD per prompt')."""
     if unit in UNIT_WORDS:
         return md_text(format_value(value, unit))

@@ -180,7 +180,7 @@ def _significant(value: float, digits: int, *, zeros: bool) -> str:
 
 
 def _sized(value: float, digits: int, *, zeros: bool) -> str:
-    """A magnitude in words: '6 million', '52.5 million', '1.2 billion'; below a million '42,678', '312.5'."""
+    """A magnitude in words: '2 million', '12.5 million', '1.2 billion'; below a million '42,678', '312.5'."""
     rounded = float(f"{value:.{digits}g}")  # 999,950,000 to 3 digits is a billion, not 1,000 million
     for size, one, many in _sizes():
         if rounded >= size:
@@ -192,11 +192,11 @@ def _sized(value: float, digits: int, *, zeros: bool) -> str:
 
 
 def count(value: float | None, digits: int = 3) -> str:
-    """A count (users, tokens, months) as a reader says it: 6 million, 52.5 million, 42,678, 11.7.
+    """A count (users, tokens, months) as a reader says it: 2 million, 12.5 million, 42,678, 11.7.
 
     ``digits`` significant digits, trailing zeros dropped, millions and more in words; whole
-    numbers with separators from 10,000 to a million. Never in e-notation. In French: 6 millions,
-    52,5 millions, 42 678, 11,7.
+    numbers with separators from 10,000 to a million. Never in e-notation. In French: 2 millions,
+    12,5 millions, 42 678, 11,7.
     """
     if value is None or math.isnan(value):
         return _("n/a")
@@ -230,7 +230,7 @@ def p_value(p: float) -> str:
 
 
 def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool = True) -> str:
-    """A value in its unit, as a reader says it: 4.88 %, $64.8 million, 6 million, 11.7 months.
+    """A value in its unit, as a reader says it: 2.5 %, $40 million, 2 million, 11.7 months.
 
     A share is a percentage; dollars (a unit starting with USD) by :func:`money`; anything else
     by :func:`count`, followed by its unit when the unit is a short word and ``unit_shown``.
@@ -247,7 +247,7 @@ def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool =
 
 
 def _unit_after_millions(unit: str) -> str:
-    """A unit after a number said in words: 'users' ('5.83 million users'; « 5,83 millions d'utilisateurs »)."""
+    """A unit after a number said in words: 'users' ('2.5 million users'; « 2,5 millions d'utilisateurs »)."""
     said = {"users": pgettext("after millions", "users"), "prompts": pgettext("after millions", "prompts"),
             "tokens": pgettext("after millions", "tokens"), "months": pgettext("after millions", "months")}
     return said.get(unit) or _(unit)
@@ -274,10 +274,10 @@ def _operator_words() -> dict[str, str]:
 
 
 def condition(label: str, unit: str, claim) -> str:
-    """A claim's test in words: 'break-even monthly users at most 6 million' (not Markdown-escaped).
+    """A claim's test in words: 'payback at most 18 months' (not Markdown-escaped).
 
-    A two-sided claim reads 'between 4.5 million and 7.5 million', 'about 6 million, within 25 %'
-    or 'within a factor of 2 of 6 million'. A threshold keeps up to 7 significant digits: the
+    A two-sided claim reads 'between 1.5 million and 2.5 million', 'about 2 million, within 25 %'
+    or 'within a factor of 2 of 2 million'. A threshold keeps up to 7 significant digits: the
     claim's value, not a rounding of it.
     """
     what = lower_first(label)
@@ -353,8 +353,9 @@ def grid_against(label: str, grid: Grid) -> str:
 
 def grid_point(grid: Grid | str, value: float) -> str:
     """A point of the grid inside a sentence: 'at 50 million users', 'at 24 months'; ``grid`` or its name."""
-    if isinstance(grid, str):
-        grid = declared(grid) or Grid(grid, grid, (value,))
+    if isinstance(grid, str) and declared(grid) is None:  # a grid no model declared: its name says it
+        return f"at {grid} = {count(value, 7)}"
+    grid = declared(grid) if isinstance(grid, str) else grid
     unit = grid.unit or ""
     said = money(value, 7) if unit.startswith("USD") else percent(value) if "share" in unit else count(value, 7)
     if grid.name == "users" and value >= 1e6 and language() == "fr":  # « à 50 millions d'utilisateurs »

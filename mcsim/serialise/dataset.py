@@ -117,14 +117,15 @@ def _indices(result: Result) -> dict:
     sensitivity = result.sensitivity
     shape = (len(sensitivity.targets), len(sensitivity.names))
     found = {key: np.full(shape, np.nan) for key in ("S1", "S1_conf", "ST", "ST_conf", "shapley", "shapley_conf")}
+    column = {name: j for j, name in enumerate(sensitivity.names)}
     for row, t in enumerate(sensitivity.targets):
-        at = [list(sensitivity.names).index(name) for name in t.indices.names] if t.indices is not None else []
         if t.indices is not None:
+            at = [column[name] for name in t.indices.names]
             for key in ("S1", "S1_conf", "ST", "ST_conf"):
                 found[key][row, at] = getattr(t.indices, key)
         if t.shapley is not None:
-            where = [list(sensitivity.names).index(name) for name in t.shapley.names]
-            found["shapley"][row, where], found["shapley_conf"][row, where] = t.shapley.effects, t.shapley.conf
+            at = [column[name] for name in t.shapley.names]
+            found["shapley"][row, at], found["shapley_conf"][row, at] = t.shapley.effects, t.shapley.conf
     said = {"S1": "first-order Sobol index", "ST": "total Sobol index", "shapley": "Shapley effect"}
     data = {}
     for key, values in found.items():
