@@ -31,7 +31,7 @@ from mcsim.inputs.distributions import LogNormal, Point, Uniform
 from mcsim.inputs.priors import Prior, Priors
 from mcsim.report import tables as tables_module
 from mcsim.report import write_report
-from mcsim.report.comparison import build_comparison
+from mcsim.report.comparison import build_comparison, render_comparison
 from mcsim.report.latex import tabular, tex_number, tex_text
 from mcsim.report.methods import build_methods
 from mcsim.report.tables import comparison_tables, csv_number
@@ -331,6 +331,10 @@ def test_comparison_tables_hold_each_scenarios_numbers(result, report, tmp_path)
     focus = list(csv.DictReader(io.StringIO(tables["break_even_users_by_scenario"].to_csv())))
     assert _same(focus[0]["median"], result.outputs["break_even_users"].p50)
     assert _same(focus[0]["share_infinite"], result.outputs["break_even_users"].p_never)
+    assert focus[0]["ran"] == "true"
+    # the comparison's Markdown table is the same table: its statistics in the CSV's order (p05 once came first)
+    md = render_comparison(data, [])
+    assert "| scenario | median | p05 | p95 | infinite: " in md and md.count("| run by this batch |") == 1
     for table in tables.values():
         (tmp_path / f"{table.stem}.tex").write_text(table.tex, encoding="utf-8")
         assert _balanced(table.tex)
@@ -406,3 +410,41 @@ def test_a_months_grid_shorter_than_six_points_is_tabled_by_month(tmp_path):
         assert [float(r["months"]) for r in rows] == [0.0, 12.0, 24.0]
     tex = (out / "tables" / f"outputs_by_months_{gridded[0]}.tex").read_text()
     assert "Months}" in tex and "\n24 & " in tex and "Monthly users" not in tex
+
+
+# --- one table, one order, every format ---------------------------------------------------------------------
+
+STATISTICS = ["median", "p05", "p95", "mean", "sd"]
+
+
+def test_an_outputs_statistics_come_in_one_order_in_every_format(result, report):
+    """report.md, the CSV file, the DataFrame and the LaTeX table give an output's statistics in one order (median,
+    5th and 95th percentiles, mean, sd): they were once built in four orders, one per format."""
+    md = (report / "report.md").read_text(encoding="utf-8")
+    frames = result.tables()
+    assert "| output | unit | median | p05 | p95 | mean | sd | P(infinite) |" in md
+    assert "| users | median | p05 | p95 | mean | P(> 0) |" in md
+    for stem in ("outputs", "outputs_by_users_surplus", "outputs_by_users_unit_cost"):
+        header = (report / "tables" / f"{stem}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert [h for h in header if h in STATISTICS] == STATISTICS
+        assert list(frames[stem].columns) == header
+        tex = (report / "tables" / f"{stem}.tex").read_text(encoding="utf-8")
+        heads = [tex.index(h) for h in ("Median", "5th percentile", "95th percentile", "Mean")]
+        assert heads == sorted(heads)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=12)),
+                          st.one_of(st.none(), st.floats(allow_nan=True), st.integers())), max_size=6))
+def test_a_table_renders_every_row_with_its_columns_in_their_order(rows):
+    """A table written once renders as CSV (every column) and as report.md's table (the columns with a head, in the
+    same order), whatever its values: one cell per column in every row."""
+    table = tables_module.Table("t", (tables_module.Column("a", "first", numbers=False), "hidden",
+                                      tables_module.Column("b", "second")),
+                                tuple((a, "x", b) for a, b in rows), tex="")
+    md = table.to_markdown()
+    assert md[0] == "| first | second |" and md[1] == "|---|---:|" and len(md) == 2 + len(rows)
+    for line in md[2:]:
+        assert line.startswith("| ") and line.endswith(" |") and len(re.findall(r"(?<!\\)\|", line)) == 3
+    read = list(csv.reader(io.StringIO(table.to_csv())))
+    assert read[0] == ["a", "hidden", "b"] and len(read) == 1 + len(rows) and all(len(r) == 3 for r in read)

@@ -2,7 +2,7 @@
 
 The analysis is done before the report is written (:mod:`mcsim.analysis.attribution`,
 :mod:`mcsim.analysis.tails`) and held by the run's :class:`~mcsim.result.Result`; this module
-only says it: :func:`medians_markdown` for ``report.md``, :func:`mean_note` and
+only says it: :func:`medians_markdown` for ``report.md``,
 :func:`tail_notes` for the outputs table, :func:`tail_why` for them and for ``summary.json``
 (whose sections :mod:`mcsim.serialise.sections` builds).
 """
@@ -30,7 +30,7 @@ from mcsim.report.text import (
 from mcsim.report.verdict import ranked_by_words
 from mcsim.result import MedianAttribution, Result, TailIndex
 
-__all__ = ["mean_note", "medians_markdown", "tail_notes", "tail_why"]
+__all__ = ["medians_markdown", "tail_notes", "tail_why"]
 
 # --- why a mean is, or is not, a summary ------------------------------------------------------
 
@@ -56,15 +56,6 @@ def tail_why(index: TailIndex | None) -> str:
 def _not_summary(result: Result, name: str) -> bool:
     index = result.tails.get(name)
     return index is not None and not index.mean_is_summary
-
-
-def mean_note(result: Result, name: str, text: str) -> str:
-    """A mean or sd cell of the outputs table: ``text``, or where the mean is not a summary, no number but a word.
-
-    A mean ruled by a few of the largest values is not shown beside the quantiles as if it were one
-    (``summary.json`` keeps it, with ``heavy_tail``).
-    """
-    return _("no summary (see below)") if _not_summary(result, name) else text
 
 
 def tail_notes(result: Result) -> list[str]:

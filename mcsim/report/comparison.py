@@ -19,11 +19,12 @@ from typing import Any
 
 from mcsim._version import __version__
 from mcsim.i18n import _, decimal, language, ngettext, speaking
-from mcsim.report.comparison_figures import claim_words, comparison_figures, title_of
+from mcsim.report.comparison_figures import claim_words, comparison_figures
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
 from mcsim.report.style import look
+from mcsim.report.tables import TABLES, comparison_tables, focus_by_scenario, write_tables
 from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
     fixed,
@@ -34,9 +35,9 @@ from mcsim.report.text import (
     md_cell,
     md_code,
     md_text,
-    names_its_unit,
     percent,
     reading_words,
+    scenario_title,
 )
 from mcsim.report.ticks import compact
 from mcsim.report.verdict import discovery_note, ordinal
@@ -185,7 +186,7 @@ def _verdict_moves(data: dict) -> list[str]:
         names += [n for n in s["claims"] if n not in names]
     for name in names:
         entries = [(s, s["claims"][name]) for s in scenarios if name in s["claims"]]
-        probs = [(c["probability"], title_of(s)) for s, c in entries if c.get("probability") is not None]
+        probs = [(c["probability"], scenario_title(s)) for s, c in entries if c.get("probability") is not None]
         if not probs:
             continue
         low, high = min(probs), max(probs)
@@ -250,22 +251,11 @@ def _tables(data: dict) -> list[str]:
             cells.append((_("{term}, {p} ({low} to {high}) *(holds)*") if c["holds_at_point"] else
                           _("{term}, {p} ({low} to {high}) *(fails)*")).format(
                 term=_(term(c["probability"])), p=fixed(c["probability"], 3), low=fixed(lo, 3), high=fixed(hi, 3)))
-        lines.append(f"| {md_cell(title_of(s))} (`{s['stem']}`) | " + " | ".join(cells) + " |")
+        lines.append(f"| {md_cell(scenario_title(s))} (`{s['stem']}`) | " + " | ".join(cells) + " |")
     chosen = data.get("focus")
     if chosen is not None:
-        name, unit = chosen["output"], chosen.get("unit", "")
-        shown = not names_its_unit(_(chosen["label"]), _(unit))  # 'Break-even monthly users' says its unit
-        infinite = chosen.get("infinite_means")
         lines += ["", _("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",
-                  "| " + " | ".join([_("scenario"), _("p05"), _("median"), _("p95")]) + " | "
-                  + (_("infinite: {meaning}").format(meaning=md_cell(_(infinite))) + " | " if infinite else "")
-                  + _("run by this batch") + " |", "|---|---:|---:|---:|" + ("---:|" if infinite else "") + "---|"]
-        for s in scenarios:
-            o = s["outputs"].get(name, {})
-            never = (percent(o["p_never"]) if o.get("p_never") is not None else "") + " | " if infinite else ""
-            cells = " | ".join(_fmt(o.get(key), unit, shown) for key in ("p05", "p50", "p95"))
-            ran = _("yes") if s["ran"] else _("no (up to date)")
-            lines.append(f"| {md_cell(title_of(s))} | {cells} | {never}{ran} |")
+                  *focus_by_scenario(scenarios, chosen).to_markdown()]
     lines += ["", _("## Where each claim tips, by scenario"), "",
               _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
                 "the others at their points), and the inputs PRIM's first failure box restricts."), "",
@@ -284,7 +274,7 @@ def _tables(data: dict) -> list[str]:
             else:
                 found = c.get("no_box")
                 boxed = md_text(discovery_note(SimpleNamespace(**found)) if found else _("no box"))
-            lines.append(f"| {md_cell(title_of(s))} | {md_cell(_claim_of(c, n))} | {tip} | {share} | {boxed} |")
+            lines.append(f"| {md_cell(scenario_title(s))} | {md_cell(_claim_of(c, n))} | {tip} | {share} | {boxed} |")
     return [*lines, ""]
 
 
@@ -346,7 +336,7 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
                   "{seed}); overrides: {overrides}.") if overrides else
                 _("- `{stem}`: {title}; run file `{file}` (sha256 `{sha}`), {samples} samples ({sampler}, seed "
                   "{seed}); no overrides."))
-        lines.append(said.format(stem=md_code(s["stem"]), title=md_text(title_of(s)),
+        lines.append(said.format(stem=md_code(s["stem"]), title=md_text(scenario_title(s)),
                                  file=md_code(run.get("run_file", "")), sha=run.get("run_sha256", ""),
                                  samples=decimal(run.get("samples", 0)), sampler=run.get("sampler", ""),
                                  seed=run.get("seed", ""), overrides=overrides))
@@ -385,7 +375,6 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default",
 
 def _write_comparison(scenarios, target: Path, figures: str, inputs: dict[str, Any]) -> Path:
     from mcsim.report.document import render_html
-    from mcsim.report.tables import TABLES, comparison_tables, write_tables
     from mcsim.report.target import FILES_KEY, report_files
     from mcsim.report.writing import replace_directory
     from mcsim.serialise import dumps, plain

@@ -20,10 +20,10 @@ from matplotlib.transforms import blended_transform_factory
 from mcsim.i18n import _, language
 from mcsim.report.figures import Figure
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
-from mcsim.report.text import format_value, french_spaces
+from mcsim.report.text import format_value, french_spaces, scenario_title
 from mcsim.report.ticks import LogTicks, compact
 
-__all__ = ["claim_words", "comparison_figures", "title_of"]
+__all__ = ["claim_words", "comparison_figures"]
 
 # matplotlib 3.10 renamed violinplot's vert=False to orientation="horizontal"
 _VIOLIN = inspect.signature(matplotlib.axes.Axes.violinplot).parameters
@@ -116,7 +116,8 @@ def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> matplotlib.
         ax.axhspan(len(shown) - 1.5, len(shown) - 0.5, color="black", alpha=0.05, lw=0)  # the baseline's row
     ax.set_xlim(left, right)
     ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.set_yticks(range(len(shown)), list(reversed(_baseline_marked([title_of(row) for row in shown], style, 4.0))))
+    titles = _baseline_marked([scenario_title(row) for row in shown], style, 4.0)
+    ax.set_yticks(range(len(shown)), list(reversed(titles)))
     handles = []
     for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shows(t)):
         line = ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.1)
@@ -172,11 +173,6 @@ def _claim_names(data: dict) -> list[str]:
     return names
 
 
-def title_of(row: dict) -> str:
-    """A scenario's title in the report's language: its run's ``title_fr`` in French where it has one."""
-    return french_spaces(row["title_fr"]) if language() == "fr" and row.get("title_fr") else row["title"]
-
-
 def claim_words(data: dict, name: str) -> str:
     """A claim by its words (in French where the run gives them) in the first scenario that has them, else by its
     test (never by its code name where words exist)."""
@@ -224,7 +220,7 @@ def _claims(data: dict, names: list[str], style: Look) -> matplotlib.figure.Figu
             ax.xaxis.set_tick_params(labelbottom=True)
         ax.grid(axis="x", alpha=0.3)
     for row in axes:
-        row[0].set_yticks(ys, _baseline_marked([title_of(s) for s in scenarios], style, 4.2))
+        row[0].set_yticks(ys, _baseline_marked([scenario_title(s) for s in scenarios], style, 4.2))
     handles = [Line2D([], [], ls="none", marker="o", color=MEDIAN, ms=4, label=_("holds at the point values")),
                Line2D([], [], ls="none", marker="o", color=MEDIAN, mfc="white", ms=4,
                       label=_("fails at the point values")),

@@ -6,7 +6,7 @@ import base64
 import html
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import markdown
@@ -14,29 +14,23 @@ import markdown
 from mcsim._version import __version__
 from mcsim.errors import PYTHON
 from mcsim.i18n import N_, _, language
-from mcsim.report.attribution import mean_note, medians_markdown, tail_notes
+from mcsim.report.attribution import medians_markdown, tail_notes
 from mcsim.report.figures import Figure
-from mcsim.report.priors_words import describe_distribution
 from mcsim.report.sensitivity import sensitivity_markdown
+from mcsim.report.tables import Table, run_tables
 from mcsim.report.text import (
-    claim_text,
-    count,
     decimal,
     fixed,
     grid_against,
-    grid_column,
     in_english,
-    input_label,
     input_labels,
-    md_cell,
     md_code,
     md_text,
     number,
     output_label,
-    percent,
 )
 from mcsim.report.value_of_information import value_of_information_markdown
-from mcsim.report.verdict import answer_markdown, claim_condition, methods_markdown, verdict_markdown
+from mcsim.report.verdict import answer_markdown, methods_markdown, verdict_markdown
 from mcsim.result import Result
 from mcsim.serialise import command
 
@@ -58,56 +52,31 @@ def _stopped(result: Result, *, why: bool = False) -> str:
     return said
 
 
-def claims_markdown(result: Result) -> list[str]:
+def claims_markdown(result: Result, tables: Mapping[str, Table] | None = None) -> list[str]:
     """The claims' section: each claim's test, probability, standard error, interval and verdict at the points."""
     if not result.claims:
         return []
-    lines = [_("## Claims"), "", _("| claim | test | P(holds) | se | 95 % interval | at the points |"),
-             "|---|---|---:|---:|---|---|"]
-    holds, fails = _("holds"), _("fails")
-    for c in result.claims.values():
-        interval = _("{low} to {high}").format(low=fixed(c.ci95[0], 4), high=fixed(c.ci95[1], 4))
-        lines.append(f"| {md_cell(claim_text(c.claim) or c.claim.name)} | {md_cell(claim_condition(c, result))} | "
-                     f"{fixed(c.probability, 4)} | {fixed(c.se, 4)} | {interval} | "
-                     f"{holds if c.holds_at_point else fails} |")
+    tables = tables or _tables(result)
     stopped = f" ({_stopped(result)})" if result.stopped_early else ""
-    lines += ["", _("Standard errors are binomial; intervals are Wilson score intervals over {n} samples{stopped}.")
-              .format(n=decimal(result.samples), stopped=stopped), ""]
-    return lines
+    return [_("## Claims"), "", *tables["claims"].to_markdown(), "",
+            _("Standard errors are binomial; intervals are Wilson score intervals over {n} samples{stopped}.")
+            .format(n=decimal(result.samples), stopped=stopped), ""]
 
 
-def _outputs(result: Result) -> list[str]:
-    lines = [_("## Outputs"), "", _("| output | unit | median | p05 | p95 | P(infinite) | mean | sd |"),
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+def _tables(result: Result) -> dict[str, Table]:
+    return {table.stem: table for table in run_tables(result)}
+
+
+def _outputs(result: Result, tables: Mapping[str, Table]) -> list[str]:
+    lines = [_("## Outputs"), "", *tables["outputs"].to_markdown(), "",
+             _("Means and sds are over finite samples; quantiles over all samples, infinite included "
+               "(*never* marks an infinite quantile)."), "", *tail_notes(result)]
+    grid = result.spec.grid
     for out in result.spec.model.outputs:
         if out.per_user:
-            continue
-        s = result.outputs[out.name]
-        never = percent(float(s.p_never)) if s.p_never is not None else ""
-        lines.append(f"| {md_cell(output_label(out))} | {md_cell(_(out.unit))} | {number(float(s.p50))} | "
-                     f"{number(float(s.p05))} | {number(float(s.p95))} | {never} | "
-                     f"{mean_note(result, out.name, number(float(s.mean)))} | "
-                     f"{mean_note(result, out.name, number(float(s.sd)))} |")
-    lines += ["", _("Means and sds are over finite samples; quantiles over all samples, infinite included "
-                    "(*never* marks an infinite quantile)."), "", *tail_notes(result)]
-    for out in result.spec.model.outputs:
-        if not out.per_user:
-            continue
-        s = result.outputs[out.name]
-        positive = "P(> 0) |" if s.p_positive is not None else ""
-        grid = result.spec.grid
-        titled = f"{md_text(output_label(out))} ({md_text(_(out.unit))})"
-        lines += [f"### {grid_against(titled, grid)}", "",
-                  f"| {grid_column(grid)} | " + _("mean | p05 | median | p95 |") + f" {positive}",
-                  "|---:|---:|---:|---:|---:|" + ("---:|" if positive else "")]
-        for i, at in enumerate(result.spec.grid_values):
-            shown = decimal(at) if grid.log_scale else count(at)
-            row = (f"| {shown} | {number(float(s.mean[i]))} | {number(float(s.p05[i]))} | "
-                   f"{number(float(s.p50[i]))} | {number(float(s.p95[i]))} |")
-            if positive:
-                row += f" {fixed(float(s.p_positive[i]), 4)} |"
-            lines.append(row)
-        lines.append("")
+            titled = f"{md_text(output_label(out))} ({md_text(_(out.unit))})"
+            lines += [f"### {grid_against(titled, grid)}", "",
+                      *tables[f"outputs_by_{grid.name}_{out.name}"].to_markdown(), ""]
     return lines
 
 
@@ -125,18 +94,13 @@ def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None 
     return lines
 
 
-def _priors(result: Result) -> list[str]:
+def _priors(result: Result, tables: Mapping[str, Table]) -> list[str]:
     spec = result.spec
     said = (_("From `{file}` ({title}), with overrides from the run file for: {inputs}.") if spec.overridden else
             _("From `{file}` ({title})."))
     lines = [_("## Priors"), "", said.format(
         file=md_code(spec.priors.file), title=in_english(md_text(spec.priors.title)),
-        inputs=", ".join(f"`{md_code(name)}`" for name in spec.overridden)), "",
-             _("| input | unit | point | distribution | source |"), "|---|---|---:|---|---|"]
-    for prior in spec.priors.inputs:
-        said = describe_distribution(prior.distribution, prior.unit)
-        lines.append(f"| {md_cell(input_label(prior))} (`{md_code(prior.name)}`) | {md_cell(_(prior.unit))} | "
-                     f"{number(prior.point)} | {md_cell(said)} | {in_english(md_cell(prior.source))} |")
+        inputs=", ".join(f"`{md_code(name)}`" for name in spec.overridden)), "", *tables["priors"].to_markdown()]
     if spec.priors.correlations:
         pairs = ", ".join(_("{first} and {second}: {rank}").format(
             first=md_text(c.first), second=md_text(c.second), rank=number(c.rank)) for c in spec.priors.correlations)
@@ -186,13 +150,15 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
                  description=md_text(_(spec.model.description)), citation=cited, n=decimal(result.samples),
                  sampler=spec.sampler, seed=spec.seed, stopped=stopped), ""]
     lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
-    lines += claims_markdown(result) + _outputs(result) + medians_markdown(result) + _figures(figures, numbers)
+    tables = _tables(result)
+    lines += claims_markdown(result, tables) + _outputs(result, tables) + medians_markdown(result)
+    lines += _figures(figures, numbers)
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity, input_labels(spec.priors)), "",
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
     lines += value_of_information_markdown(result) + _figures(list(information_figures), numbers,
                                                               _("### Value of information figures"))
-    lines += list(result.published) + _methods(result) + _priors(result) + _reproduce(result)
+    lines += list(result.published) + _methods(result) + _priors(result, tables) + _reproduce(result)
     return "\n".join(lines)
 
 

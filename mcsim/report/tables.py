@@ -21,14 +21,14 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from mcsim.i18n import N_, _, language
+from mcsim.i18n import N_, _, language, pgettext
 from mcsim.report.latex import (
     distinct,
     head,
@@ -43,23 +43,73 @@ from mcsim.report.latex import (
 )
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.priors_words import describe_distribution
-from mcsim.report.text import claim_text, decimal, french_spaces, grid_axis, input_label, names_its_unit, number
+from mcsim.report.text import (
+    claim_text,
+    count,
+    decimal,
+    fixed,
+    format_value,
+    french_spaces,
+    grid_axis,
+    grid_column,
+    in_english,
+    input_label,
+    md_cell,
+    md_code,
+    md_text,
+    names_its_unit,
+    number,
+    percent,
+    scenario_title,
+)
 from mcsim.report.verdict import claim_condition, tipping_cells
 from mcsim.result import Result
 
-__all__ = ["TABLES", "Table", "comparison_tables", "csv_number", "run_tables", "write_tables"]
+__all__ = ["TABLES", "Column", "Table", "comparison_tables", "csv_number", "focus_by_scenario", "run_tables",
+           "write_tables"]
 
 TABLES = "tables"  # the folder of a report that holds them
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a table: its identifier (the CSV header, the DataFrame's column), its head in ``report.md`` in
+    the report's language ("": a column of the data only), and how ``report.md`` writes its cell from the row's
+    values by identifier (by default the value as text)."""
+
+    key: str
+    heading: str = ""
+    say: Callable[[Mapping[str, Any]], str] | None = None
+    numbers: bool = True  # right-aligned in report.md
+
+    def cell(self, row: Mapping[str, Any]) -> str:
+        if self.say is not None:
+            return self.say(row)
+        value = row[self.key]
+        return "" if value is None else md_cell(str(value))
+
+
+@dataclass(frozen=True)
 class Table:
-    """One table: its file stem, its CSV header and rows (raw values), and its LaTeX ``tabular``."""
+    """One table, written once: its columns, its rows of raw values (one per column), and its LaTeX ``tabular``.
+
+    Rendered as CSV (:meth:`to_csv`: every column, full precision), as a Markdown table for ``report.md``
+    (:meth:`to_markdown`: the columns with a head, in the same order) and as a DataFrame
+    (:func:`mcsim.report.notebook.tables`); ``tex`` is its booktabs layout for a paper.
+    """
 
     stem: str
-    header: tuple[str, ...]
+    columns: tuple[Column, ...]  # or identifiers, for columns of the data only
     rows: tuple[tuple[Any, ...], ...]
     tex: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(Column(c) if isinstance(c, str) else c for c in self.columns))
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """The columns' identifiers: the CSV file's header row."""
+        return tuple(column.key for column in self.columns)
 
     def to_csv(self) -> str:
         buffer = io.StringIO()
@@ -67,6 +117,16 @@ class Table:
         writer.writerow(self.header)
         writer.writerows([csv_number(value) for value in row] for row in self.rows)
         return buffer.getvalue()
+
+    def to_markdown(self) -> list[str]:
+        """The table in ``report.md``: the columns that have a head, each row's cells as :class:`Column` says them."""
+        shown = [column for column in self.columns if column.heading]
+        lines = ["| " + " | ".join(column.heading for column in shown) + " |",
+                 "|" + "".join("---:|" if column.numbers else "---|" for column in shown)]
+        for row in self.rows:
+            values = dict(zip(self.header, row, strict=True))
+            lines.append("| " + " | ".join(column.cell(values) for column in shown) + " |")
+        return lines
 
 
 def csv_number(value: Any) -> str:
@@ -82,7 +142,8 @@ def csv_number(value: Any) -> str:
         if math.isnan(value):
             return ""
         return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    return str(value)
+    # a line break ends a record unless quoted, and the writer quotes only its own line ending ("\n")
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def write_tables(tables: Iterable[Table], folder: Path) -> None:
@@ -195,8 +256,40 @@ def run_tables(result: Result) -> list[Table]:
     return tables
 
 
+def _md_number(value: float | None) -> str:
+    return "" if value is None else number(float(value))
+
+
+def _md_share(value: float | None) -> str:
+    return "" if value is None else percent(float(value))
+
+
+def _md_probability(value: float | None) -> str:
+    return "" if value is None else fixed(float(value), 4)
+
+
+def _statistics(*, summary: bool = True) -> tuple[Column, ...]:
+    """The columns of an output's statistics, in the order every table gives them: median, 5th and 95th
+    percentiles, then mean and sd (said as "no summary" in report.md where ``mean_is_summary`` is false; the sd
+    shown only where ``summary``: an output over a grid has the mean alone in report.md)."""
+    def mean(key: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: (_("no summary (see below)") if summary and r.get("mean_is_summary") is False
+                          else _md_number(r[key]))
+
+    return (Column("median", pgettext("column", "median"), lambda r: _md_number(r["median"])),
+            Column("p05", "p05", lambda r: _md_number(r["p05"])),
+            Column("p95", "p95", lambda r: _md_number(r["p95"])),
+            Column("mean", pgettext("column", "mean"), mean("mean")),
+            Column("sd", pgettext("column", "sd") if summary else "", mean("sd")))
+
+
 def _outputs(result: Result) -> Table:
-    header = ("output", "label", "unit", "mean", "sd", "median", "p05", "p95", "share_infinite", "mean_is_summary")
+    columns = (Column("output"),
+               Column("label", pgettext("column", "output"), lambda r: md_cell(_(r["label"] or r["output"])), False),
+               Column("unit", pgettext("column", "unit"), lambda r: md_cell(_(r["unit"])), False),
+               *_statistics(),
+               Column("share_infinite", pgettext("column", "P(infinite)"), lambda r: _md_share(r["share_infinite"])),
+               Column("mean_is_summary"))
     rows, tex_rows, marked = [], [], False
     for out in result.spec.model.outputs:
         if out.per_user:
@@ -206,7 +299,7 @@ def _outputs(result: Result) -> Table:
         summary = None if tail is None else tail.mean_is_summary
         # a mean that is no summary (heavy tail) is not given as a number beside the quantiles (summary.json keeps it)
         mean, sd = (None, None) if summary is False else (s.mean, s.sd)
-        rows.append((out.name, out.label, out.unit, mean, sd, s.p50, s.p05, s.p95, s.p_never, summary))
+        rows.append((out.name, out.label, out.unit, s.p50, s.p05, s.p95, mean, sd, s.p_never, summary))
         marked = marked or summary is False
         factor = _scale((s.p50, s.p05, s.p95, mean, sd), out.unit)
         label = _(out.label)
@@ -223,9 +316,9 @@ def _outputs(result: Result) -> Table:
     heads = [head(tex_text(_("Output"))),
              *(head(tex_text(h), 1.6) for h in (*_quantile_heads(), _("Mean"), _("Standard deviation"))),
              head(tex_text(_("Infinite (%)")), 1.4)]
-    columns = "@{}" + _ragged(4.4) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
-    return Table("outputs", header, tuple(rows),
-                 tabular(columns, heads, tex_rows, caption=caption, notes=[tex_text(note)] if marked else []))
+    columns_tex = "@{}" + _ragged(4.4) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
+    return Table("outputs", columns, tuple(rows),
+                 tabular(columns_tex, heads, tex_rows, caption=caption, notes=[tex_text(note)] if marked else []))
 
 
 def _per_user(result: Result) -> list[Table]:
@@ -239,7 +332,11 @@ def _per_user(result: Result) -> list[Table]:
             continue
         s = result.outputs[out.name]
         positive = s.p_positive is not None
-        header = (grid.name, "unit", "mean", "sd", "median", "p05", "p95") + (("share_positive",) if positive else ())
+        columns = (Column(grid.name, grid_column(grid),
+                          lambda r, g=grid: decimal(r[g.name]) if g.log_scale else count(r[g.name])),
+                   Column("unit"), *_statistics(summary=False))
+        if positive:
+            columns += (Column("share_positive", "P(> 0)", lambda r: _md_probability(r["share_positive"])),)
         rows = []
         stats = (s.p50, s.p05, s.p95, s.mean)
         at_cells, at_unit = _column(points, grid.unit, label=axis)
@@ -250,7 +347,7 @@ def _per_user(result: Result) -> list[Table]:
         n = len(result.spec.grid_values)
         tex_rows = []
         for i, at in enumerate(result.spec.grid_values):
-            row = (at, out.unit, s.mean[i], s.sd[i], s.p50[i], s.p05[i], s.p95[i])
+            row = (at, out.unit, s.p50[i], s.p05[i], s.p95[i], s.mean[i], s.sd[i])
             rows.append(row + ((s.p_positive[i],) if positive else ()))
             tex_rows.append([at_cells[i], *(cells[k * n + i] for k in range(4))]
                             + ([_share_cell(float(s.p_positive[i]))] if positive else []))
@@ -262,17 +359,27 @@ def _per_user(result: Result) -> list[Table]:
                  + (" &" if positive else "") + r" \\" + "\n\\cmidrule(lr){2-5}\n"
                  + " & ".join([head(first, 2.0), *value_heads]
                               + ([head(tex_text(_("Above zero (%)")), width)] if positive else [])) + r" \\")
-        columns = "@{}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(len(tex_rows[0]))) + "@{}"
+        layout = "@{}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(len(tex_rows[0]))) + "@{}"
         caption = _("{label} ({unit}) at each point of the run's grid ({grid}), over {samples} samples.").format(
             label=_(out.label), unit=_(out.unit), grid=grid_axis(grid), samples=decimal(result.samples))
-        tables.append(Table(f"outputs_by_{grid.name}_{out.name}", header, tuple(rows),
-                            tabular(columns, heads, tex_rows, caption=caption)))
+        tables.append(Table(f"outputs_by_{grid.name}_{out.name}", columns, tuple(rows),
+                            tabular(layout, heads, tex_rows, caption=caption)))
     return tables
 
 
 def _claims(result: Result) -> Table:
-    header = ("claim", "text", "test", "probability", "se", "ci95_low", "ci95_high", "likelihood",
-              "likelihood_straddles", "holds_at_point", "samples")
+    texts = {name: claim_text(c.claim) or name for name, c in result.claims.items()}  # in the report's language
+    columns = (
+        "claim", Column("text", pgettext("column", "claim"), lambda r: md_cell(texts[r["claim"]]), False),
+        Column("test", pgettext("column", "test"), lambda r: md_cell(r["test"]), False),
+        Column("probability", pgettext("column", "P(holds)"), lambda r: _md_probability(r["probability"])),
+        Column("se", pgettext("column", "se"), lambda r: _md_probability(r["se"])),
+        Column("ci95_low", pgettext("column", "95 % interval"), lambda r: _("{low} to {high}").format(
+            low=_md_probability(r["ci95_low"]), high=_md_probability(r["ci95_high"])), False),
+        "ci95_high", "likelihood", "likelihood_straddles",
+        Column("holds_at_point", pgettext("column", "at the points"),
+               lambda r: _("holds") if r["holds_at_point"] else _("fails"), False),
+        "samples")
     rows, tex_rows = [], []
     for name, c in result.claims.items():
         test = claim_condition(c, result)
@@ -291,8 +398,8 @@ def _claims(result: Result) -> Table:
     heads = [head(tex_text(_("Claim (its test below it)"))), head(tex_text(_("Probability")), 1.7),
              head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood"))),
              head(tex_text(_("With every input at its point")), 1.8)]
-    columns = "@{}" + _ragged(6.2) + "S[table-format=1.3]c" + _ragged(2.6) + "c@{}"
-    return Table("claims", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
+    layout = "@{}" + _ragged(6.2) + "S[table-format=1.3]c" + _ragged(2.6) + "c@{}"
+    return Table("claims", columns, tuple(rows), tabular(layout, heads, tex_rows, caption=caption, long=True))
 
 
 def tex_english(text: str) -> str:
@@ -309,7 +416,13 @@ def _ragged(width: float) -> str:
 
 def _priors(result: Result) -> Table:
     priors = result.spec.priors
-    header = ("input", "label", "unit", "dist", "parameters", "distribution", "point", "source", "cite")
+    columns = (
+        "input", Column("label", pgettext("column", "input"),
+                        lambda r: f"{md_cell(r['label'])} (`{md_code(r['input'])}`)", False),
+        Column("unit", pgettext("column", "unit"), lambda r: md_cell(_(r["unit"])), False), "dist", "parameters",
+        Column("distribution", pgettext("column", "distribution"), lambda r: md_cell(r["distribution"]), False),
+        Column("point", pgettext("column", "point"), lambda r: _md_number(r["point"])),
+        Column("source", pgettext("column", "source"), lambda r: in_english(md_cell(r["source"])), False), "cite")
     rows, tex_rows = [], []
     for prior in priors.inputs:
         params = "; ".join(f"{key}={value!r}" if not isinstance(value, tuple) else f"{key}={list(value)!r}"
@@ -326,9 +439,9 @@ def _priors(result: Result) -> Table:
                 "the source of its numbers.").format(file=Path(priors.file).name)
     heads = [*(head(tex_text(h)) for h in (_("Input"), _("Unit"), _("Distribution"))), head(tex_text(_("Point")), 1.4),
              head(tex_text(_("Source")))]
-    columns = ("@{}" + _ragged(2.5) + _ragged(1.9) + _ragged(3.6) + s_column([r[3] for r in tex_rows])
-               + _ragged(5.6) + "@{}")
-    return Table("priors", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
+    layout = ("@{}" + _ragged(2.5) + _ragged(1.9) + _ragged(3.6) + s_column([r[3] for r in tex_rows])
+              + _ragged(5.6) + "@{}")
+    return Table("priors", columns, tuple(rows), tabular(layout, heads, tex_rows, caption=caption, long=True))
 
 
 def _input_names(result: Result) -> dict[str, tuple[str, str]]:
@@ -464,8 +577,8 @@ def comparison_tables(data: dict) -> list[Table]:
                 continue
             p, (low, high) = c["probability"], c["ci95"]
             rows.append((s["stem"], s["title"], name, c.get("text"), p, low, high, term(p), c.get("holds_at_point")))
-            tex_rows.append([r"\quad " + tex_text(_title(s)), _probability(p), "{" + interval(low, high, 3) + "}",
-                             tex_text(_(term(p)))])
+            tex_rows.append([r"\quad " + tex_text(scenario_title(s)), _probability(p),
+                             "{" + interval(low, high, 3) + "}", tex_text(_(term(p)))])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
@@ -480,21 +593,26 @@ def comparison_tables(data: dict) -> list[Table]:
     for group in groups:  # one model's scenarios each (a batch may run several models)
         if group["focus"] is not None:
             members = [s for s in scenarios if s["stem"] in group["scenarios"]]
-            tables.append(_focus_by_scenario(members, group["focus"]))
+            tables.append(focus_by_scenario(members, group["focus"]))
     return tables
 
 
-def _title(scenario: dict) -> str:
-    """A scenario's title in the report's language: its ``title_fr`` in French where the summary carries one."""
-    french = scenario.get("title_fr") if language() == "fr" else None
-    return french_spaces(french) if french else scenario["title"]
-
-
-def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
+def focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     name, unit = focus["output"], focus.get("unit") or ""
-    header = ("scenario", "title", "unit", "median", "p05", "p95", "mean", "share_infinite")
-    rows, values = [], []
     infinite = focus.get("infinite_means") is not None
+    shown = not names_its_unit(_(focus.get("label") or name), _(unit))  # 'Break-even monthly users' says its unit
+
+    def said(key: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: _("never") if r[key] is None else md_text(format_value(r[key], unit, unit_shown=shown))
+
+    titles = {s["stem"]: scenario_title(s) for s in scenarios}
+    columns = ("scenario", Column("title", _("scenario"), lambda r: md_cell(titles[r["scenario"]]), False), "unit",
+               Column("median", _("median"), said("median")), Column("p05", _("p05"), said("p05")),
+               Column("p95", _("p95"), said("p95")), "mean",
+               Column("share_infinite", _("infinite: {meaning}").format(meaning=md_cell(_(focus["infinite_means"])))
+                      if infinite else "", lambda r: _md_share(r["share_infinite"])),
+               Column("ran", _("run by this batch"), lambda r: _("yes") if r["ran"] else _("no (up to date)"), False))
+    rows, values = [], []
     for s in scenarios:
         o = s["outputs"].get(name, {})
 
@@ -505,8 +623,8 @@ def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
 
         mean = None if o.get("mean_is_summary") is False else value("mean")  # a heavy tail's mean is no summary
         rows.append((s["stem"], s["title"], unit, value("p50"), value("p05"), value("p95"), mean,
-                     value("p_never") if infinite else None))
-        values.append((_title(s), value("p50"), value("p05"), value("p95"), value("p_never")))
+                     value("p_never") if infinite else None, s.get("ran")))
+        values.append((scenario_title(s), value("p50"), value("p05"), value("p95"), value("p_never")))
     label = _(focus.get("label") or name)
     cells, scaled = _column([v for row in values for v in row[1:4]], unit, label=label)
     tex_rows = [[tex_text(title), *cells[3 * i:3 * i + 3]] + ([_share_cell(never)] if infinite else [])
@@ -522,7 +640,6 @@ def _focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     if infinite:
         caption += " " + _("Infinite: the share of samples where it is infinite ({means}).").format(
             means=focus["infinite_means"])
-    columns = ("@{}" + _ragged(2.6) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, count + 1))
-               + "@{}")
-    return Table(f"{name}_by_scenario", header, tuple(rows),
-                 tabular(columns, heads, tex_rows, caption=caption, one_column=True))
+    layout = "@{}" + _ragged(2.6) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, count + 1)) + "@{}"
+    return Table(f"{name}_by_scenario", columns, tuple(rows),
+                 tabular(layout, heads, tex_rows, caption=caption, one_column=True))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from mcsim.i18n import N_, _, decimal, general, language, pgettext
 from mcsim.models.grid import Grid, declared
@@ -37,6 +38,7 @@ __all__ = [
     "p_value",
     "percent",
     "reading_words",
+    "scenario_title",
 ]
 
 # the characters Python-Markdown (with its tables extension) gives a meaning wherever they stand
@@ -251,6 +253,12 @@ def _unit_after_millions(unit: str) -> str:
     said = {"users": pgettext("after millions", "users"), "prompts": pgettext("after millions", "prompts"),
             "tokens": pgettext("after millions", "tokens"), "months": pgettext("after millions", "months")}
     return said.get(unit) or _(unit)
+
+
+def scenario_title(row: Mapping[str, Any]) -> str:
+    """A scenario's title (a row of a comparison's summary) in the report's language: its run's ``title_fr`` in
+    French where it has one."""
+    return french_spaces(row["title_fr"]) if language() == "fr" and row.get("title_fr") else row["title"]
 
 
 def names_its_unit(label: str, unit: str) -> bool:
