@@ -109,6 +109,15 @@ def test_the_style_is_the_reports_with_the_callers_overrides_only_in_the_call(ow
     assert _state() == before
 
 
+def test_a_figure_speaks_the_runs_language(own):
+    french = dataclasses.replace(own, spec=dataclasses.replace(own.spec, lang="fr"))
+    caption = french.figures()["profit_distribution"].caption
+    assert caption.startswith("Distribution de la variable «\u00a0monthly profit\u00a0» sur 1\u202f024 tirages")
+    ax = french.plot("profit_distribution", ax=Figure().subplots())
+    assert ax.get_ylabel() == "part des tirages"
+    assert own.plot("profit_distribution", ax=Figure().subplots()).get_ylabel() == "share of samples"
+
+
 def test_a_new_figure_is_the_reports_figure(own):
     """Without axes: a new figure at the report's size, with its title, drawn as the report draws it."""
     plt.close("all")
