@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+import subprocess
+import sys
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -201,3 +203,27 @@ def test_the_readme_example_runs(tmp_path, capsys):
     assert (tmp_path / "subscription.png").stat().st_size > 10_000
     assert _state() == before
     plt.close(namespace["fig"])
+
+
+CALLER = """
+import copy, sys, matplotlib
+matplotlib.use("svg")
+import mcsim
+result = mcsim.run(lambda inputs: {"y": inputs["x"] ** 2}, {"x": mcsim.dist.uniform(low=0, high=1)},
+                   outputs={"y": ""}, samples=256)
+before = copy.deepcopy(dict(matplotlib.rcParams))
+ax = result.plot("y_distribution")  # pyplot not imported: a figure of its own, drawn by Agg
+print("pyplot" if "matplotlib.pyplot" in sys.modules else "no pyplot", type(ax.figure.canvas).__name__)
+import matplotlib.pyplot as plt
+ax = result.plot("y_distribution", font_size=6)  # pyplot imported: pyplot's, on the caller's backend
+print(plt.get_fignums(), type(ax.figure.canvas).__name__, matplotlib.get_backend(),
+      dict(matplotlib.rcParams) == before)
+"""
+
+
+def test_the_callers_backend_is_left_alone():
+    """A caller's own backend (svg) stays; without pyplot no pyplot figure is made, with it the new figure is
+    pyplot's, on that backend."""
+    shown = subprocess.run([sys.executable, "-c", CALLER], capture_output=True, text=True, check=True,
+                           cwd=ROOT).stdout.splitlines()
+    assert shown == ["no pyplot FigureCanvasAgg", "[1] FigureCanvasSVG svg True"]
