@@ -36,8 +36,12 @@ from mcsim.inputs.runs import RunSpec
 from mcsim.result import Result
 
 if TYPE_CHECKING:
+    import matplotlib.axes
+    import matplotlib.figure
     import pandas
     import xarray
+
+    from mcsim.report.plotting import FigureInfo
 
 __all__ = ["Result", "Run", "claims_known_to", "execute"]
 
@@ -79,6 +83,22 @@ class Run(Result):
         from mcsim.report.notebook import tables
 
         return tables(self)
+
+    def figures(self) -> dict[str, FigureInfo]:
+        """The report's figures, by the names of ``figures/*.png``: each one's ``caption`` (in the run's language)
+        and ``panels`` (``"single"``: :meth:`plot` draws it onto an Axes; ``"multi"``: into a Figure)."""
+        from mcsim.report.plotting import available
+
+        return available(self)
+
+    def plot(self, name: str, ax: matplotlib.axes.Axes | None = None, *, fig: matplotlib.figure.Figure | None = None,
+             **style: Any) -> Any:
+        """Draw the report's figure ``name`` (its stem in ``figures/``) onto ``ax`` and return the axes, or, for a
+        multi-panel figure, into ``fig`` and return it; a new figure where neither is given. ``style``: rcParams
+        overriding the report's style for this call. See :func:`mcsim.report.plotting.plot`."""
+        from mcsim.report.plotting import plot
+
+        return plot(self, name, ax, fig=fig, **style)
 
     def __repr__(self) -> str:
         """A few lines: the title, model and samples, and each claim's probability, interval and term."""

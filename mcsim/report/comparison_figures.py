@@ -1,7 +1,8 @@
 """The comparison's figures: the focus output by scenario, and each claim's probability by scenario.
 
 Scenarios are shown in the order of the batch's run files, by their titles, the first marked
-as the baseline. Each figure is a :class:`~mcsim.report.figures.Figure` that draws itself.
+as the baseline. Each figure is a :class:`~mcsim.report.figures.Figure` that draws itself, its
+axes made in a given matplotlib Figure (the report's at its printed size).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from mcsim.i18n import _, language
-from mcsim.report.figures import Figure
+from mcsim.report.figures import Figure, multi_panel
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
 from mcsim.report.text import format_value, french_spaces, scenario_title
 from mcsim.report.ticks import LogTicks, compact
@@ -61,7 +62,8 @@ def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figur
             meaning=_(chosen["infinite_means"])))
     said.append(_("A bar ending in an arrow has an infinite p95."))
     caption = " ".join(said)
-    return Figure(f"{name}_by_scenario{suffix}", caption, functools.partial(_focus, scenarios, data, shown, style))
+    return multi_panel(f"{name}_by_scenario{suffix}", caption, style, 2.6 + 1.0 * len(shown),
+                       functools.partial(_focus, scenarios, data, shown, style), columns=2)
 
 
 def _positive(values, log: bool = True) -> np.ndarray:
@@ -71,7 +73,7 @@ def _positive(values, log: bool = True) -> np.ndarray:
     return values[np.isfinite(values) & (values > 0)] if log else values[np.isfinite(values)]
 
 
-def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> matplotlib.figure.Figure:
+def _focus(scenarios, data: dict, shown: list[dict], style: Look, fig: matplotlib.figure.Figure) -> None:
     chosen = data["focus"]
     name, claim, published, unit = chosen["output"], chosen["claim"], chosen["published"], chosen["unit"]
     kept = {s.stem: s.kept.get(name) for s in scenarios}
@@ -84,8 +86,8 @@ def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> matplotlib.
     def shows(value) -> bool:
         return value is not None and (value > 0 if log else np.isfinite(value))
 
-    fig, axes = style.figure(2, 2.6 + 1.0 * len(shown), ncols=2 if infinite else 1, sharey=True, squeeze=False,
-                             gridspec_kw={"width_ratios": [5, 1.3] if infinite else [1]})
+    axes = fig.subplots(ncols=2 if infinite else 1, sharey=True, squeeze=False,
+                        gridspec_kw={"width_ratios": [5, 1.3] if infinite else [1]})
     ax = axes[0][0]
     ends = []
     for row in shown:
@@ -153,7 +155,6 @@ def _focus(scenarios, data: dict, shown: list[dict], style: Look) -> matplotlib.
             meaning=_(chosen["infinite_means"]))), 2.6))
         never_ax.tick_params(axis="y", left=False)
     style.title(fig, plain(_("{label} by scenario").format(label=_(chosen["label"]))), 2)
-    return fig
 
 
 def _claims_figure(data: dict, style: Look, suffix: str = "") -> Figure | None:
@@ -163,7 +164,9 @@ def _claims_figure(data: dict, style: Look, suffix: str = "") -> Figure | None:
     caption = _("Each claim's probability by scenario, in the order of the batch's run files (the first is the "
                 "baseline), with its 95 % Wilson interval (often narrower than the dot); filled dots: the claim holds "
                 "at the scenario's point values, open: it fails there.")
-    return Figure(f"claims_by_scenario{suffix}", caption, functools.partial(_claims, data, names, style))
+    rows = -(-len(names) // min(3, len(names)))
+    return multi_panel(f"claims_by_scenario{suffix}", caption, style, rows * (2.0 + 0.8 * len(data["scenarios"])) + 1.0,
+                       functools.partial(_claims, data, names, style), columns=2)
 
 
 def _claim_names(data: dict) -> list[str]:
@@ -188,12 +191,11 @@ def claim_words(data: dict, name: str) -> str:
     return name
 
 
-def _claims(data: dict, names: list[str], style: Look) -> matplotlib.figure.Figure:
+def _claims(data: dict, names: list[str], style: Look, fig: matplotlib.figure.Figure) -> None:
     scenarios = data["scenarios"]
     columns = min(3, len(names))
     rows = -(-len(names) // columns)
-    fig, axes = style.figure(2, rows * (2.0 + 0.8 * len(scenarios)) + 1.0, nrows=rows, ncols=columns,
-                             sharey=True, sharex=True, squeeze=False)
+    axes = fig.subplots(nrows=rows, ncols=columns, sharey=True, sharex=True, squeeze=False)
     ys = np.arange(len(scenarios))[::-1]
     panel_cm = (style.two_column_cm / style.scale - 4.6) / columns
     for k, ax in enumerate(axes.flat):
@@ -227,7 +229,6 @@ def _claims(data: dict, names: list[str], style: Look) -> matplotlib.figure.Figu
                Line2D([], [], color=MEDIAN, ls="-", label=_("95 % interval"))]
     fig.legend(handles=handles, loc="outside lower center", ncols=3)
     style.title(fig, _("Each claim's probability by scenario"), 2)
-    return fig
 
 
 def comparison_figures(scenarios, data: dict, style: Look, suffix: str = "") -> list[Figure]:

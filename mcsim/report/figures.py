@@ -1,8 +1,11 @@
 """The run's figures: each one a :class:`Figure` that draws itself, saved as PNG and PDF by :func:`save`.
 
-The figure functions build matplotlib figures and return them unsaved: what
-:mod:`mcsim.report.rendering` writes, and what :mod:`mcsim.report.figure_check` checks, is the
-same figure. Sizes, fonts and colours come from the report's :class:`~mcsim.report.style.Look`.
+A single-panel figure is drawn by a function onto a given matplotlib Axes (a multi-panel one,
+into a given matplotlib Figure); the report's ``draw()`` makes the figure at its printed size
+and calls that same function, and so does :func:`mcsim.report.plotting.plot` on a reader's own
+axes. What :mod:`mcsim.report.rendering` writes, and what :mod:`mcsim.report.figure_check`
+checks, is the same figure. Sizes, fonts and colours come from the report's
+:class:`~mcsim.report.style.Look`.
 """
 
 from __future__ import annotations
@@ -34,7 +37,20 @@ from mcsim.report.text import (
 from mcsim.report.ticks import compact, format_axis, span, whole
 from mcsim.result import Result
 
-__all__ = ["Figure", "run_figures", "save"]
+__all__ = ["Figure", "Panel", "framed", "multi_panel", "run_figures", "save", "single_panel"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What drawing a single panel leaves to the figure around it: its title, and a legend for beneath the axes.
+
+    ``beneath`` holds the handles and labels (unwrapped) of a legend the report puts under the axes, across the
+    figure; on a reader's own axes it goes above them, as the other figures' legends do.
+    """
+
+    title: str
+    columns: int = 1
+    beneath: tuple[list, list] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,12 +58,56 @@ class Figure:
     """A figure of the report: its file name without extension (in ``figures/``), caption, and how to draw it.
 
     ``draw()`` returns the matplotlib figure, laid out and unsaved; call it within the report's
-    look (:meth:`~mcsim.report.style.Look.context`).
+    look (:meth:`~mcsim.report.style.Look.context`). ``panel`` draws the same figure elsewhere: a
+    single-panel figure's onto a given Axes (returning its :class:`Panel`), a multi-panel one's
+    (``multi``) into a given matplotlib Figure; ``columns`` and ``height_cm`` are its printed size
+    (journal centimetres, see :meth:`~mcsim.report.style.Look.figure`).
     """
 
     stem: str
     caption: str
     draw: Callable[[], matplotlib.figure.Figure] | None = field(default=None, compare=False, repr=False)
+    panel: Callable[[object], Panel | None] | None = field(default=None, compare=False, repr=False)
+    multi: bool = field(default=False, compare=False)
+    columns: int = field(default=1, compare=False)
+    height_cm: float = field(default=6.0, compare=False)
+
+
+def single_panel(stem: str, caption: str, look: Look, height_cm: float, panel: Callable[[matplotlib.axes.Axes], Panel],
+                 columns: int = 1) -> Figure:
+    """A figure of one panel: ``panel(ax)`` draws it onto ``ax``; the report's figure is ``columns`` wide and
+    ``height_cm`` high, titled as ``panel`` says."""
+    return Figure(stem, caption, functools.partial(_one_panel, look, columns, height_cm, panel), panel,
+                  columns=columns, height_cm=height_cm)
+
+
+def multi_panel(stem: str, caption: str, look: Look, height_cm: float,
+                panel: Callable[[matplotlib.figure.Figure], None], columns: int = 1) -> Figure:
+    """A figure of several panels: ``panel(fig)`` makes its axes in ``fig`` and draws them, title included."""
+    return Figure(stem, caption, functools.partial(_panels, look, columns, height_cm, panel), panel, multi=True,
+                  columns=columns, height_cm=height_cm)
+
+
+def _one_panel(look: Look, columns: int, height_cm: float, panel) -> matplotlib.figure.Figure:
+    fig, ax = look.figure(columns, height_cm)
+    framed(fig, panel(ax), look)
+    return fig
+
+
+def _panels(look: Look, columns: int, height_cm: float, panel) -> matplotlib.figure.Figure:
+    fig = look.blank(columns, height_cm)
+    panel(fig)
+    return fig
+
+
+def framed(fig, drawn: Panel, look: Look) -> None:
+    """Give ``fig``, a figure of one panel, what the panel left to it: its title, and the legend beneath."""
+    look.title(fig, drawn.title, drawn.columns)
+    if drawn.beneath is not None:
+        # under the axes and their labels, in two columns across the figure
+        handles, labels = drawn.beneath
+        column = look.width_cm(drawn.columns) / look.scale / 2 - 1.2
+        fig.legend(handles, [look.wrap(label, column) for label in labels], loc="outside lower center", ncols=2)
 
 
 def save(fig: matplotlib.figure.Figure, directory: Path, stem: str) -> str:
@@ -137,12 +197,12 @@ def _distribution_figure(result: Result, out, look: Look) -> Figure:
             share=compact(never, "share", 2), meaning=_(out.infinite_means or ""))
     caption += _(". The axis spans the central 99.8 % of finite values; the hatched end bins hold the values "
                  "beyond it.")
-    return Figure(f"{out.name}_distribution", caption, functools.partial(_distribution, result, out, look))
+    return single_panel(f"{out.name}_distribution", caption, look, 7.2,
+                        functools.partial(_distribution, result, out, look))
 
 
-def _distribution(result: Result, out, look: Look) -> matplotlib.figure.Figure:
+def _distribution(result: Result, out, look: Look, ax: matplotlib.axes.Axes) -> Panel:
     n, stats = result.samples, result.outputs[out.name]
-    fig, ax = look.figure(1, 7.2)
     histogram = result.histograms.get(out.name)
     if histogram is not None and np.sum(histogram.counts):
         if histogram.log:
@@ -184,9 +244,8 @@ def _distribution(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     if never > 0:
         title += _("; {share} infinite ({meaning})").format(share=compact(never, "share", 2),
                                                            meaning=_(out.infinite_means or ""))
-    look.title(fig, plain(title))
     look.legend(ax, ncols=2, width_cm=3.6)
-    return fig
+    return Panel(plain(title))
 
 
 # --- fans over the users grid -------------------------------------------------------------------
@@ -204,10 +263,11 @@ def _fan_figure(result: Result, out, look: Look) -> Figure:
     for users, note in published.notes_of(out.name) if published is not None else ():
         caption += " " + _("The circled cross at {users} users: {note}.").format(users=compact(users, "users"),
                                                                              note=_(note))
-    return Figure(f"{out.name}_fan", caption, functools.partial(_fan, result, out, look))
+    return single_panel(f"{out.name}_fan", caption, look, 7.6,  # the legend under the axes
+                        functools.partial(_fan, result, out, look))
 
 
-def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
+def _fan(result: Result, out, look: Look, ax: matplotlib.axes.Axes) -> Panel:
     curves = result.curves
     low, mid, high = curves.quantiles[out.name]
     grid = result.spec.grid
@@ -220,7 +280,6 @@ def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
         low, mid, high = (np.interp(dense, users, v) for v in (low, mid, high))
         users = dense
     stats = result.outputs[out.name]
-    fig, ax = look.figure(1, 7.6)  # the legend under the axes
     ax.fill_between(users, low, high, color=BAND, alpha=0.6, lw=0, label=_("90 % interval (p05 to p95)"))
     ax.plot(users, mid, color=MEDIAN, ls="-", lw=1.4, label=_("median"))
     ax.plot(result.spec.grid_values, stats.p50, "o", color=MEDIAN, ms=3.5, label=_("median at the run's grid"))
@@ -249,16 +308,13 @@ def _fan(result: Result, out, look: Look) -> matplotlib.figure.Figure:
     format_axis(ax.yaxis, out.unit, digits=2)
     ax.set_xlabel(grid_axis(grid))
     ax.set_ylabel(look.wrap(axis_label(out.label, out.unit), 4.0))
-    look.title(fig, plain(grid_against(output_label(out), grid)))
     ax.grid(alpha=0.3, which="major")
-    # under the axes and their labels, in two columns across the figure: no mark of the data (the misprint's above
-    # all) is read as one of the legend's
+    # beneath the axes and their labels (see framed): no mark of the data (the misprint's above all) is read as one
+    # of the legend's
     handles, labels = ax.get_legend_handles_labels()
     if misprint is not None:
         handles, labels = [*handles, misprint], [*labels, plain(_("misprint (see the caption)"))]
-    column = look.one_column_cm / look.scale / 2 - 1.2
-    fig.legend(handles, [look.wrap(label, column) for label in labels], loc="outside lower center", ncols=2)
-    return fig
+    return Panel(plain(grid_against(output_label(out), grid)), beneath=(handles, labels))
 
 
 def _symlog(ax, values: np.ndarray) -> None:
@@ -290,13 +346,13 @@ def _share_figure(result: Result, out, look: Look) -> Figure:
                 "all samples).").format(what=lower_first(output_label(out)),
                                         against=grid_against("", result.spec.grid).strip(),
                                         m=whole(result.curves.samples))
-    return Figure(f"{out.name}_positive", caption, functools.partial(_share_positive, result, out, look))
+    return single_panel(f"{out.name}_positive", caption, look, 5.0,
+                        functools.partial(_share_positive, result, out, look))
 
 
-def _share_positive(result: Result, out, look: Look) -> matplotlib.figure.Figure:
+def _share_positive(result: Result, out, look: Look, ax: matplotlib.axes.Axes) -> Panel:
     curves = result.curves
     stats = result.outputs[out.name]
-    fig, ax = look.figure(1, 5.0)
     what = lower_first(output_label(out))
     grid = result.spec.grid
     ax.plot(curves.users, curves.share_positive[out.name], color=MEDIAN, ls="-", lw=1.4,
@@ -311,7 +367,6 @@ def _share_positive(result: Result, out, look: Look) -> matplotlib.figure.Figure
     format_axis(ax.xaxis, grid.unit)
     ax.set_xlabel(grid_axis(grid))
     ax.set_ylabel(_("probability"))
-    look.title(fig, plain(_("Probability of a positive {what}").format(what=what)))
     ax.grid(alpha=0.3)
     look.legend(ax, ncols=2, width_cm=3.6)
-    return fig
+    return Panel(plain(_("Probability of a positive {what}").format(what=what)))

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
 from mcsim.i18n import _
-from mcsim.report.figures import Figure
+from mcsim.report.figures import Figure, Panel, multi_panel, single_panel
 from mcsim.report.rendering import render
 from mcsim.report.sensitivity import target_words
 from mcsim.report.style import (
@@ -58,14 +58,17 @@ def sensitivity_figures(result: SensitivityResult, style: Look) -> list[Figure]:
         if target.indices is None:
             continue
         key = target.target.key
-        figures.append(Figure(f"sensitivity_{key}_indices", _caption(result, target, "indices"),
-                              functools.partial(_indices, result, target, style)))
+        inputs = len(target.indices.names)
+        figures.append(single_panel(f"sensitivity_{key}_indices", _caption(result, target, "indices"), style,
+                                    3.0 + (0.85 + 0.35 * (target.shapley is not None)) * inputs,
+                                    functools.partial(_indices, result, target, style)))
         if target.tornado is not None and target.tornado.bars:
-            figures.append(Figure(f"sensitivity_{key}_tornado", _caption(result, target, "tornado"),
-                                  functools.partial(_tornado, result, target, style)))
+            figures.append(single_panel(f"sensitivity_{key}_tornado", _caption(result, target, "tornado"), style,
+                                        3.0 + 1.1 * len(target.tornado.bars),
+                                        functools.partial(_tornado, result, target, style)))
         if target.target.kind == "output" and len(target.convergence) > 1:  # one N has nothing to converge
-            figures.append(Figure(f"sensitivity_{key}_convergence", _caption(result, target, "convergence"),
-                                  functools.partial(_convergence, result, target, style)))
+            figures.append(multi_panel(f"sensitivity_{key}_convergence", _caption(result, target, "convergence"),
+                                       style, 7.0, functools.partial(_convergence, result, target, style), columns=2))
     return figures
 
 
@@ -94,7 +97,7 @@ def _what(tr: TargetResult) -> str:
     return what
 
 
-def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> matplotlib.figure.Figure:
+def _indices(result: SensitivityResult, tr: TargetResult, style: Look, ax: matplotlib.axes.Axes) -> Panel:
     ix, sh = tr.indices, tr.shapley
     order = list(np.argsort(ix.ST, kind="stable"))  # largest at the top of a horizontal chart
     if tr.ranking is not None and tr.ranking.by == "shapley":
@@ -105,7 +108,6 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> matplo
     if sh is not None:
         kinds.append(("Shapley", sh.effects, sh.conf, SHAPLEY_COLOUR, (SHAPLEY_COLOUR, "///"),
                       _("Shapley effect (with the priors' correlations)")))
-    fig, ax = style.figure(1, 3.0 + (0.85 + 0.35 * (sh is not None)) * len(order))
     wide, handles = tr.not_converged, []
     height = 0.76 / len(kinds)
     for k, (kind, values, conf, colour, (hatch_colour, hatch), said) in enumerate(kinds):
@@ -133,16 +135,14 @@ def _indices(result: SensitivityResult, tr: TargetResult, style: Look) -> matplo
     ax.set_xlim(min(-0.05, low - 0.02), max(1.0, max(reach) + 0.03))
     ax.grid(axis="x", alpha=0.3)
     style.legend(ax, handles, labels, handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
-    style.title(fig, plain(_("What drives {what}: Sobol indices, N = {n} ({runs} model runs)").format(
+    return Panel(plain(_("What drives {what}: Sobol indices, N = {n} ({runs} model runs)").format(
         what=_what(tr), n=whole(ix.base_samples), runs=whole(ix.evaluations))))
-    return fig
 
 
-def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> matplotlib.figure.Figure:
+def _tornado(result: SensitivityResult, tr: TargetResult, style: Look, ax: matplotlib.axes.Axes) -> Panel:
     tor, t = tr.tornado, tr.target
     bars = list(reversed(tor.bars))  # largest swing at the top
     y = np.arange(len(bars))
-    fig, ax = style.figure(1, 3.0 + 1.1 * len(bars))
     base = tor.baseline
     for k, bar in enumerate(bars):
         for value, colour in ((bar.output_low, LOW), (bar.output_high, HIGH)):
@@ -169,15 +169,14 @@ def _tornado(result: SensitivityResult, tr: TargetResult, style: Look) -> matplo
     ax.set_xlabel(style.wrap(axis_label(readable(t.label, t.output), t.unit), 4.5))
     ax.grid(axis="x", alpha=0.3)
     style.legend(ax, handles)
-    style.title(fig, plain(_("Tornado of {what}: one input at a time from its p05 to its p95, the others at their "
-                             "point values").format(what=lower_first(readable(t.label, t.output)))))
-    return fig
+    return Panel(plain(_("Tornado of {what}: one input at a time from its p05 to its p95, the others at their "
+                         "point values").format(what=lower_first(readable(t.label, t.output)))))
 
 
-def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> matplotlib.figure.Figure:
+def _convergence(result: SensitivityResult, tr: TargetResult, style: Look, fig: matplotlib.figure.Figure) -> None:
     steps, names = tr.convergence, tr.indices.names
     n = np.array([s.base_samples for s in steps])
-    fig, (left, right) = style.figure(2, 7.0, ncols=2, gridspec_kw={"width_ratios": [3, 2]})
+    left, right = fig.subplots(ncols=2, gridspec_kw={"width_ratios": [3, 2]})
     for j, name in enumerate(names):
         st = np.array([s.ST[j] for s in steps])
         conf = np.array([s.ST_conf[j] for s in steps])
@@ -203,7 +202,6 @@ def _convergence(result: SensitivityResult, tr: TargetResult, style: Look) -> ma
     verdict = _("converged") if tr.converged else _("not converged at the cap")
     style.title(fig, plain(_("Total indices of {what} as N doubles: {verdict}").format(what=_what(tr),
                                                                                        verdict=verdict)), 2)
-    return fig
 
 
 def _clipped_errors(values: np.ndarray, conf: np.ndarray) -> np.ndarray:

@@ -87,11 +87,19 @@ class Look:
     def width_cm(self, columns: int) -> float:
         return self.one_column_cm if columns == 1 else self.two_column_cm
 
+    def size(self, columns: int = 1, height_cm: float = 6.0) -> tuple[float, float]:
+        """The size in inches of a figure ``columns`` wide and ``height_cm`` high (in journal centimetres)."""
+        return self.width_cm(columns) * CM, height_cm * self.scale * CM
+
+    def blank(self, columns: int = 1, height_cm: float = 6.0) -> Figure:
+        """A new figure ``columns`` wide and ``height_cm`` high (in journal centimetres), without axes."""
+        fig = Figure(figsize=self.size(columns, height_cm))
+        FigureCanvasAgg(fig)  # drawn by Agg whatever the caller's backend: pyplot and its backend are left alone
+        return fig
+
     def figure(self, columns: int = 1, height_cm: float = 6.0, **subplots):
         """A new figure ``columns`` wide and ``height_cm`` high (in journal centimetres), with its axes."""
-        size = (self.width_cm(columns) * CM, height_cm * self.scale * CM)
-        fig = Figure(figsize=size)
-        FigureCanvasAgg(fig)  # drawn by Agg whatever the caller's backend: pyplot and its backend are left alone
+        fig = self.blank(columns, height_cm)
         return fig, fig.subplots(**subplots)
 
     def chars(self, width_cm: float) -> int:

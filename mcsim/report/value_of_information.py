@@ -17,7 +17,7 @@ import numpy as np
 from mcsim.analysis.value_of_information import ValueOfInformation
 from mcsim.analysis.value_of_information.estimate import Estimate
 from mcsim.i18n import _
-from mcsim.report.figures import Figure
+from mcsim.report.figures import Figure, Panel, single_panel
 from mcsim.report.style import BLACK, BLUE, Look, plain
 from mcsim.report.text import (
     claim_text,
@@ -164,13 +164,14 @@ def value_of_information_figures(result: Result, style: Look) -> list[Figure]:
                     "could not change the decision is worth 0. On the run's own {samples} samples ({sampler}, seed "
                     "{seed}).").format(unit=_(voi.unit), samples=count(voi.samples), sampler=voi.sampler,
                                        seed=voi.seed)
-        return [Figure(STEM, caption, functools.partial(_bars, result, style))]
+        return [single_panel(STEM, caption, style, 2.5 + 0.6 * (len(voi.names) + 1),
+                             functools.partial(_bars, result, style))]
     caption = _("Expected value of perfect information (EVPI, every input known) and of each input alone (EVPPI) "
                 "to the decision to run the service at each number of monthly users ({unit}); dotted lines mark the "
                 "users of the table. The value is highest where the decision is closest to break-even, and 0 where "
                 "no value of the input could change it. On the run's own {samples} samples ({sampler}, seed "
                 "{seed}).").format(unit=_(voi.unit), samples=count(voi.samples), sampler=voi.sampler, seed=voi.seed)
-    return [Figure(STEM, caption, functools.partial(_draw, result, style))]
+    return [single_panel(STEM, caption, style, 6.5, functools.partial(_draw, result, style), columns=2)]
 
 
 #: The EVPPI lines' dash patterns (in line widths), none solid as the EVPI's is: those with as many dashes a
@@ -179,10 +180,9 @@ DASHES = ((0, (4, 2)), (0, (1, 1.5)), (0, (4, 2, 1, 2)), (0, (12, 4)), (0, (4, 2
           (0, (12, 4, 1, 4, 1, 4)))
 
 
-def _draw(result: Result, style: Look) -> matplotlib.figure.Figure:
+def _draw(result: Result, style: Look, ax: matplotlib.axes.Axes) -> Panel:
     voi = result.value_of_information
     users = np.array([d.users for d in voi.curve])
-    fig, ax = style.figure(2, 6.5)
     ax.plot(users, [d.evpi.value for d in voi.curve], color=BLACK, ls="-", lw=1.6,
             label=_("EVPI: every input known"))
     drawn = 0
@@ -203,11 +203,10 @@ def _draw(result: Result, style: Look) -> matplotlib.figure.Figure:
     ax.grid(alpha=0.3)
     # beside the curves, the handles long enough to show a whole period of each line's dashes
     style.legend(ax, loc="upper left", bbox_to_anchor=(1.02, 1.0), width_cm=5.0, handlelength=4.0)
-    style.title(fig, plain(_("What knowing an input is worth to the decision to run the service")), 2)
-    return fig
+    return Panel(plain(_("What knowing an input is worth to the decision to run the service")), columns=2)
 
 
-def _bars(result: Result, style: Look) -> matplotlib.figure.Figure:
+def _bars(result: Result, style: Look, ax: matplotlib.axes.Axes) -> Panel:
     """A scalar payoff's one decision: the EVPI and each input's EVPPI as bars, with 95 % intervals."""
     voi = result.value_of_information
     decision = voi.decisions[0]
@@ -215,7 +214,6 @@ def _bars(result: Result, style: Look) -> matplotlib.figure.Figure:
     estimates = [decision.evppi[n] for n in names] + [decision.evpi]
     labels = [plain(style.wrap(label, 3.5)) for label in [*(_label(result, n) for n in names),
                                                           _("EVPI: every input known")]]
-    fig, ax = style.figure(1, 2.5 + 0.6 * len(estimates))
     y = np.arange(len(estimates))
     values = np.array([e.value for e in estimates])
     half = 1.96 * np.array([e.se for e in estimates])
@@ -226,5 +224,4 @@ def _bars(result: Result, style: Look) -> matplotlib.figure.Figure:
     ax.set_xlim(left=0)
     ax.set_xlabel(style.wrap(plain(_("value of information ({unit})").format(unit=_(voi.unit))), 3.5))
     ax.grid(axis="x", alpha=0.3)
-    style.title(fig, plain(_("What knowing an input is worth to the decision")))
-    return fig
+    return Panel(plain(_("What knowing an input is worth to the decision")))

@@ -13,7 +13,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 
 from mcsim.i18n import LOCALES, _, language
-from mcsim.report.figures import Figure
+from mcsim.report.figures import Figure, Panel, single_panel
 from mcsim.report.style import BLACK, FAILS, HOLDS, POINT_MARK, Look, axis_label, claim_name, plain
 from mcsim.report.text import format_value, input_label, lower_first, output_label
 from mcsim.report.ticks import compact, format_axis, whole
@@ -27,13 +27,13 @@ def verdict_figures(result: Result, style: Look) -> list[Figure]:
     """The map and the box figures of ``result.verdict``, with captions."""
     figures = []
     if result.verdict.map is not None:
-        figures.append(Figure(f"map_{result.verdict.map.output}", _map_caption(result),
-                              functools.partial(_map, result, style)))
+        figures.append(single_panel(f"map_{result.verdict.map.output}", _map_caption(result), style, 7.4,
+                                    functools.partial(_map, result, style)))
     for cv in result.verdict.claims.values():
         box = cv.discovery.boxes[0] if cv.discovery.boxes else None
         if box is not None and box.restrictions:
-            figures.append(Figure(f"box_{cv.claim}", _box_caption(result, cv, box),
-                                  functools.partial(_box, result, cv, box, style)))
+            figures.append(single_panel(f"box_{cv.claim}", _box_caption(result, cv, box), style, 7.6,
+                                        functools.partial(_box, result, cv, box, style)))
     return figures
 
 
@@ -83,12 +83,11 @@ def _map_caption(result: Result) -> str:
     return caption + "."
 
 
-def _map(result: Result, style: Look) -> matplotlib.figure.Figure:
+def _map(result: Result, style: Look, ax: matplotlib.axes.Axes) -> Panel:
     verdict = result.verdict
     m = verdict.map
     claim = result.claims[verdict.map_claim] if verdict.map_claim is not None else None
     out = result.spec.model.output(m.output)
-    fig, ax = style.figure(1, 7.4)
     values = np.where(np.isfinite(m.values), m.values, np.nan)
     finite = values[np.isfinite(values) & (values > 0)]
     norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if out.log_scale and finite.size else None
@@ -101,7 +100,7 @@ def _map(result: Result, style: Look) -> matplotlib.figure.Figure:
     if never.any():
         ax.contourf(m.x, m.y, never.astype(float), levels=[0.5, 1.5], colors="none", hatches=["///"])
         ax.contour(m.x, m.y, never.astype(float), levels=[0.5], colors="grey", linewidths=0.8)
-    bar = fig.colorbar(mesh, ax=ax, pad=0.02)
+    bar = ax.figure.colorbar(mesh, ax=ax, pad=0.02)  # beside the axes, in their figure
     format_axis(bar.ax.yaxis, out.unit)
     bar.set_label(style.wrap(axis_label(out.label, out.unit), 6.0))
     handles = []
@@ -122,8 +121,7 @@ def _map(result: Result, style: Look) -> matplotlib.figure.Figure:
     ax.set_ylabel(style.wrap(_label(result, m.y_name), 6.0))
     # above the map, not on it: nothing of the map hides under the legend
     style.legend(ax, handles)
-    style.title(fig, plain(_("{label} over the two inputs that matter most").format(label=output_label(out))))
-    return fig
+    return Panel(plain(_("{label} over the two inputs that matter most").format(label=output_label(out))))
 
 
 def _axes_format(result: Result, ax, x_name: str, y_name: str) -> None:
@@ -168,11 +166,10 @@ def _axes_of(result: Result, box) -> tuple[str, str]:
     return x_name, y_name
 
 
-def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> matplotlib.figure.Figure:
+def _box(result: Result, cv: ClaimVerdict, box, style: Look, ax: matplotlib.axes.Axes) -> Panel:
     spec = result.spec
     inputs, fails = result.kept.inputs, cv.fails
     x_name, y_name = _axes_of(result, box)
-    fig, ax = style.figure(1, 7.6)
     half = style.one_column_cm / style.scale / 2 - 1.0  # a legend column's text, in journal centimetres
     x, y = inputs[x_name], inputs[y_name]
     n_fail = int(fails.sum())
@@ -219,9 +216,8 @@ def _box(result: Result, cv: ClaimVerdict, box, style: Look) -> matplotlib.figur
     ax.set_ylabel(style.wrap(_label(result, y_name), 4.0))
     # in two columns above the samples: at most a quarter of the figure's height
     style.legend(ax, handles, ncols=2, width_cm=half, columnspacing=1.0, handletextpad=0.4)
-    style.title(fig, plain(_("Where “{claim}” fails: PRIM's first box").format(
+    return Panel(plain(_("Where “{claim}” fails: PRIM's first box").format(
         claim=_claim_words(result, result.claims[cv.claim]))))
-    return fig
 
 
 def _inside(ax, lines, avoid: tuple[float, float]) -> list[tuple[float, float]]:

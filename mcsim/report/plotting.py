@@ -1,0 +1,171 @@
+"""A report's figures drawn onto a reader's own matplotlib axes: :meth:`Run.plot <mcsim.pipeline.Run.plot>` and
+:meth:`Run.figures <mcsim.pipeline.Run.figures>`.
+
+A figure is named by its file stem in a written report's ``figures/`` and drawn by the same function as the
+report's (:mod:`mcsim.report.figures`), in the report's style and language. A single-panel figure goes onto a
+given Axes; a multi-panel one into a given matplotlib Figure (or SubFigure). Within the call the report's style
+(and the caller's overrides of it) is in force; after it the caller's rcParams are as they were, and the backend
+too (a new figure is pyplot's only where the caller imported pyplot: it picks the backend as any pyplot figure
+does).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+from matplotlib.font_manager import FontProperties
+
+from mcsim.errors import McsimError, did_you_mean
+from mcsim.i18n import speaking
+from mcsim.report.figures import Figure, framed
+from mcsim.report.style import look
+from mcsim.report.writing import plan_figures
+from mcsim.result import Result
+
+if TYPE_CHECKING:
+    import matplotlib.axes
+    import matplotlib.figure
+
+__all__ = ["FigureInfo", "PlotError", "available", "plot"]
+
+
+class PlotError(McsimError, ValueError):
+    """A figure the report has none of, axes for a figure of several panels (or a figure for one of one panel),
+    or a style that is no rcParam."""
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    """A figure :func:`plot` can draw: its name (the file stem in ``figures/``), its caption in the run's language,
+    and its panels (``"single"``: drawn onto an Axes, ``ax=``; ``"multi"``: into a Figure, ``fig=``)."""
+
+    name: str
+    caption: str
+    panels: str
+
+
+def _planned(result: Result) -> dict[str, Figure]:
+    with speaking(result.spec.lang):
+        return {f.stem: f for group in plan_figures(result) for f in group if f.panel is not None}
+
+
+def available(result: Result) -> dict[str, FigureInfo]:
+    """The figures of ``result``'s report, by name, in the report's order: what :func:`plot` draws."""
+    return {name: FigureInfo(name, f.caption, "multi" if f.multi else "single") for name, f in _planned(result).items()}
+
+
+def _names(figures: dict[str, Figure]) -> str:
+    single = [n for n, f in figures.items() if not f.multi]
+    multi = [n for n, f in figures.items() if f.multi]
+    said = f"single-panel (ax=): {', '.join(single) or 'none'}"
+    return said + (f"; multi-panel (fig=): {', '.join(multi)}" if multi else "")
+
+
+def _rc(style: dict[str, Any]) -> dict[str, Any]:
+    """``style``'s rcParams by their names; a name may spell its dots as underscores (``font_size``)."""
+    known = matplotlib.rcParams
+    by_underscores = {key.replace(".", "_"): key for key in known}
+    found, unknown = {}, []
+    for key, value in style.items():
+        name = key if key in known else by_underscores.get(key)
+        if name == "backend":  # matplotlib's style contexts leave it set: it would outlast the call
+            raise PlotError("the backend is not a style: set it with matplotlib.use() before plotting")
+        if name is None:
+            unknown.append(f"{key!r}{did_you_mean(key, known)}")
+        else:
+            found[name] = value
+    if unknown:
+        raise PlotError(f"not a matplotlib rcParam: {', '.join(unknown)}")
+    return found
+
+
+def plot(result: Result, name: str, ax: matplotlib.axes.Axes | None = None, *,
+         fig: matplotlib.figure.Figure | None = None, **style: Any):
+    """Draw the report's figure ``name`` onto ``ax`` (single-panel) or into ``fig`` (multi-panel).
+
+    Parameters
+    ----------
+    result : Result
+        The run.
+    name : str
+        The figure's file stem in the report's ``figures/`` (``"break_even_users_distribution"``); see
+        :func:`available`.
+    ax : matplotlib Axes, optional
+        For a single-panel figure: the axes to draw on. Without it, a new figure at the report's size (a pyplot
+        figure where pyplot is imported) with the report's title. On given axes the title is left to the caller,
+        and a legend the report puts beneath the figure goes above the axes, as the others do.
+    fig : matplotlib Figure or SubFigure, optional
+        For a multi-panel figure: the (empty) figure to draw into, title included. Without it, a new one.
+    **style
+        rcParams that override the report's style for this call (``**{"font.size": 12}``, or ``font_size=12``).
+
+    Returns
+    -------
+    Axes or Figure
+        The axes drawn on (single-panel), or the figure drawn into (multi-panel).
+
+    Raises
+    ------
+    PlotError
+        A ``ValueError``: for a name the report has no figure of, ``ax=`` with a multi-panel figure or ``fig=``
+        with a single-panel one, or a name in ``style`` that is no rcParam; the message lists the figures.
+    """
+    figures = _planned(result)
+    figure = figures.get(name)
+    if figure is None:
+        raise PlotError(f"no figure {name!r} in this run's report{did_you_mean(str(name), figures)}\n"
+                        f"its figures: {_names(figures)}")
+    if figure.multi and ax is not None:
+        raise PlotError(f"the figure {name!r} has several panels: give it a matplotlib Figure (fig=), not axes "
+                        f"(ax=)\nthis run's figures: {_names(figures)}")
+    if not figure.multi and fig is not None:
+        raise PlotError(f"the figure {name!r} has one panel: give it axes (ax=), not a figure (fig=)\nthis "
+                        f"run's figures: {_names(figures)}")
+    rc = _rc(style)
+    drawn_in = look(result.spec.figures)
+    with speaking(result.spec.lang), drawn_in.context(), matplotlib.rc_context(rc):
+        if figure.multi:
+            fig = _new(drawn_in, figure) if fig is None else fig
+            before = set(fig.axes)
+            figure.panel(fig)
+            _styled_now([a for a in fig.axes if a not in before])
+            return fig
+        if ax is None:
+            new = _new(drawn_in, figure)
+            ax = new.subplots()
+            framed(new, figure.panel(ax), drawn_in)
+            _styled_now(new.axes)
+            return ax
+        before = set(ax.figure.axes)
+        drawn = figure.panel(ax)
+        if drawn.beneath is not None:
+            drawn_in.legend(ax, *drawn.beneath, ncols=2, width_cm=3.6)
+        _styled_now([ax, *(a for a in ax.figure.axes if a not in before)])  # a colour bar's too
+        return ax
+
+
+def _new(drawn_in, figure: Figure) -> matplotlib.figure.Figure:
+    """A new figure at ``figure``'s printed size, in the current style: pyplot's where the caller imported pyplot
+    (a notebook shows it, ``plt.show()`` too), else one drawn by Agg."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return drawn_in.blank(figure.columns, figure.height_cm)
+    return pyplot.figure(figsize=drawn_in.size(figure.columns, figure.height_cm))
+
+
+def _styled_now(axes) -> None:
+    """Make the axes' ticks now, and give their axis labels the style in force: matplotlib makes the ticks when the
+    figure is first drawn, after the call, in the caller's rcParams (later ticks copy the first's size, width and
+    font), and an axis label's font when the axes are made, before it."""
+    rc = matplotlib.rcParams
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.reset_ticks()
+            axis.get_major_ticks(1)
+            axis.get_minor_ticks(1)
+            axis.label.set_fontproperties(FontProperties(size=rc["axes.labelsize"], weight=rc["axes.labelweight"]))
+            axis.label.set_color(rc["axes.labelcolor"])
+            axis.labelpad = rc["axes.labelpad"]
