@@ -73,3 +73,13 @@ def test_the_tutorial_shows_and_runs_its_files():
         assert f"```{{literalinclude}} files/{path.name}\n" in page, path.name
     assert "```{mcsim-run} files\nmcsim run api.toml --samples 4096" in page
     assert "```{mcsim-run} files\npython try_it.py\n```" in page
+
+
+def test_every_page_the_readme_links_to_exists():
+    """The README sends its readers into docs/: each page it links to is there, and in the site's table of contents."""
+    links = re.findall(r"\]\((docs/[^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(links) >= 10, links
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for link in links:
+        assert (ROOT / link).is_file(), link
+        assert link.removeprefix("docs/").removesuffix(".md") in index.split(), link
