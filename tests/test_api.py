@@ -1,4 +1,5 @@
-"""The Python API: the README's example runs as written, and the API is the command line's path."""
+"""The Python API: the documentation's example (docs/howto/python.md) runs as written, and the API is the command
+line's path."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ EXAMPLE = re.compile(r"<!-- python example: tests/test_api.py runs this block --
 
 
 def _example() -> str:
-    found = EXAMPLE.search((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert found, "the README's Python example is missing"
+    found = EXAMPLE.search((ROOT / "docs" / "howto" / "python.md").read_text(encoding="utf-8"))
+    assert found, "docs/howto/python.md's Python example is missing"
     return found.group(1)
 
 
-def test_the_readme_example_runs(tmp_path, capsys, monkeypatch):
+def test_the_documented_example_runs(tmp_path, capsys, monkeypatch):
     code = _example().replace('"reports/from-python"', repr(str(tmp_path / "from-python")))
     monkeypatch.chdir(ROOT)
     # the example as written, its run's sensitivity analysis and value of information small: nothing it prints
@@ -33,7 +34,7 @@ def test_the_readme_example_runs(tmp_path, capsys, monkeypatch):
     load_run = mcsim.load_run
     monkeypatch.setattr(mcsim, "load_run", lambda *args, **kwargs: small_analyses(load_run(*args, **kwargs)))
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)
+    exec(compile(code, "docs/howto/python.md", "exec"), namespace)
     printed = capsys.readouterr().out
     assert re.search(r"P = 0\.\d{3}, 95 % interval 0\.\d{3} to 0\.\d{3}", printed)
     assert "16384 samples evaluated of 16384" in printed

@@ -185,16 +185,16 @@ def test_a_style_that_is_no_rcparam_is_refused(own):
     assert _state() == before
 
 
-README_EXAMPLE = re.compile(r"<!-- python example: tests/test_plot.py runs this block -->\n```python\n(.*?)```", re.S)
+EXAMPLE = re.compile(r"<!-- python example: tests/test_plot.py runs this block -->\n```python\n(.*?)```", re.S)
 
 
-def test_the_readme_example_runs(tmp_path, capsys):
-    found = README_EXAMPLE.search((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert found, "the README's plotting example is missing"
+def test_the_documented_plotting_example_runs(tmp_path, capsys):
+    found = EXAMPLE.search((ROOT / "docs" / "howto" / "python.md").read_text(encoding="utf-8"))
+    assert found, "the plotting example of docs/howto/python.md is missing"
     code = found.group(1).replace('"subscription.png"', repr(str(tmp_path / "subscription.png")))
     before = _state()
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)
+    exec(compile(code, "docs/howto/python.md", "exec"), namespace)
     printed = capsys.readouterr().out.splitlines()
     assert [line.split()[:2] for line in printed] == [["profit_distribution", "single"], ["map_profit", "single"],
                                                       ["box_pays", "single"]]

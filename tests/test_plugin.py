@@ -118,7 +118,7 @@ def test_a_prior_without_a_unit_takes_the_unit_its_model_declares():
 
 
 def test_the_gpu_hosting_example_is_valid_from_another_folder(tmp_path, capsys):
-    """examples/gpu-hosting: a model of one's own, written from the README (seven cited priors, a correlation)."""
+    """examples/gpu-hosting: a model of one's own, as docs/tutorial/ writes one (seven cited priors, a correlation)."""
     os.chdir(tmp_path)
     assert main(["validate", str(GPU / "gpu.toml")]) == 0
     assert "valid" in capsys.readouterr().out

@@ -43,7 +43,7 @@ class Operator:
     one_of : tuple of str
         Keys of which it must give exactly one (``rel`` or ``factor`` for ``about``).
     holds_where : str
-        Where it holds, in words (the README's table).
+        Where it holds, in words (the table of docs/reference/files.md).
     bounds : callable
         The claim's range ``(low, high)`` of the output; an end is infinite for a one-sided comparison.
     test : callable

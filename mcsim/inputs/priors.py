@@ -1,6 +1,6 @@
 """Priors files (``priors/*.toml``): loading, validation, and the frozen objects they become.
 
-The format is the README's "A priors file". A file is validated whole: every problem is collected
+The format is in docs/reference/files.md ("Priors files"). A file is validated whole: every problem is collected
 and raised together as one :class:`~mcsim.inputs.errors.InputError`. A :class:`Prior`,
 :class:`Correlation` or :class:`Priors` built in Python goes through the same checks (the
 ``check_*`` functions below) and is refused with the same messages.
@@ -498,7 +498,7 @@ def load_priors(path: str | Path) -> Priors:
     Parameters
     ----------
     path : str or Path
-        A TOML priors file (see the README).
+        A TOML priors file (see docs/reference/files.md).
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Run files (``runs/*.toml``): loading and validation into a frozen :class:`RunSpec`.
 
-The format is the README's "A run file". Its priors file is loaded too, its overrides applied, and
+The format is in docs/reference/files.md ("Run files"). Its priors file is loaded too, its overrides applied, and
 the result checked against the run's model, so a run that loads is a run that can start. A
 :class:`RunSpec` built in Python, or changed with :func:`dataclasses.replace`, is checked by the
 same functions, with the same messages.
@@ -291,7 +291,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     Parameters
     ----------
     path : str or Path
-        A TOML run file (see the README).
+        A TOML run file (see docs/reference/files.md).
     samples, seed : int, optional
         Replace the file's values (the command line's ``--samples`` and ``--seed``).
     given_by : (str, str)

@@ -1,4 +1,5 @@
-"""README's "Writing your own": its files, taken from the README, validate and run, so that it cannot rot."""
+"""The documentation: the tutorial's files validate and run (the site's build runs them too, at its own
+sample size; these tests check what the page says of them), and the README's figures exist."""
 
 from __future__ import annotations
 
@@ -11,18 +12,16 @@ import sys
 import pytest
 from conftest import ROOT
 
-# a fenced block the README marks with <!-- readme-test: FILE --> is written to FILE
-BLOCK = re.compile(r"<!-- readme-test: (\S+) -->\n```\w*\n(.*?)```", re.DOTALL)
+TUTORIAL = ROOT / "docs" / "tutorial" / "files"  # the files docs/tutorial/index.md shows
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("readme")
-    blocks = BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert sorted(name for name, _ in blocks) == ["api-priors.toml", "api-sources.bib", "api.toml", "api_model.py",
-                                                  "try_it.py"]
-    for name, text in blocks:
-        (folder / name).write_text(text, encoding="utf-8")
+    names = sorted(path.name for path in TUTORIAL.iterdir() if path.is_file())
+    assert names == ["api-priors.toml", "api-sources.bib", "api.toml", "api_model.py", "try_it.py"]
+    for name in names:
+        (folder / name).write_text((TUTORIAL / name).read_text(encoding="utf-8"), encoding="utf-8")
     return folder
 
 
@@ -32,13 +31,13 @@ def _python(*args, cwd):
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
 
 
-def test_the_readmes_files_are_valid(folder):
+def test_the_tutorials_files_are_valid(folder):
     done = _python("-m", "mcsim", "validate", "api.toml", "api-priors.toml", cwd=folder)
     assert (done.returncode, done.stdout.splitlines(), done.stderr) == (0, ["api.toml: valid",
                                                                            "api-priors.toml: valid"], "")
 
 
-def test_the_readmes_run_runs(folder):
+def test_the_tutorials_run_runs(folder):
     done = _python("-m", "mcsim", "run", "api.toml", "--samples", "256", "--out", "report", cwd=folder)
     assert done.returncode == 0, done.stderr
     summary = json.loads((folder / "report" / "summary.json").read_text(encoding="utf-8"))
@@ -51,10 +50,10 @@ def test_the_readmes_run_runs(folder):
     assert "~\\cite{memo2025}" in (folder / "report" / "methods.tex").read_text(encoding="utf-8")
 
 
-def test_the_readmes_python_does_what_it_says(folder):
+def test_the_tutorials_python_does_what_it_says(folder):
     done = _python("try_it.py", cwd=folder)
     assert done.returncode == 0, done.stderr
-    said = re.search(r"print\(error\)  # (.*?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    said = re.search(r"print\(error\)  # (.*)", (TUTORIAL / "try_it.py").read_text(encoding="utf-8"), re.DOTALL)
     assert done.stdout.split() == said.group(1).replace("#", " ").split()
 
 
@@ -65,3 +64,22 @@ def test_every_image_the_readme_shows_is_committed():
     assert images, "the README shows no figure"
     missing = [path for path in images if not (ROOT / path).is_file()]
     assert not missing, f"the README shows figures that are not in the repository: {missing}"
+
+
+def test_the_tutorial_shows_and_runs_its_files():
+    """Every file the tests above run is shown on the tutorial page, and the page runs them when the site is built."""
+    page = (ROOT / "docs" / "tutorial" / "index.md").read_text(encoding="utf-8")
+    for path in TUTORIAL.iterdir():
+        assert f"```{{literalinclude}} files/{path.name}\n" in page, path.name
+    assert "```{mcsim-run} files\nmcsim run api.toml --samples 4096" in page
+    assert "```{mcsim-run} files\npython try_it.py\n```" in page
+
+
+def test_every_page_the_readme_links_to_exists():
+    """The README sends its readers into docs/: each page it links to is there, and in the site's table of contents."""
+    links = re.findall(r"\]\((docs/[^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(links) >= 10, links
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for link in links:
+        assert (ROOT / link).is_file(), link
+        assert link.removeprefix("docs/").removesuffix(".md") in index.split(), link
