@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from conftest import ROOT
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import mcsim
@@ -27,6 +28,7 @@ from mcsim.errors import McsimError
 from mcsim.inputs.sensitivity import SensitivitySpec
 from mcsim.models import OutputSpec
 from mcsim.report import plan_figures
+from mcsim.report.figure_check import problems
 from mcsim.report.plotting import PlotError
 from mcsim.report.rendering import draw
 from mcsim.report.style import look
@@ -94,6 +96,27 @@ def test_every_single_panel_figure_draws_onto_the_users_axes(which, small_defaul
         assert _state() == before, name
         assert not fig.texts and fig._suptitle is None, name  # the title is the user's to give
         fig.canvas.draw()  # and it draws, with the user's figure as it is
+
+
+#: A reader's axes, smaller than the report's figures: one column of a journal (8.5 cm by 7) for a figure of one
+#: plot, and 12 cm by 10 for the sensitivity indices, one row per input.
+READERS_CM = {"default": (8.5, 7.0), "sensitivity": (12.0, 10.0)}
+
+
+@pytest.mark.parametrize("which", ["default", "own"])
+def test_a_figure_fits_a_readers_smaller_axes(which, small_default_run, own):
+    """On a reader's axes smaller than the report's figure, no text reaches beyond the canvas and no two texts
+    overlap: a legend too big for above the axes goes inside them or into one column, axis labels are wrapped to
+    the axes, log ticks thinned (they overflowed the figure and ran into each other: '10k100k1M')."""
+    result = small_default_run if which == "default" else own
+    for name in _single(result):
+        if name.endswith("_tornado"):
+            continue  # two lines of label for each of its inputs: drawn at the report's height, not smaller
+        width, height = READERS_CM["sensitivity" if name.startswith("sensitivity_") else "default"]
+        fig = Figure(figsize=(width / 2.54, height / 2.54), layout="constrained")
+        FigureCanvasAgg(fig)
+        result.plot(name, ax=fig.subplots())
+        assert problems(fig) == [], name
 
 
 def test_the_style_is_the_reports_with_the_callers_overrides_only_in_the_call(own):

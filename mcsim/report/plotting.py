@@ -11,7 +11,10 @@ does).
 
 from __future__ import annotations
 
+import itertools
 import sys
+import textwrap
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +25,7 @@ from mcsim.errors import McsimError, did_you_mean
 from mcsim.i18n import speaking
 from mcsim.report.figures import Figure, framed
 from mcsim.report.style import look
+from mcsim.report.ticks import LogTicks
 from mcsim.report.writing import plan_figures
 from mcsim.result import Result
 
@@ -96,7 +100,8 @@ def plot(result: Result, name: str, ax: matplotlib.axes.Axes | None = None, *,
     ax : matplotlib Axes, optional
         For a single-panel figure: the axes to draw on. Without it, a new figure at the report's size (a pyplot
         figure where pyplot is imported) with the report's title. On given axes the title is left to the caller,
-        and a legend the report puts beneath the figure goes above the axes, as the others do.
+        and a legend the report puts beneath the figure goes above the axes, as the others do; on axes smaller than the
+        report's a legend too big for above them goes inside them, axis labels wrap and log ticks thin.
     fig : matplotlib Figure or SubFigure, optional
         For a multi-panel figure: the (empty) figure to draw into, title included. Without it, a new one.
     **style
@@ -143,8 +148,77 @@ def plot(result: Result, name: str, ax: matplotlib.axes.Axes | None = None, *,
         drawn = figure.panel(ax)
         if drawn.beneath is not None:
             drawn_in.legend(ax, *drawn.beneath, ncols=2, width_cm=3.6)
-        _styled_now([ax, *(a for a in ax.figure.axes if a not in before)])  # a colour bar's too
+        added = [ax, *(a for a in ax.figure.axes if a not in before)]  # a colour bar's too
+        _styled_now(added)
+        _fitted(ax, added, drawn_in)
         return ax
+
+
+#: The room between two tick labels side by side, in points.
+GAP_PT = 2.0
+
+
+def _fitted(ax, added, drawn_in) -> None:
+    """Fit what was drawn to a reader's axes, which may be smaller than the report's: a legend above them that is
+    wider than they are, or taller than a third of them, goes inside them where it hides least ("best") in one
+    column if it takes at most a third of them, else stays above them in one column; the axis labels are wrapped
+    to the axes' width and height; a log axis whose tick labels touch labels fewer decades. Measured on the figure
+    laid out (by the caller's layout engine, if any)."""
+    fig = ax.figure
+    cm = 2.54 / fig.dpi
+    legend = ax.get_legend()
+    if legend is not None and legend.get_bbox_to_anchor() is not ax.bbox:
+        legend.set_visible(False)
+        width, height = _laid_out(ax)
+        extent = legend.get_window_extent()
+        if extent.width > width or extent.height > height / 3:  # a legend is laid out when made: made again
+            labels = [text.get_text().replace("\n", " ") for text in legend.get_texts()]
+            inside = drawn_in.legend(ax, legend.legend_handles, labels, loc="best", ncols=1,
+                                     width_cm=max(0.5 * width * cm, 2.0))
+            box = inside.get_window_extent()
+            if box.width * box.height > width * height / 3:
+                drawn_in.legend(ax, legend.legend_handles, labels, ncols=1, width_cm=max(0.8 * width * cm, 2.0))
+        else:
+            legend.set_visible(True)
+    width, height = _laid_out(ax)
+    for axis, room in ((ax.xaxis, width), (ax.yaxis, height)):
+        _wrapped(axis.label, room)
+    for axis in (a for axes in added for a in (axes.xaxis, axes.yaxis)):
+        locator = axis.get_major_locator()
+        if not isinstance(locator, LogTicks):
+            continue
+        for _ in range(4):
+            _laid_out(ax)
+            labels = [label for label in axis.get_ticklabels() if label.get_visible() and label.get_text()]
+            if not _crowded(labels, axis is axis.axes.xaxis, GAP_PT * fig.dpi / 72):
+                break
+            locator.most = max(len(labels) - 1, 2)
+
+
+def _wrapped(text, room: float) -> None:
+    """Break ``text`` (a matplotlib Text) into lines no longer than ``room`` pixels, as far as its words allow."""
+    said = text.get_text().replace("\n", " ")
+    for chars in range(len(said) - 1, 7, -1):
+        if text.get_window_extent().width <= room:
+            return
+        text.set_text(textwrap.fill(said, chars, break_on_hyphens=False))
+
+
+def _laid_out(ax) -> tuple[float, float]:
+    """The width and height of ``ax`` in pixels once its figure is laid out (a layout that cannot be done yet, for
+    what is still to be fitted, warns of nothing here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ax.figure.draw_without_rendering()
+    box = ax.get_window_extent()
+    return box.width, box.height
+
+
+def _crowded(labels, across: bool, gap: float) -> bool:
+    """Whether two neighbouring tick labels overlap or stand nearer than ``gap`` pixels (side by side ``across``,
+    else one above the other)."""
+    boxes = sorted((label.get_window_extent() for label in labels), key=lambda b: b.x0 if across else b.y0)
+    return any((b.x0 < a.x1 + gap) if across else (b.y0 < a.y1 + gap) for a, b in itertools.pairwise(boxes))
 
 
 def _new(drawn_in, figure: Figure) -> matplotlib.figure.Figure:

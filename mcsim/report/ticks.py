@@ -133,6 +133,7 @@ class LogTicks(Locator):
     """
 
     SUBS = ((1.0,), (1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0), (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0))
+    most: int | None = None  # at most this many ticks (every other decade, or every third...), where set
 
     def __call__(self):
         low, high = self.axis.get_view_interval()
@@ -153,6 +154,8 @@ class LogTicks(Locator):
         if ticks.size > 8 and subs == (1.0,):
             step = math.ceil(ticks.size / 6)
             ticks = ticks[::step]
+        if self.most is not None and ticks.size > self.most:
+            ticks = ticks[::math.ceil(ticks.size / self.most)]
         return ticks
 
 
