@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import explain_medians
+from mcsim.analysis.melding import posterior
 from mcsim.analysis.sensitivity import SensitivityResult, analyse
 from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
@@ -144,6 +145,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         shares = published_shares(simulation)
         fine = curves(simulation)
         kept = kept_samples(simulation)
+        conditioned = posterior(simulation)
         seconds["statistics"] = time.perf_counter() - start
         value_of_information = None
         if valued is None and spec.value_of_information is not None:  # on the run's own sample, once it is drawn
@@ -186,7 +188,7 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
                   seconds=seconds, medians=medians, tails=tails, published=section,
-                  value_of_information=value_of_information, published_shares=shares)
+                  value_of_information=value_of_information, published_shares=shares, posterior=conditioned)
 
 
 def _finite(stats: OutputStats, samples: int) -> int:
