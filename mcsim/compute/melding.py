@@ -127,11 +127,13 @@ def weigh_block(weighing: Weighing, inputs: dict[str, np.ndarray], outputs: dict
     finite = np.isfinite(x)
     d = np.where(finite, x - weighing.ref[:, np.newaxis], 0.0)
     wf = np.where(finite, w, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):  # an output near the largest double: its sd is infinite
+        sum2 = (wf * d * d).sum(axis=1)
     claims = np.array([np.dot(w, h) for h in held], dtype=float)
     values = [measured(o, inputs, outputs, weighing.grid) for o in weighing.observations]
     return WeightedPartial(np.array([w.sum()]), np.array([np.dot(w, w)]), claims[np.newaxis],
                            wf.sum(axis=1)[np.newaxis], (wf * d).sum(axis=1)[np.newaxis],
-                           (wf * d * d).sum(axis=1)[np.newaxis], _histogram(weighing, x, w)[np.newaxis],
+                           sum2[np.newaxis], _histogram(weighing, x, w)[np.newaxis],
                            _largest(log_weight, weighing.tail), each.max(axis=1),
                            np.array([np.min(v) for v in values]), np.array([np.max(v) for v in values]))
 
@@ -219,7 +221,7 @@ class WeightedTotals:
 
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
         """The posterior mean and sd of each column (over its finite values)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             shift = self.sum1 / self.finite
             var = self.sum2 / self.finite - shift**2
         return self.weighing.ref + shift, np.sqrt(np.maximum(var, 0.0))

@@ -1,0 +1,354 @@
+"""Observations and the posterior they give (Bayesian melding by importance weights on the run's own samples)."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+from conftest import points_with
+from scipy import stats
+
+from mcsim.analysis.melding import wilson
+from mcsim.analysis.psis import KHAT_RELIABLE, gpd_fit, pareto_khat, tail_length
+from mcsim.cli import main
+from mcsim.inputs.distributions import LogNormal, Normal, Uniform
+from mcsim.inputs.errors import InputError
+from mcsim.inputs.observations import Observation
+from mcsim.inputs.runs import load_run, with_settings
+from mcsim.pipeline import execute
+
+NORMALS = """
+[meta]
+model = "models_for_tests:PAYBACK"
+""" + "".join(f"""
+[inputs.x{i}]
+point = 0
+dist = "normal"
+mean = 0
+sd = 1
+source = "test"
+""" for i in (1, 2, 3))
+
+
+def run_file(write, observations: str, *, samples: int = 16384, claims: str = "", extra: str = "",
+             priors: str = NORMALS) -> str:
+    write("priors.toml", priors)
+    return str(write("run.toml", f"""
+[run]
+priors = "priors.toml"
+samples = {samples}
+seed = 3
+workers = 1
+{extra}
+""" + textwrap.dedent(claims) + textwrap.dedent(observations)))
+
+
+def run(path: str, **settings):
+    spec = load_run(path)
+    if settings:
+        spec = with_settings(spec, **settings)
+    return execute(spec, aside=False)
+
+
+OBSERVE_X1 = """
+[[observations]]
+name = "x1_measured"
+input = "x1"
+dist = "normal"
+mean = 1.5
+sd = 0.5
+source = "a measurement"
+date = "2024-09"
+"""
+
+
+def _smoothed_ess_share(observed: float, prior_sd: float, error_sd: float) -> float:
+    """E[w]**2 / E[w**2] for w = exp(-(x - o)**2 / (2 s**2)), x ~ N(0, prior_sd): the ESS's share of n."""
+    def mean_of(t2: float) -> float:  # E exp(-(x - o)**2 / (2 t2))
+        v = prior_sd**2
+        return math.sqrt(t2 / (t2 + v)) * math.exp(-observed**2 / (2 * (t2 + v)))
+
+    return mean_of(error_sd**2) ** 2 / mean_of(error_sd**2 / 2)
+
+
+def test_a_normal_observation_of_a_normal_input_gives_the_conjugate_posterior(write):
+    """Prior N(0, 1), observed 1.5 with sd 0.5: the posterior is N(1.2, 1 / sqrt(5)) (precisions add)."""
+    result = run(run_file(write, OBSERVE_X1))
+    found = result.posterior.inputs["x1"]
+    mean, sd = 1.5 * 4 / 5, 1 / math.sqrt(5)
+    assert found.mean == pytest.approx(mean, abs=0.01)
+    assert found.sd == pytest.approx(sd, abs=0.01)
+    for value, q in ((found.p05, 0.05), (found.p50, 0.5), (found.p95, 0.95)):
+        assert value == pytest.approx(stats.norm.ppf(q, mean, sd), abs=0.015)
+    # the other inputs are untouched: their posterior is their prior
+    assert result.posterior.inputs["x2"].mean == pytest.approx(0, abs=0.02)
+    assert result.posterior.inputs["x2"].sd == pytest.approx(1, abs=0.02)
+    share = _smoothed_ess_share(1.5, 1.0, 0.5)
+    assert result.posterior.ess / result.samples == pytest.approx(share, rel=0.03)
+    assert result.posterior.reliable and result.posterior.khat < KHAT_RELIABLE
+
+
+def test_an_observation_of_an_output_moves_a_claim_to_its_closed_form(write):
+    """score = x1 + 2 x2 + 3 x3 ~ N(0, sqrt 14); observed 2 with sd 1: the posterior of the score is
+    N(28 / 15, sqrt(14 / 15)), so P(score <= 1) = Phi((1 - 28/15) / sqrt(14/15))."""
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """
+    observation = """
+    [[observations]]
+    name = "score_seen"
+    output = "score"
+    dist = "normal"
+    mean = 2
+    sd = 1
+    source = "a measurement"
+    """
+    result = run(run_file(write, observation, claims=claims))
+    closed = stats.norm.cdf((1 - 28 / 15) / math.sqrt(14 / 15))
+    found = result.posterior.claims["low_score"]
+    assert found.probability == pytest.approx(closed, abs=0.01)
+    assert result.claims["low_score"].probability == pytest.approx(stats.norm.cdf(1 / math.sqrt(14)), abs=0.005)
+    assert found.ci95 == wilson(found.probability, result.posterior.ess)
+    assert found.ci95[0] < closed < found.ci95[1]
+    median = result.posterior.outputs["score"]
+    assert median.p50 == pytest.approx(28 / 15, abs=0.03) and median.sd == pytest.approx(math.sqrt(14 / 15), abs=0.03)
+
+
+def test_the_weights_are_the_densities_scipy_computes(write):
+    """With every sample kept, the run's weighted claim and ESS equal those of the weights scipy gives."""
+    claims = """
+    [[claims]]
+    name = "quick"
+    output = "months"
+    op = "<="
+    value = 1.5
+    """
+    observation = """
+    [[observations]]
+    name = "months_seen"
+    output = "months"
+    dist = "lognormal"
+    p05 = 1.0
+    p95 = 4.0
+    source = "a measurement"
+
+    [[observations]]
+    name = "x3_seen"
+    input = "x3"
+    dist = "uniform"
+    low = -1.5
+    high = 2.5
+    source = "another"
+    """
+    result = run(run_file(write, observation, claims=claims, samples=4096, extra="keep_samples = 4096"))
+    months, x3 = result.kept.outputs["months"], result.kept.inputs["x3"]
+    sigma = math.log(4.0) / (2 * stats.norm.ppf(0.95))
+    w = stats.lognorm.pdf(2.0, sigma, scale=months) * stats.uniform.pdf(x3, loc=-1.5, scale=4.0)
+    p = float(np.sum(w * (months <= 1.5)) / np.sum(w))
+    assert result.posterior.claims["quick"].probability == pytest.approx(p, rel=1e-9)
+    assert result.posterior.ess == pytest.approx(np.sum(w) ** 2 / np.sum(w**2), rel=1e-9)
+    observed = Observation("m", LogNormal(2.0, sigma), "s", output="months")
+    assert observed.log_likelihood(months) == pytest.approx(stats.lognorm.logpdf(2.0, sigma, scale=months))
+    normal = Observation("n", Normal(0.3, 0.2), "s", input="x1")
+    assert normal.log_likelihood(x3) == pytest.approx(stats.norm.logpdf(0.3, loc=x3, scale=0.2))
+    uniform = Observation("u", Uniform(-1.5, 2.5), "s", input="x3")
+    assert np.exp(uniform.log_likelihood(x3)) == pytest.approx(stats.uniform.pdf(0.5, loc=x3 - 2.0, scale=4.0))
+
+
+def test_an_observation_every_sample_meets_changes_nothing(write):
+    """A uniform error wider than every sample's distance weights all samples alike: ESS = n, posterior = prior."""
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """
+    observation = """
+    [[observations]]
+    name = "anything"
+    input = "x1"
+    dist = "uniform"
+    low = -100
+    high = 100
+    source = "a measurement that says nothing"
+    """
+    result = run(run_file(write, observation, claims=claims, samples=4096))
+    assert result.posterior.ess == pytest.approx(4096, rel=1e-12)
+    assert result.posterior.claims["low_score"].probability == pytest.approx(result.claims["low_score"].probability,
+                                                                            rel=1e-12)
+    assert result.posterior.inputs["x1"].mean == pytest.approx(result.outputs["score"].mean * 0 + np.mean(
+        result.kept.inputs["x1"]), abs=0.05)
+
+
+def test_the_posterior_is_the_same_whatever_the_chunks_and_the_workers(write):
+    path = run_file(write, OBSERVE_X1, samples=32768, claims="""
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """)
+    one = run(path, chunk_size=8192).posterior
+    other = run(path, chunk_size=1 << 15, workers=2).posterior
+    assert repr(one) == repr(other)
+
+
+def test_khat_matches_the_pareto_shape_and_the_weights_tail():
+    rng = np.random.default_rng(5)
+    n = 100_000
+    for shape in (0.2, 0.5, 1.0):  # weights from a Pareto tail of shape k: k-hat near k
+        log_weights = shape * rng.exponential(size=n)  # log of a Pareto(1 / k) variable
+        assert pareto_khat(log_weights, n) == pytest.approx(shape, abs=0.1)
+    assert tail_length(10_000) == 300 and tail_length(100) == 20
+    assert math.isnan(pareto_khat(np.zeros(400), 10_000))  # too few kept: no fit
+    x = np.sort(stats.genpareto.rvs(0.3, scale=2.0, size=20_000, random_state=6))
+    k, sigma = gpd_fit(x)
+    assert k == pytest.approx(0.3, abs=0.05) and sigma == pytest.approx(2.0, rel=0.1)
+
+
+def test_khat_equals_arviz_on_the_same_weights():
+    base = pytest.importorskip("arviz_stats.base")
+    rng = np.random.default_rng(7)
+    for n, spread in ((1000, 0.5), (5000, 1.5), (20000, 3.0)):
+        log_weights = rng.normal(0, spread, n)
+        _, theirs = base.array_stats.psislw(-log_weights)  # arviz-stats takes log-likelihoods (negated weights)
+        assert pareto_khat(log_weights, n) == pytest.approx(float(theirs), rel=1e-10)
+        assert pareto_khat(np.sort(log_weights)[-(tail_length(n) + 1):], n) == pytest.approx(float(theirs), rel=1e-10)
+
+
+def test_wilson_with_a_whole_n_is_scipys():
+    found = stats.binomtest(30, 100).proportion_ci(method="wilson")
+    assert wilson(0.3, 100) == pytest.approx((found.low, found.high), rel=1e-12)
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def _problems(write, observations: str, priors: str = NORMALS) -> list[str]:
+    with pytest.raises(InputError) as error:
+        load_run(run_file(write, observations, priors=priors))
+    return str(error.value).splitlines()
+
+
+def test_an_unknown_input_or_output_is_named_with_a_suggestion(write):
+    found = _problems(write, """
+    [[observations]]
+    name = "a"
+    input = "x_1"
+    dist = "normal"
+    mean = 1
+    sd = 1
+    source = "s"
+
+    [[observations]]
+    name = "b"
+    output = "scor"
+    dist = "normal"
+    mean = 1
+    sd = 1
+    source = "s"
+    """)
+    assert any(line.endswith('run.toml: [[observations]] "a" input = "x_1" is not an input of the run\'s priors; '
+                             'did you mean "x1"? (inputs: x1, x2, x3)') for line in found), found
+    assert any('[[observations]] "b" output = "scor" is not an output of model payback; did you mean "score"?'
+               in line for line in found), found
+
+
+def test_a_point_input_a_missing_source_and_an_unknown_error_are_refused(write):
+    priors = NORMALS.replace('[inputs.x2]\npoint = 0\ndist = "normal"\nmean = 0\nsd = 1',
+                             '[inputs.x2]\npoint = 0\ndist = "point"')
+    found = _problems(write, """
+    [[observations]]
+    name = "a"
+    input = "x2"
+    dist = "normal"
+    mean = 1
+    sd = 1
+    source = "s"
+
+    [[observations]]
+    name = "b"
+    input = "x1"
+    dist = "normal"
+    mean = 1
+    sd = 1
+
+    [[observations]]
+    name = "c"
+    input = "x1"
+    dist = "normla"
+    mean = 1
+    sd = 1
+    source = "s"
+
+    [[observations]]
+    name = "d"
+    input = "x1"
+    dist = "normal"
+    mean = 1
+    sd = -1
+    source = "s"
+    """, priors=priors)
+    assert any('[[observations]] "a" input = "x2" is a fixed point (0) in the run\'s priors' in line
+               for line in found), found
+    assert any("[[observations]] \"b\" is missing 'source'" in line for line in found), found
+    assert any('[[observations]] "c" dist = "normla" is unknown; did you mean "normal"? (allowed: normal, '
+               'lognormal, uniform)' in line for line in found), found
+    assert any('[[observations]] "d" sd = -1 is invalid: must be > 0' in line for line in found), found
+
+
+def test_a_gridded_output_needs_its_grid_point(write):
+    priors = points_with(price='point = 20\ndist = "normal"\nmean = 20\nsd = 2\nsource = "s"')
+    found = _problems(write, """
+    [[observations]]
+    name = "a"
+    output = "surplus"
+    dist = "normal"
+    mean = 1e6
+    sd = 1e5
+    source = "s"
+
+    [[observations]]
+    name = "b"
+    output = "surplus"
+    users = 123
+    dist = "normal"
+    mean = 1e6
+    sd = 1e5
+    source = "s"
+    """, priors=priors)
+    assert any("[[observations]] \"a\" is missing 'users': surplus varies with users" in line for line in found)
+    assert any('[[observations]] "b" users = 123 is not in the run\'s users grid' in line for line in found)
+
+
+def test_an_observation_no_sample_can_explain_exits_2_without_a_traceback(write, capsys):
+    path = run_file(write, """
+    [[observations]]
+    name = "far"
+    input = "x1"
+    dist = "uniform"
+    low = 50
+    high = 60
+    source = "s"
+    """, samples=4096)
+    status = main(["run", path, "--out", str(write("unused.txt", "").parent / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    assert 'run.toml: [[observations]] "far" dist makes the observation impossible for every one of the 4096 ' \
+           "samples: x1 observed 55 (uniform, from 50 to 60)" in err
+
+
+def test_min_ess_is_checked_and_says_when_the_posterior_is_unreliable(write):
+    path = run_file(write, OBSERVE_X1, samples=4096, extra="\n[posterior]\nmin_ess = 0")
+    with pytest.raises(InputError, match=r"\[posterior\] min_ess = 0 is invalid: must be a whole number >= 1"):
+        load_run(path)
+    narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.01")
+    result = run(run_file(write, narrow, samples=4096))
+    assert result.posterior.ess < 1000 and not result.posterior.reliable
