@@ -352,3 +352,28 @@ def test_min_ess_is_checked_and_says_when_the_posterior_is_unreliable(write):
     narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.01")
     result = run(run_file(write, narrow, samples=4096))
     assert result.posterior.ess < 1000 and not result.posterior.reliable
+
+
+def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
+    jsonschema = pytest.importorskip("jsonschema")
+    from mcsim.serialise import schema
+
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """
+    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096))
+    found = result.summary
+    jsonschema.Draft202012Validator(schema()).validate(found)
+    posterior = found["posterior"]
+    assert posterior["reliable"] is True and posterior["ess"] == pytest.approx(result.posterior.ess)
+    assert posterior["observations"][0] == {"name": "x1_measured", "input": "x1", "observed": 1.5, "dist": "normal",
+                                            "mean": 1.5, "sd": 0.5, "source": "a measurement", "date": "2024-09"}
+    assert posterior["inputs"]["x1"]["prior"]["p95"] == pytest.approx(stats.norm.ppf(0.95))
+    assert posterior["claims"]["low_score"]["likelihood"] in ("likely", "very likely", "about as likely as not")
+    del posterior["khat"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema()).validate(found)
