@@ -377,3 +377,35 @@ def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
     del posterior["khat"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema()).validate(found)
+
+
+def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_french(write):
+    from test_french_lint import english_words, findings, markdown_prose
+
+    from mcsim.i18n import speaking
+    from mcsim.report.posterior import observations_markdown, posterior_answer
+    from mcsim.report.verdict import answer_markdown
+
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """
+    narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.02")  # too narrow for 4096 samples: not reliable
+    result = run(run_file(write, narrow, claims=claims, samples=4096))
+    answer = answer_markdown(result)
+    given = next(i for i, line in enumerate(answer) if line.startswith("- **Given the published observations:**"))
+    assert answer[given - 1].startswith("- **Is the claim robust?**")  # after the answer under the priors alone
+    assert answer[given + 1].startswith("- The posterior is not reliable: the weights of the 4,096 samples")
+    section = observations_markdown(result)
+    assert section[0] == "## Observations"
+    assert "| `x1_measured` | x1 | 1.5 | normal error, sd 0.02 | a measurement (2024-09) |" in section
+    with speaking("fr"):
+        french = "\n".join(answer_markdown(result) + observations_markdown(result))
+    assert "## Observations" in french and "Au vu des observations publiées" in french
+    with speaking("fr"):  # the lines this feature writes
+        ours = "\n".join(line for line in posterior_answer(result) + observations_markdown(result)
+                         if not line.startswith(("| Months", "| Score")))  # the test model's labels are English
+    assert not findings("report.md", markdown_prose(ours), english_words())
