@@ -409,3 +409,15 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
         ours = "\n".join(line for line in posterior_answer(result) + observations_markdown(result)
                          if not line.startswith(("| Months", "| Score")))  # the test model's labels are English
     assert not findings("report.md", markdown_prose(ours), english_words())
+
+
+def test_an_observation_cites_entries_of_the_priors_bibliography(write):
+    write("priors.bib", "@misc{smith2020,\n  author = {Smith, A.},\n  title = {A survey},\n  year = {2020},\n}\n")
+    priors = NORMALS.replace("[meta]\n", '[meta]\nbibliography = "priors.bib"\n')
+    cited = OBSERVE_X1.replace('source = "a measurement"', 'source = "Smith (2020)"\ncite = ["smth2020"]')
+    found = _problems(write, cited, priors=priors)
+    assert any('[[observations]] "x1_measured" cite = "smth2020" is not an entry of' in line and
+               'did you mean "smith2020"?' in line for line in found), found
+    assert load_run(run_file(write, OBSERVE_X1.replace('source = "a measurement"',
+                                                       'source = "Smith (2020)"\ncite = ["smith2020"]'),
+                             priors=priors)).observations

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mcsim.inputs.citations import check_cite, cite_keys
+from mcsim.inputs.citations import check_cite, cite_keys, resolve_cites
 from mcsim.inputs.distributions import Distribution, LogNormal, Normal, Uniform, parse
 from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
 from mcsim.inputs.priors import Priors
@@ -185,6 +185,10 @@ def check_observation_in_run(observation: Table, model: Model | None, priors: Pr
         observation.add("name", f"= {show(name)} repeats an earlier observation's name")
     elif isinstance(name, str):
         seen.add(name)
+    cite = observation.get("cite")
+    if priors is not None and cite and observation.ok:  # its keys are well formed: each names an entry
+        resolve_cites([(f"{observation.where} cite", cite_keys(cite))], priors.bibliography, observation.problems,
+                      missing=" to resolve it (see the priors file's [meta] bibliography)")
     key = model.grid.name if model is not None else None
     points = [k for k in observation.values if k in (*GRIDS, *([key] if key else []))
               and observation.get(k) is not None]
