@@ -18,6 +18,7 @@ from mcsim.inputs.errors import InputError
 from mcsim.inputs.observations import Observation
 from mcsim.inputs.runs import load_run, with_settings
 from mcsim.pipeline import execute
+from mcsim.report.posterior import observations_markdown
 
 NORMALS = """
 [meta]
@@ -349,9 +350,28 @@ def test_min_ess_is_checked_and_says_when_the_posterior_is_unreliable(write):
     path = run_file(write, OBSERVE_X1, samples=4096, extra="\n[posterior]\nmin_ess = 0")
     with pytest.raises(InputError, match=r"\[posterior\] min_ess = 0 is invalid: must be a whole number >= 1"):
         load_run(path)
+    with pytest.raises(InputError, match=r"\[posterior\] max_sample is not a known key; did you mean .max_samples.\?"):
+        load_run(run_file(write, OBSERVE_X1, extra="\n[posterior]\nmax_sample = 4"))
     narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.01")
-    result = run(run_file(write, narrow, samples=4096))
+    result = run(run_file(write, narrow, samples=4096, extra="\n[posterior]\nmax_samples = 4096"))
     assert result.posterior.ess < 1000 and not result.posterior.reliable
+    assert result.samples == 4096 and result.posterior.extended_from is None
+
+
+def test_a_run_draws_more_samples_until_its_posterior_is_reliable(write):
+    """sd 0.05 keeps about 2.3 % of the samples' weight (closed form): 4096 samples give an ESS near 95, so
+    the run draws 16 times as many (the power of 2 that reaches 1000), 65536, which give about 1500."""
+    share = _smoothed_ess_share(1.5, 1.0, 0.05)
+    assert 1000 / 65536 < share < 1000 / 32768
+    narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.05")
+    result = run(run_file(write, narrow, samples=4096, extra="\n[posterior]\nmax_samples = 131072"))
+    assert result.samples == 65536 and result.posterior.samples == 65536
+    assert result.posterior.extended_from == 4096 and result.posterior.reliable
+    assert result.posterior.ess == pytest.approx(share * 65536, rel=0.1)
+    capped = run(run_file(write, narrow, samples=4096, extra="\n[posterior]\nmax_samples = 20000"))
+    assert capped.samples == 16384 and not capped.posterior.reliable  # the largest power-of-2 multiple allowed
+    assert "The run drew 16,384 samples rather than the 4,096 its file asks for" in "\n".join(
+        observations_markdown(capped))
 
 
 def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
@@ -383,7 +403,7 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
     from test_french_lint import english_words, findings, markdown_prose
 
     from mcsim.i18n import speaking
-    from mcsim.report.posterior import observations_markdown, posterior_answer
+    from mcsim.report.posterior import posterior_answer
     from mcsim.report.verdict import answer_markdown
 
     claims = """
@@ -394,7 +414,7 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
     value = 1
     """
     narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.02")  # too narrow for 4096 samples: not reliable
-    result = run(run_file(write, narrow, claims=claims, samples=4096))
+    result = run(run_file(write, narrow, claims=claims, samples=4096, extra="\n[posterior]\nmax_samples = 4096"))
     answer = answer_markdown(result)
     given = next(i for i, line in enumerate(answer) if line.startswith("- **Given the published observations:**"))
     assert answer[given - 1].startswith("- **Is the claim robust?**")  # after the answer under the priors alone

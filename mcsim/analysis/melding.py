@@ -69,6 +69,9 @@ class Posterior:
         The effective sample size a reliable posterior needs (``[posterior] min_ess``).
     samples : int
         The samples weighted.
+    extended_from : int or None
+        The samples the run file asked for, when the run drew more for its posterior to be reliable
+        (:func:`mcsim.pipeline.samples_for_posterior`); None when it drew what it asked for.
     claims, inputs, outputs : mapping
         By name: :class:`PosteriorClaim`, :class:`PosteriorStats`.
     """
@@ -81,6 +84,7 @@ class Posterior:
     claims: dict[str, PosteriorClaim]
     inputs: dict[str, PosteriorStats]
     outputs: dict[str, PosteriorStats]
+    extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
 
     @property
     def reliable(self) -> bool:

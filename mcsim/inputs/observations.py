@@ -27,13 +27,13 @@ import numpy as np
 
 from mcsim.inputs.citations import check_cite, cite_keys, resolve_cites
 from mcsim.inputs.distributions import Distribution, LogNormal, Normal, Uniform, parse
-from mcsim.inputs.errors import Problems, did_you_mean, is_number, show
+from mcsim.inputs.errors import Problems, did_you_mean, is_number, show, whole
 from mcsim.inputs.priors import Priors
 from mcsim.inputs.tables import Table, check_fields, fields_of
 from mcsim.models.base import Model
 from mcsim.models.grid import GRIDS
 
-__all__ = ["ERRORS", "OBSERVATION_KEYS", "POSTERIOR_KEYS", "Observation", "check_observations",
+__all__ = ["ERRORS", "OBSERVATION_KEYS", "POSTERIOR_KEYS", "Observation", "check_observations", "check_posterior",
            "parse_observations", "parse_posterior"]
 
 #: The distributions a measurement's error may have, with the keys each takes.
@@ -42,7 +42,7 @@ ERRORS: dict[str, tuple[str, ...]] = {"normal": ("mean", "sd", "p05", "p95"),
                                       "uniform": ("low", "high")}
 OBSERVATION_KEYS = ("name", "input", "output", "dist", "source", "cite", "date")
 #: The settings of ``[posterior]``, with their values when a run file leaves them out.
-POSTERIOR_KEYS: dict[str, int] = {"min_ess": 1000}
+POSTERIOR_KEYS: dict[str, int] = {"min_ess": 1000, "max_samples": 1 << 24}
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -286,20 +286,25 @@ def _error(entry: Mapping[str, Any], where: str, problems: Problems) -> Distribu
     return parse({key: entry[key] for key in ("dist", *ERRORS[family]) if key in entry}, where, problems)
 
 
-def parse_posterior(table: Any, problems: Problems) -> int | None:
-    """``[posterior] min_ess``: the effective sample size below which a posterior is said not to be reliable."""
+def parse_posterior(table: Any, problems: Problems) -> dict[str, int]:
+    """``[posterior]``: ``min_ess``, the effective sample size a reliable posterior needs, and ``max_samples``,
+    the most samples a run draws to reach it (its defaults where it leaves them out, or where they are invalid:
+    then recorded)."""
     if table is None:
-        return POSTERIOR_KEYS["min_ess"]
+        return dict(POSTERIOR_KEYS)
     if not isinstance(table, dict):
-        problems.add("[posterior]", "must be a table (min_ess)")
-        return None
+        problems.add("[posterior]", "must be a table (min_ess, max_samples)")
+        return dict(POSTERIOR_KEYS)
     posterior = Table({**POSTERIOR_KEYS, **table}, "[posterior]", problems)
     posterior.unknown_keys(tuple(POSTERIOR_KEYS))
-    check_min_ess(posterior)
-    return posterior.get("min_ess") if posterior.ok else None
+    check_posterior(posterior)
+    return {key: posterior.get(key) for key in POSTERIOR_KEYS}
 
 
-def check_min_ess(posterior: Table) -> None:
+def check_posterior(posterior: Table) -> None:
+    """Check ``[posterior]``'s settings: whole numbers, ``min_ess`` at least 1, ``max_samples`` up to 2**40."""
     value = posterior.get("min_ess")
-    posterior.check(isinstance(value, int) and not isinstance(value, bool) and value >= 1, "min_ess",
+    posterior.check(whole(value, 1), "min_ess",
                     "must be a whole number >= 1 (the effective sample size a reliable posterior needs)")
+    posterior.check(whole(posterior.get("max_samples"), 1, 1 << 40), "max_samples",
+                    "must be a whole number from 1 to 2**40 (the most samples a run draws for its posterior)")

@@ -22,8 +22,8 @@ from mcsim.inputs.model_check import undefined_outputs
 from mcsim.inputs.observations import (
     POSTERIOR_KEYS,
     Observation,
-    check_min_ess,
     check_observations,
+    check_posterior,
     parse_observations,
     parse_posterior,
 )
@@ -93,6 +93,7 @@ class RunSpec:
     title_fr: str = ""  # [run] title_fr: the title of a report written in French ("": the title)
     observations: tuple[Observation, ...] = ()  # [[observations]]: what the posterior is conditioned on
     min_ess: int = POSTERIOR_KEYS["min_ess"]  # [posterior] min_ess: below it the posterior is not reliable
+    max_samples: int = POSTERIOR_KEYS["max_samples"]  # [posterior] max_samples: the most drawn to reach min_ess
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
@@ -106,7 +107,7 @@ class RunSpec:
         check_settings(run)
         grid = check_grid(run, kind, given, model=model)
         check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
-        check_min_ess(Table({"min_ess": self.min_ess}, "[posterior]", problems))
+        check_posterior(Table({key: getattr(self, key) for key in POSTERIOR_KEYS}, "[posterior]", problems))
         if not isinstance(self.title_fr, str):
             run.add("title_fr", f"= {show(self.title_fr)} is invalid: must be a string (a French report's title)")
         if not isinstance(self.priors, Priors):
@@ -135,6 +136,7 @@ class RunSpec:
                             ("chunk_size", int(self.chunk_size)), ("keep_samples", int(self.keep_samples)),
                             ("overridden", tuple(self.overridden)), ("workers", int(self.workers)),
                             ("scheduler", self.scheduler.strip()), ("observations", tuple(self.observations)),
+                            ("min_ess", int(self.min_ess)), ("max_samples", int(self.max_samples)),
                             ("target_se", None if self.target_se is None else float(self.target_se))):
             object.__setattr__(self, name, value)
 
@@ -336,7 +338,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     report = _report_table(content.get("report", {}), problems)
     observations = parse_observations(content.get("observations", []), model if fits else None, priors, values,
                                       problems)
-    min_ess = parse_posterior(content.get("posterior"), problems)
+    posterior = parse_posterior(content.get("posterior"), problems)
     if not problems and priors is not None and model is not None:
         check_computable(priors, model, values, problems)
     problems.raise_if_any()
@@ -347,7 +349,7 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
                    reference=run.get("reference"), figures=report.get("figures"), lang=report.get("lang"),
                    value_of_information=voi, title_fr=run.get("title_fr", ""), observations=observations,
-                   min_ess=min_ess)
+                   **posterior)
 
 
 def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Problems) -> Table:

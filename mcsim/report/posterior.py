@@ -46,19 +46,25 @@ def _khat(khat: float) -> str:
 
 
 def _trust(result: Result) -> str:
-    """Whether the weights can be trusted, in one sentence with the numbers it rests on."""
+    """Whether the weights can be trusted, with the numbers it rests on; first, if so, that the run drew more."""
     posterior = result.posterior
     numbers = {"ess": decimal(posterior.ess), "min_ess": decimal(posterior.min_ess), "khat": _khat(posterior.khat),
                "limit": fixed(KHAT_RELIABLE, 1), "n": decimal(posterior.samples)}
     if posterior.reliable:
-        return _("The posterior is reliable: the weights of the {n} samples have an effective sample size of {ess} "
-                 "(the least it needs is {min_ess}) and a Pareto k-hat of {khat} (the most it allows is {limit})."
-                 ).format(**numbers)
-    return _("The posterior is not reliable: the weights of the {n} samples have an effective sample size of {ess} "
-             "(the least it needs is {min_ess}) and a Pareto k-hat of {khat} (the most it allows is {limit}); the "
-             "observations are "
-             "too far from, or too narrow for, most of the priors' samples. Run more samples, or check the "
-             "observations' errors, before quoting it.").format(**numbers)
+        said = _("The posterior is reliable: the weights of the {n} samples have an effective sample size of {ess} "
+                 "(the least it needs is {min_ess}) and a Pareto k-hat of {khat} (the most it allows is {limit}).")
+    else:
+        said = _("The posterior is not reliable: the weights of the {n} samples have an effective sample size of "
+                 "{ess} (the least it needs is {min_ess}) and a Pareto k-hat of {khat} (the most it allows is "
+                 "{limit}); the observations are too far from, or too narrow for, most of the priors' samples. Run "
+                 "more samples, or check the observations' errors, before quoting it.")
+    said = said.format(**numbers)
+    if posterior.extended_from is None:
+        return said
+    drew = _("The run drew {n} samples rather than the {asked} its file asks for, to give the posterior the "
+             "effective sample size it needs.").format(n=decimal(posterior.samples),
+                                                       asked=decimal(posterior.extended_from))
+    return f"{drew} {said}"
 
 
 def posterior_answer(result: Result) -> list[str]:

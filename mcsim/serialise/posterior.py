@@ -15,7 +15,9 @@ POSTERIOR_MEANS = (
     "The priors conditioned on the run's observations (Bayesian melding, Poole and Raftery 2000), by importance "
     "weights on the run's own samples: each sample weighted by the observations' likelihood. ess is Kish's effective "
     "sample size (sum w)^2 / sum w^2; khat the Pareto-smoothed importance sampling shape of the largest weights' "
-    f"tail (Vehtari et al. 2024); reliable is ess >= min_ess and khat <= {KHAT_RELIABLE}. A claim's ci95 is "
+    f"tail (Vehtari et al. 2024); reliable is ess >= min_ess and khat <= {KHAT_RELIABLE}; a run whose posterior "
+    "is not reliable draws more samples, up to [posterior] max_samples (extended_from: the samples its file asked "
+    "for, null when it drew those). A claim's ci95 is "
     "Wilson's score interval with ess as n. Posterior quantiles come from a weighted histogram of 1,024 bins over "
     "the pilot's range, interpolated within a bin; quantile_error is half the width of the bin (null beyond "
     "the range).")
@@ -33,7 +35,7 @@ def posterior_summary(posterior: Posterior, priors, words) -> dict[str, Any]:
                                                              (float(v) for v in prior.ppf([0.05, 0.5, 0.95])),
                                                              strict=True))}
     return {"ess": posterior.ess, "khat": posterior.khat, "reliable": posterior.reliable,
-            "min_ess": posterior.min_ess, "samples": posterior.samples,
+            "min_ess": posterior.min_ess, "samples": posterior.samples, "extended_from": posterior.extended_from,
             "observations": [_observation(o) for o in posterior.observations],
             "claims": claims, "inputs": inputs,
             "outputs": {name: _stats(stats) for name, stats in posterior.outputs.items()}}
