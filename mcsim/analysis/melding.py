@@ -25,6 +25,7 @@ import numpy as np
 
 from mcsim.analysis.psis import KHAT_RELIABLE, pareto_khat
 from mcsim.compute.engine import Simulation
+from mcsim.compute.melding import BINS
 from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.observations import Observation, observation_where
@@ -69,6 +70,8 @@ class Posterior:
         The effective sample size a reliable posterior needs (``[posterior] min_ess``).
     samples : int
         The samples weighted.
+    bins : int
+        The bins of the weighted histograms the posterior quantiles are read from.
     extended_from : int or None
         The samples the run file asked for, when the run drew more for its posterior to be reliable
         (:func:`mcsim.pipeline.samples_for_posterior`); None when it drew what it asked for.
@@ -85,6 +88,7 @@ class Posterior:
     inputs: dict[str, PosteriorStats]
     outputs: dict[str, PosteriorStats]
     extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
+    bins: int = BINS  # of the weighted histograms the posterior quantiles are read from
 
     @property
     def reliable(self) -> bool:

@@ -23,7 +23,6 @@ from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, PAWN_SLICES
 from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES
 from mcsim.analysis.sensitivity.tornado import QUANTILES as TORNADO_QUANTILES
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.compute.melding import BINS
 from mcsim.i18n import _, language, ngettext
 from mcsim.inputs.bibliography import Entry
 from mcsim.report.bibliography import (
@@ -339,7 +338,7 @@ def _posterior(methods: Methods, result: Result) -> None:
     methods.say(_("A claim's posterior probability is the weighted share of the samples in which it holds, with "
                   "Wilson's 95 % interval taking the effective sample size as n; posterior quantiles are read from "
                   "a weighted histogram of {bins} bins over the range of the run's first samples, interpolated "
-                  "within a bin."), bins=Number(decimal(BINS)))
+                  "within a bin."), bins=Number(decimal(posterior.bins)))
 
 
 def _sensitivity(methods: Methods, result: Result) -> None:

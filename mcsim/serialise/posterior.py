@@ -6,6 +6,7 @@ from typing import Any
 
 from mcsim.analysis.melding import Posterior, PosteriorStats
 from mcsim.analysis.psis import KHAT_RELIABLE
+from mcsim.compute.melding import BINS
 from mcsim.inputs.observations import Observation
 
 __all__ = ["POSTERIOR_MEANS", "posterior_summary"]
@@ -18,7 +19,8 @@ POSTERIOR_MEANS = (
     f"tail (Vehtari et al. 2024); reliable is ess >= min_ess and khat <= {KHAT_RELIABLE}; a run whose posterior "
     "is not reliable draws more samples, up to [posterior] max_samples (extended_from: the samples its file asked "
     "for, null when it drew those). A claim's ci95 is "
-    "Wilson's score interval with ess as n. Posterior quantiles come from a weighted histogram of 1,024 bins over "
+    "Wilson's score interval with ess as n. "
+    f"Posterior quantiles come from a weighted histogram of {BINS:,} bins over "
     "the pilot's range, interpolated within a bin; quantile_error is half the width of the bin (null beyond "
     "the range).")
 
