@@ -460,3 +460,26 @@ def test_the_methods_describe_the_posterior_and_cite_its_sources(write):
     said = [line for line in french.splitlines() if "fusion bayésienne" in line or "Kish" in line or "Wilson" in line]
     assert said and not findings("methods.md", markdown_prose("\n".join(said)), english_words())
     assert "(Poole et Raftery 2000)\u00a0: chaque tirage" in french  # one no-break space before the colon, not two
+
+
+def test_the_figure_shows_the_posterior_density_of_each_observed_input(write):
+    from mcsim.report.posterior_figures import posterior_figures
+    from mcsim.report.style import look
+
+    result = run(run_file(write, OBSERVE_X1))
+    density = result.posterior.densities["x1"]
+    assert list(result.posterior.densities) == ["x1"]  # the observed input only
+    widths = np.diff(density.edges)
+    assert np.sum(density.density * widths) == pytest.approx(1, abs=1e-3)  # the weight beyond the range is tiny
+    middles = 0.5 * (density.edges[1:] + density.edges[:-1])
+    closed = stats.norm.pdf(middles, 1.2, 1 / math.sqrt(5))
+    assert np.max(np.abs(density.density - closed)) < 0.1 * closed.max()
+    figures = posterior_figures(result, look("default"))
+    assert [f.stem for f in figures] == ["x1_posterior"]
+    drawn = figures[0].draw()
+    labels = drawn.axes[0].get_legend_handles_labels()[1]
+    assert set(labels) == {"prior", "observed: 1.5", "posterior (weighted samples)"}
+    from mcsim.report.figure_check import problems
+
+    with look("default").context():  # no text overlaps another or leaves the figure, none too small
+        assert problems(figures[0].draw()) == []

@@ -19,7 +19,7 @@ sampling. Journal of Machine Learning Research 25(72), 1-58.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,9 +30,10 @@ from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.observations import Observation, observation_where
 
-__all__ = ["Posterior", "PosteriorClaim", "PosteriorStats", "posterior", "wilson"]
+__all__ = ["Density", "Posterior", "PosteriorClaim", "PosteriorStats", "posterior", "wilson"]
 
 _Z95 = 1.959963984540054  # the normal's 97.5th percentile
+FIGURE_SPAN_BINS = 24  # bins an observed input's posterior 90 % interval spans at least in its figure, where it can
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,15 @@ class PosteriorStats:
 
 
 @dataclass(frozen=True)
+class Density:
+    """A posterior density on a histogram's bins (for a figure): its edges and its density within each bin."""
+
+    edges: np.ndarray  # (bins + 1,)
+    density: np.ndarray  # (bins,) the weighted share in a bin over its width
+    log: bool  # the bins are evenly spaced on a log scale
+
+
+@dataclass(frozen=True)
 class Posterior:
     """What the run's observations say: the posterior of every claim, uncertain input and scalar output.
 
@@ -72,6 +82,8 @@ class Posterior:
         The samples weighted.
     bins : int
         The bins of the weighted histograms the posterior quantiles are read from.
+    densities : mapping of str to Density
+        The posterior density of each input an observation measured (for its figure).
     extended_from : int or None
         The samples the run file asked for, when the run drew more for its posterior to be reliable
         (:func:`mcsim.pipeline.samples_for_posterior`); None when it drew what it asked for.
@@ -89,6 +101,7 @@ class Posterior:
     outputs: dict[str, PosteriorStats]
     extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
     bins: int = BINS  # of the weighted histograms the posterior quantiles are read from
+    densities: dict[str, Density] = field(default_factory=dict)  # each observed input's, for its figure
 
     @property
     def reliable(self) -> bool:
@@ -134,8 +147,25 @@ def posterior(sim: Simulation) -> Posterior | None:
                                      quantile_error=tuple(float(e) for _, e in found))
     inputs = {name: stats[name] for name in weighing.columns[:weighing.inputs]}
     outputs = {name: stats[name] for name in weighing.columns[weighing.inputs:]}
+    observed = dict.fromkeys(o.input for o in weighing.observations if o.input is not None)
+    densities = {name: _density(totals, weighing.columns.index(name)) for name in observed}
     return Posterior(weighing.observations, float(ess), pareto_khat(totals.top, sim.n), spec.min_ess, sim.n,
-                     claims, inputs, outputs)
+                     claims, inputs, outputs, densities=densities)
+
+
+def _density(totals, column: int) -> Density:
+    """A column's posterior density: its histogram's bins merged by a power of 2 (at most 16), as few as leave
+    :data:`FIGURE_SPAN_BINS` bins across its 90 % interval (the weight beyond the histogram's range left out)."""
+    weighing = totals.weighing
+    fine = totals.histogram[column, 2:2 + BINS]
+    cumulative = np.cumsum(fine) / max(fine.sum(), np.finfo(float).tiny)
+    across = int(np.searchsorted(cumulative, 0.95) - np.searchsorted(cumulative, 0.05)) + 1
+    merged = 1 << min(4, max(0, (across // FIGURE_SPAN_BINS).bit_length() - 1))
+    counts = fine.reshape(BINS // merged, merged).sum(axis=1)
+    low, high, log = float(weighing.low[column]), float(weighing.high[column]), bool(weighing.log[column])
+    bins = BINS // merged
+    edges = np.geomspace(low, high, bins + 1) if log else np.linspace(low, high, bins + 1)
+    return Density(edges, counts / totals.weight / np.diff(edges), log)
 
 
 def _unexplained(sim: Simulation) -> list[Problem]:
