@@ -22,15 +22,12 @@ import math
 import numpy as np
 from scipy.special import logsumexp
 
+from mcsim.compute.melding import tail_length
+
 __all__ = ["KHAT_RELIABLE", "gpd_fit", "pareto_khat", "tail_length"]
 
 KHAT_RELIABLE = 0.7  # above this shape the importance-sampling estimates are not reliable (Vehtari et al. 2024)
 _PRIOR_K, _PRIOR_B = 10, 3  # the weak prior on the shape (centred on 0.5) and the scale of the b grid
-
-
-def tail_length(n: int) -> int:
-    """The number of largest weights fitted: ``floor(3 sqrt(n))``, or ``floor(n / 5)`` for ``n <= 225``."""
-    return math.floor(3 * math.sqrt(n)) if n > 225 else n // 5
 
 
 def gpd_fit(x: np.ndarray) -> tuple[float, float]:

@@ -12,7 +12,7 @@ computed in the pass that evaluates the model, block by block, and only sums are
   (evenly spaced, on a log scale for a positive column spanning more than a factor of 100), from
   which posterior quantiles are read by linear interpolation within a bin, with half the bin's
   width as their error bound;
-- the :data:`~mcsim.analysis.psis.tail_length` + 1 largest log-weights (for PSIS's k-hat), and per
+- the :func:`tail_length` + 1 largest log-weights (for PSIS's k-hat), and per
   observation its largest log-likelihood and the range of what it measured (to say which
   observation no sample can explain).
 
@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mcsim.analysis.psis import tail_length
 from mcsim.inputs.observations import Observation
 
 __all__ = ["BINS", "Weighing", "WeightedPartial", "WeightedTotals", "combine_weighted", "log_likelihood",
-           "make_weighing", "weigh_block"]
+           "make_weighing", "tail_length", "weigh_block"]
 
 BINS = 1 << 10
 _SLOTS = BINS + 4  # -inf, below the range, the bins, above the range, +inf
@@ -53,6 +52,12 @@ class Weighing:
     ref: np.ndarray  # (columns,) shift for the moments
     tail: int  # largest log-weights kept
     grid: tuple[float, ...]
+
+
+def tail_length(n: int) -> int:
+    """The largest weights PSIS fits of ``n``: ``floor(3 sqrt(n))``, or ``floor(n / 5)`` for ``n <= 225``
+    (Vehtari et al. 2024; :mod:`mcsim.analysis.psis`); a run keeps one more, the tail's threshold."""
+    return math.floor(3 * math.sqrt(n)) if n > 225 else n // 5
 
 
 def log_likelihood(observations: tuple[Observation, ...], inputs: dict[str, np.ndarray],
