@@ -483,3 +483,21 @@ def test_the_figure_shows_the_posterior_density_of_each_observed_input(write):
 
     with look("default").context():  # no text overlaps another or leaves the figure, none too small
         assert problems(figures[0].draw()) == []
+
+
+def test_results_nc_gives_each_kept_samples_log_weight_and_each_claims_posterior(write):
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """
+    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096, extra="keep_samples = 4096"))
+    dataset = result.to_dataset()
+    x1 = dataset["x1"].values
+    assert dataset["log_weight"].values == pytest.approx(stats.norm.logpdf(1.5, loc=x1, scale=0.5))
+    w = np.exp(dataset["log_weight"].values)
+    p = float(np.sum(w * (dataset["score"].values <= 1)) / np.sum(w))
+    assert float(dataset["claim_posterior_probability"].sel(claim="low_score")) == pytest.approx(p, rel=1e-9)
+    assert "log_weight" not in run(run_file(write, "", claims=claims, samples=4096)).to_dataset()

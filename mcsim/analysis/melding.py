@@ -25,7 +25,7 @@ import numpy as np
 
 from mcsim.analysis.psis import KHAT_RELIABLE, pareto_khat
 from mcsim.compute.engine import Simulation
-from mcsim.compute.melding import BINS
+from mcsim.compute.melding import BINS, log_likelihood
 from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.observations import Observation, observation_where
@@ -82,6 +82,9 @@ class Posterior:
         The samples weighted.
     bins : int
         The bins of the weighted histograms the posterior quantiles are read from.
+    kept_log_weights : array or None
+        The observations' log-likelihood given each of the run's kept samples (its unnormalised log-weight),
+        for ``results.nc``.
     densities : mapping of str to Density
         The posterior density of each input an observation measured (for its figure).
     extended_from : int or None
@@ -102,6 +105,7 @@ class Posterior:
     extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
     bins: int = BINS  # of the weighted histograms the posterior quantiles are read from
     densities: dict[str, Density] = field(default_factory=dict)  # each observed input's, for its figure
+    kept_log_weights: np.ndarray | None = None  # the log-likelihood of each of the run's kept samples
 
     @property
     def reliable(self) -> bool:
@@ -147,10 +151,12 @@ def posterior(sim: Simulation) -> Posterior | None:
                                      quantile_error=tuple(float(e) for _, e in found))
     inputs = {name: stats[name] for name in weighing.columns[:weighing.inputs]}
     outputs = {name: stats[name] for name in weighing.columns[weighing.inputs:]}
+    head = {name: values[:sim.head.kept] for name, values in sim.head.inputs.items()}
+    kept = log_likelihood(weighing.observations, head, sim.head.outputs, weighing.grid).sum(axis=0)
     observed = dict.fromkeys(o.input for o in weighing.observations if o.input is not None)
     densities = {name: _density(totals, weighing.columns.index(name)) for name in observed}
     return Posterior(weighing.observations, float(ess), pareto_khat(totals.top, sim.n), spec.min_ess, sim.n,
-                     claims, inputs, outputs, densities=densities)
+                     claims, inputs, outputs, densities=densities, kept_log_weights=kept[:sim.n])
 
 
 def _density(totals, column: int) -> Density:
