@@ -404,7 +404,7 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
 
     from mcsim.i18n import speaking
     from mcsim.report.posterior import posterior_answer
-    from mcsim.report.verdict import answer_markdown
+    from mcsim.report.verdict import answer_markdown, readings
 
     claims = """
     [[claims]]
@@ -426,7 +426,8 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
         french = "\n".join(answer_markdown(result) + observations_markdown(result))
     assert "## Observations" in french and "Au vu des observations publiées" in french
     with speaking("fr"):  # the lines this feature writes
-        ours = "\n".join(line for line in posterior_answer(result) + observations_markdown(result)
+        first = readings(next(iter(result.claims.values())), result)
+        ours = "\n".join(line for line in posterior_answer(result, first) + observations_markdown(result)
                          if not line.startswith(("| Months", "| Score")))  # the test model's labels are English
     assert not findings("report.md", markdown_prose(ours), english_words())
 
@@ -501,3 +502,28 @@ def test_results_nc_gives_each_kept_samples_log_weight_and_each_claims_posterior
     p = float(np.sum(w * (dataset["score"].values <= 1)) / np.sum(w))
     assert float(dataset["claim_posterior_probability"].sel(claim="low_score")) == pytest.approx(p, rel=1e-9)
     assert "log_weight" not in run(run_file(write, "", claims=claims, samples=4096)).to_dataset()
+
+
+def test_the_answer_gives_each_reading_given_the_observations(write):
+    from mcsim.report.verdict import answer_markdown
+
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+
+    [[claims]]
+    name = "score_below_2"
+    output = "score"
+    op = "<="
+    value = 2
+    reading_of = "low_score"
+    """
+    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096))
+    answer = answer_markdown(result)
+    given = answer.index("- **Given the published observations, reading by reading** (see Observations):")
+    for line, name in zip(answer[given + 1:given + 3], ("low_score", "score_below_2"), strict=True):
+        p = result.posterior.claims[name].probability
+        assert line.startswith("  - ") and f"(probability {p:.3f}," in line and "under the priors alone." in line

@@ -26,6 +26,7 @@ from mcsim.report.text import (
     in_english,
     input_label,
     md_cell,
+    md_text,
     output_label,
 )
 from mcsim.result import ClaimResult, Result
@@ -67,16 +68,28 @@ def _trust(result: Result) -> str:
     return f"{drew} {said}"
 
 
-def posterior_answer(result: Result) -> list[str]:
-    """The answer's line on the first claim given the observations (nothing for a run without them)."""
+def posterior_answer(result: Result, readings: list[tuple[str, ClaimResult]]) -> list[str]:
+    """The answer's lines on the first claim given the observations (nothing for a run without them).
+
+    ``readings`` are the claim's readings as the answer names them (:func:`mcsim.report.verdict.readings`): one
+    line for a claim read one way, else one line per reading, in the same order.
+    """
     posterior = result.posterior
-    if posterior is None or not result.claims:
+    if posterior is None or not readings:
         return []
-    name = next(iter(result.claims))
-    given, prior = posterior.claims[name], result.claims[name]
-    lines = [_("- **Given the published observations:** the same claim is {posterior}, against {prior} under the "
-               "priors alone (see Observations).").format(posterior=_probability(given.probability, given.ci95),
-                                                          prior=_probability(prior.probability, prior.ci95))]
+
+    def said(c: ClaimResult) -> dict[str, str]:
+        given = posterior.claims[c.claim.name]
+        return {"posterior": _probability(given.probability, given.ci95),
+                "prior": _probability(c.probability, c.ci95)}
+
+    if len(readings) == 1:
+        lines = [_("- **Given the published observations:** the same claim is {posterior}, against {prior} under "
+                   "the priors alone (see Observations).").format(**said(readings[0][1]))]
+    else:
+        lines = [_("- **Given the published observations, reading by reading** (see Observations):")]
+        lines += [_("  - {reading}: {posterior}, against {prior} under the priors alone.").format(
+            reading=md_text(name[:1].upper() + name[1:]), **said(c)) for name, c in readings]
     if not posterior.reliable:
         lines.append(f"- {_trust(result)}")
     return lines

@@ -301,7 +301,7 @@ def answer_markdown(result: Result) -> list[str]:
             _capital(test)
         lines.append(_("- **Is the claim robust?** {claim} is {probability} under these priors; {point}.").format(
             claim=said, probability=_probability(c), point=_at_point(c, result)))
-    lines += posterior_answer(result)  # the same claim given the run's observations, if it has any
+    lines += posterior_answer(result, found)  # the same readings given the run's observations, if it has any
     driver, tipping = _driver(cv, labels, result, c)
     lines.append(_("- **What drives it:** {driver}.").format(driver=driver))
     if tipping:
