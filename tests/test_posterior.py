@@ -196,9 +196,10 @@ def test_the_posterior_is_the_same_whatever_the_chunks_and_the_workers(write):
     op = "<="
     value = 1
     """)
-    one = run(path, chunk_size=8192).posterior
-    other = run(path, chunk_size=1 << 15, workers=2).posterior
-    assert repr(one) == repr(other)
+    one = run(path, chunk_size=8192).posterior  # four chunks, one process
+    other = run(path, chunk_size=16384, workers=2).posterior  # two chunks, in two processes
+    whole = run(path, chunk_size=1 << 15).posterior  # one chunk
+    assert repr(one) == repr(other) == repr(whole)
 
 
 def test_khat_matches_the_pareto_shape_and_the_weights_tail():
