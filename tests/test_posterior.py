@@ -528,3 +528,18 @@ def test_the_answer_gives_each_reading_given_the_observations(write):
     for line, name in zip(answer[given + 1:given + 3], ("low_score", "score_below_2"), strict=True):
         p = result.posterior.claims[name].probability
         assert line.startswith("  - ") and f"(probability {p:.3f}," in line and "under the priors alone." in line
+
+
+def test_the_results_repr_gives_the_posterior(write):
+    claims = """
+    [[claims]]
+    name = "low_score"
+    output = "score"
+    op = "<="
+    value = 1
+    """
+    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096))
+    lines = repr(result).splitlines()
+    p = result.posterior.claims["low_score"].probability
+    assert lines[2].startswith(f"  low_score given the observations: P = {p:.4f} (")
+    assert lines[3].startswith("  posterior: effective sample size ") and lines[3].endswith(", reliable")
