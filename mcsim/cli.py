@@ -211,8 +211,21 @@ def _run(args) -> int:
     for claim in result.claims.values():
         print(f"  {claim.claim.name}: P = {claim.probability:.4f} "
               f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
+    _print_posterior(result.posterior)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _print_posterior(posterior) -> None:
+    """Each claim given the run's observations, and whether the posterior can be trusted."""
+    if posterior is None:
+        return
+    for name, claim in posterior.claims.items():
+        print(f"  {name} given the observations: P = {claim.probability:.4f} "
+              f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
+    said = "reliable" if posterior.reliable else "NOT reliable (run more samples, or check the observations' errors)"
+    print(f"  posterior: effective sample size {posterior.ess:,.0f} (at least {posterior.min_ess:,} needed), "
+          f"Pareto k-hat {posterior.khat:.2f} (at most 0.7): {said}", file=sys.stderr)
 
 
 def _load_report() -> None:

@@ -11,17 +11,18 @@ import math
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcsim.analysis.attribution import explain_medians
+from mcsim.analysis.melding import posterior
 from mcsim.analysis.sensitivity import SensitivityResult, analyse
 from mcsim.analysis.tails import tail_index
 from mcsim.analysis.value_of_information import assess
 from mcsim.analysis.verdict import judge
 from mcsim.compute.background import Pending, background
-from mcsim.compute.engine import Progress, available_cores, simulate
+from mcsim.compute.engine import Progress, Simulation, available_cores, simulate
 from mcsim.compute.stats import (
     OutputStats,
     curves,
@@ -152,11 +153,16 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
             pending = workers.enter_context(background(analyse, spec.priors, spec.model, spec.sensitivity,
                                                      seed=spec.seed, claims=spec.claims, inline=here))
         valued = None
-        if spec.value_of_information is not None and stop_when is None:  # every sample is drawn: it is known now
+        # every sample is drawn, and known now: unless the posterior may ask for more (below)
+        if spec.value_of_information is not None and stop_when is None and not spec.observations:
             valued = workers.enter_context(background(assess, spec, samples=spec.samples, inline=here))
         seconds = {}
         start = time.perf_counter()
         simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
+        asked = spec.samples
+        while (more := samples_for_posterior(simulation)) is not None:  # the run, again, on more samples
+            spec = replace(spec, samples=more)
+            simulation = simulate(spec, stop_when=stop_when, on_progress=on_progress)
         seconds["simulation"] = time.perf_counter() - start
         start = time.perf_counter()
         outputs = summarise(simulation)
@@ -164,6 +170,9 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         shares = published_shares(simulation)
         fine = curves(simulation)
         kept = kept_samples(simulation)
+        conditioned = posterior(simulation)
+        if conditioned is not None and spec.samples != asked:
+            conditioned = replace(conditioned, extended_from=asked)
         seconds["statistics"] = time.perf_counter() - start
         value_of_information = None
         if valued is None and spec.value_of_information is not None:  # on the run's own sample, once it is drawn
@@ -206,7 +215,28 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
                   seconds=seconds, medians=medians, tails=tails, published=section,
-                  value_of_information=value_of_information, published_shares=shares)
+                  value_of_information=value_of_information, published_shares=shares, posterior=conditioned)
+
+
+def samples_for_posterior(simulation: Simulation) -> int | None:
+    """The samples a run with observations draws next, when its posterior is not reliable; None if none.
+
+    The effective sample size grows about as the samples do: the run's samples are multiplied by the
+    power of 2 that would bring it to ``[posterior] min_ess`` (at least 2, which is also what a k-hat
+    above 0.7 asks for), up to ``[posterior] max_samples``. A power of 2 keeps Sobol points balanced; the
+    first samples of a Sobol or random design are the same whatever their number, those of a Latin
+    hypercube are not. A run its stopping rule ended early is not extended.
+    """
+    spec, totals = simulation.spec, simulation.totals.weighted
+    if totals is None or simulation.stopped_early or not totals.weight > 0:
+        return None
+    found = posterior(simulation)
+    if found.reliable:
+        return None
+    factor = 1 << max(1, math.ceil(math.log2(spec.min_ess / found.ess))) if found.ess > 0 else 2
+    while factor > 1 and simulation.n * factor > spec.max_samples:
+        factor //= 2
+    return simulation.n * factor if factor > 1 else None
 
 
 def _finite(stats: OutputStats, samples: int) -> int:

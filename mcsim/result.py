@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mcsim.analysis.attribution import MedianAttribution
+from mcsim.analysis.melding import Posterior
 from mcsim.analysis.sensitivity import SensitivityResult
 from mcsim.analysis.tails import TailIndex
 from mcsim.analysis.value_of_information import ValueOfInformation
@@ -68,6 +69,9 @@ class Result:
     published_shares : mapping of str to float
         Per scalar output whose value the run's publication printed (``spec.published``), the
         share of all samples at or below that value: where it sits in the output's distribution.
+    posterior : Posterior or None
+        The posterior given the run's ``[[observations]]``: its samples reweighted by the observations'
+        likelihood (:mod:`mcsim.analysis.melding`); None for a run without observations.
     """
 
     spec: RunSpec
@@ -87,6 +91,7 @@ class Result:
     published: tuple[str, ...] = ()  # Markdown: the publication the run reproduces, as printed, against the model
     value_of_information: ValueOfInformation | None = None
     published_shares: Mapping[str, float] = field(default_factory=dict)
+    posterior: Posterior | None = None  # the run's observations' posterior (None: the run has none)
 
     @property
     def samples_requested(self) -> int:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from mcsim.compute import kernels, lifeline, streaming
 from mcsim.compute.claims import claim_holds
+from mcsim.compute.melding import make_weighing
 from mcsim.compute.sampling import Design, chunks
 from mcsim.compute.streaming import PILOT, STAT_BLOCK, Partial, Plan, Totals, block_partial, combine, make_plan
 from mcsim.inputs.runs import Claim, RunSpec
@@ -97,7 +98,7 @@ def evaluate_chunk(spec: RunSpec, plan: Plan, start: int, stop: int) -> Partial:
             outputs = spec.model.evaluate(tile, users)
         except ModelError as error:  # its row counted in the run's samples
             raise error.at(start + s) from error.__cause__
-        parts.append(block_partial(plan, outputs, claim_holds))
+        parts.append(block_partial(plan, outputs, claim_holds, tile))
     return combine(parts, plan)
 
 
@@ -153,6 +154,9 @@ def simulate(spec: RunSpec, *, workers: int | None = None, scheduler: str | None
     _check_rows(spec, inputs, pilot, 0)
     plan = make_plan(pilot, spec.model, (*spec.claims, *published_marks(spec)), spec.grid_values, n,
                      budget=streaming.QUANTILE_BUDGET)
+    if spec.observations:
+        plan = replace(plan, weighing=make_weighing(spec.observations, spec.priors, spec.model, inputs, pilot,
+                                                    spec.grid_values, n))
     kept = min(n, spec.keep_samples)
     head = Head(inputs,
                 {o.name: np.asarray(pilot[o.name][:kept]) for o in spec.model.outputs})

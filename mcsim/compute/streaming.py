@@ -36,6 +36,7 @@ from functools import cached_property
 import numpy as np
 
 from mcsim.compute.kernels import column_statistics, column_type, figure_counts, histogram_counts
+from mcsim.compute.melding import Weighing, WeightedPartial, WeightedTotals, combine_weighted, weigh_block
 
 __all__ = ["HISTOGRAM_BINS", "PILOT", "QUANTILES", "QUANTILE_BUDGET", "STAT_BLOCK", "TAIL_KEPT", "Plan", "Totals",
            "block_partial", "block_size", "combine", "largest", "make_plan", "quantile_rank"]
@@ -74,6 +75,7 @@ class Plan:
     claims: tuple  # Claim objects
     users: tuple[float, ...]  # the run's grid (users, or months for a model over months)
     figure_edges: dict[str, tuple[float, float, bool]]  # scalar output -> (low, high, log bins)
+    weighing: Weighing | None = None  # the posterior's weighted sums, for a run with observations
 
     @property
     def width(self) -> int:
@@ -170,6 +172,7 @@ class Totals:
     histogram: np.ndarray = None  # histogram mode: (3, K, bins + 2) int; then finite values above, then +inf
     figure: dict = field(default_factory=dict)  # output -> (FIGURE_BINS,) int
     largest: dict = field(default_factory=dict)  # scalar output -> its TAIL_KEPT largest finite |x|, increasing
+    weighted: WeightedTotals | None = None  # the posterior's sums, for a run with observations
 
     def __post_init__(self):
         k = self.plan.width
@@ -182,6 +185,8 @@ class Totals:
         self.claims = np.zeros(len(self.plan.claims), np.int64) if self.claims is None else self.claims
         if self.histogram is None and self.plan.mode == "histogram":
             self.histogram = np.zeros((3, k, HISTOGRAM_BINS + 2), np.int64)
+        if self.weighted is None and self.plan.weighing is not None:
+            self.weighted = WeightedTotals(self.plan.weighing, len(self.plan.claims))
 
     def merge(self, partial: Partial) -> None:
         """Add the next chunk's blocks (the caller merges chunks in sample order)."""
@@ -203,6 +208,8 @@ class Totals:
             self.figure[name] = self.figure.get(name, 0) + counts
         for name, values in partial.largest.items():
             self.largest[name] = largest(np.concatenate([self.largest.get(name, np.empty(0)), values]))
+        if partial.weighted is not None:
+            self.weighted.merge(partial.weighted)
 
     # -- results ------------------------------------------------------------------------------
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
@@ -273,9 +280,11 @@ class Partial:
     figure: dict  # output -> (FIGURE_BINS,) counts; a block's values before they are combined
     inside: tuple | None = None  # a block's: (columns, values, bracket bit mask) of the values inside a bracket
     largest: dict = field(default_factory=dict)  # a chunk's: scalar output -> its TAIL_KEPT largest finite |x|
+    weighted: WeightedPartial | None = None  # the posterior's sums, per block, for a run with observations
 
 
-def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Partial:
+def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds,
+                  inputs: dict[str, np.ndarray] | None = None) -> Partial:
     """Statistics of one block of outputs (``plan.block`` samples, or fewer for the run's last).
 
     The values inside the brackets, and the figures' values, are passed on: :func:`combine` keeps
@@ -283,10 +292,12 @@ def block_partial(plan: Plan, outputs: dict[str, np.ndarray], claim_holds) -> Pa
     """
     m = len(next(iter(outputs.values())))
     counts, sums, *inside = column_statistics(_columns(outputs, plan.slices), plan.ref, plan.lo, plan.hi)
-    claims = np.array([np.count_nonzero(claim_holds(c, outputs, plan.users)) for c in plan.claims], np.int64)
+    held = [claim_holds(c, outputs, plan.users) for c in plan.claims]
+    claims = np.array([np.count_nonzero(h) for h in held], np.int64)
     figure = {name: np.asarray(outputs[name], dtype=float).reshape(m) for name in plan.figure_edges}
+    weighted = weigh_block(plan.weighing, inputs, outputs, held) if plan.weighing is not None else None
     return Partial(m, counts[0], counts[2], counts[1], counts[3:], sums[0][np.newaxis], sums[1][np.newaxis],
-                   claims, None, None, figure, tuple(inside))
+                   claims, None, None, figure, tuple(inside), weighted=weighted)
 
 
 def _columns(outputs: dict[str, np.ndarray], slices: dict[str, slice]) -> list[np.ndarray]:
@@ -317,7 +328,8 @@ def combine(blocks: list[Partial], plan: Plan) -> Partial:
                    sum(p.nan for p in blocks), sum(p.below for p in blocks),
                    np.concatenate([p.sum1 for p in blocks]), np.concatenate([p.sum2 for p in blocks]),
                    sum(p.claims for p in blocks), kept, histogram, figure,
-                   largest={name: largest(v) for name, v in values.items()})
+                   largest={name: largest(v) for name, v in values.items()},
+                   weighted=combine_weighted([p.weighted for p in blocks], plan.weighing) if plan.weighing else None)
 
 
 def largest(values: np.ndarray, kept: int = TAIL_KEPT) -> np.ndarray:

@@ -19,6 +19,14 @@ from mcsim.inputs.claims import OPERATORS, Claim, check_claims, parse_claims
 from mcsim.inputs.errors import InputError, Problem, Problems, did_you_mean, is_number, show, unknown_keys, whole
 from mcsim.inputs.files import MISSING, read_toml
 from mcsim.inputs.model_check import undefined_outputs
+from mcsim.inputs.observations import (
+    POSTERIOR_KEYS,
+    Observation,
+    check_observations,
+    check_posterior,
+    parse_observations,
+    parse_posterior,
+)
 from mcsim.inputs.priors import Prior, Priors, check_against_model, load_priors, override_prior
 from mcsim.inputs.sensitivity import SensitivitySpec, check_outputs, parse_sensitivity
 from mcsim.inputs.sources import ModelSource, model_source
@@ -36,7 +44,7 @@ __all__ = ["COMMAND_LINE", "DEFAULT_MODEL", "DEFAULT_USERS", "OPERATORS", "REPOR
 
 RUN_KEYS = ("title", "title_fr", "priors", "model", "reference", "samples", "sampler", "seed", *GRIDS,
             "chunk_size", "keep_samples", "workers", "scheduler", "target_se")
-TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report", "value_of_information")
+TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report", "value_of_information", "observations", "posterior")
 #: The settings of ``[report]``: how the report is written, with the values each allows (the first is the default).
 REPORT_SETTINGS: dict[str, tuple[str, ...]] = {"figures": ("default", "journal"), "lang": LANGUAGES}
 SAMPLERS = ("random", "lhs", "sobol")  # plain Monte Carlo, Latin hypercube, scrambled Sobol (compute.sampling)
@@ -83,6 +91,9 @@ class RunSpec:
     value_of_information: ValueOfInformationSpec | None = None  # [value_of_information]: EVPI and EVPPI
     grid_values: tuple[float, ...] | None = None  # the points of the model's grid (None: its default; see grid)
     title_fr: str = ""  # [run] title_fr: the title of a report written in French ("": the title)
+    observations: tuple[Observation, ...] = ()  # [[observations]]: what the posterior is conditioned on
+    min_ess: int = POSTERIOR_KEYS["min_ess"]  # [posterior] min_ess: below it the posterior is not reliable
+    max_samples: int = POSTERIOR_KEYS["max_samples"]  # [posterior] max_samples: the most drawn to reach min_ess
 
     def __post_init__(self) -> None:
         problems = Problems(self.file)
@@ -96,6 +107,7 @@ class RunSpec:
         check_settings(run)
         grid = check_grid(run, kind, given, model=model)
         check_report(Table({key: getattr(self, key) for key in REPORT_SETTINGS}, "[report]", problems))
+        check_posterior(Table({key: getattr(self, key) for key in POSTERIOR_KEYS}, "[posterior]", problems))
         if not isinstance(self.title_fr, str):
             run.add("title_fr", f"= {show(self.title_fr)} is invalid: must be a string (a French report's title)")
         if not isinstance(self.priors, Priors):
@@ -113,6 +125,7 @@ class RunSpec:
             if self.value_of_information is not None:
                 check_payoff(self.value_of_information.output, self.model, problems,
                              users=self.value_of_information.users)
+            check_observations(self.observations, self.model, self.priors, grid, problems)
             if not problems:
                 check_computable(self.priors, self.model, grid, problems)
         problems.raise_if_any()
@@ -122,7 +135,8 @@ class RunSpec:
                             ("grid_values", grid), ("claims", tuple(self.claims)),
                             ("chunk_size", int(self.chunk_size)), ("keep_samples", int(self.keep_samples)),
                             ("overridden", tuple(self.overridden)), ("workers", int(self.workers)),
-                            ("scheduler", self.scheduler.strip()),
+                            ("scheduler", self.scheduler.strip()), ("observations", tuple(self.observations)),
+                            ("min_ess", int(self.min_ess)), ("max_samples", int(self.max_samples)),
                             ("target_se", None if self.target_se is None else float(self.target_se))):
             object.__setattr__(self, name, value)
 
@@ -322,6 +336,9 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
     sensitivity = parse_sensitivity(content.get("sensitivity"), model, problems)
     voi = parse_value_of_information(content.get("value_of_information"), model, problems)
     report = _report_table(content.get("report", {}), problems)
+    observations = parse_observations(content.get("observations", []), model if fits else None, priors, values,
+                                      problems)
+    posterior = parse_posterior(content.get("posterior"), problems)
     if not problems and priors is not None and model is not None:
         check_computable(priors, model, values, problems)
     problems.raise_if_any()
@@ -331,7 +348,8 @@ def load_run(path: str | Path, *, samples: int | None = None, seed: int | None =
                    keep_samples=run.get("keep_samples"), overridden=overridden, workers=run.get("workers"),
                    scheduler=run.get("scheduler"), target_se=run.get("target_se"), model_source=source,
                    reference=run.get("reference"), figures=report.get("figures"), lang=report.get("lang"),
-                   value_of_information=voi, title_fr=run.get("title_fr", ""))
+                   value_of_information=voi, title_fr=run.get("title_fr", ""), observations=observations,
+                   **posterior)
 
 
 def _run_table(content: dict[str, Any], replaced: dict[str, int], problems: Problems) -> Table:

@@ -16,6 +16,7 @@ from mcsim.errors import PYTHON
 from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import medians_markdown, tail_notes
 from mcsim.report.figures import Figure
+from mcsim.report.posterior import observations_markdown
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.tables import Table, run_tables
 from mcsim.report.text import (
@@ -151,8 +152,8 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
                  sampler=spec.sampler, seed=spec.seed, stopped=stopped), ""]
     lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
     tables = _tables(result)
-    lines += claims_markdown(result, tables) + _outputs(result, tables) + medians_markdown(result)
-    lines += _figures(figures, numbers)
+    lines += claims_markdown(result, tables) + observations_markdown(result)
+    lines += _outputs(result, tables) + medians_markdown(result) + _figures(figures, numbers)
     if result.sensitivity is not None:
         lines += [sensitivity_markdown(result.sensitivity, input_labels(spec.priors)), "",
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]

@@ -18,6 +18,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from mcsim.analysis.psis import KHAT_RELIABLE
 from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, PAWN_SLICES
 from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES
 from mcsim.analysis.sensitivity.tornado import QUANTILES as TORNADO_QUANTILES
@@ -132,7 +133,8 @@ def _escaped(literal: str, kind: str) -> str:
     if not literal.strip():
         return " " if literal else ""
     lead, trail = _edge(literal[0], kind), _edge(literal[-1], kind)
-    return lead + (md_text(literal) if kind == "md" else tex_text(literal)) + trail
+    inner = literal.strip()  # no-break spaces too: md_text keeps them, and the edges would double them
+    return lead + (md_text(inner) if kind == "md" else tex_text(inner)) + trail
 
 
 def _edge(character: str, kind: str) -> str:
@@ -171,6 +173,8 @@ def build_methods(result: Result, versions: Mapping[str, str]) -> tuple[str, str
     _model_and_sampling(methods, result)
     _priors(methods, result)
     _statistics(methods, result)
+    if result.posterior is not None:
+        _posterior(methods, result)
     if result.medians:
         _medians(methods, result)
     if result.sensitivity is not None:
@@ -315,6 +319,26 @@ def _statistics(methods: Methods, result: Result) -> None:
     methods.say(_("Probabilities are worded on the IPCC's calibrated likelihood scale{ipcc}: {ranges}; where ranges "
                   "overlap the most specific term is used, and a probability on a boundary takes the term nearer the "
                   "end of the scale."), ipcc=Cite(("mastrandrea2010",)), ranges=_("; ").join(ranges))
+
+
+def _posterior(methods: Methods, result: Result) -> None:
+    posterior = result.posterior
+    methods.paragraph()
+    methods.say(_("The priors are conditioned on published observations by Bayesian melding{melding}: each sample is "
+                  "weighted by the likelihood of the observations given its values, the density at each observed "
+                  "value of its measurement error (normal, lognormal or uniform) centred on the sample's value, and "
+                  "the weighted samples stand for the posterior (self-normalised importance sampling)."),
+                melding=Cite(("poole2000",)))
+    methods.say(_("Their effective sample size is Kish's (sum w)^2 / sum w^2{kish}; the shape k-hat of the largest "
+                  "weights' tail is fitted by a generalised Pareto law with Zhang and Stephens' estimator{zhang}, as "
+                  "Pareto-smoothed importance sampling does{psis}, and the posterior is said to be reliable when the "
+                  "effective sample size is at least {min_ess} and k-hat at most {limit}."),
+                kish=Cite(("kish1965",)), zhang=Cite(("zhang2009",)), psis=Cite(("vehtari2024",)),
+                min_ess=Number(decimal(posterior.min_ess)), limit=Number(fixed(KHAT_RELIABLE, 1)))
+    methods.say(_("A claim's posterior probability is the weighted share of the samples in which it holds, with "
+                  "Wilson's 95 % interval taking the effective sample size as n; posterior quantiles are read from "
+                  "a weighted histogram of {bins} bins over the range of the run's first samples, interpolated "
+                  "within a bin."), bins=Number(decimal(posterior.bins)))
 
 
 def _sensitivity(methods: Methods, result: Result) -> None:

@@ -35,6 +35,13 @@ def short_repr(result: Result) -> str:
         for name, c in result.claims.items():
             lines.append(f"  {name}: P = {c.probability:.4f} ({c.ci95[0]:.4f} to {c.ci95[1]:.4f}), "
                          f"{term(c.probability)}")
+        posterior = result.posterior
+        for name, c in posterior.claims.items() if posterior is not None else ():
+            lines.append(f"  {name} given the observations: P = {c.probability:.4f} ({c.ci95[0]:.4f} to "
+                         f"{c.ci95[1]:.4f}), {term(c.probability)}")
+    if result.posterior is not None:
+        lines.append(f"  posterior: effective sample size {result.posterior.ess:,.0f}, Pareto k-hat "
+                     f"{result.posterior.khat:.2f}, {'reliable' if result.posterior.reliable else 'NOT reliable'}")
     if not result.claims:
         lines.append("  (no claims; see .outputs, .tables(), .summary)")
     return "\n".join(lines)

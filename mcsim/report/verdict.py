@@ -14,6 +14,7 @@ from mcsim.analysis.tipping import TippingPoint
 from mcsim.analysis.verdict import RankedBy
 from mcsim.i18n import N_, _, language
 from mcsim.report.likelihood import describe_scale, phrase, straddle, term
+from mcsim.report.posterior import posterior_answer
 from mcsim.report.readings import reading_groups
 from mcsim.report.text import (
     claim_text,
@@ -300,6 +301,7 @@ def answer_markdown(result: Result) -> list[str]:
             _capital(test)
         lines.append(_("- **Is the claim robust?** {claim} is {probability} under these priors; {point}.").format(
             claim=said, probability=_probability(c), point=_at_point(c, result)))
+    lines += posterior_answer(result, found)  # the same readings given the run's observations, if it has any
     driver, tipping = _driver(cv, labels, result, c)
     lines.append(_("- **What drives it:** {driver}.").format(driver=driver))
     if tipping:

@@ -22,6 +22,7 @@ from mcsim.report import summary_words
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.figures import Figure, run_figures
 from mcsim.report.methods import build_methods
+from mcsim.report.posterior_figures import posterior_figures
 from mcsim.report.rendering import rendering
 from mcsim.report.sensitivity_figures import sensitivity_figures
 from mcsim.report.style import look
@@ -46,7 +47,7 @@ def plan_figures(result: Result) -> tuple[list[Figure], list[Figure], list[Figur
     sensitivity = []
     if result.sensitivity is not None:  # the inputs named in the report's language
         sensitivity = sensitivity_figures(replace(result.sensitivity, labels=input_labels(result.spec.priors)), style)
-    return (run_figures(result, style), sensitivity, verdict_figures(result, style),
+    return (run_figures(result, style) + posterior_figures(result, style), sensitivity, verdict_figures(result, style),
             value_of_information_figures(result, style))
 
 _STAGING, _RETIRED = ".staging-", ".retired-"

@@ -63,6 +63,10 @@ def build_dataset(result: Result, words: Words | None = None) -> xr.Dataset:
                            ("p_positive", stats.p_positive)):
             if value is not None:
                 data[f"{out.name}_{key}"] = (over, np.asarray(value), {"over": "all samples"})
+    if result.posterior is not None and result.posterior.kept_log_weights is not None:
+        data["log_weight"] = (SAMPLE, result.posterior.kept_log_weights[:kept], {
+            "long_name": "log-likelihood of the run's observations given the sample: its unnormalised importance "
+                         "log-weight (exp, then divide by the sum, for the posterior's weights)"})
     if result.claims:
         coords[CLAIM] = (CLAIM, list(result.claims))
         data.update(_claims(result, words))
@@ -109,6 +113,13 @@ def _claims(result: Result, words: Words | None) -> dict:
     if words is not None:
         found["claim_likelihood"] = (CLAIM, [words.term(c.probability) for c in claims],
                                      {"long_name": "the probability's term on the IPCC's calibrated likelihood scale"})
+    if result.posterior is not None:
+        given = [result.posterior.claims[c.claim.name] for c in claims]
+        weighted = {"over": "all samples, weighted by the observations' likelihood"}
+        found["claim_posterior_probability"] = (CLAIM, np.array([g.probability for g in given]), weighted)
+        for end, side in ((0, "low"), (1, "high")):
+            found[f"claim_posterior_ci95_{side}"] = (CLAIM, np.array([g.ci95[end] for g in given]), {
+                **weighted, "long_name": f"Wilson 95 % {side}, n the effective sample size"})
     return found
 
 

@@ -26,6 +26,7 @@ from mcsim.inputs.claims import QUOTE_KEYS
 from mcsim.inputs.runs import REPORT_SETTINGS
 from mcsim.inputs.sources import CODE_ROOT, code_sha256
 from mcsim.result import ClaimResult, OutputStats, Result
+from mcsim.serialise.posterior import POSTERIOR_MEANS, posterior_summary
 from mcsim.serialise.sections import (
     HEAVY_TAIL_MEANS,
     SHARES_MEAN,
@@ -288,6 +289,9 @@ def build_summary(result: Result, words: Words) -> dict[str, Any]:
         summary["sensitivity"] = sensitivity_summary(result.sensitivity)
     if result.value_of_information is not None:
         summary["value_of_information"] = value_of_information_summary(result.value_of_information)
+    if result.posterior is not None:
+        summary["posterior"] = posterior_summary(result.posterior, spec.priors, words)
+        summary["notes"]["posterior"] = POSTERIOR_MEANS
     summary["verdict"] = verdict_summary(result, words)
     return plain(summary)
 

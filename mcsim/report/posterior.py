@@ -1,0 +1,175 @@
+"""The report's words on a run's observations: the answer given them, and the section that lists them.
+
+:func:`posterior_answer` gives the opening lines' answer once the priors are conditioned on the run's
+observations (after the answer under the priors alone); :func:`observations_markdown` the
+"Observations" section: each observation and its source, how far the weights can be trusted, and
+each claim, uncertain input and scalar output before and after.
+"""
+
+from __future__ import annotations
+
+import math
+
+from mcsim.analysis.melding import PosteriorClaim
+from mcsim.analysis.psis import KHAT_RELIABLE
+from mcsim.i18n import _, general
+from mcsim.inputs.distributions import LogNormal, Normal
+from mcsim.inputs.observations import Observation
+from mcsim.report.likelihood import phrase, term
+from mcsim.report.text import (
+    claim_text,
+    condition,
+    decimal,
+    fixed,
+    format_value,
+    grid_point,
+    in_english,
+    input_label,
+    md_cell,
+    md_text,
+    output_label,
+)
+from mcsim.result import ClaimResult, Result
+
+__all__ = ["observations_markdown", "posterior_answer"]
+
+
+def _probability(probability: float, ci95: tuple[float, float]) -> str:
+    """'**likely** (probability 0.72, 95 % interval 0.70 to 0.74)', as the answer says the priors' own."""
+    said, term_said = phrase(probability, ci95), _(term(probability))
+    return _("**{term}**{rest} (probability {p}, 95 % interval {low} to {high})").format(
+        term=term_said, rest=said[len(term_said):], p=fixed(probability, 3), low=fixed(ci95[0], 3),
+        high=fixed(ci95[1], 3))
+
+
+def _khat(khat: float) -> str:
+    return fixed(khat, 2) if math.isfinite(khat) else _("not estimated (too few weights in the tail)")
+
+
+def _trust(result: Result) -> str:
+    """Whether the weights can be trusted, with the numbers it rests on; first, if so, that the run drew more."""
+    posterior = result.posterior
+    numbers = {"ess": decimal(posterior.ess), "min_ess": decimal(posterior.min_ess), "khat": _khat(posterior.khat),
+               "limit": fixed(KHAT_RELIABLE, 1), "n": decimal(posterior.samples)}
+    if posterior.reliable:
+        said = _("The posterior is reliable: the weights of the {n} samples have an effective sample size of {ess} "
+                 "(the least it needs is {min_ess}) and a Pareto k-hat of {khat} (the most it allows is {limit}).")
+    else:
+        said = _("The posterior is not reliable: the weights of the {n} samples have an effective sample size of "
+                 "{ess} (the least it needs is {min_ess}) and a Pareto k-hat of {khat} (the most it allows is "
+                 "{limit}); the observations are too far from, or too narrow for, most of the priors' samples. Run "
+                 "more samples, or check the observations' errors, before quoting it.")
+    said = said.format(**numbers)
+    if posterior.extended_from is None:
+        return said
+    drew = _("The run drew {n} samples rather than the {asked} its file asks for, to give the posterior the "
+             "effective sample size it needs.").format(n=decimal(posterior.samples),
+                                                       asked=decimal(posterior.extended_from))
+    return f"{drew} {said}"
+
+
+def posterior_answer(result: Result, readings: list[tuple[str, ClaimResult]]) -> list[str]:
+    """The answer's lines on the first claim given the observations (nothing for a run without them).
+
+    ``readings`` are the claim's readings as the answer names them (:func:`mcsim.report.verdict.readings`): one
+    line for a claim read one way, else one line per reading, in the same order.
+    """
+    posterior = result.posterior
+    if posterior is None or not readings:
+        return []
+
+    def said(c: ClaimResult) -> dict[str, str]:
+        given = posterior.claims[c.claim.name]
+        return {"posterior": _probability(given.probability, given.ci95),
+                "prior": _probability(c.probability, c.ci95)}
+
+    if len(readings) == 1:
+        lines = [_("- **Given the published observations:** the same claim is {posterior}, against {prior} under "
+                   "the priors alone (see Observations).").format(**said(readings[0][1]))]
+    else:
+        lines = [_("- **Given the published observations, reading by reading** (see Observations):")]
+        lines += [_("  - {reading}: {posterior}, against {prior} under the priors alone.").format(
+            reading=md_text(name[:1].upper() + name[1:]), **said(c)) for name, c in readings]
+    if not posterior.reliable:
+        lines.append(f"- {_trust(result)}")
+    return lines
+
+
+def _measured(observation: Observation, result: Result) -> str:
+    spec = result.spec
+    if observation.input is not None:
+        return md_cell(input_label(spec.priors[observation.input]))
+    label = output_label(spec.model.output(observation.output))
+    if observation.at is None:
+        return md_cell(label)
+    return md_cell(f"{label} {grid_point(observation.grid, observation.at)}")
+
+
+def _unit(observation: Observation, result: Result) -> str:
+    spec = result.spec
+    return spec.priors[observation.input].unit if observation.input is not None else \
+        spec.model.output(observation.output).unit
+
+
+def _error(observation: Observation, unit: str) -> str:
+    error = observation.error
+    if isinstance(error, Normal):
+        return _("normal error, sd {sd}").format(sd=format_value(error.sd, unit, 2))
+    if isinstance(error, LogNormal):
+        return _("lognormal error, sd of the log {sigma}").format(sigma=fixed(error.sigma, 2))
+    return _("uniform error, from {low} to {high}").format(low=format_value(error.low, unit, 3),
+                                                          high=format_value(error.high, unit, 3))
+
+
+def _value(value: float, unit: str) -> str:
+    """A value in its unit; beyond a quadrillion (an output capped near the largest double) in e-notation."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞"
+    return format_value(value, unit, 3) if abs(value) < 1e15 else general(value, 3)
+
+
+def _median(p05: float, p50: float, p95: float, unit: str) -> str:
+    return _("{median} ({low} to {high})").format(median=_value(p50, unit), low=_value(p05, unit),
+                                                  high=_value(p95, unit))
+
+
+def _claim_row(name: str, prior: ClaimResult, given: PosteriorClaim, result: Result) -> str:
+    out = result.spec.model.output(prior.claim.output)
+    said = claim_text(prior.claim) or condition(output_label(out), out.unit, prior.claim)
+    return (f"| {md_cell(said)} (`{name}`) | {fixed(prior.probability, 3)} ({_(term(prior.probability))}) | "
+            f"{fixed(given.probability, 3)} ({_(term(given.probability))}) |")
+
+
+def observations_markdown(result: Result) -> list[str]:
+    """The "Observations" section: each observation and its source, the weights' diagnostics, and before and after."""
+    posterior = result.posterior
+    if posterior is None:
+        return []
+    spec = result.spec
+    lines = [_("## Observations"), "",
+             _("The priors are conditioned on published observations (Bayesian melding, Poole and Raftery 2000): "
+               "each of the run's samples is weighted by the likelihood of the observations given its values, and "
+               "the weighted samples stand for the posterior."), "", _trust(result), "",
+             _("| Observation | What it measured | Observed | Measurement error | Source |"), "|---|---|---|---|---|"]
+    for o in posterior.observations:
+        unit = _unit(o, result)
+        source = in_english(md_cell(o.source))
+        dated = _("{source} ({date})").format(source=source, date=o.date) if o.date else source
+        lines.append(f"| `{o.name}` | {_measured(o, result)} | {_value(o.observed, unit)} | "
+                     f"{_error(o, unit)} | {dated} |")
+    if posterior.claims:
+        lines += ["", _("| Claim | Probability under the priors | Probability given the observations |"),
+                  "|---|---|---|"]
+        lines += [_claim_row(name, result.claims[name], given, result) for name, given in posterior.claims.items()]
+    lines += ["", _("| Input | Prior median (90 % interval) | Posterior median (90 % interval) |"), "|---|---|---|"]
+    for name, found in posterior.inputs.items():
+        prior = spec.priors[name]
+        p05, p50, p95 = (float(v) for v in prior.distribution.ppf([0.05, 0.5, 0.95]))
+        lines.append(f"| {md_cell(input_label(prior))} | {_median(p05, p50, p95, prior.unit)} | "
+                     f"{_median(found.p05, found.p50, found.p95, prior.unit)} |")
+    lines += ["", _("| Output | Prior median (90 % interval) | Posterior median (90 % interval) |"), "|---|---|---|"]
+    for name, found in posterior.outputs.items():
+        out, stats = spec.model.output(name), result.outputs[name]
+        lines.append(f"| {md_cell(output_label(out))} | {_median(stats.p05, stats.p50, stats.p95, out.unit)} | "
+                     f"{_median(found.p05, found.p50, found.p95, out.unit)} |")
+    return [*lines, ""]
