@@ -309,3 +309,16 @@ def test_the_methods_bibliography_is_a_bib_file_shipped_with_the_package():
     source = (ROOT / "mcsim" / "report" / "bibliography.py").read_text(encoding="utf-8")
     assert "@article{" not in source  # no BibTeX left in the code
     assert load_bibliography(ROOT / "mcsim" / "report" / METHODS_BIB).keys == METHODS.keys
+
+
+@pytest.mark.parametrize("language", ["english", "french"])
+def test_the_reports_methods_are_methods_md_said_once(language, request):
+    """report.md's Methods section is methods.md's paragraphs (the software's versions aside), not a second account
+    of the verdict's methods in other words (the verdict had its own, said again in methods.md)."""
+    texts = request.getfixturevalue(language)
+    body = texts["methods.md"].split("\n\n", 1)[1].split("\n\n## ")[0]
+    paragraphs = body.split("\n\n")[:-1]  # the last gives the software's versions
+    heading = "\n## Méthodes\n" if language == "french" else "\n## Methods\n"
+    section = texts["report.md"].split(heading, 1)[1].split("\n## ")[0]
+    assert paragraphs and all(paragraph in section for paragraph in paragraphs)
+    assert section.count("\n\n") <= len(paragraphs) + 2  # and nothing more than a line saying where the references are

@@ -331,11 +331,12 @@ def test_the_verdict_reads_as_prose(worded):
     out, _ = worded
     md = (out / "report.md").read_text()
     assert "&lt;" not in md.replace("&lt;script>alert(1)&lt;/script>", "")  # only the title's tag is escaped
-    assert "\\_" not in md and "e+06" not in md.split("## Priors")[0] and "e+07" not in md.split("## Priors")[0]
+    before = md.split("## Methods")[0]  # the methods write E[Var(Y | X_-J)], an underscore escaped as Markdown's
+    assert "\\_" not in before and "e+06" not in before and "e+07" not in before
     assert "margin per user <= 0" in md
     verdict = md.split("## Verdict")[1].split("## Claims")[0]
     assert not CODE_NAMES.search(verdict.split("### Verdict figures")[0])
-    assert "Method: PRIM" not in md and md.count("PRIM (Friedman and Fisher 1999)") == 1  # said once, in Methods
+    assert "Method: PRIM" not in md and md.count("Induction Method (Friedman and Fisher 1999)") == 1  # once: in Methods
     assert md.index("## Methods") > md.index("## Verdict")
     assert "34 % (34 to 34 %)" not in md
     html = (out / "report.html").read_text()

@@ -16,6 +16,7 @@ from mcsim.errors import PYTHON
 from mcsim.i18n import N_, _, language
 from mcsim.report.attribution import medians_markdown, tail_notes
 from mcsim.report.figures import Figure
+from mcsim.report.methods import methods_section
 from mcsim.report.posterior import observations_markdown
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.tables import Table, run_tables
@@ -31,7 +32,7 @@ from mcsim.report.text import (
     output_label,
 )
 from mcsim.report.value_of_information import value_of_information_markdown
-from mcsim.report.verdict import answer_markdown, methods_markdown, verdict_markdown
+from mcsim.report.verdict import answer_markdown, verdict_markdown
 from mcsim.result import Result
 from mcsim.serialise import command
 
@@ -131,11 +132,6 @@ def _reproduce(result: Result) -> list[str]:
               "versions of every dependency.").format(run=spec.sha256, priors=spec.priors.sha256, took=took), ""]
 
 
-def _methods(result: Result) -> list[str]:
-    said = methods_markdown(result)
-    return [_("## Methods"), "", *said] if said else []
-
-
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
                     verdict_figures: list[Figure] = (), information_figures: list[Figure] = ()) -> str:
     """The whole report as Markdown, every text from an input file escaped; it computes nothing.
@@ -159,7 +155,7 @@ def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: 
                   *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
     lines += value_of_information_markdown(result) + _figures(list(information_figures), numbers,
                                                               _("### Value of information figures"))
-    lines += list(result.published) + _methods(result) + _priors(result, tables) + _reproduce(result)
+    lines += list(result.published) + methods_section(result) + _priors(result, tables) + _reproduce(result)
     return "\n".join(lines)
 
 

@@ -3,8 +3,8 @@
 The analysis behind it (drivers, tipping points, failure boxes, the 2-D map) is computed before
 the report is written (:mod:`mcsim.analysis.verdict`) and held by the run's
 :class:`~mcsim.result.Result`. :func:`answer_markdown` writes the opening lines,
-:func:`verdict_markdown` the verdict's section, :func:`methods_markdown` how its words are made
-(once for every claim); :mod:`mcsim.report.summary_words` gives ``summary.json`` each claim's sentence.
+:func:`verdict_markdown` the verdict's section;
+:mod:`mcsim.report.summary_words` gives ``summary.json`` each claim's sentence.
 Probabilities are worded on the calibrated scale of :mod:`mcsim.report.likelihood`.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from mcsim.analysis.tipping import TippingPoint
 from mcsim.analysis.verdict import RankedBy
 from mcsim.i18n import N_, _, language
-from mcsim.report.likelihood import describe_scale, phrase, straddle, term
+from mcsim.report.likelihood import phrase, straddle, term
 from mcsim.report.posterior import posterior_answer
 from mcsim.report.readings import reading_groups
 from mcsim.report.text import (
@@ -42,7 +42,6 @@ __all__ = [
     "describe_box",
     "describe_tipping",
     "headline",
-    "methods_markdown",
     "ordinal",
     "ranked_by_words",
     "readings",
@@ -582,22 +581,3 @@ def _boxes_markdown(cv: ClaimVerdict, labels: dict) -> list[str]:
             high = md_text(format_value(r.high, unit)) if r.restricts_high else _("(any)")
             detail.append(f"| {i} | {md_cell(label)} | {low} | {high} | {p_value(r.quasi_p)} |")
     return [*lines, *detail, ""]
-
-
-# --- methods ---------------------------------------------------------------------------------------
-
-def methods_markdown(result: Result) -> list[str]:
-    """How the verdict's words and numbers are made, said once for every claim."""
-    if not result.claims:
-        return []
-    lines = [_("### The verdict"), "", describe_scale(), "",
-             _("Tipping points move one input at a time, the others at their point values, to where the claim "
-               "flips; the percentile is where that value sits in the input's prior, and P(failing side) the "
-               "prior's probability that the input alone lands where the claim fails."), ""]
-    methods = list(dict.fromkeys(cv.discovery.method for cv in result.verdict.claims.values() if cv.discovery.boxes))
-    if methods:
-        lines += [_("Where a claim fails is found by scenario discovery: {methods}. A box's coverage is the share of "
-                    "all failures it holds, its density the share of its samples that fail. A quasi-p value near 0 "
-                    "means the restriction matters (Bryant and Lempert 2010); one below 1e-10 is given as "
-                    "< 1e-10.").format(methods=md_text(_("; ").join(_(m) for m in methods))), ""]
-    return lines
