@@ -93,25 +93,16 @@ def sensitivity_markdown(result: SensitivityResult, labels: Mapping[str, str] | 
              _("Sobol indices apportion the variance of each output among the uncertain inputs: the first-order "
                "index S1 is the share an input explains on its own, the total index ST the share it explains "
                "including its interactions with the others (an input with ST near 0 could be fixed without "
-               "changing the output). They are estimated by SALib's estimators (Saltelli et al. 2010) on Saltelli's "
-               "scheme over a scrambled Sobol sequence. The {level} intervals: {intervals}. The base sample N starts "
-               "at {base} and doubles until the widest ST interval is narrower than {tolerance}, or N reaches "
-               "{most}. Seed {seed}: the Saltelli design, and the samples of the Shapley effects and of the "
-               "cross-checks below, are drawn from it for this section, apart from the run's own samples.").format(
-                 level=percent(spec.conf_level, 0), intervals=md_text(spec.intervals),
-                 base=decimal(spec.base_samples), tolerance=number(spec.tolerance),
-                 most=decimal(spec.max_base_samples), seed=result.seed), "",
+               "changing the output). Their {level} intervals are given beside them; how they and the other "
+               "measures below were estimated, on samples drawn for this section from seed {seed} apart from the "
+               "run's own, is told under Methods.").format(level=percent(spec.conf_level, 0), seed=result.seed), "",
              _("Inputs analysed: {inputs}.").format(inputs=names),
              *(_("Note: {note}.").format(note=md_text(note)) for note in spec.notes)]
     if spec.shapley:
         lines[4:4] = [_("Shapley effects (Owen 2014) share the same variance out among the inputs whether or not "
                         "they are correlated: each input gets the average, over every order in which the inputs "
                         "could be learned, of the variance its arrival explains; they sum to 1 and, with "
-                        "independent inputs, lie between S1 and ST. They are estimated by Song, Nelson and Staum's "
-                        "(2016) algorithm with exact conditional sampling under the priors' Gaussian copula, "
-                        "{outer} outer draws, 3 inner draws and {variance} draws for the variance; their intervals "
-                        "are Student's t over 16 independent replicates.").format(
-                            outer=decimal(spec.shapley_samples), variance=decimal(2 * spec.shapley_samples)), ""]
+                        "independent inputs, lie between S1 and ST."), ""]
     if result.left_out:
         lines.append(_("Inputs that are points are left out (they have no variance to apportion): {inputs}.").format(
             inputs=", ".join(_name(result, n) for n in result.left_out)))
