@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import gettext
 import io
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "decimal", "general", "language", "ngettext", "pgettext", "speaking"]
+__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "decimal", "general", "language", "ngettext", "pgettext", "significant",
+           "speaking"]
 
 #: The languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -73,14 +75,31 @@ def _(message: str) -> str:
 
 def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
     """``value`` with ``places`` decimals in the report's language: ``1,234.5`` in English, ``1 234,5``
-    in French (Babel's grouping: a narrow no-break space)."""
+    in French (Babel's marks: a narrow no-break space between thousands). Rounded as Python rounds the
+    number itself, in every language: the French figure is the English one with French marks."""
+    text = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
     lang = language()
     if lang == LANGUAGES[0]:
-        return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
-    from babel.numbers import format_decimal
+        return text
+    from babel.numbers import get_decimal_symbol, get_group_symbol
 
-    pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALES[lang], group_separator=grouped)
+    return text.translate({ord(","): get_group_symbol(LOCALES[lang]), ord("."): get_decimal_symbol(LOCALES[lang])})
+
+
+def significant(value: float, digits: int, *, zeros: bool = False, grouped_from: float = 0.0) -> str:
+    """``value`` (>= 0) to ``digits`` significant digits, never in e-notation, in the report's language (see
+    :func:`decimal`): its thousands grouped from ``grouped_from`` on, trailing zeros dropped unless ``zeros``.
+
+    The one rule for significant digits, in prose (``12.5 million``), tables and figures' ticks (``12.5 M``).
+    """
+    if value == 0:
+        return "0"
+    places = max(digits - 1 - math.floor(math.log10(value)), 0)
+    text = decimal(value, places, grouped=value >= grouped_from)
+    if zeros or not places:
+        return text
+    fraction = text[-places:].rstrip("0")  # after the decimal mark, which is text[-places - 1]
+    return text[:-places - 1] + (text[-places - 1] + fraction if fraction else "")
 
 
 def general(value: float, digits: int = 6) -> str:

@@ -2,6 +2,8 @@
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mcsim.inputs.claims import Claim
 from mcsim.report.text import condition, count, md_text, money, p_value
@@ -66,3 +68,34 @@ def test_a_label_that_says_its_unit_is_not_followed_by_it():
     assert condition("GPU hours", "hours", claim("<", 1.5e6)) == "GPU hours below 1.5 million"
     assert condition("Break-even monthly users", "users", Claim("c", "", "x", "between", low=4.5e6, high=7.5e6)) == \
         "break-even monthly users between 4.5 million and 7.5 million"
+
+
+# --- one rule for numbers in every language ----------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(0, 6), st.booleans())
+def test_a_french_number_is_the_english_one_with_french_marks(value, places, grouped):
+    """A number is rounded once, the same in every language: French only changes the marks (99.315 to two places
+    was 99.31 in English and 99,32 in French, Babel rounding the decimal text where Python rounds the number)."""
+    from mcsim.i18n import decimal, speaking
+
+    english = decimal(value, places, grouped=grouped)
+    with speaking("fr"):
+        french = decimal(value, places, grouped=grouped)
+    assert french == english.translate({ord(","): "\u202f", ord("."): ","})
+
+
+@pytest.mark.parametrize(("value", "digits", "said", "short", "french"), [
+    (12_500_000.0, 3, "12.5 million", "12.5 M", "12,5 millions"), (0.0038211, 3, "0.00382", "0.00382", "0,00382"),
+    (42_678.0, 3, "42,678", "42.7 k", "42\u202f678"), (1234.5, 3, "1,234", "1.23 k", "1\u202f234"),
+    (99.315, 4, "99.31", "99.3", "99,31"), (1e6, 3, "1 million", "1 M", "1 million")])
+def test_prose_and_ticks_round_a_number_alike(value, digits, said, short, french):
+    """Prose (count) and a figure's ticks (compact) take their significant digits from one rule, the same in
+    French (99.315 was 99,32 there)."""
+    from mcsim.i18n import speaking
+    from mcsim.report.ticks import compact
+
+    assert count(value, digits) == said and compact(value, "", 3) == short
+    with speaking("fr"):
+        assert count(value, digits) == french

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mcsim.i18n import N_, _, decimal, general, language, pgettext
+from mcsim.i18n import N_, _, decimal, general, language, pgettext, significant
 from mcsim.models.grid import Grid, declared
 
 __all__ = [
@@ -171,26 +171,16 @@ def _sizes() -> tuple[tuple[float, str, str], ...]:
             (1e6, _("million"), _("millions")))
 
 
-def _significant(value: float, digits: int, *, zeros: bool) -> str:
-    """``value`` (>= 0) to ``digits`` significant digits, never in e-notation; trailing zeros kept if ``zeros``."""
-    if value == 0:
-        return "0"
-    places = max(digits - 1 - math.floor(math.log10(value)), 0)
-    text = decimal(value, places)
-    point = "." if language() == "en" else ","
-    return text.rstrip("0").rstrip(point) if point in text and not zeros else text
-
-
 def _sized(value: float, digits: int, *, zeros: bool) -> str:
     """A magnitude in words: '2 million', '12.5 million', '1.2 billion'; below a million '42,678', '312.5'."""
     rounded = float(f"{value:.{digits}g}")  # 999,950,000 to 3 digits is a billion, not 1,000 million
     for size, one, many in _sizes():
         if rounded >= size:
             word = one if language() == "en" or rounded / size < 2 else many
-            return f"{_significant(rounded / size, digits, zeros=zeros)} {word}"
+            return f"{significant(rounded / size, digits, zeros=zeros)} {word}"
     if rounded >= 1e4:
         return decimal(value)
-    return _significant(value, digits, zeros=False)
+    return significant(value, digits, zeros=False)
 
 
 def count(value: float | None, digits: int = 3) -> str:

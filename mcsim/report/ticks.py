@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from babel.numbers import format_decimal, get_decimal_symbol
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullFormatter
 
-from mcsim.i18n import LOCALES, _, language
+from mcsim.i18n import _, decimal, language, significant
 
 __all__ = ["LogTicks", "compact", "format_axis", "formatter", "span", "whole"]
 
@@ -38,20 +37,12 @@ def _suffixes(kind: str = "count") -> tuple[tuple[float, str], ...]:
 def _digits(value: float, digits: int) -> str:
     """``value`` (>= 0) to ``digits`` significant digits, trailing zeros dropped, never in e-notation; from
     10,000 on, its thousands grouped as the language groups them."""
-    if value == 0:
-        return "0"
-    places = max(digits - 1 - math.floor(math.log10(value)), 0)
-    text = f"{value:.{places}f}"
-    if value >= 1e4 and places == 0:
-        return format_decimal(int(text), locale=LOCALES[language()])
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", get_decimal_symbol(LOCALES[language()]))
+    return significant(value, digits, grouped_from=1e4)
 
 
 def whole(n: int) -> str:
     """A whole number with the language's thousands separator: 4,096 (or 4 096 in French)."""
-    return format_decimal(int(n), locale=LOCALES[language()])
+    return decimal(int(n))
 
 
 def _kind(unit: str) -> str:
