@@ -497,6 +497,10 @@ def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
                                             "mean": 1.5, "sd": 0.5, "source": "a measurement", "date": "2024-09"}
     assert posterior["inputs"]["x1"]["prior"]["p95"] == pytest.approx(stats.norm.ppf(0.95))
     assert posterior["claims"]["low_score"]["likelihood"] in ("likely", "very likely", "about as likely as not")
+    given = result.posterior.claims["low_score"]
+    assert posterior["claims"]["low_score"]["without"] == {"x1_measured": given.without["x1_measured"]}
+    assert posterior["claims"]["low_score"]["moved_most"] == "x1_measured"
+    assert posterior["claims"]["low_score"]["first_order"] == given.first_order and len(given.first_order) == 3
     del posterior["khat"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema()).validate(found)
