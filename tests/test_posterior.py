@@ -162,6 +162,12 @@ def test_each_claim_gives_its_probability_without_each_observation(write):
     assert found.without["x1_measured"] == pytest.approx(closed(x2=(-1, 0.4)), abs=0.01)
     assert found.without["x2_measured"] == pytest.approx(closed(x1=(1.5, 0.5)), abs=0.01)
     assert found.moved_most == "x2_measured"
+    section = "\n".join(observations_markdown(result))
+    assert (f"- `low_score`: from {result.claims['low_score'].probability:.3f} (") in section
+    assert (f"given the observations; the observation that moves it most is `x2_measured`: without it, the probability "
+            f"would be {found.without['x2_measured']:.3f}.") in section
+    assert "| Claim | x1 | x2 | x3 |" in section
+    assert f"| `low_score` | {found.first_order['x1']:.2f} | {found.first_order['x2']:.2f} |" in section
     single = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))  # one observation: without it, the priors
     assert single.posterior.claims["low_score"].without == {
         "x1_measured": pytest.approx(single.claims["low_score"].probability, rel=1e-12)}

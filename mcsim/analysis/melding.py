@@ -25,7 +25,7 @@ import numpy as np
 
 from mcsim.analysis.psis import KHAT_RELIABLE, pareto_khat
 from mcsim.compute.engine import Simulation
-from mcsim.compute.melding import BINS, log_likelihood
+from mcsim.compute.melding import BINS, S1_BINS, log_likelihood
 from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.observations import Observation, observation_where
@@ -96,6 +96,8 @@ class Posterior:
         The samples weighted.
     bins : int
         The bins of the weighted histograms the posterior quantiles are read from.
+    first_order_bins : int
+        The bins of equal posterior weight of each input, for the claims' first-order indices.
     kept_log_weights : array or None
         The observations' log-likelihood given each of the run's kept samples (its unnormalised log-weight),
         for ``results.nc``.
@@ -118,6 +120,7 @@ class Posterior:
     outputs: dict[str, PosteriorStats]
     extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
     bins: int = BINS  # of the weighted histograms the posterior quantiles are read from
+    first_order_bins: int = S1_BINS  # of each input, for the claims' first-order indices
     densities: dict[str, Density] = field(default_factory=dict)  # each observed input's, for its figure
     kept_log_weights: np.ndarray | None = None  # the log-likelihood of each of the run's kept samples
 
