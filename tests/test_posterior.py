@@ -563,15 +563,19 @@ def test_the_methods_describe_the_posterior_and_cite_its_sources(write):
     from mcsim.i18n import speaking
     from mcsim.report.methods import build_methods
 
-    result = run(run_file(write, OBSERVE_X1, samples=4096))
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))
     markdown, tex, bib = build_methods(result, {})
     assert "Bayesian melding (Poole and Raftery 2000)" in markdown
     assert "Zhang and Stephens' estimator (Zhang and Stephens 2009)" in markdown
-    for key in ("poole2000", "vehtari2024", "zhang2009", "kish1965"):
+    assert "the probability of a claim without one observation is the weighted share under the product" in markdown
+    assert ("by a weighted binning estimator on the given data (Plischke et al. 2013): each uncertain input is cut "
+            "into 32 bins of equal posterior weight") in markdown
+    for key in ("poole2000", "vehtari2024", "zhang2009", "kish1965", "plischke2013"):
         assert f"{{{key}," in bib and key in tex
     with speaking("fr"):
         french = build_methods(result, {})[0]
-    said = [line for line in french.splitlines() if "fusion bayésienne" in line or "Kish" in line or "Wilson" in line]
+    said = [line for line in french.splitlines() if "fusion bayésienne" in line or "Kish" in line or "Wilson" in line
+            or "premier ordre" in line]
     assert said and not findings("methods.md", markdown_prose("\n".join(said)), english_words())
     assert "(Poole et Raftery 2000)\u00a0: chaque tirage" in french  # one no-break space before the colon, not two
 
