@@ -121,6 +121,112 @@ def test_an_observation_of_an_output_moves_a_claim_to_its_closed_form(write):
     assert median.p50 == pytest.approx(28 / 15, abs=0.03) and median.sd == pytest.approx(math.sqrt(14 / 15), abs=0.03)
 
 
+OBSERVE_X2 = """
+[[observations]]
+name = "x2_measured"
+input = "x2"
+dist = "normal"
+mean = -1
+sd = 0.4
+source = "another measurement"
+"""
+
+LOW_SCORE = """
+[[claims]]
+name = "low_score"
+output = "score"
+op = "<="
+value = 1
+"""
+
+
+def _conjugate(observed: float, sd: float) -> tuple[float, float]:
+    """The posterior mean and variance of a N(0, 1) input observed with a normal error."""
+    return observed / (1 + sd**2), sd**2 / (1 + sd**2)
+
+
+def test_each_claim_gives_its_probability_without_each_observation(write):
+    """score = x1 + 2 x2 + 3 x3, x1 and x2 observed: without one, the claim's probability is that of the conjugate
+    posterior of the other (x2's observation, which moves 2 x2, moves the claim most)."""
+    result = run(run_file(write, OBSERVE_X1 + OBSERVE_X2, claims=LOW_SCORE, samples=65536))
+
+    def closed(**observed: tuple[float, float]) -> float:  # each observed input's (observed, sd)
+        mean, var = 0.0, 0.0
+        for name, a in (("x1", 1.0), ("x2", 2.0), ("x3", 3.0)):
+            m, v = _conjugate(*observed[name]) if name in observed else (0.0, 1.0)
+            mean, var = mean + a * m, var + a * a * v
+        return float(stats.norm.cdf((1 - mean) / math.sqrt(var)))
+
+    found = result.posterior.claims["low_score"]
+    assert found.probability == pytest.approx(closed(x1=(1.5, 0.5), x2=(-1, 0.4)), abs=0.01)
+    assert found.without["x1_measured"] == pytest.approx(closed(x2=(-1, 0.4)), abs=0.01)
+    assert found.without["x2_measured"] == pytest.approx(closed(x1=(1.5, 0.5)), abs=0.01)
+    assert found.moved_most == "x2_measured"
+    section = "\n".join(observations_markdown(result))
+    assert (f"- `low_score`: from {result.claims['low_score'].probability:.3f} (") in section
+    assert (f"given the observations; the observation that moves it most is `x2_measured`: without it, the probability "
+            f"would be {found.without['x2_measured']:.3f}.") in section
+    assert "| Claim | x1 | x2 | x3 |" in section
+    assert f"| `low_score` | {found.first_order['x1']:.2f} | {found.first_order['x2']:.2f} |" in section
+    single = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))  # one observation: without it, the priors
+    assert single.posterior.claims["low_score"].without == {
+        "x1_measured": pytest.approx(single.claims["low_score"].probability, rel=1e-12)}
+
+
+def _first_order_closed(mean1: float, var1: float, threshold: float = 1.0) -> dict[str, float]:
+    """S1 of 1{x1 + 2 x2 + 3 x3 <= threshold} on each input, x1 ~ N(mean1, var1), x2 and x3 ~ N(0, 1).
+
+    For an input whose term is ``T ~ N(mu, t)`` beside the rest ``R ~ N(nu, r)``, E[Y | T] = Phi((c - T - nu) / sqrt r)
+    and E[E[Y | T]**2] is the probability that two normals of variance t + r and covariance t are both at most
+    c - mu - nu: a bivariate normal CDF.
+    """
+    terms = {"x1": (mean1, var1), "x2": (0.0, 4.0), "x3": (0.0, 9.0)}
+    total_mean, total_var = sum(m for m, _ in terms.values()), sum(v for _, v in terms.values())
+    p = stats.norm.cdf((threshold - total_mean) / math.sqrt(total_var))
+    found = {}
+    for name, (_, t) in terms.items():
+        both = stats.multivariate_normal(mean=[total_mean] * 2, cov=[[total_var, t], [t, total_var]])
+        found[name] = float((both.cdf([threshold, threshold]) - p * p) / (p * (1 - p)))
+    return found
+
+
+def test_the_first_order_indices_of_a_claim_given_the_observations_are_the_closed_form(write):
+    """x1 observed 1.5 with sd 0.5: the posterior is N(1.2, 0.2) for x1 and the priors for x2 and x3, and each
+    input's S1 for the claim's indicator is a bivariate normal probability (:func:`_first_order_closed`)."""
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=1 << 17))
+    found = result.posterior.claims["low_score"].first_order
+    closed = _first_order_closed(*_conjugate(1.5, 0.5))
+    assert closed["x3"] > 0.4 and closed["x1"] < 0.05  # the test tells the inputs apart
+    for name, value in closed.items():
+        assert found[name] == pytest.approx(value, abs=0.005), name
+    priors = _first_order_closed(0.0, 1.0)  # the observation moves x1's index: the estimator sees the weights
+    assert abs(found["x1"] - priors["x1"]) > 0.02
+
+
+def test_the_first_order_indices_with_equal_weights_are_the_unweighted_estimator(write):
+    """An observation every sample meets weighs them all alike: the indices are those of the plain given-data
+    estimator, equal-count bins of the sorted input and the variance of the claim's share across them."""
+    from mcsim.compute.melding import S1_BINS
+
+    everything = """
+    [[observations]]
+    name = "anything"
+    input = "x1"
+    dist = "uniform"
+    low = -100
+    high = 100
+    source = "a measurement that says nothing"
+    """
+    result = run(run_file(write, everything, claims=LOW_SCORE, samples=4096, extra="keep_samples = 4096"))
+    holds = result.kept.outputs["score"] <= 1
+    p = holds.mean()
+    for name in ("x1", "x2", "x3"):
+        order = np.argsort(result.kept.inputs[name], kind="stable")
+        shares = holds[order].reshape(S1_BINS, -1).mean(axis=1)
+        plain = np.mean((shares - p) ** 2) / (p * (1 - p))
+        assert result.posterior.claims["low_score"].first_order[name] == pytest.approx(plain, rel=1e-9), name
+
+
 def test_the_weights_are_the_densities_scipy_computes(write):
     """With every sample kept, the run's weighted claim and ESS equal those of the weights scipy gives."""
     claims = """
@@ -189,7 +295,7 @@ def test_an_observation_every_sample_meets_changes_nothing(write):
 
 
 def test_the_posterior_is_the_same_whatever_the_chunks_and_the_workers(write):
-    path = run_file(write, OBSERVE_X1, samples=32768, claims="""
+    path = run_file(write, OBSERVE_X1 + OBSERVE_X2, samples=32768, claims="""
     [[claims]]
     name = "low_score"
     output = "score"
@@ -200,6 +306,8 @@ def test_the_posterior_is_the_same_whatever_the_chunks_and_the_workers(write):
     other = run(path, chunk_size=16384, workers=2).posterior  # two chunks, in two processes
     whole = run(path, chunk_size=1 << 15).posterior  # one chunk
     assert repr(one) == repr(other) == repr(whole)
+    claim = whole.claims["low_score"]  # the repr holds each claim's probability without each observation, its indices
+    assert set(claim.without) == {"x1_measured", "x2_measured"} and set(claim.first_order) == {"x1", "x2", "x3"}
 
 
 def test_khat_matches_the_pareto_shape_and_the_weights_tail():
@@ -395,6 +503,10 @@ def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
                                             "mean": 1.5, "sd": 0.5, "source": "a measurement", "date": "2024-09"}
     assert posterior["inputs"]["x1"]["prior"]["p95"] == pytest.approx(stats.norm.ppf(0.95))
     assert posterior["claims"]["low_score"]["likelihood"] in ("likely", "very likely", "about as likely as not")
+    given = result.posterior.claims["low_score"]
+    assert posterior["claims"]["low_score"]["without"] == {"x1_measured": given.without["x1_measured"]}
+    assert posterior["claims"]["low_score"]["moved_most"] == "x1_measured"
+    assert posterior["claims"]["low_score"]["first_order"] == given.first_order and len(given.first_order) == 3
     del posterior["khat"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema()).validate(found)
@@ -451,15 +563,19 @@ def test_the_methods_describe_the_posterior_and_cite_its_sources(write):
     from mcsim.i18n import speaking
     from mcsim.report.methods import build_methods
 
-    result = run(run_file(write, OBSERVE_X1, samples=4096))
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))
     markdown, tex, bib = build_methods(result, {})
     assert "Bayesian melding (Poole and Raftery 2000)" in markdown
     assert "Zhang and Stephens' estimator (Zhang and Stephens 2009)" in markdown
-    for key in ("poole2000", "vehtari2024", "zhang2009", "kish1965"):
+    assert "the probability of a claim without one observation is the weighted share under the product" in markdown
+    assert ("by a weighted binning estimator on the given data (Plischke et al. 2013): each uncertain input is cut "
+            "into 32 bins of equal posterior weight") in markdown
+    for key in ("poole2000", "vehtari2024", "zhang2009", "kish1965", "plischke2013"):
         assert f"{{{key}," in bib and key in tex
     with speaking("fr"):
         french = build_methods(result, {})[0]
-    said = [line for line in french.splitlines() if "fusion bayésienne" in line or "Kish" in line or "Wilson" in line]
+    said = [line for line in french.splitlines() if "fusion bayésienne" in line or "Kish" in line or "Wilson" in line
+            or "premier ordre" in line]
     assert said and not findings("methods.md", markdown_prose("\n".join(said)), english_words())
     assert "(Poole et Raftery 2000)\u00a0: chaque tirage" in french  # one no-break space before the colon, not two
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from mcsim.analysis.psis import KHAT_RELIABLE, pareto_khat
 from mcsim.compute.engine import Simulation
-from mcsim.compute.melding import BINS, log_likelihood
+from mcsim.compute.melding import BINS, S1_BINS, log_likelihood
 from mcsim.compute.streaming import QUANTILES
 from mcsim.inputs.errors import InputError, Problem
 from mcsim.inputs.observations import Observation, observation_where
@@ -38,10 +38,24 @@ FIGURE_SPAN_BINS = 24  # bins an observed input's posterior 90 % interval spans 
 
 @dataclass(frozen=True)
 class PosteriorClaim:
-    """A claim's posterior probability, with a Wilson interval that takes the effective sample size as n."""
+    """A claim's posterior probability, with a Wilson interval that takes the effective sample size as n.
+
+    ``without`` gives, by observation, the claim's probability given every observation but that one (the priors'
+    own probability when the run has one observation); ``first_order``, by uncertain input, the first-order
+    sensitivity index of the claim's indicator under the posterior (NaN where the claim always or never holds).
+    """
 
     probability: float
     ci95: tuple[float, float]
+    without: dict[str, float] = field(default_factory=dict)
+    first_order: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def moved_most(self) -> str | None:
+        """The observation whose leaving out moves the claim's probability most (the first of equals)."""
+        if not self.without:
+            return None
+        return max(self.without, key=lambda name: abs(self.probability - self.without[name]))
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ class Posterior:
         The samples weighted.
     bins : int
         The bins of the weighted histograms the posterior quantiles are read from.
+    first_order_bins : int
+        The bins of equal posterior weight of each input, for the claims' first-order indices.
     kept_log_weights : array or None
         The observations' log-likelihood given each of the run's kept samples (its unnormalised log-weight),
         for ``results.nc``.
@@ -104,6 +120,7 @@ class Posterior:
     outputs: dict[str, PosteriorStats]
     extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
     bins: int = BINS  # of the weighted histograms the posterior quantiles are read from
+    first_order_bins: int = S1_BINS  # of each input, for the claims' first-order indices
     densities: dict[str, Density] = field(default_factory=dict)  # each observed input's, for its figure
     kept_log_weights: np.ndarray | None = None  # the log-likelihood of each of the run's kept samples
 
@@ -140,9 +157,14 @@ def posterior(sim: Simulation) -> Posterior | None:
         raise InputError(_unexplained(sim))
     ess = totals.ess
     claims = {}
-    for claim, held in zip(spec.claims, totals.claims, strict=False):  # the plan's marks follow the claims
-        p = min(max(float(held / totals.weight), 0.0), 1.0)
-        claims[claim.name] = PosteriorClaim(p, wilson(p, ess))
+    names = [o.name for o in weighing.observations]
+    uncertain = weighing.columns[:weighing.inputs]
+    first_order = totals.first_order()
+    for c, (claim, held) in enumerate(zip(spec.claims, totals.claims, strict=False)):  # marks follow the claims
+        p = _share(held, totals.weight)
+        without = {name: _share(totals.without_claims[j, c], totals.without[j]) for j, name in enumerate(names)}
+        claims[claim.name] = PosteriorClaim(p, wilson(p, ess), without,
+                                            {name: float(first_order[c, j]) for j, name in enumerate(uncertain)})
     mean, sd = totals.moments()
     stats = {}
     for j, name in enumerate(weighing.columns):
@@ -157,6 +179,11 @@ def posterior(sim: Simulation) -> Posterior | None:
     densities = {name: _density(totals, weighing.columns.index(name)) for name in observed}
     return Posterior(weighing.observations, float(ess), pareto_khat(totals.top, sim.n), spec.min_ess, sim.n,
                      claims, inputs, outputs, densities=densities, kept_log_weights=kept[:sim.n])
+
+
+def _share(held: float, weight: float) -> float:
+    """A weighted share in [0, 1]; NaN when there is no weight (every sample impossible)."""
+    return min(max(float(held / weight), 0.0), 1.0) if weight > 0 else math.nan
 
 
 def _density(totals, column: int) -> Density:

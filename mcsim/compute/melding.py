@@ -14,7 +14,15 @@ computed in the pass that evaluates the model, block by block, and only sums are
   width as their error bound;
 - the :func:`tail_length` + 1 largest log-weights (for PSIS's k-hat), and per
   observation its largest log-likelihood and the range of what it measured (to say which
-  observation no sample can explain).
+  observation no sample can explain);
+- per observation, the sum of the weights the other observations give (the weights are a product
+  over observations: leaving one out divides its likelihood out) and the weighted count of each
+  claim under them, so that a claim's probability without each observation is read from the same
+  pass and the same samples;
+- per uncertain input, the weights and each claim's weighted count in each of :data:`S1_BINS` bins
+  of the input, their edges the posterior quantiles of the pilot's weighted samples (equal posterior
+  weight in each bin): a given-data estimate of each claim's first-order sensitivity index under
+  the posterior, ``Var(E[Y | X_i]) / Var(Y)`` for the claim's indicator ``Y``.
 
 A weight is ``exp(log-likelihood - shift)``, ``shift`` the largest log-likelihood any sample could
 have (every observed value met exactly), so that no weight overflows. Sums are kept per block and
@@ -31,10 +39,11 @@ import numpy as np
 
 from mcsim.inputs.observations import Observation
 
-__all__ = ["BINS", "Weighing", "WeightedPartial", "WeightedTotals", "combine_weighted", "log_likelihood",
+__all__ = ["BINS", "S1_BINS", "Weighing", "WeightedPartial", "WeightedTotals", "combine_weighted", "log_likelihood",
            "make_weighing", "tail_length", "weigh_block"]
 
 BINS = 1 << 10
+S1_BINS = 32  # bins of an input for the posterior's first-order indices
 _SLOTS = BINS + 4  # -inf, below the range, the bins, above the range, +inf
 
 
@@ -52,6 +61,7 @@ class Weighing:
     ref: np.ndarray  # (columns,) shift for the moments
     tail: int  # largest log-weights kept
     grid: tuple[float, ...]
+    edges: np.ndarray = None  # (inputs, S1_BINS - 1) the inner edges of each input's bins for the indices
 
 
 def tail_length(n: int) -> int:
@@ -94,8 +104,24 @@ def make_weighing(observations: tuple[Observation, ...], priors, model, inputs: 
         if high[j] <= low[j]:  # a column of one value: a narrow range around it
             d = max(abs(low[j]), 1.0) * 0.01
             low[j], high[j], log[j] = low[j] - d, high[j] + d, False
+    pilot = log_likelihood(tuple(observations), inputs, outputs, tuple(grid)).sum(axis=0)
+    edges = np.stack([_weighted_edges(x[j], pilot) for j in range(len(names))]) if names \
+        else np.empty((0, S1_BINS - 1))
     return Weighing(tuple(observations), float(sum(o.best for o in observations)), (*names, *scalar), len(names),
-                    low, high, log.astype(bool), ref, tail_length(n) + 1, tuple(grid))
+                    low, high, log.astype(bool), ref, tail_length(n) + 1, tuple(grid), edges)
+
+
+def _weighted_edges(values: np.ndarray, log_weight: np.ndarray) -> np.ndarray:
+    """The inner edges of :data:`S1_BINS` bins of equal posterior weight, from the pilot's weighted values
+    (of equal count where every pilot weight is zero)."""
+    order = np.argsort(values, kind="stable")
+    finite = np.isfinite(log_weight)
+    w = np.exp(log_weight - log_weight[finite].max()) if finite.any() else np.ones_like(values)
+    cumulative = np.cumsum(w[order])
+    if not cumulative[-1] > 0:
+        cumulative = np.arange(1.0, values.size + 1)
+    targets = np.arange(1, S1_BINS) / S1_BINS * cumulative[-1]
+    return values[order][np.minimum(np.searchsorted(cumulative, targets, side="left"), values.size - 1)]
 
 
 def _values(names, scalar, inputs, outputs) -> np.ndarray:
@@ -120,6 +146,9 @@ class WeightedPartial:
     best: np.ndarray  # (observations,) the largest log-likelihood of each observation
     low: np.ndarray  # (observations,) the smallest and largest value of what each measured
     high: np.ndarray
+    without: np.ndarray  # (blocks, observations) sum of the weights without each observation
+    without_claims: np.ndarray  # (blocks, observations, claims) each claim's weighted count without it
+    binned: np.ndarray  # (blocks, inputs, S1_BINS, 1 + claims) per input's bin: sum of w, each claim's w count
 
 
 def weigh_block(weighing: Weighing, inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray],
@@ -136,11 +165,44 @@ def weigh_block(weighing: Weighing, inputs: dict[str, np.ndarray], outputs: dict
         sum2 = (wf * d * d).sum(axis=1)
     claims = np.array([np.dot(w, h) for h in held], dtype=float)
     values = [measured(o, inputs, outputs, weighing.grid) for o in weighing.observations]
+    without, without_claims = _without(weighing, each, held)
     return WeightedPartial(np.array([w.sum()]), np.array([np.dot(w, w)]), claims[np.newaxis],
                            wf.sum(axis=1)[np.newaxis], (wf * d).sum(axis=1)[np.newaxis],
                            sum2[np.newaxis], _histogram(weighing, x, w)[np.newaxis],
                            _largest(log_weight, weighing.tail), each.max(axis=1),
-                           np.array([np.min(v) for v in values]), np.array([np.max(v) for v in values]))
+                           np.array([np.min(v) for v in values]), np.array([np.max(v) for v in values]),
+                           without[np.newaxis], without_claims[np.newaxis],
+                           _binned(weighing, x[:weighing.inputs], w, held)[np.newaxis])
+
+
+def _without(weighing: Weighing, each: np.ndarray, held: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per observation, the sum of the weights the others give and each claim's weighted count under them.
+
+    The weight without observation ``j`` is ``exp(sum of the others' log-likelihoods - their largest)``: the sum
+    of the others is taken afresh (not the total less ``j``'s, which is undefined where ``j``'s is ``-inf``).
+    """
+    count = len(weighing.observations)
+    total = np.empty(count)
+    claims = np.empty((count, len(held)))
+    for j, observation in enumerate(weighing.observations):
+        others = [i for i in range(count) if i != j]
+        log_weight = each[others].sum(axis=0) if others else np.zeros(each.shape[1])
+        w = np.exp(log_weight - (weighing.shift - observation.best))
+        total[j] = w.sum()
+        claims[j] = [np.dot(w, h) for h in held]
+    return total, claims
+
+
+def _binned(weighing: Weighing, x: np.ndarray, w: np.ndarray, held: list[np.ndarray]) -> np.ndarray:
+    """Per input and bin of it (:data:`S1_BINS`): the sum of the weights and each claim's weighted count."""
+    k = x.shape[0]
+    found = np.zeros((k, S1_BINS, 1 + len(held)))
+    for j in range(k):
+        slot = np.searchsorted(weighing.edges[j], x[j], side="left")  # a value on an edge: the bin below
+        found[j, :, 0] = np.bincount(slot, weights=w, minlength=S1_BINS)
+        for c, h in enumerate(held):
+            found[j, :, 1 + c] = np.bincount(slot, weights=w * h, minlength=S1_BINS)
+    return found
 
 
 def _histogram(weighing: Weighing, x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -177,7 +239,8 @@ def combine_weighted(parts: list[WeightedPartial], weighing: Weighing) -> Weight
     return WeightedPartial(stacked("weight"), stacked("weight2"), stacked("claims"), stacked("finite"),
                            stacked("sum1"), stacked("sum2"), stacked("histogram"),
                            _largest(stacked("top"), weighing.tail), np.max([p.best for p in parts], axis=0),
-                           np.min([p.low for p in parts], axis=0), np.max([p.high for p in parts], axis=0))
+                           np.min([p.low for p in parts], axis=0), np.max([p.high for p in parts], axis=0),
+                           stacked("without"), stacked("without_claims"), stacked("binned"))
 
 
 @dataclass
@@ -197,10 +260,15 @@ class WeightedTotals:
     best: np.ndarray = None
     low: np.ndarray = None
     high: np.ndarray = None
+    without: np.ndarray = None  # (observations,)
+    without_claims: np.ndarray = None  # (observations, claims)
+    binned: np.ndarray = None  # (inputs, S1_BINS, 1 + claims)
 
     def __post_init__(self):
         k, o = len(self.weighing.columns), len(self.weighing.observations)
         self.claims = np.zeros(self.claims_count)
+        self.without, self.without_claims = np.zeros(o), np.zeros((o, self.claims_count))
+        self.binned = np.zeros((self.weighing.inputs, S1_BINS, 1 + self.claims_count))
         self.finite, self.sum1, self.sum2 = np.zeros(k), np.zeros(k), np.zeros(k)
         self.histogram = np.zeros((k, _SLOTS))
         self.best, self.low, self.high = np.full(o, -np.inf), np.full(o, np.inf), np.full(o, -np.inf)
@@ -215,6 +283,9 @@ class WeightedTotals:
             self.sum1 = self.sum1 + partial.sum1[b]
             self.sum2 = self.sum2 + partial.sum2[b]
             self.histogram = self.histogram + partial.histogram[b]
+            self.without = self.without + partial.without[b]
+            self.without_claims = self.without_claims + partial.without_claims[b]
+            self.binned = self.binned + partial.binned[b]
         self.top = _largest(np.concatenate([self.top, partial.top]), self.weighing.tail)
         self.best = np.maximum(self.best, partial.best)
         self.low, self.high = np.minimum(self.low, partial.low), np.maximum(self.high, partial.high)
@@ -223,6 +294,24 @@ class WeightedTotals:
     def ess(self) -> float:
         """Kish's effective sample size, ``(sum w)**2 / sum w**2`` (0 when every weight is 0)."""
         return self.weight**2 / self.weight2 if self.weight2 > 0 else 0.0
+
+    def first_order(self) -> np.ndarray:
+        """Each claim's first-order index on each input under the posterior, shape (claims, inputs).
+
+        The weighted binning estimator: with ``W_b`` the weight in bin ``b`` of the input, ``m_b`` the weighted
+        share of it where the claim holds and ``p`` the claim's posterior probability,
+        ``S1 = sum_b (W_b / W) (m_b - p)**2 / (p (1 - p))``; NaN where the claim always or never holds.
+        """
+        weight = self.binned[:, :, 0]  # (inputs, bins)
+        total = weight.sum(axis=1)[:, np.newaxis]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = self.binned[:, :, 1:] / weight[:, :, np.newaxis]  # (inputs, bins, claims)
+            p = self.binned[:, :, 1:].sum(axis=1) / total  # (inputs, claims): the same p for every input
+            between = np.nansum(weight[:, :, np.newaxis] / total[:, :, np.newaxis]
+                                * (share - p[:, np.newaxis, :]) ** 2, axis=1)
+            found = between / (p * (1 - p))
+        found = np.where((p > 0) & (p < 1), found, np.nan)
+        return found.T
 
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
         """The posterior mean and sd of each column (over its finite values)."""

@@ -359,6 +359,19 @@ def _posterior(methods: Methods, result: Result) -> None:
                   "Wilson's 95 % interval taking the effective sample size as n; posterior quantiles are read from "
                   "a weighted histogram of {bins} bins over the range of the run's first samples, interpolated "
                   "within a bin."), bins=Number(decimal(posterior.bins)))
+    if not posterior.claims:
+        return
+    methods.say(_("Since the weights are a product over the observations, the probability of a claim without one "
+                  "observation is the weighted share under the product of the others, summed in the same pass over "
+                  "the same samples; the observation that moves a claim most is the one whose leaving out changes "
+                  "its probability most."))
+    methods.say(_("The first-order sensitivity index of a claim given the observations is that of its indicator Y "
+                  "(1 where it holds) under the posterior, S1 = Var(E[Y | X_i]) / Var(Y), by a weighted binning "
+                  "estimator on the given data{plischke}: each uncertain input is cut into {bins} bins of equal "
+                  "posterior weight among the run's first samples, E[Y | X_i] is the claim's weighted share in each "
+                  "bin, and its variance the weighted mean of the squared differences from the claim's posterior "
+                  "probability; the estimate is biased upward by about the number of bins over the effective "
+                  "sample size."), plischke=Cite(("plischke2013",)), bins=Number(decimal(posterior.first_order_bins)))
 
 
 def _sensitivity(methods: Methods, result: Result) -> None:

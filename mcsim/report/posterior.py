@@ -2,8 +2,9 @@
 
 :func:`posterior_answer` gives the opening lines' answer once the priors are conditioned on the run's
 observations (after the answer under the priors alone); :func:`observations_markdown` the
-"Observations" section: each observation and its source, how far the weights can be trusted, and
-each claim, uncertain input and scalar output before and after.
+"Observations" section: each observation and its source, how far the weights can be trusted,
+each claim, uncertain input and scalar output before and after, which observation moved each claim
+most (each left out in turn), and each claim's first-order sensitivity indices given the observations.
 """
 
 from __future__ import annotations
@@ -140,6 +141,49 @@ def _claim_row(name: str, prior: ClaimResult, given: PosteriorClaim, result: Res
             f"{fixed(given.probability, 3)} ({_(term(given.probability))}) |")
 
 
+def _moved(result: Result) -> list[str]:
+    """How each claim moved from the priors to the posterior, and which observation moved it most."""
+    posterior = result.posterior
+    several = len(posterior.observations) > 1
+    lines = [_("How each claim moved from the priors to the posterior, and which observation moved it most: the "
+               "posterior recomputed on the same samples with each observation left out in turn.") if several else
+             _("How each claim moved from the priors to the posterior, given the run's one observation."), ""]
+    for name, given in posterior.claims.items():
+        prior = result.claims[name].probability
+        most = given.moved_most
+        numbers = {"name": name, "prior": fixed(prior, 3), "prior_term": _(term(prior)),
+                   "posterior": fixed(given.probability, 3), "posterior_term": _(term(given.probability)),
+                   "observation": most}
+        if several:
+            without = given.without[most]
+            said = _("- `{name}`: from {prior} ({prior_term}) under the priors to {posterior} ({posterior_term}) given "
+                     "the observations; the observation that moves it most is `{observation}`: without it, the "
+                     "probability would be {without}.").format(**numbers, without=fixed(without, 3)
+                                                              if math.isfinite(without) else "—")
+        else:
+            said = _("- `{name}`: from {prior} ({prior_term}) under the priors to {posterior} ({posterior_term}) given "
+                     "`{observation}`.").format(**numbers)
+        lines.append(said)
+    return lines
+
+
+def _first_order(result: Result) -> list[str]:
+    """Each claim's first-order sensitivity index on each uncertain input, under the posterior."""
+    posterior = result.posterior
+    names = list(posterior.inputs)
+    if not names:
+        return []
+    labels = [md_cell(input_label(result.spec.priors[name])) for name in names]
+    lines = [_("The first-order sensitivity index of each claim given the observations: the share of the variance "
+               "of the claim's indicator (1 where it holds, 0 where not) that each uncertain input explains alone "
+               "under the posterior (see Methods)."), "",
+             "| " + " | ".join([_("Claim"), *labels]) + " |", "|---" * (len(names) + 1) + "|"]
+    for name, given in posterior.claims.items():
+        cells = [fixed(given.first_order[n], 2) if math.isfinite(given.first_order[n]) else "—" for n in names]
+        lines.append("| " + " | ".join([f"`{name}`", *cells]) + " |")
+    return lines
+
+
 def observations_markdown(result: Result) -> list[str]:
     """The "Observations" section: each observation and its source, the weights' diagnostics, and before and after."""
     posterior = result.posterior
@@ -161,6 +205,7 @@ def observations_markdown(result: Result) -> list[str]:
         lines += ["", _("| Claim | Probability under the priors | Probability given the observations |"),
                   "|---|---|---|"]
         lines += [_claim_row(name, result.claims[name], given, result) for name, given in posterior.claims.items()]
+        lines += ["", *_moved(result), "", *_first_order(result)]
     lines += ["", _("| Input | Prior median (90 % interval) | Posterior median (90 % interval) |"), "|---|---|---|"]
     for name, found in posterior.inputs.items():
         prior = spec.priors[name]

@@ -6,7 +6,7 @@ from typing import Any
 
 from mcsim.analysis.melding import Posterior, PosteriorStats
 from mcsim.analysis.psis import KHAT_RELIABLE
-from mcsim.compute.melding import BINS
+from mcsim.compute.melding import BINS, S1_BINS
 from mcsim.inputs.observations import Observation
 
 __all__ = ["POSTERIOR_MEANS", "posterior_summary"]
@@ -22,13 +22,19 @@ POSTERIOR_MEANS = (
     "Wilson's score interval with ess as n. "
     f"Posterior quantiles come from a weighted histogram of {BINS:,} bins over "
     "the pilot's range, interpolated within a bin; quantile_error is half the width of the bin (null beyond "
-    "the range).")
+    "the range). A claim's without gives, by observation, its probability given every other observation (the "
+    "priors' own for a run with one observation), and moved_most the observation whose leaving out moves it most; "
+    "its first_order gives, by uncertain input, the first-order sensitivity index of the claim's indicator under "
+    "the posterior, Var(E[Y | X_i]) / Var(Y), by the weighted binning estimator over "
+    f"{S1_BINS} bins of the input of equal posterior weight in the pilot (null where the claim always or never "
+    "holds).")
 
 
 def posterior_summary(posterior: Posterior, priors, words) -> dict[str, Any]:
     """The summary's ``posterior``; ``words`` the summary's (:class:`mcsim.serialise.summary.Words`)."""
     claims = {name: {"probability": c.probability, "ci95": list(c.ci95), "likelihood": words.term(c.probability),
-                     "likelihood_straddles": " and ".join(words.straddle(c.probability, c.ci95)) or None}
+                     "likelihood_straddles": " and ".join(words.straddle(c.probability, c.ci95)) or None,
+                     "without": dict(c.without), "moved_most": c.moved_most, "first_order": dict(c.first_order)}
               for name, c in posterior.claims.items()}
     inputs = {}
     for name, stats in posterior.inputs.items():
