@@ -99,3 +99,16 @@ def test_prose_and_ticks_round_a_number_alike(value, digits, said, short, french
     assert count(value, digits) == said and compact(value, "", 3) == short
     with speaking("fr"):
         assert count(value, digits) == french
+
+
+def test_an_input_without_a_label_is_said_in_words():
+    """A model of one's own whose priors give no labels reads 'the tokens per user is below ...', not 'the
+    tokens_per_user is below ...'; a label given is kept as it is."""
+    from types import SimpleNamespace
+
+    from mcsim.report.text import input_label, lower_first, output_label
+
+    assert lower_first(input_label(SimpleNamespace(name="tokens_per_user", label="", label_fr=None))) == \
+        "tokens per user"
+    assert input_label(SimpleNamespace(name="x", label="Total training cost", label_fr=None)) == "Total training cost"
+    assert output_label(SimpleNamespace(name="monthly_profit", label="")) == "Monthly profit"

@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from mcsim.i18n import _
-from mcsim.report.text import claim_text, condition, names_its_unit
+from mcsim.report.text import claim_text, condition, names_its_unit, readable
 
 __all__ = ["BAND", "BLACK", "BLUE", "CLAIM", "FAILS", "HIGH", "HOLDS", "LOOKS", "LOW", "MEDIAN", "ORANGE", "PAPER",
            "POINT_MARK",
@@ -150,12 +150,6 @@ def look(name: str = "default") -> Look:
 def plain(text: str) -> str:
     """Text shown as it is: a ``$`` would otherwise open matplotlib's mathtext."""
     return str(text).replace("$", r"\$")
-
-
-def readable(label: str | None, name: str) -> str:
-    """An input's or output's label in the report's language, or, where its file gives none, its name in words
-    ('cost per 1k')."""
-    return _(label) if label else name.replace("_", " ").strip().capitalize()
 
 
 def axis_label(label: str, unit: str = "") -> str:

@@ -37,6 +37,7 @@ __all__ = [
     "output_label",
     "p_value",
     "percent",
+    "readable",
     "reading_words",
     "scenario_title",
 ]
@@ -108,11 +109,19 @@ def fixed(value: float, places: int) -> str:
 
 
 def input_label(prior) -> str:
-    """An input's label in the report's language: its ``label_fr`` in French where the priors give one."""
+    """An input's label in the report's language: its ``label_fr`` in French where the priors give one; an input
+    without a label is said by its name in words (:func:`readable`: "the tokens per user" in a sentence, not "the
+    tokens_per_user")."""
     french = getattr(prior, "label_fr", None)
     if language() == "fr" and french:
         return french
-    return _(prior.label or prior.name)
+    return readable(prior.label, prior.name)
+
+
+def readable(label: str | None, name: str) -> str:
+    """An input's or output's label in the report's language, or, where its file gives none, its name in words
+    ('Cost per 1k')."""
+    return _(label) if label else name.replace("_", " ").strip().capitalize()
 
 
 #: Units the shipped priors write in words, said in the report's language where they are shown (``_(unit)``).
@@ -139,8 +148,9 @@ def input_labels(priors) -> dict[str, str]:
 
 
 def output_label(spec) -> str:
-    """A model output's label in the report's language (the catalogue's, else the model's own)."""
-    return _(spec.label or spec.name)
+    """A model output's label in the report's language (the catalogue's, else the model's own; its name in words
+    where the model gives none)."""
+    return readable(spec.label, spec.name)
 
 
 def number(value: float | None, digits: int = 4) -> str:
