@@ -104,7 +104,8 @@ def main() -> int:
             for p in changed + missing:
                 print(f"  {p}")
             pdfs = sorted(p.relative_to(old) for p in old.rglob("*.pdf"))
-            pdf_changed = [p for p in pdfs if not (new / p).exists() or (old / p).read_bytes() != (new / p).read_bytes()]
+            pdf_changed = [p for p in pdfs if not (new / p).exists() or
+                           (old / p).read_bytes() != (new / p).read_bytes()]
             print(f"PDF figures: {len(pdfs)} compared byte for byte, {len(pdf_changed)} differ")
             for p in pdf_changed:
                 print(f"  {p}")
