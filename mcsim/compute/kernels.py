@@ -260,14 +260,18 @@ def figure_counts(values: np.ndarray, low: float, high: float, log: bool, bins: 
     return counts
 
 
-def load() -> None:
+def load(*, analyses: bool = False) -> None:
     """Compile the kernels, or load them from the cache, now: worker processes forked after this
-    inherit them instead of each loading them again."""
+    inherit them instead of each loading them again. With ``analyses``, the sensitivity analysis's
+    and the value of information's too (:func:`resample_sums`, :func:`bin_sums`)."""
     x = np.zeros((1, 1))
     column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)))
     figure_counts(np.ones(1), 1.0, 2.0, True, 2)
     histogram_counts(np.zeros((3, 1, 3), np.int32), np.zeros(1, np.int16), np.zeros(1), np.ones(1, np.uint8),
                      np.zeros((3, 1)), np.ones((3, 1)))
+    if analyses:
+        resample_sums(np.zeros((1, 1)), np.zeros((1, 1), np.intp), np.zeros((1, 1)))
+        bin_sums(np.zeros(1, np.intp), np.zeros(1), 0.0, 1)
 
 
 @numba.njit(nogil=True, cache=True)
