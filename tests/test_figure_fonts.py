@@ -114,3 +114,18 @@ class _no_change:
 
     def __exit__(self, *exc):
         return False
+
+
+@pytest.mark.skipif(not hasattr(pdf_ps, "SubsetResults"), reason="matplotlib subsets by characters, not glyphs")
+def test_the_fonts_prepared_before_the_workers_fork_are_those_the_figures_embed(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from mcsim.report.style import look
+
+    monkeypatch.setattr(figures, "_COMMON_SUBSETS", {})
+    with look("default").context():
+        figures.prepare_pdf_fonts()
+        prepared = set(figures._COMMON_SUBSETS)
+        save(_figure(), tmp_path, "figure")  # any font it embeds beyond those prepared is subset here, and added
+    plt.close("all")
+    assert prepared and set(figures._COMMON_SUBSETS) == prepared

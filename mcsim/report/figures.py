@@ -210,6 +210,24 @@ def _from_common_subsets(whole: Callable) -> Callable:
     return get_glyphs_subset
 
 
+def prepare_pdf_fonts() -> None:
+    """Load the PDF backend and subset the current style's font to the common characters now
+    (:func:`_from_common_subsets`): worker processes forked after this inherit both, rather than each
+    doing it again."""
+    from matplotlib import font_manager
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    from matplotlib.backends import backend_pdf  # noqa: F401 (loaded for the workers)
+
+    if not hasattr(pdf_ps, "SubsetResults"):
+        return
+    file = font_manager.findfont(font_manager.FontProperties())
+    path = font_manager.FontPath(file, 0) if hasattr(font_manager, "FontPath") and not hasattr(file, "face_index") \
+        else file
+    whole = pdf_ps.get_glyphs_subset  # matplotlib's own: the block below puts the common subsets' in its place
+    with _lean_font_subsets():
+        _common_subset(whole, path)
+
+
 @contextlib.contextmanager
 def _lean_font_subsets() -> Iterator[None]:
     """Within the block, the TrueType fonts matplotlib embeds in a PDF are subset without their layout tables,
