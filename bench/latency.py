@@ -8,7 +8,8 @@ Runs ``mcsim run runs/paper-table1.toml --out DIR -v`` once untimed (a first run
 its kernels), then ``N`` times (a fresh ``DIR`` each time), and
 prints, per tree, the median of each step ``-v`` tells (start-up, loading, each analysis, the
 report), the wall time of the whole command (best and median) and the CPU time its processes
-used, workers included (less sensitive than the wall time to a shared machine's load). The
+used, workers included (less sensitive than the wall time to a shared machine's load); with
+``--before``, the two trees' medians side by side, with this tree's over the other's. The
 sensitivity analysis and the value of information are their own times, in whichever process ran
 them: with the analyses in workers they overlap the simulation, and the steps add up to more than
 the wall time.
@@ -87,6 +88,21 @@ def _report(name: str, runs: list[tuple[float, float, dict[str, float]]]) -> Non
         print(f"  {step:22s} {statistics.median(r[2].get(step, float('nan')) for r in runs):6.2f} s")
 
 
+def _side_by_side(names: list[str], runs: dict[str, list]) -> None:
+    """The medians of both trees in columns, and this tree's over the other's."""
+    before, after = names
+    rows = [("CPU, all processes", [r[1] for r in runs[before]], [r[1] for r in runs[after]]),
+            ("wall", [r[0] for r in runs[before]], [r[0] for r in runs[after]])]
+    steps = [step for step in runs[before][0][2] if step != "in all"]
+    steps += [step for step in runs[after][0][2] if step != "in all" and step not in steps]
+    rows += [(step, [r[2].get(step, float("nan")) for r in runs[before]],
+              [r[2].get(step, float("nan")) for r in runs[after]]) for step in steps]
+    print(f"  {'median, s':24s} {before[:12]:>12s} {after[:12]:>12s} {'ratio':>7s}")
+    for label, first, second in rows:
+        a, b = statistics.median(first), statistics.median(second)
+        print(f"  {label:24s} {a:12.2f} {b:12.2f} {b / a if a else float('nan'):7.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="a git revision to compare with, e.g. main")
@@ -115,6 +131,9 @@ def main() -> None:
                   f"{os.getloadavg()[0]:.1f}; {args.repeat} runs each")
             for name in trees:
                 _report(name, runs[name])
+            if args.before:
+                print("side by side (the steps' times are wall times, each in the process that ran it):")
+                _side_by_side(list(trees), runs)
             if args.before:
                 found = differences(last[args.before] / "summary.json", last["this tree"] / "summary.json")
                 print(f"summary.json, {args.before} against this tree: "

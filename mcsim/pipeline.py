@@ -148,6 +148,10 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
     here = not aside or spec.workers == 1 or available_cores() < 2  # one process asked for, or one core
     with ExitStack() as workers:
         # the analyses that need only the run file start in worker processes while this one simulates
+        if not here and (spec.sensitivity is not None or spec.value_of_information is not None):
+            from mcsim.compute import kernels
+
+            kernels.load(analyses=True)  # loaded once, here: the workers forked next inherit the compiled kernels
         pending = None
         if spec.sensitivity is not None:
             pending = workers.enter_context(background(analyse, spec.priors, spec.model, spec.sensitivity,

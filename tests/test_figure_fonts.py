@@ -1,4 +1,5 @@
-"""The fonts a PDF figure embeds are subset without their layout tables: the same glyphs, drawn the same."""
+"""The fonts a PDF figure embeds are subset without their layout tables: the same glyphs, drawn the same; taken
+from a common subset of the font, they are the very fonts taken from the font file."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.backends import _backend_pdf_ps as pdf_ps
 
+from mcsim.report import figures
 from mcsim.report.figures import _LAYOUT_TABLES, _lean_font_subsets, save
 
 matplotlib.use("Agg")
@@ -51,6 +53,32 @@ def test_a_lean_subset_has_the_same_glyphs_and_no_layout_tables():
     assert pdf_ps.subset.__class__.__name__ != "_LeanSubset"  # restored after the block
 
 
+@pytest.mark.skipif(not hasattr(pdf_ps, "SubsetResults"), reason="matplotlib subsets by characters, not glyphs")
+def test_a_subset_taken_from_the_common_subset_is_the_one_taken_from_the_font_file(monkeypatch):
+    path = _font_path()
+    charmap = font_manager.get_font(path).get_charmap()
+    common = sorted(glyph for code, glyph in charmap.items()
+                    if any(code in characters for characters in figures._COMMON_CHARACTERS))
+    rng = np.random.default_rng(5)
+    # a figure's own glyphs, among them ligatures (ff, fi), spaces (one glyph for several characters) and signs
+    text = "Break-even users (million) \u202f\u2013 \u2264 \u00e9\u0153 \u03b1\ufb00\ufb01"
+    asked = [{charmap[ord(c)] for c in text},
+             *(set(rng.choice(common, size, replace=False).tolist()) for size in (1, 40, 300))]
+    rare = {charmap[0x0416], charmap[ord("a")]}  # a Cyrillic letter: beyond the common subset, from the file
+    found = {}
+    for name in ("common", "file"):
+        if name == "file":  # the whole font file, as before the common subsets
+            monkeypatch.setattr(figures, "_from_common_subsets", lambda whole: whole)
+        with _lean_font_subsets():
+            for index, glyphs in enumerate([*asked, rare]):
+                with pdf_ps.get_glyphs_subset(path, glyphs) as subset:
+                    found[name, index] = (pdf_ps.font_as_file(subset.font).getvalue(), dict(subset.glyph_index_map))
+    assert len(common) > 500 and not rare <= set(common)
+    for index in range(len(asked) + 1):
+        assert found["common", index] == found["file", index]  # the same bytes, and each glyph's index in them
+    assert found["common", 0][1].keys() >= asked[0]
+
+
 def _figure():
     import matplotlib.pyplot as plt
 
@@ -86,3 +114,18 @@ class _no_change:
 
     def __exit__(self, *exc):
         return False
+
+
+@pytest.mark.skipif(not hasattr(pdf_ps, "SubsetResults"), reason="matplotlib subsets by characters, not glyphs")
+def test_the_fonts_prepared_before_the_workers_fork_are_those_the_figures_embed(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from mcsim.report.style import look
+
+    monkeypatch.setattr(figures, "_COMMON_SUBSETS", {})
+    with look("default").context():
+        figures.prepare_pdf_fonts()
+        prepared = set(figures._COMMON_SUBSETS)
+        save(_figure(), tmp_path, "figure")  # any font it embeds beyond those prepared is subset here, and added
+    plt.close("all")
+    assert prepared and set(figures._COMMON_SUBSETS) == prepared

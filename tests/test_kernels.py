@@ -1,4 +1,4 @@
-"""The compiled block statistics and fine histograms against plain NumPy, value for value."""
+"""The compiled block statistics, fine histograms and bin sums against plain NumPy, value for value."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mcsim.compute.kernels import COUNTS, column_statistics, figure_counts, histogram_counts
+from mcsim.compute.kernels import COUNTS, bin_sums, column_statistics, figure_counts, histogram_counts
 
 BINS = 64
 
@@ -124,3 +124,19 @@ def test_figure_counts_match_numpy(low, high, log):
     v = rng.lognormal(0, 2, 10_000)
     v[:8] = [np.nan, np.inf, -np.inf, low, high, 0.0, -1.0, 1e308]
     np.testing.assert_array_equal(figure_counts(v, low, high, log, 80), figure_reference(v, low, high, log, 80))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.integers(1, 5000), st.integers(1, 300), st.integers(-8, 12), st.integers(0, 2**32 - 1))
+def test_bin_sums_are_numpy_bincounts_bit_for_bit(n, bins, magnitude, seed):
+    # the value of information's numbers were numpy.bincount's: the kernel must give the very same bits
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, bins, n).astype(np.intp)
+    y = rng.standard_normal(n) * 10.0 ** magnitude + rng.standard_normal() * 10.0 ** (magnitude + 3)
+    if seed % 3 == 0:  # a claim's payoff: +1 or -1
+        y = np.where(rng.random(n) < 0.5, 1.0, -1.0)
+    shift = float(np.mean(y))
+    centred = y - shift
+    sums, squares = bin_sums(index, y, shift, bins)
+    assert sums.tobytes() == np.bincount(index, weights=centred, minlength=bins).tobytes()
+    assert squares.tobytes() == np.bincount(index, weights=centred * centred, minlength=bins).tobytes()

@@ -8,7 +8,8 @@ it is one compiled loop per column (Numba), about 1.3 ns a value. In histogram m
 bracketed values of a whole chunk are then counted in their fine histograms a column at a time
 (:func:`histogram_counts`), so that a column's bins stay in the cache while they are counted.
 Distribution figures are binned in one pass too (:func:`figure_counts`). The bootstrap of the
-Sobol indices sums its estimators' terms over each resample's rows (:func:`resample_sums`).
+Sobol indices sums its estimators' terms over each resample's rows (:func:`resample_sums`). The
+value of information's bins sum a payoff and its square by bin in one pass (:func:`bin_sums`).
 
 The sums are bit-reproducible: 32 interleaved partial sums (value ``i`` goes to lane
 ``i % 32``; the compiler vectorises across lanes), added in a fixed order at the end, with no
@@ -25,7 +26,8 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
-__all__ = ["COUNTS", "column_statistics", "column_type", "figure_counts", "histogram_counts", "load", "resample_sums"]
+__all__ = ["COUNTS", "bin_sums", "column_statistics", "column_type", "figure_counts", "histogram_counts", "load",
+           "resample_sums"]
 
 COUNTS = ("finite", "nan", "positive", "below_0", "below_1", "below_2")
 _LANES = 32
@@ -258,14 +260,18 @@ def figure_counts(values: np.ndarray, low: float, high: float, log: bool, bins: 
     return counts
 
 
-def load() -> None:
+def load(*, analyses: bool = False) -> None:
     """Compile the kernels, or load them from the cache, now: worker processes forked after this
-    inherit them instead of each loading them again."""
+    inherit them instead of each loading them again. With ``analyses``, the sensitivity analysis's
+    and the value of information's too (:func:`resample_sums`, :func:`bin_sums`)."""
     x = np.zeros((1, 1))
     column_statistics(x, np.zeros(1), np.zeros((3, 1)), np.zeros((3, 1)))
     figure_counts(np.ones(1), 1.0, 2.0, True, 2)
     histogram_counts(np.zeros((3, 1, 3), np.int32), np.zeros(1, np.int16), np.zeros(1), np.ones(1, np.uint8),
                      np.zeros((3, 1)), np.ones((3, 1)))
+    if analyses:
+        resample_sums(np.zeros((1, 1)), np.zeros((1, 1), np.intp), np.zeros((1, 1)))
+        bin_sums(np.zeros(1, np.intp), np.zeros(1), 0.0, 1)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -290,3 +296,25 @@ def resample_sums(terms: np.ndarray, rows: np.ndarray, sums: np.ndarray) -> None
     sums : float64 array of shape (resamples, k)
     """
     _resample_sums(np.ascontiguousarray(terms, dtype=float), np.ascontiguousarray(rows), sums)
+
+
+@numba.njit(nogil=True, cache=True)
+def _bin_sums(index, y, shift, sums, squares):  # pragma: no cover - compiled
+    for i in range(y.size):
+        c = y[i] - shift
+        b = index[i]
+        sums[b] += c
+        squares[b] += c * c
+
+
+def bin_sums(index: np.ndarray, y: np.ndarray, shift: float, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sums of ``y - shift`` and of its square in each of ``bins`` bins, ``index`` giving each value's bin.
+
+    The very numbers of ``numpy.bincount(index, weights=w, minlength=bins)`` with ``w`` the
+    shifted values and then their squares (each bin's terms added one by one, in the values'
+    order), in one pass over ``y`` and ``index`` rather than five, and without their temporaries.
+    Every index must be in ``[0, bins)``.
+    """
+    sums, squares = np.zeros(bins), np.zeros(bins)
+    _bin_sums(np.ascontiguousarray(index), np.ascontiguousarray(y, dtype=float), float(shift), sums, squares)
+    return sums, squares

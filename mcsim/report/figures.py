@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,10 +145,93 @@ class _LeanSubset:
         options.drop_tables += [tag for tag in _LAYOUT_TABLES if tag not in options.drop_tables]
         return options
 
+    def load_font(self, font_file, options, *args, **kwargs):
+        """The font, less the layout tables ``options`` drop: fontTools would otherwise read them (to convert
+        their formats) before it drops them."""
+        font = self._module.load_font(font_file, options, *args, **kwargs)
+        for tag in _LAYOUT_TABLES:
+            if tag in options.drop_tables and tag in font:
+                del font[tag]
+        return font
+
+
+# the characters a report's figures draw (Latin, Greek, punctuation, currency signs, arrows, mathematical
+# signs and the ligatures ff, fi, fl...): each font is subset to their glyphs once in a process, and each
+# figure's subset is taken from that
+_COMMON_CHARACTERS = (range(0x20, 0x7F), range(0xA0, 0x180), range(0x370, 0x400), range(0x2000, 0x20D0),
+                      range(0x2100, 0x2300), range(0xFB00, 0xFB07))
+_COMMON_SUBSETS: dict[tuple[str, int], tuple[bytes, frozenset[int], dict[int, int]]] = {}
+
+
+class _FontBytes(io.BytesIO):
+    """A font file in memory, where matplotlib expects the path of a font file's face."""
+
+    face_index = 0
+
+
+def _common_subset(whole: Callable, fontfile) -> tuple[bytes, frozenset[int], dict[int, int]]:
+    """``fontfile`` subset by ``whole`` (matplotlib's subsetting) to the glyphs of :data:`_COMMON_CHARACTERS`:
+    the font's bytes, the glyphs asked for and every glyph's index in it by its index in ``fontfile``."""
+    key = (str(fontfile), getattr(fontfile, "face_index", 0))
+    if key not in _COMMON_SUBSETS:
+        from matplotlib.backends import _backend_pdf_ps as pdf_ps
+        from matplotlib.font_manager import get_font
+
+        asked = frozenset(int(glyph) for code, glyph in get_font(fontfile).get_charmap().items()
+                          if any(code in characters for characters in _COMMON_CHARACTERS))
+        with whole(fontfile, set(asked)) as found:
+            _COMMON_SUBSETS[key] = (pdf_ps.font_as_file(found.font).getvalue(), asked, dict(found.glyph_index_map))
+    return _COMMON_SUBSETS[key]
+
+
+def _from_common_subsets(whole: Callable) -> Callable:
+    """matplotlib's ``get_glyphs_subset`` (``whole``), taking each subset from the font's common subset.
+
+    The font a PDF embeds is then the very one ``whole`` makes from the font file (every glyph asked
+    for is one the common subset was asked for, so its outline, metrics, name and every character
+    that maps to it are there; tests/test_figure_fonts.py), but from a font of some hundreds of glyphs
+    rather than thousands, read once. Glyphs beyond the common ones are subset from the font file.
+    """
+    def get_glyphs_subset(fontfile, glyphs):
+        glyphs = {int(glyph) for glyph in glyphs}
+        data, asked, index = _common_subset(whole, fontfile)
+        if not glyphs <= asked:
+            return whole(fontfile, glyphs)
+        back = {new: old for old, new in index.items()}
+
+        @contextlib.contextmanager
+        def subset():
+            with whole(_FontBytes(data), {index[glyph] for glyph in glyphs}) as found:
+                yield found._replace(glyph_index_map={back[new]: newer
+                                                      for new, newer in found.glyph_index_map.items()})
+
+        return subset()
+
+    return get_glyphs_subset
+
+
+def prepare_pdf_fonts() -> None:
+    """Load the PDF backend and subset the current style's font to the common characters now
+    (:func:`_from_common_subsets`): worker processes forked after this inherit both, rather than each
+    doing it again."""
+    from matplotlib import font_manager
+    from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    from matplotlib.backends import backend_pdf  # noqa: F401 (loaded for the workers)
+
+    if not hasattr(pdf_ps, "SubsetResults"):
+        return
+    file = font_manager.findfont(font_manager.FontProperties())
+    path = font_manager.FontPath(file, 0) if hasattr(font_manager, "FontPath") and not hasattr(file, "face_index") \
+        else file
+    whole = pdf_ps.get_glyphs_subset  # matplotlib's own: the block below puts the common subsets' in its place
+    with _lean_font_subsets():
+        _common_subset(whole, path)
+
 
 @contextlib.contextmanager
 def _lean_font_subsets() -> Iterator[None]:
-    """Within the block, the TrueType fonts matplotlib embeds in a PDF are subset without their layout tables.
+    """Within the block, the TrueType fonts matplotlib embeds in a PDF are subset without their layout tables,
+    from a common subset of each font read once (:func:`_from_common_subsets`).
 
     The glyphs' outlines, metrics, names and character map are those matplotlib embeds otherwise
     (tests/test_figure_fonts.py); a matplotlib that does not subset through ``fontTools.subset`` is left as it is.
@@ -161,11 +245,15 @@ def _lean_font_subsets() -> Iterator[None]:
     if module is None or not hasattr(module, "Options") or isinstance(module, _LeanSubset):
         yield
         return
+    whole = pdf_ps.get_glyphs_subset
     pdf_ps.subset = _LeanSubset(module)
+    if hasattr(pdf_ps, "SubsetResults"):  # subsets by glyph index (matplotlib 3.11 on)
+        pdf_ps.get_glyphs_subset = _from_common_subsets(whole)
     try:
         yield
     finally:
         pdf_ps.subset = module
+        pdf_ps.get_glyphs_subset = whole
 
 
 def run_figures(result: Result, look: Look) -> list[Figure]:

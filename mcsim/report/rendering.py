@@ -18,7 +18,7 @@ from pathlib import Path
 
 from mcsim.compute.lifeline import end_with_parent
 from mcsim.i18n import language, speaking
-from mcsim.report.figures import Figure, save
+from mcsim.report.figures import Figure, prepare_pdf_fonts, save
 from mcsim.report.style import Look
 
 __all__ = ["available_cores", "draw", "render", "rendering"]
@@ -97,6 +97,8 @@ def rendering(figures: Sequence[Figure], directory: str | Path, look: Look, *,
 
         yield here
         return
+    with look.context():  # the workers inherit the PDF backend and its fonts' common subsets: made once, here
+        prepare_pdf_fonts()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                                initargs=(list(figures), directory, look, language(), os.getpid()))
     try:

@@ -29,8 +29,9 @@ payoff's noise given X where knowing X would change the decision,
 ``sum_k (n_k / n)^2 (1[m_k > 0] - 1[m > 0])^2 sigma_k^2``. EVPI's is that of the mean regret,
 ``sd(max(y, 0) - 1[m > 0] y) / sqrt(n)``.
 
-Sorting each input once costs ``O(n log n)``; every payoff column then costs one pass
-(``numpy.bincount``), so a million samples, seven inputs and a dozen payoffs take about a second.
+Sorting each input once costs ``O(n log n)``; every payoff column then costs one compiled pass
+(:func:`mcsim.compute.kernels.bin_sums`), so a million samples, seven inputs and a dozen payoffs
+take about a second.
 
 References
 ----------
@@ -48,6 +49,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
+
+from mcsim.compute.kernels import bin_sums
 
 __all__ = ["Bins", "Estimate", "bins_for", "evpi", "evppi"]
 
@@ -87,13 +90,11 @@ class Bins:
     def means(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The mean and the variance (ddof 1; 0 for a bin of one) of ``y`` in each bin.
 
-        From sums and sums of squares of ``y`` less its overall mean (two passes, no gather): the
+        From sums and sums of squares of ``y`` less its overall mean (one compiled pass, no gather): the
         shift keeps the subtraction well conditioned where a bin's mean is far from the others'.
         """
         shift = float(np.mean(y))
-        centred = y - shift
-        sums = np.bincount(self.index, weights=centred, minlength=len(self.counts))
-        squares = np.bincount(self.index, weights=centred * centred, minlength=len(self.counts))
+        sums, squares = bin_sums(self.index, y, shift, len(self.counts))  # of y - shift, as numpy.bincount sums
         means = sums / self.counts
         variances = np.maximum(squares - sums * means, 0.0) / np.maximum(self.counts - 1, 1)
         return means + shift, variances
