@@ -166,7 +166,7 @@ def test_each_claim_gives_its_probability_without_each_observation(write):
     assert (f"- `low_score`: from {result.claims['low_score'].probability:.3f} (") in section
     assert (f"given the observations; the observation that moves it most is `x2_measured`: without it, the probability "
             f"would be {found.without['x2_measured']:.3f}.") in section
-    assert "| Claim | x1 | x2 | x3 |" in section
+    assert "| Claim | X1 | X2 | X3 |" in section
     assert f"| `low_score` | {found.first_order['x1']:.2f} | {found.first_order['x2']:.2f} |" in section
     single = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))  # one observation: without it, the priors
     assert single.posterior.claims["low_score"].without == {
@@ -534,7 +534,7 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
     assert answer[given + 1].startswith("- The posterior is not reliable: the weights of the 4,096 samples")
     section = observations_markdown(result)
     assert section[0] == "## Observations"
-    assert "| `x1_measured` | x1 | 1.5 | normal error, sd 0.02 | a measurement (2024-09) |" in section
+    assert "| `x1_measured` | X1 | 1.5 | normal error, sd 0.02 | a measurement (2024-09) |" in section
     with speaking("fr"):
         french = "\n".join(answer_markdown(result) + observations_markdown(result))
     assert "## Observations" in french and "Au vu des observations publiées" in french
