@@ -580,23 +580,28 @@ def test_the_methods_describe_the_posterior_and_cite_its_sources(write):
     assert "(Poole et Raftery 2000)\u00a0: chaque tirage" in french  # one no-break space before the colon, not two
 
 
-def test_the_figure_shows_the_posterior_density_of_each_observed_input(write):
+def test_a_figure_shows_each_inputs_prior_and_posterior_and_the_observation_of_an_observed_one(write):
     from mcsim.report.posterior_figures import posterior_figures
     from mcsim.report.style import look
 
     result = run(run_file(write, OBSERVE_X1))
     density = result.posterior.densities["x1"]
-    assert list(result.posterior.densities) == ["x1"]  # the observed input only
+    assert list(result.posterior.densities) == ["x1", "x2", "x3"]  # every uncertain input, the observed one first here
+    unobserved = result.posterior.densities["x2"]  # its posterior is its prior, N(0, 1)
+    middles = 0.5 * (unobserved.edges[1:] + unobserved.edges[:-1])
+    assert np.max(np.abs(unobserved.density - stats.norm.pdf(middles))) < 0.1 * stats.norm.pdf(0)
     widths = np.diff(density.edges)
     assert np.sum(density.density * widths) == pytest.approx(1, abs=1e-3)  # the weight beyond the range is tiny
     middles = 0.5 * (density.edges[1:] + density.edges[:-1])
     closed = stats.norm.pdf(middles, 1.2, 1 / math.sqrt(5))
     assert np.max(np.abs(density.density - closed)) < 0.1 * closed.max()
     figures = posterior_figures(result, look("default"))
-    assert [f.stem for f in figures] == ["x1_posterior"]
+    assert [f.stem for f in figures] == ["x1_posterior", "x2_posterior", "x3_posterior"]
     drawn = figures[0].draw()
     labels = drawn.axes[0].get_legend_handles_labels()[1]
     assert set(labels) == {"prior", "observed: 1.5", "posterior (weighted samples)"}
+    assert set(figures[1].draw().axes[0].get_legend_handles_labels()[1]) == {"prior", "posterior (weighted samples)"}
+    assert "no observation measures it" in figures[1].caption and "dashed line" in figures[0].caption
     from mcsim.report.figure_check import problems
 
     with look("default").context():  # no text overlaps another or leaves the figure, none too small

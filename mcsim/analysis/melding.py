@@ -102,7 +102,7 @@ class Posterior:
         The observations' log-likelihood given each of the run's kept samples (its unnormalised log-weight),
         for ``results.nc``.
     densities : mapping of str to Density
-        The posterior density of each input an observation measured (for its figure).
+        The posterior density of each uncertain input (for its figure).
     extended_from : int or None
         The samples the run file asked for, when the run drew more for its posterior to be reliable
         (:func:`mcsim.pipeline.samples_for_posterior`); None when it drew what it asked for.
@@ -121,7 +121,7 @@ class Posterior:
     extended_from: int | None = None  # the samples the run file asked for, when more were drawn for the posterior
     bins: int = BINS  # of the weighted histograms the posterior quantiles are read from
     first_order_bins: int = S1_BINS  # of each input, for the claims' first-order indices
-    densities: dict[str, Density] = field(default_factory=dict)  # each observed input's, for its figure
+    densities: dict[str, Density] = field(default_factory=dict)  # each uncertain input's, for its figure
     kept_log_weights: np.ndarray | None = None  # the log-likelihood of each of the run's kept samples
 
     @property
@@ -175,8 +175,7 @@ def posterior(sim: Simulation) -> Posterior | None:
     outputs = {name: stats[name] for name in weighing.columns[weighing.inputs:]}
     head = {name: values[:sim.head.kept] for name, values in sim.head.inputs.items()}
     kept = log_likelihood(weighing.observations, head, sim.head.outputs, weighing.grid).sum(axis=0)
-    observed = dict.fromkeys(o.input for o in weighing.observations if o.input is not None)
-    densities = {name: _density(totals, weighing.columns.index(name)) for name in observed}
+    densities = {name: _density(totals, j) for j, name in enumerate(uncertain)}
     return Posterior(weighing.observations, float(ess), pareto_khat(totals.top, sim.n), spec.min_ess, sim.n,
                      claims, inputs, outputs, densities=densities, kept_log_weights=kept[:sim.n])
 

@@ -1,4 +1,5 @@
-"""The figures of a run's observations: each observed input's prior and posterior densities, and the observation."""
+"""The figures of a run's observations: each uncertain input's prior and posterior densities, and the observation
+where one measures it."""
 
 from __future__ import annotations
 
@@ -20,16 +21,22 @@ __all__ = ["posterior_figures"]
 
 
 def posterior_figures(result: Result, look: Look) -> list[Figure]:
-    """One figure per input an observation measured: its prior density, its posterior density, the observation."""
+    """One figure per uncertain input: its prior density, its posterior density, and the observation where one
+    measures it."""
     posterior = result.posterior
     if posterior is None:
         return []
     figures = []
+    observed = {o.input for o in posterior.observations}
     for name, density in posterior.densities.items():
         label = input_label(result.spec.priors[name])
-        caption = _("Prior and posterior densities of {what} given the published observations, over {n} weighted "
-                    "samples (effective sample size {ess}); the dashed line marks the observed value, the band the "
-                    "90 % interval of its measurement error (the whole range of a uniform error).").format(
+        caption = (_("Prior and posterior densities of {what} given the published observations, over {n} weighted "
+                     "samples (effective sample size {ess}); the dashed line marks the observed value, the band the "
+                     "90 % interval of its measurement error (the whole range of a uniform error).")
+                   if name in observed else
+                   _("Prior and posterior densities of {what} given the published observations, over {n} weighted "
+                     "samples (effective sample size {ess}); no observation measures it: the observations move it "
+                     "through the model's outputs or the other inputs they measure.")).format(
             what=lower_first(label), n=whole(posterior.samples), ess=whole(round(posterior.ess)))
         figures.append(Figure(f"{name}_posterior", caption, functools.partial(_draw, result, name, density, look)))
     return figures
@@ -39,11 +46,13 @@ def _draw(result: Result, name: str, density, look: Look) -> matplotlib.figure.F
     prior = result.spec.priors[name]
     fig, ax = look.figure(1, 7.2)
     edges = density.edges
-    if density.log:
-        ax.set_xscale("log")
-    ax.stairs(density.density, edges, fill=True, color=BAND, label=_("posterior (weighted samples)"))
     x = np.geomspace(edges[0], edges[-1], 400) if density.log else np.linspace(edges[0], edges[-1], 400)
-    ax.plot(x, prior.distribution.to_scipy().pdf(x), color=MEDIAN, lw=1.4, label=_("prior"))
+    posterior, prior_density = density.density, prior.distribution.to_scipy().pdf(x)
+    if density.log:  # on a log axis, densities per unit of log x, whose areas are the probabilities the eye sees
+        ax.set_xscale("log")
+        posterior, prior_density = posterior * np.sqrt(edges[:-1] * edges[1:]), prior_density * x
+    ax.stairs(posterior, edges, fill=True, color=BAND, label=_("posterior (weighted samples)"))
+    ax.plot(x, prior_density, color=MEDIAN, lw=1.4, label=_("prior"))
     for observation in result.posterior.observations:
         if observation.input == name:
             _mark(ax, observation, prior.unit)
