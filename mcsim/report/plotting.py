@@ -76,7 +76,8 @@ def _rc(style: dict[str, Any]) -> dict[str, Any]:
     for key, value in style.items():
         name = key if key in known else by_underscores.get(key)
         if name == "backend":  # matplotlib's style contexts leave it set: it would outlast the call
-            raise PlotError("the backend is not a style: set it with matplotlib.use() before plotting")
+            raise PlotError("the backend is not a style: choose it before plotting (the MPLBACKEND environment "
+                            "variable, or pyplot.switch_backend)")
         if name is None:
             unknown.append(f"{key!r}{did_you_mean(key, known)}")
         else:

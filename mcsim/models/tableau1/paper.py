@@ -64,3 +64,7 @@ BREAK_EVEN_USERS = 5_833_333.0
 #: effet inférieur au coût d'inférence" (beyond 50 million users the monthly training cost falls below
 #: the inference cost).
 CROSSOVER_USERS = 50e6
+
+#: The table as the publication names it, and the model whose inference cost its footnote 4's source estimates.
+TABLE = "Tableau 1"
+SOURCE_MODEL = "GPT-4"

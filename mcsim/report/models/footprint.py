@@ -1,7 +1,7 @@
 """The paper's figures on GPT-3's training checked against the model at the priors' point values.
 
 Shown in the report, and by ``mcsim table``, for priors that say they reproduce them
-(``[meta] reference`` = :data:`mcsim.models.footprint.GPT3_TRAINING`), as Tableau 1's
+(``[meta] reference`` = :data:`mcsim.models.footprint.GPT3_TRAINING`), as the default model's
 inconsistencies are. Every number is computed from the priors' points;
 :mod:`mcsim.models.footprint.paper` holds only what was printed. The paper's other
 footprint figures (a request against a web search, inference's share) are claims, which a run

@@ -1,4 +1,4 @@
-"""Tableau 1 as printed against the model at the priors' point values, and the paper's figures checked.
+"""The publication's table as printed against the model at the priors' point values, and its figures checked.
 
 The words of the model ``tableau1``'s publication (:data:`mcsim.models.tableau1.PAPER`): every
 number is computed by the model from the priors' points (:mod:`mcsim.models.tableau1.table`);
@@ -100,9 +100,9 @@ def consistency_checks(priors: PriorsView) -> list[Check]:
         _("Source of the inference cost"),
         float(f"{source['H100']:.1g}") == stated["cost_per_1k_tokens"],
         _("{stated} per 1000 tokens is the estimate of the source footnote 4 cites (McGuinness, 2023, after "
-          "SemiAnalysis): GPT-4's inference at about {h100} per 1000 tokens on H100s, {a100} on A100s. That "
+          "SemiAnalysis): {model}'s inference at about {h100} per 1000 tokens on H100s, {a100} on A100s. That "
           "gpt-3.5-turbo's API list price (March 2023) was also {stated} is a coincidence, not the source.").format(
-            stated=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])),
+            stated=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])), model=paper.SOURCE_MODEL,
             h100=_("${amount}").format(amount=general(source["H100"])),
             a100=_("${amount}").format(amount=general(source["A100"])))))
 
@@ -145,7 +145,7 @@ def format_table(priors: PriorsView) -> str:
     """The table and the checks as plain text, for the terminal."""
     rows = deterministic_table(priors)
     base = point_outputs(priors.points(), [1.0])
-    lines = [f"Tableau 1 at the point values of {priors.file}", ""]
+    lines = [f"{paper.TABLE} at the point values of {priors.file}", ""]
     header = f"{'prompts / month':>18} {'users':>15} {'unit cost ($/prompt)':>21} {'surplus ($/month)':>18}  paper"
     lines += [header, "-" * len(header)]
     for row in rows:
@@ -164,7 +164,7 @@ def format_table(priors: PriorsView) -> str:
 
 def markdown_section(priors: PriorsView) -> list[str]:
     """The table and the checks as Markdown lines, for a run's report."""
-    lines = [_("## Tableau 1 at the priors' point values"), "",
+    lines = [_("## {table} at the priors' point values").format(table=paper.TABLE), "",
              _("| prompts / month | users | unit cost ($/prompt) | surplus ($/month) | the paper printed |"),
              "|---:|---:|---:|---:|---|"]
     for row in deterministic_table(priors):
