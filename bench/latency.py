@@ -60,21 +60,21 @@ def _once(tree: Path, out: Path, extra: list[str]) -> tuple[float, float, dict[s
     return wall, used, steps
 
 
-def _numbers(value, path: str = ""):
+def leaves(value, path: str = ""):
     """Every leaf of a summary.json, by its path."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _numbers(item, f"{path}/{key}")
+            yield from leaves(item, f"{path}/{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _numbers(item, f"{path}[{index}]")
+            yield from leaves(item, f"{path}[{index}]")
     else:
         yield path, value
 
 
 def differences(first: Path, second: Path) -> list[str]:
     """The leaves of two summary.json files that differ, timings and the code's own manifest apart."""
-    a, b = (dict(_numbers(json.loads(p.read_text(encoding="utf-8")))) for p in (first, second))
+    a, b = (dict(leaves(json.loads(p.read_text(encoding="utf-8")))) for p in (first, second))
     return [f"{key}: {a.get(key)!r} != {b.get(key)!r}" for key in sorted(a.keys() | b.keys())
             if not NOT_NUMBERS.search(key) and a.get(key) != b.get(key)]
 

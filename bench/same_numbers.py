@@ -33,26 +33,16 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from latency import leaves  # bench/ is the script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = "runs/paper-table1.toml"
 NOT_NUMBERS = re.compile(r"^/manifest|seconds|elapsed")
 
 
-def _leaves(value, path: str = ""):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, f"{path}/{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{index}]")
-    else:
-        yield path, value
-
-
 def differences(first: Path, second: Path) -> tuple[int, list[str]]:
     """How many leaves the two summary.json files have (the manifest and timings apart), and those that differ."""
-    a, b = (dict(_leaves(json.loads(p.read_text(encoding="utf-8")))) for p in (first, second))
+    a, b = (dict(leaves(json.loads(p.read_text(encoding="utf-8")))) for p in (first, second))
     keys = sorted(key for key in a.keys() | b.keys() if not NOT_NUMBERS.search(key))
     return len(keys), [f"{key}: {a.get(key)!r} != {b.get(key)!r}" for key in keys if a.get(key) != b.get(key)]
 
