@@ -133,6 +133,16 @@ def test_html_is_self_contained(report):
     assert 'src="figures/' not in html and "data:image/png;base64," in html
 
 
+def test_the_answers_nested_lists_stay_nested_in_html(small_default_report):
+    """report.md nests the readings under their heading by two spaces, as CommonMark does; report.html keeps them
+    nested (Python-Markdown, at four spaces by default, flattened them into one list)."""
+    out = small_default_report
+    md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
+    assert "\n  - " in md
+    opening = html.split("<h2")[0]
+    assert re.search(r"<li>\s*<strong>[^<]*</strong>\s*<ul>", opening)
+
+
 def test_failed_report_leaves_the_previous_one_whole(write, tmp_path, monkeypatch):
     result = execute(_spec(write))
     target = write_report(result, tmp_path / "out")

@@ -36,7 +36,10 @@ from mcsim.report.verdict import answer_markdown, verdict_markdown
 from mcsim.result import Result
 from mcsim.serialise import command
 
-__all__ = ["render_html", "render_markdown"]
+__all__ = ["TAB", "render_html", "render_markdown"]
+
+#: The indentation of a nested list in report.md (CommonMark's two spaces), which Python-Markdown must be told.
+TAB = 2
 
 #: The steps a run times (Result.seconds), said in the report's language.
 STEPS = (N_("start-up"), N_("loading"), N_("simulation"), N_("statistics"), N_("sensitivity"),
@@ -209,7 +212,7 @@ def render_html(markdown_text: str, figures_dir: Path, title: str) -> str:
     A table of contents of the sections (level 2 and 3 headings) follows the opening answer,
     before the first section.
     """
-    renderer = markdown.Markdown(extensions=["tables", "toc"], output_format="html",
+    renderer = markdown.Markdown(extensions=["tables", "toc"], output_format="html", tab_length=TAB,
                                  extension_configs={"toc": {"toc_depth": "2-3"}})
     body = renderer.convert(markdown_text)
     contents = _with_headings_spaces(getattr(renderer, "toc", ""), body)

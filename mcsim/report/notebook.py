@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mcsim.i18n import _, decimal, speaking
-from mcsim.report.document import claims_markdown
+from mcsim.report.document import TAB, claims_markdown
 from mcsim.report.likelihood import term
 from mcsim.report.tables import TABLES, run_tables
 from mcsim.report.text import md_text
@@ -64,7 +64,7 @@ def notebook_html(result: Result) -> str:
     """:func:`notebook_markdown` as an HTML fragment (no figure, no style sheet: the notebook's own)."""
     import markdown
 
-    body = markdown.markdown(notebook_markdown(result), extensions=["tables"], output_format="html")
+    body = markdown.markdown(notebook_markdown(result), extensions=["tables"], output_format="html", tab_length=TAB)
     return f'<div class="mcsim-result" lang="{html.escape(result.spec.lang)}">\n{body}\n</div>'
 
 
