@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult, indices_distinguishable
 from mcsim.analysis.sensitivity.targets import Target
-from mcsim.i18n import _
+from mcsim.i18n import _, pgettext
+from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     UNIT_WORDS,
     claim_text,
@@ -25,7 +27,7 @@ from mcsim.report.text import (
     percent,
 )
 
-__all__ = ["sensitivity_markdown", "target_words"]
+__all__ = ["INDEX_KEYS", "index_interval", "index_table", "sensitivity_markdown", "target_words"]
 
 
 def _pct(value: float) -> str:
@@ -213,44 +215,89 @@ def _st_order(tr: TargetResult) -> list[str]:
     return [ix.names[j] for j in np.argsort(-ix.ST, kind="stable")]
 
 
+#: The identifiers of the indices table (``tables/sobol_indices.csv``), a row per target and input.
+INDEX_KEYS = ("target", "kind", "transform", "rank", "input", "label", "S1", "S1_low", "S1_high", "ST", "ST_low",
+              "ST_high", "conf_level", "base_samples", "converged", "S1_converged", "ST_converged", "shapley",
+              "shapley_low", "shapley_high", "spearman", "pawn", "delta", "tornado_swing")
+
+
+def index_interval(value: float, half: float) -> tuple[float, float]:
+    """An index's interval, ``value`` +/- ``half``, clipped to [0, 1]: an index is a share of a variance."""
+    return max(value - half, 0.0), min(value + half, 1.0)
+
+
+def index_table(result: SensitivityResult, targets: Sequence[TargetResult] | None = None) -> Table:
+    """The indices of ``targets`` (every target by default): a row per target and input, the inputs in the ranking's
+    order, each with its first-order and total Sobol indices, its Shapley effect, its cross-checks and its tornado
+    swing (empty where the analysis did not compute them); a target without indices has one row, its input empty.
+
+    The rows of ``tables/sobol_indices.csv`` and, one target's, of its ranking table in ``report.md`` (its LaTeX is
+    :mod:`mcsim.report.tables`'s).
+    """
+    conf = result.spec.conf_level
+    rows = []
+    for tr in result.targets if targets is None else targets:
+        t, ix, cc, sh = tr.target, tr.indices, tr.crosscheck, tr.shapley
+        if ix is None:
+            rows.append(tuple({"target": t.key, "kind": t.kind, "transform": t.transform, "conf_level": conf}
+                              .get(key) for key in INDEX_KEYS))
+            continue
+        swings = {bar.name: bar.swing for bar in tr.tornado.bars} if tr.tornado is not None else {}
+        for rank, name in enumerate(tr.ranking.order, start=1):
+            j = ix.names.index(name)
+            s1, st = float(ix.S1[j]), float(ix.ST[j])
+            shapley = (None, None, None) if sh is None else (float(sh.effects[j]),
+                                                             *index_interval(sh.effects[j], sh.conf[j]))
+            checks = (None, None, None) if cc is None else (
+                float(cc.spearman[j]), float(cc.pawn[j]), float(cc.delta[j]) if cc.delta.size else None)
+            rows.append((t.key, t.kind, t.transform, rank, name, result.labels.get(name, name),
+                         s1, *index_interval(s1, ix.S1_conf[j]), st, *index_interval(st, ix.ST_conf[j]),
+                         conf, ix.base_samples, tr.converged, name not in tr.not_converged["S1"],
+                         name not in tr.not_converged["ST"], *shapley, *checks, swings.get(name)))
+    table = Table("sobol_indices", _index_columns(), tuple(rows), "")
+    assert table.header == INDEX_KEYS
+    return table
+
+
+def _said(value: float | None, low: float | None, high: float | None) -> str:
+    """An index and its (clipped) interval in a table cell."""
+    if value is None or not all(math.isfinite(v) for v in (value, low, high)):
+        return _("undefined")
+    return _("{value} ({low} to {high})").format(value=fixed(value, 3), low=fixed(low, 3), high=fixed(high, 3))
+
+
+def _s1_cell(row: Mapping) -> str:
+    said = _said(row["S1"], row["S1_low"], row["S1_high"])
+    if row["S1_low"] == 0 and row["S1_high"] >= 0:  # the interval before clipping reaches 0 or below
+        said += _(", covers 0")
+    return said + ("" if row["S1_converged"] else _(", not converged"))
+
+
+def _index_columns() -> tuple[Column, ...]:
+    def input_cell(row: Mapping) -> str:
+        return f"{md_text(row['label'])} (`{md_code(row['input'])}`)"
+
+    def spearman(row: Mapping) -> str:
+        return ("+" if row["spearman"] >= 0 else "-") + fixed(abs(row["spearman"]), 2)
+
+    return (*(Column(key) for key in INDEX_KEYS[:3]),
+            Column("rank", _("rank"), lambda r: str(r["rank"])),
+            Column("input", pgettext("column", "input"), input_cell, False), "label",
+            Column("S1", _("S1 (interval)"), _s1_cell, False), "S1_low", "S1_high",
+            Column("ST", _("ST (interval)"), lambda r: _said(r["ST"], r["ST_low"], r["ST_high"])
+                   + ("" if r["ST_converged"] else _(", not converged")), False),
+            *(Column(key) for key in INDEX_KEYS[10:17]),
+            Column("shapley", _("Shapley (interval)"), lambda r: _said(r["shapley"], r["shapley_low"],
+                                                                      r["shapley_high"]), False, optional=True),
+            "shapley_low", "shapley_high",
+            Column("spearman", "Spearman ρ", spearman, optional=True),
+            Column("pawn", "PAWN", lambda r: fixed(r["pawn"], 3), optional=True),
+            Column("delta", _("Borgonovo δ"), lambda r: fixed(r["delta"], 3), optional=True),
+            Column("tornado_swing", _("tornado swing"), lambda r: number(r["tornado_swing"], 3), optional=True))
+
+
 def _table(result: SensitivityResult, tr: TargetResult) -> list[str]:
-    ix, cc, tor, sh = tr.indices, tr.crosscheck, tr.tornado, tr.shapley
-    swings = {bar.name: bar.swing for bar in tor.bars} if tor is not None else {}
-    head = _("| rank | input | S1 (interval) | ST (interval) |")
-    rule = "|---:|---|---|---|"
-    if sh is not None:
-        head += " " + _("Shapley (interval)") + " |"
-        rule += "---|"
-    if cc is not None:
-        head += " Spearman ρ | PAWN |"
-        rule += "---:|---:|"
-        if cc.delta.size:
-            head += " " + _("Borgonovo δ") + " |"
-            rule += "---:|"
-    if swings:
-        head += " " + _("tornado swing |")
-        rule += "---:|"
-    rows = [head, rule]
-    covers, not_converged = _(", covers 0"), _(", not converged")
-    for rank, name in enumerate(tr.ranking.order, start=1):
-        j = ix.names.index(name)
-        s1 = _interval(ix.S1[j], ix.S1_conf[j])
-        if ix.S1[j] - ix.S1_conf[j] <= 0 <= ix.S1[j] + ix.S1_conf[j]:
-            s1 += covers
-        s1 += not_converged if name in tr.not_converged["S1"] else ""
-        st = _interval(ix.ST[j], ix.ST_conf[j]) + (not_converged if name in tr.not_converged["ST"] else "")
-        row = f"| {rank} | {_label(result, name)} | {s1} | {st} |"
-        if sh is not None:
-            row += f" {_interval(sh.effects[j], sh.conf[j])} |"
-        if cc is not None:
-            sign = "+" if cc.spearman[j] >= 0 else "-"
-            row += f" {sign}{fixed(abs(cc.spearman[j]), 2)} | {fixed(cc.pawn[j], 3)} |"
-            if cc.delta.size:
-                row += f" {fixed(cc.delta[j], 3)} |"
-        if swings:
-            row += f" {number(swings[name], 3)} |"
-        rows.append(row)
-    return rows
+    return index_table(result, [tr]).to_markdown()
 
 
 def _convergence(result: SensitivityResult, tr: TargetResult) -> list[str]:

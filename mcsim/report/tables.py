@@ -18,11 +18,9 @@ for a batch, ``claims_by_scenario`` and ``<output>_by_scenario`` in the comparis
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,8 @@ from mcsim.report.latex import (
 )
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.priors_words import describe_distribution
+from mcsim.report.sensitivity import index_table
+from mcsim.report.table import Column, Table, csv_number
 from mcsim.report.text import (
     claim_text,
     count,
@@ -69,81 +69,6 @@ __all__ = ["TABLES", "Column", "Table", "comparison_tables", "csv_number", "focu
            "write_tables"]
 
 TABLES = "tables"  # the folder of a report that holds them
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a table: its identifier (the CSV header, the DataFrame's column), its head in ``report.md`` in
-    the report's language ("": a column of the data only), and how ``report.md`` writes its cell from the row's
-    values by identifier (by default the value as text)."""
-
-    key: str
-    heading: str = ""
-    say: Callable[[Mapping[str, Any]], str] | None = None
-    numbers: bool = True  # right-aligned in report.md
-
-    def cell(self, row: Mapping[str, Any]) -> str:
-        if self.say is not None:
-            return self.say(row)
-        value = row[self.key]
-        return "" if value is None else md_cell(str(value))
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table, written once: its columns, its rows of raw values (one per column), and its LaTeX ``tabular``.
-
-    Rendered as CSV (:meth:`to_csv`: every column, full precision), as a Markdown table for ``report.md``
-    (:meth:`to_markdown`: the columns with a head, in the same order) and as a DataFrame
-    (:func:`mcsim.report.notebook.tables`); ``tex`` is its booktabs layout for a paper.
-    """
-
-    stem: str
-    columns: tuple[Column, ...]  # or identifiers, for columns of the data only
-    rows: tuple[tuple[Any, ...], ...]
-    tex: str
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "columns", tuple(Column(c) if isinstance(c, str) else c for c in self.columns))
-
-    @property
-    def header(self) -> tuple[str, ...]:
-        """The columns' identifiers: the CSV file's header row."""
-        return tuple(column.key for column in self.columns)
-
-    def to_csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.header)
-        writer.writerows([csv_number(value) for value in row] for row in self.rows)
-        return buffer.getvalue()
-
-    def to_markdown(self) -> list[str]:
-        """The table in ``report.md``: the columns that have a head, each row's cells as :class:`Column` says them."""
-        shown = [column for column in self.columns if column.heading]
-        lines = ["| " + " | ".join(column.heading for column in shown) + " |",
-                 "|" + "".join("---:|" if column.numbers else "---|" for column in shown)]
-        for row in self.rows:
-            values = dict(zip(self.header, row, strict=True))
-            lines.append("| " + " | ".join(column.cell(values) for column in shown) + " |")
-        return lines
-
-
-def csv_number(value: Any) -> str:
-    """A cell of a CSV file: a number in full precision (``repr``), ``inf``, or ``""`` for none."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        value = float(value)
-        if math.isnan(value):
-            return ""
-        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    # a line break ends a record unless quoted, and the writer quotes only its own line ending ("\n")
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def write_tables(tables: Iterable[Table], folder: Path) -> None:
@@ -505,11 +430,12 @@ def _tipping(result: Result) -> Table:
 
 def _sobol(result: Result) -> Table:
     sensitivity = result.sensitivity
-    names = _input_names(result)
     conf = sensitivity.spec.conf_level
-    header = ("target", "kind", "transform", "input", "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
-              "conf_level", "base_samples", "converged")
-    rows, tex_rows = [], []
+    labels = {name: label for name, (label, _unit) in _input_names(result).items()}
+    table = index_table(replace(sensitivity, labels={**sensitivity.labels, **labels}))
+    by_target = {key: table.where("target", key).rows for key in dict.fromkeys(row[0] for row in table.rows)}
+    at = {key: table.header.index(key) for key in ("label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")}
+    tex_rows = []
     for target in sensitivity.targets:
         t = target.target
         if t.kind == "claim":
@@ -518,39 +444,27 @@ def _sobol(result: Result) -> Table:
         else:
             title = _("Output: {label}").format(label=_(t.label or t.output))
         tex_rows.append(_group(5, tex_text(title), 12.5))
-        ix = target.indices
-        if ix is None:
-            rows.append((t.key, t.kind, t.transform, None, None, None, None, None, None, None, None, conf, None, None))
+        if target.indices is None:
             tex_rows.append(_group(5, r"\quad " + tex_text(target.undefined or _("undefined")), 12.5)
                             .replace(r"\emph", ""))
-            continue
-        for j in np.argsort(-ix.ST, kind="stable"):
-            name = ix.names[j]
-            s1, s1c, st, stc = (float(ix.S1[j]), float(ix.S1_conf[j]), float(ix.ST[j]), float(ix.ST_conf[j]))
-            (s1_low, s1_high), (st_low, st_high) = index_interval(s1, s1c), index_interval(st, stc)
-            rows.append((t.key, t.kind, t.transform, name, names.get(name, (name, ""))[0], s1, s1_low, s1_high,
-                         st, st_low, st_high, conf, ix.base_samples, target.converged))
+        for row in by_target[t.key] if target.indices is not None else ():
+            label, s1, s1_low, s1_high, st, st_low, st_high = (row[at[key]] for key in at)
             # an index whose whole interval lies below 0 is shown at 0 (its clipped ends cross: 0 and -0.002)
-            tex_rows.append([r"\quad " + tex_text(names.get(name, (name, ""))[0]), plain_number(s1, 2),
+            tex_rows.append([r"\quad " + tex_text(label), plain_number(s1, 2),
                              "{" + interval(s1_low, max(s1_high, s1_low), 2) + "}", plain_number(st, 2),
                              "{" + interval(st_low, max(st_high, st_low), 2) + "}"])
         tex_rows.append(r"\addlinespace")
     if tex_rows and tex_rows[-1] == r"\addlinespace":
         tex_rows.pop()
     caption = _("First-order (S1) and total (ST) Sobol indices with their {level} % intervals, by output and by "
-                "claim (a claim through its indicator), inputs by decreasing ST; an interval is clipped to [0, 1], "
-                "where an index lies. On a Saltelli design of its own, seed {seed}.").format(
-                    level=number(100 * conf), seed=sensitivity.seed)
+                "claim (a claim through its indicator), inputs in the order of their rank (by ST, or by Shapley "
+                "effect where inputs are correlated); an interval is clipped to [0, 1], where an index lies. On a "
+                "Saltelli design of its own, seed {seed}.").format(level=number(100 * conf), seed=sensitivity.seed)
     interval_head = tex_text(_("{level} % interval").format(level=number(100 * conf)))
     heads = [head(tex_text(_("Input"))), head("S1"), head(interval_head, 2.6), head("ST"), head(interval_head, 2.6)]
     cells = [r for r in tex_rows if not isinstance(r, str)]
     columns = "@{}" + _ragged(7.0) + s_column([r[1] for r in cells]) + "c" + s_column([r[3] for r in cells]) + "c@{}"
-    return Table("sobol_indices", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
-
-
-def index_interval(value: float, half: float) -> tuple[float, float]:
-    """An index's interval, ``value`` +/- ``half``, clipped to [0, 1]: an index is a share of a variance."""
-    return max(value - half, 0.0), min(value + half, 1.0)
+    return replace(table, tex=tabular(columns, heads, tex_rows, caption=caption, long=True))
 
 
 # --- the comparison's tables -----------------------------------------------------------------------------
