@@ -141,9 +141,13 @@ def test_sobol_csv_holds_every_index_with_its_interval(result, report):
 
 def test_tipping_and_priors_csv(result, report):
     rows = _csv(report / "tables" / "tipping_points.csv")
-    tipping = [t for cv in result.verdict.claims.values() for t in cv.tipping]
+    tipping = {(t.claim, t.input): t for cv in result.verdict.claims.values() for t in cv.tipping}
     assert len(rows) == len(tipping)
-    for row, t in zip(rows, tipping, strict=True):
+    for claim in result.verdict.claims:  # a claim's inputs by decreasing probability of the side where it fails
+        shares = [float(row["failing_share"] or 0) for row in rows if row["claim"] == claim]
+        assert shares == sorted(shares, reverse=True)
+    for row in rows:
+        t = tipping[row["claim"], row["input"]]
         assert (row["claim"], row["input"], row["fails"], row["method"]) == (t.claim, t.input, t.fails, t.method)
         assert _same(row["value"], t.value) and _same(row["quantile"], t.quantile)
         if t.value is not None and t.quantile is not None and t.other_flip is None:

@@ -10,7 +10,7 @@ import csv
 import io
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,7 @@ class Table:
     columns: tuple[Column, ...]  # or identifiers, for columns of the data only
     rows: tuple[tuple[Any, ...], ...]
     tex: str
+    shown: tuple[str, ...] = ()  # the columns of report.md in their order, where it differs from the columns'
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(Column(c) if isinstance(c, str) else c for c in self.columns))
@@ -71,13 +72,14 @@ class Table:
     def where(self, key: str, value: Any) -> Table:
         """The table of the rows whose ``key`` is ``value`` (say, one target's rows of a table of every target)."""
         k = self.header.index(key)
-        return Table(self.stem, self.columns, tuple(row for row in self.rows if row[k] == value), self.tex)
+        return replace(self, rows=tuple(row for row in self.rows if row[k] == value))
 
     def to_markdown(self) -> list[str]:
         """The table in ``report.md``: the columns that have a head (an optional one where some row has a value),
         each row's cells as :class:`Column` says them."""
-        shown = [column for k, column in enumerate(self.columns)
-                 if column.heading and not (column.optional and all(row[k] is None for row in self.rows))]
+        order = [self.header.index(key) for key in self.shown] or range(len(self.columns))
+        shown = [self.columns[k] for k in order if self.columns[k].heading
+                 and not (self.columns[k].optional and all(row[k] is None for row in self.rows))]
         lines = ["| " + " | ".join(column.heading for column in shown) + " |",
                  "|" + "".join("---:|" if column.numbers else "---|" for column in shown)]
         for row in self.rows:

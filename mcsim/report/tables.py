@@ -62,7 +62,7 @@ from mcsim.report.text import (
     percent,
     scenario_title,
 )
-from mcsim.report.verdict import claim_condition, tipping_cells
+from mcsim.report.verdict import claim_condition, input_names, tipping_cells, tipping_point, tipping_table
 from mcsim.result import Result
 
 __all__ = ["TABLES", "Column", "Table", "comparison_tables", "csv_number", "focus_by_scenario", "run_tables",
@@ -369,29 +369,20 @@ def _priors(result: Result) -> Table:
     return Table("priors", columns, tuple(rows), tabular(layout, heads, tex_rows, caption=caption, long=True))
 
 
-def _input_names(result: Result) -> dict[str, tuple[str, str]]:
-    """Each input's label (in the report's language) and unit, by name."""
-    return {prior.name: (input_label(prior), prior.unit) for prior in result.spec.priors.inputs}
-
-
 def _group(columns: int, text: str, width: float) -> str:
     """A row of its own over ``columns`` columns: ``text`` (LaTeX) in italics, in a paragraph ``width`` cm wide."""
     return f"\\multicolumn{{{columns}}}{{@{{}}{_ragged(width)}}}{{\\emph{{{text}}}}} \\\\"
 
 
 def _tipping(result: Result) -> Table:
-    names = _input_names(result)
-    header = ("claim", "input", "label", "unit", "value", "fails", "quantile", "failing_share", "method",
-              "other_flip", "other_fails", "other_quantile", "holds_at_point")
-    rows, tex_rows = [], []
-    for claim, cv in result.verdict.claims.items():
+    table = tipping_table(result)
+    tex_rows = []
+    for claim in result.verdict.claims:
         c = result.claims[claim]
         tex_rows.append(_group(5, tex_text(claim_text(c.claim) or claim_condition(c, result)), 12.5))
-        for t in cv.tipping:
-            label, unit = names.get(t.input, (t.input, ""))
-            share = t.failing_share
-            rows.append((claim, t.input, label, unit, t.value, t.fails, t.quantile, share, t.method, t.other_flip,
-                         t.other_fails, t.other_quantile, t.holds_at_point))
+        for row in table.where("claim", claim).rows:
+            values = dict(zip(table.header, row, strict=True))
+            label, unit, share, t = values["label"], values["unit"], values["failing_share"], tipping_point(values)
             side = tipping_cells(t, str)[0]
             sides = t.sides
             factor = _scale([v for v, _f, _q in sides], unit)
@@ -425,13 +416,13 @@ def _tipping(result: Result) -> Table:
     cells = [r for r in tex_rows if not isinstance(r, str)]
     columns = ("@{}" + _ragged(6.0) + _ragged(2.2) + s_column([r[2] for r in cells]) + s_column([r[3] for r in cells])
                + "S[table-format=1.3]@{}")
-    return Table("tipping_points", header, tuple(rows), tabular(columns, heads, tex_rows, caption=caption, long=True))
+    return replace(table, tex=tabular(columns, heads, tex_rows, caption=caption, long=True))
 
 
 def _sobol(result: Result) -> Table:
     sensitivity = result.sensitivity
     conf = sensitivity.spec.conf_level
-    labels = {name: label for name, (label, _unit) in _input_names(result).items()}
+    labels = {name: label for name, (label, _unit) in input_names(result).items()}
     table = index_table(replace(sensitivity, labels={**sensitivity.labels, **labels}))
     by_target = {key: table.where("target", key).rows for key in dict.fromkeys(row[0] for row in table.rows)}
     at = {key: table.header.index(key) for key in ("label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")}

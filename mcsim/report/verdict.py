@@ -10,12 +10,17 @@ Probabilities are worded on the calibrated scale of :mod:`mcsim.report.likelihoo
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from mcsim.analysis.tipping import TippingPoint
 from mcsim.analysis.verdict import RankedBy
-from mcsim.i18n import N_, _, language
+from mcsim.i18n import N_, _, language, pgettext
 from mcsim.report.likelihood import phrase, straddle, term
 from mcsim.report.posterior import posterior_answer
 from mcsim.report.readings import reading_groups
+from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     claim_text,
     condition,
@@ -36,15 +41,19 @@ from mcsim.report.text import (
 from mcsim.result import ClaimResult, ClaimVerdict, Result
 
 __all__ = [
+    "TIPPING_KEYS",
     "abstract_sentence",
     "answer_markdown",
     "claim_condition",
     "describe_box",
     "describe_tipping",
     "headline",
+    "input_names",
     "ordinal",
     "ranked_by_words",
     "readings",
+    "tipping_point",
+    "tipping_table",
     "verdict_markdown",
 ]
 
@@ -55,7 +64,8 @@ WORDS = (N_("closed form"), N_("root finding"), N_("none"), N_("below"), N_("abo
 
 # --- words ----------------------------------------------------------------------------------------
 
-def _labels(result: Result) -> dict[str, tuple[str, str]]:
+def input_names(result: Result) -> dict[str, tuple[str, str]]:
+    """Each input's label in the report's language and its unit, by name."""
     return {p.name: (input_label(p), p.unit) for p in result.spec.priors.inputs}
 
 
@@ -284,7 +294,7 @@ def answer_markdown(result: Result) -> list[str]:
     """
     if not result.claims:
         return []
-    labels = _labels(result)
+    labels = input_names(result)
     names = list(result.claims)
     c, cv = result.claims[names[0]], result.verdict.claims[names[0]]
     lines = [line for said in headline(result) for line in (said, "")]
@@ -458,7 +468,7 @@ def _failure(cv: ClaimVerdict, labels: dict) -> str:
 
 def verdict_markdown(result: Result) -> list[str]:
     """The report's verdict section: the reference outputs, then each claim in words."""
-    labels = _labels(result)
+    labels = input_names(result)
     lines = [_("## Verdict"), ""]
     published = result.spec.published
     for name in headline_outputs(result.spec):
@@ -515,7 +525,7 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
         said = _("; ").join(describe_tipping(t, labels) for t in flips[:3])
         lines += [_("- **Tipping points** (one input moving, the others at their points): {said}.").format(
             said=said), ""]
-    lines += _tipping_table(cv, labels)
+    lines += [*tipping_table(result).where("claim", c.claim.name).to_markdown(), ""]
     lines += _boxes_markdown(cv, labels)
     return lines
 
@@ -529,15 +539,40 @@ def _index(measure: str, value: float, conf: float) -> str:
                                                                    high=high)
 
 
-def _tipping_table(cv: ClaimVerdict, labels: dict) -> list[str]:
-    lines = [_("| input | the claim fails | at | percentile of its prior | P(failing side) | method |"),
-             "|---|---|---:|---:|---:|---|"]
-    for t in sorted(cv.tipping, key=_failing_share, reverse=True):
-        label, unit = labels.get(t.input, (t.input, ""))
-        side, at, q = tipping_cells(t, lambda v, u=unit: md_text(format_value(v, u, 4)))
-        share = "" if t.failing_share is None else fixed(t.failing_share, 3)
-        lines.append(f"| {md_cell(label)} | {side} | {at} | {q} | {share} | {_(t.method)} |")
-    return [*lines, ""]
+#: The identifiers of the tipping points' table (``tables/tipping_points.csv``), a row per claim and input.
+TIPPING_KEYS = ("claim", "input", "label", "unit", "value", "fails", "quantile", "failing_share", "method",
+                "other_flip", "other_fails", "other_quantile", "holds_at_point")
+
+
+def tipping_table(result: Result) -> Table:
+    """Every claim's tipping points, a row per claim and input, the inputs by decreasing probability of the side
+    where the claim fails: the rows of ``tables/tipping_points.csv`` and, one claim's, of its table in
+    ``report.md`` (its LaTeX is :mod:`mcsim.report.tables`'s)."""
+    labels = input_names(result)
+    rows = tuple((claim, t.input, *labels.get(t.input, (t.input, "")), t.value, t.fails, t.quantile, t.failing_share,
+                  t.method, t.other_flip, t.other_fails, t.other_quantile, t.holds_at_point)
+                 for claim, cv in result.verdict.claims.items()
+                 for t in sorted(cv.tipping, key=_failing_share, reverse=True))
+
+    def cell(k: int) -> Callable[[Mapping[str, Any]], str]:
+        return lambda row: tipping_cells(tipping_point(row), lambda v: md_text(format_value(v, row["unit"], 4)))[k]
+
+    columns = ("claim", "input", Column("label", pgettext("column", "input"), lambda r: md_cell(r["label"]), False),
+               "unit", Column("value", _("at"), cell(1)), Column("fails", _("the claim fails"), cell(0), False),
+               Column("quantile", _("percentile of its prior"), cell(2)),
+               Column("failing_share", _("P(failing side)"),
+                      lambda r: "" if r["failing_share"] is None else fixed(r["failing_share"], 3)),
+               Column("method", _("method"), lambda r: _(r["method"]), False), *TIPPING_KEYS[9:])
+    table = Table("tipping_points", columns, rows, "",
+                  shown=("label", "fails", "value", "quantile", "failing_share", "method"))
+    assert table.header == TIPPING_KEYS
+    return table
+
+
+def tipping_point(row: Mapping[str, Any]) -> TippingPoint:
+    """The tipping point of a row of :func:`tipping_table`, by identifier (the range searched is not in the table)."""
+    return TippingPoint(**{key: row[key] for key in TIPPING_KEYS if key not in ("label", "unit", "failing_share")},
+                        searched=(math.nan, math.nan))
 
 
 def tipping_cells(t: TippingPoint, number) -> tuple[str, str, str]:
