@@ -92,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
 def _report_options(command) -> None:
     """``--figures`` and ``--lang``: the run file's ``[report]`` settings, replaced (checked where they are used)."""
     command.add_argument("--figures", default=None, metavar="STYLE",
-                         help="figure style: default (for the screen) or journal (sized for a paper's columns)")
+                         help="figure style: default (for the screen), journal (sized for a paper's columns) or none "
+                              "(a report without figures, quicker to write)")
     command.add_argument("--lang", default=None, metavar="LANG", help="language of the report: en or fr")
 
 

@@ -16,6 +16,7 @@ from mcsim.inputs.claims import Claim
 from mcsim.inputs.errors import InputError
 from mcsim.inputs.runs import load_run
 from mcsim.models.grid import MONTHS, USERS
+from mcsim.report.comparison import write_comparison
 from mcsim.report.text import condition, grid_against, grid_axis, grid_point
 
 DYNAMICS_PRIORS = (ROOT / "priors" / "dynamics-2025.toml").as_posix()
@@ -110,11 +111,12 @@ def batch(tmp_path_factory):
             ("paper-table1.toml", "footprint-gpt3.toml", "footprint-chatgpt.toml", "dynamics-rebound.toml")]
     text = runs[0].read_text(encoding="utf-8")  # Tableau 1, here for its group in the comparison: no analyses
     runs[0].write_text(text[:text.index("[sensitivity]")], encoding="utf-8")
-    run_batch(runs, reports=tmp / "reports", stream=io.StringIO())
-    return tmp / "reports"
+    # no figures: these tests read the words and numbers; the comparison's figures are drawn where they are tested
+    return run_batch(runs, reports=tmp / "reports", stream=io.StringIO(), figures="none"), tmp / "reports"
 
 
 def test_months_name_the_data_and_the_report(batch):
+    _scenarios, batch = batch
     summary = json.loads((batch / "dynamics-rebound" / "summary.json").read_text())
     assert summary["run"]["months"] == [0, 6, 12, 18, 24, 36] and "users" not in summary["run"]
     assert summary["outputs"]["energy_ratio"]["months"] == [0, 6, 12, 18, 24, 36]
@@ -132,6 +134,7 @@ def test_months_name_the_data_and_the_report(batch):
 
 @pytest.mark.parametrize("stem", ["footprint-gpt3", "footprint-chatgpt", "dynamics-rebound"])
 def test_reports_of_the_environmental_models_say_nothing_of_tableau1(batch, stem):
+    _scenarios, batch = batch
     text = (batch / stem / "report.md").read_text()
     assert not re.search(r"Tableau|break-even monthly users|Plus subscription\b.*Tableau", text)
     summary = json.loads((batch / stem / "summary.json").read_text())
@@ -142,11 +145,13 @@ def test_reports_of_the_environmental_models_say_nothing_of_tableau1(batch, stem
 
 
 def test_the_gpt3_report_flags_the_papers_522_t(batch):
+    _scenarios, batch = batch
     text = (batch / "footprint-gpt3" / "report.md").read_text()
     assert "**Training CO2 of GPT-3** (inconsistent)" in text and "552" in text
 
 
-def test_the_comparison_groups_scenarios_by_model(batch):
+def test_the_comparison_groups_scenarios_by_model(batch, tmp_path):
+    scenarios, batch = batch
     summary = json.loads((batch / "comparison" / "summary.json").read_text())
     groups = {g["model"]: g["scenarios"] for g in summary["groups"]}
     assert groups == {"tableau1": ["paper-table1"], "footprint": ["footprint-gpt3", "footprint-chatgpt"],
@@ -158,7 +163,8 @@ def test_the_comparison_groups_scenarios_by_model(batch):
     assert len(sections) == 4
     footprint = next(s for s in sections if s.startswith("`footprint`"))
     assert "break_even" not in footprint and "energy_ratio" not in footprint
-    figures = sorted(p.name for p in (batch / "comparison" / "figures").glob("*.png"))
+    assert not (batch / "comparison" / "figures").exists()  # the batch drew none
+    figures = sorted(p.name for p in (write_comparison(scenarios, tmp_path / "drawn") / "figures").glob("*.png"))
     assert "claims_by_scenario_dynamics.png" in figures and "training_co2_by_scenario_footprint.png" in figures
 
 

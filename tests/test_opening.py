@@ -162,7 +162,8 @@ def test_a_claim_whose_indices_are_undefined_gets_no_driver_in_the_headline(tmp_
     (tmp_path / "run.toml").write_text(
         f'[run]\npriors = "{(ROOT / "priors" / "paper-table1.toml").as_posix()}"\nsamples = 2048\n'
         '[[claims]]\nname = "rare"\noutput = "break_even_users"\nop = "<="\nvalue = 1e9\n'
-        '[sensitivity]\noutputs = ["break_even_users"]\nbase_samples = 256\nmax_base_samples = 256\n')
+        '[sensitivity]\noutputs = ["break_even_users"]\nbase_samples = 256\nmax_base_samples = 256\n'
+        '[report]\nfigures = "none"\n')  # its words are tested, not its figures
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = execute(load_run(tmp_path / "run.toml"))

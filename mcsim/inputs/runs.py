@@ -46,7 +46,7 @@ RUN_KEYS = ("title", "title_fr", "priors", "model", "reference", "samples", "sam
             "chunk_size", "keep_samples", "workers", "scheduler", "target_se")
 TOP_KEYS = ("run", "overrides", "claims", "sensitivity", "report", "value_of_information", "observations", "posterior")
 #: The settings of ``[report]``: how the report is written, with the values each allows (the first is the default).
-REPORT_SETTINGS: dict[str, tuple[str, ...]] = {"figures": ("default", "journal"), "lang": LANGUAGES}
+REPORT_SETTINGS: dict[str, tuple[str, ...]] = {"figures": ("default", "journal", "none"), "lang": LANGUAGES}
 SAMPLERS = ("random", "lhs", "sobol")  # plain Monte Carlo, Latin hypercube, scrambled Sobol (compute.sampling)
 DEFAULT_CHUNK = 1 << 18
 DEFAULT_KEEP = 1 << 12
@@ -86,7 +86,7 @@ class RunSpec:
     target_se: float | None = None  # stop once every claim's standard error is at most this
     model_source: ModelSource | None = None  # where the model was imported from, and its source's sha256
     reference: str = ""  # the publication the run reproduces ([run] reference), else its priors' [meta] reference
-    figures: str = "default"  # [report] figures: "default" (for the screen) or "journal" (sized for a paper)
+    figures: str = "default"  # [report] figures: "default" (for the screen), "journal" (sized for a paper), "none"
     lang: str = "en"  # [report] lang: the language the report is written in
     value_of_information: ValueOfInformationSpec | None = None  # [value_of_information]: EVPI and EVPPI
     grid_values: tuple[float, ...] | None = None  # the points of the model's grid (None: its default; see grid)

@@ -23,7 +23,7 @@ from mcsim.report.comparison_figures import claim_words, comparison_figures
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
-from mcsim.report.style import look
+from mcsim.report.style import NO_FIGURES, look
 from mcsim.report.tables import TABLES, comparison_tables, focus_by_scenario, write_tables
 from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
@@ -382,14 +382,15 @@ def _write_comparison(scenarios, target: Path, figures: str, inputs: dict[str, A
     data = plain(build_comparison(scenarios))
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
-        figures_dir.mkdir()
         style = look(figures)
-        drawn = {}
-        for group in data["groups"]:
+        drawn = {group["model"]: [] for group in data["groups"]}
+        for group in data["groups"] if figures != NO_FIGURES else ():
             members = [s for s in scenarios if s.stem in group["scenarios"]]
             suffix = "" if len(data["groups"]) == 1 else "_" + _stem_part(group["model"])
             drawn[group["model"]] = comparison_figures(members, _subset(data, group), style, suffix)
-        render([f for group in drawn.values() for f in group], figures_dir, style)
+        if figures != NO_FIGURES:
+            figures_dir.mkdir()
+            render([f for group in drawn.values() for f in group], figures_dir, style)
         write_tables(comparison_tables(data), staging / TABLES)
         text = render_comparison(data, drawn)
         (staging / "report.md").write_text(text, encoding="utf-8")

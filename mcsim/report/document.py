@@ -19,6 +19,7 @@ from mcsim.report.figures import Figure
 from mcsim.report.methods import methods_section
 from mcsim.report.posterior import observations_markdown
 from mcsim.report.sensitivity import sensitivity_markdown
+from mcsim.report.style import NO_FIGURES
 from mcsim.report.tables import Table, run_tables
 from mcsim.report.text import (
     decimal,
@@ -115,6 +116,9 @@ def _priors(result: Result, tables: Mapping[str, Table]) -> list[str]:
 
 def _reproduce(result: Result) -> list[str]:
     spec = result.spec
+    undrawn = [] if spec.figures != NO_FIGURES else [
+        _("Its figures were not drawn (figure style `none`): run it again with `--figures default` or "
+          "`--figures journal`, or draw one in Python with `Result.plot`."), ""]
     took = ", ".join(f"{_(name)} {fixed(seconds, 1)} s" for name, seconds in result.seconds.items())
     samples = _("{n} samples").format(n=decimal(spec.samples))
     if result.stopped_early:
@@ -126,13 +130,15 @@ def _reproduce(result: Result) -> list[str]:
                   "{sampler}, seed {seed}, model `{model}`. It cannot be rerun from files: write its priors and run "
                   "files to rerun it.").format(version=__version__, samples=samples, sampler=spec.sampler,
                                                 seed=spec.seed, model=spec.model.name),
-                _("Time taken: {took}. `summary.json` lists the versions of every dependency.").format(took=took), ""]
+                _("Time taken: {took}. `summary.json` lists the versions of every dependency.").format(took=took), "",
+                *undrawn]
     return [_("## Reproducing this report"), "",
             _("`{command}` with mcsim {version}: {samples}, sampler {sampler}, model `{model}`.").format(
                 command=md_code(command(spec)), version=__version__, samples=samples, sampler=spec.sampler,
                 model=spec.model.name),
             _("Run file sha256 `{run}`; priors file sha256 `{priors}`. Time taken: {took}. `summary.json` lists the "
-              "versions of every dependency.").format(run=spec.sha256, priors=spec.priors.sha256, took=took), ""]
+              "versions of every dependency.").format(run=spec.sha256, priors=spec.priors.sha256, took=took), "",
+            *undrawn]
 
 
 def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),

@@ -27,8 +27,8 @@ from matplotlib.figure import Figure
 from mcsim.i18n import _
 from mcsim.report.text import claim_text, condition, names_its_unit, readable
 
-__all__ = ["BAND", "BLACK", "BLUE", "CLAIM", "FAILS", "HIGH", "HOLDS", "LOOKS", "LOW", "MEDIAN", "ORANGE", "PAPER",
-           "POINT_MARK",
+__all__ = ["BAND", "BLACK", "BLUE", "CLAIM", "FAILS", "HIGH", "HOLDS", "LOOKS", "LOW", "MEDIAN", "NO_FIGURES", "ORANGE",
+           "PAPER", "POINT_MARK",
            "SKY", "STYLES", "VERMILLION", "Look", "axis_label", "claim_name", "look", "plain", "readable"]
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
@@ -137,12 +137,15 @@ LOOKS = {
     "journal": Look("journal", one_column_cm=8.5, two_column_cm=17.4, titles=False, font_pt=7.0, scale=1.0),
 }
 STYLES = tuple(LOOKS)
+#: ``[report] figures = "none"``: a report without its figures, quicker to write while priors are being tried.
+NO_FIGURES = "none"
 
 
 def look(name: str = "default") -> Look:
-    """The figure style called ``name`` (one of :data:`STYLES`)."""
+    """The figure style called ``name`` (one of :data:`STYLES`); for a report without figures (:data:`NO_FIGURES`),
+    the default style, the one its figures are drawn in on demand (``Result.plot``)."""
     try:
-        return LOOKS[name]
+        return LOOKS["default" if name == NO_FIGURES else name]
     except KeyError:
         raise ValueError(f"figure style {name!r} is unknown (allowed: {', '.join(STYLES)})") from None
 

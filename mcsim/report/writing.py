@@ -25,7 +25,7 @@ from mcsim.report.methods import build_methods
 from mcsim.report.posterior_figures import posterior_figures
 from mcsim.report.rendering import rendering
 from mcsim.report.sensitivity_figures import sensitivity_figures
-from mcsim.report.style import look
+from mcsim.report.style import NO_FIGURES, look
 from mcsim.report.tables import TABLES, run_tables, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
 from mcsim.report.text import input_labels
@@ -82,8 +82,10 @@ def write_report(result: Result, target: str | Path) -> Path:
     began = time.perf_counter()
     with replace_directory(target, inputs=run_inputs(result.spec)) as staging, speaking(result.spec.lang):
         figures_dir = staging / "figures"
-        figures_dir.mkdir()
-        figures, sensitivity, verdict, information = plan_figures(result)
+        drawing = result.spec.figures != NO_FIGURES
+        figures, sensitivity, verdict, information = plan_figures(result) if drawing else ([], [], [], [])
+        if drawing:
+            figures_dir.mkdir()
         # the slowest first: the pool's workers then finish together; the data and tables are written meanwhile
         with rendering([*sensitivity, *verdict, *figures, *information], figures_dir, look(result.spec.figures),
                        workers=result.spec.workers) as drawn:
