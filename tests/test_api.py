@@ -53,7 +53,8 @@ def test_run_writes_nothing_and_matches_the_command_line(tmp_path, monkeypatch, 
     monkeypatch.chdir(work)
     result = mcsim.run(run, samples=4096, seed=5)
     assert list(work.iterdir()) == []
-    assert main(["run", str(run), "--samples", "4096", "--seed", "5", "--out", str(tmp_path / "cli")]) == 0, \
+    assert main(["run", str(run), "--samples", "4096", "--seed", "5", "--out", str(tmp_path / "cli"),
+                 "--figures", "none"]) == 0, \
         capsys.readouterr().err
     written = json.loads((tmp_path / "cli" / "summary.json").read_text())
     assert written["outputs"] == result.summary["outputs"]

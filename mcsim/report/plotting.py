@@ -176,7 +176,7 @@ def _fitted(ax, added, drawn_in) -> None:
             labels = [text.get_text().replace("\n", " ") for text in legend.get_texts()]
             inside = drawn_in.legend(ax, legend.legend_handles, labels, loc="best", ncols=1,
                                      width_cm=max(0.5 * width * cm, 2.0))
-            box = inside.get_window_extent()
+            box = _placed(inside, ax)
             if box.width * box.height > width * height / 3:
                 drawn_in.legend(ax, legend.legend_handles, labels, ncols=1, width_cm=max(0.8 * width * cm, 2.0))
         else:
@@ -194,6 +194,19 @@ def _fitted(ax, added, drawn_in) -> None:
             if not _crowded(labels, axis is axis.axes.xaxis, GAP_PT * fig.dpi / 72):
                 break
             locator.most = max(len(labels) - 1, 2)
+
+
+def _placed(legend, ax):
+    """Where ``legend`` at ``loc="best"`` went (its box in pixels), kept there: matplotlib seeks the best place
+    again at every draw, along every point of every scatter, seconds for a figure of a few thousand samples."""
+    _laid_out(ax)
+    box = legend.get_window_extent()
+    axes = ax.get_window_extent()
+    x, y = ((box.x0 + box.x1) / 2 - axes.x0) / axes.width, ((box.y0 + box.y1) / 2 - axes.y0) / axes.height
+    row = "upper" if y > 2 / 3 else "lower" if y < 1 / 3 else "center"
+    column = "right" if x > 2 / 3 else "left" if x < 1 / 3 else "center"
+    legend.set_loc("center" if row == column == "center" else f"{row} {column}")
+    return box
 
 
 def _wrapped(text, room: float) -> None:
