@@ -104,10 +104,12 @@ def batch(tmp_path_factory):
     for stem, (title, priors, override) in files.items():
         (d / f"{stem}.toml").write_text(RUN.format(title=title, priors=f"{priors}.priors.toml", override=override))
         paths.append(d / f"{stem}.toml")
-    scenarios = run_batch(paths, reports=d / "reports", stream=io.StringIO(), figures="journal")
-    from mcsim.report.comparison import build_comparison
+    # the scenarios' own figures are the default run's, tested above: only the comparison's are drawn here
+    scenarios = run_batch(paths, reports=d / "reports", stream=io.StringIO(), figures="none")
+    from mcsim.report.comparison import build_comparison, write_comparison
 
-    return scenarios, plain(build_comparison(scenarios)), d / "reports" / "comparison"
+    return scenarios, plain(build_comparison(scenarios)), write_comparison(scenarios, d / "reports" / "comparison",
+                                                                           figures="journal")
 
 
 def _all_figures(result, batch, name: str):
