@@ -405,7 +405,8 @@ def test_a_months_grid_shorter_than_six_points_is_tabled_by_month(tmp_path):
     """The table of an output over months holds each month of the run's grid, headed as months, whatever its
     length (it once read the users grid: months labelled as users, a crash for fewer than six points)."""
     spec = mcsim.load_run(ROOT / "runs" / "dynamics-rebound.toml", samples=1024)
-    spec = dataclasses.replace(spec, grid_values=(0.0, 12.0, 24.0), sensitivity=None, value_of_information=None)
+    spec = dataclasses.replace(spec, grid_values=(0.0, 12.0, 24.0), sensitivity=None, value_of_information=None,
+                               figures="none")
     out = write_report(mcsim.run(spec), tmp_path / "report")
     gridded = [o.name for o in spec.model.outputs if o.per_user]
     assert gridded and not list((out / "tables").glob("outputs_by_users_*"))
