@@ -230,28 +230,27 @@ def _fmt(value, unit: str, shown: bool = True) -> str:
     return _("never") if value is None else md_text(format_value(float(value), unit, unit_shown=shown))
 
 
+def _probability_cell(row: dict) -> str:
+    """A claim's probability in a scenario in words and numbers, and whether it holds at the scenario's points."""
+    said = (_("{term}, {p} ({low} to {high}) *(holds)*") if row["holds_at_point"] else
+            _("{term}, {p} ({low} to {high}) *(fails)*"))
+    return said.format(term=_(row["likelihood"]), p=fixed(row["probability"], 3), low=fixed(row["ci95_low"], 3),
+                       high=fixed(row["ci95_high"], 3))
+
+
 def _tables(data: dict) -> list[str]:
     scenarios = data["scenarios"]
+    by_stem = {s["stem"]: s for s in scenarios}
     names = []
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
     lines = [_("## Claims by scenario"), "",
              _("Probability that each claim holds, in words on the IPCC's calibrated likelihood scale and in numbers "
                "with its 95 % interval; *(holds)* or *(fails)* at the scenario's point values."), "",
-             "| " + _("scenario") + " | " + " | ".join(f"`{md_code(n)}`" for n in names) + " |",
-             "|---|" + "---|" * len(names)]
-    for s in scenarios:
-        cells = []
-        for n in names:
-            c = s["claims"].get(n)
-            if c is None or c.get("probability") is None:
-                cells.append("")
-                continue
-            lo, hi = c["ci95"]
-            cells.append((_("{term}, {p} ({low} to {high}) *(holds)*") if c["holds_at_point"] else
-                          _("{term}, {p} ({low} to {high}) *(fails)*")).format(
-                term=_(term(c["probability"])), p=fixed(c["probability"], 3), low=fixed(lo, 3), high=fixed(hi, 3)))
-        lines.append(f"| {md_cell(scenario_title(s))} (`{s['stem']}`) | " + " | ".join(cells) + " |")
+             *comparison_tables(data)[0].crossed(
+                 ("scenario", [s["stem"] for s in scenarios],
+                  lambda stem: f"{md_cell(scenario_title(by_stem[stem]))} (`{stem}`)"),
+                 ("claim", names, lambda name: f"`{md_code(name)}`"), _("scenario"), _probability_cell)]
     chosen = data.get("focus")
     if chosen is not None:
         lines += ["", _("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",

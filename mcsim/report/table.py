@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -73,6 +73,23 @@ class Table:
         """The table of the rows whose ``key`` is ``value`` (say, one target's rows of a table of every target)."""
         k = self.header.index(key)
         return replace(self, rows=tuple(row for row in self.rows if row[k] == value))
+
+    def crossed(self, down: tuple[str, Sequence[Any], Callable[[Any], str]],
+                across: tuple[str, Sequence[Any], Callable[[Any], str]], corner: str,
+                say: Callable[[Mapping[str, Any]], str]) -> list[str]:
+        """The table in ``report.md`` crossed: a row per value of one column and a column per value of another, each
+        given as (identifier, its values in order, how its head says a value), each cell the row with those two
+        values as ``say`` writes it (empty where there is none). A comparison's claims by scenario, say."""
+        (down_key, downs, down_head), (across_key, acrosses, across_head) = down, across
+        at = {(row[self.header.index(down_key)], row[self.header.index(across_key)]): dict(zip(self.header, row,
+                                                                                            strict=True))
+              for row in self.rows}
+        lines = ["| " + " | ".join([corner, *(across_head(a) for a in acrosses)]) + " |",
+                 "|---|" + "---|" * len(acrosses)]
+        for d in downs:
+            cells = [say(at[d, a]) if (d, a) in at else "" for a in acrosses]
+            lines.append("| " + " | ".join([down_head(d), *cells]) + " |")
+        return lines
 
     def to_markdown(self) -> list[str]:
         """The table in ``report.md``: the columns that have a head (an optional one where some row has a value),
