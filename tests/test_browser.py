@@ -20,8 +20,9 @@ from mcsim.cli import main
 
 BROWSER = next((found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
                None)
-pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (Debian: apt-get install "
-                                "chromium); report.html is not checked in a browser")
+pytestmark = [pytest.mark.slow,  # a browser started for each page: with the slow checks (``-m slow``), as in .ci/run
+              pytest.mark.skipif(BROWSER is None, reason="no Chromium on this machine (Debian: apt-get install "
+                                 "chromium); report.html is not checked in a browser")]
 
 # Run once the page has loaded: the page's width, each image's state, and every element that
 # reaches beyond the page or scrolls sideways.

@@ -8,6 +8,7 @@ from mcsim.compute.streaming import STAT_BLOCK
 distributed = pytest.importorskip("distributed")
 
 
+@pytest.mark.slow  # a local cluster of worker processes started
 def test_a_local_cluster_gives_the_local_run_bit_for_bit(write):
     run = spec(write, samples=6 * STAT_BLOCK + 77, chunk=STAT_BLOCK)
     local = summary_of(run, workers=1)
@@ -22,6 +23,7 @@ def test_scheduler_dask_starts_and_stops_its_own_cluster(write):
     assert summary_of(run, scheduler="dask", workers=1) == summary_of(run, workers=1)
 
 
+@pytest.mark.slow  # a local cluster of worker processes started
 def test_a_model_beside_its_run_file_runs_on_a_cluster(tmp_path, monkeypatch):
     """Loaded under a private name in this process, it is loaded under the same name in each worker."""
     import shutil

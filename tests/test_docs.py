@@ -37,6 +37,7 @@ def test_the_tutorials_files_are_valid(folder):
                                                                            "api-priors.toml: valid"], "")
 
 
+@pytest.mark.slow  # its commands run again as the documentation builds (.ci/run)
 def test_the_tutorials_run_runs(folder):
     done = _python("-m", "mcsim", "run", "api.toml", "--samples", "256", "--out", "report", cwd=folder)
     assert done.returncode == 0, done.stderr

@@ -301,7 +301,7 @@ def test_every_tex_file_of_a_run_compiles_with_its_references(report, tmp_path):
 
 @needs_pdflatex
 def test_a_french_reports_tex_files_compile(result, tmp_path_factory, tmp_path):
-    french = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang="fr"))
+    french = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang="fr", figures="none"))
     report = write_report(french, tmp_path_factory.mktemp("tables-fr") / "report")
     assert "Nous avons tiré" in (report / "methods.tex").read_text(encoding="utf-8")
     assert _compile(tmp_path, _tex_files(report), methods=report / "methods.tex", bib=report / "references.bib",
