@@ -29,7 +29,7 @@ def test_a_report_without_figures_has_every_other_file_and_says_why_it_has_none(
     assert summary["claims"] == json.loads((small_default_report / "summary.json").read_text())["claims"]
     text = (folder / "report.md").read_text()
     assert "![" not in text and "(PDF: `figures/" not in text
-    assert "--figures none" in text and "Its figures were not drawn (figure style `none`)" in text
+    assert "--figures none" in text and "This report's figures were not drawn (figure style `none`)" in text
     assert "<img" not in (folder / "report.html").read_text()
     # its figures are still drawn on demand, in the default style
     fig = matplotlib.figure.Figure()

@@ -117,8 +117,8 @@ def _priors(result: Result, tables: Mapping[str, Table]) -> list[str]:
 def _reproduce(result: Result) -> list[str]:
     spec = result.spec
     undrawn = [] if spec.figures != NO_FIGURES else [
-        _("Its figures were not drawn (figure style `none`): run it again with `--figures default` or "
-          "`--figures journal`, or draw one in Python with `Result.plot`."), ""]
+        _("This report's figures were not drawn (figure style `none`): the command above with `--figures default` "
+          "or `--figures journal` draws them, and `Result.plot` draws one in Python."), ""]
     took = ", ".join(f"{_(name)} {fixed(seconds, 1)} s" for name, seconds in result.seconds.items())
     samples = _("{n} samples").format(n=decimal(spec.samples))
     if result.stopped_early:
