@@ -157,15 +157,41 @@ def test_the_check_finds_type3_fonts(tmp_path):
 
 # --- every figure, both styles ---------------------------------------------------------------------
 
+@dataclasses.dataclass(frozen=True)
+class Drawn:
+    """A figure as drawn: its stem, the check's problems, its texts (words and size), its width and its title."""
+
+    stem: str
+    problems: list[str]
+    texts: list[tuple[str, float]]
+    width_cm: float
+    titled: bool
+
+
+@pytest.fixture(scope="module")
+def drawn(result, batch):
+    """``drawn(lang, style)``: every figure of the default run and of the comparison, each drawn once in that
+    language and style, for all the tests that read what was drawn."""
+    made: dict[tuple[str, str], list[Drawn]] = {}
+
+    def get(lang: str, name: str) -> list[Drawn]:
+        if (lang, name) not in made:
+            styled = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang=lang))
+            with speaking(lang):
+                made[lang, name] = [
+                    Drawn(stem, problems(fig), [(t.get_text(), t.get_fontsize()) for t in drawn_texts(fig)],
+                          round(fig.get_figwidth() * 2.54, 2), fig._suptitle is not None)
+                    for stem, fig in _each_drawn(_all_figures(styled, batch, name), name)]
+        return made[lang, name]
+
+    return get
+
+
 @pytest.mark.parametrize("name", STYLE_NAMES)
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_figure_passes_the_check(result, batch, name, lang):
+def test_every_figure_passes_the_check(drawn, name, lang):
     """In each language too: French words are longer, and a label that fits in English may not."""
-    french = dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang=lang))
-    with speaking(lang):
-        found = {stem: said for stem, fig in _each_drawn(_all_figures(french, batch, name), name)
-                 if (said := problems(fig))}
-    assert found == {}
+    assert {figure.stem: figure.problems for figure in drawn(lang, name) if figure.problems} == {}
 
 
 @pytest.mark.parametrize("name", STYLE_NAMES)
@@ -183,24 +209,23 @@ CODE_NAME = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 
 @pytest.mark.parametrize("name", STYLE_NAMES)
-def test_no_figure_says_a_code_name_or_e_notation(result, batch, name):
+def test_no_figure_says_a_code_name_or_e_notation(result, drawn, name):
     spec = result.spec
     names = {n for n in (*spec.model.input_names, *spec.model.output_names, *(c.name for c in spec.claims))
              if "_" in n}  # 'surplus' is a word as well as a name
-    for stem, fig in _each_drawn(_all_figures(result, batch, name), name):
-        for text in drawn_texts(fig):
-            said = text.get_text()
-            assert not CODE_NAME.search(said), (stem, said)
-            assert not any(n in said for n in names), (stem, said)
-            assert not re.search(r"\d[eE][+-]?\d|\\times|10\^", said), (stem, said)
+    for figure in drawn("en", name):
+        for said, _size in figure.texts:
+            assert not CODE_NAME.search(said), (figure.stem, said)
+            assert not any(n in said for n in names), (figure.stem, said)
+            assert not re.search(r"\d[eE][+-]?\d|\\times|10\^", said), (figure.stem, said)
 
 
-def test_journal_figures_are_one_or_two_columns_with_7_to_9_pt_text(result, batch, reports):
-    for stem, fig in _each_drawn(_all_figures(result, batch, "journal"), "journal"):
-        assert round(fig.get_figwidth() * 2.54, 2) in (8.5, 17.4), stem
-        sizes = {text.get_fontsize() for text in drawn_texts(fig)}
-        assert min(sizes) >= 7 and max(sizes) <= 9, (stem, sizes)
-        assert fig._suptitle is None, stem  # the caption carries the title
+def test_journal_figures_are_one_or_two_columns_with_7_to_9_pt_text(drawn, reports):
+    for figure in drawn("en", "journal"):
+        assert figure.width_cm in (8.5, 17.4), figure.stem
+        sizes = {size for _said, size in figure.texts}
+        assert min(sizes) >= 7 and max(sizes) <= 9, (figure.stem, sizes)
+        assert not figure.titled, figure.stem  # the caption carries the title
     pdfs = sorted((reports["journal"] / "figures").glob("*.pdf"))
     assert pdfs
     for pdf in pdfs:
