@@ -20,7 +20,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT
 
+import mcsim
 from mcsim.i18n import speaking
 from mcsim.report.comparison import build_comparison
 from mcsim.report.tables import comparison_tables, run_tables, write_tables
@@ -53,8 +55,12 @@ def tables(request, small_default_run, tmp_path_factory) -> tuple[str, Path]:
     lang = request.param
     result = dataclasses.replace(small_default_run, spec=dataclasses.replace(small_default_run.spec, lang=lang))
     folder = tmp_path_factory.mktemp(f"latex-{lang}")
+    # and the posterior's tables, of Tableau 1 conditioned on an observation
+    observed = mcsim.run(dataclasses.replace(mcsim.load_run(ROOT / "runs" / "evidence-observed.toml", samples=4096),
+                                             sensitivity=None, value_of_information=None, lang=lang))
     with speaking(lang):  # the tables a report writes into tables/ (write_report's own call), without its figures
         write_tables(run_tables(result), folder / "report")
+        write_tables([t for t in run_tables(observed) if t.stem.startswith("posterior_")], folder / "report")
     scenarios = [SimpleNamespace(stem=f"s{i}", title=title, summary=result.summary, report=folder, ran=True,
                                  spec=result.spec, kept={}) for i, title in enumerate(TITLES[lang])]
     data = plain(build_comparison(scenarios))
@@ -67,6 +73,8 @@ def tables(request, small_default_run, tmp_path_factory) -> tuple[str, Path]:
     together.mkdir()
     for path in [*sorted((folder / "report").glob("*.tex")), *sorted((folder / "comparison").glob("*.tex"))]:
         shutil.copy(path, together / path.name)
+    assert {"posterior_claims.tex", "posterior_inputs.tex", "posterior_outputs.tex"} <= {p.name for p in
+                                                                                         together.iterdir()}
     return lang, together
 
 

@@ -512,6 +512,41 @@ def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
         jsonschema.Draft202012Validator(schema()).validate(found)
 
 
+def test_the_posterior_tables_give_the_summarys_numbers_in_csv_and_dataframes(write, tmp_path):
+    """tables/posterior_claims, posterior_inputs and posterior_outputs (CSV, LaTeX, DataFrames): each claim, input and
+    output before and after the observations, the numbers of summary.json's ``posterior``; none without observations."""
+    import csv
+
+    from mcsim.report import write_report
+
+    claims = '[[claims]]\nname = "low_score"\noutput = "score"\nop = "<="\nvalue = 1\n'
+    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096, extra='[report]\nfigures = "none"'))
+    posterior = result.summary["posterior"]
+    out = write_report(result, tmp_path / "report")
+    rows = {name: list(csv.DictReader((out / "tables" / f"{name}.csv").open(encoding="utf-8")))
+            for name in ("posterior_claims", "posterior_inputs", "posterior_outputs")}
+    (claim,) = rows["posterior_claims"]
+    assert claim["claim"] == "low_score"
+    assert float(claim["probability"]) == posterior["claims"]["low_score"]["probability"]
+    assert float(claim["prior_probability"]) == result.claims["low_score"].probability
+    assert claim["moved_most"] == "x1_measured" and claim["without_it"] == ""  # one observation: without it, the prior
+    inputs = {row["input"]: row for row in rows["posterior_inputs"]}
+    assert set(inputs) == {"x1", "x2", "x3"}
+    for name, row in inputs.items():
+        for q in ("p05", "p50", "p95"):
+            assert float(row[q]) == posterior["inputs"][name][q]
+            assert float(row[f"prior_{q}"]) == pytest.approx(posterior["inputs"][name]["prior"][q], rel=1e-12)
+    assert [row["output"] for row in rows["posterior_outputs"]] == list(posterior["outputs"])
+    frames = result.tables()
+    assert frames["posterior_inputs"].set_index("input").loc["x1", "p50"] == posterior["inputs"]["x1"]["p50"]
+    assert all((out / "tables" / f"{name}.tex").read_text().count("\\toprule") == 1 for name in rows)
+    md = (out / "report.md").read_text()
+    assert "| Input | Prior median (90 % interval) | Posterior median (90 % interval) |" in md
+    plain = write_report(run(run_file(write, "", claims=claims, samples=1024, extra='[report]\nfigures = "none"')),
+                         tmp_path / "plain")
+    assert not list((plain / "tables").glob("posterior_*"))
+
+
 def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_french(write):
     from test_french_lint import english_words, findings, markdown_prose
 

@@ -10,13 +10,15 @@ most (each left out in turn), and each claim's first-order sensitivity indices g
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from mcsim.analysis.melding import PosteriorClaim
 from mcsim.analysis.psis import KHAT_RELIABLE
 from mcsim.i18n import _, general
 from mcsim.inputs.distributions import LogNormal, Normal
 from mcsim.inputs.observations import Observation
 from mcsim.report.likelihood import phrase, term
+from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     claim_text,
     condition,
@@ -32,7 +34,7 @@ from mcsim.report.text import (
 )
 from mcsim.result import ClaimResult, Result
 
-__all__ = ["observations_markdown", "posterior_answer"]
+__all__ = ["claim_words", "observations_markdown", "posterior_answer", "posterior_tables"]
 
 
 def _probability(probability: float, ci95: tuple[float, float]) -> str:
@@ -134,11 +136,59 @@ def _median(p05: float, p50: float, p95: float, unit: str) -> str:
                                                   high=_value(p95, unit))
 
 
-def _claim_row(name: str, prior: ClaimResult, given: PosteriorClaim, result: Result) -> str:
+def claim_words(prior: ClaimResult, result: Result) -> str:
+    """A claim in words in the report's language: its text, else its test."""
     out = result.spec.model.output(prior.claim.output)
-    said = claim_text(prior.claim) or condition(output_label(out), out.unit, prior.claim)
-    return (f"| {md_cell(said)} (`{name}`) | {fixed(prior.probability, 3)} ({_(term(prior.probability))}) | "
-            f"{fixed(given.probability, 3)} ({_(term(given.probability))}) |")
+    return claim_text(prior.claim) or condition(output_label(out), out.unit, prior.claim)
+
+
+def posterior_tables(result: Result) -> list[Table]:
+    """The posterior's tables (none for a run without observations): ``posterior_claims`` (each claim's probability
+    under the priors and given the observations, and the observation that moved it most) and ``posterior_inputs`` and
+    ``posterior_outputs`` (each uncertain input's and scalar output's median and 90 % interval, before and after).
+    Their LaTeX is :mod:`mcsim.report.tables`'s."""
+    posterior = result.posterior
+    if posterior is None:
+        return []
+    words = {name: claim_words(c, result) for name, c in result.claims.items()}
+
+    def probability(key: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: f"{fixed(r[key], 3)} ({_(term(r[key]))})"
+
+    claims = Table("posterior_claims", (
+        Column("claim", _("Claim"), lambda r: f"{md_cell(words[r['claim']])} (`{r['claim']}`)", False),
+        Column("prior_probability", _("Probability under the priors"), probability("prior_probability"), False),
+        Column("probability", _("Probability given the observations"), probability("probability"), False),
+        "ci95_low", "ci95_high", "likelihood", "moved_most", "without_it"), tuple(
+        (name, result.claims[name].probability, given.probability, *given.ci95, term(given.probability),
+         given.moved_most, given.without.get(given.moved_most) if len(posterior.observations) > 1 else None)
+        for name, given in posterior.claims.items()), "")
+    return [claims, *_quantities(result)]
+
+
+def _quantities(result: Result) -> list[Table]:
+    """The uncertain inputs' and the scalar outputs' quantiles before and after the observations."""
+    spec, posterior = result.spec, result.posterior
+
+    def median(which: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: _median(r[f"{which}p05"], r[f"{which}p50"], r[f"{which}p95"], r["unit"])
+
+    tables = []
+    for stem, key, heading, rows in (
+            ("posterior_inputs", "input", _("Input"), [
+                (name, input_label(spec.priors[name]), spec.priors[name].unit,
+                 *(float(v) for v in spec.priors[name].distribution.ppf([0.05, 0.5, 0.95])), found.p05, found.p50,
+                 found.p95) for name, found in posterior.inputs.items()]),
+            ("posterior_outputs", "output", _("Output"), [
+                (name, output_label(spec.model.output(name)), spec.model.output(name).unit,
+                 *(getattr(result.outputs[name], q) for q in ("p05", "p50", "p95")), found.p05, found.p50, found.p95)
+                for name, found in posterior.outputs.items()])):
+        tables.append(Table(stem, (
+            key, Column("label", heading, lambda r: md_cell(r["label"]), False), "unit",
+            Column("prior_p05", _("Prior median (90 % interval)"), median("prior_"), False), "prior_p50", "prior_p95",
+            Column("p05", _("Posterior median (90 % interval)"), median(""), False), "p50", "p95"),
+            tuple(rows), "", shown=("label", "prior_p05", "p05")))
+    return tables
 
 
 def _moved(result: Result) -> list[str]:
@@ -189,7 +239,6 @@ def observations_markdown(result: Result) -> list[str]:
     posterior = result.posterior
     if posterior is None:
         return []
-    spec = result.spec
     lines = [_("## Observations"), "",
              _("The priors are conditioned on published observations (Bayesian melding, Poole and Raftery 2000): "
                "each of the run's samples is weighted by the likelihood of the observations given its values, and "
@@ -201,20 +250,7 @@ def observations_markdown(result: Result) -> list[str]:
         dated = _("{source} ({date})").format(source=source, date=o.date) if o.date else source
         lines.append(f"| `{o.name}` | {_measured(o, result)} | {_value(o.observed, unit)} | "
                      f"{_error(o, unit)} | {dated} |")
+    claims, inputs, outputs = posterior_tables(result)
     if posterior.claims:
-        lines += ["", _("| Claim | Probability under the priors | Probability given the observations |"),
-                  "|---|---|---|"]
-        lines += [_claim_row(name, result.claims[name], given, result) for name, given in posterior.claims.items()]
-        lines += ["", *_moved(result), "", *_first_order(result)]
-    lines += ["", _("| Input | Prior median (90 % interval) | Posterior median (90 % interval) |"), "|---|---|---|"]
-    for name, found in posterior.inputs.items():
-        prior = spec.priors[name]
-        p05, p50, p95 = (float(v) for v in prior.distribution.ppf([0.05, 0.5, 0.95]))
-        lines.append(f"| {md_cell(input_label(prior))} | {_median(p05, p50, p95, prior.unit)} | "
-                     f"{_median(found.p05, found.p50, found.p95, prior.unit)} |")
-    lines += ["", _("| Output | Prior median (90 % interval) | Posterior median (90 % interval) |"), "|---|---|---|"]
-    for name, found in posterior.outputs.items():
-        out, stats = spec.model.output(name), result.outputs[name]
-        lines.append(f"| {md_cell(output_label(out))} | {_median(stats.p05, stats.p50, stats.p95, out.unit)} | "
-                     f"{_median(found.p05, found.p50, found.p95, out.unit)} |")
-    return [*lines, ""]
+        lines += ["", *claims.to_markdown(), "", *_moved(result), "", *_first_order(result)]
+    return [*lines, "", *inputs.to_markdown(), "", *outputs.to_markdown(), ""]

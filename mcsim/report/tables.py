@@ -13,6 +13,7 @@ comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
 output over the users grid), ``claims``, ``sobol_indices``, ``tipping_points`` and ``priors``;
+with observations, ``posterior_claims``, ``posterior_inputs`` and ``posterior_outputs``;
 for a batch, ``claims_by_scenario`` and ``<output>_by_scenario`` in the comparison's folder.
 """
 
@@ -40,6 +41,7 @@ from mcsim.report.latex import (
     tex_text,
 )
 from mcsim.report.likelihood import straddle, term
+from mcsim.report.posterior import claim_words, posterior_tables
 from mcsim.report.priors_words import describe_distribution
 from mcsim.report.sensitivity import index_table
 from mcsim.report.table import Column, Table, csv_number
@@ -178,6 +180,52 @@ def run_tables(result: Result) -> list[Table]:
         tables += [_claims(result), _tipping(result)]
     if result.sensitivity is not None:
         tables.append(_sobol(result))
+    return tables + _posterior(result)
+
+
+def _span(low: float, high: float, factor: float) -> str:
+    """A 90 % interval's cell: its ends at ``factor`` (an infinite end as the infinity sign)."""
+    ends = [num(plain_number(v / factor, PLACES)) if math.isfinite(v) else (r"$\infty$" if v > 0 else r"$-\infty$")
+            for v in (low, high)]
+    return "{" + (interval(low / factor, high / factor, PLACES) if all(map(math.isfinite, (low, high)))
+                  else "--".join(ends)) + "}"
+
+
+def _posterior(result: Result) -> list[Table]:
+    """The posterior's tables (:func:`mcsim.report.posterior.posterior_tables`) with their LaTeX."""
+    found = posterior_tables(result)
+    if not found:
+        return []
+    claims, *quantities = found
+    tex_rows = [[tex_text(claim_words(result.claims[row[0]], result)), _probability(row[1]), _probability(row[2]),
+                 "{" + interval(row[3], row[4], 3) + "}", tex_text(_(row[5]))] for row in claims.rows]
+    caption = _("Each claim's probability under the priors and given the observations (on the same {samples} samples, "
+                "weighted), with the latter's 95 % interval from the weights' effective sample size and its term on "
+                "the IPCC's calibrated likelihood scale.").format(samples=decimal(result.posterior.samples))
+    heads = [head(tex_text(_("Claim"))), head(tex_text(_("Under the priors")), 1.7),
+             head(tex_text(_("Given the observations")), 1.9),
+             head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
+    layout = "@{}" + _ragged(6.0) + "S[table-format=1.3]S[table-format=1.3]c" + _ragged(2.6) + "@{}"
+    tables = [replace(claims, tex=tabular(layout, heads, tex_rows, caption=caption))]
+    captions = {"posterior_inputs": (_("Input"), _("Each uncertain input's median and 90 % interval under the "
+                                                   "priors and given the observations.")),
+                "posterior_outputs": (_("Output"), _("Each output's median and 90 % interval under the priors and "
+                                                     "given the observations."))}
+    for table in quantities:
+        tex_rows = []
+        for row in table.rows:
+            label, unit, values = row[1], row[2], row[3:9]
+            factor = _scale(values, unit)
+            tex_rows.append([_with_unit(tex_text(label), _scaled_unit(unit, factor, label=label)),
+                             _cell(values[1], factor), _span(values[0], values[2], factor), _cell(values[4], factor),
+                             _span(values[3], values[5], factor)])
+        heading, caption = captions[table.stem]
+        heads = [head(tex_text(heading)),
+                 head(tex_text(_("Prior median")), 1.6), head(tex_text(_("Prior 90 % interval")), 2.8),
+                 head(tex_text(_("Posterior median")), 1.8), head(tex_text(_("Posterior 90 % interval")), 2.8)]
+        layout = ("@{}" + _ragged(5.2) + s_column([r[1] for r in tex_rows]) + "c" + s_column([r[3] for r in tex_rows])
+                  + "c@{}")
+        tables.append(replace(table, tex=tabular(layout, heads, tex_rows, caption=caption)))
     return tables
 
 
