@@ -8,24 +8,46 @@ report's language (each sentence goes through gettext), the numbers as the repor
 from __future__ import annotations
 
 import math
+import re
+import string
 
 import numpy as np
 
-from mcsim.i18n import _
+from mcsim.i18n import _ as gettext
 from mcsim.inputs.distributions import Z95, Distribution
-from mcsim.report.text import format_value, input_label, number
+from mcsim.report.latex import tex_number, tex_text
+from mcsim.report.text import format_value, input_label
+from mcsim.report.text import number as plain_number
 
 __all__ = ["describe_distribution", "input_label"]
 
 
-def describe_distribution(distribution: Distribution, unit: str) -> str:
-    """The distribution in words with its parameters, each in ``unit``.
+def _tex(template: str) -> str:
+    """``template``, a sentence of the catalogue, with its words written in LaTeX (escaped) and its fields kept, to
+    be filled with numbers already in LaTeX: the sentence is escaped as a whole (its spaces and quotes as any
+    text's), each field held by a private-use character meanwhile."""
+    fields = [name for _literal, name, _spec, _conversion in string.Formatter().parse(template) if name is not None]
+    held = template.format(**{name: f"\ue000{k}\ue001" for k, name in enumerate(fields)})
+    return re.sub("\ue000(\\d+)\ue001", lambda found: "{" + fields[int(found.group(1))] + "}", tex_text(held))
+
+
+def describe_distribution(distribution: Distribution, unit: str, *, tex: bool = False) -> str:
+    """The distribution in words with its parameters, each in ``unit``; in LaTeX if ``tex`` (its words escaped, each
+    number written by :func:`mcsim.report.latex.tex_number`).
 
     Examples: ``fixed at $20``; ``triangular from 8 to 25 months, mode 12 months``;
     ``beta(5, 95): mean 5 %, 90 % between 2.00 % and 9.00 %``.
     """
+    said_as, text_as = (tex_number, tex_text) if tex else (str, str)
+
+    def _(message: str) -> str:
+        return _tex(gettext(message)) if tex else gettext(message)
+
     def v(value: float) -> str:
-        return format_value(value, unit)
+        return said_as(format_value(value, unit))
+
+    def number(value: float) -> str:
+        return said_as(plain_number(value))
 
     p = distribution.parameters()
     family = distribution.family
@@ -87,12 +109,13 @@ def describe_distribution(distribution: Distribution, unit: str) -> str:
         median = v(float(distribution.ppf(0.5)))
         if distribution.file:
             return _("empirical: the {count} values of column {column} of {file}, from {low} to {high}, median "
-                     "{median}").format(count=number(len(values)), column=distribution.column, file=distribution.file,
-                                        low=v(values[0]), high=v(values[-1]), median=median)
+                     "{median}").format(count=number(len(values)), column=text_as(distribution.column),
+                                        file=text_as(distribution.file), low=v(values[0]), high=v(values[-1]),
+                                        median=median)
         return _("empirical: {count} values from {low} to {high}, median {median}").format(
             count=number(len(values)), low=v(values[0]), high=v(values[-1]), median=median)
     if family == "discrete":
         pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=number(weight))
                           for value, weight in zip(p["values"], p["weights"], strict=True))
         return _("discrete: {pairs}").format(pairs=pairs)
-    return distribution.describe()
+    return text_as(distribution.describe())

@@ -37,7 +37,6 @@ from mcsim.report.latex import (
     s_column,
     scientific_number,
     tabular,
-    tex_number,
     tex_text,
 )
 from mcsim.report.likelihood import straddle, term
@@ -406,7 +405,8 @@ def _priors(result: Result) -> Table:
         cite = f"~\\cite{{{','.join(prior.cite)}}}" if prior.cite else ""
         factor = _scale([prior.point], prior.unit)
         unit = _scaled_unit(prior.unit, factor) if prior.unit else ""
-        tex_rows.append([tex_text(input_label(prior)), unit or "---", tex_number(words), _cell(prior.point, factor),
+        tex_rows.append([tex_text(input_label(prior)), unit or "---",
+                         describe_distribution(prior.distribution, prior.unit, tex=True), _cell(prior.point, factor),
                          tex_english(prior.source) + cite])
     caption = _("The priors ({file}): each input's distribution, its point value (used for the tipping points) and "
                 "the source of its numbers.").format(file=Path(priors.file).name)
