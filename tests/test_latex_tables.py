@@ -60,7 +60,8 @@ def tables(request, small_default_run, tmp_path_factory) -> tuple[str, Path]:
                                              sensitivity=None, value_of_information=None, lang=lang))
     with speaking(lang):  # the tables a report writes into tables/ (write_report's own call), without its figures
         write_tables(run_tables(result), folder / "report")
-        write_tables([t for t in run_tables(observed) if t.stem.startswith("posterior_")], folder / "report")
+        write_tables([t for t in run_tables(observed) if t.stem.startswith("posterior_") or t.stem == "observations"],
+                     folder / "report")
     scenarios = [SimpleNamespace(stem=f"s{i}", title=title, summary=result.summary, report=folder, ran=True,
                                  spec=result.spec, kept={}) for i, title in enumerate(TITLES[lang])]
     data = plain(build_comparison(scenarios))
@@ -73,8 +74,8 @@ def tables(request, small_default_run, tmp_path_factory) -> tuple[str, Path]:
     together.mkdir()
     for path in [*sorted((folder / "report").glob("*.tex")), *sorted((folder / "comparison").glob("*.tex"))]:
         shutil.copy(path, together / path.name)
-    assert {"posterior_claims.tex", "posterior_inputs.tex", "posterior_outputs.tex"} <= {p.name for p in
-                                                                                         together.iterdir()}
+    assert {"observations.tex", "posterior_claims.tex", "posterior_first_order.tex", "posterior_inputs.tex",
+            "posterior_outputs.tex"} <= {p.name for p in together.iterdir()}
     return lang, together
 
 
@@ -172,7 +173,7 @@ def test_each_tables_heads_and_claims_are_in_its_language(tables):
         if path.name == "paper.tex":
             continue
         code = _code(path.read_text(encoding="utf-8"))
-        if path.stem == "priors":  # the sources are quoted in their own language
+        if path.stem in ("priors", "observations"):  # the sources are quoted in their own language
             code = code.split("\\midrule", 1)[0]
         found = [word for word in others if re.search(rf"(?<![\w\\]){re.escape(word)}(?!\w)", code)]
         assert found == [], (path.name, found)

@@ -524,7 +524,14 @@ def test_the_posterior_tables_give_the_summarys_numbers_in_csv_and_dataframes(wr
     posterior = result.summary["posterior"]
     out = write_report(result, tmp_path / "report")
     rows = {name: list(csv.DictReader((out / "tables" / f"{name}.csv").open(encoding="utf-8")))
-            for name in ("posterior_claims", "posterior_inputs", "posterior_outputs")}
+            for name in ("observations", "posterior_claims", "posterior_first_order", "posterior_inputs",
+                         "posterior_outputs")}
+    (observed,) = rows["observations"]
+    assert (observed["observation"], observed["input"], float(observed["observed"]), observed["date"]) == \
+        ("x1_measured", "x1", 1.5, "2024-09")
+    first = {(row["claim"], row["input"]): float(row["first_order"]) for row in rows["posterior_first_order"]}
+    assert first == {("low_score", name): value for name, value in posterior["claims"]["low_score"]["first_order"]
+                     .items()}
     (claim,) = rows["posterior_claims"]
     assert claim["claim"] == "low_score"
     assert float(claim["probability"]) == posterior["claims"]["low_score"]["probability"]
@@ -544,7 +551,7 @@ def test_the_posterior_tables_give_the_summarys_numbers_in_csv_and_dataframes(wr
     assert "| Input | Prior median (90 % interval) | Posterior median (90 % interval) |" in md
     plain = write_report(run(run_file(write, "", claims=claims, samples=1024, extra='[report]\nfigures = "none"')),
                          tmp_path / "plain")
-    assert not list((plain / "tables").glob("posterior_*"))
+    assert not list((plain / "tables").glob("posterior_*")) and not (plain / "tables" / "observations.csv").exists()
 
 
 def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_french(write):

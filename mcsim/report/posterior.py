@@ -99,13 +99,14 @@ def posterior_answer(result: Result, readings: list[tuple[str, ClaimResult]]) ->
 
 
 def _measured(observation: Observation, result: Result) -> str:
+    """What an observation measured, in words (plain text)."""
     spec = result.spec
     if observation.input is not None:
-        return md_cell(input_label(spec.priors[observation.input]))
+        return input_label(spec.priors[observation.input])
     label = output_label(spec.model.output(observation.output))
     if observation.at is None:
-        return md_cell(label)
-    return md_cell(f"{label} {grid_point(observation.grid, observation.at)}")
+        return label
+    return f"{label} {grid_point(observation.grid, observation.at)}"
 
 
 def _unit(observation: Observation, result: Result) -> str:
@@ -163,7 +164,35 @@ def posterior_tables(result: Result) -> list[Table]:
         (name, result.claims[name].probability, given.probability, *given.ci95, term(given.probability),
          given.moved_most, given.without.get(given.moved_most) if len(posterior.observations) > 1 else None)
         for name, given in posterior.claims.items()), "")
-    return [claims, *_quantities(result)]
+    return [_observations(result), claims, _first_orders(result), *_quantities(result)]
+
+
+def _observations(result: Result) -> Table:
+    """Each observation: what it measured, the value observed, its error and its source."""
+    rows = []
+    for o in result.posterior.observations:
+        unit = _unit(o, result)
+        rows.append((o.name, o.input, o.output, o.grid, o.at, _measured(o, result), o.observed, unit,
+                     o.error.family, _error(o, unit), o.source, " ".join(o.cite), o.date))
+
+    def source(row: Mapping[str, Any]) -> str:
+        said = in_english(md_cell(row["source"]))
+        return _("{source} ({date})").format(source=said, date=row["date"]) if row["date"] else said
+
+    return Table("observations", (
+        Column("observation", _("Observation"), lambda r: f"`{r['observation']}`", False), "input", "output", "grid",
+        "at", Column("measured", _("What it measured"), lambda r: md_cell(r["measured"]), False),
+        Column("observed", _("Observed"), lambda r: _value(r["observed"], r["unit"]), False), "unit", "error_family",
+        Column("error", _("Measurement error"), lambda r: md_cell(r["error"]), False),
+        Column("source", _("Source"), source, False), "cite", "date"), tuple(rows), "")
+
+
+def _first_orders(result: Result) -> Table:
+    """Each claim's first-order sensitivity index on each uncertain input, given the observations: a row per pair."""
+    posterior = result.posterior
+    rows = tuple((claim, name, input_label(result.spec.priors[name]), given.first_order[name])
+                 for claim, given in posterior.claims.items() for name in posterior.inputs)
+    return Table("posterior_first_order", ("claim", "input", "label", "first_order"), rows, "")
 
 
 def _quantities(result: Result) -> list[Table]:
@@ -217,21 +246,17 @@ def _moved(result: Result) -> list[str]:
     return lines
 
 
-def _first_order(result: Result) -> list[str]:
+def _first_order(result: Result, table: Table) -> list[str]:
     """Each claim's first-order sensitivity index on each uncertain input, under the posterior."""
-    posterior = result.posterior
-    names = list(posterior.inputs)
+    names = list(result.posterior.inputs)
     if not names:
         return []
-    labels = [md_cell(input_label(result.spec.priors[name])) for name in names]
-    lines = [_("The first-order sensitivity index of each claim given the observations: the share of the variance "
-               "of the claim's indicator (1 where it holds, 0 where not) that each uncertain input explains alone "
-               "under the posterior (see Methods)."), "",
-             "| " + " | ".join([_("Claim"), *labels]) + " |", "|---" * (len(names) + 1) + "|"]
-    for name, given in posterior.claims.items():
-        cells = [fixed(given.first_order[n], 2) if math.isfinite(given.first_order[n]) else "—" for n in names]
-        lines.append("| " + " | ".join([f"`{name}`", *cells]) + " |")
-    return lines
+    return [_("The first-order sensitivity index of each claim given the observations: the share of the variance "
+              "of the claim's indicator (1 where it holds, 0 where not) that each uncertain input explains alone "
+              "under the posterior (see Methods)."), "",
+            *table.crossed(("claim", list(result.posterior.claims), lambda claim: f"`{claim}`"),
+                           ("input", names, lambda name: md_cell(input_label(result.spec.priors[name]))), _("Claim"),
+                           lambda r: fixed(r["first_order"], 2) if math.isfinite(r["first_order"]) else "—")]
 
 
 def observations_markdown(result: Result) -> list[str]:
@@ -243,14 +268,9 @@ def observations_markdown(result: Result) -> list[str]:
              _("The priors are conditioned on published observations (Bayesian melding, Poole and Raftery 2000): "
                "each of the run's samples is weighted by the likelihood of the observations given its values, and "
                "the weighted samples stand for the posterior."), "", _trust(result), "",
-             _("| Observation | What it measured | Observed | Measurement error | Source |"), "|---|---|---|---|---|"]
-    for o in posterior.observations:
-        unit = _unit(o, result)
-        source = in_english(md_cell(o.source))
-        dated = _("{source} ({date})").format(source=source, date=o.date) if o.date else source
-        lines.append(f"| `{o.name}` | {_measured(o, result)} | {_value(o.observed, unit)} | "
-                     f"{_error(o, unit)} | {dated} |")
-    claims, inputs, outputs = posterior_tables(result)
+             ]
+    observations, claims, first_orders, inputs, outputs = posterior_tables(result)
+    lines += observations.to_markdown()
     if posterior.claims:
-        lines += ["", *claims.to_markdown(), "", *_moved(result), "", *_first_order(result)]
+        lines += ["", *claims.to_markdown(), "", *_moved(result), "", *_first_order(result, first_orders)]
     return [*lines, "", *inputs.to_markdown(), "", *outputs.to_markdown(), ""]

@@ -13,7 +13,8 @@ comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
 output over the users grid), ``claims``, ``sobol_indices``, ``tipping_points`` and ``priors``;
-with observations, ``posterior_claims``, ``posterior_inputs`` and ``posterior_outputs``;
+with observations, ``observations``, ``posterior_claims``, ``posterior_first_order``, ``posterior_inputs`` and
+``posterior_outputs``;
 for a batch, ``claims_by_scenario`` and ``<output>_by_scenario`` in the comparison's folder.
 """
 
@@ -37,6 +38,7 @@ from mcsim.report.latex import (
     s_column,
     scientific_number,
     tabular,
+    tex_number,
     tex_text,
 )
 from mcsim.report.likelihood import straddle, term
@@ -190,12 +192,49 @@ def _span(low: float, high: float, factor: float) -> str:
                   else "--".join(ends)) + "}"
 
 
+def _observed(table: Table) -> Table:
+    """The observations' LaTeX: each one's name and what it measured, the value observed, its error and source."""
+    at = {key: table.header.index(key) for key in ("observation", "measured", "observed", "unit", "error", "source",
+                                                   "cite", "date")}
+    tex_rows = []
+    for row in table.rows:
+        name, measured, observed, unit, error, source, cite, date = (row[at[key]] for key in at)
+        said = tex_english(source)
+        if date:  # the catalogue's own words around them: no LaTeX to escape
+            said = _("{source} ({date})").format(source=said, date=tex_text(date))
+        tex_rows.append([f"{tex_text(measured)}\\newline{{\\footnotesize\\texttt{{{tex_text(name)}}}}}",
+                         tex_number(format_value(observed, unit, 3)), tex_text(error),
+                         said + (f"~\\cite{{{','.join(cite.split())}}}" if cite else "")])
+    caption = _("The observations the priors are conditioned on: what each measured, the value observed, the error "
+                "of the measurement (the likelihood of a sample's value) and its source.")
+    heads = [head(tex_text(_("What it measured"))), head(tex_text(_("Observed")), 1.8),
+             head(tex_text(_("Measurement error")), 3.0), head(tex_text(_("Source")))]
+    layout = "@{}" + _ragged(3.6) + _ragged(1.8) + _ragged(3.0) + _ragged(6.8) + "@{}"
+    return replace(table, tex=tabular(layout, heads, tex_rows, caption=caption, long=True))
+
+
+def _first_order_tex(table: Table, result: Result) -> Table:
+    """The first-order indices given the observations: each claim's inputs under it, however many they are."""
+    tex_rows = []
+    for claim in dict.fromkeys(row[0] for row in table.rows):
+        tex_rows.append(_group(2, tex_text(claim_words(result.claims[claim], result)), 14.5))
+        tex_rows += [[r"\quad " + tex_text(label), plain_number(value, 2) if math.isfinite(value) else NONE]
+                     for _claim, _input, label, value in table.where("claim", claim).rows]
+        tex_rows.append(r"\addlinespace")
+    caption = _("Each claim's first-order sensitivity index on each uncertain input given the observations: the "
+                "share of the variance of the claim's indicator that the input explains alone under the posterior.")
+    layout = "@{}" + _ragged(12.0) + "S[table-format=1.2]@{}"
+    return replace(table, tex=tabular(layout, [head(tex_text(_("Input"))), head("S1")], tex_rows[:-1],
+                                      caption=caption, long=True))
+
+
 def _posterior(result: Result) -> list[Table]:
     """The posterior's tables (:func:`mcsim.report.posterior.posterior_tables`) with their LaTeX."""
     found = posterior_tables(result)
     if not found:
         return []
-    claims, *quantities = found
+    observations, claims, first_orders, *quantities = found
+    tables = [_observed(observations), _first_order_tex(first_orders, result)]
     tex_rows = [[tex_text(claim_words(result.claims[row[0]], result)), _probability(row[1]), _probability(row[2]),
                  "{" + interval(row[3], row[4], 3) + "}", tex_text(_(row[5]))] for row in claims.rows]
     caption = _("Each claim's probability under the priors and given the observations (on the same {samples} samples, "
@@ -205,7 +244,7 @@ def _posterior(result: Result) -> list[Table]:
              head(tex_text(_("Given the observations")), 1.9),
              head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
     layout = "@{}" + _ragged(6.0) + "S[table-format=1.3]S[table-format=1.3]c" + _ragged(2.6) + "@{}"
-    tables = [replace(claims, tex=tabular(layout, heads, tex_rows, caption=caption))]
+    tables.insert(1, replace(claims, tex=tabular(layout, heads, tex_rows, caption=caption)))
     captions = {"posterior_inputs": (_("Input"), _("Each uncertain input's median and 90 % interval under the "
                                                    "priors and given the observations.")),
                 "posterior_outputs": (_("Output"), _("Each output's median and 90 % interval under the priors and "
