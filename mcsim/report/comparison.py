@@ -226,10 +226,6 @@ def _verdict_moves(data: dict) -> list[str]:
     return lines
 
 
-def _fmt(value, unit: str, shown: bool = True) -> str:
-    return _("never") if value is None else md_text(format_value(float(value), unit, unit_shown=shown))
-
-
 def _probability_cell(row: dict) -> str:
     """A claim's probability in a scenario in words and numbers, and whether it holds at the scenario's points."""
     said = (_("{term}, {p} ({low} to {high}) *(holds)*") if row["holds_at_point"] else
