@@ -10,10 +10,13 @@ only says it: :func:`medians_markdown` for ``report.md``,
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.i18n import _
+from mcsim.i18n import _, pgettext
 from mcsim.report.priors_words import describe_distribution
+from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     decimal,
     fixed,
@@ -30,7 +33,7 @@ from mcsim.report.text import (
 from mcsim.report.verdict import ranked_by_words
 from mcsim.result import MedianAttribution, Result, TailIndex
 
-__all__ = ["medians_markdown", "tail_notes", "tail_why"]
+__all__ = ["attribution_table", "medians_markdown", "tail_notes", "tail_why"]
 
 # --- why a mean is, or is not, a summary ------------------------------------------------------
 
@@ -129,31 +132,61 @@ def _share(value: float | None) -> str:
     return percent(value, 0) if value is not None else _("n/a")
 
 
-def _table(result: Result, found: MedianAttribution) -> list[str]:
-    lines = [_("| input | point | prior's median | output, this input alone at its median | shift | share of the "
-               "shifts |"), "|---|---:|---:|---:|---:|---:|"]
-    for s in found.shifts:
-        prior = result.spec.priors[s.input]
-        lines.append(f"| {md_cell(input_label(prior))} | {md_cell(format_value(s.point, prior.unit))} | "
-                     f"{md_cell(format_value(s.median, prior.unit))} | {number(s.output)} | {number(s.shift)} | "
-                     f"{_share(s.share)} |")
-    at_medians, over_samples = _("every input at its median"), _("the median over the samples")
-    lines += [f"| {at_medians} | | | {number(found.at_medians)} | {number(found.at_medians - found.at_points)} | |",
-              f"| {over_samples} | | | {number(found.median)} | {number(found.gap)} | |", ""]
-    return lines
+#: The rows of an output's attribution that are not one input's: every input at its median, the median over samples.
+AT_MEDIANS, OVER_SAMPLES = "every input at its median", "median over the samples"
+
+
+def attribution_table(result: Result) -> Table:
+    """Each headline output's median attribution (``tables/median_attribution``): a row per uncertain input (its
+    point, its prior's median, the output with it alone there, the shift from the output at the points and its share
+    of the shifts), then the output with every input at its median and the median over the samples, each with its
+    shift. The rows of the tables in ``report.md``'s section on the medians; its LaTeX is
+    :mod:`mcsim.report.tables`'s."""
+    rows = []
+    for name in _names(result):
+        found = result.medians[name]
+        unit = result.spec.model.output(name).unit
+        rows += [(name, unit, "input", s.input, input_label(result.spec.priors[s.input]),
+                  result.spec.priors[s.input].unit, s.point, s.median, s.output, s.shift, s.share)
+                 for s in found.shifts]
+        rows += [(name, unit, AT_MEDIANS, None, _("every input at its median"), None, None, None, found.at_medians,
+                  found.at_medians - found.at_points, None),
+                 (name, unit, OVER_SAMPLES, None, _("the median over the samples"), None, None, None, found.median,
+                  found.gap, None)]
+
+    def value(key: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: "" if r[key] is None else md_cell(format_value(r[key], r["input_unit"]))
+
+    return Table("median_attribution", (
+        "output", "unit", "row", "input",
+        Column("label", pgettext("column", "input"), lambda r: md_cell(r["label"]), False),
+        "input_unit", Column("point", pgettext("column", "point"), value("point")),
+        Column("prior_median", _("prior's median"), value("prior_median")),
+        Column("value", _("output, this input alone at its median"), lambda r: number(r["value"])),
+        Column("shift", _("shift"), lambda r: number(r["shift"])),
+        Column("share", _("share of the shifts"), lambda r: "" if r["row"] != "input" else _share(r["share"]))),
+        tuple(rows), "")
+
+
+def _names(result: Result) -> list[str]:
+    """The headline outputs whose medians are attributed (none without an uncertain input)."""
+    if not result.spec.priors.uncertain:
+        return []
+    return [name for name in headline_outputs(result.spec) if name in result.medians]
 
 
 def medians_markdown(result: Result) -> list[str]:
     """The section that says why each headline output's median is not its value at the points."""
-    names = [name for name in headline_outputs(result.spec) if name in result.medians]
-    if not names or not result.spec.priors.uncertain:
+    names = _names(result)
+    if not names:
         return []
     lines = [_("## Why the medians differ from the values at the points"), ""]
+    table = attribution_table(result)
     for name in names:
         found = result.medians[name]
         label = output_label(result.spec.model.output(name))
         lines += [f"{_opening(result, found, label)} {_second(result, found)}".strip(), ""]
-        lines += _table(result, found)
+        lines += [*table.where("output", name).to_markdown(), ""]
     lines += [_("Shift: the output with one input at its prior's median, the others at their points, less the output "
                 "at the points. Share: the shift over the sum of every input's shift; shares sum to 100 %, and an "
                 "input that pulls the other way has a negative share. Effects need not add up: the last two rows give "

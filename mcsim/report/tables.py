@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from mcsim.i18n import N_, _, language, pgettext
+from mcsim.report.attribution import attribution_table
 from mcsim.report.latex import (
     distinct,
     head,
@@ -62,6 +63,7 @@ from mcsim.report.text import (
     md_text,
     names_its_unit,
     number,
+    output_label,
     percent,
     scenario_title,
 )
@@ -181,7 +183,40 @@ def run_tables(result: Result) -> list[Table]:
         tables += [_claims(result), _tipping(result)]
     if result.sensitivity is not None:
         tables.append(_sobol(result))
+    if result.medians:
+        tables.append(_attribution(result))
     return tables + _posterior(result)
+
+
+def _attribution(result: Result) -> Table:
+    """The medians' attribution (:func:`mcsim.report.attribution.attribution_table`) with its LaTeX: a group of rows
+    per output, its values in the output's unit, each input's point and median in the input's."""
+    table = attribution_table(result)
+    tex_rows = []
+    for output in dict.fromkeys(row[0] for row in table.rows):
+        rows = [dict(zip(table.header, row, strict=True)) for row in table.where("output", output).rows]
+        out = result.spec.model.output(output)
+        factor = _scale([r[key] for r in rows for key in ("value", "shift")], out.unit)
+        label = output_label(out)
+        tex_rows.append(_group(6, _with_unit(tex_text(label), _scaled_unit(out.unit, factor, label=label)), 16))
+        for r in rows:
+            said = [tex_number(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
+                    for key in ("point", "prior_median")]
+            label = r["label"] if r["row"] == "input" else r["label"][:1].upper() + r["label"][1:]
+            tex_rows.append([r"\quad " + tex_text(label), *said, _cell(r["value"], factor),
+                             _cell(r["shift"], factor), _share_cell(r["share"]) if r["share"] is not None else NONE])
+        tex_rows.append(r"\addlinespace")
+    caption = _("Why each headline output's median differs from its value at the points: each uncertain input moved "
+                "alone from its point to its prior's median (the others at their points), the output there and its "
+                "shift from the output at the points, and the input's share of the shifts; then the output with every "
+                "input at its median and the median over the samples, each with its shift.")
+    heads = [head(tex_text(_("Input"))), head(tex_text(_("Point")), 2.0), head(tex_text(_("Prior's median")), 2.0),
+             head(tex_text(_("Output, this input alone at its median")), 2.4), head(tex_text(_("Shift")), 1.6),
+             head(tex_text(_("Share of the shifts (%)")), 1.6)]
+    cells = [r for r in tex_rows if not isinstance(r, str)]
+    layout = ("@{}" + _ragged(4.6) + _ragged(2.0) + _ragged(2.0) + s_column([r[3] for r in cells])
+              + s_column([r[4] for r in cells]) + s_column([r[5] for r in cells]) + "@{}")
+    return replace(table, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))
 
 
 def _span(low: float, high: float, factor: float) -> str:
