@@ -12,7 +12,7 @@ wide; ``<output>_by_scenario`` fits one column, 8.5 cm. A suggested caption and 
 comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
-output over the users grid), ``claims``, ``sobol_indices``, ``tipping_points`` and ``priors``;
+output over the users grid), ``claims``, ``sobol_indices``, ``median_attribution``, ``tipping_points`` and ``priors``;
 with observations, ``observations``, ``posterior_claims``, ``posterior_first_order``, ``posterior_inputs`` and
 ``posterior_outputs``;
 for a batch, ``claims_by_scenario`` and ``<output>_by_scenario`` in the comparison's folder.
