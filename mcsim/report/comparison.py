@@ -14,33 +14,29 @@ later batch may replace, and nothing else.
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from mcsim._version import __version__
-from mcsim.i18n import _, decimal, language, ngettext, speaking
+from mcsim.i18n import _, decimal, ngettext, speaking
 from mcsim.report.comparison_figures import claim_words, comparison_figures
+from mcsim.report.comparison_words import input_words
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
 from mcsim.report.style import NO_FIGURES, look
-from mcsim.report.tables import TABLES, comparison_tables, focus_by_scenario, write_tables
+from mcsim.report.tables import TABLES, comparison_tables, focus_by_scenario, tipping_by_scenario, write_tables
 from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
     fixed,
-    format_value,
-    french_spaces,
     headline_outputs,
     lower_first,
     md_cell,
     md_code,
     md_text,
-    percent,
     reading_words,
     scenario_title,
 )
 from mcsim.report.ticks import compact
-from mcsim.report.verdict import discovery_note, ordinal
 
 __all__ = ["build_comparison", "comparison_figures", "focus", "groups", "model_of", "render_comparison",
            "write_comparison"]
@@ -142,38 +138,6 @@ def _fragile(v: dict) -> dict | None:
     return best
 
 
-def _input(scenario: dict, name: str) -> str:
-    """An input of a scenario by its label in the report's language (its name where the priors give none, or the
-    data predate labels)."""
-    french = scenario.get("labels_fr", {}).get(name) if language() == "fr" else None
-    return french or _(scenario.get("labels", {}).get(name) or name)
-
-
-def _value(scenario: dict, name: str, value: float) -> str:
-    """A value of an input in its unit, as the runs' reports write it (4.88 %, $64.8 million, 11.7 months)."""
-    return md_text(format_value(float(value), scenario.get("units", {}).get(name, "")))
-
-
-def _tip_words(t: dict, scenario: dict) -> str:
-    """A tipping point from summary.json in words, with its second flip where an input tips a claim twice."""
-    from mcsim.report.verdict import _fails_when
-
-    name = md_text(lower_first(_input(scenario, t["input"])))
-    where = ordinal(t["quantile"])
-    if t.get("other_flip") is None or t.get("other_fails") not in ("below", "above"):
-        return _("{fails} ({where})").format(
-            fails=_fails_when(t["fails"]).format(input=name, value=_value(scenario, t["input"], t["value"])),
-            where=where)
-    other_where = ordinal(t["other_quantile"]) if t.get("other_quantile") is not None else _("a point in the priors")
-    (low, low_fails, low_where), (high, _f, high_where) = sorted(
-        [(t["value"], t["fails"], where), (t["other_flip"], t["other_fails"], other_where)], key=lambda side: side[0])
-    said = (_("it fails when the {input} is below {low} ({low_where}) or above {high} ({high_where})")
-            if low_fails == "below" else
-            _("it fails when the {input} is between {low} ({low_where}) and {high} ({high_where})"))
-    return said.format(input=name, low=_value(scenario, t["input"], low), low_where=low_where,
-                       high=_value(scenario, t["input"], high), high_where=high_where)
-
-
 def _stems(stems: list[str]) -> str:
     return ", ".join(f"`{md_code(stem)}`" for stem in stems)
 
@@ -215,7 +179,7 @@ def _verdict_moves(data: dict) -> list[str]:
         drivers: dict[str, list[str]] = {}
         for s, c in entries:
             if c.get("top_driver"):
-                drivers.setdefault(_input(s, c["top_driver"]["input"]), []).append(s["stem"])
+                drivers.setdefault(input_words(s, c["top_driver"]["input"]), []).append(s["stem"])
         if drivers:
             lines += [" ".join(ngettext("Its largest total Sobol index is that of the {input} in {n} scenario "
                                         "({stems}).",
@@ -254,22 +218,7 @@ def _tables(data: dict) -> list[str]:
     lines += ["", _("## Where each claim tips, by scenario"), "",
               _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
                 "the others at their points), and the inputs PRIM's first failure box restricts."), "",
-              "| " + " | ".join([_("scenario"), _("claim"), _("most likely tipping point"), _("P(failing side)"),
-                                 _("first box restricts (coverage, density)")]) + " |", "|---|---|---|---:|---|"]
-    for s in scenarios:
-        for n, c in s["claims"].items():
-            t = c.get("most_likely_tipping_point")
-            tip = _tip_words(t, s) if t else ""
-            share = fixed(t["failing_share"], 3) if t else ""
-            box = c.get("first_box")
-            if box:
-                boxed = _("{inputs} ({coverage}, {density})").format(
-                    inputs=", ".join(md_text(_input(s, r["input"])) for r in box["restrictions"]),
-                    coverage=percent(box["coverage"], 0), density=percent(box["density"], 0))
-            else:
-                found = c.get("no_box")
-                boxed = md_text(discovery_note(SimpleNamespace(**found)) if found else _("no box"))
-            lines.append(f"| {md_cell(scenario_title(s))} | {md_cell(_claim_of(c, n))} | {tip} | {share} | {boxed} |")
+              *tipping_by_scenario(data).to_markdown()]
     return [*lines, ""]
 
 
@@ -279,11 +228,6 @@ def _no_box(discovery: dict | None) -> dict | None:
         return None
     return {"note": discovery.get("note", ""), "reason": discovery.get("reason", ""),
             "base_rate": discovery.get("base_rate")}
-
-
-def _claim_of(c: dict, name: str) -> str:
-    """A claim's words in the report's language."""
-    return (french_spaces(c["text_fr"]) if language() == "fr" and c.get("text_fr") else c.get("text")) or name
 
 
 def _subset(data: dict, group: dict) -> dict:

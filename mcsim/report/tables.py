@@ -15,7 +15,8 @@ Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<outp
 output over the users grid), ``claims``, ``sobol_indices``, ``median_attribution``, ``tipping_points`` and ``priors``;
 with observations, ``observations``, ``posterior_claims``, ``posterior_first_order``, ``posterior_inputs`` and
 ``posterior_outputs``;
-for a batch, ``claims_by_scenario`` and ``<output>_by_scenario`` in the comparison's folder.
+for a batch, ``claims_by_scenario``, ``<output>_by_scenario`` and ``tipping_by_scenario`` in the
+comparison's folder.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import numpy as np
 
 from mcsim.i18n import N_, _, language, pgettext
 from mcsim.report.attribution import attribution_table
+from mcsim.report.comparison_words import box_words, claim_of, tip_words
 from mcsim.report.latex import (
     distinct,
     head,
@@ -71,7 +73,7 @@ from mcsim.report.verdict import claim_condition, input_names, tipping_cells, ti
 from mcsim.result import Result
 
 __all__ = ["TABLES", "Column", "Table", "comparison_tables", "csv_number", "focus_by_scenario", "run_tables",
-           "write_tables"]
+           "tipping_by_scenario", "write_tables"]
 
 TABLES = "tables"  # the folder of a report that holds them
 
@@ -621,7 +623,52 @@ def comparison_tables(data: dict) -> list[Table]:
         if group["focus"] is not None:
             members = [s for s in scenarios if s["stem"] in group["scenarios"]]
             tables.append(focus_by_scenario(members, group["focus"]))
-    return tables
+    return [*tables, tipping_by_scenario(data)]
+
+
+def tipping_by_scenario(data: dict) -> Table:
+    """Each scenario's claims: the tipping point whose failing side is most likely and the first failure box
+    (``tables/tipping_by_scenario``, and its section of the comparison's ``report.md``)."""
+    by_stem = {s["stem"]: s for s in data["scenarios"]}
+    rows = []
+    for s in data["scenarios"]:
+        for name, c in s["claims"].items():
+            t, box = c.get("most_likely_tipping_point") or {}, c.get("first_box") or {}
+            rows.append((s["stem"], name, *(t.get(key) for key in (
+                "input", "value", "fails", "quantile", "other_flip", "other_fails", "other_quantile", "failing_share")),
+                " ".join(r["input"] for r in box.get("restrictions", ())) or None, box.get("coverage"),
+                box.get("density")))
+
+    def claim(row: Mapping[str, Any]) -> dict:
+        return by_stem[row["scenario"]]["claims"][row["claim"]]
+
+    table = Table("tipping_by_scenario", (
+        Column("scenario", _("scenario"), lambda r: md_cell(scenario_title(by_stem[r["scenario"]])), False),
+        Column("claim", _("claim"), lambda r: md_cell(claim_of(claim(r), r["claim"])), False),
+        Column("input", _("most likely tipping point"), lambda r: "" if r["input"] is None else tip_words(
+            claim(r)["most_likely_tipping_point"], by_stem[r["scenario"]]), False),
+        "value", "fails", "quantile", "other_flip", "other_fails", "other_quantile",
+        Column("failing_share", _("P(failing side)"),
+               lambda r: "" if r["failing_share"] is None else fixed(r["failing_share"], 3)),
+        Column("box_restricts", _("first box restricts (coverage, density)"),
+               lambda r: box_words(claim(r), by_stem[r["scenario"]]), False),
+        "box_coverage", "box_density"), tuple(rows), "", shown=("scenario", "claim", "input", "failing_share",
+                                                                "box_restricts"))
+    tex_rows = []
+    for s in data["scenarios"]:
+        tex_rows.append(_group(4, tex_text(scenario_title(s)), 16))
+        for name, c in s["claims"].items():
+            t = c.get("most_likely_tipping_point")
+            tex_rows.append([r"\quad " + tex_text(claim_of(c, name)), tex_text(tip_words(t, s, str)) if t else NONE,
+                             _probability(t["failing_share"]) if t else NONE, tex_text(box_words(c, s, str))])
+        tex_rows.append(r"\addlinespace")
+    caption = _("Where each claim tips, by scenario: the tipping point whose failing side is most likely under the "
+                "scenario's priors (one input moving, the others at their points), the prior's probability of that "
+                "side, and the inputs PRIM's first failure box restricts, with its coverage and density.")
+    heads = [head(tex_text(_("Scenario and claim"))), head(tex_text(_("Most likely tipping point"))),
+             head(tex_text(_("P(failing side)")), 1.8), head(tex_text(_("First box restricts (coverage, density)")))]
+    layout = "@{}" + _ragged(4.6) + _ragged(5.0) + "S[table-format=1.3]" + _ragged(3.8) + "@{}"
+    return replace(table, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))
 
 
 def focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
