@@ -12,7 +12,8 @@ wide; ``<output>_by_scenario`` fits one column, 8.5 cm. A suggested caption and 
 comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
-output over the users grid), ``claims``, ``sobol_indices``, ``median_attribution``, ``tipping_points`` and ``priors``;
+output over the users grid), ``claims``, ``sobol_indices``, ``median_attribution``, ``failure_boxes``,
+``tipping_points`` and ``priors``;
 with observations, ``observations``, ``posterior_claims``, ``posterior_first_order``, ``posterior_inputs`` and
 ``posterior_outputs``;
 for a batch, ``claims_by_scenario``, ``<output>_by_scenario`` and ``tipping_by_scenario`` in the
@@ -66,10 +67,18 @@ from mcsim.report.text import (
     names_its_unit,
     number,
     output_label,
+    p_value,
     percent,
     scenario_title,
 )
-from mcsim.report.verdict import claim_condition, input_names, tipping_cells, tipping_point, tipping_table
+from mcsim.report.verdict import (
+    boxes_table,
+    claim_condition,
+    input_names,
+    tipping_cells,
+    tipping_point,
+    tipping_table,
+)
 from mcsim.result import Result
 
 __all__ = ["TABLES", "Column", "Table", "comparison_tables", "csv_number", "focus_by_scenario", "run_tables",
@@ -183,11 +192,43 @@ def run_tables(result: Result) -> list[Table]:
     tables = [_outputs(result), *_per_user(result), _priors(result)]
     if result.claims:
         tables += [_claims(result), _tipping(result)]
+        if any(cv.discovery.boxes for cv in result.verdict.claims.values()):
+            tables.append(_boxes(result))
     if result.sensitivity is not None:
         tables.append(_sobol(result))
     if result.medians:
         tables.append(_attribution(result))
     return tables + _posterior(result)
+
+
+def _boxes(result: Result) -> Table:
+    """The failure boxes (:func:`mcsim.report.verdict.boxes_table`) with their LaTeX: a group per claim and box, each
+    input's limits in its unit."""
+    table = boxes_table(result)
+    tex_rows = []
+    for claim in dict.fromkeys(row[0] for row in table.rows):
+        c = result.claims[claim]
+        tex_rows.append(_group(4, tex_text(claim_text(c.claim) or claim_condition(c, result)), 16))
+        rows = [dict(zip(table.header, row, strict=True)) for row in table.where("claim", claim).rows]
+        for box in dict.fromkeys(r["box"] for r in rows):
+            first = next(r for r in rows if r["box"] == box)
+            said = _("Box {i}: coverage {coverage}, density {density}, mass {mass}").format(
+                i=box, coverage=percent(first["coverage"], 0), density=percent(first["density"], 0),
+                mass=percent(first["mass"], 0))
+            tex_rows.append(r"\multicolumn{4}{@{}l}{\quad " + tex_text(said) + r"} \\")
+            tex_rows += [[r"\qquad " + tex_text(r["label"]),
+                          *(tex_number(format_value(r[key], r["unit"])) if r[key] is not None else
+                            tex_text(_("(any)")) for key in ("low", "high")),
+                          tex_number(p_value(r["quasi_p"]))] for r in rows if r["box"] == box]
+        tex_rows.append(r"\addlinespace")
+    caption = _("Where each claim fails (scenario discovery by PRIM): each failure box, the share of the failures it "
+                "holds (coverage), the share of its samples that fail (density) and the share of all samples in it "
+                "(mass), and the limits it sets on each input it restricts, with the quasi-p value of the "
+                "restriction.")
+    heads = [head(tex_text(_("Input"))), head(tex_text(pgettext("column", "from")), 3.0),
+             head(tex_text(pgettext("column", "to")), 3.0), head(tex_text(pgettext("column", "quasi-p")), 1.8)]
+    layout = "@{}" + _ragged(7.0) + _ragged(3.0) + _ragged(3.0) + _ragged(1.8) + "@{}"
+    return replace(table, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))
 
 
 def _attribution(result: Result) -> Table:

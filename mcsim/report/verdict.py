@@ -44,6 +44,7 @@ __all__ = [
     "TIPPING_KEYS",
     "abstract_sentence",
     "answer_markdown",
+    "boxes_table",
     "claim_condition",
     "describe_box",
     "describe_tipping",
@@ -526,7 +527,7 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
         lines += [_("- **Tipping points** (one input moving, the others at their points): {said}.").format(
             said=said), ""]
     lines += [*tipping_table(result).where("claim", c.claim.name).to_markdown(), ""]
-    lines += _boxes_markdown(cv, labels)
+    lines += _boxes_markdown(c.claim.name, cv, labels, boxes_table(result))
     return lines
 
 
@@ -597,7 +598,7 @@ def tipping_cells(t: TippingPoint, number) -> tuple[str, str, str]:
     return side, at, q
 
 
-def _boxes_markdown(cv: ClaimVerdict, labels: dict) -> list[str]:
+def _boxes_markdown(claim: str, cv: ClaimVerdict, labels: dict, table: Table) -> list[str]:
     d = cv.discovery
     if not d.boxes:
         return [_("- **Where it fails** (scenario discovery): {note}.").format(note=md_text(discovery_note(d))), ""]
@@ -608,11 +609,25 @@ def _boxes_markdown(cv: ClaimVerdict, labels: dict) -> list[str]:
                        "samples fail (density); {mass} of all samples lie in it.").format(
             i=i, box=describe_box(box, labels), coverage=percent(box.coverage, 0), density=percent(box.density, 0),
             mass=percent(box.mass, 0)))
-    detail = ["", _("| box | input | from | to | quasi-p |"), "|---:|---|---:|---:|---:|"]
-    for i, box in enumerate(d.boxes, start=1):
-        for r in box.restrictions:
-            label, unit = labels.get(r.input, (r.input, ""))
-            low = md_text(format_value(r.low, unit)) if r.restricts_low else _("(any)")
-            high = md_text(format_value(r.high, unit)) if r.restricts_high else _("(any)")
-            detail.append(f"| {i} | {md_cell(label)} | {low} | {high} | {p_value(r.quasi_p)} |")
-    return [*lines, *detail, ""]
+    return [*lines, "", *table.where("claim", claim).to_markdown(), ""]
+
+
+def boxes_table(result: Result) -> Table:
+    """Every claim's failure boxes (``tables/failure_boxes``): a row per box and input it restricts, with the box's
+    coverage, density and mass, the input's limits (empty on a side left open) and the restriction's quasi-p value.
+    The rows of each claim's table in ``report.md``; its LaTeX is :mod:`mcsim.report.tables`'s."""
+    labels = input_names(result)
+    rows = tuple((claim, i, box.coverage, box.density, box.mass, r.input, *labels.get(r.input, (r.input, "")),
+                  r.low if r.restricts_low else None, r.high if r.restricts_high else None, r.quasi_p)
+                 for claim, cv in result.verdict.claims.items() for i, box in enumerate(cv.discovery.boxes, start=1)
+                 for r in box.restrictions)
+
+    def limit(key: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: _("(any)") if r[key] is None else md_text(format_value(r[key], r["unit"]))
+
+    return Table("failure_boxes", (
+        "claim", Column("box", pgettext("column", "box"), lambda r: str(r["box"])), "coverage", "density", "mass",
+        "input", Column("label", pgettext("column", "input"), lambda r: md_cell(r["label"]), False), "unit",
+        Column("low", pgettext("column", "from"), limit("low")),
+        Column("high", pgettext("column", "to"), limit("high")),
+        Column("quasi_p", pgettext("column", "quasi-p"), lambda r: p_value(r["quasi_p"]))), rows, "")
