@@ -209,3 +209,11 @@ def test_a_source_with_long_addresses_breaks_them_in_its_column(lang, tmp_path):
     error, warnings = typeset(lang, tmp_path)
     assert error == "" and warnings == {}, (error, warnings)
     assert ("``0.0003 kWh''" if lang == "en" else "«~0.0003 kWh~»") in table.tex
+
+
+def test_a_sentence_of_the_catalogue_is_escaped_whole_and_filled_with_latex():
+    from mcsim.report.latex import tex_sentence
+
+    template = "At {at}: {share} of {who} & P(> 0) {p}"  # a field, LaTeX's specials, and braces LaTeX adds itself
+    assert tex_sentence(template).format(at=r"\num{6}", share=r"50\,\%", who="it", p="0.5") == \
+        r"At \num{6}: 50\,\% of it \& P(\textgreater{} 0) 0.5"

@@ -234,3 +234,23 @@ def test_the_value_of_information_does_not_depend_on_chunks_or_workers():
     one = execute(dataclasses.replace(spec, chunk_size=1 << 13, workers=1)).value_of_information
     two = execute(dataclasses.replace(spec, chunk_size=1 << 14, workers=2)).value_of_information
     assert value_of_information_summary(one) == value_of_information_summary(two)
+
+
+def test_the_tables_give_the_summarys_decisions_and_claims(small_default_report):
+    """tables/value_of_information (a row per decision: its users, the payoff's mean, EVPI and each EVPPI with standard
+    errors) and value_of_information_claims hold summary.json's numbers, and their LaTeX is booktabs."""
+    import csv
+    import json
+
+    summary = json.loads((small_default_report / "summary.json").read_text())["value_of_information"]
+    tables = small_default_report / "tables"
+    rows = list(csv.DictReader((tables / "value_of_information.csv").open(encoding="utf-8")))
+    assert [float(r["users"]) for r in rows] == [d["users"] for d in summary["decisions"]]
+    for row, decision in zip(rows, summary["decisions"], strict=True):
+        assert float(row["mean_payoff"]) == decision["mean_payoff"] and float(row["evpi_se"]) == decision["evpi"]["se"]
+        assert (row["acts"] == "true") == (decision["decision_now"] == "act")
+        for name, value in decision["evppi"].items():
+            assert (float(row[f"evppi_{name}"]), float(row[f"evppi_{name}_se"])) == (value["value"], value["se"])
+    claims = list(csv.DictReader((tables / "value_of_information_claims.csv").open(encoding="utf-8")))
+    assert [c["claim"] for c in claims] == list(summary["claims"])
+    assert all(path.read_text().count("\\toprule") == 1 for path in tables.glob("value_of_information*.tex"))

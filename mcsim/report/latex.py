@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Sequence
 
 from mcsim.i18n import language
 
 __all__ = ["distinct", "head", "interval", "num", "plain_number", "s_column", "scientific_number", "tabular",
-           "tex_number", "tex_scientific", "tex_text"]
+           "tex_number", "tex_scientific", "tex_sentence", "tex_text"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -82,6 +83,16 @@ def _quotes(text: str) -> str:
 
 def _escape(text: str) -> str:
     return _ESCAPE.sub(lambda m: _SPECIAL.get(m.group()) or _UNICODE[m.group()], text)
+
+
+def tex_sentence(template: str) -> str:
+    """``template``, a sentence of the catalogue, with its words in LaTeX (escaped as :func:`tex_text` escapes any
+    text, the sentence whole) and its fields kept, to be filled by ``format`` with values already in LaTeX (numbers by
+    :func:`tex_number`): each field is held by a private-use character while the words are escaped."""
+    fields = [name for _literal, name, _spec, _conversion in string.Formatter().parse(template) if name is not None]
+    held = template.format(**{name: f"\ue000{k}\ue001" for k, name in enumerate(fields)})
+    escaped = tex_text(held).replace("{", "{{").replace("}", "}}")  # LaTeX's own braces, kept by format
+    return re.sub("\ue000(\\d+)\ue001", lambda found: "{" + fields[int(found.group(1))] + "}", escaped)
 
 
 def tex_scientific(value: float, digits: int = 3) -> str:

@@ -8,27 +8,16 @@ report's language (each sentence goes through gettext), the numbers as the repor
 from __future__ import annotations
 
 import math
-import re
-import string
 
 import numpy as np
 
 from mcsim.i18n import _ as gettext
 from mcsim.inputs.distributions import Z95, Distribution
-from mcsim.report.latex import tex_number, tex_text
+from mcsim.report.latex import tex_number, tex_sentence, tex_text
 from mcsim.report.text import format_value, input_label
 from mcsim.report.text import number as plain_number
 
 __all__ = ["describe_distribution", "input_label"]
-
-
-def _tex(template: str) -> str:
-    """``template``, a sentence of the catalogue, with its words written in LaTeX (escaped) and its fields kept, to
-    be filled with numbers already in LaTeX: the sentence is escaped as a whole (its spaces and quotes as any
-    text's), each field held by a private-use character meanwhile."""
-    fields = [name for _literal, name, _spec, _conversion in string.Formatter().parse(template) if name is not None]
-    held = template.format(**{name: f"\ue000{k}\ue001" for k, name in enumerate(fields)})
-    return re.sub("\ue000(\\d+)\ue001", lambda found: "{" + fields[int(found.group(1))] + "}", tex_text(held))
 
 
 def describe_distribution(distribution: Distribution, unit: str, *, tex: bool = False) -> str:
@@ -41,7 +30,7 @@ def describe_distribution(distribution: Distribution, unit: str, *, tex: bool = 
     said_as, text_as = (tex_number, tex_text) if tex else (str, str)
 
     def _(message: str) -> str:
-        return _tex(gettext(message)) if tex else gettext(message)
+        return tex_sentence(gettext(message)) if tex else gettext(message)
 
     def v(value: float) -> str:
         return said_as(format_value(value, unit))

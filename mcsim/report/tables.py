@@ -13,7 +13,7 @@ comments at its top.
 
 Tables: ``outputs`` (each scalar output's statistics), ``outputs_by_<grid>_<output>`` (an
 output over the users grid), ``claims``, ``sobol_indices``, ``median_attribution``, ``failure_boxes``,
-``tipping_points`` and ``priors``;
+``value_of_information``, ``value_of_information_claims``, ``tipping_points`` and ``priors``;
 with observations, ``observations``, ``posterior_claims``, ``posterior_first_order``, ``posterior_inputs`` and
 ``posterior_outputs``;
 for a batch, ``claims_by_scenario``, ``<output>_by_scenario`` and ``tipping_by_scenario`` in the
@@ -43,6 +43,7 @@ from mcsim.report.latex import (
     scientific_number,
     tabular,
     tex_number,
+    tex_sentence,
     tex_text,
 )
 from mcsim.report.likelihood import straddle, term
@@ -59,6 +60,7 @@ from mcsim.report.text import (
     french_spaces,
     grid_axis,
     grid_column,
+    grid_point,
     in_english,
     input_label,
     md_cell,
@@ -71,6 +73,7 @@ from mcsim.report.text import (
     percent,
     scenario_title,
 )
+from mcsim.report.value_of_information import value_of_information_tables
 from mcsim.report.verdict import (
     boxes_table,
     claim_condition,
@@ -198,7 +201,71 @@ def run_tables(result: Result) -> list[Table]:
         tables.append(_sobol(result))
     if result.medians:
         tables.append(_attribution(result))
-    return tables + _posterior(result)
+    return tables + _value_of_information(result) + _posterior(result)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _value_of_information(result: Result) -> list[Table]:
+    """The value of information's tables (:func:`mcsim.report.value_of_information.value_of_information_tables`) with
+    their LaTeX: a group per decision (EVPI and each EVPPI, with standard errors, in the payoff's unit) and a group
+    per claim (what knowing each input takes off the probability of a wrong verdict, in percentage points)."""
+    found = value_of_information_tables(result)
+    if not found:
+        return []
+    decisions, claims = found
+    voi = result.value_of_information
+    labels = {name: input_label(result.spec.priors[name]) for name in voi.names}
+    rows = [dict(zip(decisions.header, row, strict=True)) for row in decisions.rows]
+    at = result.spec.grid.name
+    factor = _scale([r[f"{key}{se}"] for r in rows for key in ("evpi", *(f"evppi_{n}" for n in voi.names))
+                     for se in ("", "_se")], voi.unit)
+    tex_rows = []
+    for r in rows:
+        said = (_("Expected payoff {mean}, P(> 0) {positive}; the decision now: {decision}") if r[at] is None else
+                _("{at}: expected payoff {mean}, P(> 0) {positive}; the decision now: {decision}"))
+        decision = (_("act") if r["acts"] else _("do not act")) if r[at] is None else (
+            _("run it") if r["acts"] else _("do not run it"))
+        tex_rows.append(_group(3, tex_sentence(said).format(
+            at=tex_text(_capital(grid_point(result.spec.grid, r[at]))) if r[at] is not None else "",
+            mean=tex_number(format_value(r["mean_payoff"], voi.unit, 2)),
+            positive=tex_number(percent(r["p_positive"])),
+            decision=tex_text(decision)), 14))
+        tex_rows += [[r"\quad " + tex_text(_("EVPI (every input)") if key == "evpi" else labels[key[6:]]),
+                      _cell(r[key], factor), _cell(r[f"{key}_se"], factor)]
+                     for key in ("evpi", *(f"evppi_{n}" for n in voi.names))]
+        tex_rows.append(r"\addlinespace")
+    caption = _("The expected value of perfect information (EVPI, every input known) and of each input alone "
+                "(EVPPI) to the decision, with their standard errors, on the run's {samples} samples.").format(
+                    samples=decimal(voi.samples))
+    heads = [head(tex_text(_("Input"))), head(tex_text(_with_unit(_("Value"), _scaled_unit(voi.unit, factor))), 3.2),
+             head(tex_text(_("Standard error")), 2.4)]
+    cells = [r for r in tex_rows if not isinstance(r, str)]
+    layout = "@{}" + _ragged(8.0) + s_column([r[1] for r in cells]) + s_column([r[2] for r in cells]) + "@{}"
+    tables = [replace(decisions, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))]
+    if not claims.rows:
+        return tables
+    texts = {c.name: claim_text(c) or c.name for c in result.spec.claims}
+    tex_rows = []
+    for row in claims.rows:
+        r = dict(zip(claims.header, row, strict=True))
+        said = (_("{claim}: the verdict now is that it holds, wrong with probability {wrong}")
+                if r["verdict_holds"] else
+                _("{claim}: the verdict now is that it fails, wrong with probability {wrong}"))
+        tex_rows.append(_group(3, tex_sentence(said).format(claim=tex_text(texts.get(r["claim"], r["claim"])),
+                                                             wrong=tex_number(percent(r["wrong"]))), 14))
+        tex_rows += [[r"\quad " + tex_text(labels[name]), plain_number(100 * r[f"reduction_{name}"], 1),
+                      plain_number(100 * r[f"reduction_{name}_se"], 1)] for name in voi.names]
+        tex_rows.append(r"\addlinespace")
+    caption = _("What knowing each input exactly would take off the probability of a wrong verdict on each claim, in "
+                "percentage points, with its standard error.")
+    heads = [head(tex_text(_("Input"))), head(tex_text(_("Fall (points)")), 2.4),
+             head(tex_text(_("Standard error")), 2.4)]
+    cells = [r for r in tex_rows if not isinstance(r, str)]
+    layout = "@{}" + _ragged(8.0) + s_column([r[1] for r in cells]) + s_column([r[2] for r in cells]) + "@{}"
+    return [*tables, replace(claims, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))]
 
 
 def _boxes(result: Result) -> Table:
@@ -245,7 +312,7 @@ def _attribution(result: Result) -> Table:
         for r in rows:
             said = [tex_number(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
                     for key in ("point", "prior_median")]
-            label = r["label"] if r["row"] == "input" else r["label"][:1].upper() + r["label"][1:]
+            label = r["label"] if r["row"] == "input" else _capital(r["label"])
             tex_rows.append([r"\quad " + tex_text(label), *said, _cell(r["value"], factor),
                              _cell(r["shift"], factor), _share_cell(r["share"]) if r["share"] is not None else NONE])
         tex_rows.append(r"\addlinespace")

@@ -8,6 +8,8 @@ verdict, and a figure of EVPI and each EVPPI over users.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import matplotlib
 import matplotlib.axes
@@ -19,6 +21,7 @@ from mcsim.analysis.value_of_information.estimate import Estimate
 from mcsim.i18n import _
 from mcsim.report.figures import Figure, Panel, single_panel
 from mcsim.report.style import BLACK, BLUE, Look, plain
+from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     claim_text,
     count,
@@ -35,7 +38,7 @@ from mcsim.report.text import (
 from mcsim.report.ticks import format_axis
 from mcsim.result import Result
 
-__all__ = ["value_of_information_figures", "value_of_information_markdown"]
+__all__ = ["value_of_information_figures", "value_of_information_markdown", "value_of_information_tables"]
 
 STEM = "value_of_information"
 
@@ -53,6 +56,48 @@ def _cell(voi: ValueOfInformation, estimate: Estimate) -> str:
     if estimate.value == 0 and estimate.se == 0:
         return "0"
     return _("{value} ± {se}").format(value=_amount(voi, estimate.value), se=_amount(voi, estimate.se))
+
+
+def value_of_information_tables(result: Result) -> list[Table]:
+    """The value of information's tables (none without a ``[value_of_information]``): ``value_of_information``, a row
+    per decision (each users value; one for a scalar payoff) with the payoff's expected value, the probability that
+    acting pays, the decision now, the EVPI and each input's EVPPI with their standard errors, in the payoff's unit;
+    ``value_of_information_claims``, a row per claim with what knowing each input would take off the probability of a
+    wrong verdict. The rows of the section's tables in ``report.md``; their LaTeX is :mod:`mcsim.report.tables`'s."""
+    voi = result.value_of_information
+    if voi is None:
+        return []
+    names = voi.names
+    payoff = md_text(lower_first(_(voi.label)))
+    estimates = ("evpi", *(f"evppi_{name}" for name in names))
+
+    def estimate(key: str) -> Callable[[Mapping[str, Any]], str]:
+        return lambda r: _cell(voi, Estimate(r[key], r[f"{key}_se"]))
+
+    scalar, at = not voi.spec.users, result.spec.grid.name  # the decisions' users (or months), as summary.json
+    decisions = Table("value_of_information", (
+        Column(at, "" if scalar else grid_column(result.spec.grid), lambda r: count(r[at])),
+        Column("mean_payoff", _("expected {payoff}").format(payoff=payoff), lambda r: _amount(voi, r["mean_payoff"])),
+        Column("p_positive", _("P(> 0)"), lambda r: percent(r["p_positive"])),
+        Column("acts", _("decision now"), (lambda r: _("act") if r["acts"] else _("do not act")) if scalar else
+               (lambda r: _("run it") if r["acts"] else _("do not run it")), False),
+        *(column for key in estimates for column in (
+            Column(key, _("EVPI (every input)") if key == "evpi" else md_cell(_label(result, key[6:])),
+                   estimate(key)), f"{key}_se"))),
+        tuple((d.users, d.mean, d.positive, d.acts, *(x for e in (d.evpi, *(d.evppi[n] for n in names))
+                                                        for x in (e.value, e.se))) for d in voi.decisions), "")
+    texts = {c.name: claim_text(c) or c.name for c in result.spec.claims}
+    claims = Table("value_of_information_claims", (
+        Column("claim", _("claim"), lambda r: md_cell(texts.get(r["claim"], r["claim"])), False),
+        Column("verdict_holds", _("verdict"), lambda r: _("holds") if r["verdict_holds"] else _("fails"), False),
+        "probability", Column("wrong", _("P(wrong verdict) now"), lambda r: percent(r["wrong"])),
+        *(column for name in names for column in (
+            Column(f"reduction_{name}", md_cell(_label(result, name)),
+                   lambda r, k=f"reduction_{name}": _points(Estimate(r[k], r[f"{k}_se"]))), f"reduction_{name}_se"))),
+        tuple((c.claim, c.verdict_holds, c.probability, c.wrong, *(x for n in names
+                                                                   for x in (c.reduction[n].value, c.reduction[n].se)))
+              for c in voi.claims), "")
+    return [decisions, claims]
 
 
 def value_of_information_markdown(result: Result) -> list[str]:
@@ -81,18 +126,11 @@ def value_of_information_markdown(result: Result) -> list[str]:
                     "of {evpi} for knowing every input.").format(
             input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
             at=grid_point(result.spec.grid, decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
-    head = "| " + " | ".join([grid_column(result.spec.grid), _("expected {payoff}").format(payoff=payoff), _("P(> 0)"),
-                              _("decision now"), _("EVPI (every input)")]
-                             + [md_cell(_label(result, n)) for n in voi.names]) + " |"
-    lines += [head, "|" + "---:|" * 3 + "---|" + "---:|" * (1 + len(voi.names))]
-    for d in voi.decisions:
-        lines.append("| " + " | ".join([count(d.users), _amount(voi, d.mean), percent(d.positive),
-                                        _("run it") if d.acts else _("do not run it"), _cell(voi, d.evpi)]
-                                       + [_cell(voi, d.evppi[n]) for n in voi.names]) + " |")
-    lines += ["", _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value "
-                    "could not change the decision is worth 0.").format(unit=unit), ""]
-    lines += _claims(result, voi)
-    return lines
+    decisions, claims = value_of_information_tables(result)
+    lines += [*decisions.to_markdown(), "",
+              _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value could not "
+                "change the decision is worth 0.").format(unit=unit), ""]
+    return lines + _claims(voi, claims)
 
 
 def _once(result: Result, voi: ValueOfInformation, unit: str, payoff: str) -> list[str]:
@@ -114,36 +152,22 @@ def _once(result: Result, voi: ValueOfInformation, unit: str, payoff: str) -> li
                     "for knowing every input.").format(
             input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
             evpi=_amount(voi, decision.evpi.value)), ""]
-    lines += ["| " + " | ".join([_("expected {payoff}").format(payoff=payoff), _("P(> 0)"), _("decision now"),
-                                 _("EVPI (every input)")] + [md_cell(_label(result, n)) for n in voi.names]) + " |",
-              "|" + "---:|" * 2 + "---|" + "---:|" * (1 + len(voi.names)),
-              "| " + " | ".join([_amount(voi, decision.mean), percent(decision.positive),
-                                 _("act") if decision.acts else _("do not act"), _cell(voi, decision.evpi)]
-                                + [_cell(voi, decision.evppi[n]) for n in voi.names]) + " |",
-              "", _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value "
-                    "could not change the decision is worth 0.").format(unit=unit), ""]
-    return lines + _claims(result, voi)
+    decisions, claims = value_of_information_tables(result)
+    lines += [*decisions.to_markdown(), "",
+              _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value could not "
+                "change the decision is worth 0.").format(unit=unit), ""]
+    return lines + _claims(voi, claims)
 
 
-def _claims(result: Result, voi: ValueOfInformation) -> list[str]:
+def _claims(voi: ValueOfInformation, table: Table) -> list[str]:
     if not voi.claims:
         return []
-    lines = [_("### What knowing an input would do for each claim"), "",
-             _("The verdict on a claim is the likelier answer (it holds if its probability is at least 1/2), wrong "
-               "with probability min(p, 1 - p). Knowing an input exactly, the verdict would be taken on the claim's "
-               "probability given that input; each cell is the expected fall in the probability of a wrong verdict, "
-               "in percentage points, with its standard error. The claims' probabilities are the run's, on the same "
-               "samples."), "",
-             "| " + " | ".join([_("claim"), _("verdict"), _("P(wrong verdict) now")]
-                               + [md_cell(_label(result, n)) for n in voi.names]) + " |",
-             "|---|---|---:|" + "---:|" * len(voi.names)]
-    texts = {c.name: claim_text(c) or c.name for c in result.spec.claims}
-    for c in voi.claims:
-        cells = [_points(c.reduction[n]) for n in voi.names]
-        verdict = _("holds") if c.verdict_holds else _("fails")
-        row = [md_cell(texts.get(c.claim, c.claim)), verdict, percent(c.wrong), *cells]
-        lines.append("| " + " | ".join(row) + " |")
-    return [*lines, ""]
+    return [_("### What knowing an input would do for each claim"), "",
+            _("The verdict on a claim is the likelier answer (it holds if its probability is at least 1/2), wrong "
+              "with probability min(p, 1 - p). Knowing an input exactly, the verdict would be taken on the claim's "
+              "probability given that input; each cell is the expected fall in the probability of a wrong verdict, "
+              "in percentage points, with its standard error. The claims' probabilities are the run's, on the same "
+              "samples."), "", *table.to_markdown(), ""]
 
 
 def _points(estimate: Estimate) -> str:
