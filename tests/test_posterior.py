@@ -650,6 +650,25 @@ def test_a_figure_shows_each_inputs_prior_and_posterior_and_the_observation_of_a
         assert problems(figures[0].draw()) == []
 
 
+def test_an_input_of_listed_values_has_its_prior_mass_per_bin_beside_its_posterior(write):
+    """A discrete prior has no density: the figure draws its mass in each bin over the bin's width, as the posterior's
+    histogram is drawn (it crashed, once all was computed, asking a discrete prior for its density)."""
+    from mcsim.report.posterior_figures import posterior_figures
+    from mcsim.report.style import look
+
+    priors = NORMALS.replace('[inputs.x2]\npoint = 0\ndist = "normal"\nmean = 0\nsd = 1\n',
+                             '[inputs.x2]\npoint = 0\ndist = "discrete"\nvalues = [-1, 0, 2]\nweights = [0.25, 0.5, 0.25]\n')
+    assert priors != NORMALS
+    result = run(run_file(write, OBSERVE_X1, priors=priors, samples=4096))
+    (figure,) = [f for f in posterior_figures(result, look("default")) if f.stem == "x2_posterior"]
+    ax = figure.draw().axes[0]
+    (prior,) = [patch for patch in ax.patches if patch.get_label() == "prior"]  # a step outline, not a curve
+    edges = result.posterior.densities["x2"].edges
+    heights = prior.get_data().values
+    assert np.sum(heights * np.diff(edges)) == pytest.approx(1.0)  # the prior's whole mass, bin by bin
+    assert {round(float(h * w), 12) for h, w in zip(heights, np.diff(edges), strict=True)} - {0.0} == {0.25, 0.5}
+
+
 def test_results_nc_gives_each_kept_samples_log_weight_and_each_claims_posterior(write):
     claims = """
     [[claims]]

@@ -168,6 +168,12 @@ def runs(draw) -> tuple[str, str]:
         run += ["", "[value_of_information]", f"users = {_toml([float(v) for v in grid[:3]])}", 'output = "g"']
     elif draw(st.booleans()):  # a scalar payoff: one decision, whatever the grid
         run += ["", "[value_of_information]", 'output = "y"']
+    if draw(st.booleans()):  # observations: of an uncertain input, or of the output y, each error wide enough that
+        # some sample explains it (the posterior's tables, figures and words are then written too)
+        observed = draw(st.sampled_from([*(f'input = "{name}"' for name in uncertain), 'output = "y"']))
+        run += ["", "[[observations]]", 'name = "seen"', observed, 'dist = "normal"',
+                f"mean = {draw(finite)!r}", "sd = 100.0", 'source = "a measurement"',
+                "", "[posterior]", "min_ess = 20", "max_samples = 1024"]
     return "\n".join(lines), "\n".join(run) + "\n"
 
 

@@ -47,12 +47,25 @@ def _draw(result: Result, name: str, density, look: Look) -> matplotlib.figure.F
     fig, ax = look.figure(1, 7.2)
     edges = density.edges
     x = np.geomspace(edges[0], edges[-1], 400) if density.log else np.linspace(edges[0], edges[-1], 400)
-    posterior, prior_density = density.density, prior.distribution.to_scipy().pdf(x)
+    scipy = prior.distribution.to_scipy()
+    continuous, posterior = hasattr(scipy, "pdf"), density.density
+    if continuous:
+        prior_density = scipy.pdf(x)
+    else:  # listed values (discrete, empirical) have no density: the prior's mass in each bin over its width, as the
+        # posterior's, each bin [low, high) as the histogram counts it (the last one closed)
+        below = np.nextafter(edges, -np.inf)
+        below[-1] = edges[-1]
+        prior_density = np.diff(scipy.cdf(below)) / np.diff(edges)
     if density.log:  # on a log axis, densities per unit of log x, whose areas are the probabilities the eye sees
         ax.set_xscale("log")
-        posterior, prior_density = posterior * np.sqrt(edges[:-1] * edges[1:]), prior_density * x
+        centres = np.sqrt(edges[:-1] * edges[1:])
+        posterior = posterior * centres
+        prior_density = prior_density * (x if continuous else centres)
     ax.stairs(posterior, edges, fill=True, color=BAND, label=_("posterior (weighted samples)"))
-    ax.plot(x, prior_density, color=MEDIAN, lw=1.4, label=_("prior"))
+    if continuous:
+        ax.plot(x, prior_density, color=MEDIAN, lw=1.4, label=_("prior"))
+    else:
+        ax.stairs(prior_density, edges, color=MEDIAN, lw=1.4, label=_("prior"))
     for observation in result.posterior.observations:
         if observation.input == name:
             _mark(ax, observation, prior.unit)

@@ -240,7 +240,7 @@ def _value_of_information(result: Result) -> list[Table]:
     caption = _("The expected value of perfect information (EVPI, every input known) and of each input alone "
                 "(EVPPI) to the decision, with their standard errors, on the run's {samples} samples.").format(
                     samples=decimal(voi.samples))
-    heads = [head(tex_text(_("Input"))), head(tex_text(_with_unit(_("Value"), _scaled_unit(voi.unit, factor))), 3.2),
+    heads = [head(tex_text(_("Input"))), head(_with_unit(tex_text(_("Value")), _scaled_unit(voi.unit, factor)), 3.2),
              head(tex_text(_("Standard error")), 2.4)]
     cells = [r for r in tex_rows if not isinstance(r, str)]
     layout = "@{}" + _ragged(8.0) + s_column([r[1] for r in cells]) + s_column([r[2] for r in cells]) + "@{}"
