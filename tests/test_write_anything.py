@@ -161,7 +161,7 @@ def runs(draw) -> tuple[str, str]:
         run += ["", "[[claims]]", *(f"{key} = {_toml(value)}" for key, value in claim.items())]
         if at is not None:
             run.append(f"{grid_key} = {_toml(at)}")
-    if draw(st.booleans()):
+    if uncertain and draw(st.booleans()):  # without an uncertain input there is no variance to apportion: refused
         run += ["", "[sensitivity]", 'outputs = ["y"]', "base_samples = 64", "max_base_samples = 64",
                 "replicates = 2", "crosscheck_samples = 256", "shapley_samples = 32"]
     if grid_key == "users" and draw(st.booleans()):
