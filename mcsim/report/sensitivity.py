@@ -38,7 +38,7 @@ def _interval(value: float, half: float, as_percent: bool = False) -> str:
     """An index and its interval, the interval clipped to [0, 1] (an index is a share of a variance)."""
     if not (np.isfinite(value) and np.isfinite(half)):
         return _("undefined")
-    lo, hi = max(value - half, 0.0), min(value + half, 1.0)
+    lo, hi = index_interval(value, half)
     if as_percent:
         # as few decimals as tell the interval's ends apart: 34.0 % (33.8 to 34.1 %), not 34 % (34 to 34 %)
         places = next((k for k in range(3) if f"{100 * lo:.{k}f}" != f"{100 * hi:.{k}f}"), None)
@@ -46,7 +46,7 @@ def _interval(value: float, half: float, as_percent: bool = False) -> str:
             return _("{value} (its interval narrower than 0.01 %)").format(value=percent(value, 2))
         return _("{value} ({low} to {high} %)").format(value=percent(value, places), low=fixed(100 * lo, places),
                                                        high=fixed(100 * hi, places))
-    return _("{value} ({low} to {high})").format(value=fixed(value, 3), low=fixed(lo, 3), high=fixed(hi, 3))
+    return _said(value, lo, hi)
 
 
 def _count(value: float) -> str:
