@@ -657,7 +657,8 @@ def test_an_input_of_listed_values_has_its_prior_mass_per_bin_beside_its_posteri
     from mcsim.report.style import look
 
     priors = NORMALS.replace('[inputs.x2]\npoint = 0\ndist = "normal"\nmean = 0\nsd = 1\n',
-                             '[inputs.x2]\npoint = 0\ndist = "discrete"\nvalues = [-1, 0, 2]\nweights = [0.25, 0.5, 0.25]\n')
+                             '[inputs.x2]\npoint = 0\ndist = "discrete"\nvalues = [-1, 0, 2]\n'
+                             'weights = [0.25, 0.5, 0.25]\n')
     assert priors != NORMALS
     result = run(run_file(write, OBSERVE_X1, priors=priors, samples=4096))
     (figure,) = [f for f in posterior_figures(result, look("default")) if f.stem == "x2_posterior"]

@@ -285,8 +285,8 @@ def test_an_override_naming_dist_replaces_the_distribution(write):
     ('dist = "uniform"', "is missing parameters: uniform needs low and high, or p05 and p95"),
     ('dist = "uniform"\nlow = 0.1\nhigh = 0.2', "point = 0.05 is invalid: it lies outside the support [0.1, 0.2] of "
      "uniform(0.1, 0.2)"),
-    ("high = 0.2", "high is a parameter of a distribution: an override keeps the prior's distribution unless it names "
-     "dist, with that family's parameters"),
+    ("high = 0.2", "high is not allowed without dist: it is a parameter of a distribution, and an override keeps the "
+     "prior's distribution unless it names dist, with that family's parameters"),
     ('source = ""', 'source = "" is invalid: must be a non-empty string'),
     ('dist = "normal"\nmean = 0.05\nsd = 0.1', "dist = normal(0.05, sd=0.1) is invalid: it can draw values in "
      "[-0.779236, 0.870954] but conversion_rate must lie in [0, 1]; truncate it with low/high"),

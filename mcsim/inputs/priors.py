@@ -455,8 +455,9 @@ def override_prior(prior: Prior | None, table: Any, where: str, problems: Proble
     if "dist" not in table:
         for key in table:
             if key in _ALL_PARAMS:
-                override.add(key, "is a parameter of a distribution: an override keeps the prior's distribution "
-                             "unless it names dist, with that family's parameters")
+                override.add(key, "is not allowed without dist: it is a parameter of a distribution, and an "
+                             "override keeps the prior's distribution unless it names dist, with that family's "
+                             "parameters")
     if prior is None or not override.ok:
         return None
     cite = () if "source" in table else prior.cite
