@@ -44,7 +44,8 @@ class Table:
     """One table, written once: its columns, its rows of raw values (one per column), and its LaTeX ``tabular``.
 
     Rendered as CSV (:meth:`to_csv`: every column, full precision), as a Markdown table for ``report.md``
-    (:meth:`to_markdown`: the columns with a head, in the same order) and as a DataFrame
+    (:meth:`to_markdown`: the columns with a head, in their order or ``shown``'s; :meth:`crossed`: a row per value
+    of one column, a column per value of another) and as a DataFrame
     (:func:`mcsim.report.notebook.tables`); ``tex`` is its booktabs layout for a paper.
     """
 
@@ -69,6 +70,10 @@ class Table:
         writer.writerows([csv_number(value) for value in row] for row in self.rows)
         return buffer.getvalue()
 
+    def records(self) -> list[dict[str, Any]]:
+        """The rows, each as its values by identifier."""
+        return [dict(zip(self.header, row, strict=True)) for row in self.rows]
+
     def where(self, key: str, value: Any) -> Table:
         """The table of the rows whose ``key`` is ``value`` (say, one target's rows of a table of every target)."""
         k = self.header.index(key)
@@ -81,9 +86,7 @@ class Table:
         given as (identifier, its values in order, how its head says a value), each cell the row with those two
         values as ``say`` writes it (empty where there is none). A comparison's claims by scenario, say."""
         (down_key, downs, down_head), (across_key, acrosses, across_head) = down, across
-        at = {(row[self.header.index(down_key)], row[self.header.index(across_key)]): dict(zip(self.header, row,
-                                                                                            strict=True))
-              for row in self.rows}
+        at = {(record[down_key], record[across_key]): record for record in self.records()}
         lines = ["| " + " | ".join([corner, *(across_head(a) for a in acrosses)]) + " |",
                  "|---|" + "---|" * len(acrosses)]
         for d in downs:
@@ -99,8 +102,7 @@ class Table:
                  and not (self.columns[k].optional and all(row[k] is None for row in self.rows))]
         lines = ["| " + " | ".join(column.heading for column in shown) + " |",
                  "|" + "".join("---:|" if column.numbers else "---|" for column in shown)]
-        for row in self.rows:
-            values = dict(zip(self.header, row, strict=True))
+        for values in self.records():
             lines.append("| " + " | ".join(column.cell(values) for column in shown) + " |")
         return lines
 

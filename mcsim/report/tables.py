@@ -218,7 +218,7 @@ def _value_of_information(result: Result) -> list[Table]:
     decisions, claims = found
     voi = result.value_of_information
     labels = {name: input_label(result.spec.priors[name]) for name in voi.names}
-    rows = [dict(zip(decisions.header, row, strict=True)) for row in decisions.rows]
+    rows = decisions.records()
     at = result.spec.grid.name
     factor = _scale([r[f"{key}{se}"] for r in rows for key in ("evpi", *(f"evppi_{n}" for n in voi.names))
                      for se in ("", "_se")], voi.unit)
@@ -249,8 +249,7 @@ def _value_of_information(result: Result) -> list[Table]:
         return tables
     texts = {c.name: claim_text(c) or c.name for c in result.spec.claims}
     tex_rows = []
-    for row in claims.rows:
-        r = dict(zip(claims.header, row, strict=True))
+    for r in claims.records():
         said = (_("{claim}: the verdict now is that it holds, wrong with probability {wrong}")
                 if r["verdict_holds"] else
                 _("{claim}: the verdict now is that it fails, wrong with probability {wrong}"))
@@ -276,7 +275,7 @@ def _boxes(result: Result) -> Table:
     for claim in dict.fromkeys(row[0] for row in table.rows):
         c = result.claims[claim]
         tex_rows.append(_group(4, tex_text(claim_text(c.claim) or claim_condition(c, result)), 16))
-        rows = [dict(zip(table.header, row, strict=True)) for row in table.where("claim", claim).rows]
+        rows = table.where("claim", claim).records()
         for box in dict.fromkeys(r["box"] for r in rows):
             first = next(r for r in rows if r["box"] == box)
             said = _("Box {i}: coverage {coverage}, density {density}, mass {mass}").format(
@@ -304,7 +303,7 @@ def _attribution(result: Result) -> Table:
     table = attribution_table(result)
     tex_rows = []
     for output in dict.fromkeys(row[0] for row in table.rows):
-        rows = [dict(zip(table.header, row, strict=True)) for row in table.where("output", output).rows]
+        rows = table.where("output", output).records()
         out = result.spec.model.output(output)
         factor = _scale([r[key] for r in rows for key in ("value", "shift")], out.unit)
         label = output_label(out)
@@ -339,11 +338,10 @@ def _span(low: float, high: float, factor: float) -> str:
 
 def _observed(table: Table) -> Table:
     """The observations' LaTeX: each one's name and what it measured, the value observed, its error and source."""
-    at = {key: table.header.index(key) for key in ("observation", "measured", "observed", "unit", "error", "source",
-                                                   "cite", "date")}
     tex_rows = []
-    for row in table.rows:
-        name, measured, observed, unit, error, source, cite, date = (row[at[key]] for key in at)
+    for r in table.records():
+        name, measured, observed, unit, error, source, cite, date = (r[key] for key in (
+            "observation", "measured", "observed", "unit", "error", "source", "cite", "date"))
         said = tex_english(source)
         if date:  # the catalogue's own words around them: no LaTeX to escape
             said = _("{source} ({date})").format(source=said, date=tex_text(date))
@@ -612,8 +610,7 @@ def _tipping(result: Result) -> Table:
     for claim in result.verdict.claims:
         c = result.claims[claim]
         tex_rows.append(_group(5, tex_text(claim_text(c.claim) or claim_condition(c, result)), 12.5))
-        for row in table.where("claim", claim).rows:
-            values = dict(zip(table.header, row, strict=True))
+        for values in table.where("claim", claim).records():
             label, unit, share, t = values["label"], values["unit"], values["failing_share"], tipping_point(values)
             side = tipping_cells(t, str)[0]
             sides = t.sides
@@ -656,8 +653,6 @@ def _sobol(result: Result) -> Table:
     conf = sensitivity.spec.conf_level
     labels = {name: label for name, (label, _unit) in input_names(result).items()}
     table = index_table(replace(sensitivity, labels={**sensitivity.labels, **labels}))
-    by_target = {key: table.where("target", key).rows for key in dict.fromkeys(row[0] for row in table.rows)}
-    at = {key: table.header.index(key) for key in ("label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")}
     tex_rows = []
     for target in sensitivity.targets:
         t = target.target
@@ -670,8 +665,9 @@ def _sobol(result: Result) -> Table:
         if target.indices is None:
             tex_rows.append(_group(5, r"\quad " + tex_text(target.undefined or _("undefined")), 12.5)
                             .replace(r"\emph", ""))
-        for row in by_target[t.key] if target.indices is not None else ():
-            label, s1, s1_low, s1_high, st, st_low, st_high = (row[at[key]] for key in at)
+        for r in table.where("target", t.key).records() if target.indices is not None else ():
+            label, s1, s1_low, s1_high, st, st_low, st_high = (r[key] for key in (
+                "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"))
             # an index whose whole interval lies below 0 is shown at 0 (its clipped ends cross: 0 and -0.002)
             tex_rows.append([r"\quad " + tex_text(label), plain_number(s1, 2),
                              "{" + interval(s1_low, max(s1_high, s1_low), 2) + "}", plain_number(st, 2),
