@@ -102,11 +102,17 @@ def significant(value: float, digits: int, *, zeros: bool = False, grouped_from:
     return text[:-places - 1] + (text[-places - 1] + fraction if fraction else "")
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
 def general(value: float, digits: int = 6) -> str:
-    """``value`` to ``digits`` significant digits as Python's ``g`` format writes it, with the
-    language's decimal mark (e-notation kept where ``g`` uses it): ``0.002``, ``0,002``."""
-    text = f"{value:.{digits}g}"
-    return text if language() == LANGUAGES[0] else text.replace(".", ",")
+    """``value`` to ``digits`` significant digits as Python's ``g`` format writes it, with the language's decimal
+    mark: ``0.002``, ``0,002``; where ``g`` would use e-notation, a power of ten as a reader writes it
+    (``7.9 × 10⁻⁵``, ``7,9 × 10⁻⁵``; narrow no-break spaces around the sign), never ``7.9e-05``."""
+    mantissa, e, exponent = f"{value:.{digits}g}".partition("e")
+    if language() != LANGUAGES[0]:
+        mantissa = mantissa.replace(".", ",")
+    return f"{mantissa}\u202f\u00d7\u202f10{str(int(exponent)).translate(_SUPERSCRIPT)}" if e else mantissa
 
 
 def N_(message: str) -> str:

@@ -176,7 +176,7 @@ def test_csv_numbers_are_full_precision(value, cell):
 # --- LaTeX: escaped, balanced, and compiled -----------------------------------------------------------------
 
 _ESCAPES = re.compile(r"\\(?:[&%$#_{}]|textasciitilde\{\}|textasciicircum\{\}|textbackslash\{\}|textless\{\}|"
-                      r"textgreater\{\}|textbar\{\}|ldots\{\}|,)|\$(?:\\leq|\\geq|-|\\times|\\approx|\\pm|\\rightarrow|"
+                      r"textgreater\{\}|textbar\{\}|ldots\{\}|,|textsuperscript\{(?:\$-\$|\d)\})|\$(?:\\leq|\\geq|-|\\times|\\approx|\\pm|\\rightarrow|"
                       r"\\mu)\$|~")
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcsim.inputs.claims import Claim
-from mcsim.report.text import condition, count, md_text, money, p_value
+from mcsim.report.text import condition, count, md_text, money, number, p_value
 
 
 @pytest.mark.parametrize("plain", ["break_even_users <= 6e6", "margin per user <= 0", "a < b and c > d",
@@ -52,9 +52,22 @@ def test_no_e_notation_in_numbers_for_prose():
 
 
 def test_p_values():
-    assert p_value(1.3e-155) == "< 1e-10"
-    assert p_value(0.013) == "0.013"
+    assert p_value(1.3e-155) == "< 1\u202f×\u202f10⁻¹⁰"
+    assert p_value(0.013) == "0.013" and p_value(3.2e-7) == "3.2\u202f×\u202f10⁻⁷"
     assert p_value(float("nan")) == ""
+
+
+def test_a_power_of_ten_is_written_as_one_in_each_language_and_in_latex():
+    """Python's e-notation (7.924e-05) is no way to print a number in a report: the same number in prose, tables and
+    LaTeX is 7.924 × 10⁻⁵ (7,924 × 10⁻⁵ in French), its exponent raised in LaTeX."""
+    from mcsim.i18n import general, speaking
+    from mcsim.report.latex import tex_text
+
+    assert number(7.924e-05) == "7.924\u202f×\u202f10⁻⁵" and general(2.5e-12, 2) == "2.5\u202f×\u202f10⁻¹²"
+    assert general(0.002) == "0.002" and general(123.4) == "123.4"  # no power where g writes none
+    with speaking("fr"):
+        assert number(7.924e-05) == "7,924\u202f×\u202f10⁻⁵"
+    assert tex_text(number(7.924e-05)) == r"7.924\,$\times$\,10\textsuperscript{$-$}\textsuperscript{5}"
 
 
 def test_a_label_that_says_its_unit_is_not_followed_by_it():

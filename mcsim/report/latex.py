@@ -34,7 +34,10 @@ _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\
 _UNICODE = {"\u202f": r"\,", "\u2009": r"\,", "\u00a0": "~", "\u2264": r"$\leq$", "\u2265": r"$\geq$",
             "\u2212": r"$-$", "\u00d7": r"$\times$", "\u2248": r"$\approx$", "\u00b1": r"$\pm$",
             "\u2192": r"$\rightarrow$", "\u2026": r"\ldots{}", "\u00b5": r"$\mu$", "\u03bc": r"$\mu$",
-            "\u2032": "'", "\u2033": "''", "\u200b": "", "\ufeff": ""}
+            "\u2032": "'", "\u2033": "''", "\u200b": "", "\ufeff": "",
+            # a power of ten as the report writes it (7.9 × 10⁻⁵): its exponent's characters, raised
+            "\u207b": r"\textsuperscript{$-$}", **{sup: rf"\textsuperscript{{{digit}}}" for digit, sup in
+                                                  enumerate("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")}}
 _ESCAPE = re.compile("|".join(re.escape(c) for c in (*_SPECIAL, *_UNICODE)))
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a narrow no-break space is kept

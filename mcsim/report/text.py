@@ -225,10 +225,10 @@ def money(value: float | None, digits: int = 3) -> str:
 
 
 def p_value(p: float) -> str:
-    """A p-value to two significant digits; below 1e-10 said as '< 1e-10' (more digits are noise)."""
+    """A p-value to two significant digits; below 10⁻¹⁰ said as '< 1 × 10⁻¹⁰' (more digits are noise)."""
     if not math.isfinite(p):
         return ""
-    return "< 1e-10" if p < 1e-10 else general(p, 2)
+    return f"< {general(1e-10)}" if p < 1e-10 else general(p, 2)
 
 
 def format_value(value: float, unit: str, digits: int = 3, *, unit_shown: bool = True) -> str:
