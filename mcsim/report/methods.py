@@ -23,7 +23,7 @@ from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, PAWN_SLICES
 from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES
 from mcsim.analysis.sensitivity.tornado import QUANTILES as TORNADO_QUANTILES
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.i18n import _, language, ngettext
+from mcsim.i18n import _, general, language, ngettext
 from mcsim.inputs.bibliography import Entry
 from mcsim.report.bibliography import (
     author_year,
@@ -595,9 +595,9 @@ def _verdict(methods: Methods, result: Result) -> None:
                       "density, further boxes are sought among the samples outside the earlier ones, and a quasi-p "
                       "value says whether each restriction matters. A box's coverage is the share of all failures it "
                       "holds, its density the share of its samples that fail; a quasi-p value near 0 means the "
-                      "restriction matters, and one below 1e-10 is given as < 1e-10."),
+                      "restriction matters, and one below {floor} is given as < {floor}."),
                     prim=Cite(("friedman1999",)), discovery=Cite(("bryant2010",)),
-                    package=Cite(("hadka_prim", "kwakkel2017")), kept=kept)
+                    package=Cite(("hadka_prim", "kwakkel2017")), kept=kept, floor=Number(general(1e-10)))
 
 
 def _software(methods: Methods, versions: Mapping[str, str]) -> None:
