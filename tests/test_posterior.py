@@ -94,13 +94,6 @@ def test_a_normal_observation_of_a_normal_input_gives_the_conjugate_posterior(wr
 def test_an_observation_of_an_output_moves_a_claim_to_its_closed_form(write):
     """score = x1 + 2 x2 + 3 x3 ~ N(0, sqrt 14); observed 2 with sd 1: the posterior of the score is
     N(28 / 15, sqrt(14 / 15)), so P(score <= 1) = Phi((1 - 28/15) / sqrt(14/15))."""
-    claims = """
-    [[claims]]
-    name = "low_score"
-    output = "score"
-    op = "<="
-    value = 1
-    """
     observation = """
     [[observations]]
     name = "score_seen"
@@ -110,7 +103,7 @@ def test_an_observation_of_an_output_moves_a_claim_to_its_closed_form(write):
     sd = 1
     source = "a measurement"
     """
-    result = run(run_file(write, observation, claims=claims))
+    result = run(run_file(write, observation, claims=LOW_SCORE))
     closed = stats.norm.cdf((1 - 28 / 15) / math.sqrt(14 / 15))
     found = result.posterior.claims["low_score"]
     assert found.probability == pytest.approx(closed, abs=0.01)
@@ -129,6 +122,17 @@ dist = "normal"
 mean = -1
 sd = 0.4
 source = "another measurement"
+"""
+
+#: An observation of x1 whose error is wider than any sample's distance from it: it weighs every sample alike.
+OBSERVE_NOTHING = """
+[[observations]]
+name = "anything"
+input = "x1"
+dist = "uniform"
+low = -100
+high = 100
+source = "a measurement that says nothing"
 """
 
 LOW_SCORE = """
@@ -208,16 +212,7 @@ def test_the_first_order_indices_with_equal_weights_are_the_unweighted_estimator
     estimator, equal-count bins of the sorted input and the variance of the claim's share across them."""
     from mcsim.compute.melding import S1_BINS
 
-    everything = """
-    [[observations]]
-    name = "anything"
-    input = "x1"
-    dist = "uniform"
-    low = -100
-    high = 100
-    source = "a measurement that says nothing"
-    """
-    result = run(run_file(write, everything, claims=LOW_SCORE, samples=4096, extra="keep_samples = 4096"))
+    result = run(run_file(write, OBSERVE_NOTHING, claims=LOW_SCORE, samples=4096, extra="keep_samples = 4096"))
     holds = result.kept.outputs["score"] <= 1
     p = holds.mean()
     for name in ("x1", "x2", "x3"):
@@ -270,23 +265,7 @@ def test_the_weights_are_the_densities_scipy_computes(write):
 
 def test_an_observation_every_sample_meets_changes_nothing(write):
     """A uniform error wider than every sample's distance weights all samples alike: ESS = n, posterior = prior."""
-    claims = """
-    [[claims]]
-    name = "low_score"
-    output = "score"
-    op = "<="
-    value = 1
-    """
-    observation = """
-    [[observations]]
-    name = "anything"
-    input = "x1"
-    dist = "uniform"
-    low = -100
-    high = 100
-    source = "a measurement that says nothing"
-    """
-    result = run(run_file(write, observation, claims=claims, samples=4096))
+    result = run(run_file(write, OBSERVE_NOTHING, claims=LOW_SCORE, samples=4096))
     assert result.posterior.ess == pytest.approx(4096, rel=1e-12)
     assert result.posterior.claims["low_score"].probability == pytest.approx(result.claims["low_score"].probability,
                                                                             rel=1e-12)
@@ -487,14 +466,7 @@ def test_the_summary_gives_the_posterior_and_fits_the_schema(write):
     jsonschema = pytest.importorskip("jsonschema")
     from mcsim.serialise import schema
 
-    claims = """
-    [[claims]]
-    name = "low_score"
-    output = "score"
-    op = "<="
-    value = 1
-    """
-    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096))
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))
     found = result.summary
     jsonschema.Draft202012Validator(schema()).validate(found)
     posterior = found["posterior"]
@@ -519,8 +491,7 @@ def test_the_posterior_tables_give_the_summarys_numbers_in_csv_and_dataframes(wr
 
     from mcsim.report import write_report
 
-    claims = '[[claims]]\nname = "low_score"\noutput = "score"\nop = "<="\nvalue = 1\n'
-    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096, extra='[report]\nfigures = "none"'))
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096, extra='[report]\nfigures = "none"'))
     posterior = result.summary["posterior"]
     out = write_report(result, tmp_path / "report")
     rows = {name: list(csv.DictReader((out / "tables" / f"{name}.csv").open(encoding="utf-8")))
@@ -549,7 +520,7 @@ def test_the_posterior_tables_give_the_summarys_numbers_in_csv_and_dataframes(wr
     assert all((out / "tables" / f"{name}.tex").read_text().count("\\toprule") == 1 for name in rows)
     md = (out / "report.md").read_text()
     assert "| Input | Prior median (90 % interval) | Posterior median (90 % interval) |" in md
-    plain = write_report(run(run_file(write, "", claims=claims, samples=1024, extra='[report]\nfigures = "none"')),
+    plain = write_report(run(run_file(write, "", claims=LOW_SCORE, samples=1024, extra='[report]\nfigures = "none"')),
                          tmp_path / "plain")
     assert not list((plain / "tables").glob("posterior_*")) and not (plain / "tables" / "observations.csv").exists()
 
@@ -561,15 +532,8 @@ def test_the_report_gives_the_answer_given_the_observations_in_english_and_in_fr
     from mcsim.report.posterior import posterior_answer
     from mcsim.report.verdict import answer_markdown, readings
 
-    claims = """
-    [[claims]]
-    name = "low_score"
-    output = "score"
-    op = "<="
-    value = 1
-    """
     narrow = OBSERVE_X1.replace("sd = 0.5", "sd = 0.02")  # too narrow for 4096 samples: not reliable
-    result = run(run_file(write, narrow, claims=claims, samples=4096, extra="\n[posterior]\nmax_samples = 4096"))
+    result = run(run_file(write, narrow, claims=LOW_SCORE, samples=4096, extra="\n[posterior]\nmax_samples = 4096"))
     answer = answer_markdown(result)
     given = next(i for i, line in enumerate(answer) if line.startswith("- **Given the published observations:**"))
     assert answer[given - 1].startswith("- **Is the claim robust?**")  # after the answer under the priors alone
@@ -671,21 +635,14 @@ def test_an_input_of_listed_values_has_its_prior_mass_per_bin_beside_its_posteri
 
 
 def test_results_nc_gives_each_kept_samples_log_weight_and_each_claims_posterior(write):
-    claims = """
-    [[claims]]
-    name = "low_score"
-    output = "score"
-    op = "<="
-    value = 1
-    """
-    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096, extra="keep_samples = 4096"))
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096, extra="keep_samples = 4096"))
     dataset = result.to_dataset()
     x1 = dataset["x1"].values
     assert dataset["log_weight"].values == pytest.approx(stats.norm.logpdf(1.5, loc=x1, scale=0.5))
     w = np.exp(dataset["log_weight"].values)
     p = float(np.sum(w * (dataset["score"].values <= 1)) / np.sum(w))
     assert float(dataset["claim_posterior_probability"].sel(claim="low_score")) == pytest.approx(p, rel=1e-9)
-    assert "log_weight" not in run(run_file(write, "", claims=claims, samples=4096)).to_dataset()
+    assert "log_weight" not in run(run_file(write, "", claims=LOW_SCORE, samples=4096)).to_dataset()
 
 
 def test_the_answer_gives_each_reading_given_the_observations(write):
@@ -714,14 +671,7 @@ def test_the_answer_gives_each_reading_given_the_observations(write):
 
 
 def test_the_results_repr_gives_the_posterior(write):
-    claims = """
-    [[claims]]
-    name = "low_score"
-    output = "score"
-    op = "<="
-    value = 1
-    """
-    result = run(run_file(write, OBSERVE_X1, claims=claims, samples=4096))
+    result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))
     lines = repr(result).splitlines()
     p = result.posterior.claims["low_score"].probability
     assert lines[2].startswith(f"  low_score given the observations: P = {p:.4f} (")
