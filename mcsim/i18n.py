@@ -77,7 +77,11 @@ def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
     """``value`` with ``places`` decimals in the report's language: ``1,234.5`` in English, ``1 234,5``
     in French (Babel's marks: a narrow no-break space between thousands). Rounded as Python rounds the
     number itself, in every language: the French figure is the English one with French marks."""
-    text = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+    return _marked(f"{value:,.{places}f}" if grouped else f"{value:.{places}f}")
+
+
+def _marked(text: str) -> str:
+    """A number Python wrote (``,`` between thousands, ``.`` before decimals) with the report language's marks."""
     lang = language()
     if lang == LANGUAGES[0]:
         return text
@@ -109,9 +113,7 @@ def general(value: float, digits: int = 6) -> str:
     """``value`` to ``digits`` significant digits as Python's ``g`` format writes it, with the language's decimal
     mark: ``0.002``, ``0,002``; where ``g`` would use e-notation, a power of ten as a reader writes it
     (``7.9 × 10⁻⁵``, ``7,9 × 10⁻⁵``; narrow no-break spaces around the sign), never ``7.9e-05``."""
-    mantissa, e, exponent = f"{value:.{digits}g}".partition("e")
-    if language() != LANGUAGES[0]:
-        mantissa = mantissa.replace(".", ",")
+    mantissa, e, exponent = _marked(f"{value:.{digits}g}").partition("e")
     return f"{mantissa}\u202f\u00d7\u202f10{str(int(exponent)).translate(_SUPERSCRIPT)}" if e else mantissa
 
 
