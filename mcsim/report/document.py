@@ -175,7 +175,7 @@ table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; display: b
         overflow-x: auto; }
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; overflow-wrap: anywhere; }
 pre, code { white-space: pre-wrap; overflow-wrap: anywhere; }
-th { background: #f3f3f3; overflow-wrap: normal; }  /* a head breaks between words, never inside one */
+th { background: #f3f3f3; }
 span.n { white-space: nowrap; }
 img { max-width: 100%; }
 code { background: #f5f5f5; padding: 0 0.2rem; }
