@@ -122,7 +122,8 @@ def save(fig: matplotlib.figure.Figure, directory: Path, stem: str) -> str:
         with matplotlib.rc_context({"pdf.fonttype": 42}), _lean_font_subsets():
             fig.savefig(Path(directory) / f"{stem}.{extension}",
                         metadata={"CreationDate": None} if extension == "pdf" else None)
-        fig.set_layout_engine("none")  # laid out once, for the PNG: the PDF keeps the same positions
+        with matplotlib.rc_context({"figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)  # laid out once, for the PNG: the PDF keeps its positions, drawn once
     return stem
 
 
