@@ -114,7 +114,7 @@ def batch(tmp_path_factory):
 
 def _all_figures(result, batch, name: str):
     style = look(name)
-    planned = [f for group in plan_figures(_styled(result, name)) for f in group]
+    planned = [f for group in plan_figures(_styled(result, name)).values() for f in group]
     return [*planned, *comparison_figures(batch[0], batch[1], style)]
 
 
@@ -254,7 +254,7 @@ def test_the_stems_stay_what_the_report_names(reports):
 # --- the defects, fixed ------------------------------------------------------------------------
 
 def _figure(result, name: str, stem: str):
-    figures = [f for group in plan_figures(_styled(result, name)) for f in group]
+    figures = [f for group in plan_figures(_styled(result, name)).values() for f in group]
     return draw(next(f for f in figures if f.stem == stem), look(name))
 
 
@@ -313,7 +313,7 @@ def test_the_unit_cost_fan_marks_the_misprint(result):
     assert [line.get_mfc() for line in marks if line.get_marker() == "o" and line.get_mfc() == "none"] == ["none"]
     assert fig.axes[0].get_ylabel() == "Unit cost (USD per prompt)"
     plt.close(fig)
-    caption = next(f.caption for f in plan_figures(result)[0] if f.stem == "unit_cost_fan")
+    caption = next(f.caption for f in plan_figures(result)["outputs"] if f.stem == "unit_cost_fan")
     assert "prints 0.1090 USD per prompt at break-even" in caption
 
 
@@ -333,7 +333,7 @@ def test_a_box_draws_only_the_sides_it_restricts_and_names_the_other_inputs(resu
     assert any("priors' point values" in t for t in texts)
     assert any(t.startswith("claim fails (") for t in texts)
     plt.close(fig)
-    caption = next(f.caption for f in plan_figures(result)[2] if f.stem == "box_crossover_within_55M")
+    caption = next(f.caption for f in plan_figures(result)["verdict"] if f.stem == "box_crossover_within_55M")
     assert "The box also restricts inputs the axes do not show: " in caption
 
 
@@ -343,7 +343,7 @@ def test_a_box_legend_takes_a_quarter_of_the_height_at_most_and_its_star_is_no_s
     from mcsim.report.style import FAILS, HOLDS
 
     with speaking(lang):
-        boxes = [f for f in plan_figures(_styled(result, name))[2] if f.stem.startswith("box_")]
+        boxes = [f for f in plan_figures(_styled(result, name))["verdict"] if f.stem.startswith("box_")]
         assert boxes
         for figure in boxes:
             fig = draw(figure, look(name))
@@ -451,7 +451,7 @@ def test_tick_numbers_read_as_people_write_them_in_english_and_french():
 
 
 def test_parallel_and_serial_rendering_write_the_same_files(result, tmp_path):
-    figures = plan_figures(result)[0][:3]
+    figures = plan_figures(result)["outputs"][:3]
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     serial.mkdir()
     parallel.mkdir()

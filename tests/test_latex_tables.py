@@ -25,7 +25,8 @@ from conftest import ROOT
 import mcsim
 from mcsim.i18n import speaking
 from mcsim.report.comparison import build_comparison
-from mcsim.report.tables import comparison_tables, run_tables, write_tables
+from mcsim.report.sections import run_tables
+from mcsim.report.tables import comparison_tables, write_tables
 from mcsim.serialise.summary import plain
 
 

@@ -27,9 +27,8 @@ from mcsim.inputs.bibliography import load_bibliography, parse_bibliography
 from mcsim.report import plan_figures
 from mcsim.report.bibliography import METHODS, METHODS_BIB, plain
 from mcsim.report.document import render_html, render_markdown
-from mcsim.report.methods import build_methods
+from mcsim.report.sections import build_methods, run_tables
 from mcsim.report.summary_words import summary as build_summary
-from mcsim.report.tables import run_tables
 from mcsim.report.text import claim_text
 from mcsim.serialise import versions
 
@@ -51,8 +50,7 @@ def _texts(result, folder: Path) -> dict[str, str]:
     with speaking("en"):
         summary = build_summary(result)
     with speaking(result.spec.lang):
-        figures, sensitivity, verdict, information = plan_figures(result)
-        md = render_markdown(result, figures, sensitivity, verdict, information)
+        md = render_markdown(result, plan_figures(result))
         for name in re.findall(r"figures/([\w.-]+\.png)", md):
             (folder / name).write_bytes(b"")  # the page embeds the figures' bytes: none are drawn here
         page = render_html(md, folder, result.spec.title)

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 import mcsim
-from mcsim.report.tables import run_tables
+from mcsim.report.sections import run_tables
 
 
 @pytest.fixture(scope="module")

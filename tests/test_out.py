@@ -40,7 +40,7 @@ def _one_figure(figures, directory: Path, style, **options):
 
 
 def _no_figures(result):
-    return [], [], [], []
+    return {}
 
 
 @pytest.fixture(autouse=True)

@@ -81,8 +81,9 @@ def test_figures_are_the_written_reports_with_captions(small_default_run, small_
 def test_every_single_panel_figure_draws_onto_the_users_axes(which, small_default_run, own):
     result = small_default_run if which == "default" else own
     names = _single(result)
-    if which == "own":  # the scalar output, the grid output's fan and its share positive, the claim's map and box
-        assert names == ["profit_distribution", "margin_fan", "margin_positive", "map_profit", "box_pays",
+    if which == "own":  # in the report's order: the claim's map and box, the scalar output, the grid output's fan and
+        # its share positive
+        assert names == ["map_profit", "box_pays", "profit_distribution", "margin_fan", "margin_positive",
                          "value_of_information"]
     before = _state()
     for name in names:
@@ -151,7 +152,7 @@ def test_a_new_figure_is_the_reports_figure(own):
         ax = own.plot(name)
         assert _state() == before
         assert plt.fignum_exists(ax.figure.number)  # pyplot's (pyplot is imported): a notebook shows it
-        figure = next(f for group in plan_figures(own) for f in group if f.stem == name)
+        figure = next(f for group in plan_figures(own).values() for f in group if f.stem == name)
         report = draw(figure, look(own.spec.figures))
         assert tuple(ax.figure.get_size_inches()) == tuple(report.get_size_inches())
         with look(own.spec.figures).context():
@@ -181,7 +182,7 @@ def test_a_multi_panel_figure_draws_into_the_users_figure_and_refuses_axes(own):
     with pytest.raises(ValueError, match=r"several panels: give it a matplotlib Figure \(fig=\)") as error:
         result.plot("sensitivity_profit_convergence", ax=Figure().subplots())
     assert "multi-panel (fig=): sensitivity_profit_convergence" in str(error.value)
-    assert "single-panel (ax=): profit_distribution" in str(error.value)
+    assert "single-panel (ax=): map_profit, box_pays, profit_distribution" in str(error.value)
     with pytest.raises(ValueError, match=r"one panel: give it axes \(ax=\)"):
         result.plot("profit_distribution", fig=Figure())
     assert _state() == before
@@ -219,8 +220,8 @@ def test_the_documented_plotting_example_runs(tmp_path, capsys):
     namespace: dict = {}
     exec(compile(code, "docs/howto/python.md", "exec"), namespace)
     printed = capsys.readouterr().out.splitlines()
-    assert [line.split()[:2] for line in printed] == [["profit_distribution", "single"], ["map_profit", "single"],
-                                                      ["box_pays", "single"]]
+    assert [line.split()[:2] for line in printed] == [["map_profit", "single"], ["box_pays", "single"],
+                                                      ["profit_distribution", "single"]]
     left, right = namespace["left"], namespace["right"]
     assert left.patches and right.collections and left.figure is right.figure is namespace["fig"]
     assert (tmp_path / "subscription.png").stat().st_size > 10_000

@@ -567,7 +567,7 @@ def test_the_methods_describe_the_posterior_and_cite_its_sources(write):
     from test_french_lint import english_words, findings, markdown_prose
 
     from mcsim.i18n import speaking
-    from mcsim.report.methods import build_methods
+    from mcsim.report.sections import build_methods
 
     result = run(run_file(write, OBSERVE_X1, claims=LOW_SCORE, samples=4096))
     markdown, tex, bib = build_methods(result, {})

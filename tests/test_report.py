@@ -228,7 +228,7 @@ def _shows_as_text(result, text: str) -> None:
         changed = dataclasses.replace(result, spec=spec, claims={claim.name: dataclasses.replace(c, claim=claim)
                                                                  for c, claim in zip(result.claims.values(), claims,
                                                                                      strict=True)})
-        markdown_text = render_markdown(changed, [])
+        markdown_text = render_markdown(changed)
         return markdown_text, render_html(markdown_text, figures_dir, words)
 
     if "plain" not in _PLAIN:  # the same for every example
@@ -379,7 +379,7 @@ def test_a_straddled_boundary_is_said(report):
     c = next(iter(result.claims.values()))
     near = dataclasses.replace(c, probability=0.68, ci95=(0.64, 0.71))
     changed = dataclasses.replace(result, claims={c.claim.name: near})
-    md = render_markdown(changed, [])
+    md = render_markdown(changed)
     assert "**likely**, though its interval reaches into about as likely as not (probability 0.680" in md
     entry = build_summary(changed)["claims"][c.claim.name]
     assert entry["likelihood"] == "likely" and entry["likelihood_straddles"] == "about as likely as not"

@@ -16,7 +16,7 @@ from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
 from mcsim.report.attribution import medians_markdown
-from mcsim.report.tables import run_tables
+from mcsim.report.sections import run_tables
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 LIFETIME_MEDIAN = 25 - math.sqrt(0.5 * 17 * 13)  # triangular 8-12-25

@@ -197,7 +197,7 @@ def test_with_correlated_priors_the_verdict_names_drivers_by_their_shapley_effec
     # on a design this small the intervals are too wide to name a driver (the report says so); where they are
     # narrow enough, the words name it by its Shapley effect
     named = {name: dataclasses.replace(cv, no_driver=None) for name, cv in result.verdict.claims.items()}
-    text = render_markdown(dataclasses.replace(result, verdict=dataclasses.replace(result.verdict, claims=named)), [])
+    text = render_markdown(dataclasses.replace(result, verdict=dataclasses.replace(result.verdict, claims=named)))
     assert "(Shapley effect 0." in text and "with the priors' correlations" in text
     assert result.summary["verdict"]["claims"]["break_even_within_6M"]["drivers"]["by"] == "Shapley"
 

@@ -128,7 +128,7 @@ def test_a_stopped_run_reports_the_samples_it_evaluated(write):
     assert summary["run"]["samples"] == result.samples < summary["run"]["samples_requested"] == run.samples
     assert summary["run"]["stopped_early"] is True
     assert {c["samples"] for c in summary["claims"].values()} == {result.samples}
-    text = render_markdown(result, [])
+    text = render_markdown(result)
     evaluated, requested = f"{result.samples:,}", f"{run.samples:,}"
     assert f"Wilson score intervals over {evaluated} samples (stopped at {evaluated} of {requested} requested" in text
     assert f"{evaluated} samples (random, seed 11): stopped at {evaluated} of {requested} requested" in text

@@ -33,7 +33,7 @@ from mcsim.report import tables as tables_module
 from mcsim.report import write_report
 from mcsim.report.comparison import build_comparison, render_comparison
 from mcsim.report.latex import tabular, tex_number, tex_text
-from mcsim.report.methods import build_methods
+from mcsim.report.sections import build_methods
 from mcsim.report.tables import comparison_tables, csv_number
 from mcsim.serialise import plain, versions
 

@@ -175,13 +175,14 @@ def _names(result: Result) -> list[str]:
     return [name for name in headline_outputs(result.spec) if name in result.medians]
 
 
-def medians_markdown(result: Result) -> list[str]:
-    """The section that says why each headline output's median is not its value at the points."""
+def medians_markdown(result: Result, tables: Mapping[str, Table] | None = None) -> list[str]:
+    """The section that says why each headline output's median is not its value at the points (its table
+    ``tables``' ``median_attribution``, made here where not given)."""
     names = _names(result)
     if not names:
         return []
     lines = [_("## Why the medians differ from the values at the points"), ""]
-    table = attribution_table(result)
+    table = tables["median_attribution"] if tables else attribution_table(result)
     for name in names:
         found = result.medians[name]
         label = output_label(result.spec.model.output(name))

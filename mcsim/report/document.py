@@ -6,91 +6,28 @@ import base64
 import html
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import markdown
 
-from mcsim._version import __version__
-from mcsim.errors import PYTHON
-from mcsim.i18n import N_, _, language
-from mcsim.report.attribution import medians_markdown, tail_notes
+from mcsim.i18n import _, language
 from mcsim.report.figures import Figure
-from mcsim.report.methods import methods_section
-from mcsim.report.posterior import observations_markdown
-from mcsim.report.sensitivity import sensitivity_markdown
-from mcsim.report.style import NO_FIGURES
-from mcsim.report.tables import Table, run_tables
-from mcsim.report.text import (
-    decimal,
-    fixed,
-    grid_against,
-    in_english,
-    input_labels,
-    md_code,
-    md_text,
-    number,
-    output_label,
-)
-from mcsim.report.value_of_information import value_of_information_markdown
-from mcsim.report.verdict import answer_markdown, verdict_markdown
+from mcsim.report.sections import run_tables, sections
+from mcsim.report.table import Table
+from mcsim.report.text import md_text
 from mcsim.result import Result
-from mcsim.serialise import command
 
 __all__ = ["TAB", "render_html", "render_markdown"]
 
 #: The indentation of a nested list in report.md (CommonMark's two spaces), which Python-Markdown must be told.
 TAB = 2
 
-#: The steps a run times (Result.seconds), said in the report's language.
-STEPS = (N_("start-up"), N_("loading"), N_("simulation"), N_("statistics"), N_("sensitivity"),
-         N_("value of information"), N_("verdict"), N_("figures, tables and data"))
-
-
-def _stopped(result: Result, *, why: bool = False) -> str:
-    """Where a run that stopped early stopped, in words ("" for a run that evaluated every sample)."""
-    if not result.stopped_early:
-        return ""
-    said = _("stopped at {n} of {requested} requested").format(n=decimal(result.samples),
-                                                              requested=decimal(result.samples_requested))
-    if why and result.spec.target_se is not None:
-        said += _(", once every claim's standard error was at most {se}").format(se=number(result.spec.target_se))
-    return said
-
-
-def claims_markdown(result: Result, tables: Mapping[str, Table] | None = None) -> list[str]:
-    """The claims' section: each claim's test, probability, standard error, interval and verdict at the points."""
-    if not result.claims:
-        return []
-    tables = tables or _tables(result)
-    stopped = f" ({_stopped(result)})" if result.stopped_early else ""
-    return [_("## Claims"), "", *tables["claims"].to_markdown(), "",
-            _("Standard errors are binomial; intervals are Wilson score intervals over {n} samples{stopped}.")
-            .format(n=decimal(result.samples), stopped=stopped), ""]
-
-
-def _tables(result: Result) -> dict[str, Table]:
-    return {table.stem: table for table in run_tables(result)}
-
-
-def _outputs(result: Result, tables: Mapping[str, Table]) -> list[str]:
-    lines = [_("## Outputs"), "", *tables["outputs"].to_markdown(), "",
-             _("Means and sds are over finite samples; quantiles over all samples, infinite included "
-               "(*never* marks an infinite quantile)."), "", *tail_notes(result)]
-    grid = result.spec.grid
-    for out in result.spec.model.outputs:
-        if out.per_user:
-            titled = f"{md_text(output_label(out))} ({md_text(_(out.unit))})"
-            lines += [f"### {grid_against(titled, grid)}", "",
-                      *tables[f"outputs_by_{grid.name}_{out.name}"].to_markdown(), ""]
-    return lines
-
-
-def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None = None) -> list[str]:
-    """Figures with their captions, numbered in the order the report shows them ("Figure 3. ...")."""
+def _figures(figures: list[Figure], numbers: Iterator[int], heading: str) -> list[str]:
+    """Figures with their captions under ``heading``, numbered in the order the report shows them ("Figure 3. ...")."""
     if not figures:
         return []
-    lines = [heading or _("## Figures"), ""]
+    lines = [heading, ""]
     for fig in figures:
         n = next(numbers)
         figure = _("Figure {n}").format(n=n)
@@ -100,71 +37,22 @@ def _figures(figures: list[Figure], numbers: Iterator[int], heading: str | None 
     return lines
 
 
-def _priors(result: Result, tables: Mapping[str, Table]) -> list[str]:
-    spec = result.spec
-    said = (_("From `{file}` ({title}), with overrides from the run file for: {inputs}.") if spec.overridden else
-            _("From `{file}` ({title})."))
-    lines = [_("## Priors"), "", said.format(
-        file=md_code(spec.priors.file), title=in_english(md_text(spec.priors.title)),
-        inputs=", ".join(f"`{md_code(name)}`" for name in spec.overridden)), "", *tables["priors"].to_markdown()]
-    if spec.priors.correlations:
-        pairs = ", ".join(_("{first} and {second}: {rank}").format(
-            first=md_text(c.first), second=md_text(c.second), rank=number(c.rank)) for c in spec.priors.correlations)
-        lines += ["", _("Rank correlations (Gaussian copula): {pairs}.").format(pairs=pairs)]
-    return [*lines, ""]
-
-
-def _reproduce(result: Result) -> list[str]:
-    spec = result.spec
-    undrawn = [] if spec.figures != NO_FIGURES else [
-        _("This report's figures were not drawn (figure style `none`): the command above with `--figures default` "
-          "or `--figures journal` draws them, and `Result.plot` draws one in Python."), ""]
-    took = ", ".join(f"{_(name)} {fixed(seconds, 1)} s" for name, seconds in result.seconds.items())
-    samples = _("{n} samples").format(n=decimal(spec.samples))
-    if result.stopped_early:
-        samples = _("{n} samples requested, {evaluated} evaluated").format(n=decimal(spec.samples),
-                                                                           evaluated=decimal(result.samples))
-    if spec.file == PYTHON:
-        return [_("## Reproducing this report"), "",
-                _("Made in Python (`mcsim.run`) without a run file, with mcsim {version}: {samples}, sampler "
-                  "{sampler}, seed {seed}, model `{model}`. It cannot be rerun from files: write its priors and run "
-                  "files to rerun it.").format(version=__version__, samples=samples, sampler=spec.sampler,
-                                                seed=spec.seed, model=spec.model.name),
-                _("Time taken: {took}. `summary.json` lists the versions of every dependency.").format(took=took), "",
-                *undrawn]
-    return [_("## Reproducing this report"), "",
-            _("`{command}` with mcsim {version}: {samples}, sampler {sampler}, model `{model}`.").format(
-                command=md_code(command(spec)), version=__version__, samples=samples, sampler=spec.sampler,
-                model=spec.model.name),
-            _("Run file sha256 `{run}`; priors file sha256 `{priors}`. Time taken: {took}. `summary.json` lists the "
-              "versions of every dependency.").format(run=spec.sha256, priors=spec.priors.sha256, took=took), "",
-            *undrawn]
-
-
-def render_markdown(result: Result, figures: list[Figure], sensitivity_figures: list[Figure] = (),
-                    verdict_figures: list[Figure] = (), information_figures: list[Figure] = ()) -> str:
+def render_markdown(result: Result, figures: Mapping[str, Sequence[Figure]] | None = None,
+                    tables: Sequence[Table] | None = None) -> str:
     """The whole report as Markdown, every text from an input file escaped; it computes nothing.
 
-    It opens with the answer (:func:`~mcsim.report.verdict.answer_markdown`), then the details.
+    Each section of the report (:mod:`mcsim.report.sections`) in turn: its text, then its figures (``figures``, by
+    section, as :func:`~mcsim.report.sections.plan_figures` gives them; none where not given), numbered in the
+    order they are shown; its tables are ``tables`` (:func:`~mcsim.report.sections.run_tables`, made here where not
+    given). It opens with the answer (:func:`~mcsim.report.verdict.answer_markdown`).
     """
-    spec = result.spec
+    figures = figures or {}
     numbers = itertools.count(1)
-    stopped = f": {_stopped(result, why=True)}" if result.stopped_early else ""
-    cited = f" ({md_text(_(spec.model.citation))})" if spec.model.citation else ""
-    lines = [f"# {md_text(spec.title_in(spec.lang))}", "", *answer_markdown(result),
-             _("Model: {description}{citation}. {n} samples ({sampler}, seed {seed}){stopped}.").format(
-                 description=md_text(_(spec.model.description)), citation=cited, n=decimal(result.samples),
-                 sampler=spec.sampler, seed=spec.seed, stopped=stopped), ""]
-    lines += verdict_markdown(result) + _figures(list(verdict_figures), numbers, _("### Verdict figures"))
-    tables = _tables(result)
-    lines += claims_markdown(result, tables) + observations_markdown(result)
-    lines += _outputs(result, tables) + medians_markdown(result) + _figures(figures, numbers)
-    if result.sensitivity is not None:
-        lines += [sensitivity_markdown(result.sensitivity, input_labels(spec.priors)), "",
-                  *_figures(list(sensitivity_figures), numbers, _("### Sensitivity figures"))]
-    lines += value_of_information_markdown(result) + _figures(list(information_figures), numbers,
-                                                              _("### Value of information figures"))
-    lines += list(result.published) + methods_section(result) + _priors(result, tables) + _reproduce(result)
+    tables = {table.stem: table for table in (run_tables(result) if tables is None else tables)}
+    lines = []
+    for section in sections(result):
+        lines += section.text(result, tables)
+        lines += _figures(list(figures.get(section.key, ())), numbers, _(section.figures_heading))
     return "\n".join(lines)
 
 

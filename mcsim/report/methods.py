@@ -51,7 +51,9 @@ from mcsim.report.text import (
 )
 from mcsim.result import Result
 
-__all__ = ["Cite", "English", "Methods", "Number", "build_methods", "methods_section"]
+__all__ = ["Cite", "English", "Methods", "Number", "comparison", "crosschecks", "medians", "methods_markdown",
+           "model_and_sampling", "posterior", "priors", "render_methods", "sensitivity", "shapley", "software",
+           "statistics", "tornado", "value_of_information", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -160,17 +162,19 @@ def _labels(entries: Sequence[Entry]) -> dict[str, str]:
     return said
 
 
-def build_methods(result: Result, versions: Mapping[str, str]) -> tuple[str, str, str]:
-    """``methods.md``, ``methods.tex`` and ``references.bib`` of a run, as texts.
+def render_methods(methods: Methods, result: Result, versions: Mapping[str, str]) -> tuple[str, str, str]:
+    """``methods.md``, ``methods.tex`` and ``references.bib`` of a run, as texts: ``methods`` (the paragraphs of the
+    report's sections, :func:`mcsim.report.sections.methods_of`), then the software's.
 
     Parameters
     ----------
+    methods : Methods
     result : Result
     versions : mapping of str to str
         The versions of Python, mcsim and its dependencies (``summary.json``'s manifest).
     """
-    methods = _collected(result)
-    _software(methods, versions)
+    methods = Methods([*methods.paragraphs], [*methods.cited])
+    software(methods, versions)
     entries = _entries(methods, result)
     labels = _labels(entries)
     title, listed = _("Methods"), _("References")
@@ -184,13 +188,9 @@ def build_methods(result: Result, versions: Mapping[str, str]) -> tuple[str, str
     return md, tex, bib
 
 
-def methods_section(result: Result) -> list[str]:
-    """``report.md``'s methods: the paragraphs of ``methods.md`` (the software's versions aside, which
-    ``summary.json`` lists), cited by author and year, the references being in ``methods.md`` and
-    ``references.bib``."""
-    methods = _collected(result)
-    return [_("## Methods"), "", methods.render("md", _labels(_entries(methods, result))), "",
-            _("The references are listed in `methods.md` and, for BibTeX, in `references.bib`."), ""]
+def methods_markdown(methods: Methods, result: Result) -> str:
+    """The paragraphs of ``methods`` in Markdown, cited by author and year."""
+    return methods.render("md", _labels(_entries(methods, result)))
 
 
 def _entries(methods: Methods, result: Result) -> list:
@@ -200,37 +200,13 @@ def _entries(methods: Methods, result: Result) -> list:
     return entries + [e for e in references(priors, ()) if e.key not in methods.cited]
 
 
-def _collected(result: Result) -> Methods:
-    """Every paragraph of the methods but the software's, in the order a paper gives them."""
-    methods = Methods()
-    _model_and_sampling(methods, result)
-    _priors(methods, result)
-    _statistics(methods, result)
-    if result.posterior is not None:
-        _posterior(methods, result)
-    if result.medians:
-        _medians(methods, result)
-    if result.sensitivity is not None:
-        _sensitivity(methods, result)
-        _shapley(methods, result)
-        _crosschecks(methods, result)
-        _tornado(methods, result)
-    if result.claims:
-        _verdict(methods, result)
-    if result.value_of_information is not None:
-        _value_of_information(methods, result)
-    if result.published:
-        _comparison(methods, result)
-    return methods
-
-
 def _reference(entry) -> str:
     """A reference in Markdown, marked as English where it has no version in the report's language."""
     said = md_text(format_reference(entry))
     return in_english(said) if localised(entry).get("langid") == "english" else said
 
 
-def _model_and_sampling(methods: Methods, result: Result) -> None:
+def model_and_sampling(methods: Methods, result: Result) -> None:
     spec = result.spec
     methods.paragraph()
     model = spec.model
@@ -278,7 +254,7 @@ def _label(spec, name: str) -> str:
         return name
 
 
-def _priors(methods: Methods, result: Result) -> None:
+def priors(methods: Methods, result: Result) -> None:
     spec = result.spec
     methods.paragraph()
     uncertain = [p for p in spec.priors.inputs if not p.is_point]
@@ -303,7 +279,7 @@ def _priors(methods: Methods, result: Result) -> None:
         methods.say(template, **values)
 
 
-def _statistics(methods: Methods, result: Result) -> None:
+def statistics(methods: Methods, result: Result) -> None:
     spec = result.spec
     methods.paragraph()
     methods.say(_("Quantiles are order statistics over all samples, infinite values included; means and standard "
@@ -341,7 +317,7 @@ def _statistics(methods: Methods, result: Result) -> None:
                   "end of the scale."), ipcc=Cite(("mastrandrea2010",)), ranges=_("; ").join(ranges))
 
 
-def _posterior(methods: Methods, result: Result) -> None:
+def posterior(methods: Methods, result: Result) -> None:
     posterior = result.posterior
     methods.paragraph()
     methods.say(_("The priors are conditioned on published observations by Bayesian melding{melding}: each sample is "
@@ -374,7 +350,7 @@ def _posterior(methods: Methods, result: Result) -> None:
                   "sample size."), plischke=Cite(("plischke2013",)), bins=Number(decimal(posterior.first_order_bins)))
 
 
-def _sensitivity(methods: Methods, result: Result) -> None:
+def sensitivity(methods: Methods, result: Result) -> None:
     sensitivity = result.sensitivity
     spec = sensitivity.spec
     methods.paragraph()
@@ -453,7 +429,7 @@ def _convergence(methods: Methods, result: Result, estimated: list) -> None:
         methods.say(_("The indices of every claim's indicator met it too."))
 
 
-def _medians(methods: Methods, result: Result) -> None:
+def medians(methods: Methods, result: Result) -> None:
     methods.paragraph()
     outputs = _("; ").join(_(result.spec.model.output(name).label) for name in result.medians)
     methods.say(_("Why an output's median differs from its value at the priors' point values ({outputs}) is told one "
@@ -464,7 +440,7 @@ def _medians(methods: Methods, result: Result) -> None:
                   "samples are given beside the shifts."))
 
 
-def _shapley(methods: Methods, result: Result) -> None:
+def shapley(methods: Methods, result: Result) -> None:
     sensitivity = result.sensitivity
     spec = sensitivity.spec
     found = [t.shapley for t in sensitivity.targets if t.shapley is not None]
@@ -496,7 +472,7 @@ def _shapley(methods: Methods, result: Result) -> None:
                       "index."))
 
 
-def _crosschecks(methods: Methods, result: Result) -> None:
+def crosschecks(methods: Methods, result: Result) -> None:
     sensitivity = result.sensitivity
     checks = [t.crosscheck for t in sensitivity.targets if t.crosscheck is not None]
     if not checks:
@@ -521,7 +497,7 @@ def _crosschecks(methods: Methods, result: Result) -> None:
                     resamples=Number(str(DELTA_RESAMPLES)), level=level)
 
 
-def _tornado(methods: Methods, result: Result) -> None:
+def tornado(methods: Methods, result: Result) -> None:
     if not any(t.tornado is not None for t in result.sensitivity.targets):
         return
     methods.paragraph()
@@ -532,7 +508,7 @@ def _tornado(methods: Methods, result: Result) -> None:
                   "each prior between those quantiles."), low=Number(number(low)), high=Number(number(high)))
 
 
-def _value_of_information(methods: Methods, result: Result) -> None:
+def value_of_information(methods: Methods, result: Result) -> None:
     voi = result.value_of_information
     spec = result.spec
     methods.paragraph()
@@ -561,7 +537,7 @@ def _value_of_information(methods: Methods, result: Result) -> None:
                       "verdict is wrong, min(p, 1 - p) - E[min(p(X), 1 - p(X))], estimated in the same way."))
 
 
-def _comparison(methods: Methods, result: Result) -> None:
+def comparison(methods: Methods, result: Result) -> None:
     spec = result.spec
     published = spec.published
     methods.paragraph()
@@ -571,7 +547,7 @@ def _comparison(methods: Methods, result: Result) -> None:
                   "sources."), reference=_(name), cite=Cite(cited_in(name, spec.priors)))
 
 
-def _verdict(methods: Methods, result: Result) -> None:
+def verdict(methods: Methods, result: Result) -> None:
     methods.paragraph()
     used = {t.method for cv in result.verdict.claims.values() for t in cv.tipping}
     if "closed form" in used and "root finding" in used:
@@ -600,7 +576,7 @@ def _verdict(methods: Methods, result: Result) -> None:
                     package=Cite(("hadka_prim", "kwakkel2017")), kept=kept, floor=Number(general(1e-10)))
 
 
-def _software(methods: Methods, versions: Mapping[str, str]) -> None:
+def software(methods: Methods, versions: Mapping[str, str]) -> None:
     methods.paragraph()
     methods.say(_("Computations used mcsim {mcsim} with Python {python}, NumPy {numpy}{numpy_cite}, SciPy "
                   "{scipy}{scipy_cite}, SALib {salib}{salib_cite} and PRIM {prim}."),

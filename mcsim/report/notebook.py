@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mcsim.i18n import _, decimal, speaking
-from mcsim.report.document import TAB, claims_markdown
+from mcsim.report.document import TAB
 from mcsim.report.likelihood import term
-from mcsim.report.tables import TABLES, run_tables
+from mcsim.report.sections import claims_markdown, run_tables
+from mcsim.report.tables import TABLES
 from mcsim.report.text import md_text
 from mcsim.report.verdict import answer_markdown
 from mcsim.result import Result

@@ -24,9 +24,9 @@ from matplotlib.font_manager import FontProperties
 from mcsim.errors import McsimError, did_you_mean
 from mcsim.i18n import speaking
 from mcsim.report.figures import Figure, framed
+from mcsim.report.sections import plan_figures
 from mcsim.report.style import look
 from mcsim.report.ticks import LogTicks
-from mcsim.report.writing import plan_figures
 from mcsim.result import Result
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class FigureInfo:
 
 def _planned(result: Result) -> dict[str, Figure]:
     with speaking(result.spec.lang):
-        return {f.stem: f for group in plan_figures(result) for f in group if f.panel is not None}
+        return {f.stem: f for group in plan_figures(result).values() for f in group if f.panel is not None}
 
 
 def available(result: Result) -> dict[str, FigureInfo]:

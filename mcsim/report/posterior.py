@@ -259,8 +259,9 @@ def _first_order(result: Result, table: Table) -> list[str]:
                            lambda r: fixed(r["first_order"], 2) if math.isfinite(r["first_order"]) else "—")]
 
 
-def observations_markdown(result: Result) -> list[str]:
-    """The "Observations" section: each observation and its source, the weights' diagnostics, and before and after."""
+def observations_markdown(result: Result, tables: Mapping[str, Table] | None = None) -> list[str]:
+    """The "Observations" section: each observation and its source, the weights' diagnostics, and before and after
+    (its tables from ``tables`` by stem, made here where not given)."""
     posterior = result.posterior
     if posterior is None:
         return []
@@ -269,7 +270,9 @@ def observations_markdown(result: Result) -> list[str]:
                "each of the run's samples is weighted by the likelihood of the observations given its values, and "
                "the weighted samples stand for the posterior."), "", _trust(result), "",
              ]
-    observations, claims, first_orders, inputs, outputs = posterior_tables(result)
+    stems = ("observations", "posterior_claims", "posterior_first_order", "posterior_inputs", "posterior_outputs")
+    found = [tables[stem] for stem in stems] if tables else posterior_tables(result)
+    observations, claims, first_orders, inputs, outputs = found
     lines += observations.to_markdown()
     if posterior.claims:
         lines += ["", *claims.to_markdown(), "", *_moved(result), "", *_first_order(result, first_orders)]

@@ -84,8 +84,9 @@ from mcsim.report.verdict import (
 )
 from mcsim.result import Result
 
-__all__ = ["TABLES", "Column", "Table", "comparison_tables", "csv_number", "focus_by_scenario", "run_tables",
-           "tipping_by_scenario", "write_tables"]
+__all__ = ["TABLES", "Column", "Table", "claims_tables", "comparison_tables", "csv_number", "focus_by_scenario",
+           "information_tables", "median_tables", "observation_tables", "output_tables", "priors_tables",
+           "sensitivity_tables", "tipping_by_scenario", "verdict_tables", "write_tables"]
 
 TABLES = "tables"  # the folder of a report that holds them
 
@@ -190,25 +191,38 @@ def _probability(value: float) -> str:
 
 # --- the run's tables --------------------------------------------------------------------------------
 
-def run_tables(result: Result) -> list[Table]:
-    """Every table of a run's report, in the order the report shows them."""
-    tables = [_outputs(result), *_per_user(result), _priors(result)]
-    if result.claims:
-        tables += [_claims(result), _tipping(result)]
-        if any(cv.discovery.boxes for cv in result.verdict.claims.values()):
-            tables.append(_boxes(result))
-    if result.sensitivity is not None:
-        tables.append(_sobol(result))
-    if result.medians:
-        tables.append(_attribution(result))
-    return tables + _value_of_information(result) + _posterior(result)
+def verdict_tables(result: Result) -> list[Table]:
+    """The verdict's tables: the tipping points, and the failure boxes where PRIM found any."""
+    found = any(cv.discovery.boxes for cv in result.verdict.claims.values())
+    return [_tipping(result), *([_boxes(result)] if found else [])]
+
+
+def claims_tables(result: Result) -> list[Table]:
+    return [_claims(result)]
+
+
+def output_tables(result: Result) -> list[Table]:
+    """The outputs' statistics, and each gridded output's at each point of the grid."""
+    return [_outputs(result), *_per_user(result)]
+
+
+def median_tables(result: Result) -> list[Table]:
+    return [_attribution(result)]
+
+
+def sensitivity_tables(result: Result) -> list[Table]:
+    return [_sobol(result)]
+
+
+def priors_tables(result: Result) -> list[Table]:
+    return [_priors(result)]
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _value_of_information(result: Result) -> list[Table]:
+def information_tables(result: Result) -> list[Table]:
     """The value of information's tables (:func:`mcsim.report.value_of_information.value_of_information_tables`) with
     their LaTeX: a group per decision (EVPI and each EVPPI, with standard errors, in the payoff's unit) and a group
     per claim (what knowing each input takes off the probability of a wrong verdict, in percentage points)."""
@@ -371,7 +385,7 @@ def _first_order_tex(table: Table, result: Result) -> Table:
                                       caption=caption, long=True))
 
 
-def _posterior(result: Result) -> list[Table]:
+def observation_tables(result: Result) -> list[Table]:
     """The posterior's tables (:func:`mcsim.report.posterior.posterior_tables`) with their LaTeX."""
     found = posterior_tables(result)
     if not found:

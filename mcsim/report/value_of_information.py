@@ -100,66 +100,53 @@ def value_of_information_tables(result: Result) -> list[Table]:
     return [decisions, claims]
 
 
-def value_of_information_markdown(result: Result) -> list[str]:
-    """The section, as Markdown lines (empty without a ``[value_of_information]`` table)."""
+def value_of_information_markdown(result: Result, tables: Mapping[str, Table] | None = None) -> list[str]:
+    """The section, as Markdown lines (empty without a ``[value_of_information]`` table); its tables from ``tables``
+    by stem, made here where not given."""
     voi = result.value_of_information
     if voi is None:
         return []
     unit = md_text(_(voi.unit))
     payoff = md_text(lower_first(_(voi.label)))
-    if not voi.spec.users:  # a scalar payoff: one decision
-        return _once(result, voi, unit, payoff)
+    once = not voi.spec.users  # a scalar payoff: one decision, taken once
+    said = (_("The decision, taken once: act, with the {payoff} as payoff ({unit}), or not (payoff 0), on the "
+              "payoff's expected value. The expected value of perfect information (EVPI) is what knowing every "
+              "input exactly would be worth to that decision; the EVPPI of an input, what knowing that input alone "
+              "would be worth: the expected gain from deciding once it is known. Both are in {unit}, with their "
+              "standard errors, on the run's own {samples} samples ({sampler}, seed {seed}; the priors' "
+              "correlations included), each input's EVPPI by the payoff's mean in {bins} bins of that input (Strong "
+              "and Oakley 2013).") if once else
+            _("The decision at each users value: run the service, with its {payoff} as payoff ({unit}), or not "
+              "(payoff 0), taken on the payoff's expected value. The expected value of perfect information (EVPI) "
+              "is what knowing every input exactly would be worth to that decision; the EVPPI of an input, what "
+              "knowing that input alone would be worth: the expected gain from deciding once it is known. Both are "
+              "in {unit}, with their standard errors, on the run's own {samples} samples ({sampler}, seed {seed}; "
+              "the priors' correlations included), each input's EVPPI by the payoff's mean in {bins} bins of that "
+              "input (Strong and Oakley 2013)."))
     lines = [_("## Value of information: which uncertainty is worth resolving"), "",
-             _("The decision at each users value: run the service, with its {payoff} as payoff ({unit}), or not "
-               "(payoff 0), taken on the payoff's expected value. The expected value of perfect information (EVPI) "
-               "is what knowing every input exactly would be worth to that decision; the EVPPI of an input, what "
-               "knowing that input alone would be worth: the expected gain from deciding once it is known. Both are "
-               "in {unit}, with their standard errors, on the run's own {samples} samples ({sampler}, seed {seed}; "
-               "the priors' correlations included), each input's EVPPI by the payoff's mean in {bins} bins of that "
-               "input (Strong and Oakley 2013).").format(payoff=payoff, unit=unit, samples=count(voi.samples),
-                                                         sampler=voi.sampler, seed=voi.seed, bins=count(voi.bins)),
-             ""]
+             said.format(payoff=payoff, unit=unit, samples=count(voi.samples), sampler=voi.sampler, seed=voi.seed,
+                         bins=count(voi.bins)), ""]
     best = voi.best()
     if best is not None:
         decision, name = best
-        lines += [_("**Knowing the {input} exactly would be worth about {amount} a month to a decision {at}**, out "
-                    "of {evpi} for knowing every input.").format(
+        best_said = (_("**Knowing the {input} exactly would be worth about {amount} to the decision**, out of {evpi} "
+                       "for knowing every input.") if once else
+                     _("**Knowing the {input} exactly would be worth about {amount} a month to a decision {at}**, out "
+                       "of {evpi} for knowing every input."))
+        lines += [best_said.format(
             input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
-            at=grid_point(result.spec.grid, decision.users), evpi=_amount(voi, decision.evpi.value)), ""]
-    decisions, claims = value_of_information_tables(result)
+            at="" if once else grid_point(result.spec.grid, decision.users), evpi=_amount(voi, decision.evpi.value)),
+            ""]
+    # a run without claims has no claims' table among the report's
+    decisions, claims = ((tables["value_of_information"], tables.get("value_of_information_claims")) if tables
+                         else value_of_information_tables(result))
     lines += [*decisions.to_markdown(), "",
               _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value could not "
                 "change the decision is worth 0.").format(unit=unit), ""]
     return lines + _claims(voi, claims)
 
 
-def _once(result: Result, voi: ValueOfInformation, unit: str, payoff: str) -> list[str]:
-    """The section for a scalar payoff: one decision, taken once."""
-    decision = voi.decisions[0]
-    lines = [_("## Value of information: which uncertainty is worth resolving"), "",
-             _("The decision, taken once: act, with the {payoff} as payoff ({unit}), or not (payoff 0), on the "
-               "payoff's expected value. The expected value of perfect information (EVPI) is what knowing every "
-               "input exactly would be worth to that decision; the EVPPI of an input, what knowing that input alone "
-               "would be worth: the expected gain from deciding once it is known. Both are in {unit}, with their "
-               "standard errors, on the run's own {samples} samples ({sampler}, seed {seed}; the priors' "
-               "correlations included), each input's EVPPI by the payoff's mean in {bins} bins of that input (Strong "
-               "and Oakley 2013).").format(payoff=payoff, unit=unit, samples=count(voi.samples), sampler=voi.sampler,
-                                            seed=voi.seed, bins=count(voi.bins)), ""]
-    best = voi.best()
-    if best is not None:
-        _decision, name = best
-        lines += [_("**Knowing the {input} exactly would be worth about {amount} to the decision**, out of {evpi} "
-                    "for knowing every input.").format(
-            input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
-            evpi=_amount(voi, decision.evpi.value)), ""]
-    decisions, claims = value_of_information_tables(result)
-    lines += [*decisions.to_markdown(), "",
-              _("EVPPI columns: what knowing that input alone would be worth ({unit}). An input whose value could not "
-                "change the decision is worth 0.").format(unit=unit), ""]
-    return lines + _claims(voi, claims)
-
-
-def _claims(voi: ValueOfInformation, table: Table) -> list[str]:
+def _claims(voi: ValueOfInformation, table: Table | None) -> list[str]:
     if not voi.claims:
         return []
     return [_("### What knowing an input would do for each claim"), "",

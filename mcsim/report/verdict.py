@@ -467,8 +467,9 @@ def _failure(cv: ClaimVerdict, labels: dict) -> str:
 
 # --- the verdict's section ---------------------------------------------------------------------------
 
-def verdict_markdown(result: Result) -> list[str]:
-    """The report's verdict section: the reference outputs, then each claim in words."""
+def verdict_markdown(result: Result, tables: Mapping[str, Table] | None = None) -> list[str]:
+    """The report's verdict section: the reference outputs, then each claim in words, with its tipping points and
+    failure boxes (``tables``' ``tipping_points`` and ``failure_boxes``, made here where not given)."""
     labels = input_names(result)
     lines = [_("## Verdict"), ""]
     published = result.spec.published
@@ -487,12 +488,15 @@ def verdict_markdown(result: Result) -> list[str]:
                 share=percent(never), means=md_text(_(out.infinite_means)))
         lines.append(line + ".")
     lines.append("")
+    tipping = tables["tipping_points"] if tables else tipping_table(result)
+    boxes = (tables or {}).get("failure_boxes") or boxes_table(result)
     for name, cv in result.verdict.claims.items():
-        lines += _claim_markdown(result.claims[name], cv, labels, result)
+        lines += _claim_markdown(result.claims[name], cv, labels, result, tipping, boxes)
     return lines
 
 
-def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Result) -> list[str]:
+def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Result, tipping: Table,
+                    boxes: Table) -> list[str]:
     test = md_text(claim_condition(c, result))
     lines = [f"### {md_text(claim_text(c.claim)) if c.claim.text else _capital(test)}", ""]
     if c.claim.quote:
@@ -526,8 +530,8 @@ def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Resu
         said = _("; ").join(describe_tipping(t, labels) for t in flips[:3])
         lines += [_("- **Tipping points** (one input moving, the others at their points): {said}.").format(
             said=said), ""]
-    lines += [*tipping_table(result).where("claim", c.claim.name).to_markdown(), ""]
-    lines += _boxes_markdown(c.claim.name, cv, labels, boxes_table(result))
+    lines += [*tipping.where("claim", c.claim.name).to_markdown(), ""]
+    lines += _boxes_markdown(c.claim.name, cv, labels, boxes)
     return lines
 
 

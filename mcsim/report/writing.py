@@ -20,35 +20,16 @@ from mcsim.i18n import speaking
 from mcsim.interrupts import interrupted
 from mcsim.report import summary_words
 from mcsim.report.document import render_html, render_markdown
-from mcsim.report.figures import Figure, run_figures
-from mcsim.report.methods import build_methods
-from mcsim.report.posterior_figures import posterior_figures
 from mcsim.report.rendering import rendering
-from mcsim.report.sensitivity_figures import sensitivity_figures
+from mcsim.report.sections import DRAWN, build_methods, plan_figures, run_tables
 from mcsim.report.style import NO_FIGURES, look
-from mcsim.report.tables import TABLES, run_tables, write_tables
+from mcsim.report.tables import TABLES, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
-from mcsim.report.text import input_labels
-from mcsim.report.value_of_information import value_of_information_figures
-from mcsim.report.verdict_figures import verdict_figures
 from mcsim.result import Result
 from mcsim.serialise import build_dataset, dumps
 
 __all__ = ["plan_figures", "recover", "replace_directory", "write_report"]
 
-
-def plan_figures(result: Result) -> tuple[list[Figure], list[Figure], list[Figure], list[Figure]]:
-    """The report's figures, in the run's figure style, undrawn: the outputs', the sensitivity's, the verdict's
-    and the value of information's.
-
-    Each :class:`~mcsim.report.figures.Figure` draws itself; :func:`write_report` saves them.
-    """
-    style = look(result.spec.figures)
-    sensitivity = []
-    if result.sensitivity is not None:  # the inputs named in the report's language
-        sensitivity = sensitivity_figures(replace(result.sensitivity, labels=input_labels(result.spec.priors)), style)
-    return (run_figures(result, style) + posterior_figures(result, style), sensitivity, verdict_figures(result, style),
-            value_of_information_figures(result, style))
 
 _STAGING, _RETIRED = ".staging-", ".retired-"
 
@@ -83,18 +64,19 @@ def write_report(result: Result, target: str | Path) -> Path:
     with replace_directory(target, inputs=run_inputs(result.spec)) as staging, speaking(result.spec.lang):
         figures_dir = staging / "figures"
         drawing = result.spec.figures != NO_FIGURES
-        figures, sensitivity, verdict, information = plan_figures(result) if drawing else ([], [], [], [])
+        figures = plan_figures(result) if drawing else {}
         if drawing:
             figures_dir.mkdir()
         # the slowest first: the pool's workers then finish together; the data and tables are written meanwhile
-        with rendering([*sensitivity, *verdict, *figures, *information], figures_dir, look(result.spec.figures),
+        with rendering([f for key in DRAWN for f in figures.get(key, ())], figures_dir, look(result.spec.figures),
                        workers=result.spec.workers) as drawn:
             with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
                 summary = summary_words.summary(result)
             # where --from finds the run file, from this folder: relative, whatever folder the report is copied with
             summary["manifest"]["inputs"]["run"]["from_report"] = Path(
                 os.path.relpath(os.path.abspath(result.spec.file), os.path.abspath(target))).as_posix()
-            write_tables(run_tables(result), staging / TABLES)
+            tables = run_tables(result)
+            write_tables(tables, staging / TABLES)
             methods_md, methods_tex, bib = build_methods(result, summary["manifest"]["versions"])
             (staging / "methods.md").write_text(methods_md, encoding="utf-8")
             (staging / "methods.tex").write_text(methods_tex, encoding="utf-8")
@@ -105,7 +87,7 @@ def write_report(result: Result, target: str | Path) -> Path:
             drawn()
         # the report's own time, as far as it can tell it: figures, tables, methods and data
         result = replace(result, seconds={**result.seconds, "figures, tables and data": time.perf_counter() - began})
-        text = render_markdown(result, figures, sensitivity, verdict, information)
+        text = render_markdown(result, figures, tables)
         (staging / "report.md").write_text(text, encoding="utf-8")
         title = result.spec.title_in(result.spec.lang)
         (staging / "report.html").write_text(render_html(text, figures_dir, title), encoding="utf-8")
