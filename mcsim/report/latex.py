@@ -20,12 +20,12 @@ from __future__ import annotations
 import math
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from mcsim.i18n import language
 
-__all__ = ["distinct", "head", "interval", "num", "plain_number", "s_column", "scientific_number", "tabular",
-           "tex_number", "tex_scientific", "tex_sentence", "tex_text"]
+__all__ = ["distinct", "grouped", "head", "interval", "layout", "num", "plain_number", "ragged", "s_column",
+           "scientific_number", "tabular", "tex_number", "tex_scientific", "tex_sentence", "tex_text"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -187,6 +187,34 @@ def scientific_number(value: float, places: int = 2) -> str:
     if round(abs(mantissa), places) >= 10:
         exponent, mantissa = exponent + 1, mantissa / 10
     return f"{mantissa:.{places}f}e{exponent}"
+
+
+def ragged(width: float) -> str:
+    """A paragraph column ``width`` cm wide, set ragged right (long words and addresses break less badly)."""
+    return f">{{\\raggedright\\arraybackslash\\hspace{{0pt}}}}p{{{width}cm}}"
+
+
+def layout(rows: Sequence[Sequence[str] | str], *columns: float | str) -> str:
+    """A table's column specification, no space at its sides: each column a width in cm (a ragged paragraph,
+    :func:`ragged`), ``"S"`` (an siunitx ``S`` column that holds that column's numbers in ``rows``, see
+    :func:`s_column`; rows that are strings are lines of their own) or a specification as it is (``"c"``,
+    ``"S[table-format=1.3]"``)."""
+    cells = [row for row in rows if not isinstance(row, str)]
+    spec = [ragged(c) if isinstance(c, int | float) else s_column([r[k] for r in cells]) if c == "S" else c
+            for k, c in enumerate(columns)]
+    return "@{}" + "".join(spec) + "@{}"
+
+
+def grouped(groups: Iterable[tuple[str, Sequence[Sequence[str] | str]]], columns: int,
+            width: float) -> list[Sequence[str] | str]:
+    """Rows in groups (heading, rows), each under its heading (LaTeX, in italics, in a row of its own across
+    ``columns`` columns, a paragraph ``width`` cm wide), a little space between groups."""
+    rows: list[Sequence[str] | str] = []
+    for heading, members in groups:
+        if rows:
+            rows.append(r"\addlinespace")
+        rows += [f"\\multicolumn{{{columns}}}{{@{{}}{ragged(width)}}}{{\\emph{{{heading}}}}} \\\\", *members]
+    return rows
 
 
 def head(text: str, width: float | None = None) -> str:

@@ -35,11 +35,13 @@ from mcsim.report.attribution import attribution_table
 from mcsim.report.comparison_words import box_words, claim_of, tip_words
 from mcsim.report.latex import (
     distinct,
+    grouped,
     head,
     interval,
+    layout,
     num,
     plain_number,
-    s_column,
+    ragged,
     scientific_number,
     tabular,
     tex_number,
@@ -236,99 +238,96 @@ def information_tables(result: Result) -> list[Table]:
     at = result.spec.grid.name
     factor = _scale([r[f"{key}{se}"] for r in rows for key in ("evpi", *(f"evppi_{n}" for n in voi.names))
                      for se in ("", "_se")], voi.unit)
-    tex_rows = []
+    groups = []
     for r in rows:
         said = (_("Expected payoff {mean}, P(> 0) {positive}; the decision now: {decision}") if r[at] is None else
                 _("{at}: expected payoff {mean}, P(> 0) {positive}; the decision now: {decision}"))
         decision = (_("act") if r["acts"] else _("do not act")) if r[at] is None else (
             _("run it") if r["acts"] else _("do not run it"))
-        tex_rows.append(_group(3, tex_sentence(said).format(
+        groups.append((tex_sentence(said).format(
             at=tex_text(_capital(grid_point(result.spec.grid, r[at]))) if r[at] is not None else "",
             mean=tex_number(format_value(r["mean_payoff"], voi.unit, 2)),
             positive=tex_number(percent(r["p_positive"])),
-            decision=tex_text(decision)), 14))
-        tex_rows += [[r"\quad " + tex_text(_("EVPI (every input)") if key == "evpi" else labels[key[6:]]),
-                      _cell(r[key], factor), _cell(r[f"{key}_se"], factor)]
-                     for key in ("evpi", *(f"evppi_{n}" for n in voi.names))]
-        tex_rows.append(r"\addlinespace")
+            decision=tex_text(decision)), [
+                [r"\quad " + tex_text(_("EVPI (every input)") if key == "evpi" else labels[key[6:]]),
+                 _cell(r[key], factor), _cell(r[f"{key}_se"], factor)]
+                for key in ("evpi", *(f"evppi_{n}" for n in voi.names))]))
+    tex_rows = grouped(groups, 3, 14)
     caption = _("The expected value of perfect information (EVPI, every input known) and of each input alone "
                 "(EVPPI) to the decision, with their standard errors, on the run's {samples} samples.").format(
                     samples=decimal(voi.samples))
     heads = [head(tex_text(_("Input"))), head(_with_unit(tex_text(_("Value")), _scaled_unit(voi.unit, factor)), 3.2),
              head(tex_text(_("Standard error")), 2.4)]
-    cells = [r for r in tex_rows if not isinstance(r, str)]
-    layout = "@{}" + _ragged(8.0) + s_column([r[1] for r in cells]) + s_column([r[2] for r in cells]) + "@{}"
-    tables = [replace(decisions, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))]
+    tables = [replace(decisions, tex=tabular(layout(tex_rows, 8.0, "S", "S"), heads, tex_rows, caption=caption,
+                                             long=True))]
     if not claims.rows:
         return tables
     texts = {c.name: claim_text(c) or c.name for c in result.spec.claims}
-    tex_rows = []
+    groups = []
     for r in claims.records():
         said = (_("{claim}: the verdict now is that it holds, wrong with probability {wrong}")
                 if r["verdict_holds"] else
                 _("{claim}: the verdict now is that it fails, wrong with probability {wrong}"))
-        tex_rows.append(_group(3, tex_sentence(said).format(claim=tex_text(texts.get(r["claim"], r["claim"])),
-                                                             wrong=tex_number(percent(r["wrong"]))), 14))
-        tex_rows += [[r"\quad " + tex_text(labels[name]), plain_number(100 * r[f"reduction_{name}"], 1),
-                      plain_number(100 * r[f"reduction_{name}_se"], 1)] for name in voi.names]
-        tex_rows.append(r"\addlinespace")
+        groups.append((tex_sentence(said).format(claim=tex_text(texts.get(r["claim"], r["claim"])),
+                                                 wrong=tex_number(percent(r["wrong"]))),
+                       [[r"\quad " + tex_text(labels[name]), plain_number(100 * r[f"reduction_{name}"], 1),
+                         plain_number(100 * r[f"reduction_{name}_se"], 1)] for name in voi.names]))
+    tex_rows = grouped(groups, 3, 14)
     caption = _("What knowing each input exactly would take off the probability of a wrong verdict on each claim, in "
                 "percentage points, with its standard error.")
     heads = [head(tex_text(_("Input"))), head(tex_text(_("Fall (points)")), 2.4),
              head(tex_text(_("Standard error")), 2.4)]
-    cells = [r for r in tex_rows if not isinstance(r, str)]
-    layout = "@{}" + _ragged(8.0) + s_column([r[1] for r in cells]) + s_column([r[2] for r in cells]) + "@{}"
-    return [*tables, replace(claims, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))]
+    return [*tables, replace(claims, tex=tabular(layout(tex_rows, 8.0, "S", "S"), heads, tex_rows, caption=caption,
+                                                 long=True))]
 
 
 def _boxes(result: Result) -> Table:
     """The failure boxes (:func:`mcsim.report.verdict.boxes_table`) with their LaTeX: a group per claim and box, each
     input's limits in its unit."""
     table = boxes_table(result)
-    tex_rows = []
+    groups = []
     for claim in dict.fromkeys(row[0] for row in table.rows):
         c = result.claims[claim]
-        tex_rows.append(_group(4, tex_text(claim_text(c.claim) or claim_condition(c, result)), 16))
-        rows = table.where("claim", claim).records()
+        rows, members = table.where("claim", claim).records(), []
         for box in dict.fromkeys(r["box"] for r in rows):
             first = next(r for r in rows if r["box"] == box)
             said = _("Box {i}: coverage {coverage}, density {density}, mass {mass}").format(
                 i=box, coverage=percent(first["coverage"], 0), density=percent(first["density"], 0),
                 mass=percent(first["mass"], 0))
-            tex_rows.append(r"\multicolumn{4}{@{}l}{\quad " + tex_text(said) + r"} \\")
-            tex_rows += [[r"\qquad " + tex_text(r["label"]),
-                          *(tex_number(format_value(r[key], r["unit"])) if r[key] is not None else
-                            tex_text(_("(any)")) for key in ("low", "high")),
-                          tex_number(p_value(r["quasi_p"]))] for r in rows if r["box"] == box]
-        tex_rows.append(r"\addlinespace")
+            members.append(r"\multicolumn{4}{@{}l}{\quad " + tex_text(said) + r"} \\")
+            members += [[r"\qquad " + tex_text(r["label"]),
+                         *(tex_number(format_value(r[key], r["unit"])) if r[key] is not None else
+                           tex_text(_("(any)")) for key in ("low", "high")),
+                         tex_number(p_value(r["quasi_p"]))] for r in rows if r["box"] == box]
+        groups.append((tex_text(claim_text(c.claim) or claim_condition(c, result)), members))
+    tex_rows = grouped(groups, 4, 16)
     caption = _("Where each claim fails (scenario discovery by PRIM): each failure box, the share of the failures it "
                 "holds (coverage), the share of its samples that fail (density) and the share of all samples in it "
                 "(mass), and the limits it sets on each input it restricts, with the quasi-p value of the "
                 "restriction.")
     heads = [head(tex_text(_("Input"))), head(tex_text(pgettext("column", "from")), 3.0),
              head(tex_text(pgettext("column", "to")), 3.0), head(tex_text(pgettext("column", "quasi-p")), 1.8)]
-    layout = "@{}" + _ragged(7.0) + _ragged(3.0) + _ragged(3.0) + _ragged(1.8) + "@{}"
-    return replace(table, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 7.0, 3.0, 3.0, 1.8), heads, tex_rows, caption=caption,
+                                      long=True))
 
 
 def _attribution(result: Result) -> Table:
     """The medians' attribution (:func:`mcsim.report.attribution.attribution_table`) with its LaTeX: a group of rows
     per output, its values in the output's unit, each input's point and median in the input's."""
     table = attribution_table(result)
-    tex_rows = []
+    groups = []
     for output in dict.fromkeys(row[0] for row in table.rows):
         rows = table.where("output", output).records()
         out = result.spec.model.output(output)
         factor = _scale([r[key] for r in rows for key in ("value", "shift")], out.unit)
         label = output_label(out)
-        tex_rows.append(_group(6, _with_unit(tex_text(label), _scaled_unit(out.unit, factor, label=label)), 16))
-        for r in rows:
-            said = [tex_number(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
-                    for key in ("point", "prior_median")]
-            label = r["label"] if r["row"] == "input" else _capital(r["label"])
-            tex_rows.append([r"\quad " + tex_text(label), *said, _cell(r["value"], factor),
-                             _cell(r["shift"], factor), _share_cell(r["share"]) if r["share"] is not None else NONE])
-        tex_rows.append(r"\addlinespace")
+        groups.append((_with_unit(tex_text(label), _scaled_unit(out.unit, factor, label=label)), [
+            [r"\quad " + tex_text(r["label"] if r["row"] == "input" else _capital(r["label"])),
+             *(tex_number(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
+               for key in ("point", "prior_median")),
+             _cell(r["value"], factor), _cell(r["shift"], factor),
+             _share_cell(r["share"]) if r["share"] is not None else NONE] for r in rows]))
+    tex_rows = grouped(groups, 6, 16)
     caption = _("Why each headline output's median differs from its value at the points: each uncertain input moved "
                 "alone from its point to its prior's median (the others at their points), the output there and its "
                 "shift from the output at the points, and the input's share of the shifts; then the output with every "
@@ -336,10 +335,8 @@ def _attribution(result: Result) -> Table:
     heads = [head(tex_text(_("Input"))), head(tex_text(_("Point")), 2.0), head(tex_text(_("Prior's median")), 2.0),
              head(tex_text(_("Output, this input alone at its median")), 2.4), head(tex_text(_("Shift")), 1.6),
              head(tex_text(_("Share of the shifts (%)")), 1.6)]
-    cells = [r for r in tex_rows if not isinstance(r, str)]
-    layout = ("@{}" + _ragged(4.6) + _ragged(2.0) + _ragged(2.0) + s_column([r[3] for r in cells])
-              + s_column([r[4] for r in cells]) + s_column([r[5] for r in cells]) + "@{}")
-    return replace(table, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 4.6, 2.0, 2.0, "S", "S", "S"), heads, tex_rows,
+                                      caption=caption, long=True))
 
 
 def _span(low: float, high: float, factor: float) -> str:
@@ -366,23 +363,20 @@ def _observed(table: Table) -> Table:
                 "of the measurement (the likelihood of a sample's value) and its source.")
     heads = [head(tex_text(_("What it measured"))), head(tex_text(_("Observed")), 1.8),
              head(tex_text(_("Measurement error")), 3.0), head(tex_text(_("Source")))]
-    layout = "@{}" + _ragged(3.6) + _ragged(1.8) + _ragged(3.0) + _ragged(6.8) + "@{}"
-    return replace(table, tex=tabular(layout, heads, tex_rows, caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 3.6, 1.8, 3.0, 6.8), heads, tex_rows, caption=caption,
+                                      long=True))
 
 
 def _first_order_tex(table: Table, result: Result) -> Table:
     """The first-order indices given the observations: each claim's inputs under it, however many they are."""
-    tex_rows = []
-    for claim in dict.fromkeys(row[0] for row in table.rows):
-        tex_rows.append(_group(2, tex_text(claim_words(result.claims[claim], result)), 14.5))
-        tex_rows += [[r"\quad " + tex_text(label), plain_number(value, 2) if math.isfinite(value) else NONE]
-                     for _claim, _input, label, value in table.where("claim", claim).rows]
-        tex_rows.append(r"\addlinespace")
+    tex_rows = grouped(((tex_text(claim_words(result.claims[claim], result)),
+                         [[r"\quad " + tex_text(label), plain_number(value, 2) if math.isfinite(value) else NONE]
+                          for _claim, _input, label, value in table.where("claim", claim).rows])
+                        for claim in dict.fromkeys(row[0] for row in table.rows)), 2, 14.5)
     caption = _("Each claim's first-order sensitivity index on each uncertain input given the observations: the "
                 "share of the variance of the claim's indicator that the input explains alone under the posterior.")
-    layout = "@{}" + _ragged(12.0) + "S[table-format=1.2]@{}"
-    return replace(table, tex=tabular(layout, [head(tex_text(_("Input"))), head("S1")], tex_rows[:-1],
-                                      caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 12.0, "S[table-format=1.2]"),
+                                      [head(tex_text(_("Input"))), head("S1")], tex_rows, caption=caption, long=True))
 
 
 def observation_tables(result: Result) -> list[Table]:
@@ -400,8 +394,8 @@ def observation_tables(result: Result) -> list[Table]:
     heads = [head(tex_text(_("Claim"))), head(tex_text(_("Under the priors")), 1.7),
              head(tex_text(_("Given the observations")), 1.9),
              head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
-    layout = "@{}" + _ragged(6.0) + "S[table-format=1.3]S[table-format=1.3]c" + _ragged(2.6) + "@{}"
-    tables.insert(1, replace(claims, tex=tabular(layout, heads, tex_rows, caption=caption)))
+    tables.insert(1, replace(claims, tex=tabular(layout(tex_rows, 6.0, "S[table-format=1.3]", "S[table-format=1.3]",
+                                                        "c", 2.6), heads, tex_rows, caption=caption)))
     captions = {"posterior_inputs": (_("Input"), _("Each uncertain input's median and 90 % interval under the "
                                                    "priors and given the observations.")),
                 "posterior_outputs": (_("Output"), _("Each output's median and 90 % interval under the priors and "
@@ -418,9 +412,8 @@ def observation_tables(result: Result) -> list[Table]:
         heads = [head(tex_text(heading)),
                  head(tex_text(_("Prior median")), 1.6), head(tex_text(_("Prior 90 % interval")), 2.8),
                  head(tex_text(_("Posterior median")), 1.8), head(tex_text(_("Posterior 90 % interval")), 2.8)]
-        layout = ("@{}" + _ragged(5.2) + s_column([r[1] for r in tex_rows]) + "c" + s_column([r[3] for r in tex_rows])
-                  + "c@{}")
-        tables.append(replace(table, tex=tabular(layout, heads, tex_rows, caption=caption)))
+        tables.append(replace(table, tex=tabular(layout(tex_rows, 5.2, "S", "c", "S", "c"), heads, tex_rows,
+                                                 caption=caption)))
     return tables
 
 
@@ -484,9 +477,8 @@ def _outputs(result: Result) -> Table:
     heads = [head(tex_text(_("Output"))),
              *(head(tex_text(h), 1.6) for h in (*_quantile_heads(), _("Mean"), _("Standard deviation"))),
              head(tex_text(_("Infinite (%)")), 1.4)]
-    columns_tex = "@{}" + _ragged(4.4) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, 7)) + "@{}"
-    return Table("outputs", columns, tuple(rows),
-                 tabular(columns_tex, heads, tex_rows, caption=caption, notes=[tex_text(note)] if marked else []))
+    return Table("outputs", columns, tuple(rows), tabular(layout(tex_rows, 4.4, *"S" * 6), heads, tex_rows,
+                                                           caption=caption, notes=[tex_text(note)] if marked else []))
 
 
 def _per_user(result: Result) -> list[Table]:
@@ -527,11 +519,10 @@ def _per_user(result: Result) -> list[Table]:
                  + (" &" if positive else "") + r" \\" + "\n\\cmidrule(lr){2-5}\n"
                  + " & ".join([head(first, 2.0), *value_heads]
                               + ([head(tex_text(_("Above zero (%)")), width)] if positive else [])) + r" \\")
-        layout = "@{}" + "".join(s_column([r[i] for r in tex_rows]) for i in range(len(tex_rows[0]))) + "@{}"
         caption = _("{label} ({unit}) at each point of the run's grid ({grid}), over {samples} samples.").format(
             label=_(out.label), unit=_(out.unit), grid=grid_axis(grid), samples=decimal(result.samples))
         tables.append(Table(f"outputs_by_{grid.name}_{out.name}", columns, tuple(rows),
-                            tabular(layout, heads, tex_rows, caption=caption)))
+                            tabular(layout(tex_rows, *"S" * len(tex_rows[0])), heads, tex_rows, caption=caption)))
     return tables
 
 
@@ -566,8 +557,8 @@ def _claims(result: Result) -> Table:
     heads = [head(tex_text(_("Claim (its test below it)"))), head(tex_text(_("Probability")), 1.7),
              head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood"))),
              head(tex_text(_("With every input at its point")), 1.8)]
-    layout = "@{}" + _ragged(6.2) + "S[table-format=1.3]c" + _ragged(2.6) + "c@{}"
-    return Table("claims", columns, tuple(rows), tabular(layout, heads, tex_rows, caption=caption, long=True))
+    return Table("claims", columns, tuple(rows), tabular(layout(tex_rows, 6.2, "S[table-format=1.3]", "c", 2.6, "c"),
+                                                         heads, tex_rows, caption=caption, long=True))
 
 
 def tex_english(text: str) -> str:
@@ -575,11 +566,6 @@ def tex_english(text: str) -> str:
     another language (``\\foreignlanguage``, which babel and polyglossia both define)."""
     said = tex_text(text)
     return said if language() == "en" else f"\\foreignlanguage{{english}}{{{said}}}"
-
-
-def _ragged(width: float) -> str:
-    """A paragraph column ``width`` cm wide, set ragged right (long words and addresses break less badly)."""
-    return f">{{\\raggedright\\arraybackslash\\hspace{{0pt}}}}p{{{width}cm}}"
 
 
 def _priors(result: Result) -> Table:
@@ -608,58 +594,49 @@ def _priors(result: Result) -> Table:
                 "the source of its numbers.").format(file=Path(priors.file).name)
     heads = [*(head(tex_text(h)) for h in (_("Input"), _("Unit"), _("Distribution"))), head(tex_text(_("Point")), 1.4),
              head(tex_text(_("Source")))]
-    layout = ("@{}" + _ragged(2.5) + _ragged(1.9) + _ragged(3.6) + s_column([r[3] for r in tex_rows])
-              + _ragged(5.6) + "@{}")
-    return Table("priors", columns, tuple(rows), tabular(layout, heads, tex_rows, caption=caption, long=True))
+    return Table("priors", columns, tuple(rows), tabular(layout(tex_rows, 2.5, 1.9, 3.6, "S", 5.6), heads, tex_rows,
+                                                         caption=caption, long=True))
 
 
-def _group(columns: int, text: str, width: float) -> str:
-    """A row of its own over ``columns`` columns: ``text`` (LaTeX) in italics, in a paragraph ``width`` cm wide."""
-    return f"\\multicolumn{{{columns}}}{{@{{}}{_ragged(width)}}}{{\\emph{{{text}}}}} \\\\"
+def _tipping_row(values: Mapping[str, Any]) -> list[str]:
+    """A tipping point's row (LaTeX): the input with its unit, the side where the claim fails, the value (two for a
+    claim that fails on both sides), its percentile in the prior and the prior's probability of the failing side."""
+    label, unit, share, t = values["label"], values["unit"], values["failing_share"], tipping_point(values)
+    sides = t.sides
+    factor = _scale([v for v, _f, _q in sides], unit)
+    at = [plain_number(v / factor, PLACES) for v, _f, _q in sides]
+    percentiles = [None if q is None else plain_number(100 * q, 1) for _v, _f, q in sides]
+    if len(sides) == 2:  # two values that would read the same get more digits (100.0 or 100.0)
+        at = list(distinct(sides[0][0] / factor, sides[1][0] / factor, PLACES))
+        if None not in percentiles:
+            percentiles = list(distinct(100 * sides[0][2], 100 * sides[1][2], 1))
+        joined = _("{low} or {high}") if sides[0][1] == "below" else _("{low} to {high}")
+        # the same to 6 decimals (both beyond the prior's range: 100.0 or 100.0) is one value
+        at_cell = at[0] if at[0] == at[1] else "{" + joined.format(low=num(at[0]), high=num(at[1])) + "}"
+        q_cell = (NONE if None in percentiles else percentiles[0] if percentiles[0] == percentiles[1]
+                  else "{" + joined.format(low=num(percentiles[0]), high=num(percentiles[1])) + "}")
+    else:
+        at_cell = at[0] if at else NONE
+        q_cell = percentiles[0] if percentiles and percentiles[0] is not None else NONE
+    scaled = _scaled_unit(unit, factor, label=label) if sides else ""
+    return [r"\quad " + _with_unit(tex_text(label), scaled), tex_text(tipping_cells(t, str)[0]), at_cell, q_cell,
+            _probability(share) if share is not None else NONE]
 
 
 def _tipping(result: Result) -> Table:
     table = tipping_table(result)
-    tex_rows = []
-    for claim in result.verdict.claims:
-        c = result.claims[claim]
-        tex_rows.append(_group(5, tex_text(claim_text(c.claim) or claim_condition(c, result)), 12.5))
-        for values in table.where("claim", claim).records():
-            label, unit, share, t = values["label"], values["unit"], values["failing_share"], tipping_point(values)
-            side = tipping_cells(t, str)[0]
-            sides = t.sides
-            factor = _scale([v for v, _f, _q in sides], unit)
-            at = [plain_number(v / factor, PLACES) for v, _f, _q in sides]
-            percentiles = [None if q is None else plain_number(100 * q, 1) for _v, _f, q in sides]
-            if len(sides) == 2:  # two values that would read the same get more digits (100.0 or 100.0)
-                at = list(distinct(sides[0][0] / factor, sides[1][0] / factor, PLACES))
-                if None not in percentiles:
-                    percentiles = list(distinct(100 * sides[0][2], 100 * sides[1][2], 1))
-            if len(sides) == 2:
-                joined = _("{low} or {high}") if sides[0][1] == "below" else _("{low} to {high}")
-                # the same to 6 decimals (both beyond the prior's range: 100.0 or 100.0) is one value
-                at_cell = at[0] if at[0] == at[1] else "{" + joined.format(low=num(at[0]), high=num(at[1])) + "}"
-                q_cell = (NONE if None in percentiles else percentiles[0] if percentiles[0] == percentiles[1]
-                          else "{" + joined.format(low=num(percentiles[0]), high=num(percentiles[1])) + "}")
-            else:
-                at_cell = at[0] if at else NONE
-                q_cell = percentiles[0] if percentiles and percentiles[0] is not None else NONE
-            scaled = _scaled_unit(unit, factor, label=label) if sides else ""
-            tex_rows.append([r"\quad " + _with_unit(tex_text(label), scaled), tex_text(side), at_cell, q_cell,
-                             _probability(share) if share is not None else NONE])
-        tex_rows.append(r"\addlinespace")
-    if tex_rows and tex_rows[-1] == r"\addlinespace":
-        tex_rows.pop()
+    tex_rows = grouped(((tex_text(claim_text(result.claims[claim].claim) or claim_condition(result.claims[claim],
+                                                                                             result)),
+                         [_tipping_row(values) for values in table.where("claim", claim).records()])
+                        for claim in result.verdict.claims), 5, 12.5)
     caption = _("Tipping points: the value of each input at which the claim flips, every other input at its point "
                 "value; where that value sits in the input's prior (percentile), and the prior's probability of the "
                 "side where the claim fails.")
     heads = [head(tex_text(_("Input (unit of its tipping point)"))), head(tex_text(_("The claim fails")), 2.2),
              head(tex_text(_("At")), 1.6), head(tex_text(_("Percentile")), 1.6),
              head(tex_text(_("P(failing side)")), 1.8)]
-    cells = [r for r in tex_rows if not isinstance(r, str)]
-    columns = ("@{}" + _ragged(6.0) + _ragged(2.2) + s_column([r[2] for r in cells]) + s_column([r[3] for r in cells])
-               + "S[table-format=1.3]@{}")
-    return replace(table, tex=tabular(columns, heads, tex_rows, caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 6.0, 2.2, "S", "S", "S[table-format=1.3]"), heads, tex_rows,
+                                      caption=caption, long=True))
 
 
 def _sobol(result: Result) -> Table:
@@ -667,7 +644,7 @@ def _sobol(result: Result) -> Table:
     conf = sensitivity.spec.conf_level
     labels = {name: label for name, (label, _unit) in input_names(result).items()}
     table = index_table(replace(sensitivity, labels={**sensitivity.labels, **labels}))
-    tex_rows = []
+    groups = []
     for target in sensitivity.targets:
         t = target.target
         if t.kind == "claim":
@@ -675,29 +652,24 @@ def _sobol(result: Result) -> Table:
             title = _("Claim: {text}").format(text=what)
         else:
             title = _("Output: {label}").format(label=_(t.label or t.output))
-        tex_rows.append(_group(5, tex_text(title), 12.5))
-        if target.indices is None:
-            tex_rows.append(_group(5, r"\quad " + tex_text(target.undefined or _("undefined")), 12.5)
-                            .replace(r"\emph", ""))
-        for r in table.where("target", t.key).records() if target.indices is not None else ():
-            label, s1, s1_low, s1_high, st, st_low, st_high = (r[key] for key in (
-                "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"))
-            # an index whose whole interval lies below 0 is shown at 0 (its clipped ends cross: 0 and -0.002)
-            tex_rows.append([r"\quad " + tex_text(label), plain_number(s1, 2),
-                             "{" + interval(s1_low, max(s1_high, s1_low), 2) + "}", plain_number(st, 2),
-                             "{" + interval(st_low, max(st_high, st_low), 2) + "}"])
-        tex_rows.append(r"\addlinespace")
-    if tex_rows and tex_rows[-1] == r"\addlinespace":
-        tex_rows.pop()
+        if target.indices is None:  # why, in a row of its own
+            undefined = tex_text(target.undefined or _("undefined"))
+            members = [f"\\multicolumn{{5}}{{@{{}}{ragged(12.5)}}}{{{{\\quad {undefined}}}}} \\\\"]
+        else:  # an index whose whole interval lies below 0 is shown at 0 (its clipped ends cross: 0 and -0.002)
+            members = [[r"\quad " + tex_text(r["label"]), plain_number(r["S1"], 2),
+                        "{" + interval(r["S1_low"], max(r["S1_high"], r["S1_low"]), 2) + "}", plain_number(r["ST"], 2),
+                        "{" + interval(r["ST_low"], max(r["ST_high"], r["ST_low"]), 2) + "}"]
+                       for r in table.where("target", t.key).records()]
+        groups.append((tex_text(title), members))
+    tex_rows = grouped(groups, 5, 12.5)
     caption = _("First-order (S1) and total (ST) Sobol indices with their {level} % intervals, by output and by "
                 "claim (a claim through its indicator), inputs in the order of their rank (by ST, or by Shapley "
                 "effect where inputs are correlated); an interval is clipped to [0, 1], where an index lies. On a "
                 "Saltelli design of its own, seed {seed}.").format(level=number(100 * conf), seed=sensitivity.seed)
     interval_head = tex_text(_("{level} % interval").format(level=number(100 * conf)))
     heads = [head(tex_text(_("Input"))), head("S1"), head(interval_head, 2.6), head("ST"), head(interval_head, 2.6)]
-    cells = [r for r in tex_rows if not isinstance(r, str)]
-    columns = "@{}" + _ragged(7.0) + s_column([r[1] for r in cells]) + "c" + s_column([r[3] for r in cells]) + "c@{}"
-    return replace(table, tex=tabular(columns, heads, tex_rows, caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 7.0, "S", "c", "S", "c"), heads, tex_rows, caption=caption,
+                                      long=True))
 
 
 # --- the comparison's tables -----------------------------------------------------------------------------
@@ -711,31 +683,30 @@ def comparison_tables(data: dict) -> list[Table]:
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
     french = language() == "fr"
-    rows, tex_rows = [], []
+    rows, groups = [], []
     for name in names:
         said = [s["claims"][name] for s in scenarios if name in s["claims"]]
         text = next((c.get("text") for c in said if c.get("text")), name)
         if french:  # a claim's French text, where the summary carries it
             text = french_spaces(next((c.get("text_fr") for c in said if c.get("text_fr")), text))
-        tex_rows.append(_group(4, tex_text(text), 14))
+        members = []
         for s in scenarios:
             c = s["claims"].get(name)
             if c is None or c.get("probability") is None:
                 continue
             p, (low, high) = c["probability"], c["ci95"]
             rows.append((s["stem"], s["title"], name, c.get("text"), p, low, high, term(p), c.get("holds_at_point")))
-            tex_rows.append([r"\quad " + tex_text(scenario_title(s)), _probability(p),
-                             "{" + interval(low, high, 3) + "}", tex_text(_(term(p)))])
-        tex_rows.append(r"\addlinespace")
-    if tex_rows and tex_rows[-1] == r"\addlinespace":
-        tex_rows.pop()
+            members.append([r"\quad " + tex_text(scenario_title(s)), _probability(p),
+                            "{" + interval(low, high, 3) + "}", tex_text(_(term(p)))])
+        groups.append((tex_text(text), members))
+    tex_rows = grouped(groups, 4, 14)
     caption = _("Each claim's probability by scenario, with its 95 % Wilson score interval and its term on the "
                 "IPCC's calibrated likelihood scale.")
     heads = [head(tex_text(_("Scenario"))), head(tex_text(_("Probability")), 1.7),
              head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
-    columns = "@{}" + _ragged(8.6) + "S[table-format=1.3]c" + _ragged(3.0) + "@{}"
     tables = [Table("claims_by_scenario", header, tuple(rows),
-                    tabular(columns, heads, tex_rows, caption=caption, long=True))]
+                    tabular(layout(tex_rows, 8.6, "S[table-format=1.3]", "c", 3.0), heads, tex_rows, caption=caption,
+                            long=True))]
     groups = data.get("groups") or [{"scenarios": [s["stem"] for s in scenarios], "focus": data.get("focus")}]
     for group in groups:  # one model's scenarios each (a batch may run several models)
         if group["focus"] is not None:
@@ -772,21 +743,18 @@ def tipping_by_scenario(data: dict) -> Table:
                lambda r: box_words(claim(r), by_stem[r["scenario"]]), False),
         "box_coverage", "box_density"), tuple(rows), "", shown=("scenario", "claim", "input", "failing_share",
                                                                 "box_restricts"))
-    tex_rows = []
-    for s in data["scenarios"]:
-        tex_rows.append(_group(4, tex_text(scenario_title(s)), 16))
-        for name, c in s["claims"].items():
-            t = c.get("most_likely_tipping_point")
-            tex_rows.append([r"\quad " + tex_text(claim_of(c, name)), tex_text(tip_words(t, s, str)) if t else NONE,
-                             _probability(t["failing_share"]) if t else NONE, tex_text(box_words(c, s, str))])
-        tex_rows.append(r"\addlinespace")
+    tex_rows = grouped(((tex_text(scenario_title(s)), [
+        [r"\quad " + tex_text(claim_of(c, name)), tex_text(tip_words(t, s, str)) if t else NONE,
+         _probability(t["failing_share"]) if t else NONE, tex_text(box_words(c, s, str))]
+        for name, c in s["claims"].items() for t in [c.get("most_likely_tipping_point")]])
+        for s in data["scenarios"]), 4, 16)
     caption = _("Where each claim tips, by scenario: the tipping point whose failing side is most likely under the "
                 "scenario's priors (one input moving, the others at their points), the prior's probability of that "
                 "side, and the inputs PRIM's first failure box restricts, with its coverage and density.")
     heads = [head(tex_text(_("Scenario and claim"))), head(tex_text(_("Most likely tipping point"))),
              head(tex_text(_("P(failing side)")), 1.8), head(tex_text(_("First box restricts (coverage, density)")))]
-    layout = "@{}" + _ragged(4.6) + _ragged(5.0) + "S[table-format=1.3]" + _ragged(3.8) + "@{}"
-    return replace(table, tex=tabular(layout, heads, tex_rows[:-1], caption=caption, long=True))
+    return replace(table, tex=tabular(layout(tex_rows, 4.6, 5.0, "S[table-format=1.3]", 3.8), heads, tex_rows,
+                                      caption=caption, long=True))
 
 
 def focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
@@ -822,7 +790,6 @@ def focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     tex_rows = [[tex_text(title), *cells[3 * i:3 * i + 3]] + ([_share_cell(never)] if infinite else [])
                 for i, (title, _p50, _p05, _p95, never) in enumerate(values)]
     spanning = _with_unit(tex_text(label), scaled)
-    count = 3 + infinite
     heads = (f"& \\multicolumn{{3}}{{c}}{{\\parbox{{3.9cm}}{{\\centering {spanning}}}}}" + (" &" if infinite else "")
              + r" \\" + "\n\\cmidrule(lr){2-4}\n"
              + " & ".join([head(tex_text(_("Scenario"))),
@@ -832,6 +799,5 @@ def focus_by_scenario(scenarios: Sequence[dict], focus: dict) -> Table:
     if infinite:
         caption += " " + _("Infinite: the share of samples where it is infinite ({means}).").format(
             means=focus["infinite_means"])
-    layout = "@{}" + _ragged(2.6) + "".join(s_column([r[i] for r in tex_rows]) for i in range(1, count + 1)) + "@{}"
-    return Table(f"{name}_by_scenario", columns, tuple(rows),
-                 tabular(layout, heads, tex_rows, caption=caption, one_column=True))
+    return Table(f"{name}_by_scenario", columns, tuple(rows), tabular(
+        layout(tex_rows, 2.6, *"S" * (3 + infinite)), heads, tex_rows, caption=caption, one_column=True))
