@@ -80,8 +80,15 @@ def decimal(value: float, places: int = 0, *, grouped: bool = True) -> str:
     return _marked(f"{value:,.{places}f}" if grouped else f"{value:.{places}f}")
 
 
+#: The minus sign of a negative number (U+2212), in every language and format: a hyphen is for words.
+MINUS = "\u2212"
+
+
 def _marked(text: str) -> str:
-    """A number Python wrote (``,`` between thousands, ``.`` before decimals) with the report language's marks."""
+    """A number Python wrote (``-`` before a negative one, ``,`` between thousands, ``.`` before decimals) with the
+    report language's marks, and the minus sign for its sign; none where it reads as zero (``-0.0``: 0.0)."""
+    if text.startswith("-"):
+        text = (MINUS if any(digit in "123456789" for digit in text.partition("e")[0]) else "") + text[1:]
     lang = language()
     if lang == LANGUAGES[0]:
         return text

@@ -26,15 +26,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mcsim
+from mcsim.i18n import speaking
 from mcsim.inputs.bibliography import load_bibliography
 from mcsim.inputs.distributions import LogNormal, Point, Uniform
 from mcsim.inputs.priors import Prior, Priors
 from mcsim.report import tables as tables_module
 from mcsim.report import write_report
 from mcsim.report.comparison import build_comparison, render_comparison
-from mcsim.report.latex import tabular, tex_number, tex_text
+from mcsim.report.latex import tabular, tex_text
 from mcsim.report.sections import build_methods
 from mcsim.report.tables import comparison_tables, csv_number
+from mcsim.report.text import format_value, number, percent
 from mcsim.serialise import plain, versions
 
 PDFLATEX = shutil.which("pdflatex")
@@ -218,12 +220,13 @@ def test_a_priors_table_of_hostile_texts_is_balanced_and_escaped(label, source, 
 
 
 def test_numbers_read_as_a_paper_writes_them():
-    assert tex_number("6 million") == "6 million"
-    assert tex_number("$40.0 million") == r"\$40.0 million"
-    assert tex_number("56.3 %") == r"56.3\,\%"
-    assert tex_number("-$4.35 million") == r"$-$\$4.35 million"
-    assert tex_number("1e-05") == r"$1\times10^{-5}$" and tex_number("2.5e+07") == r"$2.5\times10^{7}$"
-    assert tex_number("5,41\u202fmillions") == r"5,41\,millions"
+    """The report's numbers are LaTeX once escaped: their minus sign, power of ten and narrow spaces are characters
+    LaTeX is told how to set, with no number re-read from its text."""
+    said = [format_value(v, unit) for v, unit in ((6e6, "users"), (4e7, "USD"), (0.563, "share"), (-4.35e6, "USD"))]
+    assert [tex_text(s) for s in said] == ["6 million users", r"\$40.0 million", r"56.3\,\%", r"$-$\$4.35 million"]
+    assert tex_text(number(7.924e-5)) == r"7.924\,$\times$\,10\textsuperscript{$-$}\textsuperscript{5}"
+    with speaking("fr"):
+        assert tex_text(format_value(-5.41e6, "")) == r"$-$5,41 millions"
 
 
 def _tex_files(folder: Path) -> list[Path]:
@@ -315,7 +318,7 @@ def test_tables_of_hostile_texts_compile(tmp_path):
                             Prior("z", 3.0, Point(3.0), source=HOSTILE)))
     table = tables_module._priors(SimpleNamespace(spec=SimpleNamespace(priors=priors)))
     (tmp_path / "priors.tex").write_text(table.tex, encoding="utf-8")
-    hostile = tabular("ll", [tex_text(HOSTILE), tex_number("-1e-05 %")], [[tex_text(HOSTILE), tex_number(HOSTILE)]],
+    hostile = tabular("ll", [tex_text(HOSTILE), tex_text(percent(-0.05))], [[tex_text(HOSTILE), tex_text(HOSTILE)]],
                       caption=HOSTILE)
     (tmp_path / "hostile.tex").write_text(hostile, encoding="utf-8")
     assert _compile(tmp_path, [tmp_path / "priors.tex", tmp_path / "hostile.tex"]) == ""

@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mcsim.i18n import speaking
 from mcsim.inputs.claims import Claim
-from mcsim.report.text import condition, count, md_text, money, number, p_value
+from mcsim.report.text import condition, count, fixed, md_text, money, number, p_value, percent
 
 
 @pytest.mark.parametrize("plain", ["break_even_users <= 6e6", "margin per user <= 0", "a < b and c > d",
@@ -27,7 +28,7 @@ def test_what_would_act_is_escaped(text, shown):
 @pytest.mark.parametrize(("value", "said"), [
     (6e6, "6 million"), (52.5e6, "52.5 million"), (5_411_365, "5.41 million"), (999_960_000, "1 billion"),
     (2.5e9, "2.5 billion"), (42_678, "42,678"), (312.5, "312"), (11.6667, "11.7"), (0, "0"),
-    (-4.35e6, "-4.35 million"), (float("inf"), "never")])
+    (-4.35e6, "\u22124.35 million"), (float("inf"), "never")])
 def test_counts_in_words(value, said):
     assert count(value) == said
 
@@ -41,9 +42,19 @@ def test_more_digits_where_they_are_meant():
 
 @pytest.mark.parametrize(("value", "said"), [
     (39_962_451, "$40.0 million"), (64.8e6, "$64.8 million"), (540e6, "$540 million"), (12_345.6, "$12,346"),
-    (19.5, "$19.5"), (0.003818, "$0.00382"), (0.0000123, "$0.0000123"), (-4.35e6, "-$4.35 million")])
+    (19.5, "$19.5"), (0.003818, "$0.00382"), (0.0000123, "$0.0000123"), (-4.35e6, "\u2212$4.35 million")])
 def test_money_in_words(value, said):
     assert money(value) == said
+
+
+def test_a_negative_number_has_a_minus_sign_and_one_that_reads_as_zero_has_none():
+    """U+2212, not a hyphen, in both languages and every format; "-0.0 %" for a share a little below zero was read as
+    a negative share."""
+    assert [number(-4.2), fixed(-0.25, 2), percent(-0.05), money(-12.5)] == [
+        "\u22124.2", "\u22120.25", "\u22125.0 %", "\u2212$12.5"]
+    assert [percent(-1e-7), fixed(-0.0001, 2), number(-0.0)] == ["0.0 %", "0.00", "0"]
+    with speaking("fr"):
+        assert [fixed(-0.25, 2), count(-1234.5)] == ["\u22120,25", "\u22121\u202f234"]
 
 
 def test_no_e_notation_in_numbers_for_prose():

@@ -4,8 +4,8 @@ Every text that comes from an input file (a label, a source, a claim's text, a t
 through :func:`tex_text`, which escapes LaTeX's special characters (``& % $ # _ { } ~ ^ \\``)
 and maps the few Unicode characters a plain ``pdflatex`` does not know (narrow and no-break
 spaces, <=, >=, the minus sign, ...) to their LaTeX spelling. Numbers are the report's own
-(:mod:`mcsim.report.text`), turned into LaTeX by :func:`tex_number`: ``6 million``,
-``\\$40.0 million``, ``56.3\\,\\%``, ``$3.20\\times10^{-5}$``, never ``6e6``.
+(:mod:`mcsim.report.text`), which need nothing more to be LaTeX: ``6 million``,
+``\\$40.0 million``, ``56.3\\,\\%``, ``$-$4.35 million``, ``7.9$\\times$10\\textsuperscript{...}``, never ``6e6``.
 
 A table is a booktabs ``tabular`` to be ``\\input{}`` into a ``table`` environment the author
 writes, with its own caption and label, or, for a table that may run over a page, a ``longtable``
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from mcsim.i18n import language
 
 __all__ = ["distinct", "grouped", "head", "interval", "layout", "num", "plain_number", "ragged", "s_column",
-           "scientific_number", "tabular", "tex_number", "tex_scientific", "tex_sentence", "tex_text"]
+           "scientific_number", "tabular", "tex_scientific", "tex_sentence", "tex_text"]
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
             "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -41,8 +41,6 @@ _UNICODE = {"\u202f": r"\,", "\u2009": r"\,", "\u00a0": "~", "\u2264": r"$\leq$"
 _ESCAPE = re.compile("|".join(re.escape(c) for c in (*_SPECIAL, *_UNICODE)))
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII white space only: a narrow no-break space is kept
-_MINUS = re.compile(r"(?:(?<=^)|(?<=[\s(]))-(?=\\\$|\d)")  # a minus sign before a number, not a hyphen
-_E_NOTATION = re.compile(r"(-?\d+(?:\.\d+)?)e([+-]?)0*(\d+)")
 
 
 def tex_text(text: object) -> str:
@@ -90,8 +88,8 @@ def _escape(text: str) -> str:
 
 def tex_sentence(template: str) -> str:
     """``template``, a sentence of the catalogue, with its words in LaTeX (escaped as :func:`tex_text` escapes any
-    text, the sentence whole) and its fields kept, to be filled by ``format`` with values already in LaTeX (numbers by
-    :func:`tex_number`): each field is held by a private-use character while the words are escaped."""
+    text, the sentence whole) and its fields kept, to be filled by ``format`` with values already in LaTeX (numbers as
+    :func:`tex_text` writes them): each field is held by a private-use character while the words are escaped."""
     fields = [name for _literal, name, _spec, _conversion in string.Formatter().parse(template) if name is not None]
     held = template.format(**{name: f"\ue000{k}\ue001" for k, name in enumerate(fields)})
     escaped = tex_text(held).replace("{", "{{").replace("}", "}}")  # LaTeX's own braces, kept by format
@@ -101,7 +99,7 @@ def tex_sentence(template: str) -> str:
 def tex_scientific(value: float, digits: int = 3) -> str:
     """``value`` as ``$3.20\\times10^{-5}$``: ``digits`` significant digits, in math mode."""
     if value == 0 or not math.isfinite(value):
-        return tex_number(f"{value:g}")
+        return tex_text(f"{value:g}")
     exponent = math.floor(math.log10(abs(value)))
     mantissa = value / 10**exponent
     if round(abs(mantissa), digits - 1) >= 10:  # 9.996e-5 to 3 digits is 1.00e-4
@@ -112,23 +110,6 @@ def tex_scientific(value: float, digits: int = 3) -> str:
 def _decimal(number: str) -> str:
     """A number written with a point, with the report language's decimal mark in math mode ({,} in French)."""
     return number.replace(".", "{,}") if language() == "fr" else number
-
-
-def tex_number(said: str) -> str:
-    """A number as the report writes it for readers (:mod:`mcsim.report.text`), in LaTeX.
-
-    ``56.3 %`` becomes ``56.3\\,\\%``, ``$40.0 million`` ``\\$40.0 million``, a narrow no-break
-    space (French thousands) ``\\,``, and a number in e-notation (``1e-05``) ``$1\\times10^{-5}$``.
-    """
-    said = _SPACES.sub(" ", _CONTROL.sub(" ", str(said))).strip()
-    parts, at = [], 0
-    for found in _E_NOTATION.finditer(said):
-        parts.append(_escape(said[at:found.start()]))
-        sign = "-" if found.group(2) == "-" else ""
-        parts.append(f"${_decimal(found.group(1))}\\times10^{{{sign}{found.group(3)}}}$")
-        at = found.end()
-    parts.append(_escape(said[at:]))
-    return _MINUS.sub("$-$", "".join(parts)).replace(r" \%", r"\,\%").replace(r"\,\,\%", r"\,\%")
 
 
 def num(text: str) -> str:

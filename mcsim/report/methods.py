@@ -34,7 +34,7 @@ from mcsim.report.bibliography import (
     references,
     render_bib,
 )
-from mcsim.report.latex import tex_number, tex_text
+from mcsim.report.latex import tex_text
 from mcsim.report.likelihood import ABOUT_AS_LIKELY_AS_NOT, SCALE, TERMS
 from mcsim.report.priors_words import describe_distribution
 from mcsim.report.text import (
@@ -118,7 +118,7 @@ def _render(template: str, values: dict, kind: str, labels: Mapping[str, str]) -
             else:
                 out.append(f"~\\cite{{{','.join(value.keys)}}}")
         elif isinstance(value, Number):
-            out.append(md_text(value.text) if kind == "md" else tex_number(value.text))
+            out.append(md_text(value.text) if kind == "md" else tex_text(value.text))
         elif isinstance(value, English):
             if kind == "md":
                 out.append(in_english(md_text(value.text)))

@@ -13,7 +13,7 @@ import numpy as np
 
 from mcsim.i18n import _ as gettext
 from mcsim.inputs.distributions import Z95, Distribution
-from mcsim.report.latex import tex_number, tex_sentence, tex_text
+from mcsim.report.latex import tex_sentence, tex_text
 from mcsim.report.text import format_value, input_label
 from mcsim.report.text import number as plain_number
 
@@ -22,21 +22,21 @@ __all__ = ["describe_distribution", "input_label"]
 
 def describe_distribution(distribution: Distribution, unit: str, *, tex: bool = False) -> str:
     """The distribution in words with its parameters, each in ``unit``; in LaTeX if ``tex`` (its words escaped, each
-    number written by :func:`mcsim.report.latex.tex_number`).
+    number written by :func:`mcsim.report.latex.tex_text`).
 
     Examples: ``fixed at $20``; ``triangular from 8 to 25 months, mode 12 months``;
     ``beta(5, 95): mean 5 %, 90 % between 2.00 % and 9.00 %``.
     """
-    said_as, text_as = (tex_number, tex_text) if tex else (str, str)
+    as_tex = tex_text if tex else str  # a number or a file's words, in LaTeX or as they are
 
     def _(message: str) -> str:
         return tex_sentence(gettext(message)) if tex else gettext(message)
 
     def v(value: float) -> str:
-        return said_as(format_value(value, unit))
+        return as_tex(format_value(value, unit))
 
     def number(value: float) -> str:
-        return said_as(plain_number(value))
+        return as_tex(plain_number(value))
 
     p = distribution.parameters()
     family = distribution.family
@@ -98,8 +98,8 @@ def describe_distribution(distribution: Distribution, unit: str, *, tex: bool = 
         median = v(float(distribution.ppf(0.5)))
         if distribution.file:
             return _("empirical: the {count} values of column {column} of {file}, from {low} to {high}, median "
-                     "{median}").format(count=number(len(values)), column=text_as(distribution.column),
-                                        file=text_as(distribution.file), low=v(values[0]), high=v(values[-1]),
+                     "{median}").format(count=number(len(values)), column=as_tex(distribution.column),
+                                        file=as_tex(distribution.file), low=v(values[0]), high=v(values[-1]),
                                         median=median)
         return _("empirical: {count} values from {low} to {high}, median {median}").format(
             count=number(len(values)), low=v(values[0]), high=v(values[-1]), median=median)
@@ -107,4 +107,4 @@ def describe_distribution(distribution: Distribution, unit: str, *, tex: bool = 
         pairs = ", ".join(_("{value} with probability {weight}").format(value=v(value), weight=number(weight))
                           for value, weight in zip(p["values"], p["weights"], strict=True))
         return _("discrete: {pairs}").format(pairs=pairs)
-    return text_as(distribution.describe())
+    return as_tex(distribution.describe())

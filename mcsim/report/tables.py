@@ -44,7 +44,6 @@ from mcsim.report.latex import (
     ragged,
     scientific_number,
     tabular,
-    tex_number,
     tex_sentence,
     tex_text,
 )
@@ -246,8 +245,8 @@ def information_tables(result: Result) -> list[Table]:
             _("run it") if r["acts"] else _("do not run it"))
         groups.append((tex_sentence(said).format(
             at=tex_text(_capital(grid_point(result.spec.grid, r[at]))) if r[at] is not None else "",
-            mean=tex_number(format_value(r["mean_payoff"], voi.unit, 2)),
-            positive=tex_number(percent(r["p_positive"])),
+            mean=tex_text(format_value(r["mean_payoff"], voi.unit, 2)),
+            positive=tex_text(percent(r["p_positive"])),
             decision=tex_text(decision)), [
                 [r"\quad " + tex_text(_("EVPI (every input)") if key == "evpi" else labels[key[6:]]),
                  _cell(r[key], factor), _cell(r[f"{key}_se"], factor)]
@@ -269,7 +268,7 @@ def information_tables(result: Result) -> list[Table]:
                 if r["verdict_holds"] else
                 _("{claim}: the verdict now is that it fails, wrong with probability {wrong}"))
         groups.append((tex_sentence(said).format(claim=tex_text(texts.get(r["claim"], r["claim"])),
-                                                 wrong=tex_number(percent(r["wrong"]))),
+                                                 wrong=tex_text(percent(r["wrong"]))),
                        [[r"\quad " + tex_text(labels[name]), plain_number(100 * r[f"reduction_{name}"], 1),
                          plain_number(100 * r[f"reduction_{name}_se"], 1)] for name in voi.names]))
     tex_rows = grouped(groups, 3, 14)
@@ -296,9 +295,9 @@ def _boxes(result: Result) -> Table:
                 mass=percent(first["mass"], 0))
             members.append(r"\multicolumn{4}{@{}l}{\quad " + tex_text(said) + r"} \\")
             members += [[r"\qquad " + tex_text(r["label"]),
-                         *(tex_number(format_value(r[key], r["unit"])) if r[key] is not None else
+                         *(tex_text(format_value(r[key], r["unit"])) if r[key] is not None else
                            tex_text(_("(any)")) for key in ("low", "high")),
-                         tex_number(p_value(r["quasi_p"]))] for r in rows if r["box"] == box]
+                         tex_text(p_value(r["quasi_p"]))] for r in rows if r["box"] == box]
         groups.append((tex_text(claim_text(c.claim) or claim_condition(c, result)), members))
     tex_rows = grouped(groups, 4, 16)
     caption = _("Where each claim fails (scenario discovery by PRIM): each failure box, the share of the failures it "
@@ -323,7 +322,7 @@ def _attribution(result: Result) -> Table:
         label = output_label(out)
         groups.append((_with_unit(tex_text(label), _scaled_unit(out.unit, factor, label=label)), [
             [r"\quad " + tex_text(r["label"] if r["row"] == "input" else _capital(r["label"])),
-             *(tex_number(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
+             *(tex_text(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
                for key in ("point", "prior_median")),
              _cell(r["value"], factor), _cell(r["shift"], factor),
              _share_cell(r["share"]) if r["share"] is not None else NONE] for r in rows]))
@@ -357,7 +356,7 @@ def _observed(table: Table) -> Table:
         if date:  # the catalogue's own words around them: no LaTeX to escape
             said = _("{source} ({date})").format(source=said, date=tex_text(date))
         tex_rows.append([f"{tex_text(measured)}\\newline{{\\footnotesize\\texttt{{{tex_text(name)}}}}}",
-                         tex_number(format_value(observed, unit, 3)), tex_text(error),
+                         tex_text(format_value(observed, unit, 3)), tex_text(error),
                          said + (f"~\\cite{{{','.join(cite.split())}}}" if cite else "")])
     caption = _("The observations the priors are conditioned on: what each measured, the value observed, the error "
                 "of the measurement (the likelihood of a sample's value) and its source.")

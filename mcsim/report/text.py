@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mcsim.i18n import N_, _, decimal, general, language, pgettext, significant
+from mcsim.i18n import MINUS, N_, _, decimal, general, language, pgettext, significant
 from mcsim.models.grid import Grid, declared
 
 __all__ = [
@@ -204,7 +204,7 @@ def count(value: float | None, digits: int = 3) -> str:
         return _("n/a")
     if math.isinf(value):
         return _("never") if value > 0 else _("minus infinity")
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     return sign + _sized(abs(value), digits, zeros=False)
 
 
@@ -218,7 +218,7 @@ def money(value: float | None, digits: int = 3) -> str:
         return _("n/a")
     if math.isinf(value):
         return _("unbounded") if value > 0 else _("minus unbounded")
-    sign = "-" if value < 0 else ""
+    sign = MINUS if value < 0 else ""
     amount = _sized(abs(value), digits, zeros=True)
     in_words = float(f"{abs(value):.{digits}g}") >= 1e6  # "40,0 millions de dollars", not "40,0 millions $"
     return sign + (pgettext("in words", "${amount}") if in_words else _("${amount}")).format(amount=amount)

@@ -13,11 +13,10 @@ import math
 import numpy as np
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullFormatter
 
-from mcsim.i18n import _, decimal, language, significant
+from mcsim.i18n import MINUS, _, decimal, language, significant
 
 __all__ = ["LogTicks", "compact", "format_axis", "formatter", "span", "whole"]
 
-MINUS = "\u2212"  # a typographic minus, as matplotlib writes it
 
 
 #: The smallest sum of money a language shortens: English writes $800 k, French 800 000 $ (and 40 M$).
