@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -298,3 +299,20 @@ def test_a_batch_with_nothing_to_do_reads_no_run_file_and_agrees_with_the_plan(t
     assert _unchanged([run], reports) is not None and plan([run], reports=reports)[0].reasons == ()
     (reports / "mine" / "results.nc").rename(tmp_path / "results.nc")
     assert _unchanged([run], reports) is None and plan([run], reports=reports)[0].reasons
+
+
+def test_a_comparison_of_two_models_numbers_its_figures_through_the_whole_page():
+    """Each model's figures were numbered from 1: a page of two models had two Figure 1s."""
+    from mcsim.report.comparison import render_comparison
+    from mcsim.report.figures import Figure
+
+    data = _comparison_data([0.2, 0.6])
+    data["groups"] = [{"model": "tableau1", "scenarios": ["s0"], "focus": None},
+                      {"model": "footprint", "scenarios": ["s1"], "focus": None}]
+    figures = {"tableau1": [Figure("a", "The first.")], "footprint": [Figure("b", "The second."),
+                                                                      Figure("c", "The third.")]}
+    text = render_comparison(data, figures)
+    assert re.findall(r"^!\[(Figure \d)\]\(figures/(\w)\.png\)", text, flags=re.MULTILINE) == [
+        ("Figure 1", "a"), ("Figure 2", "b"), ("Figure 3", "c")]
+    assert "*Figure 2. The second.* (PDF: `figures/b.pdf`)" in text
+    assert text.count("### Figures") == 2  # under each model's heading

@@ -13,6 +13,7 @@ later batch may replace, and nothing else.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,19 @@ from mcsim._version import __version__
 from mcsim.i18n import _, decimal, ngettext, speaking
 from mcsim.report.comparison_figures import claim_words, comparison_figures
 from mcsim.report.comparison_words import input_words
+from mcsim.report.document import figure_lines, render_html
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
 from mcsim.report.style import NO_FIGURES, look
-from mcsim.report.tables import TABLES, comparison_tables, focus_by_scenario, tipping_by_scenario, write_tables
+from mcsim.report.tables import (
+    TABLES,
+    claims_by_scenario,
+    comparison_tables,
+    focus_by_scenario,
+    tipping_by_scenario,
+    write_tables,
+)
 from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
     fixed,
@@ -207,7 +216,7 @@ def _tables(data: dict) -> list[str]:
     lines = [_("## Claims by scenario"), "",
              _("Probability that each claim holds, in words on the IPCC's calibrated likelihood scale and in numbers "
                "with its 95 % interval; *(holds)* or *(fails)* at the scenario's point values."), "",
-             *comparison_tables(data)[0].crossed(
+             *claims_by_scenario(data).crossed(
                  ("scenario", [s["stem"] for s in scenarios],
                   lambda stem: f"{md_cell(scenario_title(by_stem[stem]))} (`{stem}`)"),
                  ("claim", names, lambda name: f"`{md_code(name)}`"), _("scenario"), _probability_cell)]
@@ -236,21 +245,12 @@ def _subset(data: dict, group: dict) -> dict:
             "focus": group["focus"]}
 
 
-def _figure_lines(figures: list[Figure]) -> list[str]:
-    lines = []
-    for n, fig in enumerate(figures, start=1):
-        lines += [f"![{_('Figure {n}').format(n=n)}](figures/{fig.stem}.png)", "",
-                  _("*{caption}* (PDF: `{path}`)").format(caption=md_text(fig.caption),
-                                                          path=f"figures/{fig.stem}.pdf"), ""]
-    return lines
-
-
 def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]]) -> str:
     """The comparison's Markdown; ``figures`` by model (a list: the figures of a batch of one model)."""
     grouped = data.get("groups") or [{"model": "", "scenarios": [r["stem"] for r in data["scenarios"]],
                                       "focus": data.get("focus")}]
     by_model = figures if isinstance(figures, dict) else {grouped[0]["model"]: figures}
-    n = len(data["scenarios"])
+    n, numbers = len(data["scenarios"]), itertools.count(1)  # figures numbered through every model's
     lines = [_("# Comparison of scenarios"), "",
              ngettext("{n} scenario, run with its own priors and overrides; its report is in `{folder}`.",
                       "{n} scenarios, each run with its own priors and overrides; each one's report is in "
@@ -260,9 +260,8 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
         lines += [_("They run {n} models, each compared with its own scenarios only: {models}.").format(
             n=len(grouped), models=said), ""]
     for group in grouped:
-        part = _verdict_moves(_subset(data, group)) + _tables(_subset(data, group))
-        if by_model.get(group["model"]):
-            part += [_("## Figures"), "", *_figure_lines(by_model[group["model"]])]
+        part = [*_verdict_moves(_subset(data, group)), *_tables(_subset(data, group)),
+                *figure_lines(by_model.get(group["model"], []), numbers, _("## Figures"))]
         if len(grouped) > 1:  # one section per model, its own sections one level down
             part = [f"#{line}" if line.startswith("## ") else line for line in part]
             part = [_("## Model `{model}`").format(model=md_code(group["model"])), "", *part]
@@ -313,7 +312,6 @@ def write_comparison(scenarios, target: str | Path, *, figures: str = "default",
 
 
 def _write_comparison(scenarios, target: Path, figures: str, inputs: dict[str, Any]) -> Path:
-    from mcsim.report.document import render_html
     from mcsim.report.target import FILES_KEY, report_files
     from mcsim.report.writing import replace_directory
     from mcsim.serialise import dumps, plain

@@ -18,12 +18,12 @@ from mcsim.report.table import Table
 from mcsim.report.text import md_text
 from mcsim.result import Result
 
-__all__ = ["TAB", "render_html", "render_markdown"]
+__all__ = ["TAB", "figure_lines", "render_html", "render_markdown"]
 
 #: The indentation of a nested list in report.md (CommonMark's two spaces), which Python-Markdown must be told.
 TAB = 2
 
-def _figures(figures: list[Figure], numbers: Iterator[int], heading: str) -> list[str]:
+def figure_lines(figures: list[Figure], numbers: Iterator[int], heading: str) -> list[str]:
     """Figures with their captions under ``heading``, numbered in the order the report shows them ("Figure 3. ...")."""
     if not figures:
         return []
@@ -52,7 +52,7 @@ def render_markdown(result: Result, figures: Mapping[str, Sequence[Figure]] | No
     lines = []
     for section in sections(result):
         lines += section.text(result, tables)
-        lines += _figures(list(figures.get(section.key, ())), numbers, _(section.figures_heading))
+        lines += figure_lines(list(figures.get(section.key, ())), numbers, _(section.figures_heading))
     return "\n".join(lines)
 
 

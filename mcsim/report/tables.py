@@ -85,9 +85,9 @@ from mcsim.report.verdict import (
 )
 from mcsim.result import Result
 
-__all__ = ["TABLES", "Column", "Table", "claims_tables", "comparison_tables", "csv_number", "focus_by_scenario",
-           "information_tables", "median_tables", "observation_tables", "output_tables", "priors_tables",
-           "sensitivity_tables", "tipping_by_scenario", "verdict_tables", "write_tables"]
+__all__ = ["TABLES", "Column", "Table", "claims_by_scenario", "claims_tables", "comparison_tables", "csv_number",
+           "focus_by_scenario", "information_tables", "median_tables", "observation_tables", "output_tables",
+           "priors_tables", "sensitivity_tables", "tipping_by_scenario", "verdict_tables", "write_tables"]
 
 TABLES = "tables"  # the folder of a report that holds them
 
@@ -675,6 +675,18 @@ def _sobol(result: Result) -> Table:
 
 def comparison_tables(data: dict) -> list[Table]:
     """The tables of a batch's comparison, from its ``summary.json`` content."""
+    tables = [claims_by_scenario(data)]
+    scenarios = data["scenarios"]
+    groups = data.get("groups") or [{"scenarios": [s["stem"] for s in scenarios], "focus": data.get("focus")}]
+    for group in groups:  # one model's scenarios each (a batch may run several models)
+        if group["focus"] is not None:
+            members = [s for s in scenarios if s["stem"] in group["scenarios"]]
+            tables.append(focus_by_scenario(members, group["focus"]))
+    return [*tables, tipping_by_scenario(data)]
+
+
+def claims_by_scenario(data: dict) -> Table:
+    """Each claim's probability in each scenario, with its interval and term, a group of rows per claim."""
     scenarios = data["scenarios"]
     header = ("scenario", "title", "claim", "text", "probability", "ci95_low", "ci95_high", "likelihood",
               "holds_at_point")
@@ -703,15 +715,9 @@ def comparison_tables(data: dict) -> list[Table]:
                 "IPCC's calibrated likelihood scale.")
     heads = [head(tex_text(_("Scenario"))), head(tex_text(_("Probability")), 1.7),
              head(tex_text(_("{level} % interval").format(level=95)), 2.3), head(tex_text(_("Likelihood")))]
-    tables = [Table("claims_by_scenario", header, tuple(rows),
-                    tabular(layout(tex_rows, 8.6, "S[table-format=1.3]", "c", 3.0), heads, tex_rows, caption=caption,
-                            long=True))]
-    groups = data.get("groups") or [{"scenarios": [s["stem"] for s in scenarios], "focus": data.get("focus")}]
-    for group in groups:  # one model's scenarios each (a batch may run several models)
-        if group["focus"] is not None:
-            members = [s for s in scenarios if s["stem"] in group["scenarios"]]
-            tables.append(focus_by_scenario(members, group["focus"]))
-    return [*tables, tipping_by_scenario(data)]
+    return Table("claims_by_scenario", header, tuple(rows),
+                 tabular(layout(tex_rows, 8.6, "S[table-format=1.3]", "c", 3.0), heads, tex_rows, caption=caption,
+                         long=True))
 
 
 def tipping_by_scenario(data: dict) -> Table:
