@@ -96,12 +96,12 @@ def _comparison_data(probabilities, *, reports="out", tipping=None):
 def test_the_comparison_says_a_range_of_one_value_as_one_value_and_counts_in_words():
     from mcsim.report.comparison import render_comparison
 
-    text = render_comparison(_comparison_data([0.15]), [])
+    text = render_comparison(_comparison_data([0.15]))
     assert "its probability is 0.150 in the one scenario that tests it." in text
     assert "ranges from" not in text and "Of 1 scenarios" not in text
     assert "1 scenario, run with its own priors and overrides; its report is in `out/s0/`." in text
     assert "It is unlikely there." in text
-    text = render_comparison(_comparison_data([0.15, 0.15]), [])
+    text = render_comparison(_comparison_data([0.15, 0.15]))
     assert "its probability is 0.150 in each of the 2 scenarios that test it. It is unlikely in all of them." in text
 
 
@@ -109,7 +109,7 @@ def test_the_comparison_names_the_reports_folder_and_gives_tipping_values_in_the
     from mcsim.report.comparison import render_comparison
 
     tip = {"input": "conversion_rate", "value": 0.04875, "fails": "above", "quantile": 0.53, "failing_share": 0.47}
-    text = render_comparison(_comparison_data([0.2, 0.6], reports="/tmp/elsewhere", tipping=tip), [])
+    text = render_comparison(_comparison_data([0.2, 0.6], reports="/tmp/elsewhere", tipping=tip))
     assert "each one's report is in `/tmp/elsewhere/`, under its name." in text and "reports/<scenario>" not in text
     assert "it fails when the share of users paying for Plus is above 4.88 % (the 53rd percentile of its prior)" \
         in text
@@ -122,7 +122,7 @@ def test_a_french_comparison_is_in_french():
 
     tip = {"input": "conversion_rate", "value": 0.04875, "fails": "above", "quantile": 0.53, "failing_share": 0.47}
     with speaking("fr"):
-        text = render_comparison(_comparison_data([0.15], tipping=tip), [])
+        text = render_comparison(_comparison_data([0.15], tipping=tip))
     assert text.startswith("# Comparaison des scénarios\n")
     assert "sa probabilité est de 0,150 dans l'unique scénario qui la met à l'épreuve." in text
     assert "Un surplus\u00a0: vraiment" in text and "Scénario 0" in text
@@ -309,10 +309,12 @@ def test_a_comparison_of_two_models_numbers_its_figures_through_the_whole_page()
     data = _comparison_data([0.2, 0.6])
     data["groups"] = [{"model": "tableau1", "scenarios": ["s0"], "focus": None},
                       {"model": "footprint", "scenarios": ["s1"], "focus": None}]
-    figures = {"tableau1": [Figure("a", "The first.")], "footprint": [Figure("b", "The second."),
-                                                                      Figure("c", "The third.")]}
+    figures = {"tableau1": {"claims": [Figure("a", "The first.")]},
+               "footprint": {"claims": [Figure("c", "The third.")], "moves": [Figure("b", "The second.")]}}
     text = render_comparison(data, figures)
     assert re.findall(r"^!\[(Figure \d)\]\(figures/(\w)\.png\)", text, flags=re.MULTILINE) == [
         ("Figure 1", "a"), ("Figure 2", "b"), ("Figure 3", "c")]
     assert "*Figure 2. The second.* (PDF: `figures/b.pdf`)" in text
-    assert text.count("### Figures") == 2  # under each model's heading
+    # each figure straight after its section: the claims' after their table, before the tipping points
+    first = text.split("## Model `footprint`")[0]
+    assert first.index("### Claims by scenario") < first.index("figures/a.png") < first.index("### Where each claim")

@@ -115,7 +115,7 @@ def batch(tmp_path_factory):
 def _all_figures(result, batch, name: str):
     style = look(name)
     planned = [f for group in plan_figures(_styled(result, name)).values() for f in group]
-    return [*planned, *comparison_figures(batch[0], batch[1], style)]
+    return [*planned, *(f for shown in comparison_figures(batch[0], batch[1], style).values() for f in shown)]
 
 
 def _each_drawn(figures, name: str):
@@ -422,7 +422,7 @@ def test_indices_whiskers_are_not_cut_at_1(result):
 
 def test_the_comparison_keeps_the_batch_order_and_marks_the_baseline(batch):
     scenarios, data, folder = batch
-    fig = draw(comparison_figures(scenarios, data, look("journal"))[0], look("journal"))
+    fig = draw(comparison_figures(scenarios, data, look("journal"))["focus"][0], look("journal"))
     labels = [t.get_text().replace("\n", " ") for t in reversed(fig.axes[0].get_yticklabels())]
     assert labels[0] == "Tableau 1 with uncertainty, the baseline (baseline)"
     assert labels[1].startswith("Tableau 1 at the 1 % conversion")

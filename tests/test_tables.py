@@ -340,7 +340,7 @@ def test_comparison_tables_hold_each_scenarios_numbers(result, report, tmp_path)
     assert _same(focus[0]["share_infinite"], result.outputs["break_even_users"].p_never)
     assert focus[0]["ran"] == "true"
     # the comparison's Markdown table is the same table: its statistics in the CSV's order (p05 once came first)
-    md = render_comparison(data, [])
+    md = render_comparison(data)
     assert "| scenario | median | p05 | p95 | infinite: " in md and md.count("| run by this batch |") == 1
     for table in tables.values():
         (tmp_path / f"{table.stem}.tex").write_text(table.tex, encoding="utf-8")

@@ -2,7 +2,8 @@
 
 Scenarios are compared like with like: those of one model together (:func:`groups`), each group
 with its own claims, focus output and figures, so that no claim or output of one model is set
-beside another model's namesake.
+beside another model's namesake. Each group's page is its :data:`SECTIONS` (:class:`~mcsim.report.section.Section`,
+as a run's report is), each followed by its figures.
 
 Written whole or not at all (:class:`mcsim.report.writing.replace_directory`): ``report.md``, a
 self-contained ``report.html``, ``summary.json``, ``figures/`` (PNG and PDF) and ``tables/`` (CSV
@@ -14,6 +15,7 @@ later batch may replace, and nothing else.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from mcsim.report.document import figure_lines, render_html
 from mcsim.report.figures import Figure
 from mcsim.report.likelihood import TERMS, term
 from mcsim.report.rendering import render
+from mcsim.report.section import Section, Tables
 from mcsim.report.style import NO_FIGURES, look
 from mcsim.report.tables import (
     TABLES,
@@ -151,13 +154,10 @@ def _stems(stems: list[str]) -> str:
     return ", ".join(f"`{md_code(stem)}`" for stem in stems)
 
 
-def _verdict_moves(data: dict) -> list[str]:
+def _verdict_moves(data: dict, _tables: Tables) -> list[str]:
     lines = [_("## How the verdict moves across scenarios"), ""]
     scenarios = data["scenarios"]
-    names = []
-    for s in scenarios:
-        names += [n for n in s["claims"] if n not in names]
-    for name in names:
+    for name in _names(scenarios):
         entries = [(s, s["claims"][name]) for s in scenarios if name in s["claims"]]
         probs = [(c["probability"], scenario_title(s)) for s, c in entries if c.get("probability") is not None]
         if not probs:
@@ -207,28 +207,47 @@ def _probability_cell(row: dict) -> str:
                        high=fixed(row["ci95_high"], 3))
 
 
-def _tables(data: dict) -> list[str]:
-    scenarios = data["scenarios"]
-    by_stem = {s["stem"]: s for s in scenarios}
-    names = []
+def _names(scenarios) -> list[str]:
+    """Every claim of the scenarios, in the order they first appear."""
+    names: list[str] = []
     for s in scenarios:
         names += [n for n in s["claims"] if n not in names]
-    lines = [_("## Claims by scenario"), "",
-             _("Probability that each claim holds, in words on the IPCC's calibrated likelihood scale and in numbers "
-               "with its 95 % interval; *(holds)* or *(fails)* at the scenario's point values."), "",
-             *claims_by_scenario(data).crossed(
-                 ("scenario", [s["stem"] for s in scenarios],
-                  lambda stem: f"{md_cell(scenario_title(by_stem[stem]))} (`{stem}`)"),
-                 ("claim", names, lambda name: f"`{md_code(name)}`"), _("scenario"), _probability_cell)]
-    chosen = data.get("focus")
-    if chosen is not None:
-        lines += ["", _("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",
-                  *focus_by_scenario(scenarios, chosen).to_markdown()]
-    lines += ["", _("## Where each claim tips, by scenario"), "",
-              _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
-                "the others at their points), and the inputs PRIM's first failure box restricts."), "",
-              *tipping_by_scenario(data).to_markdown()]
-    return [*lines, ""]
+    return names
+
+
+def _claims(data: dict, tables: Tables) -> list[str]:
+    by_stem = {s["stem"]: s for s in data["scenarios"]}
+    return [_("## Claims by scenario"), "",
+            _("Probability that each claim holds, in words on the IPCC's calibrated likelihood scale and in numbers "
+              "with its 95 % interval; *(holds)* or *(fails)* at the scenario's point values."), "",
+            *tables["claims_by_scenario"].crossed(
+                ("scenario", list(by_stem), lambda stem: f"{md_cell(scenario_title(by_stem[stem]))} (`{stem}`)"),
+                ("claim", _names(data["scenarios"]), lambda name: f"`{md_code(name)}`"), _("scenario"),
+                _probability_cell), ""]
+
+
+def _focus(data: dict, tables: Tables) -> list[str]:
+    chosen = data["focus"]
+    return [_("## {label} by scenario").format(label=md_text(_(chosen["label"]))), "",
+            *tables[f"{chosen['output']}_by_scenario"].to_markdown(), ""]
+
+
+def _tipping(data: dict, tables: Tables) -> list[str]:
+    return [_("## Where each claim tips, by scenario"), "",
+            _("The tipping point whose failing side is most likely under the scenario's priors (one input moving, "
+              "the others at their points), and the inputs PRIM's first failure box restricts."), "",
+            *tables["tipping_by_scenario"].to_markdown(), ""]
+
+
+#: The sections of a comparison, each over one model's scenarios (its ``data``); their figures, drawn from the
+#: scenarios' samples, are given to :func:`render_comparison` by section.
+SECTIONS = (
+    Section("moves", _verdict_moves),
+    Section("claims", _claims, lambda data: [claims_by_scenario(data)]),
+    Section("focus", _focus, lambda data: [focus_by_scenario(data["scenarios"], data["focus"])],
+            applies=lambda data: data.get("focus") is not None),
+    Section("tipping", _tipping, lambda data: [tipping_by_scenario(data)]),
+)
 
 
 def _no_box(discovery: dict | None) -> dict | None:
@@ -245,11 +264,13 @@ def _subset(data: dict, group: dict) -> dict:
             "focus": group["focus"]}
 
 
-def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]]) -> str:
-    """The comparison's Markdown; ``figures`` by model (a list: the figures of a batch of one model)."""
+def render_comparison(data: dict, figures: Mapping[str, Mapping[str, Sequence[Figure]]] | None = None) -> str:
+    """The comparison's Markdown: for each model, its scenarios' :data:`SECTIONS`, each followed by its figures
+    (``figures`` by model, then by section: :func:`comparison_figures`' dictionaries; none where not given), then the
+    scenarios."""
+    figures = figures or {}
     grouped = data.get("groups") or [{"model": "", "scenarios": [r["stem"] for r in data["scenarios"]],
                                       "focus": data.get("focus")}]
-    by_model = figures if isinstance(figures, dict) else {grouped[0]["model"]: figures}
     n, numbers = len(data["scenarios"]), itertools.count(1)  # figures numbered through every model's
     lines = [_("# Comparison of scenarios"), "",
              ngettext("{n} scenario, run with its own priors and overrides; its report is in `{folder}`.",
@@ -260,8 +281,10 @@ def render_comparison(data: dict, figures: list[Figure] | dict[str, list[Figure]
         lines += [_("They run {n} models, each compared with its own scenarios only: {models}.").format(
             n=len(grouped), models=said), ""]
     for group in grouped:
-        part = [*_verdict_moves(_subset(data, group)), *_tables(_subset(data, group)),
-                *figure_lines(by_model.get(group["model"], []), numbers, _("## Figures"))]
+        subset, drawn, part = _subset(data, group), figures.get(group["model"], {}), []
+        for section in (section for section in SECTIONS if section.applies(subset)):
+            tables = {table.stem: table for table in section.tables(subset)}
+            part += [*section.text(subset, tables), *figure_lines(drawn.get(section.key, ()), numbers)]
         if len(grouped) > 1:  # one section per model, its own sections one level down
             part = [f"#{line}" if line.startswith("## ") else line for line in part]
             part = [_("## Model `{model}`").format(model=md_code(group["model"])), "", *part]
@@ -320,14 +343,15 @@ def _write_comparison(scenarios, target: Path, figures: str, inputs: dict[str, A
     with replace_directory(target) as staging:
         figures_dir = staging / "figures"
         style = look(figures)
-        drawn = {group["model"]: [] for group in data["groups"]}
+        drawn = {group["model"]: {} for group in data["groups"]}
         for group in data["groups"] if figures != NO_FIGURES else ():
             members = [s for s in scenarios if s.stem in group["scenarios"]]
             suffix = "" if len(data["groups"]) == 1 else "_" + _stem_part(group["model"])
             drawn[group["model"]] = comparison_figures(members, _subset(data, group), style, suffix)
         if figures != NO_FIGURES:
             figures_dir.mkdir()
-            render([f for group in drawn.values() for f in group], figures_dir, style)
+            render([f for by_section in drawn.values() for shown in by_section.values() for f in shown], figures_dir,
+                   style)
         write_tables(comparison_tables(data), staging / TABLES)
         text = render_comparison(data, drawn)
         (staging / "report.md").write_text(text, encoding="utf-8")

@@ -231,10 +231,11 @@ def _claims(data: dict, names: list[str], style: Look, fig: matplotlib.figure.Fi
     style.title(fig, _("Each claim's probability by scenario"), 2)
 
 
-def comparison_figures(scenarios, data: dict, style: Look, suffix: str = "") -> list[Figure]:
-    """The comparison's figures, undrawn: the focus output by scenario, each claim's probability by scenario.
+def comparison_figures(scenarios, data: dict, style: Look, suffix: str = "") -> dict[str, list[Figure]]:
+    """The comparison's figures, undrawn, by the section they follow: the focus output by scenario (``focus``), each
+    claim's probability by scenario (``claims``).
 
     ``data`` holds one model's scenarios; ``suffix`` ends the figures' stems where a batch runs several models.
     """
-    return [f for f in (_focus_figure(scenarios, data, style, suffix), _claims_figure(data, style, suffix))
-            if f is not None]
+    found = {"focus": _focus_figure(scenarios, data, style, suffix), "claims": _claims_figure(data, style, suffix)}
+    return {key: [figure] for key, figure in found.items() if figure is not None}

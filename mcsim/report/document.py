@@ -23,11 +23,12 @@ __all__ = ["TAB", "figure_lines", "render_html", "render_markdown"]
 #: The indentation of a nested list in report.md (CommonMark's two spaces), which Python-Markdown must be told.
 TAB = 2
 
-def figure_lines(figures: list[Figure], numbers: Iterator[int], heading: str) -> list[str]:
-    """Figures with their captions under ``heading``, numbered in the order the report shows them ("Figure 3. ...")."""
+def figure_lines(figures: Sequence[Figure], numbers: Iterator[int], heading: str = "") -> list[str]:
+    """Figures with their captions, under ``heading`` where given, numbered in the order the report shows them
+    ("Figure 3. ...")."""
     if not figures:
         return []
-    lines = [heading, ""]
+    lines = [heading, ""] if heading else []
     for fig in figures:
         n = next(numbers)
         figure = _("Figure {n}").format(n=n)
@@ -52,7 +53,7 @@ def render_markdown(result: Result, figures: Mapping[str, Sequence[Figure]] | No
     lines = []
     for section in sections(result):
         lines += section.text(result, tables)
-        lines += figure_lines(list(figures.get(section.key, ())), numbers, _(section.figures_heading))
+        lines += figure_lines(figures.get(section.key, ()), numbers, _(section.figures_heading))
     return "\n".join(lines)
 
 

@@ -15,8 +15,8 @@ claims, no observations, no ``[sensitivity]``...) gives none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from mcsim._version import __version__
 from mcsim.errors import PYTHON
@@ -27,6 +27,7 @@ from mcsim.report.figures import Figure, run_figures
 from mcsim.report.methods import Methods
 from mcsim.report.posterior import observations_markdown
 from mcsim.report.posterior_figures import posterior_figures
+from mcsim.report.section import Section, Tables
 from mcsim.report.sensitivity import sensitivity_markdown
 from mcsim.report.sensitivity_figures import sensitivity_figures
 from mcsim.report.style import NO_FIGURES, Look, look
@@ -61,37 +62,9 @@ from mcsim.serialise import command
 __all__ = ["DRAWN", "METHODS", "REPORT", "SECTIONS", "STEPS", "Section", "build_methods", "claims_markdown",
            "methods_of", "plan_figures", "run_tables", "sections"]
 
-Tables = Mapping[str, Table]
-
 #: The steps a run times (Result.seconds), said in the report's language in the section on reproducing it.
 STEPS = (N_("start-up"), N_("loading"), N_("simulation"), N_("statistics"), N_("sensitivity"),
          N_("value of information"), N_("verdict"), N_("figures, tables and data"))
-
-
-def _nothing(*_args) -> list:
-    return []
-
-
-def _always(_result: Result) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Section:
-    """One part of a report, supplied once: its text, tables, figures and methods paragraphs.
-
-    ``text`` writes its Markdown (headings included) from the run and the report's tables by stem; ``tables`` makes
-    its tables; ``figures`` its figures in a look, shown after its text under ``figures_heading`` (a catalogue
-    message); ``methods`` adds its paragraphs to the methods; ``applies`` says whether the run has it at all.
-    """
-
-    key: str
-    text: Callable[[Result, Tables], list[str]] = _nothing
-    tables: Callable[[Result], list[Table]] = _nothing
-    figures: Callable[[Result, Look], list[Figure]] = _nothing
-    figures_heading: str = ""
-    methods: tuple[Callable[[Methods, Result], None], ...] = ()
-    applies: Callable[[Result], bool] = _always
 
 
 def _stopped(result: Result, *, why: bool = False) -> str:
