@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mcsim import interrupts
 from mcsim._version import __version__
+from mcsim.i18n import interval_places
 from mcsim.inputs.errors import InputError, Problem, show
 
 __all__ = ["main"]
@@ -210,11 +211,16 @@ def _run(args) -> int:
         for paragraph in headline(result):  # the quote tested and the sentence for an abstract, as the report opens
             print(paragraph.replace("**", "").replace("\\", ""), file=sys.stderr)
     for claim in result.claims.values():
-        print(f"  {claim.claim.name}: P = {claim.probability:.4f} "
-              f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
+        print(f"  {claim.claim.name}: P = {_estimate(claim.probability, claim.ci95)}", file=sys.stderr)
     _print_posterior(result.posterior)
     print(f"mcsim: wrote {out}/ in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _estimate(probability: float, ci95) -> str:
+    """'0.437 (95 % interval 0.436 to 0.438)': to the decimals the interval allows (see ``interval_places``)."""
+    k = interval_places(*ci95)
+    return f"{probability:.{k}f} (95 % interval {ci95[0]:.{k}f} to {ci95[1]:.{k}f})"
 
 
 def _print_posterior(posterior) -> None:
@@ -222,8 +228,7 @@ def _print_posterior(posterior) -> None:
     if posterior is None:
         return
     for name, claim in posterior.claims.items():
-        print(f"  {name} given the observations: P = {claim.probability:.4f} "
-              f"(95 % interval {claim.ci95[0]:.4f} to {claim.ci95[1]:.4f})", file=sys.stderr)
+        print(f"  {name} given the observations: P = {_estimate(claim.probability, claim.ci95)}", file=sys.stderr)
     said = "reliable" if posterior.reliable else "NOT reliable (run more samples, or check the observations' errors)"
     print(f"  posterior: effective sample size {posterior.ess:,.0f} (at least {posterior.min_ess:,} needed), "
           f"Pareto k-hat {posterior.khat:.2f} (at most 0.7): {said}", file=sys.stderr)
@@ -272,7 +277,7 @@ def _batch(args) -> int:
     scenarios = run_batch(args.run_files, reports=args.reports, samples=numbers["samples"], seed=numbers["seed"],
                           force=args.force, figures=args.figures, lang=args.lang, yes=args.yes)
     for s in scenarios:
-        claims = "; ".join(f"{name} P = {c['probability']:.4f} ({c['ci95'][0]:.4f} to {c['ci95'][1]:.4f})"
+        claims = "; ".join(f"{name} P = {_estimate(c['probability'], c['ci95'])}"
                            for name, c in s.summary.get("claims", {}).items())
         print(f"  {s.stem}: {claims}", file=sys.stderr)
     print(f"mcsim: batch done in {time.perf_counter() - start:.1f} s (reports in {args.reports}/)", file=sys.stderr)

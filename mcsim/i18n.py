@@ -20,8 +20,8 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALES", "N_", "_", "decimal", "general", "language", "ngettext", "pgettext", "significant",
-           "speaking"]
+__all__ = ["LANGUAGES", "LOCALES", "MINUS", "N_", "_", "decimal", "general", "interval_places", "language", "ngettext",
+           "pgettext", "significant", "speaking"]
 
 #: The languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "fr")
@@ -111,6 +111,16 @@ def significant(value: float, digits: int, *, zeros: bool = False, grouped_from:
         return text
     fraction = text[-places:].rstrip("0")  # after the decimal mark, which is text[-places - 1]
     return text[:-places - 1] + (text[-places - 1] + fraction if fraction else "")
+
+
+def interval_places(low: float, high: float, least: int = 2, most: int = 4) -> int:
+    """The decimals an estimate is written to, chosen by its interval: the fewest, from ``least`` to ``most``, at
+    which the interval's ends read differently. A claim's probability over 1,048,576 samples to 3 (0.437, 95 %
+    interval 0.436 to 0.438), over 4,096 to 2 (0.56, 0.54 to 0.57): no digit surer than the estimate is."""
+    for places in range(least, most):
+        if f"{low:.{places}f}" != f"{high:.{places}f}":
+            return places
+    return most
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")

@@ -8,6 +8,7 @@ from conftest import ROOT
 
 import mcsim
 from mcsim.report.sections import run_tables
+from mcsim.report.text import estimate
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +24,8 @@ def test_a_result_shows_itself_in_a_few_lines(result):
                         "seed 2025)>")
     assert len(lines) == 1 + len(result.claims) and len(shown) < 2000
     c = result.claims["break_even_within_6M"]
-    assert (f"  break_even_within_6M: P = {c.probability:.4f} ({c.ci95[0]:.4f} to {c.ci95[1]:.4f}), "
-            in shown)
+    p, low, high = estimate(c.probability, c.ci95)  # 0.57 (0.54 to 0.60): two decimals over 1,024 samples
+    assert f"  break_even_within_6M: P = {p} ({low} to {high}), " in shown and len(low) == 4
 
 
 def test_a_notebook_shows_the_answer_and_the_claims(result):

@@ -16,6 +16,7 @@ from mcsim.inputs.errors import InputError
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
+from mcsim.report.text import estimate
 
 SIX = "De fait, un surplus n’est dégagé qu’au-delà des 6 millions d’utilisateurs mensuels"
 FIFTY = ("Au-delà des 50 millions d’utilisateurs, le coût d’entraînement (mensualisé) devient en effet inférieur au "
@@ -101,7 +102,7 @@ def test_the_readings_come_literal_first_each_with_its_verdict_at_the_paper_s_va
     lang, out = report
     opening = _opening((out / "report.md").read_text(encoding="utf-8"))
     items = [line for line in opening.splitlines() if line.startswith("  - ")]
-    p = {name: f"{c.probability:.3f}" for name, c in result.claims.items()}
+    p = {name: estimate(c.probability, c.ci95)[0] for name, c in result.claims.items()}
     if lang == "en":
         assert items[0].startswith("  - Read literally, at least 6 million: ")
         assert items[0].endswith("at the paper's values (5.83 million) it fails.")

@@ -20,6 +20,7 @@ from mcsim.report import write_report
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.likelihood import straddle, term
 from mcsim.report.summary_words import summary as build_summary
+from mcsim.report.text import estimate
 
 PRIORS = (ROOT / "priors" / "paper-table1.toml").as_posix()
 
@@ -320,7 +321,7 @@ def test_the_report_opens_with_the_answer(worded):
     first = "\n".join((out / "report.md").read_text().splitlines()[:10])
     c = result.claims["break_even_within_6M"]
     cv = result.verdict.claims["break_even_within_6M"]
-    assert f"**{term(c.probability)}**" in first and f"probability {c.probability:.3f}" in first
+    assert f"**{term(c.probability)}**" in first and f"probability {estimate(c.probability, c.ci95)[0]}" in first
     assert "break-even monthly users at most 6 million" in first
     driver = cv.drivers[0].input
     assert driver == "conversion_rate"
@@ -380,7 +381,8 @@ def test_a_straddled_boundary_is_said(report):
     near = dataclasses.replace(c, probability=0.68, ci95=(0.64, 0.71))
     changed = dataclasses.replace(result, claims={c.claim.name: near})
     md = render_markdown(changed)
-    assert "**likely**, though its interval reaches into about as likely as not (probability 0.680" in md
+    assert "**likely**, though its interval reaches into about as likely as not (probability 0.68, 95 % interval " \
+           "0.64 to 0.71)" in md
     entry = build_summary(changed)["claims"][c.claim.name]
     assert entry["likelihood"] == "likely" and entry["likelihood_straddles"] == "about as likely as not"
 

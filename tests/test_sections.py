@@ -10,6 +10,7 @@ import dataclasses
 import re
 
 import pytest
+from conftest import ROOT
 
 import mcsim
 from mcsim.i18n import speaking
@@ -71,7 +72,7 @@ def test_the_methods_follow_a_papers_order_not_the_reports(small_default_run):
 @pytest.fixture(scope="module")
 def bare():
     """The default run without claims, sensitivity analysis or value of information, at 1024 samples."""
-    spec = mcsim.load_run("runs/paper-table1.toml", samples=1024)
+    spec = mcsim.load_run(ROOT / "runs" / "paper-table1.toml", samples=1024)
     return mcsim.run(dataclasses.replace(spec, claims=(), sensitivity=None, value_of_information=None))
 
 

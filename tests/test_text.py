@@ -136,3 +136,17 @@ def test_an_input_without_a_label_is_said_in_words():
         "tokens per user"
     assert input_label(SimpleNamespace(name="x", label="Total training cost", label_fr=None)) == "Total training cost"
     assert output_label(SimpleNamespace(name="monthly_profit", label="")) == "Monthly profit"
+
+
+@pytest.mark.parametrize(("interval", "places"), [
+    ((0.4364, 0.4383), 3), ((0.5446, 0.5749), 2), ((0.9891, 0.9895), 3), ((0.5, 0.5), 4), ((0.0, 0.03), 2)])
+def test_an_estimate_is_written_to_the_decimals_its_interval_allows(interval, places):
+    """A claim's probability over 4,096 samples was written 0.5598 (0.5446 to 0.5749): two digits surer than it is."""
+    from mcsim.i18n import interval_places
+    from mcsim.report.text import estimate
+
+    assert interval_places(*interval) == places
+    p, low, high = estimate(sum(interval) / 2, interval)
+    assert len(low.split(".")[1]) == places and len(high.split(".")[1]) == places and len(p.split(".")[1]) == places
+    with speaking("fr"):
+        assert estimate(0.5598, (0.5446, 0.5749)) == ("0,56", "0,54", "0,57")

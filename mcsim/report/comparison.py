@@ -39,6 +39,7 @@ from mcsim.report.tables import (
 )
 from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
+    estimate,
     fixed,
     headline_outputs,
     lower_first,
@@ -203,8 +204,8 @@ def _probability_cell(row: dict) -> str:
     """A claim's probability in a scenario in words and numbers, and whether it holds at the scenario's points."""
     said = (_("{term}, {p} ({low} to {high}) *(holds)*") if row["holds_at_point"] else
             _("{term}, {p} ({low} to {high}) *(fails)*"))
-    return said.format(term=_(row["likelihood"]), p=fixed(row["probability"], 3), low=fixed(row["ci95_low"], 3),
-                       high=fixed(row["ci95_high"], 3))
+    p, low, high = estimate(row["probability"], (row["ci95_low"], row["ci95_high"]))
+    return said.format(term=_(row["likelihood"]), p=p, low=low, high=high)
 
 
 def _names(scenarios) -> list[str]:

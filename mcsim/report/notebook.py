@@ -17,7 +17,7 @@ from mcsim.report.document import TAB
 from mcsim.report.likelihood import term
 from mcsim.report.sections import claims_markdown, run_tables
 from mcsim.report.tables import TABLES
-from mcsim.report.text import md_text
+from mcsim.report.text import estimate, md_text
 from mcsim.report.verdict import answer_markdown
 from mcsim.result import Result
 
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 __all__ = ["notebook_html", "notebook_markdown", "short_repr", "tables"]
 
 
+def _estimate(claim) -> str:
+    """'0.437 (0.436 to 0.438)': a claim's probability to the decimals its interval allows."""
+    p, low, high = estimate(claim.probability, claim.ci95)
+    return f"{p} ({low} to {high})"
+
+
 def short_repr(result: Result) -> str:
     """A few lines: the title, the model, the samples, and each claim's probability with its interval and term."""
     spec = result.spec
@@ -34,12 +40,10 @@ def short_repr(result: Result) -> str:
              f"({spec.sampler}, seed {spec.seed})>"]
     with speaking("en"):
         for name, c in result.claims.items():
-            lines.append(f"  {name}: P = {c.probability:.4f} ({c.ci95[0]:.4f} to {c.ci95[1]:.4f}), "
-                         f"{term(c.probability)}")
+            lines.append(f"  {name}: P = {_estimate(c)}, {term(c.probability)}")
         posterior = result.posterior
         for name, c in posterior.claims.items() if posterior is not None else ():
-            lines.append(f"  {name} given the observations: P = {c.probability:.4f} ({c.ci95[0]:.4f} to "
-                         f"{c.ci95[1]:.4f}), {term(c.probability)}")
+            lines.append(f"  {name} given the observations: P = {_estimate(c)}, {term(c.probability)}")
     if result.posterior is not None:
         lines.append(f"  posterior: effective sample size {result.posterior.ess:,.0f}, Pareto k-hat "
                      f"{result.posterior.khat:.2f}, {'reliable' if result.posterior.reliable else 'NOT reliable'}")

@@ -23,6 +23,7 @@ from mcsim.report.text import (
     claim_text,
     condition,
     decimal,
+    estimate,
     fixed,
     format_value,
     grid_point,
@@ -40,9 +41,9 @@ __all__ = ["claim_words", "observations_markdown", "posterior_answer", "posterio
 def _probability(probability: float, ci95: tuple[float, float]) -> str:
     """'**likely** (probability 0.72, 95 % interval 0.70 to 0.74)', as the answer says the priors' own."""
     said, term_said = phrase(probability, ci95), _(term(probability))
+    p, low, high = estimate(probability, ci95)
     return _("**{term}**{rest} (probability {p}, 95 % interval {low} to {high})").format(
-        term=term_said, rest=said[len(term_said):], p=fixed(probability, 3), low=fixed(ci95[0], 3),
-        high=fixed(ci95[1], 3))
+        term=term_said, rest=said[len(term_said):], p=p, low=low, high=high)
 
 
 def _khat(khat: float) -> str:

@@ -56,6 +56,7 @@ from mcsim.report.text import (
     claim_text,
     count,
     decimal,
+    estimate,
     fixed,
     format_value,
     french_spaces,
@@ -530,10 +531,13 @@ def _claims(result: Result) -> Table:
     columns = (
         "claim", Column("text", pgettext("column", "claim"), lambda r: md_cell(texts[r["claim"]]), False),
         Column("test", pgettext("column", "test"), lambda r: md_cell(r["test"]), False),
-        Column("probability", pgettext("column", "P(holds)"), lambda r: _md_probability(r["probability"])),
+        # the probability and its interval to the decimals the interval allows; the standard error to four
+        Column("probability", pgettext("column", "P(holds)"),
+               lambda r: estimate(r["probability"], (r["ci95_low"], r["ci95_high"]))[0]),
         Column("se", pgettext("column", "se"), lambda r: _md_probability(r["se"])),
         Column("ci95_low", pgettext("column", "95 % interval"), lambda r: _("{low} to {high}").format(
-            low=_md_probability(r["ci95_low"]), high=_md_probability(r["ci95_high"])), False),
+            low=estimate(r["probability"], (r["ci95_low"], r["ci95_high"]))[1],
+            high=estimate(r["probability"], (r["ci95_low"], r["ci95_high"]))[2]), False),
         "ci95_high", "likelihood", "likelihood_straddles",
         Column("holds_at_point", pgettext("column", "at the points"),
                lambda r: _("holds") if r["holds_at_point"] else _("fails"), False),

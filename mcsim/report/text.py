@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mcsim.i18n import MINUS, N_, _, decimal, general, language, pgettext, significant
+from mcsim.i18n import MINUS, N_, _, decimal, general, interval_places, language, pgettext, significant
 from mcsim.models.grid import Grid, declared
 
 __all__ = [
@@ -106,6 +106,13 @@ def _one_line(text: str) -> str:
 def fixed(value: float, places: int) -> str:
     """``value`` with ``places`` decimals and no grouping: probabilities and indices (0.563; 0,563 in French)."""
     return decimal(value, places, grouped=False)
+
+
+def estimate(value: float, interval: tuple[float, float]) -> tuple[str, str, str]:
+    """An estimate and its interval's ends, each to the decimals the interval allows
+    (:func:`mcsim.i18n.interval_places`): ``("0.437", "0.436", "0.438")``."""
+    places = interval_places(*interval)
+    return fixed(value, places), fixed(interval[0], places), fixed(interval[1], places)
 
 
 def input_label(prior) -> str:

@@ -25,6 +25,7 @@ from mcsim.report.text import (
     claim_text,
     condition,
     decimal,
+    estimate,
     fixed,
     format_value,
     headline_outputs,
@@ -152,9 +153,9 @@ def _probability(c: ClaimResult) -> str:
     """'**about as likely as not** (probability 0.563, 95 % interval 0.562 to 0.564)'."""
     said = phrase(c.probability, c.ci95)
     term_said = _(term(c.probability))
-    rest = said[len(term_said):]
+    p, low, high = estimate(c.probability, c.ci95)
     return _("**{term}**{rest} (probability {p}, 95 % interval {low} to {high})").format(
-        term=term_said, rest=rest, p=fixed(c.probability, 3), low=fixed(c.ci95[0], 3), high=fixed(c.ci95[1], 3))
+        term=term_said, rest=said[len(term_said):], p=p, low=low, high=high)
 
 
 def ordinal(q: float) -> str:
@@ -277,9 +278,9 @@ def _claim_sentence(c: ClaimResult, result: Result) -> str:
     text = c.claim.text or _capital(claim_condition(c, result))
     point = _("it holds at the priors' point values") if c.holds_at_point else \
         _("it fails at the priors' point values")
+    p, low, high = estimate(c.probability, c.ci95)
     return _("{claim}: {phrase}, probability {p} (95 % interval {low} to {high}); {point}.").format(
-        claim=text, phrase=phrase(c.probability, c.ci95), p=fixed(c.probability, 3), low=fixed(c.ci95[0], 3),
-        high=fixed(c.ci95[1], 3), point=point)
+        claim=text, phrase=phrase(c.probability, c.ci95), p=p, low=low, high=high, point=point)
 
 
 # --- the answer that opens the report ---------------------------------------------------------------
@@ -398,9 +399,9 @@ def _compact(c: ClaimResult) -> str:
     """'very likely (0.989)', or 'virtually certain (0.990; its interval reaches into very likely)'."""
     reached = straddle(c.probability, c.ci95)
     if not reached:
-        return f"{_(term(c.probability))} ({fixed(c.probability, 3)})"
+        return f"{_(term(c.probability))} ({estimate(c.probability, c.ci95)[0]})"
     return _("{term} ({p}; its interval reaches into {terms})").format(
-        term=_(term(c.probability)), p=fixed(c.probability, 3), terms=_(" and ").join(_(t) for t in reached))
+        term=_(term(c.probability)), p=estimate(c.probability, c.ci95)[0], terms=_(" and ").join(_(t) for t in reached))
 
 
 def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> tuple[str, str]:
