@@ -114,13 +114,14 @@ def significant(value: float, digits: int, *, zeros: bool = False, grouped_from:
 
 
 def interval_places(low: float, high: float, least: int = 2, most: int = 4) -> int:
-    """The decimals an estimate is written to, chosen by its interval: the fewest, from ``least`` to ``most``, at
-    which the interval's ends read differently. A claim's probability over 1,048,576 samples to 3 (0.437, 95 %
-    interval 0.436 to 0.438), over 4,096 to 2 (0.56, 0.54 to 0.57): no digit surer than the estimate is."""
-    for places in range(least, most):
-        if f"{low:.{places}f}" != f"{high:.{places}f}":
-            return places
-    return most
+    """The decimals an estimate is written to, chosen by its interval: down to the first significant digit of the
+    interval's width, from ``least`` to ``most``. A claim's probability over 1,048,576 samples to 3 (0.437, 95 %
+    interval 0.436 to 0.438; width 0.002), over 4,096 to 2 (0.56, 0.54 to 0.57; width 0.03): no digit surer than
+    the estimate is, and the same decimals for two estimates as sure."""
+    width = abs(high - low)
+    if not math.isfinite(width) or width == 0:
+        return most
+    return min(max(math.floor(-math.log10(width)) + 1, least), most)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")

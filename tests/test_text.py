@@ -139,9 +139,12 @@ def test_an_input_without_a_label_is_said_in_words():
 
 
 @pytest.mark.parametrize(("interval", "places"), [
-    ((0.4364, 0.4383), 3), ((0.5446, 0.5749), 2), ((0.9891, 0.9895), 3), ((0.5, 0.5), 4), ((0.0, 0.03), 2)])
+    ((0.4364, 0.4383), 3), ((0.5446, 0.5749), 2), ((0.0644, 0.0653), 4), ((0.5, 0.5), 4), ((0.0, 0.03), 2),
+    ((0.2, 0.6), 2)])
 def test_an_estimate_is_written_to_the_decimals_its_interval_allows(interval, places):
-    """A claim's probability over 4,096 samples was written 0.5598 (0.5446 to 0.5749): two digits surer than it is."""
+    """A claim's probability over 4,096 samples was written 0.5598 (0.5446 to 0.5749): two digits surer than it is.
+    The decimals follow the interval's width, not where its ends happen to round: 0.0648 (0.0644 to 0.0653), not
+    0.06 (0.06 to 0.07)."""
     from mcsim.i18n import interval_places
     from mcsim.report.text import estimate
 
