@@ -26,7 +26,7 @@ from matplotlib.transforms import blended_transform_factory
 from mcsim.i18n import _
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
 from mcsim.report.text import (
-    fixed,
+    estimate,
     grid_against,
     grid_axis,
     grid_column,
@@ -313,10 +313,10 @@ def _distribution(result: Result, out, look: Look, ax: matplotlib.axes.Axes) -> 
     for claim in result.claims.values():
         if claim.claim.output == out.name and claim.claim.reading_of is None:  # a reading's lines would crowd it
             words = reading_words(claim.claim, lambda v: compact(v, out.unit))
+            p = estimate(claim.probability, claim.ci95)[0]  # to the decimals its interval allows, as in the text
             for k, threshold in enumerate(claim.claim.thresholds):
                 ax.axvline(threshold, color=CLAIM, lw=1.1, ls=":", label=None if k else plain(
-                    _("claim: {words} (P = {p})").format(words=words, p=fixed(claim.probability, 3)).replace(
-                        "P = ", "P\u00a0=\u00a0")))
+                    _("claim: {words} (P = {p})").format(words=words, p=p).replace("P = ", "P\u00a0=\u00a0")))
     reference = result.spec.published.value(out.name) if result.spec.published is not None else None
     if reference is not None:
         # a marker on the top edge, not a line: it stays visible where it coincides with the claim's line
