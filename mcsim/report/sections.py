@@ -1,6 +1,6 @@
 """A report as sections: each part of it written once, read by every rendering.
 
-A :class:`Section` is one part of a run's report: the verdict, the claims, the observations, the
+A :class:`~mcsim.report.section.Section` is one part of a run's report: the verdict, the claims, the observations, the
 outputs, the medians, the sensitivity analysis, the value of information... It supplies, once, its
 data tables (each a :class:`~mcsim.report.table.Table`, with its CSV, Markdown, LaTeX and
 DataFrame), its text (Markdown, whole sentences from the catalogue, its tables placed in it), its
@@ -24,7 +24,6 @@ from mcsim.i18n import N_, _
 from mcsim.report import methods as paragraphs
 from mcsim.report.attribution import medians_markdown, tail_notes
 from mcsim.report.figures import Figure, run_figures
-from mcsim.report.methods import Methods
 from mcsim.report.posterior import observations_markdown
 from mcsim.report.posterior_figures import posterior_figures
 from mcsim.report.section import Section, Tables
@@ -60,7 +59,7 @@ from mcsim.result import Result
 from mcsim.serialise import command
 
 __all__ = ["DRAWN", "METHODS", "REPORT", "SECTIONS", "STEPS", "Section", "build_methods", "claims_markdown",
-           "methods_of", "plan_figures", "run_tables", "sections"]
+           "drawing_order", "methods_of", "plan_figures", "run_tables", "sections"]
 
 #: The steps a run times (Result.seconds), said in the report's language in the section on reproducing it.
 STEPS = (N_("start-up"), N_("loading"), N_("simulation"), N_("statistics"), N_("sensitivity"),
@@ -206,7 +205,7 @@ REPORT = ("opening", "verdict", "claims", "observations", "outputs", "medians", 
 #: The order of the methods: a paper's (the model and sampling, the priors, the statistics, then each analysis).
 METHODS = ("opening", "priors", "outputs", "observations", "medians", "sensitivity", "verdict", "value_of_information",
            "publication")
-#: The order the figures are drawn in, the slowest first: the drawing processes then finish together.
+#: The sections whose figures are drawn first, the slowest first: the drawing processes then finish together.
 DRAWN = ("sensitivity", "verdict", "outputs", "observations", "value_of_information")
 
 
@@ -222,14 +221,22 @@ def run_tables(result: Result) -> list[Table]:
 
 def plan_figures(result: Result) -> dict[str, list[Figure]]:
     """The report's figures, in the run's figure style (the default one for the style ``none``, whose report draws
-    none), undrawn, by section in the report's order. Each :class:`~mcsim.report.figures.Figure` draws itself."""
+    none), undrawn, by section in the report's order (the sections that have any). Each
+    :class:`~mcsim.report.figures.Figure` draws itself."""
     style = look(result.spec.figures)
-    return {section.key: section.figures(result, style) for section in sections(result) if section.key in DRAWN}
+    planned = {section.key: section.figures(result, style) for section in sections(result)}
+    return {key: figures for key, figures in planned.items() if figures}
 
 
-def methods_of(result: Result) -> Methods:
+def drawing_order(figures: Mapping[str, Sequence[Figure]]) -> list[Figure]:
+    """``figures`` (:func:`plan_figures`) in the order they are best drawn in: :data:`DRAWN`'s sections first."""
+    first = sorted(figures, key=lambda key: DRAWN.index(key) if key in DRAWN else len(DRAWN))
+    return [figure for key in first for figure in figures[key]]
+
+
+def methods_of(result: Result) -> paragraphs.Methods:
     """Every paragraph of the methods but the software's, in the order a paper gives them."""
-    methods = Methods()
+    methods = paragraphs.Methods()
     for section in sections(result, METHODS):
         for paragraph in section.methods:
             paragraph(methods, result)

@@ -21,7 +21,7 @@ from mcsim.interrupts import interrupted
 from mcsim.report import summary_words
 from mcsim.report.document import render_html, render_markdown
 from mcsim.report.rendering import rendering
-from mcsim.report.sections import DRAWN, build_methods, plan_figures, run_tables
+from mcsim.report.sections import build_methods, drawing_order, plan_figures, run_tables
 from mcsim.report.style import NO_FIGURES, look
 from mcsim.report.tables import TABLES, write_tables
 from mcsim.report.target import FILES_KEY, check_target, report_files, run_inputs
@@ -68,7 +68,7 @@ def write_report(result: Result, target: str | Path) -> Path:
         if drawing:
             figures_dir.mkdir()
         # the slowest first: the pool's workers then finish together; the data and tables are written meanwhile
-        with rendering([f for key in DRAWN for f in figures.get(key, ())], figures_dir, look(result.spec.figures),
+        with rendering(drawing_order(figures), figures_dir, look(result.spec.figures),
                        workers=result.spec.workers) as drawn:
             with speaking("en"):  # summary.json is for scripts: its words stay English whatever the report's language
                 summary = summary_words.summary(result)
