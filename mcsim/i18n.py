@@ -14,13 +14,14 @@ from __future__ import annotations
 import gettext
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOCALES", "MINUS", "N_", "_", "decimal", "general", "interval_places", "language", "ngettext",
+__all__ = ["LANGUAGES", "LOCALES", "MINUS", "N_", "_", "decimal", "general", "interval_places", "language", "listed",
+           "ngettext",
            "pgettext", "significant", "speaking"]
 
 #: The languages a report can be written in; the first is the default.
@@ -149,3 +150,11 @@ def pgettext(context: str, message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message for ``n``, in the report's language."""
     return _catalogue(language()).ngettext(singular, plural, n)
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items as a sentence lists them, in the report's language: "A", "A and B", "A, B and C" (« A, B et C »)."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])

@@ -27,6 +27,7 @@ from conftest import ROOT
 from matplotlib.lines import Line2D
 from models_for_tests import ISHIGAMI
 from PIL import Image
+from test_french_lint import english_words, findings
 
 from mcsim.analysis.sensitivity import SensitivitySpec, analyse
 from mcsim.batch import run_batch
@@ -65,6 +66,7 @@ def reports(result, small_default_report, tmp_path_factory) -> dict[str, Path]:
 RUN = """
 [run]
 title = "{title}"
+title_fr = "{title_fr}"
 priors = "{priors}"
 samples = 2048
 seed = 7
@@ -74,6 +76,7 @@ users = [1e6, 5e7]
 [[claims]]
 name = "break_even_within_6M"
 text = "A surplus appears only beyond about 6 million monthly users"
+text_fr = "Un surplus n'apparaît qu'au-delà d'environ 6 millions d'utilisateurs mensuels"
 output = "break_even_users"
 op = "<="
 value = 6e6
@@ -81,6 +84,7 @@ value = 6e6
 [[claims]]
 name = "surplus_at_50M_users"
 text = "At 50 million users the service makes a surplus (Tableau 1's fourth row)"
+text_fr = "À 50 millions d'utilisateurs, le service dégage un surplus (quatrième ligne du Tableau 1)"
 output = "surplus"
 users = 5e7
 op = ">"
@@ -97,12 +101,16 @@ def batch(tmp_path_factory):
     for name in ("paper-table1", "evidence-2025"):
         shutil.copy(ROOT / "priors" / f"{name}.toml", d / f"{name}.priors.toml")
     shutil.copy(ROOT / "priors" / "sources.bib", d / "sources.bib")  # what the shipped priors cite
-    files = {"zz-baseline": ("Tableau 1 with uncertainty, the baseline", "paper-table1", ""),
-             "conversion": ("Tableau 1 at the 1 % conversion rate of section 5's text", "paper-table1", CONVERSION),
-             "evidence": ("Tableau 1 with priors from public evidence (2025)", "evidence-2025", "")}
+    files = {"zz-baseline": ("Tableau 1 with uncertainty, the baseline", "Le Tableau 1 sous incertitude",
+                             "paper-table1", ""),
+             "conversion": ("Tableau 1 at the 1 % conversion rate of section 5's text",
+                            "Le Tableau 1 à 1 % de conversion (section 5)", "paper-table1", CONVERSION),
+             "evidence": ("Tableau 1 with priors from public evidence (2025)",
+                          "Le Tableau 1, lois a priori publiques (2025)", "evidence-2025", "")}
     paths = []
-    for stem, (title, priors, override) in files.items():
-        (d / f"{stem}.toml").write_text(RUN.format(title=title, priors=f"{priors}.priors.toml", override=override))
+    for stem, (title, title_fr, priors, override) in files.items():
+        (d / f"{stem}.toml").write_text(RUN.format(title=title, title_fr=title_fr, priors=f"{priors}.priors.toml",
+                                                   override=override), encoding="utf-8")
         paths.append(d / f"{stem}.toml")
     # the scenarios' own figures are the default run's, tested above: only the comparison's are drawn here
     scenarios = run_batch(paths, reports=d / "reports", stream=io.StringIO(), figures="none")
@@ -203,6 +211,16 @@ def test_the_convergence_figure_passes_the_check(name):
     figures = sensitivity_figures(analysis, look(name))
     assert [f.stem for f in figures][-1] == "sensitivity_y_convergence"
     assert {stem: said for stem, fig in _each_drawn(figures, name) if (said := problems(fig))} == {}
+
+
+@pytest.mark.parametrize("name", STYLE_NAMES)
+def test_every_french_figure_reads_as_french(drawn, name):
+    """Each text a French figure draws (its title, axis labels, legend, ticks and notes) passes the French lint of
+    the reports (tests/test_french_lint.py): the figures are the part of a report that file does not read."""
+    english = english_words()
+    found = [said for figure in drawn("fr", name) for said in
+             findings(figure.stem, "\n".join(re.sub(r"[ \n]+", " ", text) for text, _size in figure.texts), english)]
+    assert not found, f"{len(found)} findings:\n" + "\n".join(found)
 
 
 CODE_NAME = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")

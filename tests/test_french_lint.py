@@ -60,6 +60,30 @@ PATTERNS: list[tuple[str, str]] = [
     (r"\bin `|\bis in `|reports/<scenario>/", "the comparison names the reports' folder in English"),
 ]
 
+def _labels_fr() -> list[str]:
+    """The French labels of the shipped priors' inputs and of the built-in models' outputs, first letter lowered, as a
+    sentence holds them (but an output's label of fewer than four words, which may be a common noun: « pas de
+    surplus »)."""
+    import tomllib
+
+    from mcsim.i18n import _, speaking
+    from mcsim.models import BUILTIN
+
+    labels = {entry["label_fr"] for path in (ROOT / "priors").glob("*.toml")
+              for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("inputs", {}).values()
+              if "label_fr" in entry}
+    with speaking("fr"):
+        labels |= {_(out.label) for model in BUILTIN.values() for out in model.outputs
+                   if out.label and len(_(out.label).split()) >= 4}
+    return sorted(label[0].lower() + label[1:] for label in labels)
+
+
+# a label is a noun without its article: a sentence gives it one, or quotes it (« le paramètre « … » »)
+_BARE_LABEL = "|".join(map(re.escape, _labels_fr()))
+PATTERNS.append((r"\b(?:de|selon|restreint|restreignent|sur|pour|par) (?:" + _BARE_LABEL + r")\b",
+                 "a label after a preposition without its article: « selon la part des utilisateurs », "
+                 "« des paramètres « … » »"))
+
 #: Words of the English messages that French text may use as they are (names, abbreviations, shared words).
 SHARED = {
     "plus", "sobol", "shapley", "saltelli", "jansen", "student", "wilson", "prim", "pawn", "evpi", "evppi", "usd",
@@ -243,6 +267,7 @@ def test_the_french_latex_tables_are_french(french_batch):
     ('un "mot"', "straight"), ("Modèle : GPT-4", "ordinary space"), ("Modèle: GPT-4", "no space"),
     ("«mot\u00a0»", "followed by"), ("Utilisateurs au seuil au plus 6 millions", "without a verb"),
     ("Of 2 scenarios, the claim holds", "English word"),
+    ("Les tirages selon part des utilisateurs abonnés à Plus", "without its article"),
 ])
 def test_the_lint_finds_each_fault(text, fault):
     assert any(fault in f for f in findings("x", text, english_words())), findings("x", text, english_words())

@@ -12,6 +12,7 @@ from conftest import ROOT
 
 from mcsim.analysis.sensitivity import indices_distinguishable
 from mcsim.compute.streaming import TAIL_KEPT
+from mcsim.i18n import speaking
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
@@ -121,8 +122,7 @@ def test_the_spread_driver_comes_from_the_sobol_ranking_ties_included(write):
     result = execute(load_run(path))
     found = result.medians["crossover_users"]
     ranking = result.sensitivity["crossover_users"].ranking
-    crossover = "users at which monthly inference cost equals monthly training cost"
-    assert str(found.driver_by) == f"their total Sobol index of {crossover}"
+    assert str(found.driver_by) == "their total Sobol index of the output"  # the output its paragraph is on
     assert found.driver == ranking.top and set(ranking.top_group) <= {found.driver, *found.tied}
     # named with it: every input whose interval overlaps the first one's, tied or not (no order the run cannot tell)
     ix = result.sensitivity["crossover_users"].indices
@@ -134,7 +134,12 @@ def test_the_spread_driver_comes_from_the_sobol_ranking_ties_included(write):
     tied = dataclasses.replace(found, driver="cost_per_1k_tokens", tied=("tokens_per_prompt",))
     text = "\n".join(medians_markdown(dataclasses.replace(result, medians={"crossover_users": tied})))
     assert ("the inference cost per 1000 tokens and the tokens per request (prompt + response) drive its spread "
-            f"most (tied, ranked first by their total Sobol index of {crossover})") in text
+            "most (tied, ranked first by their total Sobol index of the output)") in text
+    with speaking("fr"):  # each input with its article, as French lists them
+        text = "\n".join(medians_markdown(dataclasses.replace(result, medians={"crossover_users": tied})))
+    assert ("le paramètre «\u00a0coût d'inférence par millier de jetons\u00a0» et le paramètre «\u00a0jetons par "
+            "requête (question et réponse)\u00a0» dominent sa dispersion (à égalité, classés premiers selon leur "
+            "indice de Sobol total pour le résultat)") in text
 
 
 def test_the_tables_give_no_number_for_a_mean_that_is_no_summary(report):

@@ -31,6 +31,7 @@ import numpy as np
 from mcsim.analysis.sensitivity import SensitivityResult
 from mcsim.analysis.verdict import PRIORS_ORDER, RankedBy, rank_inputs
 from mcsim.compute.stats import KeptSamples, OutputStats
+from mcsim.i18n import N_
 from mcsim.inputs.priors import Priors
 from mcsim.inputs.runs import RunSpec
 from mcsim.models import Model
@@ -188,7 +189,7 @@ def explain_medians(spec: RunSpec, outputs: Mapping[str, OutputStats], kept: Kep
     drivers = {}
     if spec.priors.uncertain:
         for name in scalar:
-            order, by = rank_inputs(spec, sensitivity, ((name, spec.model.output(name).label),), name, kept)
+            order, by = rank_inputs(spec, sensitivity, ((name, N_("the output")),), name, kept)
             if by != PRIORS_ORDER:
                 drivers[name] = (order[0], by, _tied(sensitivity, name))
     medians = {name: float(outputs[name].p50) for name in scalar}

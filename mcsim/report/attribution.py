@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.i18n import _, pgettext
+from mcsim.i18n import _, listed, pgettext
 from mcsim.report.priors_words import describe_distribution
 from mcsim.report.table import Column, Table
 from mcsim.report.text import (
@@ -119,8 +119,9 @@ def _second(result: Result, found: MedianAttribution) -> str:
     if found.driver:
         names = [md_text(lower_first(input_label(result.spec.priors[name]))) for name in (found.driver, *found.tied)]
         if found.tied:
-            parts.append(_("the {inputs} drive its spread most (tied, ranked first by {by})").format(
-                inputs=_(" and the ").join(names), by=md_text(ranked_by_words(found.driver_by))))
+            parts.append(_("{inputs} drive its spread most (tied, ranked first by {by})").format(
+                inputs=listed(_("the {input}").format(input=name) for name in names),
+                by=md_text(ranked_by_words(found.driver_by))))
         else:
             parts.append(_("the {input} drives its spread most (ranked first by {by})").format(
                 input=names[0], by=md_text(ranked_by_words(found.driver_by))))

@@ -18,10 +18,10 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from mcsim.i18n import _, language
+from mcsim.i18n import _, language, listed
 from mcsim.report.figures import Figure, multi_panel
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
-from mcsim.report.text import format_value, french_spaces, scenario_title
+from mcsim.report.text import format_value, french_spaces, reading_words, scenario_title
 from mcsim.report.ticks import LogTicks, compact
 
 __all__ = ["claim_words", "comparison_figures"]
@@ -35,6 +35,14 @@ def _baseline_marked(titles: list[str], style: Look, width_cm: float) -> list[st
     """Scenario titles for an axis, wrapped; the first (the baseline) says so."""
     marked = [_("{title} (baseline)").format(title=t) if k == 0 else t for k, t in enumerate(titles)]
     return [plain(style.wrap(t, width_cm)) for t in marked]
+
+
+def _reading(scenarios, claim: dict, unit: str) -> str:
+    """The focus claim's test in the report's language ('at most 6 M'), from the run file of the first scenario that
+    has one; else the comparison's data's words (in English, as summary.json's)."""
+    spec = next((s.spec for s in scenarios if s.spec is not None), None)
+    found = next((c for c in spec.claims if c.name == claim["name"]), None) if spec is not None else None
+    return reading_words(found, lambda v: compact(v, unit)) if found is not None else claim["words"]
 
 
 def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figure | None:
@@ -53,7 +61,7 @@ def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figur
               "each run's kept samples (finite values), the median (dot) and 90 % interval (bar) over all "
               "samples.").format(label=_(chosen["label"]))]
     if claim:
-        said.append(_("The dotted line marks the claim's {values}.").format(values=_(" and ").join(
+        said.append(_("The dotted line marks the claim's {values}.").format(values=listed(
             format_value(t, chosen["unit"], unit_shown=False) for t in claim["thresholds"])))
     if published:
         said.append(_("The triangle marks the published value ({label}).").format(label=_(published["label"])))
@@ -124,7 +132,7 @@ def _focus(scenarios, data: dict, shown: list[dict], style: Look, fig: matplotli
     for k, threshold in enumerate(t for t in (claim["thresholds"] if claim else []) if shows(t)):
         line = ax.axvline(float(tx(threshold)), color=CLAIM, ls=":", lw=1.1)
         if not k:
-            line.set_label(plain(_("claim: {words}").format(words=claim["words"])))
+            line.set_label(plain(_("claim: {words}").format(words=_reading(scenarios, claim, unit))))
             handles.append(line)
     if published and shows(published["value"]):
         top = blended_transform_factory(ax.transData, ax.transAxes)

@@ -30,6 +30,7 @@ from mcsim.report.text import (
     grid_against,
     grid_axis,
     grid_column,
+    grid_point,
     headline_outputs,
     lower_first,
     output_label,
@@ -341,17 +342,18 @@ def _distribution(result: Result, out, look: Look, ax: matplotlib.axes.Axes) -> 
 
 def _fan_figure(result: Result, out, look: Look) -> Figure:
     curves = result.curves
-    scale = _("log") if out.log_scale else _("symmetric-log (linear near zero)")
     grid = result.spec.grid
     axis = _("log {grid}").format(grid=grid_column(grid)) if grid.log_scale else grid_column(grid)
-    caption = _("{against}: median and 90 % band from the first {m} samples on a fine grid; dots at the run's grid "
-                "use all {n} samples. Axes: {axis}, {scale} {unit}.").format(
+    caption = (_("{against}: median and 90 % band from the first {m} samples on a fine grid; dots at the run's grid "
+                 "use all {n} samples. Axes: {axis}, log {unit}.") if out.log_scale else
+               _("{against}: median and 90 % band from the first {m} samples on a fine grid; dots at the run's grid "
+                 "use all {n} samples. Axes: {axis}, symmetric-log (linear near zero) {unit}.")).format(
         against=grid_against(output_label(out), grid), m=whole(curves.samples), n=whole(result.samples), axis=axis,
-        scale=scale, unit=_(out.unit))
+        unit=_(out.unit))
     published = result.spec.published
     for users, note in published.notes_of(out.name) if published is not None else ():
-        caption += " " + _("The circled cross at {users} users: {note}.").format(users=compact(users, "users"),
-                                                                             note=_(note))
+        caption += " " + _("The circled cross {at}: {note}.").format(at=grid_point("users", users, 3),
+                                                                          note=_(note))
     return single_panel(f"{out.name}_fan", caption, look, 7.6,  # the legend under the axes
                         functools.partial(_fan, result, out, look))
 

@@ -32,7 +32,7 @@ IPCC (2021). Climate Change 2021: The Physical Science Basis (AR6 WGI), Box 1.1.
 
 from __future__ import annotations
 
-from mcsim.i18n import N_, _
+from mcsim.i18n import N_, _, listed
 from mcsim.report.text import fixed
 
 __all__ = ["ABOUT_AS_LIKELY_AS_NOT", "SCALE", "TERMS", "describe_scale", "phrase", "straddle", "term"]
@@ -92,7 +92,7 @@ def phrase(probability: float, ci: tuple[float, float]) -> str:
     if not reached:
         return said
     return _("{term}, though its interval reaches into {terms}").format(
-        term=said, terms=_(" and ").join(_(t) for t in reached))
+        term=said, terms=listed(_(t) for t in reached))
 
 
 def describe_scale() -> str:

@@ -10,7 +10,7 @@ import numpy as np
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult, indices_distinguishable
 from mcsim.analysis.sensitivity.targets import Target
-from mcsim.i18n import _, pgettext
+from mcsim.i18n import _, listed, pgettext
 from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     UNIT_WORDS,
@@ -328,7 +328,7 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if cc is None:
         return []
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
-    first = _(" and ").join(_name(result, n) for n in tr.ranking.top_group)
+    first = listed(_name(result, n) for n in tr.ranking.top_group)
     first += _(", tied first") if tr.ranking.top_tied else ""
     said = (_("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts {spearman} first, "
               "PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input is indistinguishable from none) "

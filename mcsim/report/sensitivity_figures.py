@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult
-from mcsim.i18n import _
+from mcsim.i18n import _, pgettext
 from mcsim.report.figures import Figure, Panel, multi_panel, single_panel
 from mcsim.report.rendering import render
 from mcsim.report.sensitivity import target_words
@@ -94,7 +94,7 @@ def _what(tr: TargetResult) -> str:
         return _("the rank of {what}").format(what=what)
     if t.transform == "log10":
         return _("the log10 of {what}").format(what=what)
-    return what
+    return pgettext("a target in a title", "{what}").format(what=what)
 
 
 def _indices(result: SensitivityResult, tr: TargetResult, style: Look, ax: matplotlib.axes.Axes) -> Panel:

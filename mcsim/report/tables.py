@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from mcsim.i18n import N_, _, language, pgettext
+from mcsim.i18n import N_, _, language, listed, pgettext
 from mcsim.report.attribution import attribution_table
 from mcsim.report.comparison_words import box_words, claim_of, tip_words
 from mcsim.report.latex import (
@@ -549,7 +549,7 @@ def _claims(result: Result) -> Table:
         rows.append((name, c.claim.text, test, c.probability, c.se, c.ci95[0], c.ci95[1], said,
                      " and ".join(reached), c.holds_at_point, c.samples))
         words = _(said) + ("" if not reached else " " + _("(its interval reaches {terms})").format(
-            terms=_(" and ").join(_(t) for t in reached)))
+            terms=listed(_(t) for t in reached)))
         text = claim_text(c.claim)
         claim = f"{tex_text(text)}\\newline{{\\footnotesize {tex_text(test)}}}" if text else tex_text(test)
         tex_rows.append([claim, _probability(c.probability), f"{{{interval(c.ci95[0], c.ci95[1], 3)}}}",

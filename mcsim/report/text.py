@@ -366,13 +366,15 @@ def grid_against(label: str, grid: Grid) -> str:
     return _grid_words(grid, "against").format(label=label)
 
 
-def grid_point(grid: Grid | str, value: float) -> str:
-    """A point of the grid inside a sentence: 'at 50 million users', 'at 24 months'; ``grid`` or its name."""
+def grid_point(grid: Grid | str, value: float, digits: int = 7) -> str:
+    """A point of the grid inside a sentence: 'at 50 million users', 'at 24 months'; ``grid`` or its name, the value
+    to at most ``digits`` significant digits."""
     if isinstance(grid, str) and declared(grid) is None:  # a grid no model declared: its name says it
-        return f"at {grid} = {count(value, 7)}"
+        return f"at {grid} = {count(value, digits)}"
     grid = declared(grid) if isinstance(grid, str) else grid
     unit = grid.unit or ""
-    said = money(value, 7) if unit.startswith("USD") else percent(value) if "share" in unit else count(value, 7)
+    said = (money(value, digits) if unit.startswith("USD") else percent(value) if "share" in unit
+            else count(value, digits))
     if grid.name == "users" and value >= 1e6 and language() == "fr":  # « à 50 millions d'utilisateurs »
         return pgettext("in words", "at {value} users").format(value=said)
     return _grid_words(grid, "at").format(value=said)

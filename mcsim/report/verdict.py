@@ -16,7 +16,7 @@ from typing import Any
 
 from mcsim.analysis.tipping import TippingPoint
 from mcsim.analysis.verdict import RankedBy
-from mcsim.i18n import N_, _, language, pgettext
+from mcsim.i18n import N_, _, language, listed, pgettext
 from mcsim.report.likelihood import phrase, straddle, term
 from mcsim.report.posterior import posterior_answer
 from mcsim.report.readings import reading_groups
@@ -234,9 +234,7 @@ def describe_box(box, labels: dict[str, tuple[str, str]]) -> str:
             parts.append(_("the {input} below {value}").format(input=name, value=high))
         else:
             parts.append(_("the {input} above {value}").format(input=name, value=low))
-    if len(parts) > 1:
-        return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
-    return parts[0] if parts else _("no restriction")
+    return listed(parts) if parts else _("no restriction")
 
 
 def ranked_by_words(ranked: RankedBy | None) -> str:
@@ -401,7 +399,7 @@ def _compact(c: ClaimResult) -> str:
     if not reached:
         return f"{_(term(c.probability))} ({estimate(c.probability, c.ci95)[0]})"
     return _("{term} ({p}; its interval reaches into {terms})").format(
-        term=_(term(c.probability)), p=estimate(c.probability, c.ci95)[0], terms=_(" and ").join(_(t) for t in reached))
+        term=_(term(c.probability)), p=estimate(c.probability, c.ci95)[0], terms=listed(_(t) for t in reached))
 
 
 def _driver(cv: ClaimVerdict, labels: dict, result: Result, c: ClaimResult) -> tuple[str, str]:

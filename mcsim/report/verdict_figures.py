@@ -8,11 +8,10 @@ import matplotlib
 import matplotlib.axes
 import matplotlib.figure
 import numpy as np
-from babel.lists import format_list
 from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 
-from mcsim.i18n import LOCALES, _, language
+from mcsim.i18n import _, listed
 from mcsim.report.figures import Figure, Panel, single_panel
 from mcsim.report.style import BLACK, FAILS, HOLDS, POINT_MARK, Look, axis_label, claim_name, plain
 from mcsim.report.text import format_value, input_label, lower_first, output_label
@@ -55,7 +54,7 @@ def _claim_words(result: Result, c: ClaimResult) -> str:
 def _thresholds(result: Result, claim: ClaimResult) -> str:
     """Where a claim flips: 6 M, or 4.5 M and 7.5 M for a two-sided claim (two lines)."""
     unit = result.spec.model.output(claim.claim.output).unit
-    return _(" and ").join(compact(t, unit) for t in claim.claim.thresholds)
+    return listed(compact(t, unit) for t in claim.claim.thresholds)
 
 
 def _point_label(result: Result) -> str:
@@ -74,7 +73,7 @@ def _map_caption(result: Result) -> str:
         how=ranked_by_words(verdict.map_chosen_by))
     if claim is not None:
         unit = result.spec.model.output(claim.claim.output).unit
-        values = _(" and ").join(format_value(t, unit, unit_shown=False) for t in claim.claim.thresholds)
+        values = listed(format_value(t, unit, unit_shown=False) for t in claim.claim.thresholds)
         said = (_("; the black lines are at {values}, where the claim “{claim}” flips") if claim.claim.two_sided else
                 _("; the black line is at {values}, where the claim “{claim}” flips"))
         caption += said.format(values=values, claim=_claim_words(result, claim))
@@ -143,9 +142,9 @@ def _restriction_words(result: Result, r) -> str:
 
 def _box_caption(result: Result, cv: ClaimVerdict, box) -> str:
     x_name, y_name = _axes_of(result, box)
-    restricted = ", ".join(_words(result, r.input) for r in box.restrictions)
+    restricted = listed(_("the {input}").format(input=_words(result, r.input)) for r in box.restrictions)
     said = _("The first {n} samples over the {x} and the {y}, dark where the claim “{claim}” fails (drawn over "
-             "those where it holds), with PRIM's first box (it restricts the {restricted}; coverage {coverage}, "
+             "those where it holds), with PRIM's first box (it restricts {restricted}; coverage {coverage}, "
              "density {density}); a side the box leaves open is not drawn, and the star marks the priors' point "
              "values.").format(
         n=whole(cv.discovery.samples), x=_words(result, x_name), y=_words(result, y_name),
@@ -154,7 +153,7 @@ def _box_caption(result: Result, cv: ClaimVerdict, box) -> str:
     hidden = [_restriction_words(result, r) for r in box.restrictions if r.input not in (x_name, y_name)]
     if hidden:
         said += " " + _("The box also restricts inputs the axes do not show: {restrictions}.").format(
-            restrictions=format_list(hidden, locale=LOCALES[language()]))
+            restrictions=listed(hidden))
     return said
 
 
