@@ -49,6 +49,7 @@ PATTERNS: list[tuple[str, str]] = [
     (r"\bmarque (?:article|publication|paper)\b", "a noun without its article: « marque la valeur de l'article »"),
     (r"[«»][\s" + SPACES + r"]*[«»][\s" + SPACES + r"]*[«»]", "tripled guillemets"),
     (r"«[\s" + SPACES + r"]*«|»[\s" + SPACES + r"]*»", "doubled guillemets: an inner quotation takes “ ”"),
+    (r"«[^»]*«", "a quotation inside a quotation takes “ ”, not « »"),
     (r'"', "straight double quotes: French quotes with « »"),
     (r"(?<=[^\s" + SPACES + r"~])[:;!?](?=[\s" + SPACES + r"]|$)", "no space before : ; ! ? (a no-break space)"),
     (r"(?<=[^\S" + SPACES + r"])[:;!?](?=[\s" + SPACES + r"]|$)",
@@ -268,6 +269,7 @@ def test_the_french_latex_tables_are_french(french_batch):
     ("«mot\u00a0»", "followed by"), ("Utilisateurs au seuil au plus 6 millions", "without a verb"),
     ("Of 2 scenarios, the claim holds", "English word"),
     ("Les tirages selon part des utilisateurs abonnés à Plus", "without its article"),
+    ("la cible «\u00a0rang de la variable «\u00a0surplus\u00a0»\u00a0»", "quotation inside a quotation"),
 ])
 def test_the_lint_finds_each_fault(text, fault):
     assert any(fault in f for f in findings("x", text, english_words())), findings("x", text, english_words())

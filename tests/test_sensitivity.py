@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,7 +127,7 @@ def test_inputs_that_enter_as_a_product_with_the_same_spread_are_tied(paper):
     entry = sensitivity_summary(result)["crossover_users"]["ranking"]
     assert entry["ties"][0] == list(ranking.order[:2]) and entry["top_tied"] is True
     text = sensitivity_markdown(result)
-    assert "It shares the first rank with" in text and "tied first, the methods agree" in text
+    assert "It shares the first rank with the " in text and "tied first: the methods agree" in text
     assert "**disagree**" not in text and "**not settled**" not in text
 
 
@@ -416,6 +417,10 @@ def test_paper_ranking_and_crosschecks(paper):
     assert summary["claims"]["break_even_within_6M"]["ranking"]["top"] == "conversion_rate"
     text = sensitivity_markdown(result)
     assert "explains" in text and "conversion\\_rate" not in text  # names are code spans, not escaped text
+    # each input named as a sentence names it; Spearman's ρ signed with the report's minus sign
+    assert "**The share of users paying for Plus explains " in text and "puts the share of users paying for" in text
+    top = next(line for line in text.splitlines() if line.startswith("| 1 | Share of users"))
+    assert re.search(r" \| \u22120\.\d\d \| ", top) and "| -0." not in text  # it lowers break-even
 
 
 def test_tornado_bars_are_sorted_by_swing():

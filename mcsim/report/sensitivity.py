@@ -10,7 +10,7 @@ import numpy as np
 
 from mcsim.analysis.sensitivity import SensitivityResult, TargetResult, indices_distinguishable
 from mcsim.analysis.sensitivity.targets import Target
-from mcsim.i18n import _, listed, pgettext
+from mcsim.i18n import MINUS, _, listed, pgettext
 from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     UNIT_WORDS,
@@ -20,6 +20,7 @@ from mcsim.report.text import (
     decimal,
     fixed,
     format_value,
+    lower_first,
     md_cell,
     md_code,
     md_text,
@@ -133,8 +134,19 @@ def _label(result: SensitivityResult, name: str) -> str:
 
 
 def _name(result: SensitivityResult, name: str) -> str:
-    """An input in a sentence: its label."""
+    """An input in a list or a table: its label."""
     return md_text(result.labels.get(name, name))
+
+
+def _named(result: SensitivityResult, name: str) -> str:
+    """An input as a sentence names it: 'the share of users paying for Plus' (« le paramètre « … » »)."""
+    return _("the {input}").format(input=lower_first(_name(result, name)))
+
+
+def _capitalised(text: str) -> str:
+    """``text`` with its first letter a capital (after any Markdown emphasis): a sentence that opens on a name."""
+    start = len(text) - len(text.lstrip("*_"))
+    return text[:start] + text[start:start + 1].upper() + text[start + 1:]
 
 
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
@@ -147,22 +159,22 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
         return [*lines, "", _("No indices: {why}.").format(why=md_text(tr.undefined)), ""]
     ranking = tr.ranking
     j = ix.names.index(ranking.top)
-    said = (_("**{input} explains {s1} of the variance of the {target} on its own (S1), and {st} with its "
-              "interactions (ST).**")
+    said = (_("**{input} explains {s1} of the target's variance on its own (S1), and {st} with its interactions "
+              "(ST).**")
             if indices_distinguishable(ix.S1[j], ix.S1_conf[j], ix.ST[j], ix.ST_conf[j]) else
-            _("**{input} explains {st} of the variance of the {target} with its interactions (ST), and {s1} on its "
-              "own (S1): the two are indistinguishable at this sample size, so its interactions with the other "
-              "inputs are too small to tell.**"))
-    lines += ["", said.format(input=_name(result, ranking.top), s1=_interval(ix.S1[j], ix.S1_conf[j], True),
-                              target=md_text(target_words(t).split(",")[0]),
-                              st=_interval(ix.ST[j], ix.ST_conf[j], True))]
+            _("**{input} explains {st} of the target's variance with its interactions (ST), and {s1} on its own "
+              "(S1): the two are indistinguishable at this sample size, so its interactions with the other inputs "
+              "are too small to tell.**"))
+    lines += ["", _capitalised(said.format(input=_named(result, ranking.top),
+                                           s1=_interval(ix.S1[j], ix.S1_conf[j], True),
+                                           st=_interval(ix.ST[j], ix.ST_conf[j], True)))]
     if ranking.by == "shapley":
         lines += _shapley_lead(result, tr)
     elif len(ix.names) > 1:
         k = ix.names.index(ranking.order[1])
-        second = f"{_name(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
+        second = f"{_named(result, ranking.order[1])}, ST {_interval(ix.ST[k], ix.ST_conf[k])}"
         if ranking.top_tied:
-            tied = ", ".join(_name(result, n) for n in ranking.top_group[1:])
+            tied = listed(_named(result, n) for n in ranking.top_group[1:])
             lines.append(_("It shares the first rank with {tied}, ST {st}: tied, each ST estimate lies inside the "
                            "other's interval.").format(tied=tied, st=_interval(ix.ST[k], ix.ST_conf[k])))
         elif ranking.settled:
@@ -177,7 +189,7 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     lines.append(_("The S1 sum to {sum}: interactions between inputs account for about {share} of the "
                    "variance.").format(sum=fixed(s1_sum, 2), share=_pct(max(0.0, 1.0 - s1_sum))))
     lines += ["", *_table(result, tr), ""]
-    lines += _undefined_replicates(tr, md_text(target_words(t).split(",")[0]))
+    lines += _undefined_replicates(tr)
     near_zero = [n for n, s, c in zip(ix.names, ix.S1, ix.S1_conf, strict=True) if s < 0 and s + c >= 0]
     if near_zero:
         names = ", ".join(_name(result, n) for n in near_zero)
@@ -199,7 +211,7 @@ def _shapley_lead(result: SensitivityResult, tr: TargetResult) -> list[str]:
                    sobol=", ".join(_name(result, n) for n in _st_order(tr)))]
     if len(sh.names) > 1:
         k = sh.names.index(ranking.order[1])
-        second = _("{input}, Shapley effect {value}").format(input=_name(result, ranking.order[1]),
+        second = _("{input}, Shapley effect {value}").format(input=_named(result, ranking.order[1]),
                                                             value=_interval(sh.effects[k], sh.conf[k]))
         if ranking.settled:
             lines.append(_("Its first rank is settled: its interval lies above that of the second, {second}.").format(
@@ -277,8 +289,11 @@ def _index_columns() -> tuple[Column, ...]:
     def input_cell(row: Mapping) -> str:
         return f"{md_text(row['label'])} (`{md_code(row['input'])}`)"
 
-    def spearman(row: Mapping) -> str:
-        return ("+" if row["spearman"] >= 0 else "-") + fixed(abs(row["spearman"]), 2)
+    def spearman(row: Mapping) -> str:  # signed, with the report's minus sign; none on a value that reads as zero
+        said = fixed(abs(row["spearman"]), 2)
+        if not any(digit in said for digit in "123456789"):
+            return said
+        return ("+" if row["spearman"] >= 0 else MINUS) + said
 
     return (*(Column(key) for key in INDEX_KEYS[:3]),
             Column("rank", _("rank"), lambda r: str(r["rank"])),
@@ -328,20 +343,29 @@ def _crosschecks(result: SensitivityResult, tr: TargetResult) -> list[str]:
     if cc is None:
         return []
     spearman, pawn = cc.order("spearman")[0], cc.order("pawn")[0]
-    first = listed(_name(result, n) for n in tr.ranking.top_group)
-    first += _(", tied first") if tr.ranking.top_tied else ""
-    said = (_("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts {spearman} first, "
-              "PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input is indistinguishable from none) "
-              "puts {pawn} first; with ST's {first}, the methods agree on the most influential input.")
-            if tr.top_agrees else
-            _("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts {spearman} first, "
-              "PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input is indistinguishable from none) "
-              "puts {pawn} first; with ST's {first}, the methods **disagree** on the most influential input."))
-    text = said.format(n=decimal(cc.samples), spearman=_name(result, spearman), threshold=fixed(cc.pawn_threshold, 3),
-                       pawn=_name(result, pawn), first=first)
+    first = listed(_named(result, n) for n in tr.ranking.top_group)
+    said = {(True, False): _("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts "
+                             "{spearman} first, PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input "
+                             "is indistinguishable from none) puts {pawn} first; ST puts {first} first too: the "
+                             "methods agree on the most influential input."),
+            (True, True): _("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts "
+                            "{spearman} first, PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input "
+                            "is indistinguishable from none) puts {pawn} first; ST ranks {first} tied first: the "
+                            "methods agree on the most influential input."),
+            (False, False): _("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts "
+                              "{spearman} first, PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input "
+                              "is indistinguishable from none) puts {pawn} first, but ST puts {first} first: the "
+                              "methods **disagree** on the most influential input."),
+            (False, True): _("Cross-checks on a plain Monte Carlo sample of {n}: Spearman's rank correlation puts "
+                             "{spearman} first, PAWN (median Kolmogorov-Smirnov distance; below {threshold} an input "
+                             "is indistinguishable from none) puts {pawn} first, but ST ranks {first} tied first: "
+                             "the methods **disagree** on the most influential input.")}[
+        bool(tr.top_agrees), bool(tr.ranking.top_tied)]
+    text = said.format(n=decimal(cc.samples), spearman=_named(result, spearman),
+                       threshold=fixed(cc.pawn_threshold, 3), pawn=_named(result, pawn), first=first)
     if cc.delta.size:
         text += " " + _("Borgonovo's moment-independent delta (SALib's estimator, on the same sample) puts {input} "
-                        "first.").format(input=_name(result, cc.order("delta")[0]))
+                        "first.").format(input=_named(result, cc.order("delta")[0]))
     return [text, ""]
 
 
@@ -356,7 +380,7 @@ def _tornado(result: SensitivityResult, tr: TargetResult) -> list[str]:
     at_points = never if tor.baseline_infinite else _in_unit(tor.baseline, tr.target.unit)
     return [_("Tornado (one input at a time at its p05 and p95, the others at their point values): at the point "
               "values the output is {value}; {input} moves it most, from {low} to {high}. The tornado ignores "
-              "interactions; the indices above do not.").format(value=at_points, input=_name(result, bar.name),
+              "interactions; the indices above do not.").format(value=at_points, input=_named(result, bar.name),
                                                                low=lo, high=hi), ""]
 
 
@@ -368,20 +392,27 @@ def _in_unit(value: float, unit: str) -> str:
     return f"{_count(value)} {md_text(_(unit))}".strip()
 
 
-def _undefined_replicates(tr: TargetResult, target: str) -> list[str]:
-    """A sentence for each kind of index undefined in some replicate (the target constant there), or none."""
+def _undefined_replicates(tr: TargetResult, claim: str | None = None) -> list[str]:
+    """A sentence for each kind of index undefined in some replicate (the target constant there), or none; of the
+    section's target, or of ``claim``'s indicator (:func:`_claim_subject`)."""
     lines = []
     ix, sh = tr.indices, tr.shapley
     if ix is not None and ix.undefined_replicates:
-        lines += [_("The Sobol indices of the {target} are undefined in {count} of the {estimates} estimates (the "
-                    "replicates and their pool): it is the same in every one of their A and B samples, so those "
-                    "estimates are 0 by convention and the intervals measure nothing; they name no driver.").format(
-                        target=target, count=ix.undefined_replicates, estimates=len(ix.ST_resamples) + 1), ""]
+        said = (_("The target's Sobol indices are undefined in {count} of the {estimates} estimates (the replicates "
+                  "and their pool): it is the same in every one of their A and B samples, so those estimates are 0 by "
+                  "convention and the intervals measure nothing; they name no driver.") if claim is None else
+                _("The Sobol indices of the {target} are undefined in {count} of the {estimates} estimates (the "
+                  "replicates and their pool): it is the same in every one of their A and B samples, so those "
+                  "estimates are 0 by convention and the intervals measure nothing; they name no driver."))
+        lines += [said.format(target=claim, count=ix.undefined_replicates, estimates=len(ix.ST_resamples) + 1), ""]
     if sh is not None and sh.undefined_replicates:
-        lines += [_("The Shapley effects of the {target} are undefined in {count} of the {estimates} estimates (the "
-                    "replicates and their pool): it is the same in every one of their samples for the variance, so "
-                    "there is no variance to share out and their intervals are undefined.").format(
-                        target=target, count=sh.undefined_replicates, estimates=len(sh.replicates) + 1), ""]
+        said = (_("The target's Shapley effects are undefined in {count} of the {estimates} estimates (the "
+                  "replicates and their pool): it is the same in every one of their samples for the variance, so "
+                  "there is no variance to share out and their intervals are undefined.") if claim is None else
+                _("The Shapley effects of the {target} are undefined in {count} of the {estimates} estimates (the "
+                  "replicates and their pool): it is the same in every one of their samples for the variance, so "
+                  "there is no variance to share out and their intervals are undefined."))
+        lines += [said.format(target=claim, count=sh.undefined_replicates, estimates=len(sh.replicates) + 1), ""]
     return lines
 
 

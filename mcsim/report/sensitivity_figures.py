@@ -39,7 +39,7 @@ from mcsim.report.style import (
     readable,
 )
 from mcsim.report.style import look as default_look
-from mcsim.report.text import decimal, lower_first, names_its_unit, number, percent
+from mcsim.report.text import decimal, lower_first, names_its_unit, nested, number, percent
 from mcsim.report.ticks import compact, format_axis, span, whole
 
 __all__ = ["plot_sensitivity", "sensitivity_caption", "sensitivity_figures"]
@@ -214,7 +214,7 @@ def _clipped_errors(values: np.ndarray, conf: np.ndarray) -> np.ndarray:
 
 def _caption(result: SensitivityResult, tr: TargetResult, kind: str) -> str:
     level = percent(result.spec.conf_level, 0)
-    what = target_words(tr.target)
+    what = nested(target_words(tr.target))  # inside the caption's quotation marks
     if kind == "indices":
         caption = _("Sobol first-order (S1) and total (ST) indices of the {what}, with {level} intervals "
                     "({intervals}); an S1 below zero whose interval covers zero is estimation noise around 0.").format(

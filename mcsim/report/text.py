@@ -33,6 +33,7 @@ __all__ = [
     "md_text",
     "money",
     "names_its_unit",
+    "nested",
     "number",
     "output_label",
     "p_value",
@@ -271,6 +272,12 @@ def scenario_title(row: Mapping[str, Any]) -> str:
 def names_its_unit(label: str, unit: str) -> bool:
     """Whether a label already says its unit ('Break-even monthly users', in users): then the unit goes unsaid."""
     return bool(unit) and re.search(rf"\b{re.escape(unit)}\b", label, re.IGNORECASE) is not None
+
+
+def nested(text: str) -> str:
+    """``text`` to be quoted inside a sentence's quotation marks: its own French « » become “ ”, as French
+    typography nests quotations (English text, quoted with “ ”, has none)."""
+    return text.replace("«\u00a0", "“").replace("\u00a0»", "”")
 
 
 def lower_first(label: str) -> str:
