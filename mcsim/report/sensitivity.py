@@ -395,25 +395,29 @@ def _in_unit(value: float, unit: str) -> str:
 def _undefined_replicates(tr: TargetResult, claim: str | None = None) -> list[str]:
     """A sentence for each kind of index undefined in some replicate (the target constant there), or none; of the
     section's target, or of ``claim``'s indicator (:func:`_claim_subject`)."""
-    lines = []
     ix, sh = tr.indices, tr.shapley
+    undefined = []  # (the sentence of the target's, of a claim's, the estimates undefined, the estimates)
     if ix is not None and ix.undefined_replicates:
-        said = (_("The target's Sobol indices are undefined in {count} of the {estimates} estimates (the replicates "
-                  "and their pool): it is the same in every one of their A and B samples, so those estimates are 0 by "
-                  "convention and the intervals measure nothing; they name no driver.") if claim is None else
-                _("The Sobol indices of the {target} are undefined in {count} of the {estimates} estimates (the "
-                  "replicates and their pool): it is the same in every one of their A and B samples, so those "
-                  "estimates are 0 by convention and the intervals measure nothing; they name no driver."))
-        lines += [said.format(target=claim, count=ix.undefined_replicates, estimates=len(ix.ST_resamples) + 1), ""]
+        undefined.append((
+            _("The target's Sobol indices are undefined in {count} of the {estimates} estimates (the replicates and "
+              "their pool): it is the same in every one of their A and B samples, so those estimates are 0 by "
+              "convention and the intervals measure nothing; they name no driver."),
+            _("The Sobol indices of the {target} are undefined in {count} of the {estimates} estimates (the "
+              "replicates and their pool): it is the same in every one of their A and B samples, so those estimates "
+              "are 0 by convention and the intervals measure nothing; they name no driver."),
+            ix.undefined_replicates, len(ix.ST_resamples) + 1))
     if sh is not None and sh.undefined_replicates:
-        said = (_("The target's Shapley effects are undefined in {count} of the {estimates} estimates (the "
-                  "replicates and their pool): it is the same in every one of their samples for the variance, so "
-                  "there is no variance to share out and their intervals are undefined.") if claim is None else
-                _("The Shapley effects of the {target} are undefined in {count} of the {estimates} estimates (the "
-                  "replicates and their pool): it is the same in every one of their samples for the variance, so "
-                  "there is no variance to share out and their intervals are undefined."))
-        lines += [said.format(target=claim, count=sh.undefined_replicates, estimates=len(sh.replicates) + 1), ""]
-    return lines
+        undefined.append((
+            _("The target's Shapley effects are undefined in {count} of the {estimates} estimates (the replicates "
+              "and their pool): it is the same in every one of their samples for the variance, so there is no "
+              "variance to share out and their intervals are undefined."),
+            _("The Shapley effects of the {target} are undefined in {count} of the {estimates} estimates (the "
+              "replicates and their pool): it is the same in every one of their samples for the variance, so there "
+              "is no variance to share out and their intervals are undefined."),
+            sh.undefined_replicates, len(sh.replicates) + 1))
+    return [line for of_target, of_claim, count, estimates in undefined
+            for line in ((of_target if claim is None else of_claim).format(target=claim, count=count,
+                                                                           estimates=estimates), "")]
 
 
 def _claim_subject(tr: TargetResult) -> str:
