@@ -32,7 +32,6 @@ from mcsim.compute.stats import (
     published_shares,
     summarise,
 )
-from mcsim.i18n import speaking
 from mcsim.inputs.runs import RunSpec
 from mcsim.result import Result
 
@@ -208,17 +207,12 @@ def execute(spec: RunSpec, *, stop_when: Callable[[Progress], bool] | None = Non
         medians = explain_medians(spec, outputs, kept, sensitivity)
         tails = {name: tail_index(stats.largest, samples=_finite(stats, simulation.n))
                  for name, stats in outputs.items() if stats.largest is not None}
-        published = spec.published
-        with speaking(spec.lang):  # the publication's section is Markdown for the report, in its language
-            from mcsim.report.models import section as published_section  # the report's words, only when used
-
-            section = tuple(published_section(published, spec.priors))
         seconds["verdict"] = time.perf_counter() - start - waited
     seconds = {step: seconds[step] for step in STEPS if step in seconds}
     return Run(spec=spec, samples=simulation.n, stopped_early=simulation.stopped_early,
                   quantiles=simulation.plan.mode, outputs=outputs, claims=claims, verdict=verdict,
                   histograms=histograms(simulation), curves=fine, kept=kept, sensitivity=sensitivity,
-                  seconds=seconds, medians=medians, tails=tails, published=section,
+                  seconds=seconds, medians=medians, tails=tails,
                   value_of_information=value_of_information, published_shares=shares, posterior=conditioned)
 
 

@@ -60,9 +60,6 @@ class Result:
     tails : mapping of str to TailIndex or None
         Per scalar output, the tail index of the whole run, which says whether its mean summarises
         it (None where too few values are finite and non-zero).
-    published : tuple of str
-        The model's section comparing the publication the run reproduces (``spec.published``)
-        with the model at the priors' points, as Markdown lines; empty for other priors.
     value_of_information : ValueOfInformation or None
         EVPI and EVPPI of the decision at each users value, and what each input would do for
         each claim's verdict, when the run file has a ``[value_of_information]`` table.
@@ -88,7 +85,6 @@ class Result:
     seconds: Mapping[str, float] = field(default_factory=dict)
     medians: Mapping[str, MedianAttribution] = field(default_factory=dict)
     tails: Mapping[str, TailIndex | None] = field(default_factory=dict)
-    published: tuple[str, ...] = ()  # Markdown: the publication the run reproduces, as printed, against the model
     value_of_information: ValueOfInformation | None = None
     published_shares: Mapping[str, float] = field(default_factory=dict)
     posterior: Posterior | None = None  # the run's observations' posterior (None: the run has none)

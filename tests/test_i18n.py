@@ -108,6 +108,12 @@ def test_a_french_report_is_in_french(french):
     assert '<html lang="fr">' in page and "<h2>Sommaire</h2>" in page
     assert text.startswith("# Le Tableau 1 sous incertitude\n")  # the run file's title_fr
     assert "<title>Le Tableau 1 sous incertitude</title>" in page and "with uncertainty" not in page
+    # a variable named as French names it, its verb agreeing with « la variable », not with the label's plural
+    methods = re.sub(r"[ \n]+", " ", (french / "methods.md").read_text(encoding="utf-8"))  # its lines wrapped
+    assert ("La variable «\u00a0utilisateurs mensuels au seuil de rentabilité\u00a0» entre par son rang parmi les "
+            "tirages") in methods
+    assert "avec pour gain la variable «\u00a0surplus\u00a0»" in methods
+    assert "la note 7 disent 5\u00a0%" in text
 
 
 def test_summary_json_stays_english_in_a_french_report(french):

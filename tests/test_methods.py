@@ -110,7 +110,7 @@ def test_every_analysis_in_summary_json_has_its_paragraph(result, english):
             "heavy_tail"} <= ran  # the small run makes every analysis
     for key in sorted(ran):
         assert _paragraph(md, PARAGRAPHS[key]), key
-    assert result.published and _paragraph(md, "set beside Viseur (2025)")
+    assert result.spec.published is not None and _paragraph(md, "set beside Viseur (2025)")
     paragraphs = md.split("\n## ")[0].strip().split("\n\n")[1:]  # after the heading, before the references
     assert len(tex.strip().split("\n\n")) == len(paragraphs)  # the .tex has the same paragraphs
 

@@ -23,7 +23,7 @@ from mcsim.analysis.sensitivity.crosschecks import DELTA_RESAMPLES, PAWN_SLICES
 from mcsim.analysis.sensitivity.shapley import EXACT_UP_TO, INNER, REPLICATES
 from mcsim.analysis.sensitivity.tornado import QUANTILES as TORNADO_QUANTILES
 from mcsim.analysis.tails import SUMMARY_ALPHA
-from mcsim.i18n import _, general, language, ngettext
+from mcsim.i18n import _, general, language, listed, ngettext, pgettext
 from mcsim.inputs.bibliography import Entry
 from mcsim.report.bibliography import (
     author_year,
@@ -350,6 +350,14 @@ def posterior(methods: Methods, result: Result) -> None:
                   "sample size."), plischke=Cite(("plischke2013",)), bins=Number(decimal(posterior.first_order_bins)))
 
 
+def _outputs_named(sentence: str, targets) -> str:
+    """The outputs of ``targets`` as ``sentence`` names them: a list of their labels (each quoted in French, « la
+    variable « … » »), a capital where the list opens the sentence."""
+    said = listed(pgettext("a label in a list", "{label}").format(label=lower_first(_(t.label or t.output)))
+                  for t in targets)
+    return said[:1].upper() + said[1:] if sentence.startswith("{outputs}") else said
+
+
 def sensitivity(methods: Methods, result: Result) -> None:
     sensitivity = result.sensitivity
     spec = sensitivity.spec
@@ -365,12 +373,15 @@ def sensitivity(methods: Methods, result: Result) -> None:
     ranked = [t.target for t in outputs if t.target.transform == "rank"]
     logged = [t.target for t in outputs if t.target.transform == "log10"]
     if ranked:
-        methods.say(_("{outputs} enter through their rank among the samples{rank} (their empirical distribution "
-                      "function, ties at the mid-rank), so that infinite values tie at the top and need no cap."),
-                    outputs=_(", ").join(_(t.label or t.output) for t in ranked), rank=Cite(("saltelli1995",)))
+        said = ngettext("{outputs} enters through its rank among the samples{rank} (its empirical distribution "
+                        "function, ties at the mid-rank), so that its infinite values tie at the top and need no cap.",
+                        "{outputs} enter through their rank among the samples{rank} (their empirical distribution "
+                        "function, ties at the mid-rank), so that infinite values tie at the top and need no cap.",
+                        len(ranked))
+        methods.say(said, outputs=_outputs_named(said, ranked), rank=Cite(("saltelli1995",)))
     if logged:
-        methods.say(_("{outputs} enter on a log10 scale."),
-                    outputs=_(", ").join(_(t.label or t.output) for t in logged))
+        said = ngettext("{outputs} enters on a log10 scale.", "{outputs} enter on a log10 scale.", len(logged))
+        methods.say(said, outputs=_outputs_named(said, logged))
     if any(t.target.kind == "claim" for t in sensitivity.targets):
         methods.say(_("A claim enters through its indicator (1 where it holds, 0 elsewhere)."))
     level = Number(number(100 * spec.conf_level))

@@ -24,6 +24,7 @@ from mcsim.i18n import N_, _
 from mcsim.report import methods as paragraphs
 from mcsim.report.attribution import medians_markdown, tail_notes
 from mcsim.report.figures import Figure, run_figures
+from mcsim.report.models import section as published_section
 from mcsim.report.posterior import observations_markdown
 from mcsim.report.posterior_figures import posterior_figures
 from mcsim.report.section import Section, Tables
@@ -171,7 +172,9 @@ def _reproduce(result: Result, _tables: Tables) -> list[str]:
 
 
 def _published(result: Result, _tables: Tables) -> list[str]:
-    return list(result.published)  # the publication's section, written in the run's language by the pipeline
+    """The publication the run reproduces, as printed, against the model at the priors' points, in the report's
+    language."""
+    return published_section(result.spec.published, result.spec.priors)
 
 
 #: Every section of a run's report, by key.
@@ -193,7 +196,8 @@ SECTIONS = {section.key: section for section in (
     Section("value_of_information", value_of_information_markdown, information_tables, value_of_information_figures,
             N_("### Value of information figures"), methods=(paragraphs.value_of_information,),
             applies=lambda result: result.value_of_information is not None),
-    Section("publication", _published, methods=(paragraphs.comparison,), applies=lambda result: bool(result.published)),
+    Section("publication", _published, methods=(paragraphs.comparison,),
+            applies=lambda result: bool(published_section(result.spec.published, result.spec.priors))),
     Section("methods", _methods),
     Section("priors", _priors, priors_tables, methods=(paragraphs.priors,)),
     Section("reproduce", _reproduce),

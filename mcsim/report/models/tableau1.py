@@ -69,7 +69,7 @@ def consistency_checks(priors: PriorsView) -> list[Check]:
     checks.append(Check(
         _("Cost per prompt"),
         math.isclose(implied, stated["cost_per_prompt"]),
-        _("{per_1k} per 1000 tokens x {tokens} tokens = {implied} per prompt, but the table uses {used} ({ratio}x). "
+        _("{per_1k} per 1000 tokens × {tokens} tokens = {implied} per prompt, but the table uses {used} ({ratio}×). "
           "At {implied} the break-even would be {at_stated}, not {printed}.").format(
             per_1k=_("${amount}").format(amount=general(stated["cost_per_1k_tokens"])),
             tokens=general(stated["tokens_per_prompt"]),
@@ -90,7 +90,7 @@ def consistency_checks(priors: PriorsView) -> list[Check]:
     checks.append(Check(
         _("Conversion rate"),
         math.isclose(text_rate, stated["conversion_rate"]),
-        _("section 5's text says {text}, the table and footnote 7 {table}. At {text} the break-even moves from "
+        _("section 5's text says {text}, the table and footnote 7 say {table}. At {text} the break-even moves from "
           "{base} to {moved}.").format(text=_percent(text_rate), table=_percent(stated["conversion_rate"]),
                                        base=_users(base["break_even_users"]),
                                        moved=_users(at_text["break_even_users"]))))
