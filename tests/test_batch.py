@@ -303,6 +303,7 @@ def test_a_batch_with_nothing_to_do_reads_no_run_file_and_agrees_with_the_plan(t
 
 def test_a_comparison_of_two_models_numbers_its_figures_through_the_whole_page():
     """Each model's figures were numbered from 1: a page of two models had two Figure 1s."""
+    from mcsim.i18n import speaking
     from mcsim.report.comparison import render_comparison
     from mcsim.report.figures import Figure
 
@@ -318,3 +319,6 @@ def test_a_comparison_of_two_models_numbers_its_figures_through_the_whole_page()
     # each figure straight after its section: the claims' after their table, before the tipping points
     first = text.split("## Model `footprint`")[0]
     assert first.index("### Claims by scenario") < first.index("figures/a.png") < first.index("### Where each claim")
+    assert "only: `tableau1`: `s0`; `footprint`: `s1`." in text
+    with speaking("fr"):  # each model's scenarios as French punctuates them
+        assert "\u00a0: `tableau1`\u00a0: `s0`\u202f; `footprint`\u00a0: `s1`." in render_comparison(data, figures)

@@ -126,7 +126,8 @@ _MD_PATH = re.compile(r"\((?:figures|tables)/[^)\s]*\)|!\[[^\]]*\]")  # an image
 
 
 def markdown_prose(text: str) -> str:
-    for pattern in (_MD_CODE, _MD_FOREIGN, _URL, _EN_QUOTE, _MD_PATH):
+    text = _MD_CODE.sub("x", text)  # a code span is a word of the sentence: the spaces around it are checked
+    for pattern in (_MD_FOREIGN, _URL, _EN_QUOTE, _MD_PATH):
         text = pattern.sub(" ", text)
     text = re.sub(r"^\|[-:|]+\|$", " ", text, flags=re.M)  # a table's alignment row
     return text.replace("\\*", "*").replace("\\_", "_")

@@ -278,7 +278,8 @@ def render_comparison(data: dict, figures: Mapping[str, Mapping[str, Sequence[Fi
                       "{n} scenarios, each run with its own priors and overrides; each one's report is in "
                       "`{folder}`, under its name.", n).format(n=n, folder=md_code(_folder(data))), ""]
     if len(grouped) > 1:
-        said = "; ".join(f"`{md_code(g['model'])}`: {_stems(g['scenarios'])}" for g in grouped)
+        said = _("; ").join(_("{model}: {scenarios}").format(model=f"`{md_code(g['model'])}`",
+                                                             scenarios=_stems(g["scenarios"])) for g in grouped)
         lines += [_("They run {n} models, each compared with its own scenarios only: {models}.").format(
             n=len(grouped), models=said), ""]
     for group in grouped:
