@@ -254,3 +254,15 @@ def test_the_tables_give_the_summarys_decisions_and_claims(small_default_report)
     claims = list(csv.DictReader((tables / "value_of_information_claims.csv").open(encoding="utf-8")))
     assert [c["claim"] for c in claims] == list(summary["claims"])
     assert all(path.read_text().count("\\toprule") == 1 for path in tables.glob("value_of_information*.tex"))
+
+
+@pytest.mark.parametrize(("value", "se", "shown"), [
+    (713_210.0, 6_334.0, (713_200.0, 6_300.0)), (308.2, 49.9, (308.0, 50.0)), (9_989.0, 2_886.0, (10_000.0, 2_900.0)),
+    (0.0123456, 0.000789, (0.01235, 0.00079)), (5.0, 0.0, (5.0, 0.0))])
+def test_an_amount_is_shown_to_the_precision_its_standard_error_allows(value, se, shown):
+    """$713,210 ± $6,334 printed every digit: the error has two significant digits, the value its last place."""
+    from mcsim.analysis.value_of_information.estimate import Estimate
+    from mcsim.report.value_of_information import _to_its_error
+
+    rounded = _to_its_error(Estimate(value, se))
+    assert rounded.value == pytest.approx(shown[0], rel=1e-12) and rounded.se == pytest.approx(shown[1], rel=1e-12)

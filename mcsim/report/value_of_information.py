@@ -8,6 +8,7 @@ verdict, and a figure of EVPI and each EVPPI over users.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -52,10 +53,20 @@ def _amount(voi: ValueOfInformation, value: float) -> str:
     return format_value(value, voi.unit, 2)
 
 
+def _to_its_error(estimate: Estimate) -> Estimate:
+    """``estimate`` rounded to the precision its standard error allows: the error to two significant digits and the
+    value to the same place ($713,210 ± $6,334 is $713,200 ± $6,300: the last digits are noise)."""
+    if not (estimate.se > 0 and math.isfinite(estimate.se) and math.isfinite(estimate.value)):
+        return estimate
+    step = 10.0 ** (math.floor(math.log10(estimate.se)) - 1)
+    return Estimate(round(estimate.value / step) * step, round(estimate.se / step) * step)
+
+
 def _cell(voi: ValueOfInformation, estimate: Estimate) -> str:
     if estimate.value == 0 and estimate.se == 0:
         return "0"
-    return _("{value} ± {se}").format(value=_amount(voi, estimate.value), se=_amount(voi, estimate.se))
+    shown = _to_its_error(estimate)
+    return _("{value} ± {se}").format(value=_amount(voi, shown.value), se=_amount(voi, shown.se))
 
 
 def value_of_information_tables(result: Result) -> list[Table]:
@@ -134,8 +145,10 @@ def value_of_information_markdown(result: Result, tables: Mapping[str, Table] | 
                      _("**Knowing the {input} exactly would be worth about {amount} a month to a decision {at}**, out "
                        "of {evpi} for knowing every input."))
         lines += [best_said.format(
-            input=md_text(lower_first(_label(result, name))), amount=_amount(voi, decision.evppi[name].value),
-            at="" if once else grid_point(result.spec.grid, decision.users), evpi=_amount(voi, decision.evpi.value)),
+            input=md_text(lower_first(_label(result, name))),
+            amount=_amount(voi, _to_its_error(decision.evppi[name]).value),
+            at="" if once else grid_point(result.spec.grid, decision.users),
+            evpi=_amount(voi, _to_its_error(decision.evpi).value)),
             ""]
     # a run without claims has no claims' table among the report's
     decisions, claims = ((tables["value_of_information"], tables.get("value_of_information_claims")) if tables
