@@ -705,3 +705,14 @@ def test_the_figures_error_bars_stop_at_zero_and_one():
 
     errors = _clipped_errors(np.array([0.95, 0.01, 0.5]), np.array([0.12, 0.03, float("nan")]))
     assert np.allclose(errors, [[0.12, 0.01, 0.0], [0.05, 0.03, 0.0]])
+
+
+def test_inputs_whose_scores_differ_only_in_their_last_bits_keep_the_priors_order():
+    """Two inputs that do not move a claim get equal Shapley effects, which the processor's summation order leaves
+    apart in the last bits (0.03729514391521473 and ...475 for the footprint run's pue and search energy): ranked by
+    those bits, their order changed from one machine to another."""
+    from mcsim.analysis.ordering import decreasing
+
+    low, high = 0.03729514391521473, 0.03729514391521475
+    assert list(decreasing([0.5, low, 0.2, high])) == list(decreasing([0.5, high, 0.2, low])) == [0, 2, 1, 3]
+    assert list(decreasing([0.1, 0.1 + 1e-9, -0.2])) == [1, 0, 2]  # a difference the estimate makes still counts

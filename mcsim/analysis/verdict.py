@@ -16,6 +16,7 @@ import numpy as np
 from scipy import stats as scipy_stats
 
 from mcsim.analysis.discovery import Discovery, discover
+from mcsim.analysis.ordering import decreasing
 from mcsim.analysis.sensitivity import SensitivityResult
 from mcsim.analysis.tipping import OutputMap, TippingPoint, output_map, tipping_points
 from mcsim.compute.claims import claim_holds
@@ -159,10 +160,10 @@ def _drivers(sensitivity: SensitivityResult | None, claim: Claim) -> tuple[tuple
             return (), of, target.no_driver_reason  # no variance: nothing to rank
         sh = target.shapley if target.ranking is not None and target.ranking.by == "shapley" else None
         if sh is not None:  # correlated priors: the Shapley effects rank the inputs
-            order = np.argsort(-sh.effects, kind="stable")
+            order = decreasing(sh.effects)
             return tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j]), float(sh.effects[j]),
                                 float(sh.conf[j])) for j in order), of, target.no_driver_reason
-        order = np.argsort(-ix.ST, kind="stable")
+        order = decreasing(ix.ST)
         return (tuple(Driver(ix.names[j], float(ix.ST[j]), float(ix.ST_conf[j])) for j in order), of,
                 target.no_driver_reason)
     return (), "", None

@@ -33,6 +33,8 @@ from SALib.analyze import delta, pawn
 from scipy import special, stats
 from threadpoolctl import threadpool_limits
 
+from mcsim.analysis.ordering import decreasing
+
 __all__ = ["DELTA_RESAMPLES", "PAWN_SLICES", "CrossCheck", "borgonovo", "cross_check"]
 
 PAWN_SLICES = 10
@@ -60,7 +62,7 @@ class CrossCheck:
     def order(self, method: str) -> tuple[str, ...]:
         """Inputs from most to least influential by ``"spearman"`` (|rho|), ``"pawn"`` or ``"delta"``."""
         score = {"spearman": np.abs(self.spearman), "pawn": self.pawn, "delta": self.delta}[method]
-        return tuple(self.names[j] for j in np.argsort(-score, kind="stable"))
+        return tuple(self.names[j] for j in decreasing(score))
 
 
 def cross_check(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], *, conf_level: float,

@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from mcsim.analysis.ordering import decreasing
 from mcsim.analysis.sensitivity.crosschecks import CrossCheck
 from mcsim.analysis.sensitivity.shapley import ShapleyEffects
 from mcsim.analysis.sensitivity.sobol import Indices
@@ -127,10 +128,10 @@ class TargetResult:
             return None
         sh = self.shapley
         if self.correlated and sh is not None:
-            order = [int(j) for j in np.argsort(-sh.effects, kind="stable")]
+            order = [int(j) for j in decreasing(sh.effects)]
             return Ranking(tuple(sh.names[j] for j in order), sh.settled, sh.top_first_share,
                            _ties(order, sh.effects, sh.conf, sh.names), by="shapley")
-        order = [int(j) for j in np.argsort(-ix.ST, kind="stable")]
+        order = [int(j) for j in decreasing(ix.ST)]
         top = order[0]
         if len(order) == 1:
             return Ranking((ix.names[top],), True, 1.0)

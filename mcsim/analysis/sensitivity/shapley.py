@@ -57,6 +57,7 @@ import numpy as np
 from scipy import special
 from scipy import stats as scipy_stats
 
+from mcsim.analysis.ordering import decreasing
 from mcsim.inputs.distributions import inside_unit
 
 __all__ = ["EXACT_UP_TO", "INNER", "REPLICATES", "ShapleyDesign", "ShapleyEffects", "ShapleySettings",
@@ -136,7 +137,7 @@ class ShapleyEffects:
     @property
     def order(self) -> tuple[str, ...]:
         """Inputs from the largest effect to the smallest."""
-        return tuple(self.names[j] for j in np.argsort(-self.effects, kind="stable"))
+        return tuple(self.names[j] for j in decreasing(self.effects))
 
     @property
     def settled(self) -> bool:
