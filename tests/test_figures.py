@@ -8,6 +8,7 @@ PDF with a Type 3 font. Journal figures are 8.5 or 17.4 cm wide with 7 to 9 pt t
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import os
@@ -200,6 +201,19 @@ def drawn(result, batch):
 def test_every_figure_passes_the_check(drawn, name, lang):
     """In each language too: French words are longer, and a label that fits in English may not."""
     assert {figure.stem: figure.problems for figure in drawn(lang, name) if figure.problems} == {}
+
+
+@pytest.mark.parametrize("name", STYLE_NAMES)
+def test_long_scenario_titles_do_not_run_into_each_other(batch, name):
+    """A scenario's title is the user's: one of three lines at the axis's width overlapped its neighbours' in the
+    comparison's figures, whose rows were a fixed height."""
+    scenarios, data, _folder = batch
+    long = copy.deepcopy(data)
+    for k, row in enumerate(long["scenarios"]):
+        row["title"] = f"Scenario {k}: Tableau 1 with the conversion rate, price and lifetime of a later ChatGPT"
+    drawn = {stem: problems(fig) for shown in comparison_figures(scenarios, long, look(name)).values()
+             for stem, fig in _each_drawn(shown, name)}
+    assert drawn and not any(drawn.values()), drawn
 
 
 @pytest.mark.parametrize("name", STYLE_NAMES)

@@ -37,6 +37,13 @@ def _baseline_marked(titles: list[str], style: Look, width_cm: float) -> list[st
     return [plain(style.wrap(t, width_cm)) for t in marked]
 
 
+def _row_cm(titles: list[str], style: Look, width_cm: float, least: float) -> float:
+    """The height of a scenario's row (journal centimetres): at least ``least``, and room for the tallest of the
+    scenarios' titles wrapped to ``width_cm``: a title is the user's, and may take several lines."""
+    tallest = max(title.count("\n") + 1 for title in _baseline_marked(titles, style, width_cm))
+    return max(least, style.lines_cm(tallest) + 0.3)
+
+
 def _reading(scenarios, claim: dict, unit: str) -> str:
     """The focus claim's test in the report's language ('at most 6 M'), from the run file of the first scenario that
     has one; else the comparison's data's words (in English, as summary.json's)."""
@@ -70,7 +77,8 @@ def _focus_figure(scenarios, data: dict, style: Look, suffix: str = "") -> Figur
             meaning=_(chosen["infinite_means"])))
     said.append(_("A bar ending in an arrow has an infinite p95."))
     caption = " ".join(said)
-    return multi_panel(f"{name}_by_scenario{suffix}", caption, style, 2.6 + 1.0 * len(shown),
+    row_cm = _row_cm([scenario_title(row) for row in shown], style, 4.0, 1.0)
+    return multi_panel(f"{name}_by_scenario{suffix}", caption, style, 2.6 + row_cm * len(shown),
                        functools.partial(_focus, scenarios, data, shown, style), columns=2)
 
 
@@ -173,7 +181,9 @@ def _claims_figure(data: dict, style: Look, suffix: str = "") -> Figure | None:
                 "baseline), with its 95 % Wilson interval (often narrower than the dot); filled dots: the claim holds "
                 "at the scenario's point values, open: it fails there.")
     rows = -(-len(names) // min(3, len(names)))
-    return multi_panel(f"claims_by_scenario{suffix}", caption, style, rows * (2.0 + 0.8 * len(data["scenarios"])) + 1.0,
+    row_cm = _row_cm([scenario_title(s) for s in data["scenarios"]], style, 4.2, 0.8)
+    height_cm = rows * (2.0 + row_cm * len(data["scenarios"])) + 1.0
+    return multi_panel(f"claims_by_scenario{suffix}", caption, style, height_cm,
                        functools.partial(_claims, data, names, style), columns=2)
 
 

@@ -106,6 +106,10 @@ class Look:
         """About how many characters of body text fit across ``width_cm`` (journal centimetres)."""
         return max(int(width_cm * self.scale * CM * 72 / (0.55 * self.font_pt)), 8)
 
+    def lines_cm(self, lines: int) -> float:
+        """The height of ``lines`` lines of body text, spacing included, in journal centimetres."""
+        return lines * 1.25 * self.font_pt / 72 * 2.54 / self.scale
+
     def wrap(self, text: str, width_cm: float) -> str:
         """``text`` broken into lines that fit ``width_cm``."""
         return "\n".join(textwrap.wrap(text, self.chars(width_cm), break_on_hyphens=False)) or text
