@@ -483,7 +483,7 @@ def verdict_markdown(result: Result, tables: Mapping[str, Table] | None = None) 
             output=md_text(output_label(out)), p50=p50, p05=p05, p95=p95)
         line += f" ({md_text(_(reference[1]))})" if reference is not None else ""
         if never:
-            line += _("; in {share} of samples it is never reached ({means})").format(
+            line += _("; {share} of samples are infinite ({means})").format(
                 share=percent(never), means=md_text(_(out.infinite_means)))
         lines.append(line + ".")
     lines.append("")
