@@ -391,7 +391,15 @@ def test_without_sensitivity_the_answer_names_the_likeliest_tipping_input(report
     out, result = report
     first = "\n".join((out / "report.md").read_text().splitlines()[:8])
     c = result.claims["c"]
-    assert first.splitlines()[4].startswith("- **Is the claim robust?** Break-even monthly users at most 6 million is")
+    assert first.splitlines()[4].startswith("- **Is the claim robust?** The claim “break-even monthly users at most 6 "
+                                            "million” is")
+    from mcsim.i18n import speaking
+    from mcsim.report.document import render_markdown
+
+    with speaking("fr"):  # « La variable … vaut au plus 6 millions est probable » had two verbs
+        french = render_markdown(dataclasses.replace(result, spec=dataclasses.replace(result.spec, lang="fr")))
+    assert ("L'affirmation selon laquelle la variable «\u00a0utilisateurs mensuels au seuil de rentabilité\u00a0» vaut "
+            "au plus 6 millions est ") in french
     assert f"**{term(c.probability)}**" in first
     assert "the share of users paying for Plus: of the inputs moved one at a time, it is the likeliest" in first
     assert "**Where it tips:** it fails when the share of users paying for Plus is below 4.88 %" in first

@@ -306,10 +306,14 @@ def answer_markdown(result: Result) -> list[str]:
             for name, r in found]
     else:
         test = md_text(claim_condition(c, result))
-        said = _("“{claim}” ({test})").format(claim=md_text(claim_text(c.claim)), test=test) if c.claim.text else \
-            _capital(test)
-        lines.append(_("- **Is the claim robust?** {claim} is {probability} under these priors; {point}.").format(
-            claim=said, probability=_probability(c), point=_at_point(c, result)))
+        if c.claim.text:
+            said = _("- **Is the claim robust?** {claim} is {probability} under these priors; {point}.").format(
+                claim=_("“{claim}” ({test})").format(claim=md_text(claim_text(c.claim)), test=test),
+                probability=_probability(c), point=_at_point(c, result))
+        else:  # a claim without words: its test, named as such
+            said = _("- **Is the claim robust?** The claim “{test}” is {probability} under these priors; "
+                     "{point}.").format(test=test, probability=_probability(c), point=_at_point(c, result))
+        lines.append(said)
     lines += posterior_answer(result, found)  # the same readings given the run's observations, if it has any
     driver, tipping = _driver(cv, labels, result, c)
     lines.append(_("- **What drives it:** {driver}.").format(driver=driver))
