@@ -193,3 +193,14 @@ def test_a_french_title_must_be_a_string():
     assert spec.title_in("fr") == "Le Tableau 1 sous incertitude"
     with pytest.raises(InputError, match=r"\[run\] title_fr = 3 is invalid: must be a string"):
         dataclasses.replace(spec, title_fr=3)
+
+
+def test_a_shipped_models_description_has_no_colon_of_its_own():
+    """The report says "Model: {description}" and the methods "The model is that of …: {description}": a description
+    with its own colon read "Model: GPT-4 served through ChatGPT: training amortised…"."""
+    from mcsim.i18n import LANGUAGES, _
+    from mcsim.models import BUILTIN
+
+    for lang in LANGUAGES:
+        with speaking(lang):
+            assert not [model.name for model in BUILTIN.values() if ":" in _(model.description)], lang

@@ -25,8 +25,9 @@ _NO_SURPLUS = N_("no surplus within 120 months")
 
 DYNAMICS = Model(
     name="dynamics",
-    description=N_("Efficiency gains against usage growth, month by month: the energy and cost of a request "
-                   "halve at constant work while users and the work per request grow (the rebound effect)"),
+    description=N_("Efficiency gains against usage growth, month by month, as the energy and cost of a "
+                   "request halve at constant work while users and the work per request grow (the rebound "
+                   "effect)"),
     citation=N_("Viseur (2025), sections 2, 3 and 5; Ho et al. (2024)"),
     grid=MONTHS,
     inputs=(

@@ -20,9 +20,9 @@ GPT3_TRAINING = N_("Viseur (2025), section 1, the training of GPT-3")
 
 FOOTPRINT = Model(
     name="footprint",
-    description=N_("The energy and carbon footprint of a language model in service: its training amortised "
-                   "over its lifetime's requests, inference per request at the facility, the grid's carbon "
-                   "intensity"),
+    description=N_("The energy and carbon footprint of a language model in service, from its training "
+                   "amortised over its lifetime's requests, its inference per request at the facility and the "
+                   "grid's carbon intensity"),
     citation=N_("Viseur (2025), sections 1 and 2; Patterson et al. (2021)"),
     inputs=(
         InputSpec("training_energy", N_("MWh"), 0.0, low_open=True),

@@ -21,8 +21,8 @@ _BREAK_EVEN = N_("paper: 5.83 million")  # paper.BREAK_EVEN_USERS, as the figure
 
 TABLEAU1 = Model(
     name="tableau1",
-    description=N_("GPT-4 served through ChatGPT: training amortised over the model's lifetime, "
-                   "inference per prompt, revenue from the share of users paying for Plus"),
+    description=N_("GPT-4 served through ChatGPT, with training amortised over the model's lifetime, "
+                   "inference paid per prompt and revenue from the share of users paying for Plus"),
     citation=PAPER,
     inputs=(
         InputSpec("training_cost", N_("USD"), 0.0),
