@@ -1,5 +1,6 @@
 """Every valid input reaches a written report: priors of every family and parametrisation, correlations, any grid,
-claims of every operator and reading, in both languages and both figure styles (Hypothesis).
+claims of every operator and reading, in both languages and both figure styles (Hypothesis); and every batch of
+such runs, titled at any length, its comparison, whose figures pass the figure check.
 
 A few examples run by default, many more under ``-m slow``; each writes a whole report (figures included) from a
 small sample, so that a valid input never fails after the computing is done.
@@ -7,17 +8,26 @@ small sample, so that a valid input never fails after the computing is done.
 
 from __future__ import annotations
 
+import io
+import json
 import math
 import shutil
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from mcsim.batch import run_batch
+from mcsim.i18n import speaking
 from mcsim.inputs.runs import load_run
 from mcsim.pipeline import execute
 from mcsim.report import write_report
+from mcsim.report.comparison import comparison_figures, write_comparison
+from mcsim.report.figure_check import problems
+from mcsim.report.rendering import draw
+from mcsim.report.style import look
 
 MODEL = Path(__file__).parent / "data" / "anymodel.py"
 FAST = settings(max_examples=2, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
@@ -203,3 +213,56 @@ def test_any_valid_run_writes_its_whole_report(tmp_path, lang, figures, files):
 @given(files=runs())
 def test_many_valid_runs_write_their_whole_report(tmp_path, lang, figures, files):
     _write_any(tmp_path, files, lang, figures)
+
+
+TITLES = st.text(st.characters(categories=("L", "N", "Zs", "Po", "Pd")), min_size=1, max_size=90).map(
+    lambda t: " ".join(t.split())).filter(bool)
+
+
+@st.composite
+def batches(draw) -> list[tuple[str, str]]:
+    """Two or three valid runs (of one model or of several), each titled as its user likes, at any length."""
+    found = []
+    for _ in range(draw(st.integers(2, 3))):
+        priors, run = draw(runs())
+        found.append((priors, run.replace("[run]\n", f"[run]\ntitle = {_toml(draw(TITLES))}\n", 1)))
+    return found
+
+
+def _compare_any(tmp_path: Path, files: list[tuple[str, str]], lang: str, figures: str) -> None:
+    """The runs of ``files`` as a batch (their reports without figures, which the test above draws), then their
+    comparison in ``lang`` and ``figures``: written whole, and its figures pass the figure check."""
+    folder = tmp_path / f"batch{len(list(tmp_path.iterdir()))}"
+    paths = []
+    for k, (priors, run) in enumerate(files):
+        case = folder / f"s{k}"
+        case.mkdir(parents=True)
+        shutil.copy(MODEL, case / "anymodel.py")
+        (case / "priors.toml").write_text(priors, encoding="utf-8")
+        (case / f"s{k}.toml").write_text(run, encoding="utf-8")
+        paths.append(case / f"s{k}.toml")
+    scenarios = run_batch(paths, reports=folder / "reports", stream=io.StringIO(), figures="none", lang=lang)
+    out = write_comparison(scenarios, folder / "comparison", figures=figures, lang=lang)
+    assert (out / "report.md").is_file() and (out / "summary.json").is_file()
+    with speaking(lang):
+        data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        drawn = {figure.stem: problems(fig) for shown in comparison_figures(scenarios, data, look(figures)).values()
+                 for figure in shown for fig in [draw(figure, look(figures))]}
+    plt.close("all")
+    assert not any(drawn.values()), drawn
+
+
+@pytest.mark.parametrize(("lang", "figures"), [("fr", "default"), ("en", "journal")])
+@FAST
+@given(files=batches())
+def test_any_valid_batch_writes_its_comparison(tmp_path, lang, figures, files):
+    _compare_any(tmp_path, files, lang, figures)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "figures"), [("en", "default"), ("en", "journal"), ("fr", "default"),
+                                               ("fr", "journal")])
+@MANY
+@given(files=batches())
+def test_many_valid_batches_write_their_comparison(tmp_path, lang, figures, files):
+    _compare_any(tmp_path, files, lang, figures)
