@@ -19,7 +19,6 @@ from pathlib import Path
 
 from mcsim import interrupts
 from mcsim._version import __version__
-from mcsim.i18n import interval_places
 from mcsim.inputs.errors import InputError, Problem, show
 
 __all__ = ["main"]
@@ -218,9 +217,11 @@ def _run(args) -> int:
 
 
 def _estimate(probability: float, ci95) -> str:
-    """'0.437 (95 % interval 0.436 to 0.438)': to the decimals the interval allows (see ``interval_places``)."""
-    k = interval_places(*ci95)
-    return f"{probability:.{k}f} (95 % interval {ci95[0]:.{k}f} to {ci95[1]:.{k}f})"
+    """'0.437 (95 % interval 0.436 to 0.438)': to the decimals the interval allows, as the report writes it."""
+    from mcsim.report.text import estimate
+
+    p, low, high = estimate(probability, tuple(ci95))
+    return f"{p} (95 % interval {low} to {high})"
 
 
 def _print_posterior(posterior) -> None:

@@ -39,6 +39,7 @@ from mcsim.report.tables import (
 )
 from mcsim.report.target import comparison_inputs
 from mcsim.report.text import (
+    claim_names,
     estimate,
     fixed,
     headline_outputs,
@@ -158,7 +159,7 @@ def _stems(stems: list[str]) -> str:
 def _verdict_moves(data: dict, _tables: Tables) -> list[str]:
     lines = [_("## How the verdict moves across scenarios"), ""]
     scenarios = data["scenarios"]
-    for name in _names(scenarios):
+    for name in claim_names(scenarios):
         entries = [(s, s["claims"][name]) for s in scenarios if name in s["claims"]]
         probs = [(c["probability"], scenario_title(s)) for s, c in entries if c.get("probability") is not None]
         if not probs:
@@ -208,14 +209,6 @@ def _probability_cell(row: dict) -> str:
     return said.format(term=_(row["likelihood"]), p=p, low=low, high=high)
 
 
-def _names(scenarios) -> list[str]:
-    """Every claim of the scenarios, in the order they first appear."""
-    names: list[str] = []
-    for s in scenarios:
-        names += [n for n in s["claims"] if n not in names]
-    return names
-
-
 def _claims(data: dict, tables: Tables) -> list[str]:
     by_stem = {s["stem"]: s for s in data["scenarios"]}
     return [_("## Claims by scenario"), "",
@@ -223,7 +216,7 @@ def _claims(data: dict, tables: Tables) -> list[str]:
               "with its 95 % interval; *(holds)* or *(fails)* at the scenario's point values."), "",
             *tables["claims_by_scenario"].crossed(
                 ("scenario", list(by_stem), lambda stem: f"{md_cell(scenario_title(by_stem[stem]))} (`{stem}`)"),
-                ("claim", _names(data["scenarios"]), lambda name: f"`{md_code(name)}`"), _("scenario"),
+                ("claim", claim_names(data["scenarios"]), lambda name: f"`{md_code(name)}`"), _("scenario"),
                 _probability_cell), ""]
 
 

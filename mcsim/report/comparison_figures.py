@@ -21,7 +21,7 @@ from matplotlib.transforms import blended_transform_factory
 from mcsim.i18n import _, language, listed
 from mcsim.report.figures import Figure, multi_panel
 from mcsim.report.style import BAND, CLAIM, MEDIAN, PAPER, Look, axis_label, plain
-from mcsim.report.text import format_value, french_spaces, reading_words, scenario_title
+from mcsim.report.text import claim_names, format_value, french_spaces, reading_words, scenario_title
 from mcsim.report.ticks import LogTicks, compact
 
 __all__ = ["claim_words", "comparison_figures"]
@@ -174,7 +174,7 @@ def _focus(scenarios, data: dict, shown: list[dict], style: Look, fig: matplotli
 
 
 def _claims_figure(data: dict, style: Look, suffix: str = "") -> Figure | None:
-    names = _claim_names(data)
+    names = claim_names(data["scenarios"])
     if not names:
         return None
     caption = _("Each claim's probability by scenario, in the order of the batch's run files (the first is the "
@@ -185,13 +185,6 @@ def _claims_figure(data: dict, style: Look, suffix: str = "") -> Figure | None:
     height_cm = rows * (2.0 + row_cm * len(data["scenarios"])) + 1.0
     return multi_panel(f"claims_by_scenario{suffix}", caption, style, height_cm,
                        functools.partial(_claims, data, names, style), columns=2)
-
-
-def _claim_names(data: dict) -> list[str]:
-    names = []
-    for s in data["scenarios"]:
-        names += [n for n in s["claims"] if n not in names]
-    return names
 
 
 def claim_words(data: dict, name: str) -> str:

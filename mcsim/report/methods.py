@@ -38,6 +38,7 @@ from mcsim.report.latex import tex_text
 from mcsim.report.likelihood import ABOUT_AS_LIKELY_AS_NOT, SCALE, TERMS
 from mcsim.report.priors_words import describe_distribution
 from mcsim.report.text import (
+    capital,
     claim_text,
     count,
     decimal,
@@ -355,7 +356,7 @@ def _outputs_named(sentence: str, targets) -> str:
     variable « … » »), a capital where the list opens the sentence."""
     said = listed(pgettext("a label in a list", "{label}").format(label=lower_first(_(t.label or t.output)))
                   for t in targets)
-    return said[:1].upper() + said[1:] if sentence.startswith("{outputs}") else said
+    return capital(said) if sentence.startswith("{outputs}") else said
 
 
 def sensitivity(methods: Methods, result: Result) -> None:

@@ -35,11 +35,13 @@ from mcsim.report.text import (
 )
 from mcsim.result import ClaimResult, Result
 
-__all__ = ["claim_words", "observations_markdown", "posterior_answer", "posterior_tables"]
+__all__ = ["claim_words", "observations_markdown", "posterior_answer", "posterior_tables", "probability_words"]
 
 
-def _probability(probability: float, ci95: tuple[float, float]) -> str:
-    """'**likely** (probability 0.72, 95 % interval 0.70 to 0.74)', as the answer says the priors' own."""
+def probability_words(probability: float, ci95: tuple[float, float]) -> str:
+    """'**likely** (probability 0.72, 95 % interval 0.70 to 0.74)': a claim's probability in the calibrated term and in
+    numbers, to the decimals its interval allows, as the report's answer says it (given the priors or the
+    observations)."""
     said, term_said = phrase(probability, ci95), _(term(probability))
     p, low, high = estimate(probability, ci95)
     return _("**{term}**{rest} (probability {p}, 95 % interval {low} to {high})").format(
@@ -84,8 +86,8 @@ def posterior_answer(result: Result, readings: list[tuple[str, ClaimResult]]) ->
 
     def said(c: ClaimResult) -> dict[str, str]:
         given = posterior.claims[c.claim.name]
-        return {"posterior": _probability(given.probability, given.ci95),
-                "prior": _probability(c.probability, c.ci95)}
+        return {"posterior": probability_words(given.probability, given.ci95),
+                "prior": probability_words(c.probability, c.ci95)}
 
     if len(readings) == 1:
         lines = [_("- **Given the published observations:** the same claim is {posterior}, against {prior} under "

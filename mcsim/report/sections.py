@@ -24,6 +24,7 @@ from mcsim.i18n import N_, _
 from mcsim.report import methods as paragraphs
 from mcsim.report.attribution import medians_markdown, tail_notes
 from mcsim.report.figures import Figure, run_figures
+from mcsim.report.models import has_section
 from mcsim.report.models import section as published_section
 from mcsim.report.posterior import observations_markdown
 from mcsim.report.posterior_figures import posterior_figures
@@ -197,7 +198,7 @@ SECTIONS = {section.key: section for section in (
             N_("### Value of information figures"), methods=(paragraphs.value_of_information,),
             applies=lambda result: result.value_of_information is not None),
     Section("publication", _published, methods=(paragraphs.comparison,),
-            applies=lambda result: bool(published_section(result.spec.published, result.spec.priors))),
+            applies=lambda result: has_section(result.spec.published, result.spec.priors)),
     Section("methods", _methods),
     Section("priors", _priors, priors_tables, methods=(paragraphs.priors,)),
     Section("reproduce", _reproduce),

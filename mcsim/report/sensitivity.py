@@ -14,6 +14,7 @@ from mcsim.i18n import MINUS, _, listed, pgettext
 from mcsim.report.table import Column, Table
 from mcsim.report.text import (
     UNIT_WORDS,
+    capital,
     claim_text,
     condition,
     count,
@@ -143,12 +144,6 @@ def _named(result: SensitivityResult, name: str) -> str:
     return _("the {input}").format(input=lower_first(_name(result, name)))
 
 
-def _capitalised(text: str) -> str:
-    """``text`` with its first letter a capital (after any Markdown emphasis): a sentence that opens on a name."""
-    start = len(text) - len(text.lstrip("*_"))
-    return text[:start] + text[start:start + 1].upper() + text[start + 1:]
-
-
 def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
     t, ix = tr.target, tr.indices
     lines = [f"### {md_text(_(t.label) if t.label else t.output)}", "",
@@ -165,7 +160,7 @@ def _output_section(result: SensitivityResult, tr: TargetResult) -> list[str]:
             _("**{input} explains {st} of the target's variance with its interactions (ST), and {s1} on its own "
               "(S1): the two are indistinguishable at this sample size, so its interactions with the other inputs "
               "are too small to tell.**"))
-    lines += ["", _capitalised(said.format(input=_named(result, ranking.top),
+    lines += ["", capital(said.format(input=_named(result, ranking.top),
                                            s1=_interval(ix.S1[j], ix.S1_conf[j], True),
                                            st=_interval(ix.ST[j], ix.ST_conf[j], True)))]
     if ranking.by == "shapley":

@@ -53,6 +53,8 @@ from mcsim.report.priors_words import describe_distribution
 from mcsim.report.sensitivity import index_table
 from mcsim.report.table import Column, Table, csv_number
 from mcsim.report.text import (
+    capital,
+    claim_names,
     claim_text,
     count,
     decimal,
@@ -220,10 +222,6 @@ def priors_tables(result: Result) -> list[Table]:
     return [_priors(result)]
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def information_tables(result: Result) -> list[Table]:
     """The value of information's tables (:func:`mcsim.report.value_of_information.value_of_information_tables`) with
     their LaTeX: a group per decision (EVPI and each EVPPI, with standard errors, in the payoff's unit) and a group
@@ -245,7 +243,7 @@ def information_tables(result: Result) -> list[Table]:
         decision = (_("act") if r["acts"] else _("do not act")) if r[at] is None else (
             _("run it") if r["acts"] else _("do not run it"))
         groups.append((tex_sentence(said).format(
-            at=tex_text(_capital(grid_point(result.spec.grid, r[at]))) if r[at] is not None else "",
+            at=tex_text(capital(grid_point(result.spec.grid, r[at]))) if r[at] is not None else "",
             mean=tex_text(format_value(r["mean_payoff"], voi.unit, 2)),
             positive=tex_text(percent(r["p_positive"])),
             decision=tex_text(decision)), [
@@ -322,7 +320,7 @@ def _attribution(result: Result) -> Table:
         factor = _scale([r[key] for r in rows for key in ("value", "shift")], out.unit)
         label = output_label(out)
         groups.append((_with_unit(tex_text(label), _scaled_unit(out.unit, factor, label=label)), [
-            [r"\quad " + tex_text(r["label"] if r["row"] == "input" else _capital(r["label"])),
+            [r"\quad " + tex_text(r["label"] if r["row"] == "input" else capital(r["label"])),
              *(tex_text(format_value(r[key], r["input_unit"])) if r[key] is not None else NONE
                for key in ("point", "prior_median")),
              _cell(r["value"], factor), _cell(r["shift"], factor),
@@ -429,6 +427,17 @@ def _md_probability(value: float | None) -> str:
     return "" if value is None else fixed(float(value), 4)
 
 
+def _estimated(row: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A claim's probability and its interval's ends (a row of the claims table), to the decimals the interval
+    allows."""
+    return estimate(row["probability"], (row["ci95_low"], row["ci95_high"]))
+
+
+def _interval_cell(row: Mapping[str, Any]) -> str:
+    _p, low, high = _estimated(row)
+    return _("{low} to {high}").format(low=low, high=high)
+
+
 def _statistics(*, summary: bool = True) -> tuple[Column, ...]:
     """The columns of an output's statistics, in the order every table gives them: median, 5th and 95th
     percentiles, then mean and sd (said as "no summary" in report.md where ``mean_is_summary`` is false; the sd
@@ -532,12 +541,10 @@ def _claims(result: Result) -> Table:
         "claim", Column("text", pgettext("column", "claim"), lambda r: md_cell(texts[r["claim"]]), False),
         Column("test", pgettext("column", "test"), lambda r: md_cell(r["test"]), False),
         # the probability and its interval to the decimals the interval allows; the standard error to four
-        Column("probability", pgettext("column", "P(holds)"),
-               lambda r: estimate(r["probability"], (r["ci95_low"], r["ci95_high"]))[0]),
+        Column("probability", pgettext("column", "P(holds)"), lambda r: _estimated(r)[0]),
         Column("se", pgettext("column", "se"), lambda r: _md_probability(r["se"])),
-        Column("ci95_low", pgettext("column", "95 % interval"), lambda r: _("{low} to {high}").format(
-            low=estimate(r["probability"], (r["ci95_low"], r["ci95_high"]))[1],
-            high=estimate(r["probability"], (r["ci95_low"], r["ci95_high"]))[2]), False),
+        Column("ci95_low", pgettext("column", "95 % interval"),
+               _interval_cell, False),
         "ci95_high", "likelihood", "likelihood_straddles",
         Column("holds_at_point", pgettext("column", "at the points"),
                lambda r: _("holds") if r["holds_at_point"] else _("fails"), False),
@@ -694,9 +701,7 @@ def claims_by_scenario(data: dict) -> Table:
     scenarios = data["scenarios"]
     header = ("scenario", "title", "claim", "text", "probability", "ci95_low", "ci95_high", "likelihood",
               "holds_at_point")
-    names: list[str] = []
-    for s in scenarios:
-        names += [n for n in s["claims"] if n not in names]
+    names = claim_names(scenarios)
     french = language() == "fr"
     rows, groups = [], []
     for name in names:

@@ -12,6 +12,8 @@ from mcsim.models.grid import Grid, declared
 
 __all__ = [
     "OPERATOR_WORDS",
+    "capital",
+    "claim_names",
     "claim_text",
     "condition",
     "count",
@@ -269,6 +271,14 @@ def scenario_title(row: Mapping[str, Any]) -> str:
     return french_spaces(row["title_fr"]) if language() == "fr" and row.get("title_fr") else row["title"]
 
 
+def claim_names(scenarios) -> list[str]:
+    """Every claim of a comparison's scenarios (its summary's rows), in the order they first appear."""
+    names: list[str] = []
+    for s in scenarios:
+        names += [n for n in s["claims"] if n not in names]
+    return names
+
+
 def names_its_unit(label: str, unit: str) -> bool:
     """Whether a label already says its unit ('Break-even monthly users', in users): then the unit goes unsaid."""
     return bool(unit) and re.search(rf"\b{re.escape(unit)}\b", label, re.IGNORECASE) is not None
@@ -278,6 +288,13 @@ def nested(text: str) -> str:
     """``text`` to be quoted inside a sentence's quotation marks: its own French « » become “ ”, as French
     typography nests quotations (English text, quoted with “ ”, has none)."""
     return text.replace("«\u00a0", "“").replace("\u00a0»", "”")
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter a capital, after any Markdown emphasis (``**``): a sentence that opens on a
+    label or a name."""
+    start = len(text) - len(text.lstrip("*_"))
+    return text[:start] + text[start:start + 1].upper() + text[start + 1:]
 
 
 def lower_first(label: str) -> str:

@@ -17,8 +17,6 @@ from mcsim.i18n import MINUS, _, decimal, language, significant
 
 __all__ = ["LogTicks", "compact", "format_axis", "formatter", "span", "whole"]
 
-
-
 #: The smallest sum of money a language shortens: English writes $800 k, French 800 000 $ (and 40 M$).
 MONEY_SHORTENED_FROM = {"en": 1e3, "fr": 1e6}
 

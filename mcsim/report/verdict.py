@@ -18,10 +18,11 @@ from mcsim.analysis.tipping import TippingPoint
 from mcsim.analysis.verdict import RankedBy
 from mcsim.i18n import N_, _, language, listed, pgettext
 from mcsim.report.likelihood import phrase, straddle, term
-from mcsim.report.posterior import posterior_answer
+from mcsim.report.posterior import posterior_answer, probability_words
 from mcsim.report.readings import reading_groups
 from mcsim.report.table import Column, Table
 from mcsim.report.text import (
+    capital,
     claim_text,
     condition,
     decimal,
@@ -74,10 +75,6 @@ def input_names(result: Result) -> dict[str, tuple[str, str]]:
 def _name(name: str, labels: dict[str, tuple[str, str]]) -> str:
     """An input's label inside a sentence, Markdown-safe."""
     return md_text(lower_first(labels.get(name, (name, ""))[0]))
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def claim_condition(c: ClaimResult, result: Result) -> str:
@@ -151,11 +148,7 @@ def _at_point(c: ClaimResult, result: Result) -> str:
 
 def _probability(c: ClaimResult) -> str:
     """'**about as likely as not** (probability 0.563, 95 % interval 0.562 to 0.564)'."""
-    said = phrase(c.probability, c.ci95)
-    term_said = _(term(c.probability))
-    p, low, high = estimate(c.probability, c.ci95)
-    return _("**{term}**{rest} (probability {p}, 95 % interval {low} to {high})").format(
-        term=term_said, rest=said[len(term_said):], p=p, low=low, high=high)
+    return probability_words(c.probability, c.ci95)
 
 
 def ordinal(q: float) -> str:
@@ -273,7 +266,7 @@ def _drivers_of(cv: ClaimVerdict, result: Result, c: ClaimResult) -> str:
 
 
 def _claim_sentence(c: ClaimResult, result: Result) -> str:
-    text = c.claim.text or _capital(claim_condition(c, result))
+    text = c.claim.text or capital(claim_condition(c, result))
     point = _("it holds at the priors' point values") if c.holds_at_point else \
         _("it fails at the priors' point values")
     p, low, high = estimate(c.probability, c.ci95)
@@ -302,7 +295,7 @@ def answer_markdown(result: Result) -> list[str]:
     if len(found) > 1:
         lines.append(_("- **How likely it is, reading by reading:**"))
         lines += [_("  - {reading}: {probability}; {point}.").format(
-            reading=md_text(_capital(name)), probability=_probability(r), point=_at_point(r, result))
+            reading=md_text(capital(name)), probability=_probability(r), point=_at_point(r, result))
             for name, r in found]
     else:
         test = md_text(claim_condition(c, result))
@@ -501,19 +494,19 @@ def verdict_markdown(result: Result, tables: Mapping[str, Table] | None = None) 
 def _claim_markdown(c: ClaimResult, cv: ClaimVerdict, labels: dict, result: Result, tipping: Table,
                     boxes: Table) -> list[str]:
     test = md_text(claim_condition(c, result))
-    lines = [f"### {md_text(claim_text(c.claim)) if c.claim.text else _capital(test)}", ""]
+    lines = [f"### {md_text(claim_text(c.claim)) if c.claim.text else capital(test)}", ""]
     if c.claim.quote:
         lines += [quote_markdown(c.claim, lead=_("**The words tested:** ")), ""]
     found = readings(c, result)
     if len(found) > 1:
-        lines += [_("{test}, over {n} samples:").format(test=_capital(test), n=decimal(c.samples)), ""]
+        lines += [_("{test}, over {n} samples:").format(test=capital(test), n=decimal(c.samples)), ""]
         lines += [_("- {reading}: {probability}; {point}.").format(
-            reading=md_text(_capital(name)), probability=_probability(r), point=_at_point(r, result))
+            reading=md_text(capital(name)), probability=_probability(r), point=_at_point(r, result))
             for name, r in found]
         lines.append("")
     else:
         lines += [_("{test}: {probability}, over {n} samples; {point}.").format(
-            test=_capital(test), probability=_probability(c), n=decimal(c.samples), point=_at_point(c, result)), ""]
+            test=capital(test), probability=_probability(c), n=decimal(c.samples), point=_at_point(c, result)), ""]
     if cv.no_driver is not None:
         lines += [_("- **What drives it**: {reason}; the tipping points and boxes below say which inputs decide "
                     "it.").format(reason=no_driver_words(cv.no_driver, _drivers_of(cv, result, c))), ""]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from mcsim.models.base import PriorsView, Reference
 from mcsim.report.models import dynamics, footprint, tableau1
 
-__all__ = ["section", "table"]
+__all__ = ["has_section", "section", "table"]
 
 #: The module of words on each shipped model's publication, by the publication's name.
 SHIPPED = {module.REFERENCE.name: module for module in (tableau1, footprint, dynamics)}
@@ -27,6 +27,14 @@ def _words(published: Reference):
     """The module of words on ``published`` if it is a shipped model's own publication, else None."""
     module = SHIPPED.get(published.name)
     return module if module is not None and published == module.REFERENCE else None
+
+
+def has_section(published: Reference | None, priors: PriorsView) -> bool:
+    """Whether a run's report has a section on ``published`` (see :func:`section`), without writing it: a shipped
+    model's publication always has one."""
+    if published is None:
+        return False
+    return _words(published) is not None or bool(published.section and published.section(priors))
 
 
 def section(published: Reference | None, priors: PriorsView) -> list[str]:
